@@ -1,0 +1,153 @@
+# releasekit: one static library (lib/), one executable per tool (cmd/).
+#
+#   make                 build everything into build/
+#   make check           bootstrap (idempotent), build, run the bats suite
+#   make lint            clang-format check, mandoc -T lint, banned functions
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined check
+#   make VALGRIND=1 check    run every tool under valgrind in the suite
+#   make fuzz            build the libFuzzer targets and run each briefly
+#   make WERROR=1        turn warnings into errors (CI does)
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+LIBEXECDIR= $(PREFIX)/libexec/releasekit
+DATADIR   = $(PREFIX)/share/releasekit
+MANDIR    = $(PREFIX)/share/man
+
+TOOLS = rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report
+
+B        ?= build
+CC       ?= cc
+PYCONFIG ?= /usr/bin/python3-config
+
+WARN = -Wall -Wextra -Wformat-security \
+       -Wstrict-prototypes -Wold-style-definition -Wvla -Wshadow \
+       -Wpointer-arith -Wmissing-prototypes -Wwrite-strings \
+       -Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+OPT      ?= -O2 -g
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRK_VERSION='"$(VERSION)"' \
+            -DRK_DATADIR='"$(DATADIR)"' -Ilib
+CFLAGS   += -std=c11 $(OPT) $(WARN)
+
+PKGS      = libgit2 libcurl openssl yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS  += $(PKG_CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm
+
+# rk-config alone embeds Python.
+PY_CFLAGS := $(shell $(PYCONFIG) --includes 2>/dev/null)
+PY_LIBS   := $(shell $(PYCONFIG) --ldflags --embed 2>/dev/null)
+
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Library sources: every lib/*.c except the Python-embedding ones (lib/py_*.c),
+# which only rk-config links.
+LIB_SRC  = $(filter-out lib/rk_py%.c,$(wildcard lib/*.c))
+LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+PYLIB_SRC = $(wildcard lib/rk_py*.c)
+PYLIB_OBJ = $(PYLIB_SRC:lib/%.c=$(B)/lib/%.o)
+LIB      = $(B)/librk.a
+BINS     = $(TOOLS:%=$(B)/bin/%)
+
+# Test helpers: tests/helpers/t-<name>.c, each a small driver of lib/.
+THELP_SRC = $(wildcard tests/helpers/*.c)
+THELP     = $(THELP_SRC:tests/helpers/%.c=$(B)/tests/%)
+
+# Fuzz targets: fuzz/fuzz-<name>.c (libFuzzer, clang only).
+FUZZ_SRC  = $(wildcard fuzz/fuzz-*.c)
+
+HDRS = $(wildcard lib/*.h)
+
+all: $(BINS) $(B)/bin/releasekit $(THELP)
+
+$(B)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(PYLIB_OBJ): CPPFLAGS += $(PY_CFLAGS)
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/cmd/%.o: cmd/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/bin/%: $(B)/cmd/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/bin/rk-config: $(B)/cmd/rk-config.o $(PYLIB_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(PYLIB_OBJ) $(LIB) $(LDLIBS) $(PY_LIBS)
+
+$(B)/bin/releasekit: scripts/releasekit
+	@mkdir -p $(@D)
+	sed -e 's|@RK_VERSION@|$(VERSION)|' $< >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+$(B)/tests/%: tests/helpers/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+bootstrap:
+	@scripts/bootstrap
+
+# The test suite: bats over tests/*.bats, with the tools of $(B)/bin on PATH.
+# TESTS='tests/json.bats' narrows it; VALGRIND=1 runs each tool under valgrind.
+TESTS ?= $(sort $(wildcard tests/*.bats))
+BATS_JOBS ?= 1
+check: bootstrap all
+	@RK_BUILD="$(abspath $(B))" RK_TOP="$(CURDIR)" RK_VALGRIND="$(VALGRIND)" \
+	  PATH="$(abspath $(B))/bin:$(CURDIR)/.venv/bin:$(CURDIR)/.tools/node/node_modules/.bin:$(CURDIR)/.tools/go/bin:$$PATH" \
+	  bats $(if $(filter-out 1,$(BATS_JOBS)),--jobs $(BATS_JOBS)) $(TESTS)
+
+demo: bootstrap all
+	@RK_TOP="$(CURDIR)" PATH="$(abspath $(B))/bin:$(CURDIR)/.venv/bin:$(CURDIR)/.tools/node/node_modules/.bin:$$PATH" \
+	  scripts/demo
+
+CLANG_FORMAT ?= clang-format
+lint:
+	@echo "lint: clang-format"; $(CLANG_FORMAT) --dry-run --Werror cmd/*.c lib/*.c lib/*.h tests/helpers/*.c fuzz/*.c
+	@echo "lint: mandoc"; mandoc -T lint -W warning man/*.[0-9]
+	@echo "lint: banned functions"; scripts/check-banned cmd/*.c lib/*.c tests/helpers/*.c
+
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 20
+fuzz:
+	@mkdir -p $(B)/fuzz
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  echo "fuzz: $$n"; \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -std=c11 \
+	    -o $(B)/fuzz/$$n $$f $(filter-out lib/rk_py%.c,$(LIB_SRC)) $(LDLIBS); \
+	  mkdir -p $(B)/fuzz/$$n.corpus; \
+	  $(B)/fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=65536 $(B)/fuzz/$$n.corpus fuzz/corpus/$${n#fuzz-} ; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(DATADIR)/schemas \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BINS) $(B)/bin/releasekit $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(LIBEXECDIR)/commands
+	install -m 644 scripts/commands/* $(DESTDIR)$(LIBEXECDIR)/commands
+	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
+	cp -R share/. $(DESTDIR)$(DATADIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all check bootstrap demo lint fuzz install clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,27 @@
+/* rk-discover: Find workspaces and packages; emit package records. */
+#include "rk_common.h"
+#include "rk_cli.h"
+
+static const char usage[] =
+	"usage: rk-discover [options]\n"
+	"\n"
+	"Find workspaces and packages; emit package records.\n"
+	"\n"
+	"  -h, --help      show this help and exit\n"
+	"      --version   print the version and exit\n"
+	"\n"
+	"Not implemented yet: see the project's open issues. See rk-discover(1).\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
+	struct rk_cli cli = {usage, "", longopts, argc, argv};
+	int c;
+
+	rk_msg_init(argv[0]);
+	while ((c = rk_cli_next(&cli)) != -1)
+		;
+	if (optind < argc)
+		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+	rk_cli_not_implemented("rk-discover");
+}

@@ -1,0 +1,80 @@
+#include "rk_common.h"
+#include "rk_cli.h"
+
+static void print_usage(const struct rk_cli *cli, FILE *fp)
+{
+	fputs(cli->usage, fp);
+}
+
+void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rk_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	rk_error("%s", b.data);
+	rk_buf_release(&b);
+	print_usage(cli, stderr);
+	exit(RK_EXIT_USAGE);
+}
+
+int rk_cli_next(struct rk_cli *cli)
+{
+	/* Options are built once per call; cheap next to everything else. */
+	static const struct option common[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+	};
+	struct option opts[128];
+	char shortopts[128];
+	size_t n = 0;
+	int c, idx;
+
+	for (const struct option *o = cli->longopts; o && o->name && n < 120; o++)
+		opts[n++] = *o;
+	opts[n++] = common[0];
+	opts[n++] = common[1];
+	memset(&opts[n], 0, sizeof(opts[n]));
+	snprintf(shortopts, sizeof(shortopts), ":h%s", cli->shortopts ? cli->shortopts : "");
+
+	opterr = 0;
+	c = getopt_long(cli->argc, cli->argv, shortopts, opts, &idx);
+	switch (c) {
+	case 'h':
+		print_usage(cli, stdout);
+		exit(rk_finish(RK_EXIT_OK));
+	case 'V':
+		printf("%s %s\n", rk_progname, RK_VERSION);
+		exit(rk_finish(RK_EXIT_OK));
+	case '?':
+		if (optopt)
+			rk_cli_usage_error(cli, "unknown option '-%c'", optopt);
+		rk_cli_usage_error(cli, "unknown option '%s'", cli->argv[optind - 1]);
+	case ':':
+		if (optopt)
+			rk_cli_usage_error(cli, "option '-%c' needs an argument", optopt);
+		rk_cli_usage_error(cli, "option '%s' needs an argument", cli->argv[optind - 1]);
+	default:
+		return c;
+	}
+}
+
+long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno || end == val || *end || v < min || v > max)
+		rk_cli_usage_error(cli, "%s: expected a whole number from %ld to %ld, got '%s'",
+				   opt, min, max, val);
+	return v;
+}
+
+void rk_cli_not_implemented(const char *what)
+{
+	rk_die(RK_EXIT_FAIL, "%s is not implemented yet (see the project's open issues)", what);
+}

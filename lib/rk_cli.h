@@ -1,0 +1,45 @@
+/*
+ * rk_cli.h - the command-line conventions every rk-* tool shares
+ * (design.md section 3).
+ *
+ *   --help      usage on stdout, exit 0
+ *   --version   "rk-x VERSION" on stdout, exit 0
+ *   bad option  "rk-x: <reason>" then usage on stderr, exit 2
+ *
+ * Each tool defines its usage text and option table and calls
+ * rk_cli_parse() in a loop, getopt_long style.
+ */
+#ifndef RK_CLI_H
+#define RK_CLI_H
+
+#include <getopt.h>
+
+struct rk_cli {
+	const char *usage;           /* full --help text, ending in '\n' */
+	const char *shortopts;       /* getopt short options, without "hV" */
+	const struct option *longopts; /* NULL-terminated; help/version are added */
+	int argc;
+	char **argv;
+};
+
+/*
+ * Next option, as getopt_long returns it (optarg/optind as usual), or -1 at
+ * the end. --help, -h and --version are handled here (exit 0); unknown
+ * options and missing arguments print usage to stderr and exit 2.
+ */
+int rk_cli_next(struct rk_cli *cli);
+
+/* Print "prog: msg" and usage to stderr, exit RK_EXIT_USAGE. */
+_Noreturn void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a non-negative integer option value or die with a usage error. */
+long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, long min, long max);
+
+/*
+ * For tools whose issue has not landed: say so on stderr and exit 1.
+ * (Not a pretence of work: nothing is read or written.)
+ */
+_Noreturn void rk_cli_not_implemented(const char *what);
+
+#endif

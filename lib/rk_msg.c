@@ -1,0 +1,191 @@
+#include "rk_common.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+const char *rk_progname = "releasekit";
+
+void rk_msg_init(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 && *argv0) {
+		slash = strrchr(argv0, '/');
+		rk_progname = slash ? slash + 1 : argv0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int rk_err_set(struct rk_err *err, const char *source, long line, long col,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	err->source = source;
+	err->line = line;
+	err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void rk_err_format(const struct rk_err *err, char *out, size_t outlen)
+{
+	const char *src = err->source ? err->source : "<input>";
+
+	if (err->line > 0 && err->col > 0)
+		snprintf(out, outlen, "%s:%ld:%ld: %s", src, err->line, err->col, err->msg);
+	else if (err->line > 0)
+		snprintf(out, outlen, "%s:%ld: %s", src, err->line, err->msg);
+	else
+		snprintf(out, outlen, "%s: %s", src, err->msg);
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	struct rk_buf b = RK_BUF_INIT;
+
+	rk_buf_addf(&b, "%s: %s", rk_progname, prefix);
+	rk_buf_vaddf(&b, fmt, ap);
+	/* One line, whatever the message held. */
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\r')
+			b.data[i] = ' ';
+	rk_buf_addc(&b, '\n');
+	fflush(stdout);
+	fwrite(b.data, 1, b.len, stderr);
+	rk_buf_release(&b);
+}
+
+void rk_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void rk_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void rk_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void rk_err_print(const struct rk_err *err)
+{
+	char line[RK_ERR_MAX + 512];
+
+	rk_err_format(err, line, sizeof(line));
+	rk_error("%s", line);
+}
+
+void rk_die_err(const struct rk_err *err)
+{
+	rk_err_print(err);
+	exit(RK_EXIT_INPUT);
+}
+
+int rk_finish(int code)
+{
+	int failed = ferror(stdout);
+
+	if (fflush(stdout) != 0)
+		failed = 1;
+	if (fclose(stdout) != 0)
+		failed = 1;
+	if (failed) {
+		if (errno == EPIPE)
+			exit(code);
+		rk_error("write error on stdout: %s", strerror(errno));
+		return RK_EXIT_FAIL;
+	}
+	return code;
+}
+
+void rk_out(const char *data, size_t n)
+{
+	if (n && fwrite(data, 1, n, stdout) != n) {
+		if (errno == EPIPE)
+			exit(RK_EXIT_OK);
+		rk_die(RK_EXIT_FAIL, "write error on stdout: %s", strerror(errno));
+	}
+}
+
+static _Noreturn void oom(size_t n)
+{
+	rk_die(RK_EXIT_FAIL, "out of memory allocating %zu bytes", n);
+}
+
+void *rk_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *rk_xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		oom(nmemb * size);
+	return p;
+}
+
+void *rk_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *rk_xstrdup(const char *s)
+{
+	return rk_xstrndup(s, strlen(s));
+}
+
+char *rk_xstrndup(const char *s, size_t n)
+{
+	char *p = rk_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void rk_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n;
+
+	if (need <= *cap)
+		return;
+	n = *cap ? *cap : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			oom(need * elem);
+		n *= 2;
+	}
+	*p = rk_xrealloc(*p, n * elem);
+	*cap = n;
+}

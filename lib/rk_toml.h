@@ -1,0 +1,94 @@
+/*
+ * rk_toml.h - a TOML 1.0 reader that remembers where everything is.
+ *
+ * rk_toml_parse() reads a whole document into a tree of tables, arrays and
+ * scalars. Every value records the byte span of its source text (for a
+ * string, including its quotes) and every table entry the span of its key,
+ * so a caller can rewrite one value in place (rk_toml_splice) and leave
+ * every other byte of the file identical - what version pinning and bumps
+ * need. Implicit tables (created by [a.b.c] or dotted keys) have an empty
+ * span at the place they were first named.
+ *
+ * Conformance: TOML 1.0.0, checked against the official toml-test suite by
+ * tests/toml.bats (tests/helpers/t-toml.c is the decoder). Unsupported cases
+ * are listed in README.md.
+ *
+ * Ownership: the document owns every value and string; all pointers are
+ * valid until rk_toml_free(). The source text is copied.
+ * Errors: rk_toml_parse returns NULL and fills err with the line, column
+ * and a short reason ("duplicate key 'name'", "unterminated string").
+ */
+#ifndef RK_TOML_H
+#define RK_TOML_H
+
+#include <stddef.h>
+
+#include "rk_msg.h"
+
+enum rk_toml_type {
+	RK_TOML_NONE = 0, /* the answer for a NULL value */
+	RK_TOML_TABLE,
+	RK_TOML_ARRAY,
+	RK_TOML_STRING,
+	RK_TOML_INTEGER,
+	RK_TOML_FLOAT,
+	RK_TOML_BOOL,
+	RK_TOML_DATETIME,       /* offset date-time */
+	RK_TOML_DATETIME_LOCAL, /* local date-time */
+	RK_TOML_DATE_LOCAL,
+	RK_TOML_TIME_LOCAL,
+};
+
+struct rk_toml_span {
+	size_t start, end; /* byte offsets [start, end) in the source */
+	long line, col;    /* 1-based position of start */
+};
+
+struct rk_toml_doc;
+struct rk_toml_value;
+
+struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *source,
+				  struct rk_err *err);
+/* Read and parse a file; on a read error err->msg holds strerror. */
+struct rk_toml_doc *rk_toml_parse_file(const char *path, struct rk_err *err);
+void rk_toml_free(struct rk_toml_doc *doc);
+
+const struct rk_toml_value *rk_toml_root(const struct rk_toml_doc *doc);
+/* The source text the document was parsed from. */
+const char *rk_toml_source(const struct rk_toml_doc *doc, size_t *len);
+
+/* NULL-safe: every accessor returns the "absent" answer for a NULL value. */
+enum rk_toml_type rk_toml_type(const struct rk_toml_value *v);
+/* Table entry by key, or NULL. */
+const struct rk_toml_value *rk_toml_get(const struct rk_toml_value *table, const char *key);
+/* Follow keys through nested tables: rk_toml_path(root, "tool", "uv", "workspace", NULL). */
+const struct rk_toml_value *rk_toml_path(const struct rk_toml_value *table, ...);
+/* Array elements or table entries (in document order). */
+size_t rk_toml_len(const struct rk_toml_value *v);
+const struct rk_toml_value *rk_toml_at(const struct rk_toml_value *v, size_t i);
+/* Key of the i-th table entry. */
+const char *rk_toml_key_at(const struct rk_toml_value *table, size_t i);
+/* String value (NUL-terminated; rk_toml_strlen for embedded NULs), or NULL. */
+const char *rk_toml_str(const struct rk_toml_value *v);
+size_t rk_toml_strlen(const struct rk_toml_value *v);
+/* 0 and *out set, or -1 when the value is not of that type. */
+int rk_toml_int(const struct rk_toml_value *v, long long *out);
+int rk_toml_float(const struct rk_toml_value *v, double *out);
+int rk_toml_bool(const struct rk_toml_value *v, int *out);
+/* Date/time values: their text as written, normalised ('T' separator). */
+const char *rk_toml_datetime(const struct rk_toml_value *v);
+/* Spans: of the value's text, and of the key that defined it (tables' entries). */
+struct rk_toml_span rk_toml_span(const struct rk_toml_value *v);
+struct rk_toml_span rk_toml_key_span(const struct rk_toml_value *v);
+/* Inline table/array (written {..} or [..]) rather than [header]/[[header]]. */
+int rk_toml_is_inline(const struct rk_toml_value *v);
+
+/*
+ * Replace the source bytes of span sp with text, appending the result to
+ * out: the edit primitive for in-place rewriting. out gets the whole new file.
+ */
+struct rk_buf;
+void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp,
+		    const char *text, size_t textlen, struct rk_buf *out);
+
+#endif
