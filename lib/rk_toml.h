@@ -49,7 +49,8 @@ struct rk_toml_value;
 
 struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *source,
 				  struct rk_err *err);
-/* Read and parse a file; on a read error err->msg holds strerror. */
+/* Read and parse a file ("-" is stdin, named "<stdin>" in errors). On a
+ * read error err->line is 0 and err->msg holds strerror. */
 struct rk_toml_doc *rk_toml_parse_file(const char *path, struct rk_err *err);
 void rk_toml_free(struct rk_toml_doc *doc);
 
@@ -66,8 +67,10 @@ const struct rk_toml_value *rk_toml_path(const struct rk_toml_value *table, ...)
 /* Array elements or table entries (in document order). */
 size_t rk_toml_len(const struct rk_toml_value *v);
 const struct rk_toml_value *rk_toml_at(const struct rk_toml_value *v, size_t i);
-/* Key of the i-th table entry. */
+/* Key of the i-th table entry (NUL-terminated), and its length in bytes
+ * (a quoted key may hold "\u0000"). */
 const char *rk_toml_key_at(const struct rk_toml_value *table, size_t i);
+size_t rk_toml_key_len_at(const struct rk_toml_value *table, size_t i);
 /* String value (NUL-terminated; rk_toml_strlen for embedded NULs), or NULL. */
 const char *rk_toml_str(const struct rk_toml_value *v);
 size_t rk_toml_strlen(const struct rk_toml_value *v);
