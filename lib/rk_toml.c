@@ -185,8 +185,8 @@ static struct rk_toml_span mkspan(struct parser *p, size_t start, size_t end)
 	return sp;
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(struct parser *p, size_t pos,
-						      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct parser *p, size_t pos, const char *fmt,
+						      ...)
 {
 	if (p->failed)
 		return -1;
@@ -599,7 +599,8 @@ static int parse_escape(struct parser *p, size_t bs)
 		for (int i = 1; i <= nd; i++) {
 			int h = hexval(peek_at(p, (size_t)i));
 			if (h < 0)
-				return fail(p, bs, "invalid unicode escape: '\\%c' needs %d hex digits", c,
+				return fail(p, bs,
+					    "invalid unicode escape: '\\%c' needs %d hex digits", c,
 					    nd);
 			cp = cp * 16 + (uint32_t)h;
 		}
@@ -616,7 +617,8 @@ static int parse_escape(struct parser *p, size_t bs)
 		char ch[16];
 		char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 		if (ch[0] == '\'')
-			return fail(p, bs, "invalid escape '\\%.*s'", (int)(strlen(ch) - 2), ch + 1);
+			return fail(p, bs, "invalid escape '\\%.*s'", (int)(strlen(ch) - 2),
+				    ch + 1);
 		return fail(p, bs, "invalid escape: backslash followed by %s", ch);
 	}
 	}
@@ -686,7 +688,9 @@ static int parse_string(struct parser *p, int multiline_ok)
 				n++;
 			if (n >= 3) {
 				if (n > 5)
-					return fail(p, p->pos, "too many quotes at the end of a multi-line string");
+					return fail(
+						p, p->pos,
+						"too many quotes at the end of a multi-line string");
 				for (size_t i = 0; i < n - 3; i++)
 					rk_buf_addc(&p->tmp, q);
 				p->pos += n;
@@ -704,7 +708,8 @@ static int parse_string(struct parser *p, int multiline_ok)
 		}
 		if (c == '\r') {
 			if (peek_at(p, 1) != '\n')
-				return fail(p, p->pos, "carriage return without line feed in string");
+				return fail(p, p->pos,
+					    "carriage return without line feed in string");
 			rk_buf_addc(&p->tmp, '\n');
 			p->pos += 2;
 			continue;
@@ -1010,7 +1015,8 @@ static int parse_datetime(struct parser *p, struct rk_toml_value **out)
 		    ndigits(p, start + 8, 2, &d) < 0)
 			return fail(p, start, "invalid date (expected YYYY-MM-DD)");
 		if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-			return fail(p, start, "invalid date '%.10s' (out of range)", p->src + start);
+			return fail(p, start, "invalid date '%.10s' (out of range)",
+				    p->src + start);
 		rk_buf_add(&p->tmp, p->src + start, 10);
 		p->pos += 10;
 		type = RK_TOML_DATE_LOCAL;
@@ -1031,9 +1037,11 @@ static int parse_datetime(struct parser *p, struct rk_toml_value **out)
 				int oh, om;
 				if (ndigits(p, p->pos + 1, 2, &oh) < 0 || peek_at(p, 3) != ':' ||
 				    ndigits(p, p->pos + 4, 2, &om) < 0)
-					return fail(p, start, "invalid time offset (expected +HH:MM)");
+					return fail(p, start,
+						    "invalid time offset (expected +HH:MM)");
 				if (oh > 23 || om > 59)
-					return fail(p, start, "invalid time offset '%.6s' (out of range)",
+					return fail(p, start,
+						    "invalid time offset '%.6s' (out of range)",
 						    p->src + p->pos);
 				rk_buf_add(&p->tmp, p->src + p->pos, 6);
 				p->pos += 6;
@@ -1113,7 +1121,9 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 			p->nkeys += (size_t)n;
 			if (peek(p) != '=') {
 				if (peek(p) == '\n' || peek(p) == '\r' || peek(p) == -1)
-					return fail(p, p->pos, "expected '=' after key (inline tables must be on one line)");
+					return fail(
+						p, p->pos,
+						"expected '=' after key (inline tables must be on one line)");
 				return fail(p, p->pos, "expected '=' after key");
 			}
 			p->pos++;
@@ -1136,7 +1146,8 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 			if (c == '}')
 				break;
 			if (c == '\n' || c == '\r')
-				return fail(p, p->pos, "newline in inline table (they must be on one line)");
+				return fail(p, p->pos,
+					    "newline in inline table (they must be on one line)");
 			if (c == -1)
 				return fail(p, start, "unterminated inline table");
 			char ch[16];
@@ -1204,8 +1215,8 @@ static int parse_value_at(struct parser *p, struct rk_toml_value **out)
 		size_t e = p->pos;
 		while (e < p->len && is_bare((unsigned char)p->src[e]) && e - p->pos < 40)
 			e++;
-		return fail(p, start, "invalid value '%.*s' (strings need quotes)", (int)(e - p->pos),
-			    p->src + p->pos);
+		return fail(p, start, "invalid value '%.*s' (strings need quotes)",
+			    (int)(e - p->pos), p->src + p->pos);
 	}
 	char ch[16];
 	char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
@@ -1260,8 +1271,9 @@ static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key
 		} else if ((c->flags & T_DOTTED) && c->section == p->section) {
 			/* made by dotted keys of this same section: extend it */
 		} else if (c->flags & T_INLINE) {
-			fail(p, k[i].sp.start, "cannot add to inline table '%s' (defined at line %ld)",
-			     path.data, def_line(c));
+			fail(p, k[i].sp.start,
+			     "cannot add to inline table '%s' (defined at line %ld)", path.data,
+			     def_line(c));
 			bad = 1;
 		} else if (c->flags & (T_EXPLICIT | T_DOTTED)) {
 			fail(p, k[i].sp.start, "table '%s' already defined at line %ld", path.data,
@@ -1281,8 +1293,8 @@ static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key
 	if (old) {
 		struct rk_buf path = RK_BUF_INIT;
 		path_text(&path, k, n);
-		fail(p, k[n - 1].sp.start, "duplicate key '%s' (first defined at line %ld)", path.data,
-		     def_line(old));
+		fail(p, k[n - 1].sp.start, "duplicate key '%s' (first defined at line %ld)",
+		     path.data, def_line(old));
 		rk_buf_release(&path);
 		return -1;
 	}
@@ -1330,13 +1342,15 @@ static int parse_header(struct parser *p)
 		}
 		path_text(&path, k, i + 1);
 		if (c->type == RK_TOML_TABLE && (c->flags & T_INLINE)) {
-			r = fail(p, k[i].sp.start, "cannot add to inline table '%s' (defined at line %ld)",
-				 path.data, def_line(c));
+			r = fail(p, k[i].sp.start,
+				 "cannot add to inline table '%s' (defined at line %ld)", path.data,
+				 def_line(c));
 			goto out;
 		}
 		if (c->type != RK_TOML_TABLE) {
-			r = fail(p, k[i].sp.start, "cannot use '%s' as a table: already %s (line %ld)",
-				 path.data, type_name(c), def_line(c));
+			r = fail(p, k[i].sp.start,
+				 "cannot use '%s' as a table: already %s (line %ld)", path.data,
+				 type_name(c), def_line(c));
 			goto out;
 		}
 		rk_buf_reset(&path);
@@ -1353,13 +1367,15 @@ static int parse_header(struct parser *p)
 			table_add(p, t, &k[n - 1], arr);
 		} else if (arr->type != RK_TOML_ARRAY || !(arr->flags & T_AOT)) {
 			if (arr->type == RK_TOML_TABLE)
-				r = fail(p, k[n - 1].sp.start,
-					 "cannot define array of tables '%s': already a table (line %ld)",
-					 path.data, def_line(arr));
+				r = fail(
+					p, k[n - 1].sp.start,
+					"cannot define array of tables '%s': already a table (line %ld)",
+					path.data, def_line(arr));
 			else
-				r = fail(p, k[n - 1].sp.start,
-					 "cannot define array of tables '%s': already %s (line %ld)",
-					 path.data, type_name(arr), def_line(arr));
+				r = fail(
+					p, k[n - 1].sp.start,
+					"cannot define array of tables '%s': already %s (line %ld)",
+					path.data, type_name(arr), def_line(arr));
 			goto out;
 		}
 		struct rk_toml_value *el = new_value(p, RK_TOML_TABLE);
@@ -1376,11 +1392,12 @@ static int parse_header(struct parser *p)
 	} else if (c->type != RK_TOML_TABLE) {
 		if (c->type == RK_TOML_ARRAY && (c->flags & T_AOT))
 			r = fail(p, k[n - 1].sp.start,
-				 "table '%s' already defined as an array of tables at line %ld", path.data,
-				 def_line(c));
+				 "table '%s' already defined as an array of tables at line %ld",
+				 path.data, def_line(c));
 		else
-			r = fail(p, k[n - 1].sp.start, "cannot define table '%s': already %s (line %ld)",
-				 path.data, type_name(c), def_line(c));
+			r = fail(p, k[n - 1].sp.start,
+				 "cannot define table '%s': already %s (line %ld)", path.data,
+				 type_name(c), def_line(c));
 		goto out;
 	} else if (c->flags & (T_EXPLICIT | T_DOTTED | T_INLINE)) {
 		r = fail(p, k[n - 1].sp.start, "table '%s' already defined at line %ld", path.data,

@@ -33,7 +33,7 @@ enum rk_toml_type {
 	RK_TOML_INTEGER,
 	RK_TOML_FLOAT,
 	RK_TOML_BOOL,
-	RK_TOML_DATETIME,       /* offset date-time */
+	RK_TOML_DATETIME,	/* offset date-time */
 	RK_TOML_DATETIME_LOCAL, /* local date-time */
 	RK_TOML_DATE_LOCAL,
 	RK_TOML_TIME_LOCAL,
@@ -41,7 +41,7 @@ enum rk_toml_type {
 
 struct rk_toml_span {
 	size_t start, end; /* byte offsets [start, end) in the source */
-	long line, col;    /* 1-based position of start */
+	long line, col;	   /* 1-based position of start */
 };
 
 struct rk_toml_doc;
@@ -91,7 +91,7 @@ int rk_toml_is_inline(const struct rk_toml_value *v);
  * out: the edit primitive for in-place rewriting. out gets the whole new file.
  */
 struct rk_buf;
-void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp,
-		    const char *text, size_t textlen, struct rk_buf *out);
+void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp, const char *text,
+		    size_t textlen, struct rk_buf *out);
 
 #endif

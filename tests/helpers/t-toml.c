@@ -247,8 +247,9 @@ int main(int argc, char **argv)
 		}
 		rk_buf_adds(&out, "ok\n");
 	} else {
-		fprintf(stderr, "usage: t-toml [decode [FILE]] | get FILE KEY.PATH | set FILE KEY.PATH "
-				"TEXT | spans FILE | check FILE...\n");
+		fprintf(stderr,
+			"usage: t-toml [decode [FILE]] | get FILE KEY.PATH | set FILE KEY.PATH "
+			"TEXT | spans FILE | check FILE...\n");
 		return RK_EXIT_USAGE;
 	}
 	rk_out(out.data ? out.data : "", out.len);
