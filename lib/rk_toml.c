@@ -248,7 +248,11 @@ static void path_text(struct rk_buf *b, const struct key *k, size_t n)
 static void char_text(char *out, size_t outlen, const char *s, size_t avail)
 {
 	unsigned char c = (unsigned char)s[0];
-	if (c < 0x20 || c == 0x7f) {
+	if (avail == 0) {
+		snprintf(out, outlen, "end of input");
+	} else if (c == '\n' || (c == '\r' && avail > 1 && s[1] == '\n')) {
+		snprintf(out, outlen, "end of line");
+	} else if (c < 0x20 || c == 0x7f) {
 		snprintf(out, outlen, "U+%04X", c);
 	} else {
 		size_t n = 1;
@@ -1111,6 +1115,8 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 	p->section = ++p->nsections;
 	p->pos++;
 	skip_ws(p);
+	if (peek(p) == '\n' || peek(p) == '\r')
+		return fail(p, p->pos, "newline in inline table (they must be on one line)");
 	if (peek(p) != '}') {
 		for (;;) {
 			skip_ws(p);
@@ -1139,6 +1145,10 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 			if (c == ',') {
 				p->pos++;
 				skip_ws(p);
+				if (peek(p) == '\n' || peek(p) == '\r')
+					return fail(
+						p, p->pos,
+						"newline in inline table (they must be on one line)");
 				if (peek(p) == '}')
 					return fail(p, p->pos, "trailing comma in inline table");
 				continue;
@@ -1316,9 +1326,8 @@ static int parse_header(struct parser *p)
 	size_t n = (size_t)nk;
 	p->nkeys = n;
 	if (peek(p) != ']' || (aot && peek_at(p, 1) != ']')) {
-		char ch[16] = "end of input";
-		if (!at_end(p))
-			char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
+		char ch[16];
+		char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 		return fail(p, p->pos, "expected '%s' at the end of the table header, found %s",
 			    aot ? "]]" : "]", ch);
 	}
@@ -1699,7 +1708,9 @@ struct rk_toml_span rk_toml_key_span(const struct rk_toml_value *v)
 
 int rk_toml_is_inline(const struct rk_toml_value *v)
 {
-	return v && (v->flags & T_INLINE) && (v->type == RK_TOML_TABLE || v->type == RK_TOML_ARRAY);
+	/* tables made by dotted keys inside {..} are immutable but not written {..} */
+	return v && (v->flags & (T_INLINE | T_DOTTED)) == T_INLINE &&
+	       (v->type == RK_TOML_TABLE || v->type == RK_TOML_ARRAY);
 }
 
 void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp, const char *text,

@@ -8,6 +8,7 @@
  *                               the file with that value's text replaced (rk_toml_splice);
  *                               the result must parse again
  *   t-toml spans FILE           every value: path, value span, key span
+ *   t-toml verify-spans FILE    check every span (see verify()); "ok: N values, M keys"
  *   t-toml check FILE...        parse each file, print "ok" or exit 3
  *
  * KEY.PATH is split at '.'; a number selects an array element (package.0.name).
@@ -200,6 +201,116 @@ static void spans(struct rk_buf *b, const struct rk_toml_value *v, struct rk_buf
 	}
 }
 
+/*
+ * verify-spans: every value's span text, parsed on its own as "x = TEXT",
+ * must give the same value; every key's span text must parse as that key;
+ * line and column must match the offset.
+ */
+struct verify {
+	const char *src;
+	size_t len;
+	long values, keys, bad;
+};
+
+static void line_col(const char *src, size_t off, long *line, long *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (src[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+static void verify_span(struct verify *vf, const char *path, const char *what,
+			struct rk_toml_span sp)
+{
+	long line, col;
+	if (sp.start > sp.end || sp.end > vf->len) {
+		printf("%s: %s span %zu-%zu out of bounds\n", path, what, sp.start, sp.end);
+		vf->bad++;
+		return;
+	}
+	line_col(vf->src, sp.start, &line, &col);
+	if (line != sp.line || col != sp.col) {
+		printf("%s: %s span at %ld:%ld, expected %ld:%ld\n", path, what, sp.line, sp.col,
+		       line, col);
+		vf->bad++;
+	}
+}
+
+static void verify(struct verify *vf, const struct rk_toml_value *v, struct rk_buf *path)
+{
+	size_t n = rk_toml_len(v);
+	int table = rk_toml_type(v) == RK_TOML_TABLE;
+	for (size_t i = 0; i < n; i++) {
+		size_t mark = path->len;
+		if (mark)
+			rk_buf_addc(path, '.');
+		if (table)
+			rk_buf_adds(path, rk_toml_key_at(v, i));
+		else
+			rk_buf_addf(path, "%zu", i);
+		const struct rk_toml_value *c = rk_toml_at(v, i);
+		struct rk_toml_span sp = rk_toml_span(c), ks = rk_toml_key_span(c);
+		verify_span(vf, path->data, "value", sp);
+		if (table)
+			verify_span(vf, path->data, "key", ks);
+		struct rk_err err = {0};
+		struct rk_buf t = RK_BUF_INIT, a = RK_BUF_INIT, b = RK_BUF_INIT;
+		if (rk_toml_type(c) != RK_TOML_TABLE || rk_toml_is_inline(c)) {
+			if (rk_toml_type(c) != RK_TOML_ARRAY || rk_toml_is_inline(c)) {
+				rk_buf_adds(&t, "x = ");
+				rk_buf_add(&t, vf->src + sp.start, sp.end - sp.start);
+				rk_buf_addc(&t, '\n');
+				struct rk_toml_doc *d =
+					rk_toml_parse(t.data, t.len, "<span>", &err);
+				to_json(&a, c);
+				to_json(&b, rk_toml_get(rk_toml_root(d), "x"));
+				if (!d || a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
+					printf("%s: value span text '%.*s' does not give the value\n",
+					       path->data, (int)(sp.end - sp.start),
+					       vf->src + sp.start);
+					vf->bad++;
+				}
+				rk_toml_free(d);
+				vf->values++;
+			}
+		} else if (sp.end > sp.start &&
+			   (vf->src[sp.start] != '[' || vf->src[sp.end - 1] != ']')) {
+			printf("%s: table span '%.*s' is not a header\n", path->data,
+			       (int)(sp.end - sp.start), vf->src + sp.start);
+			vf->bad++;
+		}
+		if (table) {
+			rk_buf_reset(&t);
+			rk_buf_add(&t, vf->src + ks.start, ks.end - ks.start);
+			rk_buf_adds(&t, " = 1\n");
+			struct rk_toml_doc *d = rk_toml_parse(t.data, t.len, "<key>", &err);
+			const struct rk_toml_value *r = rk_toml_root(d);
+			if (!d || rk_toml_len(r) != 1 ||
+			    rk_toml_key_len_at(r, 0) != rk_toml_key_len_at(v, i) ||
+			    memcmp(rk_toml_key_at(r, 0), rk_toml_key_at(v, i),
+				   rk_toml_key_len_at(v, i)) != 0) {
+				printf("%s: key span text '%.*s' is not the key\n", path->data,
+				       (int)(ks.end - ks.start), vf->src + ks.start);
+				vf->bad++;
+			}
+			rk_toml_free(d);
+			vf->keys++;
+		}
+		rk_buf_release(&t);
+		rk_buf_release(&a);
+		rk_buf_release(&b);
+		verify(vf, c, path);
+		rk_buf_truncate(path, mark);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct rk_buf out = RK_BUF_INIT;
@@ -240,6 +351,18 @@ int main(int argc, char **argv)
 		spans(&out, rk_toml_root(doc), &path);
 		rk_buf_release(&path);
 		rk_toml_free(doc);
+	} else if (strcmp(argv[1], "verify-spans") == 0 && argc == 3) {
+		struct rk_toml_doc *doc = load(argv[2]);
+		struct rk_buf path = RK_BUF_INIT;
+		struct verify vf = {0};
+		rk_buf_adds(&path, "");
+		vf.src = rk_toml_source(doc, &vf.len);
+		verify(&vf, rk_toml_root(doc), &path);
+		rk_buf_release(&path);
+		rk_toml_free(doc);
+		if (vf.bad)
+			return rk_finish(RK_EXIT_FAIL);
+		rk_buf_addf(&out, "ok: %ld values, %ld keys\n", vf.values, vf.keys);
 	} else if (strcmp(argv[1], "check") == 0 && argc >= 3) {
 		for (int i = 2; i < argc; i++) {
 			struct rk_toml_doc *doc = load(argv[i]);
@@ -249,7 +372,7 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr,
 			"usage: t-toml [decode [FILE]] | get FILE KEY.PATH | set FILE KEY.PATH "
-			"TEXT | spans FILE | check FILE...\n");
+			"TEXT | spans FILE | verify-spans FILE | check FILE...\n");
 		return RK_EXIT_USAGE;
 	}
 	rk_out(out.data ? out.data : "", out.len);
