@@ -7,8 +7,12 @@
  *   t-toml set FILE KEY.PATH TEXT
  *                               the file with that value's text replaced (rk_toml_splice);
  *                               the result must parse again
+ *   t-toml set-string FILE KEY.PATH STRING
+ *                               the same with rk_toml_set_string (quoting kept)
  *   t-toml spans FILE           every value: path, value span, key span
- *   t-toml verify-spans FILE    check every span (see verify()); "ok: N values, M keys"
+ *   t-toml verify-spans FILE... check every span (see verify()); "ok: N values, M keys"
+ *                               (prefixed by the file name when there are several)
+ *   t-toml scan FILE...         parse each: "FILE: ok" or "FILE:LINE:COL: reason"; exit 0
  *   t-toml check FILE...        parse each file, print "ok" or exit 3
  *
  * KEY.PATH is split at '.'; a number selects an array element (package.0.name).
@@ -344,6 +348,16 @@ int main(int argc, char **argv)
 		if (!again)
 			rk_die_err(&err);
 		rk_toml_free(again);
+	} else if (strcmp(argv[1], "set-string") == 0 && argc == 5) {
+		struct rk_toml_doc *doc = load(argv[2]);
+		const struct rk_toml_value *v = lookup(doc, argv[3]);
+		rk_toml_set_string(doc, v, argv[4], strlen(argv[4]), &out);
+		rk_toml_free(doc);
+		struct rk_err err = {0};
+		struct rk_toml_doc *again = rk_toml_parse(out.data, out.len, "<result>", &err);
+		if (!again)
+			rk_die_err(&err);
+		rk_toml_free(again);
 	} else if (strcmp(argv[1], "spans") == 0 && argc == 3) {
 		struct rk_toml_doc *doc = load(argv[2]);
 		struct rk_buf path = RK_BUF_INIT;
@@ -351,18 +365,43 @@ int main(int argc, char **argv)
 		spans(&out, rk_toml_root(doc), &path);
 		rk_buf_release(&path);
 		rk_toml_free(doc);
-	} else if (strcmp(argv[1], "verify-spans") == 0 && argc == 3) {
-		struct rk_toml_doc *doc = load(argv[2]);
-		struct rk_buf path = RK_BUF_INIT;
-		struct verify vf = {0};
-		rk_buf_adds(&path, "");
-		vf.src = rk_toml_source(doc, &vf.len);
-		verify(&vf, rk_toml_root(doc), &path);
-		rk_buf_release(&path);
-		rk_toml_free(doc);
-		if (vf.bad)
+	} else if (strcmp(argv[1], "verify-spans") == 0 && argc >= 3) {
+		long bad = 0;
+		for (int i = 2; i < argc; i++) {
+			struct rk_toml_doc *doc = load(argv[i]);
+			struct rk_buf path = RK_BUF_INIT;
+			struct verify vf = {0};
+			rk_buf_adds(&path, "");
+			vf.src = rk_toml_source(doc, &vf.len);
+			fflush(stdout);
+			verify(&vf, rk_toml_root(doc), &path);
+			rk_buf_release(&path);
+			rk_toml_free(doc);
+			bad += vf.bad;
+			if (argc > 3)
+				rk_buf_addf(&out, "%s: ", argv[i]);
+			rk_buf_addf(&out, "%s: %ld values, %ld keys\n", vf.bad ? "FAILED" : "ok",
+				    vf.values, vf.keys);
+		}
+		if (bad) {
+			rk_out(out.data, out.len);
+			rk_buf_release(&out);
 			return rk_finish(RK_EXIT_FAIL);
-		rk_buf_addf(&out, "ok: %ld values, %ld keys\n", vf.values, vf.keys);
+		}
+	} else if (strcmp(argv[1], "scan") == 0 && argc >= 3) {
+		/* many files in one process (valgrind-friendly): "FILE: ok" or the error */
+		for (int i = 2; i < argc; i++) {
+			struct rk_err err = {0};
+			struct rk_toml_doc *doc = rk_toml_parse_file(argv[i], &err);
+			if (doc) {
+				rk_buf_addf(&out, "%s: ok\n", argv[i]);
+			} else {
+				char msg[RK_ERR_MAX + 256];
+				rk_err_format(&err, msg, sizeof(msg));
+				rk_buf_addf(&out, "%s\n", msg);
+			}
+			rk_toml_free(doc);
+		}
 	} else if (strcmp(argv[1], "check") == 0 && argc >= 3) {
 		for (int i = 2; i < argc; i++) {
 			struct rk_toml_doc *doc = load(argv[i]);
@@ -372,7 +411,8 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr,
 			"usage: t-toml [decode [FILE]] | get FILE KEY.PATH | set FILE KEY.PATH "
-			"TEXT | spans FILE | verify-spans FILE | check FILE...\n");
+			"TEXT | set-string FILE KEY.PATH STRING | spans FILE | verify-spans FILE... | scan "
+			"FILE... | check FILE...\n");
 		return RK_EXIT_USAGE;
 	}
 	rk_out(out.data ? out.data : "", out.len);
