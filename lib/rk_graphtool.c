@@ -26,8 +26,15 @@ static long col_of(const struct rk_json *d, int t)
 	return t >= 0 ? (long)d->tok[t].start + 1 : 0;
 }
 
-__attribute__((format(printf, 4, 5))) static int bad(struct state *st, const struct rk_ndjson *r,
-						     int t, const char *fmt, ...)
+struct where {
+	struct rk_err *err;
+	const struct rk_json *d;
+	const char *source;
+	long line;
+};
+
+__attribute__((format(printf, 3, 4))) static int bad(const struct where *w, int t, const char *fmt,
+						     ...)
 {
 	char msg[RK_ERR_MAX];
 	va_list ap;
@@ -35,62 +42,71 @@ __attribute__((format(printf, 4, 5))) static int bad(struct state *st, const str
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return rk_err_set(&st->err, r->source, r->line, col_of(&r->doc, t), "package record: %s",
-			  msg);
+	return rk_err_set(w->err, w->source, w->line, col_of(w->d, t), "package record: %s", msg);
 }
 
-/* Read one package record into the graph. Returns 0, or -1 with st->err. */
-static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *rec)
+int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char *source, long line,
+			struct rk_err *err)
 {
-	const struct rk_json *d = &r->doc;
+	const struct where w = {err, d, source, line};
 	int tname = rk_json_get(d, 0, "name"), teco = rk_json_get(d, 0, "ecosystem");
 	int tgroup = rk_json_get(d, 0, "group"), tdeps = rk_json_get(d, 0, "deps");
 	const char *name = rk_json_str(d, tname), *group = NULL;
 	int eco, v;
 
 	if (!name || !*name)
-		return bad(st, r, tname >= 0 ? tname : 0, "\"name\" must be a non-empty string");
+		return bad(&w, tname >= 0 ? tname : 0, "\"name\" must be a non-empty string");
 	if (teco < 0)
-		return bad(st, r, 0, "\"ecosystem\" is missing");
+		return bad(&w, 0, "\"ecosystem\" is missing");
 	eco = rk_eco_parse(rk_json_str(d, teco));
 	if (eco < 0)
-		return bad(st, r, teco, "\"ecosystem\" must be python, npm or cargo");
+		return bad(&w, teco, "\"ecosystem\" must be python, npm or cargo");
 	if (tgroup >= 0 && rk_json_type(d, tgroup) != RK_JSON_NULL) {
 		group = rk_json_str(d, tgroup);
 		if (!group)
-			return bad(st, r, tgroup, "\"group\" must be a string");
+			return bad(&w, tgroup, "\"group\" must be a string");
 	}
 	if (tdeps >= 0 && rk_json_type(d, tdeps) != RK_JSON_ARRAY)
-		return bad(st, r, tdeps, "\"deps\" must be an array");
+		return bad(&w, tdeps, "\"deps\" must be an array");
 
-	v = rk_graph_add_node(&st->g, eco, name, group, r->source, r->line, &st->err);
+	v = rk_graph_add_node(g, eco, name, group, source, line, err);
 	if (v < 0)
 		return -1;
-	rec->node = v;
 
 	for (int e = rk_json_first(d, tdeps), i = 0; e >= 0; e = rk_json_next(d, e), i++) {
 		int tn = rk_json_get(d, e, "name"), te = rk_json_get(d, e, "ecosystem");
 		int tt = rk_json_get(d, e, "type"), tc = rk_json_get(d, e, "cross");
 		const char *dn = rk_json_str(d, tn);
 		int deco = eco, type = RK_DEP_NORMAL, cross = 0;
+
 		if (rk_json_type(d, e) != RK_JSON_OBJECT)
-			return bad(st, r, e, "\"deps\"[%d] must be an object", i);
+			return bad(&w, e, "\"deps\"[%d] must be an object", i);
 		if (!dn || !*dn)
-			return bad(st, r, tn >= 0 ? tn : e,
+			return bad(&w, tn >= 0 ? tn : e,
 				   "\"deps\"[%d]: \"name\" must be a non-empty string", i);
 		if (te >= 0 && (deco = rk_eco_parse(rk_json_str(d, te))) < 0)
-			return bad(st, r, te,
+			return bad(&w, te,
 				   "\"deps\"[%d]: \"ecosystem\" must be python, npm or cargo", i);
 		if (tt >= 0 && (type = rk_dep_type_parse(rk_json_str(d, tt))) < 0)
 			return bad(
-				st, r, tt,
+				&w, tt,
 				"\"deps\"[%d]: \"type\" must be normal, dev, build, optional or peer",
 				i);
 		if (tc >= 0 && (cross = rk_json_bool(d, tc)) < 0)
-			return bad(st, r, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
-		rk_graph_add_dep(&st->g, v, deco, dn, type, cross, r->line, col_of(d, e));
+			return bad(&w, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
+		rk_graph_add_dep(g, v, deco, dn, type, cross, line, col_of(d, e));
 	}
+	return v;
+}
 
+/* Read one package record into the graph. Returns 0, or -1 with st->err. */
+static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *rec)
+{
+	const struct rk_json *d = &r->doc;
+
+	rec->node = rk_graph_add_record(&st->g, d, r->source, r->line, &st->err);
+	if (rec->node < 0)
+		return -1;
 	rec->rewrite = rk_json_get(d, 0, "level") >= 0 || rk_json_get(d, 0, "order") >= 0 ||
 		       rk_json_get(d, 0, "depth") >= 0;
 	rec->close = (size_t)d->tok[0].end - 1; /* the object's '}' */

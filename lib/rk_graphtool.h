@@ -28,6 +28,9 @@
 #ifndef RK_GRAPHTOOL_H
 #define RK_GRAPHTOOL_H
 
+#include "rk_graph.h"
+#include "rk_json.h"
+
 struct rk_graphtool {
 	int format;			 /* enum rk_format */
 	int include_dev;		 /* dev edges count too */
@@ -40,6 +43,14 @@ struct rk_graphtool {
 	char **files;			 /* input files; none: stdin */
 	int nfiles;
 };
+
+/*
+ * Add the package record d (parsed; its root an object) to g: the node and
+ * its dependencies, checked as described above. Returns the node index, or
+ * -1 with err set ("package record: ..." at source:line:col; or a duplicate).
+ */
+int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char *source, long line,
+			struct rk_err *err);
 
 /* Run rk-graph; returns the exit code (output written to stdout). */
 int rk_graphtool_run(const struct rk_graphtool *o);
