@@ -1001,22 +1001,70 @@ void rk_jw_int(struct rk_jw *w, long long v)
 	rk_buf_addf(w->out, "%lld", v);
 }
 
-void rk_jw_double(struct rk_jw *w, double v)
+/*
+ * v (finite) in the shortest form that reads back as the same double, laid
+ * out as ECMAScript's Number::toString does: plain decimals for exponents
+ * -7 < e < 21 ("100", "0.001", "123456789012345680"), else "1e+21", "5e-324".
+ */
+static void put_double(struct rk_buf *b, double v)
 {
-	char num[40];
+	char num[40], digits[20];
+	int prec, k = 0, n;
+	char *e;
 
-	jw_sep(w);
-	if (!isfinite(v)) {
-		rk_buf_adds(w->out, "null");
+	if (v == 0) {
+		rk_buf_adds(b, signbit(v) ? "-0" : "0");
 		return;
 	}
-	/* The shortest %.Ng that reads back as the same double. */
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(num, sizeof(num), "%.*g", prec, v);
+	if (v < 0) {
+		rk_buf_addc(b, '-');
+		v = -v;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(num, sizeof(num), "%.*e", prec - 1, v);
 		if (strtod(num, NULL) == v)
 			break;
 	}
-	rk_buf_adds(w->out, num);
+	snprintf(num, sizeof(num), "%.*e", prec - 1, v);
+	/* num is "d.ddde+XX": collect the digits and the exponent. */
+	e = strchr(num, 'e');
+	for (char *p = num; p < e; p++)
+		if (*p != '.')
+			digits[k++] = *p;
+	while (k > 1 && digits[k - 1] == '0')
+		k--;
+	digits[k] = '\0';
+	n = atoi(e + 1) + 1; /* v = 0.DIGITS * 10^n */
+	if (k <= n && n <= 21) {
+		rk_buf_add(b, digits, (size_t)k);
+		for (int i = k; i < n; i++)
+			rk_buf_addc(b, '0');
+	} else if (0 < n && n <= 21) {
+		rk_buf_add(b, digits, (size_t)n);
+		rk_buf_addc(b, '.');
+		rk_buf_add(b, digits + n, (size_t)(k - n));
+	} else if (-6 < n && n <= 0) {
+		rk_buf_adds(b, "0.");
+		for (int i = n; i < 0; i++)
+			rk_buf_addc(b, '0');
+		rk_buf_add(b, digits, (size_t)k);
+	} else {
+		rk_buf_addc(b, digits[0]);
+		if (k > 1) {
+			rk_buf_addc(b, '.');
+			rk_buf_add(b, digits + 1, (size_t)(k - 1));
+		}
+		rk_buf_addf(b, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+	}
+}
+
+void rk_jw_double(struct rk_jw *w, double v)
+{
+	jw_sep(w);
+	if (!isfinite(v))
+		rk_buf_adds(w->out, "null");
+	else
+		put_double(w->out, v);
 }
 
 void rk_jw_bool(struct rk_jw *w, int v)

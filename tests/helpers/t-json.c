@@ -10,6 +10,9 @@
  *   t-json children PATH...  one JSON text; list the children of the value at PATH
  *   t-json write             writer script on stdin (see run_write); print the JSON
  *   t-json quote             stdin bytes as one JSON string literal
+ *   t-json cases             one JSON text per stdin line, "%HH" standing for
+ *                            the byte 0xHH ("%%" for '%'); print per line
+ *                            "CASE<TAB>ok CANONICAL" or "CASE<TAB>error L:C: MSG"
  *
  * Input errors print "t-json: source:line:col: reason" and exit 3.
  */
@@ -19,7 +22,8 @@
 
 static _Noreturn void usage(void)
 {
-	fprintf(stderr, "usage: t-json parse|pass|kinds|canon|get|children|write|quote [ARGS]\n");
+	fprintf(stderr,
+		"usage: t-json parse|pass|kinds|canon|get|children|write|quote|cases [ARGS]\n");
 	exit(RK_EXIT_USAGE);
 }
 
@@ -210,6 +214,67 @@ static int run_write(void)
 	return 0;
 }
 
+/*
+ * Each accepted case's canonical form must itself parse and be its own
+ * canonical form; the helper fails loudly otherwise.
+ */
+static int run_cases(void)
+{
+	struct rk_buf line = RK_BUF_INIT, text = RK_BUF_INIT, canon = RK_BUF_INIT,
+		      again = RK_BUF_INIT, out = RK_BUF_INIT;
+	struct rk_json d = RK_JSON_INIT, d2 = RK_JSON_INIT;
+	struct rk_err err;
+	int rc;
+
+	while ((rc = rk_buf_getline(&line, stdin, NULL)) > 0) {
+		rk_buf_reset(&text);
+		for (size_t i = 0; i < line.len; i++) {
+			if (line.data[i] == '%' && i + 1 < line.len && line.data[i + 1] == '%') {
+				rk_buf_addc(&text, '%');
+				i++;
+			} else if (line.data[i] == '%' && i + 2 < line.len &&
+				   hexdig(line.data[i + 1]) >= 0 && hexdig(line.data[i + 2]) >= 0) {
+				rk_buf_addc(&text, (char)(hexdig(line.data[i + 1]) * 16 +
+							  hexdig(line.data[i + 2])));
+				i += 2;
+			} else {
+				rk_buf_addc(&text, line.data[i]);
+			}
+		}
+		rk_buf_reset(&out);
+		rk_buf_add(&out, line.data, line.len);
+		rk_buf_addc(&out, '\t');
+		memset(&err, 0, sizeof(err));
+		if (rk_json_parse(&d, text.data ? text.data : "", text.len, "case", 1, &err)) {
+			rk_buf_addf(&out, "error %ld:%ld: %s", err.line, err.col, err.msg);
+		} else {
+			rk_buf_reset(&canon);
+			rk_json_canonical(&d, 0, &canon);
+			rk_buf_reset(&again);
+			if (rk_json_parse(&d2, canon.data, canon.len, "canon", 1, &err))
+				rk_die(RK_EXIT_FAIL, "canonical form of '%s' does not parse: %s",
+				       line.data, err.msg);
+			rk_json_canonical(&d2, 0, &again);
+			if (again.len != canon.len || memcmp(again.data, canon.data, canon.len))
+				rk_die(RK_EXIT_FAIL, "canonical form of '%s' is not stable",
+				       line.data);
+			rk_buf_adds(&out, "ok ");
+			rk_buf_add(&out, canon.data, canon.len);
+		}
+		rk_record_emit(&out);
+	}
+	if (rc < 0)
+		rk_die(RK_EXIT_FAIL, "read error: %s", strerror(errno));
+	rk_json_release(&d);
+	rk_json_release(&d2);
+	rk_buf_release(&line);
+	rk_buf_release(&text);
+	rk_buf_release(&canon);
+	rk_buf_release(&again);
+	rk_buf_release(&out);
+	return 0;
+}
+
 static int run_ndjson(const char *mode, const char *source)
 {
 	struct rk_ndjson r;
@@ -254,6 +319,8 @@ int main(int argc, char **argv)
 		return rk_finish(run_ndjson(cmd, argc > 2 ? argv[2] : "<stdin>"));
 	if (!strcmp(cmd, "write"))
 		return rk_finish(run_write());
+	if (!strcmp(cmd, "cases"))
+		return rk_finish(run_cases());
 	if (!strcmp(cmd, "quote")) {
 		if (rk_buf_read_fp(&text, stdin))
 			rk_die(RK_EXIT_FAIL, "read error: %s", strerror(errno));
