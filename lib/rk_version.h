@@ -98,22 +98,25 @@ enum rk_version_pre {
 
 struct rk_version {
 	enum rk_version_scheme scheme;
-	uint64_t epoch;     /* PEP 440 "N!"; 0 otherwise */
-	uint64_t *release;  /* owned; nrelease numbers, SemVer: exactly 3 */
-	size_t nrelease;    /* PEP 440: >= 1, trailing zeros kept as written */
+	uint64_t epoch;	   /* PEP 440 "N!"; 0 otherwise */
+	uint64_t *release; /* owned; nrelease numbers, SemVer: exactly 3 */
+	size_t nrelease;   /* PEP 440: >= 1, trailing zeros kept as written */
 	enum rk_version_pre pre_kind;
-	uint64_t pre_num;   /* number of the pre-release (see enum rk_version_pre) */
-	char *pre;          /* SemVer: the identifiers after '-', owned; NULL when none.
+	uint64_t pre_num; /* number of the pre-release (see enum rk_version_pre) */
+	char *pre;	  /* SemVer: the identifiers after '-', owned; NULL when none.
 			       PEP 440: always NULL */
-	bool has_post;      /* PEP 440 only */
+	bool has_post;	  /* PEP 440 only */
 	uint64_t post;
-	bool has_dev;       /* PEP 440 only */
+	bool has_dev; /* PEP 440 only */
 	uint64_t dev;
-	char *meta;         /* owned; NULL when none. SemVer: build metadata after '+';
+	char *meta; /* owned; NULL when none. SemVer: build metadata after '+';
 			       PEP 440: normalised local label after '+' */
 };
 
-#define RK_VERSION_INIT {RK_VERSION_NONE}
+#define RK_VERSION_INIT                                                                            \
+	{                                                                                          \
+		RK_VERSION_NONE                                                                    \
+	}
 
 void rk_version_init(struct rk_version *v);
 /* Free what v owns and make it empty (RK_VERSION_INIT). */
@@ -127,8 +130,8 @@ void rk_version_copy(struct rk_version *dst, const struct rk_version *src);
  * string; for a C string pass strlen(s). Returns 0 and fills v, or -1 with
  * *err set and v empty.
  */
-int rk_version_parse(struct rk_version *v, enum rk_version_scheme scheme, const char *s,
-		     size_t len, struct rk_err *err);
+int rk_version_parse(struct rk_version *v, enum rk_version_scheme scheme, const char *s, size_t len,
+		     struct rk_err *err);
 
 /*
  * Order a and b: negative, 0 or positive (exactly -1, 0, 1). Equal means
@@ -217,8 +220,8 @@ int rk_version_bump(struct rk_version *v, enum rk_version_bump bump, struct rk_e
  *   A SemVer pre-release of kind OTHER may only move to a kind that sorts
  *   higher (checked by the "strictly higher" rule).
  */
-int rk_version_bump_pre(struct rk_version *v, enum rk_version_bump level,
-			enum rk_version_pre kind, struct rk_err *err);
+int rk_version_bump_pre(struct rk_version *v, enum rk_version_bump level, enum rk_version_pre kind,
+			struct rk_err *err);
 
 /*
  * Channel versions: replace the pre-release part of v (keeping epoch and
