@@ -61,7 +61,7 @@ static const char *describe_char(char *tmp, size_t tmplen, const char *s, size_t
 	if (i >= len)
 		return "end of input";
 	unsigned char c = (unsigned char)s[i];
-	if (c > 0x20 && c < 0x7f && c != '\'')
+	if (c >= 0x20 && c < 0x7f && c != '\'')
 		snprintf(tmp, tmplen, "'%c'", c);
 	else
 		snprintf(tmp, tmplen, "byte \\x%02x", c);
