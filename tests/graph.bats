@@ -290,6 +290,9 @@ EOF
 	diff -u expected actual
 	run rk-graph --path @scope/ui cargo:core --levels "$F/packages.ndjson"
 	assert_output $'level 0: cargo:core\nlevel 1: npm:@scope/x\nlevel 2: npm:@scope/ui'
+	# The file may come first; --path=A B works too.
+	run rk-graph "$F/packages.ndjson" --path=@scope/ui cargo:core --levels
+	assert_output $'level 0: cargo:core\nlevel 1: npm:@scope/x\nlevel 2: npm:@scope/ui'
 	run --separate-stderr rk-graph --path cargo:core npm:@scope/ui "$F/packages.ndjson"
 	[ "$status" -eq 1 ]
 	assert_output ""
