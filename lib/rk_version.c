@@ -1079,6 +1079,17 @@ int rk_version_scheme_parse(const char *name, enum rk_version_scheme *out)
 	return 0;
 }
 
+int rk_version_scheme_for_ecosystem(const char *ecosystem, enum rk_version_scheme *out)
+{
+	if (strcmp(ecosystem, "python") == 0)
+		*out = RK_VERSION_PEP440;
+	else if (strcmp(ecosystem, "npm") == 0 || strcmp(ecosystem, "cargo") == 0)
+		*out = RK_VERSION_SEMVER;
+	else
+		return -1;
+	return 0;
+}
+
 const char *rk_version_bump_name(enum rk_version_bump bump)
 {
 	return (size_t)bump < RK_ARRAY_SIZE(bump_names) ? bump_names[bump] : "?";

@@ -616,7 +616,7 @@ EOF
 
 @test "pep440: normalisation and order agree with packaging.version on generated versions" {
 	py="$RK_TOP/.venv/bin/python"
-	"$py" -c 'import packaging.version' || skip "packaging not in .venv"
+	# packaging is pinned in scripts/bootstrap: its absence is a failure, not a skip
 	"$py" - >gen <<'EOF'
 import random
 r = random.Random(440)
@@ -716,4 +716,16 @@ EOF
 	assert_output "t-version: unknown bump 'sideways'"
 	run tv cargo parse 1.0.0
 	assert_failure 2
+}
+
+@test "schemes of ecosystems" {
+	run tv ecosystem python
+	assert_output pep440
+	run tv ecosystem npm
+	assert_output semver
+	run tv ecosystem cargo
+	assert_output semver
+	run tv ecosystem maven
+	assert_failure 3
+	assert_output "t-version: unknown ecosystem 'maven'"
 }
