@@ -569,8 +569,12 @@ static int pep440_parse(struct rk_version *v, const char *s, size_t len, struct 
 		}
 	}
 	if (i < len) {
+		if (i > 40)
+			PFAIL("unexpected %s at byte %zu",
+			      describe_char(tmp, sizeof(tmp), s, len, i),
+			      i + 1 + (size_t)(s - orig));
 		PFAIL("unexpected %s after '%.*s'", describe_char(tmp, sizeof(tmp), s, len, i),
-		      (int)(i > 40 ? 40 : i), i > 40 ? s + i - 40 : s);
+		      (int)i, s);
 	}
 #undef TOO_LARGE
 #undef PFAIL

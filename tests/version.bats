@@ -605,6 +605,9 @@ EOF
 	run tv pep440 parse "1.0$long"
 	assert_failure 3
 	[ "${#output}" -lt 200 ]
+	run tv pep440 parse "${rel}x"
+	assert_failure 3
+	assert_output "t-version: <input>: invalid PEP 440 version '${rel:0:64}...($((${#rel} + 1)) bytes)': unexpected 'x' at byte $((${#rel} + 1))"
 	dots=$(printf '.%.0s' $(seq 10000))
 	run tv pep440 parse "1$dots"
 	assert_failure 3
