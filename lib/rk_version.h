@@ -47,8 +47,8 @@
  * segments and SemVer pre-release identifiers have no limit: they compare as
  * digit strings). Only ASCII whitespace is stripped around a PEP 440
  * version and only ASCII letters are accepted (Python's \s and re.IGNORECASE
- * also take a few non-ASCII characters). Input is bytes; anything else is an
- * error naming the byte.
+ * also take a few non-ASCII characters). Any other byte (non-ASCII, control,
+ * NUL) is an error that names it.
  *
  * OWNERSHIP. A struct rk_version owns its `release` array and its `pre` and
  * `meta` strings. RK_VERSION_INIT (or rk_version_init) makes an empty value
