@@ -494,6 +494,10 @@ static void unescape(struct rk_buf *b, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	if (!memchr(s, '\\', n)) {
+		rk_buf_add(b, s, n);
+		return;
+	}
 	rk_buf_grow(b, n + 1);
 	while (i < n) {
 		const char *bs = memchr(s + i, '\\', n - i);
