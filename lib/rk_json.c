@@ -60,6 +60,8 @@ static int fail(struct scan *sc, size_t at, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!sc->err)
+		return -1; /* a check only (rk_json_quote): no position needed */
 	va_start(ap, fmt);
 	json_fail_at(sc->s, at, sc->source, sc->line_base, sc->err, fmt, ap);
 	va_end(ap);

@@ -120,7 +120,7 @@ int rk_json_first(const struct rk_json *d, int t);
 int rk_json_next(const struct rk_json *d, int t);
 /* The value that belongs to object key token k. */
 int rk_json_value(const struct rk_json *d, int k);
-/* i-th array element or -1. */
+/* i-th array element or -1 (O(i): iterate with first/next instead). */
 int rk_json_at(const struct rk_json *d, int arr, int i);
 /* Unescaped string (keys too), or NULL when t is not a string. */
 const char *rk_json_str(const struct rk_json *d, int t);
