@@ -632,9 +632,12 @@ int rk_json_parse(struct rk_json *d, const char *src, size_t len, const char *so
 			rk_grow(&d->jsmn, &d->jsmncap, d->jsmncap * 2, sizeof(jsmntok_t));
 			continue;
 		}
-		if (n < 0)
-			return rk_err_set(err, source, line_base > 0 ? line_base : 1, 0,
-					  "internal error: jsmn rejected validated JSON (%d)", n);
+		/* The scanner and jsmn must agree; col 0 marks an internal error. */
+		if (n < 0 || (int)p.toknext != sc.ntok)
+			return rk_err_set(
+				err, source, line_base > 0 ? line_base : 1, 0,
+				"internal error: jsmn disagrees with the scanner (%d, %u tokens, %d expected)",
+				n, p.toknext, sc.ntok);
 		n = (int)p.toknext;
 		break;
 	}
