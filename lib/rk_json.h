@@ -206,7 +206,10 @@ void rk_ndjson_release(struct rk_ndjson *r);
 /*
  * Read the next record. Returns 1 with r->doc, r->text, r->kind and r->line
  * set; 0 at end of input; -1 on a malformed line or read error (r->err says
- * where and why; the caller usually does rk_die_err(&r->err)).
+ * where and why; the caller usually does rk_die_err(&r->err)). Everything
+ * in r (and every pointer from r->doc) is valid only until the next call:
+ * copy what must outlive the record. Storage is reused, so a stream costs
+ * memory for its longest line only.
  */
 int rk_ndjson_next(struct rk_ndjson *r);
 /* Write the current record's line unchanged to stdout (pass-through). */
