@@ -245,6 +245,12 @@ EOF
 	}
 }
 
+@test "a read error is reported with the source and line" {
+	run t_helper t-json parse dir <.
+	assert_failure 3
+	assert_output 't-json: dir:1: read error: Is a directory'
+}
+
 @test "errors in a multi-line document report line and column within it" {
 	printf '{\n  "name": "x",\n  "version": 1.\n}\n' >package.json
 	run t_helper t-json canon <package.json
