@@ -23,36 +23,15 @@
 
 #include <math.h>
 
+#include "rk_json.h"
 #include "rk_toml.h"
-
-/* JSON string literal. (Keys may hold NUL, so this takes a length.) */
-static void quote(struct rk_buf *b, const char *s, size_t n)
-{
-	rk_buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			rk_buf_addc(b, '\\');
-			rk_buf_addc(b, (char)c);
-		} else if (c == '\n') {
-			rk_buf_adds(b, "\\n");
-		} else if (c == '\t') {
-			rk_buf_adds(b, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			rk_buf_addf(b, "\\u%04x", c);
-		} else {
-			rk_buf_addc(b, (char)c);
-		}
-	}
-	rk_buf_addc(b, '"');
-}
 
 static void tagged(struct rk_buf *b, const char *type, const char *val, size_t n)
 {
 	rk_buf_adds(b, "{\"type\":\"");
 	rk_buf_adds(b, type);
 	rk_buf_adds(b, "\",\"value\":");
-	quote(b, val, n);
+	rk_json_quote(b, val, n);
 	rk_buf_addc(b, '}');
 }
 
@@ -82,7 +61,7 @@ static void to_json(struct rk_buf *b, const struct rk_toml_value *v)
 		for (size_t i = 0; i < rk_toml_len(v); i++) {
 			if (i)
 				rk_buf_addc(b, ',');
-			quote(b, rk_toml_key_at(v, i), rk_toml_key_len_at(v, i));
+			rk_json_quote(b, rk_toml_key_at(v, i), rk_toml_key_len_at(v, i));
 			rk_buf_addc(b, ':');
 			to_json(b, rk_toml_at(v, i));
 		}
