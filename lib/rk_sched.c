@@ -804,7 +804,10 @@ static void fail_now(struct rk_sched *s, int i, const struct evinfo *e)
 		run_hooks(s, a, "on_failure", &s->ev, &why);
 		rk_buf_reset(&s->ev);
 	}
-	rk_buf_addf(&reason, "dependency '%s' failed", a->id);
+	if (s->interrupted_sig)
+		rk_buf_adds(&reason, "interrupted");
+	else
+		rk_buf_addf(&reason, "dependency '%s' failed", a->id);
 	skip_dependents(s, i, reason.data, a->id);
 	rk_buf_release(&reason);
 	rk_buf_release(&why);
@@ -861,6 +864,19 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 	return 1;
 }
 
+/* mkdir -p of the directories above path. */
+static void mkdir_parents(const char *path)
+{
+	char *p = rk_xstrdup(path), *q;
+
+	for (q = strchr(p + 1, '/'); q; q = strchr(q + 1, '/')) {
+		*q = '\0';
+		(void)mkdir(p, 0755);
+		*q = '/';
+	}
+	free(p);
+}
+
 /* Restore declared outputs of a cached result into the tree. */
 static int restore_outputs(struct rk_sched *s, const struct act *a, const struct rk_ac_result *r)
 {
@@ -875,6 +891,7 @@ static int restore_outputs(struct rk_sched *s, const struct act *a, const struct
 			rk_buf_release(&path);
 			continue;
 		}
+		mkdir_parents(path.data);
 		if (rk_cache_get_blob(s->o.cache, r->files[i].digest, &blob) != 1 ||
 		    rk_write_file_atomic(path.data, blob.data ? blob.data : "", blob.len,
 					 r->files[i].executable ? 0755 : 0644) != 0)
