@@ -18,7 +18,7 @@ MANDIR    = $(PREFIX)/share/man
 
 TOOLS = rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report
 
-B        ?= build
+B        ?= build$(if $(SANITIZE),-san)
 CC       ?= cc
 PYCONFIG ?= /usr/bin/python3-config
 
@@ -67,6 +67,7 @@ THELP     = $(THELP_SRC:tests/helpers/%.c=$(B)/tests/%)
 FUZZ_SRC  = $(wildcard fuzz/fuzz-*.c)
 
 HDRS = $(wildcard lib/*.h)
+C_FILES = $(wildcard cmd/*.c lib/*.c lib/*.h tests/helpers/*.c fuzz/*.c)
 
 all: $(BINS) $(B)/bin/releasekit $(THELP)
 
@@ -118,9 +119,11 @@ demo: bootstrap all
 
 CLANG_FORMAT ?= clang-format
 lint:
-	@echo "lint: clang-format"; $(CLANG_FORMAT) --dry-run --Werror cmd/*.c lib/*.c lib/*.h tests/helpers/*.c fuzz/*.c
+	@echo "lint: clang-format"; $(CLANG_FORMAT) --dry-run --Werror $(C_FILES)
 	@echo "lint: mandoc"; mandoc -T lint -W warning man/*.[0-9]
-	@echo "lint: banned functions"; scripts/check-banned cmd/*.c lib/*.c tests/helpers/*.c
+	@echo "lint: banned functions"; scripts/check-banned $(C_FILES)
+	@echo "lint: shell syntax"; for f in scripts/releasekit scripts/bootstrap scripts/commands/* bench/*.sh; do \
+	  [ -f "$$f" ] || continue; bash -n "$$f" || exit 1; done
 
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20

@@ -2,15 +2,14 @@
 #include "rk_common.h"
 #include "rk_cli.h"
 
-static const char usage[] =
-	"usage: rk-poll [options]\n"
-	"\n"
-	"Poll registries, run smoke tests, verify artifacts.\n"
-	"\n"
-	"  -h, --help      show this help and exit\n"
-	"      --version   print the version and exit\n"
-	"\n"
-	"Not implemented yet: see the project's open issues. See rk-poll(1).\n";
+static const char usage[] = "usage: rk-poll [options]\n"
+			    "\n"
+			    "Poll registries, run smoke tests, verify artifacts.\n"
+			    "\n"
+			    "  -h, --help      show this help and exit\n"
+			    "      --version   print the version and exit\n"
+			    "\n"
+			    "Not implemented yet: see the project's open issues. See rk-poll(1).\n";
 
 int main(int argc, char **argv)
 {

@@ -20,7 +20,10 @@ struct rk_buf {
 	size_t cap;
 };
 
-#define RK_BUF_INIT {NULL, 0, 0}
+#define RK_BUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void rk_buf_init(struct rk_buf *b);
 /* Free the storage and reset to empty. */
@@ -32,8 +35,7 @@ void rk_buf_grow(struct rk_buf *b, size_t n);
 void rk_buf_add(struct rk_buf *b, const void *data, size_t n);
 void rk_buf_adds(struct rk_buf *b, const char *s);
 void rk_buf_addc(struct rk_buf *b, char c);
-void rk_buf_addf(struct rk_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void rk_buf_addf(struct rk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rk_buf_vaddf(struct rk_buf *b, const char *fmt, va_list ap);
 /* Shorten to n bytes (n <= len). */
 void rk_buf_truncate(struct rk_buf *b, size_t n);

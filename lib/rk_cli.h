@@ -15,8 +15,8 @@
 #include <getopt.h>
 
 struct rk_cli {
-	const char *usage;           /* full --help text, ending in '\n' */
-	const char *shortopts;       /* getopt short options, without "hV" */
+	const char *usage;	       /* full --help text, ending in '\n' */
+	const char *shortopts;	       /* getopt short options, without "hV" */
 	const struct option *longopts; /* NULL-terminated; help/version are added */
 	int argc;
 	char **argv;

@@ -16,8 +16,7 @@ void rk_msg_init(const char *argv0)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int rk_err_set(struct rk_err *err, const char *source, long line, long col,
-	       const char *fmt, ...)
+int rk_err_set(struct rk_err *err, const char *source, long line, long col, const char *fmt, ...)
 {
 	va_list ap;
 

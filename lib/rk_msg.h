@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 enum rk_exit {
-	RK_EXIT_OK = 0,      /* success, including "nothing to do" */
+	RK_EXIT_OK = 0,	     /* success, including "nothing to do" */
 	RK_EXIT_FAIL = 1,    /* the work failed (build, upload, git, HTTP) */
 	RK_EXIT_USAGE = 2,   /* bad option or argument */
 	RK_EXIT_INPUT = 3,   /* malformed record, manifest or config */
@@ -37,8 +37,8 @@ struct rk_err {
 };
 
 /* Set the error (printf-style); returns -1 for `return rk_err_set(...)`. */
-int rk_err_set(struct rk_err *err, const char *source, long line, long col,
-	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int rk_err_set(struct rk_err *err, const char *source, long line, long col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Format "source:line:col: msg" (parts that are unknown left out). */
 void rk_err_format(const struct rk_err *err, char *out, size_t outlen);
@@ -53,8 +53,7 @@ void rk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "prog: warning: msg" on stderr. */
 void rk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "prog: msg" and exit with code. */
-_Noreturn void rk_die(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+_Noreturn void rk_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "prog: source:line:col: msg" and exit RK_EXIT_INPUT. */
 _Noreturn void rk_die_err(const struct rk_err *err);
 /* Print "prog: source:line:col: msg" without exiting. */

@@ -1,0 +1,1 @@
+const core = require("@acme/web-core"); module.exports = { ui: () => core.hello() };

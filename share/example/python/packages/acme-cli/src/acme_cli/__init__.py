@@ -1,0 +1,1 @@
+from acme_core import __version__

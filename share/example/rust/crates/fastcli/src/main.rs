@@ -1,0 +1,1 @@
+fn main() { println!("{}", fastcore::add(1, 2)); }
