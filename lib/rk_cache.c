@@ -172,19 +172,11 @@ int rk_cache_put_blob(struct rk_cache *c, const void *data, size_t len, char hex
 	return rc;
 }
 
-int rk_cache_put_file_move(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],
-			   long long *size)
+int rk_cache_adopt_file(struct rk_cache *c, const char *path, const char *hex)
 {
 	struct rk_buf p = RK_BUF_INIT;
-	struct stat st;
 	int fd, e;
 
-	if (rk_sha256_file(path, hex) != 0)
-		goto fail;
-	if (stat(path, &st) != 0)
-		goto fail;
-	if (size)
-		*size = (long long)st.st_size;
 	if (rk_cache_has_blob(c, hex)) {
 		unlink(path);
 		return 0;
@@ -212,6 +204,23 @@ fail:
 	rk_buf_release(&p);
 	errno = e;
 	return -1;
+}
+
+int rk_cache_put_file_move(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],
+			   long long *size)
+{
+	struct stat st;
+	int e;
+
+	if (rk_sha256_file(path, hex) != 0 || stat(path, &st) != 0) {
+		e = errno;
+		unlink(path);
+		errno = e;
+		return -1;
+	}
+	if (size)
+		*size = (long long)st.st_size;
+	return rk_cache_adopt_file(c, path, hex);
 }
 
 int rk_cache_put_file_copy(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],

@@ -64,6 +64,13 @@ int rk_cache_put_blob(struct rk_cache *c, const void *data, size_t len, char hex
  */
 int rk_cache_put_file_move(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],
 			   long long *size);
+/*
+ * The second half of rk_cache_put_file_move, for a caller that already
+ * knows the file's digest (e.g. hashed it in one thread and stores it in
+ * another): fsync and rename path into the CAS as hex, or remove it when
+ * the blob exists. The caller vouches for the digest.
+ */
+int rk_cache_adopt_file(struct rk_cache *c, const char *path, const char *hex);
 /* Store a copy of the file at path (left in place). */
 int rk_cache_put_file_copy(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],
 			   long long *size);

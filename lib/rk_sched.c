@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,8 +61,33 @@ struct hook {
 	double timeout_s;
 };
 
+/*
+ * The cache writer: CAS adoptions (fsync + rename) and AC writes happen on a
+ * thread of their own, in order (a result after the blobs it names), so
+ * fsync latency never holds up scheduling. Drained at the end of the run.
+ */
+struct wjob {
+	struct wjob *next;
+	char *path; /* adopt this file as hex ... */
+	char hex[RK_SHA256_HEX];
+	char *key; /* ... or write data as the AC entry of key */
+	char *data;
+	size_t len;
+	char *id; /* for messages */
+};
+
+struct writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct wjob *head, *tail;
+	int quit, running;
+	struct rk_cache *cache;
+};
+
 struct rk_sched {
 	struct rk_sched_opts o;
+	struct writer w;
 	struct act *a;
 	size_t n, cap;
 	/* id -> index + 1, open addressing */
@@ -245,6 +271,111 @@ void rk_sched_free(struct rk_sched *s)
 	rk_buf_release(&s->tmpdir);
 	rk_buf_release(&s->ev);
 	free(s);
+}
+
+/* ---- the cache writer thread ---- */
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals go to the scheduler */
+	for (;;) {
+		struct wjob *j;
+		pthread_mutex_lock(&w->mu);
+		while (!w->head && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		j = w->head;
+		if (j) {
+			w->head = j->next;
+			if (!w->head)
+				w->tail = NULL;
+		}
+		pthread_mutex_unlock(&w->mu);
+		if (!j)
+			break;
+		if (j->path) {
+			if (rk_cache_adopt_file(w->cache, j->path, j->hex) != 0)
+				rk_warn("action '%s': cannot store its output in the cache: %s",
+					j->id, strerror(errno));
+		} else if (rk_cache_put_ac(w->cache, j->key, j->data, j->len) != 0) {
+			rk_warn("action '%s': cannot write the action cache: %s", j->id,
+				strerror(errno));
+		}
+		free(j->path);
+		free(j->key);
+		free(j->data);
+		free(j->id);
+		free(j);
+	}
+	return NULL;
+}
+
+static void writer_start(struct writer *w, struct rk_cache *c)
+{
+	memset(w, 0, sizeof(*w));
+	w->cache = c;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->th, NULL, writer_main, w) == 0)
+		w->running = 1;
+}
+
+static void writer_put(struct writer *w, struct wjob *j)
+{
+	if (!w->running) { /* no thread: do it here */
+		struct writer tmp = *w;
+		tmp.head = tmp.tail = j;
+		j->next = NULL;
+		tmp.quit = 1;
+		writer_main(&tmp);
+		return;
+	}
+	j->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void writer_adopt(struct writer *w, const char *id, const char *path, const char *hex)
+{
+	struct wjob *j = rk_xcalloc(1, sizeof(*j));
+	j->path = rk_xstrdup(path);
+	memcpy(j->hex, hex, RK_SHA256_HEX);
+	j->id = rk_xstrdup(id);
+	writer_put(w, j);
+}
+
+static void writer_ac(struct writer *w, const char *id, const char *key, struct rk_buf *data)
+{
+	struct wjob *j = rk_xcalloc(1, sizeof(*j));
+	j->key = rk_xstrdup(key);
+	j->len = data->len;
+	j->data = rk_buf_detach(data, NULL);
+	j->id = rk_xstrdup(id);
+	writer_put(w, j);
+}
+
+/* Finish every queued write and stop the thread. */
+static void writer_finish(struct writer *w)
+{
+	if (w->running) {
+		pthread_mutex_lock(&w->mu);
+		w->quit = 1;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->th, NULL);
+		w->running = 0;
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
 }
 
 /* ---- input ---- */
@@ -1247,13 +1378,23 @@ static void record_success(struct rk_sched *s, int i, struct rk_ac_result *r)
 		rk_buf_release(&path);
 	}
 	rk_ac_encode(r, &enc);
-	if (rk_cache_put_ac(s->o.cache, a->key, enc.data, enc.len) != 0)
-		rk_warn("action '%s': cannot write the action cache: %s", a->id, strerror(errno));
-	else if (s->have_remote) {
+	writer_ac(&s->w, a->id, a->key, &enc);
+	if (s->have_remote) {
 		RK_GROW(s->upload, s->upcap, s->nupload + 1);
 		s->upload[s->nupload++] = rk_xstrdup(a->key);
 	}
 	rk_buf_release(&enc);
+}
+
+/* SHA-256 and size of a file. */
+static int hash_file(const char *path, char hex[RK_SHA256_HEX], long long *size)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || rk_sha256_file(path, hex) != 0)
+		return -1;
+	*size = (long long)st.st_size;
+	return 0;
 }
 
 static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_result *res,
@@ -1277,10 +1418,13 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 		stderr_tail(a, err.data, &tail);
 	read_result_file(resf.data, &retry_after, &retryable);
 	unlink(resf.data);
-	if (rk_cache_put_file_move(s->o.cache, out.data, r.stdout_digest, &r.stdout_size) != 0 ||
-	    rk_cache_put_file_move(s->o.cache, err.data, r.stderr_digest, &r.stderr_size) != 0)
-		rk_warn("action '%s': cannot store its output in the cache: %s", a->id,
-			strerror(errno));
+	if (hash_file(out.data, r.stdout_digest, &r.stdout_size) != 0 ||
+	    hash_file(err.data, r.stderr_digest, &r.stderr_size) != 0) {
+		rk_warn("action '%s': cannot read its output: %s", a->id, strerror(errno));
+	} else {
+		writer_adopt(&s->w, a->id, out.data, r.stdout_digest);
+		writer_adopt(&s->w, a->id, err.data, r.stderr_digest);
+	}
 	r.exit_code = res->exited ? res->code : -1;
 
 	e.attempt = a->attempt;
@@ -1571,6 +1715,7 @@ int rk_sched_run(struct rk_sched *s)
 		}
 	}
 
+	writer_start(&s->w, s->o.cache);
 	if (pipe(sig_pipe) != 0)
 		rk_die(RK_EXIT_FAIL, "pipe: %s", strerror(errno));
 	set_nonblock_cloexec(sig_pipe[0]);
@@ -1679,6 +1824,7 @@ int rk_sched_run(struct rk_sched *s)
 	close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;
 
+	writer_finish(&s->w);
 	for (i = 0; i < s->nupload && s->have_remote && !s->remote.disabled; i++)
 		upload_one(s, s->upload[i]);
 
