@@ -353,16 +353,18 @@ int main(int argc, char **argv)
 		rk_die_err(&err);
 
 	rc = rk_lock_acquire(&lock, root.data, lock_timeout, &who);
-	if (rc < 0)
-		rk_die(RK_EXIT_FAIL, "cannot create %s/%s: %s", root.data, RK_LOCK_NAME,
-		       strerror(errno));
-	if (rc > 0)
-		rk_die(RK_EXIT_FAIL,
-		       "another release is running in %s: %s holds %s (waited %gs; see "
-		       "--lock-timeout)",
-		       root.data, who.data, RK_LOCK_NAME, lock_timeout);
-	rc = rk_sched_run(s);
-	rk_lock_release(&lock);
+	if (rc < 0) {
+		rk_error("cannot create %s/%s: %s", root.data, RK_LOCK_NAME, strerror(errno));
+		rc = RK_EXIT_FAIL;
+	} else if (rc > 0) {
+		rk_error("another release is running in %s: %s holds %s (waited %gs; see "
+			 "--lock-timeout)",
+			 root.data, who.data, RK_LOCK_NAME, lock_timeout);
+		rc = RK_EXIT_FAIL;
+	} else {
+		rc = rk_sched_run(s);
+		rk_lock_release(&lock);
+	}
 
 	rk_sched_free(s);
 	rk_ndjson_release(&r);

@@ -557,6 +557,10 @@ int rk_ac_decode(const void *data, size_t len, struct rk_ac_result *r)
 				goto fail;
 		}
 	}
+	/* a digest of an empty stream must be the empty blob's */
+	if ((r->stdout_size == 0 && strcmp(r->stdout_digest, RK_EMPTY_SHA256) != 0) ||
+	    (r->stderr_size == 0 && strcmp(r->stderr_digest, RK_EMPTY_SHA256) != 0))
+		goto fail;
 	return 0;
 fail:
 	rk_ac_result_release(r);
