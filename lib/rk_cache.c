@@ -719,7 +719,8 @@ int rk_cache_prune(struct rk_cache *c, long long max_age_s, long long max_bytes,
 		qsort(all.e, all.n, sizeof(*all.e), by_mtime);
 		for (i = 0; i < all.n; i++) {
 			int old = max_age_s >= 0 && (long long)(now - all.e[i].mtime) > max_age_s;
-			int big = max_bytes >= 0 && total > max_bytes;
+			/* empty entries free nothing: only age removes them */
+			int big = max_bytes >= 0 && total > max_bytes && all.e[i].size > 0;
 			if (!old && !big)
 				continue;
 			if (unlink(all.e[i].path) == 0 || errno == ENOENT) {

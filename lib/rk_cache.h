@@ -135,7 +135,8 @@ int rk_cache_stats(const struct rk_cache *c, struct rk_cache_stats *st);
 /*
  * Remove entries (AC and CAS alike, by mtime) older than max_age_s (< 0: no
  * age limit), then the least recently used ones until the total is at most
- * max_bytes (< 0: no size limit). Scratch directories of executors that
+ * max_bytes (< 0: no size limit; empty entries free nothing and are
+ * removed by age only). Scratch directories of executors that
  * are gone (older than a day) are removed too. *removed and *freed, when
  * not NULL, receive the counts.
  */
