@@ -1,4 +1,5 @@
 /* rk_cache.c - CAS + AC on disk; see rk_cache.h. */
+#define _GNU_SOURCE /* syncfs */
 #include "rk_common.h"
 #include "rk_cache.h"
 
@@ -221,6 +222,138 @@ int rk_cache_put_file_move(struct rk_cache *c, const char *path, char hex[RK_SHA
 	if (size)
 		*size = (long long)st.st_size;
 	return rk_cache_adopt_file(c, path, hex);
+}
+
+void rk_cache_batch_adopt(struct rk_cache_batch *b, const char *path, const char *hex, void *tag)
+{
+	struct rk_cache_bent *e;
+
+	RK_GROW(b->e, b->cap, b->n + 1);
+	e = &b->e[b->n++];
+	memset(e, 0, sizeof(*e));
+	e->path = rk_xstrdup(path);
+	memcpy(e->hex, hex, RK_SHA256_HEX);
+	e->fd = -1;
+	e->tag = tag;
+}
+
+void rk_cache_batch_ac(struct rk_cache_batch *b, const char *key, char *data, size_t len, void *tag)
+{
+	struct rk_cache_bent *e;
+
+	RK_GROW(b->e, b->cap, b->n + 1);
+	e = &b->e[b->n++];
+	memset(e, 0, sizeof(*e));
+	e->key = rk_xstrdup(key);
+	e->data = data;
+	e->len = len;
+	e->fd = -1;
+	e->tag = tag;
+}
+
+void rk_cache_batch_release(struct rk_cache_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->e[i].fd >= 0)
+			close(b->e[i].fd);
+		free(b->e[i].path);
+		free(b->e[i].key);
+		free(b->e[i].data);
+	}
+	free(b->e);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Phase 1 of a commit: the file of entry e, written and open. */
+static int batch_prepare(struct rk_cache *c, struct rk_cache_bent *e)
+{
+	if (!e->key) {
+		if (rk_cache_has_blob(c, e->hex)) {
+			unlink(e->path);
+			free(e->path);
+			e->path = NULL;
+			return 0;
+		}
+		if (shard_dir(c, "cas", e->hex) != 0)
+			return -1;
+		e->fd = open(e->path, O_RDONLY | O_CLOEXEC);
+		if (e->fd < 0 || fchmod(e->fd, 0444) != 0)
+			return -1;
+		return 0;
+	} else {
+		struct rk_buf p = RK_BUF_INIT;
+		const char *d = e->data;
+		size_t left = e->len;
+		if (shard_dir(c, "ac", e->key) != 0)
+			return -1;
+		rk_cache_ac_path(c, e->key, &p);
+		rk_buf_adds(&p, ".tmp.XXXXXX");
+		e->fd = mkstemp(p.data);
+		e->path = rk_buf_detach(&p, NULL);
+		if (e->fd < 0) {
+			free(e->path);
+			e->path = NULL;
+			return -1;
+		}
+		if (fchmod(e->fd, 0644) != 0)
+			return -1;
+		while (left > 0) {
+			ssize_t w = write(e->fd, d, left);
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			d += w;
+			left -= (size_t)w;
+		}
+		return 0;
+	}
+}
+
+size_t rk_cache_batch_commit(struct rk_cache *c, struct rk_cache_batch *b)
+{
+	struct rk_buf dst = RK_BUF_INIT;
+	size_t i, failed = 0;
+	int synced = -1;
+
+	for (i = 0; i < b->n; i++) {
+		struct rk_cache_bent *e = &b->e[i];
+		if (batch_prepare(c, e) != 0) {
+			e->err = errno ? errno : EIO;
+			if (e->path)
+				unlink(e->path);
+		}
+	}
+	for (i = 0; i < b->n && synced != 0; i++)
+		if (!b->e[i].err && b->e[i].fd >= 0)
+			synced = syncfs(b->e[i].fd);
+	for (i = 0; i < b->n; i++) {
+		struct rk_cache_bent *e = &b->e[i];
+		if (e->err || e->fd < 0)
+			continue;
+		if (synced != 0 && fsync(e->fd) != 0)
+			e->err = errno;
+		close(e->fd);
+		e->fd = -1;
+		if (!e->err) {
+			if (e->key)
+				rk_cache_ac_path(c, e->key, &dst);
+			else
+				rk_cache_cas_path(c, e->hex, &dst);
+			if (rename(e->path, dst.data) != 0)
+				e->err = errno;
+		}
+		if (e->err)
+			unlink(e->path);
+	}
+	for (i = 0; i < b->n; i++)
+		if (b->e[i].err)
+			failed++;
+	rk_buf_release(&dst);
+	return failed;
 }
 
 int rk_cache_put_file_copy(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],

@@ -71,6 +71,39 @@ int rk_cache_put_file_move(struct rk_cache *c, const char *path, char hex[RK_SHA
  * the blob exists. The caller vouches for the digest.
  */
 int rk_cache_adopt_file(struct rk_cache *c, const char *path, const char *hex);
+/*
+ * Batched writes: many adoptions and AC entries made durable with one
+ * syncfs(2) (falling back to an fsync per file) before any is renamed into
+ * place; the same guarantee as one at a time, at the cost of one journal
+ * commit. Entries are committed in order, so an AC entry added after the
+ * blobs it names never appears before them.
+ */
+struct rk_cache_bent {
+	char *path; /* adopt: the file; ac: the temporary written */
+	char hex[RK_SHA256_HEX];
+	char *key;  /* AC entries: the key ... */
+	char *data; /* ... and the bytes */
+	size_t len;
+	int fd;
+	int err;   /* after commit: 0 or an errno */
+	void *tag; /* the caller's (not freed) */
+};
+
+struct rk_cache_batch {
+	struct rk_cache_bent *e;
+	size_t n, cap;
+};
+
+void rk_cache_batch_adopt(struct rk_cache_batch *b, const char *path, const char *hex, void *tag);
+/* Takes ownership of data (malloc'ed). */
+void rk_cache_batch_ac(struct rk_cache_batch *b, const char *key, char *data, size_t len,
+		       void *tag);
+/* Write, sync and rename everything; per-entry errors in e[i].err. Returns
+ * the number of failed entries. The batch keeps its entries (for their err
+ * and tag) until rk_cache_batch_release. */
+size_t rk_cache_batch_commit(struct rk_cache *c, struct rk_cache_batch *b);
+void rk_cache_batch_release(struct rk_cache_batch *b);
+
 /* Store a copy of the file at path (left in place). */
 int rk_cache_put_file_copy(struct rk_cache *c, const char *path, char hex[RK_SHA256_HEX],
 			   long long *size);

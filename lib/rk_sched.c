@@ -283,32 +283,40 @@ static void *writer_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals go to the scheduler */
 	for (;;) {
-		struct wjob *j;
+		struct wjob *j, *next;
+		struct rk_cache_batch batch = {0};
+		size_t i;
+
+		/* take everything queued: one sync for the lot */
 		pthread_mutex_lock(&w->mu);
 		while (!w->head && !w->quit)
 			pthread_cond_wait(&w->cv, &w->mu);
 		j = w->head;
-		if (j) {
-			w->head = j->next;
-			if (!w->head)
-				w->tail = NULL;
-		}
+		w->head = w->tail = NULL;
 		pthread_mutex_unlock(&w->mu);
 		if (!j)
 			break;
-		if (j->path) {
-			if (rk_cache_adopt_file(w->cache, j->path, j->hex) != 0)
-				rk_warn("action '%s': cannot store its output in the cache: %s",
-					j->id, strerror(errno));
-		} else if (rk_cache_put_ac(w->cache, j->key, j->data, j->len) != 0) {
-			rk_warn("action '%s': cannot write the action cache: %s", j->id,
-				strerror(errno));
+		for (; j; j = next) {
+			next = j->next;
+			if (j->path)
+				rk_cache_batch_adopt(&batch, j->path, j->hex, j->id);
+			else
+				rk_cache_batch_ac(&batch, j->key, j->data, j->len, j->id);
+			j->data = NULL; /* the batch owns it now */
+			free(j->path);
+			free(j->key);
+			free(j);
 		}
-		free(j->path);
-		free(j->key);
-		free(j->data);
-		free(j->id);
-		free(j);
+		if (rk_cache_batch_commit(w->cache, &batch) > 0)
+			for (i = 0; i < batch.n; i++)
+				if (batch.e[i].err)
+					rk_warn("action '%s': cannot write %s to the cache: %s",
+						(char *)batch.e[i].tag,
+						batch.e[i].key ? "its result" : "its output",
+						strerror(batch.e[i].err));
+		for (i = 0; i < batch.n; i++)
+			free(batch.e[i].tag);
+		rk_cache_batch_release(&batch);
 	}
 	return NULL;
 }
