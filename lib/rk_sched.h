@@ -21,7 +21,10 @@
  * "cached" and counts as success. A successful command's stdout, stderr and
  * declared outputs go to the CAS and its result to the AC, and (write-behind)
  * to the remote at the end of the run. Failed results are not cached.
- * no_cache skips the lookups (results are still stored).
+ * no_cache skips the lookups (results are still stored). Cache writes are
+ * made on a writer thread, in batches made durable by one syncfs(2) each
+ * (rk_cache_batch_commit), so fsync latency never delays scheduling; the
+ * run drains the writer before its remote uploads and summary.
  *
  * Command actions (those with "argv", whatever their type) run through
  * rk_proc_spawn in their own process group, with the environment of rk-exec
@@ -62,6 +65,8 @@
  * running process groups (SIGKILL after kill_grace_s, or at once on a second
  * signal); running actions end "failed" and unstarted ones "skipped", reason
  * "interrupted"; rk_sched_run then returns 128 + the signal number.
+ * The handlers (and the self-pipe they write) are process-wide state, installed
+ * for the duration of rk_sched_run only: one run at a time per process.
  */
 #ifndef RK_SCHED_H
 #define RK_SCHED_H
