@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 exe="$top/build/bin/rk-exec"
 seed=${1:-42}
 [ -x "$exe" ] || { echo "bench/exec.sh: build first (make)" >&2; exit 2; }
-work=$(mktemp -d)
+work=$(mktemp -d ${BENCH_TMPDIR:+-p "$BENCH_TMPDIR"})
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/repo/.git"
 cd "$work/repo"

@@ -50,7 +50,8 @@ struct act {
 	pid_t pid;
 	long long start_ms, deadline_ms, kill_at_ms, retry_at_ms;
 	int term_sent, timed_out, interrupted;
-	int mark; /* cycle detection */
+	int mark;   /* cycle detection */
+	int height; /* actions on the longest chain from here to a sink */
 };
 
 struct hook {
@@ -597,6 +598,38 @@ static int cycle_from(struct rk_sched *s, int i, int *stack, size_t depth, struc
 	return 0;
 }
 
+/*
+ * Heights for the ready queue's priority: with unknown durations, starting
+ * the action with the longest chain of dependents first keeps the critical
+ * path moving (a list-scheduling heuristic). Kahn's order, then backwards.
+ */
+static void compute_heights(struct rk_sched *s)
+{
+	int *order = rk_xcalloc(s->n + 1, sizeof(int)), *indeg = rk_xcalloc(s->n + 1, sizeof(int));
+	size_t i, k, head = 0, tail = 0;
+
+	for (i = 0; i < s->n; i++) {
+		indeg[i] = (int)s->a[i].ndeps;
+		if (!indeg[i])
+			order[tail++] = (int)i;
+	}
+	while (head < tail) {
+		struct act *a = &s->a[order[head++]];
+		for (k = 0; k < a->nrdeps; k++)
+			if (--indeg[a->rdeps[k]] == 0)
+				order[tail++] = a->rdeps[k];
+	}
+	while (tail > 0) {
+		struct act *a = &s->a[order[--tail]];
+		a->height = 1;
+		for (k = 0; k < a->nrdeps; k++)
+			if (s->a[a->rdeps[k]].height + 1 > a->height)
+				a->height = s->a[a->rdeps[k]].height + 1;
+	}
+	free(order);
+	free(indeg);
+}
+
 int rk_sched_validate(struct rk_sched *s, struct rk_err *err)
 {
 	size_t i, k;
@@ -636,6 +669,7 @@ int rk_sched_validate(struct rk_sched *s, struct rk_err *err)
 		rk_buf_release(&path);
 	}
 	free(stack);
+	compute_heights(s);
 	return 0;
 }
 
@@ -1046,6 +1080,49 @@ static int restore_outputs(struct rk_sched *s, const struct act *a, const struct
 	return 0;
 }
 
+/* ---- the ready queue: a heap by height (descending), then input order ---- */
+
+static int before(const struct rk_sched *s, int x, int y)
+{
+	if (s->a[x].height != s->a[y].height)
+		return s->a[x].height > s->a[y].height;
+	return x < y;
+}
+
+static void ready_push(struct rk_sched *s, int i)
+{
+	size_t k;
+
+	RK_GROW(s->ready, s->readycap, s->nready + 1);
+	k = s->nready++;
+	while (k > 0 && before(s, i, s->ready[(k - 1) / 2])) {
+		s->ready[k] = s->ready[(k - 1) / 2];
+		k = (k - 1) / 2;
+	}
+	s->ready[k] = i;
+}
+
+static int ready_pop(struct rk_sched *s)
+{
+	int top = s->ready[0], last = s->ready[--s->nready];
+	size_t k = 0, n = s->nready;
+
+	for (;;) {
+		size_t c = 2 * k + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && before(s, s->ready[c + 1], s->ready[c]))
+			c++;
+		if (!before(s, s->ready[c], last))
+			break;
+		s->ready[k] = s->ready[c];
+		k = c;
+	}
+	if (n)
+		s->ready[k] = last;
+	return top;
+}
+
 /* i's deps are all done: cached, or queued. Iterative over cache hits. */
 static void make_ready(struct rk_sched *s, int i)
 {
@@ -1081,8 +1158,7 @@ static void make_ready(struct rk_sched *s, int i)
 	}
 	a->state = ST_QUEUED;
 	emit_simple(s, a, "queued", 0, NULL, NULL);
-	RK_GROW(s->ready, s->readycap, s->nready + 1);
-	s->ready[s->nready++] = i;
+	ready_push(s, i);
 }
 
 /* i succeeded or was cached: make newly unblocked dependents ready. */
@@ -1664,27 +1740,24 @@ static void reap(struct rk_sched *s)
 	}
 }
 
-/* Start what can start; returns how many started. */
+/* Start what can start, highest first; resource-blocked ones wait. */
 static void fill(struct rk_sched *s)
 {
-	size_t k = 0, w = 0;
+	int *blocked = NULL;
+	size_t nblocked = 0, cap = 0, k;
 
-	while (k < s->nready) {
-		int i = s->ready[k];
-		if (!s->stop && s->nrunning < (size_t)s->o.jobs && resources_free(s, &s->a[i])) {
-			k++;
+	while (s->nready && !s->stop && s->nrunning < (size_t)s->o.jobs) {
+		int i = ready_pop(s);
+		if (resources_free(s, &s->a[i])) {
 			start(s, i);
-			continue;
+		} else {
+			RK_GROW(blocked, cap, nblocked + 1);
+			blocked[nblocked++] = i;
 		}
-		if (s->stop || s->nrunning >= (size_t)s->o.jobs) {
-			/* keep the rest in order */
-			while (k < s->nready)
-				s->ready[w++] = s->ready[k++];
-			break;
-		}
-		s->ready[w++] = s->ready[k++];
 	}
-	s->nready = w;
+	for (k = 0; k < nblocked; k++)
+		ready_push(s, blocked[k]);
+	free(blocked);
 }
 
 int rk_sched_run(struct rk_sched *s)
@@ -1768,8 +1841,7 @@ int rk_sched_run(struct rk_sched *s)
 						NULL);
 			} else if (a->retry_at_ms <= now) {
 				a->state = ST_QUEUED;
-				RK_GROW(s->ready, s->readycap, s->nready + 1);
-				s->ready[s->nready++] = (int)i;
+				ready_push(s, (int)i);
 			} else if (next < 0 || a->retry_at_ms < next) {
 				next = a->retry_at_ms;
 			}

@@ -8,8 +8,10 @@
  * record to stdout (rk_record_emit).
  *
  * Scheduling: an action is ready as soon as all its deps succeeded (or were
- * cached); there are no level barriers. Ready actions start in input order
- * while fewer than `jobs` run and the per-resource limits allow: an action
+ * cached); there are no level barriers. Ready actions start highest first
+ * (height: the number of actions on the longest chain from it to the end of
+ * the DAG; ties in input order) while fewer than `jobs` run and the
+ * per-resource limits allow: an action
  * counts against the limit named by its type and against the one named by
  * its "resource" field (e.g. --limit publish=2, --limit registry:pypi=1).
  * The loop is event-driven: it sleeps in poll(2) on a self-pipe written by

@@ -67,7 +67,8 @@ gone() {
 	# pass-through: unchanged, in order, before the events
 	[ "$(sed -n 1p out)" = '{"kind":"package","name":"p1","version":"1.0.0","ecosystem":"python","manager":"uv","path":"p1","manifest":"p1/pyproject.toml","publishable":true,"deps":[]}' ]
 	[ "$(sed -n 2p out)" = '{"kind":"package","name":"p2","version":"2.0.0","ecosystem":"npm","manager":"pnpm","path":"p2","manifest":"p2/package.json","publishable":false,"deps":[ ]}' ]
-	# one job: ready actions start in the order they became ready
+	# one job: the ready action with the longest chain of dependents first
+	# (b and d: 2, then c and e: 1), ties in input order
 	printf 'a\nb\nd\nc\ne\n' >expected
 	cmp expected log
 	for id in a b c d e; do
@@ -76,6 +77,19 @@ gone() {
 	[ "$(summary out)" = '{"kind":"summary","actions":5,"succeeded":5,"cached":0,"failed":0,"skipped":0,"retries":0,"exit_code":0}' ]
 	# stdout/stderr are in the CAS, never on the terminal
 	[ -z "$stderr" ]
+}
+
+@test "exec: the ready action with the longest chain of dependents starts first" {
+	{
+		sh_act leaf '[]' 'echo leaf >>log'
+		sh_act head '[]' 'echo head >>log'
+		sh_act mid '["head"]' 'echo mid >>log'
+		sh_act tail '["mid"]' 'echo tail >>log'
+	} >plan
+	run --separate-stderr rk-exec -j 1 plan
+	assert_success
+	printf 'head\nmid\nleaf\ntail\n' >expected
+	cmp expected log
 }
 
 @test "exec: events carry digests of stdout and stderr stored in the CAS" {
