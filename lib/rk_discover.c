@@ -925,6 +925,18 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 		walk_root(d, ".");
 	}
 	qsort(d->mf, d->nmf, sizeof(*d->mf), cmp_mfile);
+	if (d->ncfgws > 1) { /* nested configured roots were walked twice */
+		size_t j = 0;
+
+		for (i = 0; i < d->nmf; i++) {
+			if (j && !strcmp(d->mf[i].rel, d->mf[j - 1].rel)) {
+				free(d->mf[i].rel);
+				continue;
+			}
+			d->mf[j++] = d->mf[i];
+		}
+		d->nmf = j;
+	}
 	if (read_manifests(d, err) < 0)
 		return -1;
 	choose_workspaces(d);
