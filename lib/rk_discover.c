@@ -721,11 +721,18 @@ static int finish_packages(struct rk_discover *d, struct rk_err *err)
 			struct rk_dws *w = p->ws;
 
 			if (p->version_ws) {
-				if (!w || !w->version)
-					return rk_err_set(err, p->manifest, p->vline, p->vcol,
-							  "version.workspace = true but %s",
-							  w ? "the workspace has no [workspace.package] version"
-							    : "the package is in no workspace");
+				if (!w || !w->version) {
+					rk_err_set(err, p->manifest, p->vline, p->vcol,
+						   "version.workspace = true but %s",
+						   w ? "the workspace has no [workspace.package] version"
+						     : "the package is in no workspace");
+					if (!d->keep_going)
+						return -1;
+					rk_err_print(err);
+					rk_warn("%s: skipped (--keep-going)", p->manifest);
+					p->dropped = true;
+					continue;
+				}
 				p->version = rk_xstrdup(w->version);
 			}
 			if (p->description_ws && w && w->description)
