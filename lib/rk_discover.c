@@ -119,7 +119,9 @@ struct rk_discover {
 	struct hmap dirs;  /* "<eco>:<dir>" -> pkg */
 	struct hmap wsdir; /* "<eco>:<dir>" -> ws */
 	struct hmap locks; /* "<type>:<dir>" -> (void *)1 */
-	struct hmap wsdeps; /* "<ws ptr>:<key>" -> ddep */
+	struct hmap wsdeps; /* "<ws index>:<key>" -> ddep */
+	char **strs;        /* strings errors may point at (config locations) */
+	size_t nstrs, capstrs;
 	struct rk_buf key;
 };
 
@@ -177,6 +179,9 @@ void rk_discover_free(struct rk_discover *d)
 	hmap_free(&d->wsdir);
 	hmap_free(&d->locks);
 	hmap_free(&d->wsdeps);
+	for (i = 0; i < d->nstrs; i++)
+		free(d->strs[i]);
+	free(d->strs);
 	rk_buf_release(&d->key);
 	free(d->root);
 	free(d);
@@ -252,7 +257,8 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 	const char *rule = rk_json_get_str(doc, 0, "rule");
 	const char *locs = rk_json_get_str(doc, 0, "location");
 	const char *name = rk_json_get_str(doc, 0, "name");
-	char loc[512];
+	struct rk_buf lb = RK_BUF_INIT;
+	const char *loc;
 	size_t i;
 
 	if (!rule)
@@ -262,10 +268,13 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 			break;
 	if (i == RK_ARRAY_SIZE(rules))
 		return 0;
+	/* the location outlives this call: errors found later point at it */
 	if (locs)
-		snprintf(loc, sizeof(loc), "%s", locs);
+		rk_buf_adds(&lb, locs);
 	else
-		snprintf(loc, sizeof(loc), "%s:%ld", source, line);
+		rk_buf_addf(&lb, "%s:%ld", source, line);
+	RK_GROW(d->strs, d->capstrs, d->nstrs + 1);
+	loc = d->strs[d->nstrs++] = rk_buf_detach(&lb, NULL);
 	if (rules[i].ws) {
 		struct rk_dws *w = rk_xcalloc(1, sizeof(*w));
 		const char *root = rk_json_get_str(doc, 0, "root");

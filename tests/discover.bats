@@ -632,3 +632,161 @@ EOT
 	assert_failure 3
 	[ "$stderr" = "rk-discover: Cargo.toml:3:1: version.workspace = true but the package is in no workspace" ]
 }
+
+example_config() {
+	cat <<'EOT'
+{"kind":"config","rule":"uv_workspace","location":"RELEASE.star:7:13","name":"acme-py","root":"python","members":["packages/*"]}
+{"kind":"config","rule":"pnpm_workspace","location":"RELEASE.star:8:15","name":"acme-js","root":".","packages":["packages/*"]}
+{"kind":"config","rule":"cargo_workspace","location":"RELEASE.star:9:16","name":"acme-rs","root":"rust","members":["crates/*"]}
+{"kind":"note","text":"passed through"}
+{"kind":"config","rule":"uv_package","location":"RELEASE.star:11:11","name":"Acme_Core","group":"core"}
+{"kind":"config","rule":"uv_package","location":"RELEASE.star:12:11","name":"acme-cli","group":"apps","cross_deps":["cargo:fastcore","@acme/web-core"]}
+{"kind":"config","rule":"pnpm_package","location":"RELEASE.star:13:13","name":"@acme/web-ui","publish":false}
+{"kind":"config","rule":"cargo_package","location":"RELEASE.star:15:14","name":"fastcli","skip":true,"group":"apps"}
+{"kind":"config","rule":"release_train","location":"RELEASE.star:20:1","name":"default"}
+EOT
+}
+
+@test "config records: passed through first and in order; workspaces, group, skip, publish, cross_deps" {
+	cp -R "$RK_TOP/share/example/." .
+	# not in any configured workspace: ignored when config declares workspaces
+	w standalone/pyproject.toml <<'EOT'
+[project]
+name = "standalone"
+version = "1"
+EOT
+	example_config >config.ndjson
+	rk-discover --root . <config.ndjson >all.ndjson
+	head -n 9 all.ndjson >head.ndjson
+	diff -u config.ndjson head.ndjson
+	grep '"kind":"package"' all.ndjson >out.ndjson
+	validate_records out.ndjson
+	cat >expected <<'EOT'
+cargo:fastcli 0.5.0 cargo rust/crates/fastcli false
+cargo:fastcore 0.5.0 cargo rust/crates/fastcore true
+npm:@acme/web-core 1.4.0 pnpm packages/web-core true
+npm:@acme/web-ui 1.1.2 pnpm packages/web-ui false
+npm:acme-monorepo 0.0.0 pnpm . false
+python:acme-cli 0.2.0 uv python/packages/acme-cli true
+python:acme-core 0.3.1 uv python/packages/acme-core true
+EOT
+	brief >actual
+	diff -u expected actual
+	run jq -r 'select(.group or .skip) | "\(.name) \(.group) \(.skip)"' out.ndjson
+	assert_output - <<'EOT'
+fastcli apps true
+acme-cli apps null
+acme-core core null
+EOT
+	edges >actual
+	cat >expected <<'EOT'
+cargo:fastcli -> cargo:fastcore 0.5.0 normal
+npm:@acme/web-ui -> npm:@acme/web-core workspace:^ normal
+python:acme-cli -> python:acme-core >=0.3.0 normal
+python:acme-cli -> cargo:fastcore * normal cross
+python:acme-cli -> npm:@acme/web-core * normal cross
+EOT
+	diff -u expected actual
+}
+
+@test "config records: a workspace rule without members takes the manifest's" {
+	cp -R "$RK_TOP/share/example/." .
+	echo '{"kind":"config","rule":"cargo_workspace","location":"RELEASE.star:1:1","name":"rs","root":"rust"}' |
+		rk-discover --root . >out.ndjson
+	run jq -r 'select(.kind=="package") | .name' out.ndjson
+	assert_output - <<'EOT'
+fastcli
+fastcore
+EOT
+}
+
+@test "config records: unknown packages and bad cross_deps are errors at the config location" {
+	cp -R "$RK_TOP/share/example/." .
+	run --separate-stderr rk-discover --root . <<'EOT'
+{"kind":"config","rule":"uv_package","location":"RELEASE.star:11:1","name":"nope"}
+EOT
+	assert_failure 3
+	[ "$stderr" = "rk-discover: RELEASE.star:11:1: uv_package: no python package named 'nope'" ]
+	run --separate-stderr rk-discover --root . <<'EOT'
+{"kind":"config","rule":"cargo_package","location":"RELEASE.star:4:2","name":"fastcore","cross_deps":["python:acme-nope"]}
+EOT
+	assert_failure 3
+	[ "$stderr" = "rk-discover: RELEASE.star:4:2: cargo_package 'fastcore': cross_deps names no package: 'python:acme-nope'" ]
+	run --separate-stderr rk-discover --root . <<'EOT'
+{"kind":"config","rule":"npm_package","location":"RELEASE.star:5:3","name":"@acme/web-ui","skip":"yes"}
+EOT
+	assert_failure 3
+	[ "$stderr" = "rk-discover: RELEASE.star:5:3: 'skip' must be a boolean" ]
+	run --separate-stderr rk-discover --root . <<'EOT'
+{"kind":"config","rule":"uv_package"
+EOT
+	assert_failure 3
+	[[ "$stderr" == "rk-discover: <stdin>:1:"* ]]
+}
+
+@test "stdin: read unless --no-stdin; '-' reads it; the default root is the git top level" {
+	cp -R "$RK_TOP/share/example/." .
+	echo '{"kind":"note"}' | rk-discover --root . --no-stdin >out
+	run grep -c note out
+	assert_output 0
+	echo '{"kind":"note"}' | rk-discover --root . - >out
+	run head -n1 out
+	assert_output '{"kind":"note"}'
+	# outside a git repository: the current directory
+	(cd python && rk-discover --no-stdin) >out
+	run jq -r .path out
+	assert_output - <<'EOT'
+packages/acme-cli
+packages/acme-core
+EOT
+	make_git_repo .
+	(cd python/packages && rk-discover --no-stdin) >out
+	[ "$(wc -l <out)" -eq 7 ]
+	run rk-discover --no-stdin --root ./no-such-dir
+	assert_success
+	assert_output ""
+	run rk-discover --no-stdin extra
+	assert_failure 2
+}
+
+@test "gen-monorepo: deterministic, discovered in full, history with release tags" {
+	"$RK_TOP/scripts/gen-monorepo" --seed 7 60 a
+	"$RK_TOP/scripts/gen-monorepo" --seed 7 60 b
+	diff -r a b
+	(cd a && rk-discover --no-stdin --root .) >out.ndjson
+	validate_records out.ndjson
+	run jq -r .ecosystem out.ndjson
+	[ "$(grep -c python <<<"$output")" -eq 20 ]
+	[ "$(grep -c npm <<<"$output")" -eq 21 ] # 20 + the private root
+	[ "$(grep -c cargo <<<"$output")" -eq 20 ]
+	# every edge goes to an earlier package of its ecosystem: a DAG
+	run jq -r '. as $p | .deps[] | "\($p.name) \(.name)"' out.ndjson
+	[ -n "$output" ]
+	while read -r from to; do
+		[ "${to##*-}" -lt "${from##*-}" ]
+	done <<<"$output"
+	"$RK_TOP/scripts/gen-monorepo" --seed 7 --history 50 --tags 5 30 h
+	[ "$(git -C h rev-list --count HEAD)" -eq 56 ]
+	[ "$(git -C h tag | wc -l)" -le 5 ]
+	[ -z "$(git -C h status --porcelain)" ]
+	# a tagged package's manifest holds its latest tagged version
+	t=$(git -C h tag | sort -V | tail -n1)
+	(cd h && rk-discover --no-stdin) >hout.ndjson
+	name=${t%-v*} version=${t##*-v}
+	run jq -r --arg n "$name" 'select(.name==$n) | .version' hout.ndjson
+	assert_output "$version"
+	git -C h log --format=%s | grep -Eq '^(feat|fix|perf|refactor|docs|chore)(\([^)]*\))?!?: '
+	run "$RK_TOP/scripts/gen-monorepo" 5 a
+	assert_failure 2
+}
+
+@test "man page EXAMPLES run" {
+	cp -R "$RK_TOP/share/example/." .
+	make_git_repo .
+	sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$RK_TOP/man/rk-discover.1" |
+		sed -n '/^\.Bd -literal/,/^\.Ed/p' | grep -v '^\.[BE]d' | sed 's/\\e/\\/g' | sed 's/^\$ //' >examples.sh
+	[ -s examples.sh ]
+	grep -q rk-discover examples.sh
+	run bash -euo pipefail examples.sh
+	assert_success
+}
