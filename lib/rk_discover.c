@@ -940,7 +940,8 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 	} else {
 		walk_root(d, ".");
 	}
-	qsort(d->mf, d->nmf, sizeof(*d->mf), cmp_mfile);
+	if (d->nmf)
+		qsort(d->mf, d->nmf, sizeof(*d->mf), cmp_mfile);
 	if (d->ncfgws > 1) { /* nested configured roots were walked twice */
 		size_t j = 0;
 
