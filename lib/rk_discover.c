@@ -83,7 +83,7 @@ static void hmap_free(struct hmap *m)
 
 enum mtype { M_PYPROJECT, M_CARGO, M_PACKAGE_JSON, M_PNPM_WS, M_PNPM_LOCK, M_YARN_LOCK };
 
-static const char *const mnames[] = {"pyproject.toml", "Cargo.toml", "package.json",
+static const char *const mnames[] = {"pyproject.toml",	    "Cargo.toml",     "package.json",
 				     "pnpm-workspace.yaml", "pnpm-lock.yaml", "yarn.lock"};
 
 struct mfile {
@@ -115,12 +115,12 @@ struct rk_discover {
 	size_t ncfgws, capcfgws;
 	struct pkgrule *rules;
 	size_t nrules, caprules;
-	struct hmap names; /* "<eco>:<norm>" -> pkg */
-	struct hmap dirs;  /* "<eco>:<dir>" -> pkg */
-	struct hmap wsdir; /* "<eco>:<dir>" -> ws */
-	struct hmap locks; /* "<type>:<dir>" -> (void *)1 */
+	struct hmap names;  /* "<eco>:<norm>" -> pkg */
+	struct hmap dirs;   /* "<eco>:<dir>" -> pkg */
+	struct hmap wsdir;  /* "<eco>:<dir>" -> ws */
+	struct hmap locks;  /* "<type>:<dir>" -> (void *)1 */
 	struct hmap wsdeps; /* "<ws index>:<key>" -> ddep */
-	char **strs;        /* strings errors may point at (config locations) */
+	char **strs;	    /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
 };
@@ -198,8 +198,8 @@ size_t rk_discover_count(const struct rk_discover *d)
 
 /* ---- config records ---- */
 
-static int cfg_strlist(const struct rk_json *doc, const char *key, const char *loc,
-		       char ***out, size_t *n, struct rk_err *err)
+static int cfg_strlist(const struct rk_json *doc, const char *key, const char *loc, char ***out,
+		       size_t *n, struct rk_err *err)
 {
 	int a = rk_json_get(doc, 0, key), e;
 	size_t cap = 0;
@@ -249,10 +249,10 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		int ws; /* 1 workspace rule, 0 package rule */
 		int kind;
 	} rules[] = {
-		{"uv_workspace", 1, RK_WS_UV},         {"cargo_workspace", 1, RK_WS_CARGO},
-		{"pnpm_workspace", 1, RK_WS_PNPM},     {"npm_workspace", 1, RK_WS_NPM},
-		{"uv_package", 0, RK_ECO_PYTHON},      {"cargo_package", 0, RK_ECO_CARGO},
-		{"pnpm_package", 0, RK_ECO_NPM},       {"npm_package", 0, RK_ECO_NPM},
+		{"uv_workspace", 1, RK_WS_UV},	   {"cargo_workspace", 1, RK_WS_CARGO},
+		{"pnpm_workspace", 1, RK_WS_PNPM}, {"npm_workspace", 1, RK_WS_NPM},
+		{"uv_package", 0, RK_ECO_PYTHON},  {"cargo_package", 0, RK_ECO_CARGO},
+		{"pnpm_package", 0, RK_ECO_NPM},   {"npm_package", 0, RK_ECO_NPM},
 	};
 	const char *rule = rk_json_get_str(doc, 0, "rule");
 	const char *locs = rk_json_get_str(doc, 0, "location");
@@ -285,20 +285,22 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		w->eco = w->kind == RK_WS_UV	  ? RK_ECO_PYTHON
 			 : w->kind == RK_WS_CARGO ? RK_ECO_CARGO
 						  : RK_ECO_NPM;
-		w->manager = w->kind == RK_WS_UV     ? "uv"
+		w->manager = w->kind == RK_WS_UV      ? "uv"
 			     : w->kind == RK_WS_CARGO ? "cargo"
 			     : w->kind == RK_WS_PNPM  ? "pnpm"
 						      : "npm";
 		w->publish = -1;
 		w->from_config = true;
 		w->manifest = rk_xstrdup(loc); /* until the scan finds the manifest */
-		w->dir = rk_xstrdup(root ? root : ".");
+		w->dir = rk_xstrdup(root && *root ? root : ".");
 		RK_GROW(d->cfgws, d->capcfgws, d->ncfgws + 1);
 		d->cfgws[d->ncfgws++] = w;
 		if (rk_path_normalize(w->dir) < 0 || w->dir[0] == '/')
 			return rk_err_set(err, loc, 0, 0, "%s: root '%s' is outside the repository",
 					  rule, root);
-		if (cfg_strlist(doc, w->kind == RK_WS_PNPM || w->kind == RK_WS_NPM ? "packages" : "members",
+		if (cfg_strlist(doc,
+				w->kind == RK_WS_PNPM || w->kind == RK_WS_NPM ? "packages"
+									      : "members",
 				loc, &l, &n, err) < 0)
 			return -1;
 		for (j = 0; j < n; j++)
@@ -427,7 +429,8 @@ static void walk(struct rk_discover *d, struct rk_buf *abs, struct rk_buf *rel)
 		}
 		for (t = 0; t < RK_ARRAY_SIZE(mnames); t++)
 			if (!strcmp(n, mnames[t]))
-				add_mfile(d, rlen ? rel->data : ".", rlen ? rlen : 1, (enum mtype)t);
+				add_mfile(d, rlen ? rel->data : ".", rlen ? rlen : 1,
+					  (enum mtype)t);
 	}
 	closedir(dir);
 	rk_buf_truncate(abs, alen);
@@ -687,7 +690,8 @@ static void assign_members(struct rk_discover *d)
 			if (!t || !t->dropped || t->ws)
 				continue;
 			w = nearest_ws(d, RK_ECO_CARGO, t->dir);
-			if (w != p->ws || matches_any(w->excludes, w->nexcludes, rel_to(w->dir, t->dir)))
+			if (w != p->ws ||
+			    matches_any(w->excludes, w->nexcludes, rel_to(w->dir, t->dir)))
 				continue;
 			t->dropped = false;
 			t->ws = w;
@@ -712,7 +716,8 @@ static int finish_packages(struct rk_discover *d, struct rk_err *err)
 			if (p->ws)
 				p->manager = p->ws->manager;
 			else if (!p->manager)
-				p->manager = hmap_get(&d->locks, mkkey(d, M_PNPM_LOCK, p->dir)) ? "pnpm"
+				p->manager = hmap_get(&d->locks, mkkey(d, M_PNPM_LOCK, p->dir))
+						     ? "pnpm"
 					     : hmap_get(&d->locks, mkkey(d, M_YARN_LOCK, p->dir))
 						     ? "yarn"
 						     : "npm";
@@ -731,10 +736,11 @@ static int finish_packages(struct rk_discover *d, struct rk_err *err)
 
 			if (p->version_ws) {
 				if (!w || !w->version) {
-					rk_err_set(err, p->manifest, p->vline, p->vcol,
-						   "version.workspace = true but %s",
-						   w ? "the workspace has no [workspace.package] version"
-						     : "the package is in no workspace");
+					rk_err_set(
+						err, p->manifest, p->vline, p->vcol,
+						"version.workspace = true but %s",
+						w ? "the workspace has no [workspace.package] version"
+						  : "the package is in no workspace");
 					if (!d->keep_going)
 						return -1;
 					rk_err_print(err);
@@ -847,8 +853,8 @@ static void resolve_deps(struct rk_discover *d)
 			if (t && t->dropped)
 				t = NULL;
 			for (k = 0; t && k < n; k++) /* the same edge twice (target tables) */
-				if (p->deps[k].type == dep->type && !strcmp(p->deps[k].name, t->name) &&
-				    p->deps[k].eco == t->eco)
+				if (p->deps[k].type == dep->type &&
+				    !strcmp(p->deps[k].name, t->name) && p->deps[k].eco == t->eco)
 					t = NULL;
 			if (!t || t == p) {
 				rk_ddep_release(dep);
@@ -900,18 +906,19 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 					struct rk_dpkg *u = find_name(d, (enum rk_eco)e, c);
 
 					if (u && t)
-						return rk_err_set(err, r->location, 0, 0,
-								  "%s '%s': cross_deps '%s' is ambiguous (%s or %s); write ecosystem:name",
-								  r->rule, r->name, c,
-								  econames[t->eco], econames[u->eco]);
+						return rk_err_set(
+							err, r->location, 0, 0,
+							"%s '%s': cross_deps '%s' is ambiguous (%s or %s); write ecosystem:name",
+							r->rule, r->name, c, econames[t->eco],
+							econames[u->eco]);
 					if (u)
 						t = u;
 				}
 			}
 			if (!t)
 				return rk_err_set(err, r->location, 0, 0,
-						  "%s '%s': cross_deps names no package: '%s'", r->rule,
-						  r->name, c);
+						  "%s '%s': cross_deps names no package: '%s'",
+						  r->rule, r->name, c);
 			dep = rk_ddep_add(&p->deps, &p->ndeps, &p->capdeps);
 			dep->name = rk_xstrdup(t->name);
 			dep->eco = t->eco;

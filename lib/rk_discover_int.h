@@ -32,22 +32,22 @@ struct rk_dpkg {
 	enum rk_eco eco;
 	const char *manager; /* static string */
 	char *name;
-	char *norm;           /* matching key: PEP 503 (python), '_' as '-' (cargo), as is (npm) */
-	char *version;        /* NULL when unknown */
-	const char *vsource;  /* "static", "dynamic", "workspace", "default", "none" */
-	char *dir;            /* repo-relative directory ("." for the root) */
-	char *manifest;       /* repo-relative manifest path */
-	long line, col;       /* where the name is written (duplicate errors) */
-	long vline, vcol;     /* where the version is written */
+	char *norm;	     /* matching key: PEP 503 (python), '_' as '-' (cargo), as is (npm) */
+	char *version;	     /* NULL when unknown */
+	const char *vsource; /* "static", "dynamic", "workspace", "default", "none" */
+	char *dir;	     /* repo-relative directory ("." for the root) */
+	char *manifest;	     /* repo-relative manifest path */
+	long line, col;	     /* where the name is written (duplicate errors) */
+	long vline, vcol;    /* where the version is written */
 	char *description;
-	char *crate;          /* python: the crate of a Cargo.toml next to it */
-	char *group;          /* from config */
-	int publish;          /* 1, 0; -1 inherit from the cargo workspace */
-	int private_;         /* npm: -1 unset, 0/1 "private" */
-	bool skip;            /* from config */
+	char *crate;			 /* python: the crate of a Cargo.toml next to it */
+	char *group;			 /* from config */
+	int publish;			 /* 1, 0; -1 inherit from the cargo workspace */
+	int private_;			 /* npm: -1 unset, 0/1 "private" */
+	bool skip;			 /* from config */
 	bool version_ws, description_ws; /* cargo: inherited from [workspace.package] */
-	bool dropped;         /* not a package after all (excluded, owned by a python package) */
-	struct rk_dws *ws;    /* the workspace, or NULL when standalone */
+	bool dropped;	   /* not a package after all (excluded, owned by a python package) */
+	struct rk_dws *ws; /* the workspace, or NULL when standalone */
 	struct rk_ddep *deps;
 	size_t ndeps, capdeps;
 };
@@ -56,7 +56,7 @@ struct rk_dws {
 	enum rk_wskind kind;
 	enum rk_eco eco;
 	const char *manager;
-	char *dir;      /* repo-relative root directory */
+	char *dir;	/* repo-relative root directory */
 	char *manifest; /* repo-relative manifest that declares it */
 	char **members; /* patterns relative to dir */
 	size_t nmembers;
@@ -84,8 +84,8 @@ struct rk_dmanifest {
  * *out filled (possibly empty), or -1 with err set (source = rel, which
  * must outlive err).
  */
-int rk_dread_pyproject(const char *path, const char *rel, const char *dir,
-		       struct rk_dmanifest *out, struct rk_err *err);
+int rk_dread_pyproject(const char *path, const char *rel, const char *dir, struct rk_dmanifest *out,
+		       struct rk_err *err);
 int rk_dread_cargo(const char *path, const char *rel, const char *dir, struct rk_dmanifest *out,
 		   struct rk_err *err);
 int rk_dread_package_json(const char *path, const char *rel, const char *dir,

@@ -93,6 +93,10 @@ char *rk_dpath_join(const char *dir, const char *rel)
 		free(s);
 		return NULL;
 	}
+	if (!*s) {
+		free(s);
+		s = rk_xstrdup(".");
+	}
 	return s;
 }
 
@@ -121,7 +125,10 @@ static struct rk_dws *ws_new(enum rk_wskind kind, const char *rel, const char *d
 
 	w->kind = kind;
 	w->eco = kind == RK_WS_UV ? RK_ECO_PYTHON : kind == RK_WS_CARGO ? RK_ECO_CARGO : RK_ECO_NPM;
-	w->manager = kind == RK_WS_UV ? "uv" : kind == RK_WS_CARGO ? "cargo" : kind == RK_WS_PNPM ? "pnpm" : "npm";
+	w->manager = kind == RK_WS_UV	   ? "uv"
+		     : kind == RK_WS_CARGO ? "cargo"
+		     : kind == RK_WS_PNPM  ? "pnpm"
+					   : "npm";
 	w->dir = rk_xstrdup(dir);
 	w->manifest = rk_xstrdup(rel);
 	w->publish = -1;
@@ -217,8 +224,8 @@ static int py_req(struct rk_dpkg *p, const struct rk_toml_value *v, enum rk_dept
 	struct rk_toml_span sp = rk_toml_span(v);
 
 	if (rk_pep508_parse(&r, rk_toml_str(v), &e) < 0)
-		return rk_err_set(err, rel, sp.line, sp.col + e.col,
-				  "invalid requirement '%s': %s", rk_toml_str(v), e.msg);
+		return rk_err_set(err, rel, sp.line, sp.col + e.col, "invalid requirement '%s': %s",
+				  rk_toml_str(v), e.msg);
 	d = rk_ddep_add(&p->deps, &p->ndeps, &p->capdeps);
 	d->eco = RK_ECO_PYTHON;
 	d->type = type;
@@ -232,22 +239,24 @@ static int py_req(struct rk_dpkg *p, const struct rk_toml_value *v, enum rk_dept
 }
 
 static int py_req_list(struct rk_dpkg *p, const struct rk_toml_value *arr, const char *what,
-		       enum rk_deptype type, const char *group, bool allow_tables,
-		       const char *rel, struct rk_err *err)
+		       enum rk_deptype type, const char *group, bool allow_tables, const char *rel,
+		       struct rk_err *err)
 {
 	size_t i;
 
 	if (!arr)
 		return 0;
 	if (rk_toml_type(arr) != RK_TOML_ARRAY)
-		return toml_fail(err, rel, arr, "'%s' must be an array of requirement strings", what);
+		return toml_fail(err, rel, arr, "'%s' must be an array of requirement strings",
+				 what);
 	for (i = 0; i < rk_toml_len(arr); i++) {
 		const struct rk_toml_value *e = rk_toml_at(arr, i);
 
 		if (rk_toml_type(e) == RK_TOML_TABLE && allow_tables)
 			continue; /* {include-group = "..."} */
 		if (rk_toml_type(e) != RK_TOML_STRING)
-			return toml_fail(err, rel, e, "'%s' must be an array of requirement strings", what);
+			return toml_fail(err, rel, e,
+					 "'%s' must be an array of requirement strings", what);
 		if (py_req(p, e, type, group, rel, err) < 0)
 			return -1;
 	}
@@ -334,8 +343,8 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 			false, rel, err) < 0 ||
 	    py_req_table(p, rk_toml_get(proj, "optional-dependencies"), "optional-dependencies",
 			 RK_DEP_OPTIONAL, false, rel, err) < 0 ||
-	    py_req_table(p, rk_toml_get(root, "dependency-groups"), "dependency-groups",
-			 RK_DEP_DEV, true, rel, err) < 0 ||
+	    py_req_table(p, rk_toml_get(root, "dependency-groups"), "dependency-groups", RK_DEP_DEV,
+			 true, rel, err) < 0 ||
 	    py_req_list(p, rk_toml_path(root, "tool", "uv", "dev-dependencies", NULL),
 			"tool.uv.dev-dependencies", RK_DEP_DEV, "dev", false, rel, err) < 0 ||
 	    py_req_list(p, rk_toml_path(root, "build-system", "requires", NULL),
@@ -344,8 +353,8 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 	return 0;
 }
 
-int rk_dread_pyproject(const char *path, const char *rel, const char *dir,
-		       struct rk_dmanifest *out, struct rk_err *err)
+int rk_dread_pyproject(const char *path, const char *rel, const char *dir, struct rk_dmanifest *out,
+		       struct rk_err *err)
 {
 	struct rk_buf b = RK_BUF_INIT;
 	struct rk_toml_doc *doc;
@@ -465,8 +474,8 @@ static int cargo_deps_of(struct rk_dpkg *p, const struct rk_toml_value *t, const
 		const char *key;
 		enum rk_deptype type;
 	} kinds[] = {
-		{"dependencies", RK_DEP_NORMAL},     {"dev-dependencies", RK_DEP_DEV},
-		{"dev_dependencies", RK_DEP_DEV},    {"build-dependencies", RK_DEP_BUILD},
+		{"dependencies", RK_DEP_NORMAL},      {"dev-dependencies", RK_DEP_DEV},
+		{"dev_dependencies", RK_DEP_DEV},     {"build-dependencies", RK_DEP_BUILD},
 		{"build_dependencies", RK_DEP_BUILD},
 	};
 	size_t i;
@@ -837,8 +846,9 @@ int rk_dparse_pnpm_yaml(const char *text, size_t len, const char *rel, struct rk
 		if (!k || k->type != YAML_SCALAR_NODE ||
 		    strcmp((const char *)k->data.scalar.value, "packages") != 0)
 			continue;
-		if (!v || (v->type == YAML_SCALAR_NODE && !strcmp((char *)v->data.scalar.value, "") &&
-			   v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE))
+		if (!v ||
+		    (v->type == YAML_SCALAR_NODE && !strcmp((char *)v->data.scalar.value, "") &&
+		     v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE))
 			continue; /* packages: (null) */
 		if (v->type != YAML_SEQUENCE_NODE) {
 			rc = yaml_fail(err, rel, v->start_mark, "'%s' must be a list of globs",

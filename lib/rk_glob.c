@@ -97,7 +97,8 @@ static bool comp_match(const char *p, size_t pn, const char *s, size_t sn)
 				ok = 1;
 			} else if (p[pi] == '[') {
 				size_t cl = 0;
-				int r = class_match(p + pi + 1, pn - pi - 1, (unsigned char)s[si], &cl);
+				int r = class_match(p + pi + 1, pn - pi - 1, (unsigned char)s[si],
+						    &cl);
 
 				if (r < 0) {
 					ok = s[si] == '[';
@@ -211,8 +212,8 @@ int rk_path_normalize(char *path)
 		}
 		r = e;
 	}
-	if (w == path)
-		*w++ = '.';
+	if (w == path && r > path)
+		*w++ = '.'; /* room: the input had at least one byte */
 	*w = '\0';
 	return 0;
 }

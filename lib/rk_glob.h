@@ -35,7 +35,8 @@ bool rk_glob_has_magic(const char *pattern);
  * Normalise a relative '/'-separated path in place, lexically: drop "."
  * components, empty components and trailing '/', resolve "x/.." pairs.
  * Returns 0, or -1 when ".." would climb above the start (the path is then
- * left unspecified). An empty result is written as ".".
+ * left unspecified). An empty result is written as "." (an empty input
+ * stays empty).
  */
 int rk_path_normalize(char *path);
 

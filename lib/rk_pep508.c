@@ -24,8 +24,8 @@ char *rk_pep503_normalize(const char *name, size_t n)
 		unsigned char c = (unsigned char)name[i];
 
 		if (c == '-' || c == '_' || c == '.') {
-			while (i + 1 < n && (name[i + 1] == '-' || name[i + 1] == '_' ||
-					     name[i + 1] == '.'))
+			while (i + 1 < n &&
+			       (name[i + 1] == '-' || name[i + 1] == '_' || name[i + 1] == '.'))
 				i++;
 			rk_buf_addc(&b, '-');
 		} else {
