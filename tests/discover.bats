@@ -790,3 +790,52 @@ EOT
 	run bash -euo pipefail examples.sh
 	assert_success
 }
+
+@test "globs: *, **, ?, [..], escapes, ./ and // ignored, whole-path matching" {
+	run t_helper t-discover glob 'packages/*' packages/a packages/a/b packages ./packages/a packages//b/
+	assert_output - <<'EOT'
+match
+no
+no
+match
+match
+EOT
+	run t_helper t-discover glob '**/test/**' test x/test x/test/y/z xtest/y
+	assert_output $'match\nmatch\nmatch\nno'
+	run t_helper t-discover glob 'crates/[a-c]?x*' crates/abx crates/dbx crates/c1xyz crates/a/x
+	assert_output $'match\nno\nmatch\nno'
+	run t_helper t-discover glob 'a/[!b]*' a/c a/b a/bc
+	assert_output $'match\nno\nno'
+	run t_helper t-discover glob 'lit/\*' 'lit/*' lit/x
+	assert_output $'match\nno'
+	run t_helper t-discover normpath ./a//b/ a/../.. a/./b/../c .
+	assert_output $'a/b\nerror\na/c\n.'
+}
+
+@test "PEP 508 requirements and PEP 503 names" {
+	run t_helper t-discover pep508 'Acme_Core[fast, cli] >=1.0,<2 ; python_version >= "3.10"' \
+		'x (>=1)' 'y@ https://a/b.whl ; os_name=="nt"' 'plain' 'bad name' '-x' 'a[' 'z;' 'q (>=1' ''
+	assert_output - <<'EOT'
+Acme_Core|fast,cli|>=1.0,<2|-|python_version >= "3.10"
+x||>=1|-|-
+y|||https://a/b.whl|os_name=="nt"
+plain|||-|-
+error 5: expected a version specifier, '@' or ';'
+error 1: invalid project name
+error 3: expected an extra name
+error 3: expected a marker after ';'
+error 3: unclosed '(' in version specifier
+error 1: expected a project name
+EOT
+	run t_helper t-discover norm Acme_Core acme.core ACME--_core a
+	assert_output $'acme-core\nacme-core\nacme-core\na'
+}
+
+@test "releasekit discover: runs rk-discover without reading stdin when there is no RELEASE.star" {
+	cp -R "$RK_TOP/share/example/." .
+	rm RELEASE.star
+	make_git_repo .
+	echo '{"kind":"note"}' | releasekit discover >out.ndjson
+	validate_records out.ndjson
+	[ "$(wc -l <out.ndjson)" -eq 7 ]
+}
