@@ -936,7 +936,18 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 
 	if (d->ncfgws) {
 		for (i = 0; i < d->ncfgws; i++) {
+			struct rk_buf abs = RK_BUF_INIT;
+			struct stat st;
 			size_t j;
+			int ok;
+
+			rk_buf_addf(&abs, "%s/%s", d->root, d->cfgws[i]->dir);
+			ok = stat(abs.data, &st) == 0 && S_ISDIR(st.st_mode);
+			rk_buf_release(&abs);
+			if (!ok) /* manifest still holds the rule's location */
+				return rk_err_set(err, d->cfgws[i]->manifest, 0, 0,
+						  "workspace root '%s' is not a directory",
+						  d->cfgws[i]->dir);
 
 			for (j = 0; j < i; j++)
 				if (!strcmp(d->cfgws[j]->dir, d->cfgws[i]->dir))

@@ -722,6 +722,11 @@ EOT
 EOT
 	assert_failure 3
 	[[ "$stderr" == "rk-discover: <stdin>:1:"* ]]
+	run --separate-stderr rk-discover --root . <<'EOT'
+{"kind":"config","rule":"uv_workspace","location":"RELEASE.star:2:1","name":"py","root":"pyhton"}
+EOT
+	assert_failure 3
+	[ "$stderr" = "rk-discover: RELEASE.star:2:1: workspace root 'pyhton' is not a directory" ]
 }
 
 @test "stdin: read unless --no-stdin; '-' reads it; the default root is the git top level" {
@@ -765,6 +770,17 @@ EOT
 	while read -r from to; do
 		[ "${to##*-}" -lt "${from##*-}" ]
 	done <<<"$output"
+	# the real tools accept the generated workspaces
+	if command -v cargo >/dev/null; then
+		run jq -r 'select(.ecosystem=="cargo") | .name' out.ndjson
+		sort <<<"$output" >expected
+		cargo metadata --no-deps --format-version 1 --offline --manifest-path a/rs/Cargo.toml |
+			jq -r '.packages[].name' | sort >actual
+		diff -u expected actual
+	fi
+	if command -v pnpm >/dev/null; then
+		[ "$(cd a && pnpm ls -r --depth -1 --json | jq length)" -eq 21 ]
+	fi
 	"$RK_TOP/scripts/gen-monorepo" --seed 7 --history 50 --tags 5 30 h
 	[ "$(git -C h rev-list --count HEAD)" -eq 56 ]
 	[ "$(git -C h tag | wc -l)" -le 5 ]
