@@ -804,7 +804,7 @@ static struct rk_dpkg *find_name(struct rk_discover *d, enum rk_eco eco, const c
 }
 
 /* Resolve every dependency to a package of the repository; drop external ones. */
-static void resolve_deps(struct rk_discover *d)
+static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 {
 	size_t i, j, k, n;
 
@@ -852,6 +852,20 @@ static void resolve_deps(struct rk_discover *d)
 				t = find_name(d, dep->eco, dep->name);
 			if (t && t->dropped)
 				t = NULL;
+			if (dep->strict && (!t || !p->ws || t->ws != p->ws)) {
+				rk_err_set(
+					err, p->manifest, dep->line, dep->col,
+					dep->eco == RK_ECO_NPM
+						? "'%s' uses the workspace: protocol but is no package of this workspace"
+						: "'%s' is a workspace source ({ workspace = true }) but no member of this workspace",
+					dep->name);
+				if (!d->keep_going)
+					return -1;
+				rk_err_print(err);
+				rk_warn("%s: dependency '%s' ignored (--keep-going)", p->manifest,
+					dep->name);
+				t = NULL;
+			}
 			for (k = 0; t && k < n; k++) /* the same edge twice (target tables) */
 				if (p->deps[k].type == dep->type &&
 				    !strcmp(p->deps[k].name, t->name) && p->deps[k].eco == t->eco)
@@ -867,6 +881,7 @@ static void resolve_deps(struct rk_discover *d)
 		}
 		p->ndeps = n;
 	}
+	return 0;
 }
 
 static int apply_rules(struct rk_discover *d, struct rk_err *err)
@@ -979,7 +994,8 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 	assign_members(d);
 	if (finish_packages(d, err) < 0 || index_names(d, err) < 0)
 		return -1;
-	resolve_deps(d);
+	if (resolve_deps(d, err) < 0)
+		return -1;
 	return apply_rules(d, err);
 }
 

@@ -24,8 +24,11 @@ struct rk_ddep {
 	char *key;    /* cargo: the table key (for `workspace = true` lookups) */
 	enum rk_deptype type;
 	enum rk_eco eco;
-	bool ws;    /* cargo: `workspace = true` */
-	bool cross; /* from config cross_deps */
+	bool ws;	/* cargo: `workspace = true` */
+	bool cross;	/* from config cross_deps */
+	bool strict;	/* must name a member of the same workspace: npm workspace:
+		      * protocol, python [tool.uv.sources] { workspace = true } */
+	long line, col; /* strict: where it is declared */
 };
 
 struct rk_dpkg {

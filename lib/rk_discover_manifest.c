@@ -280,6 +280,49 @@ static int py_req_table(struct rk_dpkg *p, const struct rk_toml_value *t, const 
 	return 0;
 }
 
+/* [tool.uv.sources] name = { workspace = true }: those requirements must name members. */
+static int py_sources(struct rk_dpkg *p, const struct rk_toml_value *src, const char *rel,
+		      struct rk_err *err)
+{
+	size_t i, j;
+
+	if (!src)
+		return 0;
+	if (rk_toml_type(src) != RK_TOML_TABLE)
+		return toml_fail(err, rel, src, "'%s' must be a table", "tool.uv.sources");
+	for (i = 0; i < rk_toml_len(src); i++) {
+		const struct rk_toml_value *v = rk_toml_at(src, i), *ws;
+		const char *key = rk_toml_key_at(src, i);
+		struct rk_toml_span sp = rk_toml_key_span(v);
+		char *norm;
+		int b = 0;
+
+		if (rk_toml_type(v) != RK_TOML_TABLE)
+			continue; /* a list of sources with markers: not a workspace source */
+		ws = rk_toml_get(v, "workspace");
+		if (!ws)
+			continue;
+		if (rk_toml_bool(ws, &b) < 0)
+			return toml_fail(err, rel, ws, "'%s' must be a boolean", "workspace");
+		if (!b)
+			continue;
+		norm = rk_pep503_normalize(key, strlen(key));
+		for (j = 0; j < p->ndeps; j++) {
+			struct rk_ddep *d = &p->deps[j];
+			char *dn = rk_pep503_normalize(d->name, strlen(d->name));
+
+			if (!strcmp(dn, norm)) {
+				d->strict = true;
+				d->line = sp.line;
+				d->col = sp.col;
+			}
+			free(dn);
+		}
+		free(norm);
+	}
+	return 0;
+}
+
 static int py_project(const struct rk_toml_value *root, const struct rk_toml_value *proj,
 		      const char *rel, const char *dir, struct rk_dmanifest *out,
 		      struct rk_err *err)
@@ -350,7 +393,7 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 	    py_req_list(p, rk_toml_path(root, "build-system", "requires", NULL),
 			"build-system.requires", RK_DEP_BUILD, NULL, false, rel, err) < 0)
 		return -1;
-	return 0;
+	return py_sources(p, rk_toml_path(root, "tool", "uv", "sources", NULL), rel, err);
 }
 
 int rk_dread_pyproject(const char *path, const char *rel, const char *dir, struct rk_dmanifest *out,
@@ -691,6 +734,14 @@ static int json_deps(struct rk_dpkg *p, const struct rk_json *d, const char *key
 		dep->type = type;
 		dep->name = rk_xstrdup(rk_json_str(d, k));
 		dep->spec = rk_xstrdup(rk_json_str(d, v));
+		if (!strncmp(dep->spec, "workspace:", 10)) {
+			struct rk_err pos;
+
+			dep->strict = true;
+			json_fail(&pos, rel, d, v, "%s", "");
+			dep->line = pos.line;
+			dep->col = pos.col;
+		}
 	}
 	return 0;
 }

@@ -855,3 +855,48 @@ EOT
 	validate_records out.ndjson
 	[ "$(wc -l <out.ndjson)" -eq 7 ]
 }
+
+@test "workspace: protocol and uv workspace sources must name a member of the same workspace" {
+	w pnpm-workspace.yaml <<'EOT'
+packages: ["packages/*"]
+EOT
+	w packages/a/package.json <<'EOT'
+{
+  "name": "a",
+  "version": "1.0.0",
+  "dependencies": {
+    "b": "workspace:^",
+    "outside": "workspace:*"
+  }
+}
+EOT
+	w packages/b/package.json <<'EOT'
+{"name": "b", "version": "1.0.0"}
+EOT
+	w other/package.json <<'EOT'
+{"name": "outside", "version": "1.0.0"}
+EOT
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_failure 3
+	[ "$stderr" = "rk-discover: packages/a/package.json:6:16: 'outside' uses the workspace: protocol but is no package of this workspace" ]
+	run --separate-stderr rk-discover --no-stdin --root . -k
+	assert_success
+	[ "${stderr_lines[1]}" = "rk-discover: warning: packages/a/package.json: dependency 'outside' ignored (--keep-going)" ]
+	rm -r packages other pnpm-workspace.yaml
+	w py/pyproject.toml <<'EOT'
+[tool.uv.workspace]
+members = ["m/*"]
+EOT
+	w py/m/a/pyproject.toml <<'EOT'
+[project]
+name = "a"
+version = "1"
+dependencies = ["Not_A_Member>=1"]
+
+[tool.uv.sources]
+not-a-member = { workspace = true }
+EOT
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_failure 3
+	[ "$stderr" = "rk-discover: py/m/a/pyproject.toml:7:1: 'Not_A_Member' is a workspace source ({ workspace = true }) but no member of this workspace" ]
+}
