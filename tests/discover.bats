@@ -199,7 +199,7 @@ packages:
   - "!packages/old"
 EOT
 	w package.json <<'EOT'
-{"name": "monorepo", "private": true, "devDependencies": {"@acme/tool": "workspace:*"}}
+{"name": "monorepo", "private": true, "workspaces": ["ignored/*"], "devDependencies": {"@acme/tool": "workspace:*"}}
 EOT
 	w packages/core/package.json <<'EOT'
 {"name": "@acme/core", "version": "1.0.0", "description": "Core"}
