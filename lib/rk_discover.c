@@ -587,10 +587,9 @@ static int choose_workspaces(struct rk_discover *d)
 			for (j = 0; j < d->nws; j++) {
 				struct rk_dws *w = d->ws[j];
 
-				if (w->eco != c->eco || strcmp(w->dir, c->dir) != 0)
+				if (w->kind != c->kind || strcmp(w->dir, c->dir) != 0)
 					continue;
-				if (w->kind == RK_WS_NPM && c->kind == RK_WS_NPM)
-					c->manager = w->manager;
+				c->manager = w->manager;
 				if (!c->members_given) {
 					size_t k;
 
@@ -622,21 +621,18 @@ static int choose_workspaces(struct rk_discover *d)
 		d->cfgws = NULL;
 		d->ncfgws = d->capcfgws = 0;
 	}
+	/* pnpm first: an npm "workspaces" field next to pnpm-workspace.yaml is
+	 * ignored, as pnpm ignores it (hmap_put keeps the first entry) */
+	for (i = 0; i < d->nws; i++)
+		if (d->ws[i]->kind == RK_WS_PNPM)
+			hmap_put(&d->wsdir, mkkey(d, RK_ECO_NPM, d->ws[i]->dir), d->ws[i]);
 	for (i = 0; i < d->nws; i++) {
 		struct rk_dws *w = d->ws[i];
 
-		/* an npm "workspaces" field next to pnpm-workspace.yaml: pnpm wins */
-		if (w->kind == RK_WS_NPM) {
-			bool pnpm = false;
-
-			for (j = 0; j < d->nws; j++)
-				if (d->ws[j]->kind == RK_WS_PNPM && !strcmp(d->ws[j]->dir, w->dir))
-					pnpm = true;
-			if (pnpm)
-				continue;
-			if (hmap_get(&d->locks, mkkey(d, M_YARN_LOCK, w->dir)))
-				w->manager = "yarn";
-		}
+		if (w->kind == RK_WS_PNPM)
+			continue;
+		if (w->kind == RK_WS_NPM && hmap_get(&d->locks, mkkey(d, M_YARN_LOCK, w->dir)))
+			w->manager = "yarn";
 		hmap_put(&d->wsdir, mkkey(d, (int)w->eco, w->dir), w);
 	}
 	return 0;

@@ -698,6 +698,16 @@ EOT
 fastcli
 fastcore
 EOT
+	# pnpm_workspace takes pnpm-workspace.yaml's packages, not a workspaces field
+	jq '. + {workspaces: ["python/*"]}' package.json >p.json && mv p.json package.json
+	echo '{"kind":"config","rule":"pnpm_workspace","location":"RELEASE.star:1:1","name":"js","root":"."}' |
+		rk-discover --root . >out.ndjson
+	run jq -r 'select(.kind=="package") | "\(.name) \(.manager)"' out.ndjson
+	assert_output - <<'EOT'
+@acme/web-core pnpm
+@acme/web-ui pnpm
+acme-monorepo pnpm
+EOT
 }
 
 @test "config records: unknown packages and bad cross_deps are errors at the config location" {
