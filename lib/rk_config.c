@@ -813,7 +813,8 @@ static int ref_error(const struct rk_cfg *c, const struct rk_cfg_rec *r,
 int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 {
 	struct sset seen, names;
-	size_t i, j, k, ngroups = 0, npkgs = 0;
+	char **qnames = NULL;
+	size_t i, j, k, ngroups = 0, npkgs = 0, nq = 0, qcap = 0;
 	int found, rc = -1;
 
 	sset_init(&seen, c->nrecs);
@@ -832,7 +833,7 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 			r->dropped = 1;
 	}
 	sset_free(&names);
-	sset_init(&names, c->nrecs);
+	sset_init(&names, 2 * c->nrecs);
 	for (i = 0; i < c->nrecs; i++) {
 		struct rk_cfg_rec *r = c->recs[i];
 		const char *name = rec_name(r);
@@ -859,8 +860,16 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 		}
 		if (name) {
 			sset_put(&names, r->rule->name, name, i, &found);
-			if (r->rule->cls == RC_PACKAGE)
+			if (r->rule->cls == RC_PACKAGE) {
+				/* both "name" and "ecosystem:name" refer to it */
+				char *q = rk_xmalloc(strlen(r->rule->ecosystem) + strlen(name) + 2);
+				snprintf(q, strlen(r->rule->ecosystem) + strlen(name) + 2, "%s:%s",
+					 r->rule->ecosystem, name);
+				RK_GROW(qnames, qcap, nq + 1);
+				qnames[nq++] = q;
 				sset_put(&names, "@package", name, i, &found);
+				sset_put(&names, "@package", q, i, &found);
+			}
 		}
 		ngroups += !strcmp(r->rule->name, "release_group");
 		npkgs += r->rule->cls == RC_PACKAGE;
@@ -897,6 +906,9 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 out:
 	sset_free(&seen);
 	sset_free(&names);
+	for (i = 0; i < nq; i++)
+		free(qnames[i]);
+	free(qnames);
 	return rc;
 }
 
