@@ -32,6 +32,8 @@ struct rk_gen_directives {
 	char **manual; /* package names declared by hand outside the region */
 	size_t nmanual, mancap;
 	int manual_train; /* a release_train( call outside the region */
+	char **groups;    /* release_group names declared outside the region */
+	size_t ngroups, grpcap;
 };
 
 /* ---- directives ---- */
@@ -48,14 +50,15 @@ static char *quoted_after(const char *p, const char *end)
 	return e ? rk_xstrndup(q + 1, (size_t)(e - q - 1)) : NULL;
 }
 
-/* The name of the package rule call starting at line p (NULL if none). */
-static char *call_name(const char *p, const char *end)
+/* The name of the call of rule (e.g. "_package(") on line p (NULL if none). */
+static char *call_name(const char *p, const char *end, const char *rule)
 {
 	const char *call = NULL, *q, *stop;
+	size_t rl = strlen(rule);
 
-	for (q = p; q + 9 <= end && *q != '\n'; q++)
-		if (!strncmp(q, "_package(", 9)) {
-			call = q + 9;
+	for (q = p; q + rl <= end && *q != '\n'; q++)
+		if (!strncmp(q, rule, rl)) {
+			call = q + rl;
 			break;
 		}
 	if (!call)
@@ -102,7 +105,7 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
 	const char *p = text, *end = text + len;
 	long lineno = 0;
 	int in_region = 0;
-	size_t pending = (size_t)-1, i;
+	size_t pending = (size_t)-1;
 
 	while (p < end) {
 		const char *e = line_end(p, end), *s = p;
@@ -151,7 +154,12 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
 			if (!dv.name)
 				pending = d->n - 1;
 		} else if (s < e && *s != '#') {
-			char *name = call_name(s, end);
+			char *name = call_name(s, end, "_package(");
+			char *group = in_region ? NULL : call_name(s, end, "release_group(");
+			if (group) {
+				RK_GROW(d->groups, d->grpcap, d->ngroups + 1);
+				d->groups[d->ngroups++] = group;
+			}
 			if (pending != (size_t)-1) {
 				d->v[pending].name = name ? rk_xstrdup(name) : NULL;
 				pending = (size_t)-1;
@@ -167,8 +175,6 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
 		}
 		p = e < end ? e + 1 : end;
 	}
-	for (i = 0; i < d->n; i++)
-		(void)i;
 	return d;
 }
 
@@ -184,6 +190,9 @@ void rk_gen_directives_free(struct rk_gen_directives *d)
 	}
 	for (i = 0; i < d->nmanual; i++)
 		free(d->manual[i]);
+	for (i = 0; i < d->ngroups; i++)
+		free(d->groups[i]);
+	free(d->groups);
 	free(d->manual);
 	free(d->v);
 	free(d);
@@ -372,7 +381,11 @@ static int is_manual(const struct rk_gen_directives *d, const char *name)
 static int cmp_pkg(const void *a, const void *b)
 {
 	const struct pkg *x = a, *y = b;
-	int c = strcmp(x->group, y->group);
+	int c;
+
+	if (!x->group || !y->group) /* not generated: last */
+		return !x->group - !y->group;
+	c = strcmp(x->group, y->group);
 	if (!c)
 		c = strcmp(x->name, y->name);
 	return c ? c : strcmp(x->ecosystem, y->ecosystem);
@@ -394,8 +407,7 @@ static char *common_root(const struct pkgs *ps, const char *manager)
 		if (strcmp(ps->v[i].manager, manager))
 			continue;
 		if (!root) {
-			const char *slash = strrchr(p, '/');
-			root = slash ? rk_xstrndup(p, (size_t)(slash - p)) : rk_xstrdup(".");
+			root = rk_xstrdup(p);
 			continue;
 		}
 		for (n = 0; root[n] && root[n] == p[n]; n++)
@@ -493,6 +505,12 @@ static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, 
 		any_group = 1;
 		i = j;
 	}
+	for (i = 0; d && i < d->ngroups; i++) {
+		rk_buf_adds(&groups, "        ");
+		q(&groups, d->groups[i]);
+		rk_buf_adds(&groups, ",\n");
+		any_group = 1;
+	}
 	if (any_group && !(d && d->manual_train))
 		rk_buf_addf(o, "\nrelease_train(\n    name = \"default\",\n    groups = [\n%s    ],\n)\n",
 			    groups.data);
@@ -535,10 +553,7 @@ int rk_gen_run(const struct rk_gen_opts *o)
 	}
 	if (read_packages(&ps) < 0)
 		goto out;
-	for (i = 0; i < ps.n; i++)
-		if (o->group_by == RK_GEN_BY_LEVEL)
-			ps.v[i].level = ps.v[i].level; /* from rk-graph, or computed below */
-	compute_levels(&ps);
+	compute_levels(&ps); /* "level" from rk-graph is kept when present */
 	for (i = 0; i < ps.n; i++) {
 		struct pkg *p = &ps.v[i];
 		const struct directive *dv = find_directive(d, p->name);

@@ -406,7 +406,7 @@ EOF
 	# hybrid: root plus per-package files; a package's own file overrides the root
 	star RELEASE.star <<'EOF'
 uv_package(name = "pkg-a", group = "leaf")
-release_group(name = "leaf", packages = ["pkg-a", "@acme/b"])
+release_group(name = "leaf", packages = ["pkg-a", "npm:*"])
 EOF
 	run --separate-stderr rk-config
 	assert_success
