@@ -166,6 +166,15 @@ static struct src *find_src(struct rk_star *s, const char *name)
 	return NULL;
 }
 
+/* Whether the error text after the "-->" line quotes a source line ("12 | ..."). */
+static int has_excerpt(const char *p)
+{
+	for (; *p; p++)
+		if (isdigit((unsigned char)p[0]) && p[1] == ' ' && p[2] == '|')
+			return 1;
+	return 0;
+}
+
 /*
  * Turn a StarlarkError's text into err: the last "error: MSG" line and the
  * " --> FILE:LINE:COL" span after it, with prelude line offsets undone.
@@ -219,6 +228,24 @@ static void star_error(struct rk_star *s, const char *text, const char *file, st
 			line--;
 		if (sr)
 			file = sr->name;
+		/*
+		 * starlark-rust reports errors at the end of the input (an open
+		 * bracket at EOF) at 1:1 with no source excerpt: say where the
+		 * input ended instead.
+		 */
+		if (sr && arrow && line == 1 && col == 1 && !has_excerpt(arrow)) {
+			size_t k;
+			line = 1;
+			col = 1;
+			for (k = 0; k < sr->len; k++) {
+				if (sr->text[k] == '\n') {
+					line++;
+					col = 1;
+				} else {
+					col++;
+				}
+			}
+		}
 	}
 	rk_err_set(err, file, line, col, "%s", msg.len ? msg.data : "Starlark evaluation failed");
 	rk_buf_release(&msg);

@@ -300,7 +300,11 @@ EOF
 	run --separate-stderr rk-config
 	assert_equal "$status" 3
 	assert_equal "$output" ""
-	[[ $stderr == "rk-config: RELEASE.star:3:1: Parse error: unexpected end of file"* ]] || [[ $stderr == "rk-config: RELEASE.star:"*"Parse error"* ]]
+	[[ $stderr == 'rk-config: RELEASE.star:3:1: Parse error: unexpected new line here, expected one of "("'* ]]
+	printf 'vcs("git")\nx = )\n' | star RELEASE.star
+	run --separate-stderr rk-config
+	assert_equal "$status" 3
+	[[ $stderr == "rk-config: RELEASE.star:2:5: Parse error: unexpected symbol ')' here"* ]]
 	printf 'x = 1\n\ny = undefined_thing + 1\n' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:3:5: Variable \`undefined_thing\` not found"
 	printf '\nfail("no release today")\n' | star RELEASE.star
