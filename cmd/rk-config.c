@@ -90,8 +90,9 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 	if (mode != RK_CFG_CENTRAL)
 		pp = rk_cfg_find_package_files(root, file);
 	if (mode == RK_CFG_AUTO)
-		mode = !have_root ? RK_CFG_DECENTRALIZED : pp && pp[0] ? RK_CFG_HYBRID
-								     : RK_CFG_CENTRAL;
+		mode = !have_root    ? RK_CFG_DECENTRALIZED
+		       : pp && pp[0] ? RK_CFG_HYBRID
+				     : RK_CFG_CENTRAL;
 	if (mode != RK_CFG_DECENTRALIZED && !have_root) {
 		rk_error("%s: no such file (--config-mode %s needs it)", path.data,
 			 rk_cfg_mode_name(mode));
@@ -113,8 +114,9 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 		if (!forced && cfg.mode == RK_CFG_CENTRAL)
 			mode = RK_CFG_CENTRAL;
 		if (!forced && cfg.mode == RK_CFG_DECENTRALIZED) {
-			rk_err_set(&err, cfg.mode_loc, 0, 0,
-				   "config(mode = \"decentralized\") cannot be set by the root file (use --config-mode or remove it)");
+			rk_err_set(
+				&err, cfg.mode_loc, 0, 0,
+				"config(mode = \"decentralized\") cannot be set by the root file (use --config-mode or remove it)");
 			goto bad;
 		}
 	}
@@ -181,14 +183,15 @@ int main(int argc, char **argv)
 		case 'f':
 			file = optarg;
 			if (!*file || strchr(file, '/'))
-				rk_cli_usage_error(&cli, "--file takes a file name, not a path: '%s'",
-						   file);
+				rk_cli_usage_error(
+					&cli, "--file takes a file name, not a path: '%s'", file);
 			break;
 		case OPT_MODE:
 			if (rk_cfg_mode_parse(optarg, &mode) < 0)
-				rk_cli_usage_error(&cli,
-						   "--config-mode must be central, hybrid, decentralized or auto, not '%s'",
-						   optarg);
+				rk_cli_usage_error(
+					&cli,
+					"--config-mode must be central, hybrid, decentralized or auto, not '%s'",
+					optarg);
 			break;
 		case OPT_GENERATE:
 			generate = 1;
@@ -202,8 +205,8 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "dir"))
 				gen.group_by = RK_GEN_BY_DIR;
 			else
-				rk_cli_usage_error(&cli, "--group-by must be level or dir, not '%s'",
-						   optarg);
+				rk_cli_usage_error(
+					&cli, "--group-by must be level or dir, not '%s'", optarg);
 			break;
 		}
 	}

@@ -32,7 +32,7 @@ struct rk_gen_directives {
 	char **manual; /* package names declared by hand outside the region */
 	size_t nmanual, mancap;
 	int manual_train; /* a release_train( call outside the region */
-	char **groups;    /* release_group names declared outside the region */
+	char **groups;	  /* release_group names declared outside the region */
 	size_t ngroups, grpcap;
 };
 
@@ -67,7 +67,8 @@ static char *call_name(const char *p, const char *end, const char *rule)
 	if (!stop)
 		stop = end;
 	for (q = call; q + 4 < stop; q++)
-		if (!strncmp(q, "name", 4) && (q == call || !(isalnum((unsigned char)q[-1]) || q[-1] == '_'))) {
+		if (!strncmp(q, "name", 4) &&
+		    (q == call || !(isalnum((unsigned char)q[-1]) || q[-1] == '_'))) {
 			const char *a = q + 4;
 			while (a < stop && (*a == ' ' || *a == '\t'))
 				a++;
@@ -98,8 +99,8 @@ static int is_end(const char *p, const char *e)
 	return (size_t)(e - p) >= strlen(END_MARK) && !strncmp(p, END_MARK, strlen(END_MARK));
 }
 
-struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
-						  const char *source, struct rk_err *err)
+struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, const char *source,
+						  struct rk_err *err)
 {
 	struct rk_gen_directives *d = rk_xcalloc(1, sizeof(*d));
 	const char *p = text, *end = text + len;
@@ -131,9 +132,10 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
 			} else if (!strncmp(word, "group=", 6) && word[6]) {
 				dv.group = rk_xstrdup(word + 6);
 			} else {
-				rk_err_set(err, source, lineno, (long)(a - p) + 1,
-					   "unknown releasekit:generate directive '%s' (use 'ignore' or 'group=NAME')",
-					   word);
+				rk_err_set(
+					err, source, lineno, (long)(a - p) + 1,
+					"unknown releasekit:generate directive '%s' (use 'ignore' or 'group=NAME')",
+					word);
 				free(word);
 				rk_gen_directives_free(d);
 				return NULL;
@@ -170,7 +172,8 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
 				name = NULL;
 			}
 			free(name);
-			if (!in_region && strstr(s, "release_train(") && strstr(s, "release_train(") < e)
+			if (!in_region && strstr(s, "release_train(") &&
+			    strstr(s, "release_train(") < e)
 				d->manual_train = 1;
 		}
 		p = e < end ? e + 1 : end;
@@ -436,8 +439,9 @@ static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, 
 	int any_group = 0;
 
 	rk_buf_adds(o, BEGIN_MARK "\n");
-	rk_buf_adds(o, "# Written by `releasekit generate`: `releasekit generate --update` rewrites\n"
-		       "# everything up to the end marker. Edit outside this region.\n");
+	rk_buf_adds(o,
+		    "# Written by `releasekit generate`: `releasekit generate --update` rewrites\n"
+		    "# everything up to the end marker. Edit outside this region.\n");
 	for (i = 0; d && i < d->n; i++)
 		if (d->v[i].in_region && d->v[i].name) {
 			if (d->v[i].ignore)
@@ -512,8 +516,10 @@ static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, 
 		any_group = 1;
 	}
 	if (any_group && !(d && d->manual_train))
-		rk_buf_addf(o, "\nrelease_train(\n    name = \"default\",\n    groups = [\n%s    ],\n)\n",
-			    groups.data);
+		rk_buf_addf(
+			o,
+			"\nrelease_train(\n    name = \"default\",\n    groups = [\n%s    ],\n)\n",
+			groups.data);
 	rk_buf_adds(o, END_MARK "\n");
 	rk_buf_release(&groups);
 	(void)ngen;
@@ -530,7 +536,8 @@ static const char header[] =
 
 int rk_gen_run(const struct rk_gen_opts *o)
 {
-	struct rk_buf path = RK_BUF_INIT, old = RK_BUF_INIT, out = RK_BUF_INIT, region = RK_BUF_INIT;
+	struct rk_buf path = RK_BUF_INIT, old = RK_BUF_INIT, out = RK_BUF_INIT,
+		      region = RK_BUF_INIT;
 	struct rk_gen_directives *d = NULL;
 	struct pkgs ps = {NULL, 0, 0};
 	struct rk_err err;

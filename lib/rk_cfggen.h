@@ -40,7 +40,7 @@ enum rk_gen_group_by {
 struct rk_gen_opts {
 	const char *root; /* workspace root */
 	const char *file; /* file name, "RELEASE.star" */
-	int update;       /* rewrite root/file in place */
+	int update;	  /* rewrite root/file in place */
 	enum rk_gen_group_by group_by;
 };
 
@@ -52,8 +52,8 @@ int rk_gen_run(const struct rk_gen_opts *o);
  * number of directives found, or -1 with err set for a malformed one.
  */
 struct rk_gen_directives;
-struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len,
-						  const char *source, struct rk_err *err);
+struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, const char *source,
+						  struct rk_err *err);
 void rk_gen_directives_free(struct rk_gen_directives *d);
 
 #endif

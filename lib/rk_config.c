@@ -72,10 +72,10 @@ const char *rk_cfg_mode_name(enum rk_cfg_mode m)
 /* ---- the builtin table ---- */
 
 enum pt {
-	PT_STR,   /* string */
+	PT_STR,	  /* string */
 	PT_SSEC,  /* string or secret() */
-	PT_INT,   /* int */
-	PT_NUM,   /* int or float */
+	PT_INT,	  /* int */
+	PT_NUM,	  /* int or float */
 	PT_BOOL,  /* bool */
 	PT_BSTR,  /* bool or string */
 	PT_STRS,  /* list of strings */
@@ -116,22 +116,31 @@ struct rk_cfg_rule {
 	int unique; /* names must be unique among this rule's calls */
 };
 
-#define P(n, t, d) {n, t, d, NULL, NULL, REF_NONE}
-#define PE(n, t, d, e) {n, t, d, e, NULL, REF_NONE}
-#define PR(n, t, d, r, m) {n, t, d, NULL, r, m}
+#define P(n, t, d)                                                                                 \
+	{                                                                                          \
+		n, t, d, NULL, NULL, REF_NONE                                                      \
+	}
+#define PE(n, t, d, e)                                                                             \
+	{                                                                                          \
+		n, t, d, e, NULL, REF_NONE                                                         \
+	}
+#define PR(n, t, d, r, m)                                                                          \
+	{                                                                                          \
+		n, t, d, NULL, r, m                                                                \
+	}
 
 #define PIN "exact|compatible|minimum"
 #define VERSIONING "independent|fixed"
 
-static const struct rk_cfg_param p_uv_ws[] = {
-	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-	P("members", PT_STRS, "[\"*\"]"), P("exclude", PT_STRS, "[]")};
+static const struct rk_cfg_param p_uv_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
+					      P("members", PT_STRS, "[\"*\"]"),
+					      P("exclude", PT_STRS, "[]")};
 static const struct rk_cfg_param p_cargo_ws[] = {
-	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-	P("members", PT_STRS, "[\"*\"]"), P("exclude", PT_STRS, "[]")};
-static const struct rk_cfg_param p_js_ws[] = {
-	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-	P("packages", PT_STRS, "[\"*\"]"), P("exclude", PT_STRS, "[]")};
+	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""), P("members", PT_STRS, "[\"*\"]"),
+	P("exclude", PT_STRS, "[]")};
+static const struct rk_cfg_param p_js_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
+					      P("packages", PT_STRS, "[\"*\"]"),
+					      P("exclude", PT_STRS, "[]")};
 static const struct rk_cfg_param p_uv_pkg[] = {
 	P("name", PT_STR, NULL),
 	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
@@ -142,16 +151,12 @@ static const struct rk_cfg_param p_uv_pkg[] = {
 	P("bump_files", PT_STRS, "[]"),
 	P("build_backend", PT_STR, "null")};
 static const struct rk_cfg_param p_pkg[] = {
-	P("name", PT_STR, NULL),
-	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
-	P("skip", PT_BOOL, "false"),
-	P("cross_deps", PT_STRS, "[]"),
+	P("name", PT_STR, NULL), PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
+	P("skip", PT_BOOL, "false"), P("cross_deps", PT_STRS, "[]"),
 	PE("pin_strategy", PT_STR, "null", PIN)};
 static const struct rk_cfg_param p_group[] = {
-	P("name", PT_STR, NULL),
-	PR("packages", PT_STRS, "[]", "@package", REF_IF_ANY),
-	PE("pin_strategy", PT_STR, "null", PIN),
-	P("smoke_test", PT_BOOL, "true"),
+	P("name", PT_STR, NULL), PR("packages", PT_STRS, "[]", "@package", REF_IF_ANY),
+	PE("pin_strategy", PT_STR, "null", PIN), P("smoke_test", PT_BOOL, "true"),
 	PE("versioning", PT_STR, "null", VERSIONING)};
 static const struct rk_cfg_param p_train[] = {
 	P("name", PT_STR, "\"default\""),
@@ -170,7 +175,8 @@ static const struct rk_cfg_param p_train[] = {
 	P("create_release", PT_BOOL, "true"),
 	P("release_draft", PT_BOOL, "false"),
 	P("release_artifacts", PT_BOOL, "false"),
-	PE("release_notes", PT_STR, "\"conventional-commits\"", "conventional-commits|changelog|none"),
+	PE("release_notes", PT_STR, "\"conventional-commits\"",
+	   "conventional-commits|changelog|none"),
 	P("tag_format", PT_STR, "\"{name}-v{version}\""),
 	P("dashboard", PT_BOOL, "false"),
 	P("dashboard_port", PT_INT, "8080"),
@@ -196,13 +202,13 @@ static const struct rk_cfg_param p_train[] = {
 	PE("sbom", PT_STRS, "[]", "spdx|cyclonedx"),
 	P("major_on_zero", PT_BOOL, "false")};
 static const struct rk_cfg_param p_federation[] = {
-	P("name", PT_STR, NULL), P("git", PT_STR, NULL), P("ref", PT_STR, "\"main\""),
+	P("name", PT_STR, NULL),    P("git", PT_STR, NULL),	  P("ref", PT_STR, "\"main\""),
 	P("path", PT_STR, "\".\""), P("backend", PT_STR, "null"), P("groups", PT_STRS, "[]")};
 static const struct rk_cfg_param p_vcs[] = {PE("name", PT_STR, NULL, "git|hg|jj")};
 static const struct rk_cfg_param p_forge[] = {
 	PE("name", PT_STR, NULL, "github|gitlab|bitbucket|gitea|none")};
-static const struct rk_cfg_param p_hook[] = {
-	P("name", PT_STR, NULL), P("events", PT_STRS, NULL), P("handler", PT_ARGV, NULL)};
+static const struct rk_cfg_param p_hook[] = {P("name", PT_STR, NULL), P("events", PT_STRS, NULL),
+					     P("handler", PT_ARGV, NULL)};
 static const struct rk_cfg_param p_middleware[] = {
 	P("name", PT_STR, NULL), P("priority", PT_INT, "0"), P("wrap_build", PT_ARGV, "null"),
 	P("wrap_publish", PT_ARGV, "null")};
@@ -238,15 +244,18 @@ static const struct rk_cfg_param p_report[] = {
 static const struct rk_cfg_param p_branch[] = {
 	P("branch", PT_STR, NULL), P("channel", PT_STR, NULL), P("prerelease", PT_BSTR, "false")};
 static const struct rk_cfg_param p_bump[] = {P("path", PT_STR, NULL), P("pattern", PT_STR, NULL)};
-static const struct rk_cfg_param p_matrix[] = {
-	P("os", PT_STRS, "[]"), P("arch", PT_STRS, "[]"), P("python", PT_STRS, "[]"),
-	P("exclude", PT_DICTS, "[]")};
+static const struct rk_cfg_param p_matrix[] = {P("os", PT_STRS, "[]"), P("arch", PT_STRS, "[]"),
+					       P("python", PT_STRS, "[]"),
+					       P("exclude", PT_DICTS, "[]")};
 static const struct rk_cfg_param p_config[] = {
 	PE("mode", PT_STR, NULL, "central|hybrid|decentralized")};
 static const struct rk_cfg_param p_env[] = {P("name", PT_STR, NULL), P("default", PT_STR, "null")};
 static const struct rk_cfg_param p_secret[] = {P("name", PT_STR, NULL)};
 
-#define R(n, c, e, m, p, u) {n, c, e, m, p, RK_ARRAY_SIZE(p), u}
+#define R(n, c, e, m, p, u)                                                                        \
+	{                                                                                          \
+		n, c, e, m, p, RK_ARRAY_SIZE(p), u                                                 \
+	}
 static const struct rk_cfg_rule rules[] = {
 	R("uv_workspace", RC_WORKSPACE, "python", "uv", p_uv_ws, 1),
 	R("cargo_workspace", RC_WORKSPACE, "cargo", "cargo", p_cargo_ws, 1),
@@ -354,7 +363,7 @@ struct rk_cfg_rec {
 	struct rk_cval *vals; /* one per parameter; given[i] says whether set */
 	unsigned char *given;
 	int per_package; /* declared in a per-package RELEASE.star */
-	int dropped;     /* overridden by a per-package declaration (hybrid) */
+	int dropped;	 /* overridden by a per-package declaration (hybrid) */
 };
 
 void rk_cfg_init(struct rk_cfg *c)
@@ -517,16 +526,18 @@ static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param
 		if (v->type != RK_CV_LIST)
 			want = "a list of strings";
 		else if (!all_strs(v, &bad))
-			return rk_err_set(err, file, line, col,
-					  "%s() %s must be a list of strings, not a list containing %s",
-					  rule->name, p->name, rk_cval_type_name(bad));
+			return rk_err_set(
+				err, file, line, col,
+				"%s() %s must be a list of strings, not a list containing %s",
+				rule->name, p->name, rk_cval_type_name(bad));
 		break;
 	case PT_ARGV:
 		if (v->type == RK_CV_LIST) {
 			if (!all_strs(v, &bad))
-				return rk_err_set(err, file, line, col,
-						  "%s() %s must be a string or a list of strings, not a list containing %s",
-						  rule->name, p->name, rk_cval_type_name(bad));
+				return rk_err_set(
+					err, file, line, col,
+					"%s() %s must be a string or a list of strings, not a list containing %s",
+					rule->name, p->name, rk_cval_type_name(bad));
 			if (!v->n)
 				return rk_err_set(err, file, line, col, "%s() %s must not be empty",
 						  rule->name, p->name);
@@ -538,9 +549,10 @@ static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param
 		if (v->type != RK_CV_DICT)
 			want = "a dict of strings";
 		else if (!dict_ok(v, 1, &bad))
-			return rk_err_set(err, file, line, col,
-					  "%s() %s must be a dict of strings, not a dict containing %s",
-					  rule->name, p->name, rk_cval_type_name(bad));
+			return rk_err_set(
+				err, file, line, col,
+				"%s() %s must be a dict of strings, not a dict containing %s",
+				rule->name, p->name, rk_cval_type_name(bad));
 		break;
 	case PT_DICTS:
 		if (v->type != RK_CV_LIST) {
@@ -600,12 +612,13 @@ static int bind_args(const struct rk_cfg_rule *rule, const char *file, long line
 				names[k] = rule->params[k].name;
 			s = rk_cfg_suggest(kwnames[i], names, k);
 			if (s)
-				return rk_err_set(err, file, line, col,
-						  "%s() got an unexpected keyword argument '%s' (did you mean '%s'?)",
-						  rule->name, kwnames[i], s);
+				return rk_err_set(
+					err, file, line, col,
+					"%s() got an unexpected keyword argument '%s' (did you mean '%s'?)",
+					rule->name, kwnames[i], s);
 			return rk_err_set(err, file, line, col,
-					  "%s() got an unexpected keyword argument '%s'", rule->name,
-					  kwnames[i]);
+					  "%s() got an unexpected keyword argument '%s'",
+					  rule->name, kwnames[i]);
 		}
 		if (slot[j])
 			return rk_err_set(err, file, line, col,
@@ -669,9 +682,10 @@ int rk_cfg_call(struct rk_cfg *c, const struct rk_cfg_rule *rule, const char *fi
 		return -1;
 	if (c->own_package) {
 		if (rule->cls != RC_PACKAGE && strcmp(rule->name, "bump_file"))
-			return rk_err_set(err, file, line, col,
-					  "%s() is not allowed in a per-package RELEASE.star (only the package's own rule and bump_file)",
-					  rule->name);
+			return rk_err_set(
+				err, file, line, col,
+				"%s() is not allowed in a per-package RELEASE.star (only the package's own rule and bump_file)",
+				rule->name);
 		if (rule->cls == RC_PACKAGE && strcmp(slot[0]->s, c->own_package))
 			return rk_err_set(err, file, line, col,
 					  "%s may only configure its own package '%s', not '%s'",
@@ -801,8 +815,8 @@ static int ref_error(const struct rk_cfg *c, const struct rk_cfg_rec *r,
 	s = rk_cfg_suggest(item, cands, n);
 	if (s)
 		rk_err_set(err, r->file, r->line, r->col,
-			   "%s() %s: no %s named '%s' (did you mean '%s'?)", r->rule->name,
-			   p->name, target, item, s);
+			   "%s() %s: no %s named '%s' (did you mean '%s'?)", r->rule->name, p->name,
+			   target, item, s);
 	else
 		rk_err_set(err, r->file, r->line, r->col, "%s() %s: no %s named '%s'",
 			   r->rule->name, p->name, target, item);
@@ -843,9 +857,10 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 			j = sset_put(&seen, r->rule->name, "", i, &found);
 			if (found) {
 				const struct rk_cfg_rec *f = c->recs[j];
-				rk_err_set(err, r->file, r->line, r->col,
-					   "%s() may be called only once (first called at %s:%ld:%ld)",
-					   r->rule->name, f->file, f->line, f->col);
+				rk_err_set(
+					err, r->file, r->line, r->col,
+					"%s() may be called only once (first called at %s:%ld:%ld)",
+					r->rule->name, f->file, f->line, f->col);
 				goto out;
 			}
 		} else if (r->rule->unique && name) {

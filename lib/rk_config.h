@@ -46,12 +46,12 @@ enum rk_cv_type {
 
 struct rk_cval {
 	enum rk_cv_type type;
-	long long i; /* BOOL (0/1), INT */
-	double f;    /* FLOAT */
-	char *s;     /* STR, SECRET (name), OTHER (type name); owned */
-	size_t n;    /* LIST, DICT: number of items */
+	long long i;	       /* BOOL (0/1), INT */
+	double f;	       /* FLOAT */
+	char *s;	       /* STR, SECRET (name), OTHER (type name); owned */
+	size_t n;	       /* LIST, DICT: number of items */
 	struct rk_cval *items; /* LIST items, DICT values; owned */
-	char **keys;           /* DICT keys; owned */
+	char **keys;	       /* DICT keys; owned */
 };
 
 /* Free what v owns (not v itself). */
@@ -90,8 +90,8 @@ struct rk_cfg {
 	 */
 	const char *top_file;
 	const char *own_package; /* NULL while evaluating the root file */
-	enum rk_cfg_mode mode;   /* set by config(mode = ...) when called */
-	char *mode_loc;          /* where config() was called, or NULL */
+	enum rk_cfg_mode mode;	 /* set by config(mode = ...) when called */
+	char *mode_loc;		 /* where config() was called, or NULL */
 };
 
 void rk_cfg_init(struct rk_cfg *c);

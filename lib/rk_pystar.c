@@ -15,10 +15,10 @@
 
 /* A file evaluated (or being evaluated): its display name and text. */
 struct src {
-	char *name;     /* "RELEASE.star", "lib/defs.star", "@releasekit//rules/uv.star" */
-	char *text;     /* the file as written (without the prelude line) */
+	char *name; /* "RELEASE.star", "lib/defs.star", "@releasekit//rules/uv.star" */
+	char *text; /* the file as written (without the prelude line) */
 	size_t len;
-	int prepended;  /* the prelude load line was prepended: lines are +1 */
+	int prepended;	  /* the prelude load line was prepended: lines are +1 */
 	PyObject *frozen; /* FrozenModule once loaded (not for top-level files) */
 };
 
@@ -88,9 +88,10 @@ static int venv_home(const char *venv, struct rk_buf *home, struct rk_err *err)
 
 	rk_buf_addf(&path, "%s/pyvenv.cfg", venv);
 	if (rk_buf_read_file(&cfg, path.data) < 0) {
-		rk_err_set(err, NULL, 0, 0,
-			   "cannot read %s: %s (set RK_VENV to a venv with starlark-pyo3; see rk-config(1))",
-			   path.data, strerror(errno));
+		rk_err_set(
+			err, NULL, 0, 0,
+			"cannot read %s: %s (set RK_VENV to a venv with starlark-pyo3; see rk-config(1))",
+			path.data, strerror(errno));
 		goto out;
 	}
 	for (line = strtok_r(cfg.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -114,9 +115,10 @@ static int venv_home(const char *venv, struct rk_buf *home, struct rk_err *err)
 			char want[32];
 			snprintf(want, sizeof(want), "%d.%d.", PY_MAJOR_VERSION, PY_MINOR_VERSION);
 			if (strncmp(v, want, strlen(want))) {
-				rk_err_set(err, NULL, 0, 0,
-					   "%s was made by Python %s but rk-config embeds Python %d.%d; recreate it with that interpreter (scripts/bootstrap)",
-					   venv, v, PY_MAJOR_VERSION, PY_MINOR_VERSION);
+				rk_err_set(
+					err, NULL, 0, 0,
+					"%s was made by Python %s but rk-config embeds Python %d.%d; recreate it with that interpreter (scripts/bootstrap)",
+					venv, v, PY_MAJOR_VERSION, PY_MINOR_VERSION);
 				goto out;
 			}
 			version_ok = 1;
@@ -308,7 +310,8 @@ static int to_cval(PyObject *o, struct rk_cval *v, int depth)
 		v->n = (size_t)n;
 		v->items = rk_xcalloc(n ? (size_t)n : 1, sizeof(*v->items));
 		for (i = 0; i < n; i++)
-			if (to_cval(PySequence_Fast_GET_ITEM(seq, i), &v->items[i], depth + 1) < 0) {
+			if (to_cval(PySequence_Fast_GET_ITEM(seq, i), &v->items[i], depth + 1) <
+			    0) {
 				Py_DECREF(seq);
 				return -1;
 			}
@@ -349,8 +352,8 @@ static int to_cval(PyObject *o, struct rk_cval *v, int depth)
  * (the last is the prelude's wrapper). Lines look like
  * "  * FILE:LINE, in FUNC".
  */
-static int stack_location(struct rk_star *s, const char *stack, const char *rule,
-			  const char **file, long *line, long *col)
+static int stack_location(struct rk_star *s, const char *stack, const char *rule, const char **file,
+			  long *line, long *col)
 {
 	const char *p = stack, *frames[2] = {NULL, NULL};
 	struct src *sr;
@@ -415,7 +418,8 @@ static int stack_location(struct rk_star *s, const char *stack, const char *rule
 			const char *a = t + rl;
 			if (strncmp(t, rule, rl))
 				continue;
-			if (t > l && (isalnum((unsigned char)t[-1]) || t[-1] == '_' || t[-1] == '.'))
+			if (t > l &&
+			    (isalnum((unsigned char)t[-1]) || t[-1] == '_' || t[-1] == '.'))
 				continue;
 			while (a < le && (*a == ' ' || *a == '\t'))
 				a++;
@@ -492,7 +496,8 @@ static PyObject *native_call(PyObject *self, PyObject *args)
 			ret = val ? PyUnicode_DecodeUTF8(val, (Py_ssize_t)strlen(val), "replace")
 				  : Py_NewRef(Py_None);
 		} else {
-			PyObject *cap = PyCapsule_New(rk_xstrdup(name), SECRET_CAPSULE, free_capsule);
+			PyObject *cap =
+				PyCapsule_New(rk_xstrdup(name), SECRET_CAPSULE, free_capsule);
 			if (cap) {
 				ret = PyObject_CallOneArg(s->opaque, cap);
 				Py_DECREF(cap);
@@ -670,9 +675,10 @@ static PyObject *load_call(PyObject *self, PyObject *arg)
 		char *t;
 		if (rk_buf_read_file(&text, path.data) < 0) {
 			if (bundled)
-				PyErr_Format(PyExc_ValueError,
-					     "cannot load %s: %s (bundled rules are uv.star, cargo.star, pnpm.star, npm.star, train.star, federation.star)",
-					     id, strerror(errno));
+				PyErr_Format(
+					PyExc_ValueError,
+					"cannot load %s: %s (bundled rules are uv.star, cargo.star, pnpm.star, npm.star, train.star, federation.star)",
+					id, strerror(errno));
 			else
 				PyErr_Format(PyExc_ValueError, "cannot load %s: %s: %s", id,
 					     name.data, strerror(errno));
@@ -697,9 +703,10 @@ static PyObject *load_call(PyObject *self, PyObject *arg)
 		s->srcs[idx].frozen = Py_NewRef(ret);
 	goto out;
 bad_label:
-	PyErr_Format(PyExc_ValueError,
-		     "unsupported load label \"%s\" (use \"//path/to:file.star\" or \"@releasekit//rules/NAME.star\")",
-		     id);
+	PyErr_Format(
+		PyExc_ValueError,
+		"unsupported load label \"%s\" (use \"//path/to:file.star\" or \"@releasekit//rules/NAME.star\")",
+		id);
 out:
 	rk_buf_release(&name);
 	rk_buf_release(&path);
@@ -806,9 +813,9 @@ static int set_attr_true(PyObject *o, const char *name)
 /* Globals: standard plus the pure extensions; no print, no breakpoint. */
 static PyObject *make_globals(PyObject *sl)
 {
-	static const char *const exts[] = {"StructType", "RecordType", "EnumType", "Map",
-					   "Filter",     "Partial",    "Json",     "Typing",
-					   "CallStack"};
+	static const char *const exts[] = {"StructType", "RecordType", "EnumType",
+					   "Map",	 "Filter",     "Partial",
+					   "Json",	 "Typing",     "CallStack"};
 	PyObject *le = attr(sl, "LibraryExtension"), *list, *g = NULL, *gl;
 	size_t i;
 
@@ -843,9 +850,10 @@ static int make_prelude(struct rk_star *s)
 
 	rk_buf_adds(&line, "load(\"" PRELUDE_ID "\"");
 	for (i = 0; names[i]; i++) {
-		rk_buf_addf(&src,
-			    "def %s(*args, **kwargs):\n    return _rk(\"%s\", call_stack(), args, kwargs)\n",
-			    names[i], names[i]);
+		rk_buf_addf(
+			&src,
+			"def %s(*args, **kwargs):\n    return _rk(\"%s\", call_stack(), args, kwargs)\n",
+			names[i], names[i]);
 		rk_buf_addf(&line, ", \"%s\"", names[i]);
 	}
 	rk_buf_adds(&line, ")\n");
@@ -901,8 +909,9 @@ struct rk_star *rk_star_start(const char *exe, const char *root, const char *rul
 	s->sl = PyImport_ImportModule("starlark");
 	if (!s->sl) {
 		py_exc_text(&etext);
-		rk_err_set(err, NULL, 0, 0, "cannot import starlark from %s: %s (run scripts/bootstrap)",
-			   venv, etext.data ? etext.data : "");
+		rk_err_set(err, NULL, 0, 0,
+			   "cannot import starlark from %s: %s (run scripts/bootstrap)", venv,
+			   etext.data ? etext.data : "");
 		goto fail;
 	}
 	s->f_parse = attr(s->sl, "parse");
@@ -913,8 +922,8 @@ struct rk_star *rk_star_start(const char *exe, const char *root, const char *rul
 	d = attr(s->sl, "Dialect");
 	if (d)
 		s->dialect = PyObject_CallMethod(d, "extended", NULL);
-	if (!s->f_parse || !s->f_eval || !s->c_module || !s->opaque || !s->globals ||
-	    !s->dialect || set_attr_true(s->dialect, "enable_load_reexport") < 0 ||
+	if (!s->f_parse || !s->f_eval || !s->c_module || !s->opaque || !s->globals || !s->dialect ||
+	    set_attr_true(s->dialect, "enable_load_reexport") < 0 ||
 	    set_attr_true(s->dialect, "enable_top_level_stmt") < 0 ||
 	    set_attr_true(s->dialect, "enable_f_strings") < 0)
 		goto pyfail;
