@@ -8,7 +8,7 @@
  * written), its home taken from the venv's pyvenv.cfg and the venv's
  * site-packages added to the module search path. The venv is found as:
  *     $RK_VENV
- *     <bindir>/../lib/releasekit/venv      (installed: make install-venv)
+ *     <bindir>/../lib/releasekit/venv      (installed; see rk-config(1))
  *     <bindir>/../../.venv                 (the build tree)
  *
  * Builtins. Every rule of rk_config.h is a Starlark function defined in a
