@@ -18,7 +18,9 @@ struct src {
 	char *name; /* "RELEASE.star", "lib/defs.star", "@releasekit//rules/uv.star" */
 	char *text; /* the file as written (without the prelude line) */
 	size_t len;
-	int prepended;	  /* the prelude load line was prepended: lines are +1 */
+	int prepended; /* the prelude load line was prepended: lines are +1 */
+	size_t *lines; /* byte offset of each line start (lines[0]: line 1) */
+	size_t nlines;
 	PyObject *frozen; /* FrozenModule once loaded (not for top-level files) */
 };
 
@@ -399,15 +401,11 @@ static int stack_location(struct rk_star *s, const char *stack, const char *rule
 	*col = 1;
 	/* Column of the rule's name on that line. */
 	{
-		const char *l = sr->text, *le;
+		const char *l, *le;
 		size_t rl = strlen(rule);
-		for (i = 1; i < ln && l; i++) {
-			l = strchr(l, '\n');
-			if (l)
-				l++;
-		}
-		if (!l)
+		if (ln < 1 || (size_t)ln > sr->nlines)
 			return 0;
+		l = sr->text + sr->lines[ln - 1];
 		le = strchr(l, '\n');
 		if (!le)
 			le = l + strlen(l);
@@ -592,6 +590,18 @@ static struct src *add_src(struct rk_star *s, const char *name, char *text, size
 	sr->len = len;
 	sr->prepended = prepended;
 	sr->frozen = NULL;
+	sr->lines = NULL;
+	sr->nlines = 0;
+	{
+		size_t k, cap = 0;
+		RK_GROW(sr->lines, cap, 1);
+		sr->lines[sr->nlines++] = 0;
+		for (k = 0; k < len; k++)
+			if (text[k] == '\n' && k + 1 < len) {
+				RK_GROW(sr->lines, cap, sr->nlines + 1);
+				sr->lines[sr->nlines++] = k + 1;
+			}
+	}
 	return sr;
 }
 
@@ -966,6 +976,7 @@ void rk_star_stop(struct rk_star *s)
 		Py_XDECREF(s->srcs[i].frozen);
 		free(s->srcs[i].name);
 		free(s->srcs[i].text);
+		free(s->srcs[i].lines);
 	}
 	free(s->srcs);
 	free(s->stack);
