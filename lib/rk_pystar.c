@@ -997,3 +997,21 @@ void rk_star_stop(struct rk_star *s)
 	if (Py_IsInitialized())
 		Py_FinalizeEx();
 }
+
+/*
+ * LeakSanitizer (make SANITIZE=address): libpython and the starlark
+ * extension keep some allocations past Py_FinalizeEx (interned objects,
+ * static type state). They are not ours; everything rk-config allocates is
+ * still checked.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libpython3\nleak:starlark.cpython\n";
+}
+
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
