@@ -172,8 +172,7 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, 
 				name = NULL;
 			}
 			free(name);
-			if (!in_region && strstr(s, "release_train(") &&
-			    strstr(s, "release_train(") < e)
+			if (!in_region && memmem(s, (size_t)(e - s), "release_train(", 14))
 				d->manual_train = 1;
 		}
 		p = e < end ? e + 1 : end;
