@@ -83,6 +83,17 @@ static char *call_name(const char *p, const char *end, const char *rule)
 	return NULL;
 }
 
+/* Whether needle occurs in [p, end). */
+static int find(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; p + n <= end; p++)
+		if (!memcmp(p, needle, n))
+			return 1;
+	return 0;
+}
+
 static const char *line_end(const char *p, const char *end)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -172,7 +183,7 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, 
 				name = NULL;
 			}
 			free(name);
-			if (!in_region && memmem(s, (size_t)(e - s), "release_train(", 14))
+			if (!in_region && find(s, e, "release_train("))
 				d->manual_train = 1;
 		}
 		p = e < end ? e + 1 : end;
