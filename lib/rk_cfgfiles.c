@@ -27,6 +27,24 @@ static int skip_dir(const char *name)
 	return 0;
 }
 
+/* Whether the directory of rel (a file path) holds a package manifest. */
+static int has_manifest(const char *root, const char *rel)
+{
+	static const char *const manifests[] = {"pyproject.toml", "Cargo.toml", "package.json"};
+	const char *slash = strrchr(rel, '/');
+	struct rk_buf p = RK_BUF_INIT;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; !found && i < RK_ARRAY_SIZE(manifests); i++) {
+		rk_buf_reset(&p);
+		rk_buf_addf(&p, "%s/%.*s/%s", root, (int)(slash - rel), rel, manifests[i]);
+		found = access(p.data, F_OK) == 0;
+	}
+	rk_buf_release(&p);
+	return found;
+}
+
 static void walk(const char *root, struct rk_buf *rel, const char *file_name, struct list *out,
 		 int depth)
 {
@@ -57,7 +75,8 @@ static void walk(const char *root, struct rk_buf *rel, const char *file_name, st
 		if (S_ISDIR(st.st_mode)) {
 			if (!skip_dir(de->d_name))
 				walk(root, rel, file_name, out, depth + 1);
-		} else if (base && S_ISREG(st.st_mode) && !strcmp(de->d_name, file_name)) {
+		} else if (base && S_ISREG(st.st_mode) && !strcmp(de->d_name, file_name) &&
+			   has_manifest(root, rel->data)) {
 			RK_GROW(out->v, out->cap, out->n + 2);
 			out->v[out->n++] = rk_xstrdup(rel->data);
 		}

@@ -142,7 +142,8 @@ const char *rk_cfg_suggest(const char *word, const char *const *candidates, size
 
 /*
  * Per-package RELEASE.star files under root: every "DIR/RELEASE.star"
- * with DIR != root, found by walking the tree (skipping hidden
+ * with DIR != root and a package manifest (pyproject.toml, Cargo.toml or
+ * package.json) in DIR, found by walking the tree (skipping hidden
  * directories and node_modules, target, __pycache__, venv), sorted.
  * *out is a NULL-terminated array of paths relative to root; free with
  * rk_cfg_files_free.

@@ -445,9 +445,16 @@ EOF
 	must_fail_with 3 "rk-config: py/a/RELEASE.star:1:1: py/a/RELEASE.star may only configure its own package 'pkg-a', not 'other'"
 	printf '\nrelease_group(name = "g")\n' | star py/a/RELEASE.star
 	must_fail_with 3 "rk-config: py/a/RELEASE.star:2:1: release_group() is not allowed in a per-package RELEASE.star (only the package's own rule and bump_file)"
-	echo 'vcs("git")' | star docs/RELEASE.star
+	# A directory without a manifest is not a package directory: ignored.
+	echo 'fail("never")' | star docs/RELEASE.star
 	echo 'uv_package(name = "pkg-a")' | star py/a/RELEASE.star
-	must_fail_with 3 "rk-config: docs/RELEASE.star: no package manifest (pyproject.toml, Cargo.toml or package.json) in docs"
+	run rk-config
+	assert_success
+	echo "$output" | jq -r '.location' >actual
+	printf '%s\n' js/b/RELEASE.star:1:1 py/a/RELEASE.star:1:1 >expected
+	diff -u expected actual
+	printf '[tool.uv.workspace]\nmembers = ["*"]\n' >docs/pyproject.toml
+	must_fail_with 3 "rk-config: docs/RELEASE.star: the manifest in docs declares no package name"
 }
 
 # Package records as rk-discover writes them (hand-written until it lands).
@@ -618,4 +625,44 @@ EOF
 @test "config: the committed schema is generated from the rule table" {
 	"$RK_TOP/scripts/gen-config-schema" >schema.json
 	diff -u "$RK_TOP/share/schemas/config.schema.json" schema.json
+}
+
+@test "generate: the releasekit generate wrapper pipes rk-discover into rk-config --generate" {
+	# rk-discover is not on main yet: a stand-in on PATH prints the
+	# hand-written records, so this checks the wrapper's composition only.
+	# The wrapper puts its own directory first on PATH: give it one.
+	mkdir bin
+	printf '#!/bin/sh\ncat "%s"\n' "$T/pk.ndjson" >bin/rk-discover
+	chmod +x bin/rk-discover
+	cp "$RK_BUILD/bin/releasekit" bin/releasekit
+	ln -s "$(command -v rk-config)" bin/rk-config
+	export RK_COMMANDS_DIR="$RK_TOP/scripts/commands"
+	packages >pk.ndjson
+	run bin/releasekit generate --group-by=dir
+	assert_success
+	assert_line 'uv_package(name = "plugin-x", group = "py-plugins")'
+	echo 'vcs("git")' >RELEASE.star
+	PATH="$T/bin:$PATH" run bin/releasekit generate --update
+	assert_success
+	assert_output ""
+	rk-config | jq -r 'select(.rule | endswith("_package")) | .name' | sort >actual
+	packages | jq -r '.name' | sort >expected
+	diff -u expected actual
+	run bin/releasekit generate --bogus
+	assert_equal "$status" 2
+}
+
+@test "config: an installed rk-config finds the bundled rules and takes the venv from RK_VENV" {
+	make -s -C "$RK_TOP" install B="$RK_BUILD" DESTDIR="$T/root" PREFIX=/opt/rk >/dev/null
+	r="$T/root/opt/rk"
+	[ -f "$r/share/releasekit/rules/uv.star" ]
+	mkdir ws && cd ws
+	printf 'load("@releasekit//rules/uv.star", "uv_package")\nuv_package(name = "a")\n' >RELEASE.star
+	env -u RK_RULES_DIR RK_VENV="$RK_TOP/.venv" "$r/bin/rk-config" >out.ndjson
+	jq -r '.location' out.ndjson >actual
+	echo 'RELEASE.star:2:1' >expected
+	diff -u expected actual
+	run env -u RK_VENV -u RK_RULES_DIR "$r/bin/rk-config"
+	assert_equal "$status" 1
+	assert_output "rk-config: cannot read $r/bin/../../.venv/pyvenv.cfg: No such file or directory (set RK_VENV to a venv with starlark-pyo3; see rk-config(1))"
 }
