@@ -578,6 +578,12 @@ static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param
 					return enum_error(err, file, line, col, rule, p,
 							  v->items[i].s);
 	}
+	if (p->type == PT_INT && v->i < 0 && strcmp(p->name, "priority"))
+		return rk_err_set(err, file, line, col, "%s() %s must not be negative (got %lld)",
+				  rule->name, p->name, v->i);
+	if (p->type == PT_NUM && v->type == RK_CV_FLOAT && !(v->f >= 0 && v->f <= 1e300))
+		return rk_err_set(err, file, line, col,
+				  "%s() %s must be a finite number not below 0", rule->name, p->name);
 	if (p->type == PT_STR && !p->def && !v->s[0])
 		return rk_err_set(err, file, line, col, "%s() %s must not be empty", rule->name,
 				  p->name);

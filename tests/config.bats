@@ -265,6 +265,12 @@ EOF
 	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() jobs must be an int, not string"
 	echo 'release_train(versioning = "lockstep")' | star RELEASE.star
 	must_fail_with 3 'rk-config: RELEASE.star:1:1: release_train() versioning must be one of "independent" or "fixed" (got "lockstep")'
+	echo 'release_train(max_retries = -1)' | star RELEASE.star
+	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() max_retries must not be negative (got -1)"
+	echo 'release_train(publish_rate = -0.5)' | star RELEASE.star
+	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() publish_rate must be a finite number not below 0"
+	echo 'uv_package(name = "")' | star RELEASE.star
+	must_fail_with 3 "rk-config: RELEASE.star:1:1: uv_package() name must not be empty"
 	echo 'uv_package(group = "g")' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:1:1: uv_package() missing required argument 'name'"
 	echo 'uv_package("a", name = "b")' | star RELEASE.star
