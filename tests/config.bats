@@ -443,12 +443,18 @@ EOF
 	diff -u expected actual
 	rm RELEASE.star
 	must_fail_with 3 "rk-config: ./RELEASE.star: no such file (--config-mode central needs it)" --config-mode central
+	rm py/a/RELEASE.star js/b/RELEASE.star
+	must_fail_with 3 "rk-config: no RELEASE.star in . or its package directories"
 }
 
 @test "config: a per-package RELEASE.star may configure only its own package" {
 	make_pkgs
 	echo 'uv_package(name = "other")' | star py/a/RELEASE.star
 	must_fail_with 3 "rk-config: py/a/RELEASE.star:1:1: py/a/RELEASE.star may only configure its own package 'pkg-a', not 'other'"
+	# Also through a loaded file: the error is at the call.
+	printf 'load("//tools:defs.star", "pkg")\npkg("other")\n' | star py/a/RELEASE.star
+	printf 'def pkg(n):\n    uv_package(name = n)\n' | star tools/defs.star
+	must_fail_with 3 "rk-config: tools/defs.star:2:5: py/a/RELEASE.star may only configure its own package 'pkg-a', not 'other'"
 	printf '\nrelease_group(name = "g")\n' | star py/a/RELEASE.star
 	must_fail_with 3 "rk-config: py/a/RELEASE.star:2:1: release_group() is not allowed in a per-package RELEASE.star (only the package's own rule and bump_file)"
 	# A directory without a manifest is not a package directory: ignored.
