@@ -164,7 +164,8 @@ static struct src *find_src(struct rk_star *s, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < s->nsrcs; i++)
+	/* Newest first: the file being evaluated is usually the last added. */
+	for (i = s->nsrcs; i-- > 0;)
 		if (!strcmp(s->srcs[i].name, name))
 			return &s->srcs[i];
 	return NULL;
@@ -386,11 +387,11 @@ static int stack_location(struct rk_star *s, const char *stack, const char *rule
 		if (!colon)
 			return -1;
 		ln = strtol(colon + 1, NULL, 10);
-		for (i = 0; i < (long)s->nsrcs; i++)
+		for (i = (long)s->nsrcs - 1; i >= 0; i--)
 			if (strlen(s->srcs[i].name) == (size_t)(colon - in) &&
 			    !strncmp(s->srcs[i].name, in, (size_t)(colon - in)))
 				break;
-		if (i == (long)s->nsrcs)
+		if (i < 0)
 			return -1;
 		sr = &s->srcs[i];
 	}
