@@ -365,7 +365,11 @@ EOF
 	assert_equal "$status" 3
 	assert_output "rk-config: bad.star:1:1: announce() template must be a string, not secret"
 	echo 'x = "Bearer " + secret("RK_TEST_TOKEN")' | star bad2.star
-	rk-config -f bad2.star >out2.ndjson 2>err2.txt && false
+	run --separate-stderr rk-config -f bad2.star
+	assert_equal "$status" 3
+	assert_equal "$output" ""
+	echo "$stderr" >err2.txt
+	[[ $stderr == "rk-config: bad2.star:1:5: "* ]]
 	# Generated files too.
 	printf '%s\n' '{"kind":"package","name":"a","version":"1.0.0","ecosystem":"python","manager":"uv","path":"a","manifest":"a/pyproject.toml","publishable":true,"deps":[]}' |
 		rk-config --generate --update >gen.txt 2>&1 || true
@@ -626,7 +630,7 @@ EOF
 	assert_equal "$stderr" "rk-config: RELEASE.star:2:23: unknown releasekit:generate directive 'skip' (use 'ignore' or 'group=NAME')"
 }
 
-@test "generate: releasekit generate composes rk-discover and rk-config" {
+@test "generate: releasekit generate --help and releasekit --help list it" {
 	run releasekit generate --help
 	assert_success
 	assert_line --index 0 "usage: releasekit generate [--update] [--group-by level|dir]"
