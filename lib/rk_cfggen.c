@@ -11,7 +11,8 @@
 
 struct pkg {
 	char *name, *ecosystem, *manager, *path;
-	char **deps; /* "ecosystem\0name" pairs flattened as "eco:name" */
+	char *workspace; /* the record's "workspace" (root directory), or NULL */
+	char **deps;	 /* "ecosystem\0name" pairs flattened as "eco:name" */
 	size_t ndeps;
 	long level;   /* -1: not known yet */
 	int visiting; /* level computation */
@@ -228,6 +229,7 @@ static void pkgs_free(struct pkgs *ps)
 		free(p->ecosystem);
 		free(p->manager);
 		free(p->path);
+		free(p->workspace);
 		free(p->group);
 		for (j = 0; j < p->ndeps; j++)
 			free(p->deps[j]);
@@ -268,6 +270,10 @@ static int read_packages(struct pkgs *ps)
 		p->ecosystem = rk_xstrdup(eco);
 		p->manager = rk_xstrdup(mgr);
 		p->path = rk_xstrdup(path);
+		{
+			const char *ws = rk_json_get_str(d, 0, "workspace");
+			p->workspace = ws ? rk_xstrdup(ws) : NULL;
+		}
 		p->publishable = rk_json_bool(d, rk_json_get(d, 0, "publishable")) != 0;
 		p->level = rk_json_int(d, rk_json_get(d, 0, "level"), &lvl) == 0 ? (long)lvl : -1;
 		deps = rk_json_get(d, 0, "deps");
@@ -409,40 +415,66 @@ static void q(struct rk_buf *b, const char *s)
 	rk_json_quote(b, s, strlen(s));
 }
 
-/* Common directory of the packages of one manager. */
-static char *common_root(const struct pkgs *ps, const char *manager)
+/* Workspace rule name: the manager, or manager-DIR when it has several. */
+static void workspace_name(struct rk_buf *b, const char *manager, const char *root, int several)
 {
-	char *root = NULL;
-	size_t i, n;
+	const char *c;
 
-	for (i = 0; i < ps->n; i++) {
-		const char *p = ps->v[i].path;
-		if (strcmp(ps->v[i].manager, manager))
-			continue;
-		if (!root) {
-			root = rk_xstrdup(p);
-			continue;
+	rk_buf_adds(b, manager);
+	if (!several)
+		return;
+	rk_buf_addc(b, '-');
+	if (!strcmp(root, "."))
+		rk_buf_adds(b, "root");
+	for (c = root; strcmp(root, ".") && *c; c++)
+		rk_buf_addc(b, *c == '/' ? '-' : *c);
+}
+
+/*
+ * One workspace rule per (manager, workspace root) of the records. A
+ * workspace rule restricts rk-discover to the declared workspaces, so none
+ * is written when some package has no "workspace" (a standalone package):
+ * rk-discover then finds everything, as the records were made.
+ */
+static void generate_workspaces(const struct pkgs *ps, struct rk_buf *o)
+{
+	static const char *const managers[] = {"uv", "cargo", "pnpm", "npm", "yarn"};
+	const char **roots = NULL;
+	size_t i, j, k, n, cap = 0;
+
+	for (i = 0; i < ps->n; i++)
+		if (!ps->v[i].workspace) {
+			if (ps->n)
+				rk_buf_adds(
+					o,
+					"\n# No workspace rules: some packages are standalone.\n");
+			return;
 		}
-		for (n = 0; root[n] && root[n] == p[n]; n++)
-			;
-		if (root[n] || (p[n] && p[n] != '/')) {
-			while (n > 0 && root[n - 1] != '/' && root[n] != '\0')
-				n--;
-			while (n > 0 && root[n - 1] == '/')
-				n--;
-			root[n] = '\0';
-			if (!n) {
-				free(root);
-				root = rk_xstrdup(".");
+	for (i = 0; i < RK_ARRAY_SIZE(managers); i++) {
+		n = 0;
+		for (j = 0; j < ps->n; j++) {
+			if (strcmp(ps->v[j].manager, managers[i]))
+				continue;
+			for (k = 0; k < n && strcmp(roots[k], ps->v[j].workspace); k++)
+				;
+			if (k == n) {
+				RK_GROW(roots, cap, n + 1);
+				roots[n++] = ps->v[j].workspace;
 			}
 		}
+		for (k = 0; k < n; k++) {
+			rk_buf_addf(o, "\n%s_workspace(\n    name = \"", rule_prefix(managers[i]));
+			workspace_name(o, managers[i], roots[k], n > 1);
+			rk_buf_adds(o, "\",\n    root = ");
+			q(o, roots[k]);
+			rk_buf_adds(o, ",\n)\n");
+		}
 	}
-	return root ? root : rk_xstrdup(".");
+	free(roots);
 }
 
 static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, struct rk_buf *o)
 {
-	static const char *const managers[] = {"uv", "cargo", "pnpm", "npm", "yarn"};
 	size_t i, j, ngen = 0;
 	const char *last_group = NULL;
 	struct rk_buf groups = RK_BUF_INIT;
@@ -460,22 +492,7 @@ static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, 
 				rk_buf_addf(o, DIRECTIVE "group=%s %s\n", d->v[i].group,
 					    d->v[i].name);
 		}
-	/* Workspaces. */
-	for (i = 0; i < RK_ARRAY_SIZE(managers); i++) {
-		char *root;
-		for (j = 0; j < ps->n; j++)
-			if (!strcmp(ps->v[j].manager, managers[i]))
-				break;
-		if (j == ps->n)
-			continue;
-		root = common_root(ps, managers[i]);
-		rk_buf_addf(o, "\n%s_workspace(\n    name = ", rule_prefix(managers[i]));
-		q(o, managers[i]);
-		rk_buf_adds(o, ",\n    root = ");
-		q(o, root);
-		rk_buf_adds(o, ",\n)\n");
-		free(root);
-	}
+	generate_workspaces(ps, o);
 	/* Packages, by group then name. */
 	qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pkg);
 	for (i = 0; i < ps->n; i++) {

@@ -133,13 +133,13 @@ struct rk_cfg_rule {
 #define VERSIONING "independent|fixed"
 
 static const struct rk_cfg_param p_uv_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-					      P("members", PT_STRS, "[\"*\"]"),
+					      P("members", PT_STRS, "[]"),
 					      P("exclude", PT_STRS, "[]")};
 static const struct rk_cfg_param p_cargo_ws[] = {
-	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""), P("members", PT_STRS, "[\"*\"]"),
+	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""), P("members", PT_STRS, "[]"),
 	P("exclude", PT_STRS, "[]")};
 static const struct rk_cfg_param p_js_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-					      P("packages", PT_STRS, "[\"*\"]"),
+					      P("packages", PT_STRS, "[]"),
 					      P("exclude", PT_STRS, "[]")};
 static const struct rk_cfg_param p_uv_pkg[] = {
 	P("name", PT_STR, NULL),
@@ -583,7 +583,8 @@ static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param
 				  rule->name, p->name, v->i);
 	if (p->type == PT_NUM && v->type == RK_CV_FLOAT && !(v->f >= 0 && v->f <= 1e300))
 		return rk_err_set(err, file, line, col,
-				  "%s() %s must be a finite number not below 0", rule->name, p->name);
+				  "%s() %s must be a finite number not below 0", rule->name,
+				  p->name);
 	if (p->type == PT_STR && !p->def && !v->s[0])
 		return rk_err_set(err, file, line, col, "%s() %s must not be empty", rule->name,
 				  p->name);

@@ -111,7 +111,7 @@ EOF
 	validate_records out.ndjson
 	# Exact records for a few rules.
 	sed -n 1p out.ndjson >actual
-	echo '{"kind":"config","rule":"uv_workspace","name":"py","root":"python","members":["*"],"exclude":[],"ecosystem":"python","manager":"uv","location":"RELEASE.star:1:1"}' >expected
+	echo '{"kind":"config","rule":"uv_workspace","name":"py","root":"python","members":[],"exclude":[],"ecosystem":"python","manager":"uv","location":"RELEASE.star:1:1"}' >expected
 	diff -u expected actual
 	sed -n 5p out.ndjson >actual
 	echo '{"kind":"config","rule":"uv_package","name":"a","group":"core","skip":false,"cross_deps":["x"],"pin_strategy":null,"platforms":[],"bump_files":[],"build_backend":null,"ecosystem":"python","manager":"uv","location":"RELEASE.star:5:1"}' >expected
@@ -473,14 +473,15 @@ EOF
 	must_fail_with 3 "rk-config: docs/RELEASE.star: the manifest in docs declares no package name"
 }
 
-# Package records as rk-discover writes them (hand-written until it lands).
+# Package records as rk-discover writes them (hand-written until it lands;
+# "workspace" is the directory of the package's workspace root).
 packages() {
 	cat <<'EOF'
-{"kind":"package","name":"core","version":"1.0.0","ecosystem":"python","manager":"uv","path":"py/packages/core","manifest":"py/packages/core/pyproject.toml","publishable":true,"deps":[]}
-{"kind":"package","name":"plugin-x","version":"1.0.0","ecosystem":"python","manager":"uv","path":"py/plugins/x","manifest":"py/plugins/x/pyproject.toml","publishable":true,"deps":[{"name":"core","ecosystem":"python","spec":">=1","type":"normal"}]}
-{"kind":"package","name":"plugin-y","version":"1.0.0","ecosystem":"python","manager":"uv","path":"py/plugins/y","manifest":"py/plugins/y/pyproject.toml","publishable":false,"deps":[{"name":"plugin-x","ecosystem":"python","spec":"","type":"normal"}]}
-{"kind":"package","name":"@acme/web","version":"2.0.0","ecosystem":"npm","manager":"pnpm","path":"js/web","manifest":"js/web/package.json","publishable":true,"deps":[]}
-{"kind":"package","name":"fast","version":"0.1.0","ecosystem":"cargo","manager":"cargo","path":"rust/crates/fast","manifest":"rust/crates/fast/Cargo.toml","publishable":true,"deps":[]}
+{"kind":"package","name":"core","version":"1.0.0","ecosystem":"python","manager":"uv","path":"py/packages/core","manifest":"py/packages/core/pyproject.toml","publishable":true,"workspace":"py","deps":[]}
+{"kind":"package","name":"plugin-x","version":"1.0.0","ecosystem":"python","manager":"uv","path":"py/plugins/x","manifest":"py/plugins/x/pyproject.toml","publishable":true,"workspace":"py","deps":[{"name":"core","ecosystem":"python","spec":">=1","type":"normal"}]}
+{"kind":"package","name":"plugin-y","version":"1.0.0","ecosystem":"python","manager":"uv","path":"py/plugins/y","manifest":"py/plugins/y/pyproject.toml","publishable":false,"workspace":"py","deps":[{"name":"plugin-x","ecosystem":"python","spec":"","type":"normal"}]}
+{"kind":"package","name":"@acme/web","version":"2.0.0","ecosystem":"npm","manager":"pnpm","path":"js/web","manifest":"js/web/package.json","publishable":true,"workspace":"js","deps":[]}
+{"kind":"package","name":"fast","version":"0.1.0","ecosystem":"cargo","manager":"cargo","path":"rust/crates/fast","manifest":"rust/crates/fast/Cargo.toml","publishable":true,"workspace":"rust","deps":[]}
 EOF
 }
 
@@ -505,12 +506,12 @@ uv_workspace(
 
 cargo_workspace(
     name = "cargo",
-    root = "rust/crates/fast",
+    root = "rust",
 )
 
 pnpm_workspace(
     name = "pnpm",
-    root = "js/web",
+    root = "js",
 )
 
 # Group level-0
@@ -567,6 +568,13 @@ EOF
 }
 
 @test "generate: --group-by dir, directives, and --update keeps manual edits" {
+	# A standalone package (no "workspace"): no workspace rules, so that
+	# rk-discover is not restricted to the workspaces.
+	{ packages; echo '{"kind":"package","name":"solo","version":"1.0.0","ecosystem":"cargo","manager":"cargo","path":"solo","manifest":"solo/Cargo.toml","publishable":true,"deps":[]}'; } |
+		rk-config --generate >solo.star
+	run grep -c '_workspace(' solo.star
+	assert_output 0
+	grep -Fx '# No workspace rules: some packages are standalone.' solo.star
 	packages | rk-config --generate --group-by dir >gen.star
 	grep -F 'uv_package(name = "plugin-x", group = "py-plugins")' gen.star
 	grep -F 'uv_package(name = "core", group = "py-packages")' gen.star
