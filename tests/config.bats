@@ -631,6 +631,13 @@ EOF
 	printf 'vcs("git")\n\n# releasekit:generate begin\n' >expected
 	diff -u expected actual
 	rk-config >/dev/null
+	# Malformed records are errors with their line.
+	run --separate-stderr rk-config --generate < <(printf '{"kind":"other"}\n{"kind":"package"}\n')
+	assert_equal "$status" 3
+	assert_equal "$stderr" "rk-config: <stdin>:2: package record without name, ecosystem, manager or path"
+	run --separate-stderr rk-config --generate < <(printf '{"kind":"other"}\nnot json\n')
+	assert_equal "$status" 3
+	assert_equal "$stderr" "rk-config: <stdin>:2:1: invalid literal 'not'"
 	# A bad directive is an error with its location.
 	printf 'vcs("git")\n# releasekit:generate skip\n' >RELEASE.star
 	run --separate-stderr rk-config --generate --update < <(packages)
