@@ -21,11 +21,19 @@
  *
  * A document may be reused: each rk_json_parse() replaces the previous
  * contents and reuses the storage. Pointers returned by accessors are valid
- * until the next parse or rk_json_release().
+ * until the next parse or rk_json_release(). Parsing is linear in the text
+ * (lines of any length); nesting is limited to RK_JSON_MAX_DEPTH levels.
+ *
+ * Duplicate object keys are accepted and kept, in source order:
+ * rk_json_get() returns the first, iteration visits all, and the canonical
+ * form keeps all of them (equal keys in source order).
  *
  * WRITER. struct rk_jw appends compact JSON to an rk_buf, inserting commas
  * and escaping strings itself (control characters as \uXXXX or the short
  * escapes, '"' and '\\' escaped, "/" and non-ASCII UTF-8 left as they are).
+ * Bytes that are not valid UTF-8 are written as U+FFFD, so the output is
+ * always valid JSON. Writer nesting is limited to 63 levels (deeper is a
+ * programming error: the tool dies).
  *
  * CANONICAL. rk_json_canonical() writes a parsed value in canonical form:
  * object keys sorted by their UTF-8 bytes, no spaces, strings re-escaped as
@@ -33,6 +41,9 @@
  */
 #ifndef RK_JSON_H
 #define RK_JSON_H
+
+/* Deepest nesting of objects/arrays rk_json_parse accepts. */
+#define RK_JSON_MAX_DEPTH 1000
 
 #include <stddef.h>
 #include <stdio.h>
@@ -53,26 +64,29 @@ enum rk_json_type {
 
 struct rk_json_tok {
 	enum rk_json_type type;
-	int start, end;   /* byte span of the value in the source text */
-	int size;         /* children: object pairs or array elements */
-	int parent;       /* index of the enclosing object/array (key for values); -1 for root */
-	int next;         /* index of the next sibling, or past the subtree's end */
-	size_t str;       /* strings: offset of the unescaped copy in strs */
-	size_t strlen;    /* strings: length of the unescaped copy */
+	int start, end; /* byte span of the value in the source text (strings: with quotes) */
+	int size;	/* children: object pairs or array elements */
+	int parent;	/* index of the enclosing object/array (key for values); -1 for root */
+	int next;	/* index of the next sibling, or past the subtree's end */
+	size_t str;	/* strings: offset of the unescaped copy in strs */
+	size_t strlen;	/* strings: length of the unescaped copy */
 };
 
 struct rk_json {
-	const char *src;  /* borrowed source text of the last parse */
+	const char *src; /* borrowed source text of the last parse */
 	size_t srclen;
 	struct rk_json_tok *tok;
 	int ntok;
 	size_t tokcap;
 	struct rk_buf strs; /* unescaped strings, NUL-separated */
-	void *jsmn;       /* internal token scratch */
+	void *jsmn;	    /* internal token scratch */
 	size_t jsmncap;
 };
 
-#define RK_JSON_INIT {0}
+#define RK_JSON_INIT                                                                               \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void rk_json_init(struct rk_json *d);
 void rk_json_release(struct rk_json *d);
@@ -84,8 +98,8 @@ void rk_json_release(struct rk_json *d);
  * src (plus line_base - 1, so NDJSON readers report the stream's line), col a
  * 1-based byte column, msg a short reason ("expected ':' after object key").
  */
-int rk_json_parse(struct rk_json *d, const char *src, size_t len,
-		  const char *source, long line_base, struct rk_err *err);
+int rk_json_parse(struct rk_json *d, const char *src, size_t len, const char *source,
+		  long line_base, struct rk_err *err);
 
 enum rk_json_type rk_json_type(const struct rk_json *d, int t);
 /* Object member value by key (first match), or -1. */
@@ -105,12 +119,16 @@ const char *rk_json_str(const struct rk_json *d, int t);
 size_t rk_json_strlen(const struct rk_json *d, int t);
 /* rk_json_str(rk_json_get(obj, key)). */
 const char *rk_json_get_str(const struct rk_json *d, int obj, const char *key);
-/* Number as an integer: 0 on success; -1 if not an integral number in range. */
+/*
+ * Number as an integer: 0 on success; -1 if not a number, if written with a
+ * fraction or exponent (1.0, 1e3), or out of the range of long long.
+ */
 int rk_json_int(const struct rk_json *d, int t, long long *out);
+/* Number as a double: 0 on success; -1 if not a number or not finite (1e400). */
 int rk_json_double(const struct rk_json *d, int t, double *out);
 /* 1 for true, 0 for false; -1 when not a boolean. */
 int rk_json_bool(const struct rk_json *d, int t);
-/* The exact source text of a value (for pass-through and numbers). */
+/* The exact source text of a value (for pass-through and numbers); NULL for -1. */
 const char *rk_json_raw(const struct rk_json *d, int t, size_t *len);
 
 /*
@@ -134,10 +152,10 @@ void rk_jw_obj_end(struct rk_jw *w); /* } */
 void rk_jw_arr(struct rk_jw *w);     /* [ */
 void rk_jw_arr_end(struct rk_jw *w); /* ] */
 void rk_jw_key(struct rk_jw *w, const char *key);
-void rk_jw_str(struct rk_jw *w, const char *s);              /* NULL writes null */
+void rk_jw_str(struct rk_jw *w, const char *s); /* NULL writes null */
 void rk_jw_strn(struct rk_jw *w, const char *s, size_t n);
 void rk_jw_int(struct rk_jw *w, long long v);
-void rk_jw_double(struct rk_jw *w, double v);                /* shortest round-trip form */
+void rk_jw_double(struct rk_jw *w, double v); /* shortest round-trip form; NaN/inf as null */
 void rk_jw_bool(struct rk_jw *w, int v);
 void rk_jw_null(struct rk_jw *w);
 /* Insert already-serialised JSON (e.g. rk_json_raw of a parsed value). */
@@ -156,13 +174,16 @@ void rk_json_canonical(const struct rk_json *d, int t, struct rk_buf *out);
 
 /*
  * A stream of records, one JSON object per line. Blank lines (only spaces,
- * tabs, '\r') are skipped. Each line must be a JSON object whose "kind" is a
- * string; anything else is an error naming the source and line.
+ * tabs, '\r') are skipped but counted; a last line without '\n' is a
+ * record too. Each line must be a JSON object whose "kind" is a string;
+ * anything else is an error naming the source, line and column:
+ *     <stdin>:3:1: record is not a JSON object
+ *     <stdin>:4:1: record has no string "kind"
  */
 struct rk_ndjson {
 	FILE *fp;
 	const char *source; /* "<stdin>" or a path; borrowed */
-	long line;          /* line number of the current record */
+	long line;	    /* line number of the current record */
 	struct rk_buf text; /* the current line, without '\n' */
 	struct rk_json doc; /* the current record, parsed */
 	const char *kind;   /* the current record's "kind" */
@@ -179,7 +200,10 @@ void rk_ndjson_release(struct rk_ndjson *r);
 int rk_ndjson_next(struct rk_ndjson *r);
 /* Write the current record's line unchanged to stdout (pass-through). */
 void rk_ndjson_pass(const struct rk_ndjson *r);
-/* Write a finished record (from rk_jw) plus '\n' to stdout via rk_out. */
+/*
+ * Write a finished record (from rk_jw) plus '\n' to stdout via rk_out, in
+ * one write; b is then emptied (storage kept) for the next record.
+ */
 void rk_record_emit(struct rk_buf *b);
 
 #endif

@@ -33,7 +33,7 @@ enum rk_toml_type {
 	RK_TOML_INTEGER,
 	RK_TOML_FLOAT,
 	RK_TOML_BOOL,
-	RK_TOML_DATETIME,       /* offset date-time */
+	RK_TOML_DATETIME,	/* offset date-time */
 	RK_TOML_DATETIME_LOCAL, /* local date-time */
 	RK_TOML_DATE_LOCAL,
 	RK_TOML_TIME_LOCAL,
@@ -41,7 +41,7 @@ enum rk_toml_type {
 
 struct rk_toml_span {
 	size_t start, end; /* byte offsets [start, end) in the source */
-	long line, col;    /* 1-based position of start */
+	long line, col;	   /* 1-based position of start */
 };
 
 struct rk_toml_doc;
@@ -49,7 +49,8 @@ struct rk_toml_value;
 
 struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *source,
 				  struct rk_err *err);
-/* Read and parse a file; on a read error err->msg holds strerror. */
+/* Read and parse a file ("-" is stdin, named "<stdin>" in errors). On a
+ * read error err->line is 0 and err->msg holds strerror. */
 struct rk_toml_doc *rk_toml_parse_file(const char *path, struct rk_err *err);
 void rk_toml_free(struct rk_toml_doc *doc);
 
@@ -66,8 +67,10 @@ const struct rk_toml_value *rk_toml_path(const struct rk_toml_value *table, ...)
 /* Array elements or table entries (in document order). */
 size_t rk_toml_len(const struct rk_toml_value *v);
 const struct rk_toml_value *rk_toml_at(const struct rk_toml_value *v, size_t i);
-/* Key of the i-th table entry. */
+/* Key of the i-th table entry (NUL-terminated), and its length in bytes
+ * (a quoted key may hold "\u0000"). */
 const char *rk_toml_key_at(const struct rk_toml_value *table, size_t i);
+size_t rk_toml_key_len_at(const struct rk_toml_value *table, size_t i);
 /* String value (NUL-terminated; rk_toml_strlen for embedded NULs), or NULL. */
 const char *rk_toml_str(const struct rk_toml_value *v);
 size_t rk_toml_strlen(const struct rk_toml_value *v);
@@ -88,7 +91,7 @@ int rk_toml_is_inline(const struct rk_toml_value *v);
  * out: the edit primitive for in-place rewriting. out gets the whole new file.
  */
 struct rk_buf;
-void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp,
-		    const char *text, size_t textlen, struct rk_buf *out);
+void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp, const char *text,
+		    size_t textlen, struct rk_buf *out);
 
 #endif
