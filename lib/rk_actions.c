@@ -203,7 +203,8 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 			char hex[RK_SHA256_HEX];
 
 			if (rk_action_type_parse(c->inputs[k]) >= 0 ||
-			    rk_strmap_get(&g->ids, c->inputs[k], strlen(c->inputs[k]), &(size_t){0}))
+			    rk_strmap_get(&g->ids, c->inputs[k], strlen(c->inputs[k]),
+					  &(size_t){0}))
 				continue;
 			input_digest(o->workdir, c->inputs[k], hex);
 			rk_jw_kstr(&w, c->inputs[k], hex);
@@ -286,8 +287,8 @@ static int visit(const struct rk_actions_opts *o, struct dag *g, size_t i,
 		const struct rk_actions_cmd *c = a->cmd;
 
 		return rk_err_set(err, c ? c->source : NULL, c ? c->line : 0, 0,
-				  "action '%s': dependency cycle through '%s'",
-				  c ? c->name : a->id, a->id);
+				  "action '%s': dependency cycle through '%s'", c ? c->name : a->id,
+				  a->id);
 	}
 	a->state = 1;
 	for (k = 0; k < a->ndeps; k++)
@@ -314,9 +315,10 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		int maxin = -1, minout = RK_ACT_NTYPES;
 
 		if (!valid_name(c->name) || rk_action_type_parse(c->name) >= 0) {
-			rk_err_set(err, c->source, c->line, 0,
-				   "action '%s': name must be [A-Za-z0-9_.-]+ and not an action type",
-				   c->name);
+			rk_err_set(
+				err, c->source, c->line, 0,
+				"action '%s': name must be [A-Za-z0-9_.-]+ and not an action type",
+				c->name);
 			goto out;
 		}
 		if (!c->nargv) {
@@ -332,8 +334,9 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 				minout = t;
 		if (minout < RK_ACT_NTYPES && minout <= maxin) {
 			rk_err_set(err, c->source, c->line, 0,
-				   "action '%s': output '%s' does not come after input '%s'", c->name,
-				   rk_action_type_names[minout], rk_action_type_names[maxin]);
+				   "action '%s': output '%s' does not come after input '%s'",
+				   c->name, rk_action_type_names[minout],
+				   rk_action_type_names[maxin]);
 			goto out;
 		}
 	}
@@ -421,13 +424,14 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 				if (t >= 0 && per) {
 					int u;
 
-					for (u = t; u < RK_ACT_NTYPES && pos[i * RK_ACT_NTYPES + u] < 0;
+					for (u = t;
+					     u < RK_ACT_NTYPES && pos[i * RK_ACT_NTYPES + u] < 0;
 					     u++)
 						;
 					if (u < RK_ACT_NTYPES)
 						act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + u], me);
 				} else if (t < 0 && rk_strmap_get(&g.ids, c->outputs[k],
-								   strlen(c->outputs[k]), &x)) {
+								  strlen(c->outputs[k]), &x)) {
 					act_dep(&g, x, me);
 				}
 			}

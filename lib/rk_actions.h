@@ -93,7 +93,7 @@ struct rk_actions_opts {
 	const char *workdir; /* repository root, for command input digests */
 	bool disabled[RK_ACT_NTYPES];
 	bool snapshot;
-	const char *tool; /* tool identity, e.g. "rk-plan 0.1.0" */
+	const char *tool;	 /* tool identity, e.g. "rk-plan 0.1.0" */
 	const char *config_json; /* config for single command actions: JSON array */
 };
 

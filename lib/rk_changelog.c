@@ -2,20 +2,17 @@
 #include "rk_common.h"
 #include "rk_changelog.h"
 
-const char *const rk_changelog_default_exclude[] = {"chore", "ci", "style", "test", "build",
-						     NULL};
+const char *const rk_changelog_default_exclude[] = {"chore", "ci", "style", "test", "build", NULL};
 
 static const struct {
 	const char *type;
 	const char *title;
 } sections[] = {
-	{"!", "Breaking Changes"}, {"feat", "Features"},
-	{"fix", "Bug Fixes"},	   {"perf", "Performance"},
-	{"revert", "Reverts"},	   {"docs", "Documentation"},
-	{"refactor", "Refactoring"}, {"build", "Build System"},
-	{"ci", "Continuous Integration"}, {"test", "Tests"},
-	{"style", "Styles"},	   {"chore", "Chores"},
-	{"*", "Other Changes"},	   {"@", "Dependencies"},
+	{"!", "Breaking Changes"},   {"feat", "Features"},	{"fix", "Bug Fixes"},
+	{"perf", "Performance"},     {"revert", "Reverts"},	{"docs", "Documentation"},
+	{"refactor", "Refactoring"}, {"build", "Build System"}, {"ci", "Continuous Integration"},
+	{"test", "Tests"},	     {"style", "Styles"},	{"chore", "Chores"},
+	{"*", "Other Changes"},	     {"@", "Dependencies"},
 };
 
 static bool excluded(const char *type, const char *const *exclude)

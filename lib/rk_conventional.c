@@ -132,7 +132,8 @@ static void parse_body(struct rk_cc *cc, const char *p, const char *end)
 			if (!cc->breaking_text && t.len)
 				cc->breaking_text = rk_buf_detach(&t, NULL);
 			rk_buf_release(&t);
-		} else if (tok == 6 && memcmp(p, "Refs: ", 6) == 0 && cc->revert && !cc->revert_of) {
+		} else if (tok == 6 && memcmp(p, "Refs: ", 6) == 0 && cc->revert &&
+			   !cc->revert_of) {
 			cc->revert_of = hex_id(p + 6, e);
 		} else if (cc->revert && !cc->revert_of && (size_t)(e - p) >= 20 &&
 			   memcmp(p, "This reverts commit ", 20) == 0) {

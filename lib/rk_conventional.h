@@ -38,13 +38,16 @@ struct rk_cc {
 	char *scope;	   /* NULL when none */
 	bool breaking;	   /* '!' or a BREAKING CHANGE footer */
 	char *breaking_text; /* the footer's text, NULL when only '!' */
-	char *subject;	   /* the description (conventional) or the whole header line */
-	long pr;	   /* PR number from "(#N)" at the end of the subject; 0 when none */
-	bool revert;	   /* a revert commit */
-	char *revert_of;   /* hex id (prefix, >= 7 chars) of the reverted commit, or NULL */
+	char *subject;	     /* the description (conventional) or the whole header line */
+	long pr;	     /* PR number from "(#N)" at the end of the subject; 0 when none */
+	bool revert;	     /* a revert commit */
+	char *revert_of;     /* hex id (prefix, >= 7 chars) of the reverted commit, or NULL */
 };
 
-#define RK_CC_INIT {0}
+#define RK_CC_INIT                                                                                 \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* Parse msg[0..len); cc's previous contents are released first. */
 void rk_cc_parse(struct rk_cc *cc, const char *msg, size_t len);

@@ -15,7 +15,8 @@ static int git_fail(struct rk_err *err)
 {
 	const git_error *e = git_error_last();
 
-	return rk_err_set(err, NULL, 0, 0, "git: %s", e && e->message ? e->message : "unknown error");
+	return rk_err_set(err, NULL, 0, 0, "git: %s",
+			  e && e->message ? e->message : "unknown error");
 }
 
 int rk_history_open(git_repository **repo, const char *dir, struct rk_err *err)
@@ -136,7 +137,8 @@ void rk_history_add_path(struct rk_history *h, const char *path, size_t pkg)
 			struct rk_history_node *k = NULL;
 
 			for (i = 0; i < n->nkids; i++)
-				if (strlen(n->kids[i]->name) == len && !memcmp(n->kids[i]->name, s, len))
+				if (strlen(n->kids[i]->name) == len &&
+				    !memcmp(n->kids[i]->name, s, len))
 					k = n->kids[i];
 			if (norm.len)
 				rk_buf_addc(&norm, '/');
@@ -381,8 +383,10 @@ static int diff_trees(struct walk *w, const struct rk_history_node *n, const git
 				touch_node(w, cur);
 			continue;
 		}
-		oa = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE ? git_tree_entry_id(ea) : NULL;
-		ob = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE ? git_tree_entry_id(eb) : NULL;
+		oa = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE ? git_tree_entry_id(ea)
+								      : NULL;
+		ob = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE ? git_tree_entry_id(eb)
+								      : NULL;
 		if ((ea && !oa) || (eb && !ob))
 			touch_all(w, k);
 		if ((oa || ob) && diff_trees(w, k, oa, ob, cur) < 0) {
@@ -610,8 +614,7 @@ static const struct rk_history_node *node_for(const struct rk_history_node *n, c
 	return best;
 }
 
-int rk_history_source_digests(struct rk_history *h, char (*hex)[RK_SHA256_HEX],
-			      struct rk_err *err)
+int rk_history_source_digests(struct rk_history *h, char (*hex)[RK_SHA256_HEX], struct rk_err *err)
 {
 	git_status_options so = GIT_STATUS_OPTIONS_INIT;
 	git_status_list *sl = NULL;
@@ -653,10 +656,10 @@ int rk_history_source_digests(struct rk_history *h, char (*hex)[RK_SHA256_HEX],
 		n = git_status_list_entrycount(sl);
 		for (i = 0; i < n; i++) {
 			const git_status_entry *se = git_status_byindex(sl, i);
-			const git_diff_delta *d = se->index_to_workdir ? se->index_to_workdir
-								       : se->head_to_index;
-			const char *path = d ? (d->new_file.path ? d->new_file.path : d->old_file.path)
-					     : NULL;
+			const git_diff_delta *d =
+				se->index_to_workdir ? se->index_to_workdir : se->head_to_index;
+			const char *path =
+				d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : NULL;
 			const struct rk_history_node *nd;
 			char fh[RK_SHA256_HEX] = "-";
 

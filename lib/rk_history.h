@@ -102,7 +102,6 @@ void rk_history_branch(git_repository *repo, char *buf, size_t n);
  * "<path>\0<status bits>\0<sha256 of the working file or '-'>\n".
  * Fills hex[npkg] (caller-allocated).
  */
-int rk_history_source_digests(struct rk_history *h, char (*hex)[RK_SHA256_HEX],
-			      struct rk_err *err);
+int rk_history_source_digests(struct rk_history *h, char (*hex)[RK_SHA256_HEX], struct rk_err *err);
 
 #endif

@@ -147,8 +147,8 @@ struct plan {
 	struct planfile *planfiles;
 	size_t nplanfiles, capplanfiles;
 	/* decisions */
-	char *chan;	/* effective channel */
-	char *label;	/* pre-release label, NULL for stable */
+	char *chan;  /* effective channel */
+	char *label; /* pre-release label, NULL for stable */
 	bool nightly, snapshot;
 	char date8[16], date10[16];
 	size_t *lockn; /* lockstep sets: members count */
@@ -218,8 +218,8 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-static const char *opt_str(const struct plan *pl, const struct rk_json *d, int obj,
-			   const char *key, long line, const char *what)
+static const char *opt_str(const struct plan *pl, const struct rk_json *d, int obj, const char *key,
+			   long line, const char *what)
 {
 	int t = rk_json_get(d, obj, key);
 
@@ -346,7 +346,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 				s = "fixed";
 			if (!strcmp(s, "per_group"))
 				s = "per-group";
-			if (strcmp(s, "independent") && strcmp(s, "fixed") && strcmp(s, "per-group"))
+			if (strcmp(s, "independent") && strcmp(s, "fixed") &&
+			    strcmp(s, "per-group"))
 				die_at(pl, line,
 				       "release_train: unknown versioning '%s' (expected independent, fixed or per-group)",
 				       s);
@@ -366,7 +367,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		t = rk_json_get(d, 0, "major_on_zero");
 		if (t >= 0 && rk_json_type(d, t) != RK_JSON_NULL) {
 			if (rk_json_bool(d, t) < 0)
-				die_at(pl, line, "release_train: 'major_on_zero' must be true or false");
+				die_at(pl, line,
+				       "release_train: 'major_on_zero' must be true or false");
 			pl->major_on_zero = rk_json_bool(d, t) == 1;
 		}
 		if ((s = opt_str(pl, d, 0, "propagate", line, "release_train"))) {
@@ -390,7 +392,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 
 				snprintf(bad, sizeof(bad), "%s", v[i]);
 				free_strv(v, n);
-				die_at(pl, line, "release_train: unknown action type '%s' in disable_actions",
+				die_at(pl, line,
+				       "release_train: unknown action type '%s' in disable_actions",
 				       bad);
 			}
 			pl->disabled[a] = true;
@@ -442,10 +445,12 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		if (!name)
 			die_at(pl, line, "action without \"name\"");
 		if (rk_json_type(d, cmd) != RK_JSON_ARRAY)
-			die_at(pl, line, "action '%s': 'command' must be a list of strings (argv)", name);
+			die_at(pl, line, "action '%s': 'command' must be a list of strings (argv)",
+			       name);
 		if (tt >= 0 && rk_json_type(d, tt) != RK_JSON_NULL &&
 		    (rk_json_int(d, tt, &to) < 0 || to < 0))
-			die_at(pl, line, "action '%s': 'timeout' must be a whole number of seconds", name);
+			die_at(pl, line, "action '%s': 'timeout' must be a whole number of seconds",
+			       name);
 		RK_GROW(pl->cmds, pl->capc, pl->ncmds + 1);
 		c = &pl->cmds[pl->ncmds++];
 		memset(c, 0, sizeof(*c));
@@ -564,7 +569,8 @@ static void resolve(struct plan *pl)
 				struct rk_buf id = RK_BUF_INIT;
 
 				rk_buf_addf(&id, "%s:%s", p->eco, p->name);
-				if (glob ? (fnmatch(pat, p->name, 0) == 0 || fnmatch(pat, id.data, 0) == 0)
+				if (glob ? (fnmatch(pat, p->name, 0) == 0 ||
+					    fnmatch(pat, id.data, 0) == 0)
 					 : (!strcmp(pat, p->name) || !strcmp(pat, id.data))) {
 					p->grp = j;
 					hit = true;
@@ -572,8 +578,8 @@ static void resolve(struct plan *pl)
 				rk_buf_release(&id);
 			}
 			if (!hit && !glob)
-				die_at(pl, g->line, "release_group '%s': unknown package '%s'", g->name,
-				       pat);
+				die_at(pl, g->line, "release_group '%s': unknown package '%s'",
+				       g->name, pat);
 		}
 	}
 	for (i = 0; i < pl->n; i++) {
@@ -694,7 +700,8 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 				continue;
 			t->name = rk_xstrdup(name);
 			git_oid_cpy(&t->target, target);
-			if (se->best_any == NONE || rk_version_compare(&t->v, &se->tags[se->best_any].v) > 0)
+			if (se->best_any == NONE ||
+			    rk_version_compare(&t->v, &se->tags[se->best_any].v) > 0)
 				se->best_any = se->n;
 			if (!rk_version_is_prerelease(&t->v) &&
 			    (se->best_stable == NONE ||
@@ -720,7 +727,8 @@ static void read_tags(struct plan *pl)
 
 		if (git_revparse_single(&o, pl->repo, pl->bootstrap) < 0 ||
 		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) < 0)
-			die_at(pl, pl->train_line, "release_train: bootstrap_commit '%s' is not a commit",
+			die_at(pl, pl->train_line,
+			       "release_train: bootstrap_commit '%s' is not a commit",
 			       pl->bootstrap);
 		git_oid_cpy(&boot, git_object_id(c));
 		has_boot = true;
@@ -737,7 +745,8 @@ static void read_tags(struct plan *pl)
 		if (s->best_stable != NONE) {
 			rk_version_copy(&p->cur, &s->tags[s->best_stable].v);
 			p->cur_tag = s->tags[s->best_stable].name;
-			if (rk_history_peel(pl->repo, &s->tags[s->best_stable].target, &st, &err) < 0)
+			if (rk_history_peel(pl->repo, &s->tags[s->best_stable].target, &st, &err) <
+			    0)
 				rk_die(RK_EXIT_FAIL, "tag %s: %s", p->cur_tag, err.msg);
 		} else {
 			const char *v = p->version ? p->version : "0.0.0";
@@ -749,12 +758,12 @@ static void read_tags(struct plan *pl)
 		}
 		if (s->best_any != NONE) {
 			if (rk_history_peel(pl->repo, &s->tags[s->best_any].target, &an, &err) < 0)
-				rk_die(RK_EXIT_FAIL, "tag %s: %s", s->tags[s->best_any].name, err.msg);
+				rk_die(RK_EXIT_FAIL, "tag %s: %s", s->tags[s->best_any].name,
+				       err.msg);
 		} else if (has_boot) {
 			git_oid_cpy(&an, &boot);
 		}
-		rk_history_set_stops(&pl->h, i,
-				     s->best_stable != NONE || has_boot ? &st : NULL,
+		rk_history_set_stops(&pl->h, i, s->best_stable != NONE || has_boot ? &st : NULL,
 				     s->best_any != NONE || has_boot ? &an : NULL);
 		/* a stable tag that is not the newest makes "any" the stable one too */
 		p->cur_str = rk_version_str(&p->cur);
@@ -862,7 +871,8 @@ static int name_cmp(const void *a, const void *b)
 static void read_plan_files(struct plan *pl)
 {
 	const char *dir = pl->o->plans_dir ? pl->o->plans_dir
-					   : pl->plans_dir ? pl->plans_dir : DEFAULT_PLANS_DIR;
+			  : pl->plans_dir  ? pl->plans_dir
+					   : DEFAULT_PLANS_DIR;
 	const char *wd = git_repository_workdir(pl->repo);
 	struct rk_buf full = RK_BUF_INIT;
 	char **names = NULL;
@@ -883,8 +893,8 @@ static void read_plan_files(struct plan *pl)
 	while ((de = readdir(dp))) {
 		size_t l = strlen(de->d_name);
 
-		if (l < 4 || strcmp(de->d_name + l - 3, ".md") || !strcmp(de->d_name, "README.md") ||
-		    de->d_name[0] == '.')
+		if (l < 4 || strcmp(de->d_name + l - 3, ".md") ||
+		    !strcmp(de->d_name, "README.md") || de->d_name[0] == '.')
 			continue;
 		RK_GROW(names, cap, n + 1);
 		names[n++] = rk_xstrdup(de->d_name);
@@ -921,10 +931,12 @@ static void read_plan_files(struct plan *pl)
 				err.source = f->path;
 				err.line = e->line;
 				err.col = 0;
-				snprintf(err.msg, sizeof(err.msg),
-					 idx == NONE ? "unknown package '%.200s'"
-						     : "package '%.200s' is ambiguous: write ecosystem:name",
-					 e->package);
+				snprintf(
+					err.msg, sizeof(err.msg),
+					idx == NONE
+						? "unknown package '%.200s'"
+						: "package '%.200s' is ambiguous: write ecosystem:name",
+					e->package);
 				rk_die_err(&err);
 			}
 			p = &pl->p[idx];
@@ -1022,7 +1034,8 @@ static void decide_date(struct plan *pl)
 		long long v = strtoll(sde, &end, 10);
 
 		if (*end || v < 0)
-			rk_die(RK_EXIT_USAGE, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'", sde);
+			rk_die(RK_EXIT_USAGE, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'",
+			       sde);
 		t = (time_t)v;
 	} else {
 		t = time(NULL);
@@ -1057,7 +1070,8 @@ static void propagate(struct plan *pl)
 				if (!dep_counts(d) || pl->p[d->idx].lvl == L_NONE)
 					continue;
 				for (r = 0; r < p->nreasons; r++)
-					if (p->reasons[r].kind == R_DEP && p->reasons[r].ref == d->idx)
+					if (p->reasons[r].kind == R_DEP &&
+					    p->reasons[r].ref == d->idx)
 						have = true;
 				if (have)
 					continue;
@@ -1105,8 +1119,9 @@ static int rel_cmp(const struct rk_version *a, const struct rk_version *b)
 
 static enum rk_version_bump bump_of(int lvl)
 {
-	return lvl == L_MAJOR ? RK_VERSION_BUMP_MAJOR
-			      : lvl == L_MINOR ? RK_VERSION_BUMP_MINOR : RK_VERSION_BUMP_PATCH;
+	return lvl == L_MAJOR	? RK_VERSION_BUMP_MAJOR
+	       : lvl == L_MINOR ? RK_VERSION_BUMP_MINOR
+				: RK_VERSION_BUMP_PATCH;
 }
 
 /* The release target of p (before any channel suffix) into t. */
@@ -1125,8 +1140,9 @@ static void target_of(struct plan *pl, struct pkg *p, struct rk_version *t)
 		for (k = 0; k < base->nrelease || (p->scheme == RK_VERSION_SEMVER && k < 3); k++) {
 			if (p->scheme == RK_VERSION_SEMVER && k >= 3)
 				break;
-			rk_buf_addf(&b, "%s%llu", k ? "." : "",
-				    (unsigned long long)(k < base->nrelease ? base->release[k] : 0));
+			rk_buf_addf(
+				&b, "%s%llu", k ? "." : "",
+				(unsigned long long)(k < base->nrelease ? base->release[k] : 0));
 		}
 		if (rk_version_parse(t, p->scheme, b.data, b.len, &err) < 0)
 			rk_die(RK_EXIT_INPUT, "package '%s': %s", p->name, err.msg);
@@ -1221,8 +1237,9 @@ static void decide_versions(struct plan *pl)
 		}
 		if (pl->nightly || pl->snapshot) {
 			uint64_t date = strtoull(pl->date8, NULL, 10);
-			const char *lab = pl->nightly ? "nightly"
-				       : p->scheme == RK_VERSION_PEP440 ? "dev" : "snapshot";
+			const char *lab = pl->nightly			   ? "nightly"
+					  : p->scheme == RK_VERSION_PEP440 ? "dev"
+									   : "snapshot";
 
 			if (rk_version_set_prerelease(t, lab, date, &err) < 0)
 				rk_die(RK_EXIT_FAIL, "package '%s': %s", p->name, err.msg);
@@ -1257,7 +1274,7 @@ static void decide_versions(struct plan *pl)
 static void build_changelog(struct plan *pl, struct pkg *p)
 {
 	struct rk_changelog_item *items = rk_xcalloc(p->nreasons + 1, sizeof(*items));
-	char (*ids)[8] = rk_xcalloc(p->nreasons + 1, sizeof(*ids));
+	char(*ids)[8] = rk_xcalloc(p->nreasons + 1, sizeof(*ids));
 	char **deptext = rk_xcalloc(p->nreasons + 1, sizeof(char *));
 	const char **excl = NULL;
 	struct rk_buf out = RK_BUF_INIT;
@@ -1274,7 +1291,8 @@ static void build_changelog(struct plan *pl, struct pkg *p)
 			it->type = cc->type;
 			it->scope = cc->scope;
 			it->breaking = cc->breaking;
-			it->text = cc->breaking && cc->breaking_text ? cc->breaking_text : cc->subject;
+			it->text =
+				cc->breaking && cc->breaking_text ? cc->breaking_text : cc->subject;
 			it->id = ids[n];
 		} else if (r->kind == R_PLAN) {
 			const struct planfile *f = &pl->planfiles[r->ref];
@@ -1344,7 +1362,8 @@ static void emit_release(struct plan *pl, struct pkg *p)
 			const struct rk_cc *cc = &pl->cc[r->ref];
 
 			git_oid_tostr(hex, sizeof(hex), &pl->h.commits[r->ref].oid);
-			snprintf(sh, sizeof(sh), "%s", hex);
+			memcpy(sh, hex, 7);
+			sh[7] = '\0';
 			rk_jw_kstr(&w, "commit", sh);
 			rk_jw_kstr(&w, "sha", hex);
 			rk_jw_kstr(&w, "subject", cc->subject);
@@ -1429,7 +1448,7 @@ static void emit_actions(struct plan *pl)
 	struct rk_actions_opts ao;
 	struct rk_actions_pkg *ap;
 	struct rk_actions_cmd *cmds;
-	char (*src)[RK_SHA256_HEX];
+	char(*src)[RK_SHA256_HEX];
 	size_t *slot = rk_xcalloc(pl->n + 1, sizeof(size_t));
 	size_t **deps = rk_xcalloc(pl->n + 1, sizeof(size_t *));
 	char **cfg = rk_xcalloc(pl->n + 1, sizeof(char *));
@@ -1667,8 +1686,8 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 		for (i = 0; i < nlate; i++) {
 			struct rk_json d = RK_JSON_INIT;
 
-			if (rk_json_parse(&d, late[i].text, strlen(late[i].text), source, late[i].line,
-					  &err) == 0)
+			if (rk_json_parse(&d, late[i].text, strlen(late[i].text), source,
+					  late[i].line, &err) == 0)
 				read_config(&pl, &d, late[i].line);
 			rk_json_release(&d);
 			free(late[i].text);
@@ -1689,8 +1708,9 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	if (rk_history_walk(&pl.h, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
 	if (o->stats)
-		rk_error("stats: %zu packages, %zu series, %zu commits walked, %zu diffed, %zu kept",
-			 pl.n, pl.nseries, pl.h.walked, pl.h.diffed, pl.h.ncommits);
+		rk_error(
+			"stats: %zu packages, %zu series, %zu commits walked, %zu diffed, %zu kept",
+			pl.n, pl.nseries, pl.h.walked, pl.h.diffed, pl.h.ncommits);
 	analyse_commits(&pl);
 	read_plan_files(&pl);
 	decide_channel(&pl);

@@ -143,7 +143,8 @@ int rk_planfile_parse(struct rk_planfile *pf, const char *text, size_t len, cons
 
 		while (s < se && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
 			s++;
-		while (se > s && (se[-1] == ' ' || se[-1] == '\t' || se[-1] == '\r' || se[-1] == '\n'))
+		while (se > s &&
+		       (se[-1] == ' ' || se[-1] == '\t' || se[-1] == '\r' || se[-1] == '\n'))
 			se--;
 		pf->summary = rk_xstrndup(s, (size_t)(se - s));
 	}

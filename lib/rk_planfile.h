@@ -43,7 +43,10 @@ struct rk_planfile {
 	char *summary; /* trimmed Markdown text after the front matter ("" when none) */
 };
 
-#define RK_PLANFILE_INIT {0}
+#define RK_PLANFILE_INIT                                                                           \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 int rk_planfile_parse(struct rk_planfile *pf, const char *text, size_t len, const char *source,
 		      struct rk_err *err);

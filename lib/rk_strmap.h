@@ -18,7 +18,10 @@ struct rk_strmap {
 	size_t cap, n;
 };
 
-#define RK_STRMAP_INIT {0}
+#define RK_STRMAP_INIT                                                                             \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void rk_strmap_release(struct rk_strmap *m);
 /* Set key -> val (replacing an old value). */

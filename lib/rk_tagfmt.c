@@ -34,13 +34,13 @@ int rk_tagfmt_check(const char *fmt, struct rk_err *err)
 			const char *o = strchr(p + 1, '{');
 
 			if (!e || (o && o < e))
-				return rk_err_set(err, NULL, 0, 0, "bad tag_format '%s': unbalanced '{'",
-						  fmt);
+				return rk_err_set(err, NULL, 0, 0,
+						  "bad tag_format '%s': unbalanced '{'", fmt);
 			switch (placeholder(p + 1, (size_t)(e - p - 1))) {
 			case PH_BAD:
 				return rk_err_set(err, NULL, 0, 0,
-						  "bad tag_format '%s': unknown placeholder '%.*s'", fmt,
-						  (int)(e - p + 1), p);
+						  "bad tag_format '%s': unknown placeholder '%.*s'",
+						  fmt, (int)(e - p + 1), p);
 			case PH_VERSION:
 				nversion++;
 				break;
@@ -49,7 +49,8 @@ int rk_tagfmt_check(const char *fmt, struct rk_err *err)
 			}
 			p = e + 1;
 		} else if (*p == '}') {
-			return rk_err_set(err, NULL, 0, 0, "bad tag_format '%s': unbalanced '}'", fmt);
+			return rk_err_set(err, NULL, 0, 0, "bad tag_format '%s': unbalanced '}'",
+					  fmt);
 		} else {
 			p++;
 		}
@@ -105,16 +106,16 @@ static void expand(const char *fmt, const char *name, const char *label, const c
 	}
 }
 
-void rk_tagfmt_split(const char *fmt, const char *name, const char *label,
-		     const char *ecosystem, struct rk_buf *prefix, struct rk_buf *suffix)
+void rk_tagfmt_split(const char *fmt, const char *name, const char *label, const char *ecosystem,
+		     struct rk_buf *prefix, struct rk_buf *suffix)
 {
 	rk_buf_adds(prefix, "");
 	rk_buf_adds(suffix, "");
 	expand(fmt, name, label, ecosystem, NULL, prefix, suffix);
 }
 
-void rk_tagfmt_expand(const char *fmt, const char *name, const char *label,
-		      const char *ecosystem, const char *version, struct rk_buf *out)
+void rk_tagfmt_expand(const char *fmt, const char *name, const char *label, const char *ecosystem,
+		      const char *version, struct rk_buf *out)
 {
 	rk_buf_adds(out, "");
 	expand(fmt, name, label, ecosystem, version, out, out);

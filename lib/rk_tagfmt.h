@@ -30,11 +30,11 @@ int rk_tagfmt_check(const char *fmt, struct rk_err *err);
  * Append the expansion of fmt before {version} to prefix and after it to
  * suffix. fmt must have passed rk_tagfmt_check(). label may be NULL (name).
  */
-void rk_tagfmt_split(const char *fmt, const char *name, const char *label,
-		     const char *ecosystem, struct rk_buf *prefix, struct rk_buf *suffix);
+void rk_tagfmt_split(const char *fmt, const char *name, const char *label, const char *ecosystem,
+		     struct rk_buf *prefix, struct rk_buf *suffix);
 
 /* The tag for version: prefix + version + suffix, appended to out. */
-void rk_tagfmt_expand(const char *fmt, const char *name, const char *label,
-		      const char *ecosystem, const char *version, struct rk_buf *out);
+void rk_tagfmt_expand(const char *fmt, const char *name, const char *label, const char *ecosystem,
+		      const char *version, struct rk_buf *out);
 
 #endif
