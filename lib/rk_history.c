@@ -304,12 +304,57 @@ static void pend_free(struct pendmap *m)
 
 /* ---- tree comparison ---- */
 
+/*
+ * Trees of the parent side of one comparison are kept for the next one:
+ * in a mostly linear history the next commit walked is that parent, so its
+ * trees are read and parsed once, not twice (libgit2's own object cache is
+ * turned off for trees: its eviction scans cost more than they save).
+ */
+#define TREE_KEEP 64
+
 struct walk {
 	struct rk_history *h;
 	unsigned char *touched;
 	size_t *tlist;
 	size_t nt;
+	git_tree *prev[TREE_KEEP], *next[TREE_KEEP];
+	size_t nprev, nnext;
 };
+
+/* A tree by id (owned by the caller), from the kept trees when there. */
+static int get_tree(struct walk *w, git_tree **out, const git_oid *id, bool keep)
+{
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < w->nprev; i++)
+		if (w->prev[i] && git_oid_equal(git_tree_id(w->prev[i]), id)) {
+			*out = w->prev[i];
+			w->prev[i] = NULL;
+			break;
+		}
+	if (!*out && git_tree_lookup(out, w->h->repo, id) < 0)
+		return -1;
+	if (keep && w->nnext < TREE_KEEP) {
+		git_object *dup = NULL;
+
+		git_object_dup(&dup, (git_object *)*out);
+		w->next[w->nnext++] = (git_tree *)dup;
+	}
+	return 0;
+}
+
+/* After a commit: the parent side's trees become the kept ones. */
+static void keep_trees(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nprev; i++)
+		git_tree_free(w->prev[i]);
+	memcpy(w->prev, w->next, w->nnext * sizeof(*w->next));
+	w->nprev = w->nnext;
+	w->nnext = 0;
+}
 
 static void touch_node(struct walk *w, const struct rk_history_node *n)
 {
@@ -346,9 +391,9 @@ static int diff_trees(struct walk *w, const struct rk_history_node *n, const git
 			touch_node(w, cur);
 		return 0;
 	}
-	if (a && git_tree_lookup(&ta, w->h->repo, a) < 0)
+	if (a && get_tree(w, &ta, a, false) < 0)
 		return -1;
-	if (b && git_tree_lookup(&tb, w->h->repo, b) < 0) {
+	if (b && get_tree(w, &tb, b, true) < 0) {
 		git_tree_free(ta);
 		return -1;
 	}
@@ -444,9 +489,13 @@ int rk_history_walk(struct rk_history *h, struct rk_err *err)
 	w.touched = rk_xcalloc(h->npkg + 1, 1);
 	w.tlist = rk_xcalloc(h->npkg + 1, sizeof(size_t));
 
-	/* Big trees (directories of many packages) stay in libgit2's cache. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)4 << 20);
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, (size_t)1 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)0);
+	/*
+	 * libgit2 re-hashes every object it reads (SHA-1 with collision
+	 * detection): that is most of the walk's cost, and git itself does not
+	 * do it when reading (fsck and transfers check objects).
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 
 	if (git_revwalk_new(&rw, h->repo) < 0)
 		goto gitfail;
@@ -490,6 +539,7 @@ int rk_history_walk(struct rk_history *h, struct rk_err *err)
 		h->diffed++;
 		w.nt = 0;
 		rc = diff_trees(&w, h->root, git_commit_tree_id(c), pa, NULL);
+		keep_trees(&w);
 		git_commit_free(parent);
 		if (rc < 0) {
 			git_commit_free(c);
@@ -531,6 +581,8 @@ out:
 	free(full);
 	free(cur);
 	free(stops);
+	keep_trees(&w);
+	keep_trees(&w);
 	free(w.touched);
 	free(w.tlist);
 	return rc;

@@ -677,6 +677,7 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 {
 	struct plan *pl = ctx;
 	size_t len = strlen(name), i;
+	struct rk_version v = RK_VERSION_INIT;
 
 	for (i = 0; i < len; i++) {
 		size_t s;
@@ -693,11 +694,12 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 
 			if (len - i <= sl || memcmp(name + len - sl, se->suffix, sl))
 				continue;
+			if (rk_version_parse(&v, se->scheme, name + i, len - i - sl, NULL) < 0)
+				continue;
 			RK_GROW(se->tags, se->cap, se->n + 1);
 			t = &se->tags[se->n];
-			rk_version_init(&t->v);
-			if (rk_version_parse(&t->v, se->scheme, name + i, len - i - sl, NULL) < 0)
-				continue;
+			t->v = v;
+			rk_version_init(&v);
 			t->name = rk_xstrdup(name);
 			git_oid_cpy(&t->target, target);
 			if (se->best_any == NONE ||
@@ -1619,9 +1621,6 @@ static void plan_free(struct plan *pl)
 			free(s->tags[j].name);
 			rk_version_release(&s->tags[j].v);
 		}
-		/* a slot reserved by a failed parse holds an empty version */
-		if (s->cap > s->n)
-			rk_version_release(&s->tags[s->n].v);
 		free(s->tags);
 		free(s->prefix);
 		free(s->suffix);
