@@ -299,6 +299,38 @@ static int visit(const struct rk_actions_opts *o, struct dag *g, size_t i,
 	return 0;
 }
 
+int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err)
+{
+	size_t j, k;
+	int t;
+
+	for (j = 0; j < ncmds; j++) {
+		const struct rk_actions_cmd *c = &cmds[j];
+		int maxin = -1, minout = RK_ACT_NTYPES;
+
+		if (!valid_name(c->name) || rk_action_type_parse(c->name) >= 0)
+			return rk_err_set(
+				err, c->source, c->line, 0,
+				"action '%s': name must be [A-Za-z0-9_.-]+ and not an action type",
+				c->name);
+		if (!c->nargv)
+			return rk_err_set(err, c->source, c->line, 0, "action '%s': empty command",
+					  c->name);
+		for (k = 0; k < c->ninputs; k++)
+			if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+				maxin = t;
+		for (k = 0; k < c->noutputs; k++)
+			if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t < minout)
+				minout = t;
+		if (minout < RK_ACT_NTYPES && minout <= maxin)
+			return rk_err_set(err, c->source, c->line, 0,
+					  "action '%s': output '%s' does not come after input '%s'",
+					  c->name, rk_action_type_names[minout],
+					  rk_action_type_names[maxin]);
+	}
+	return 0;
+}
+
 int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg *pkgs, size_t n,
 		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err)
 {
@@ -309,37 +341,8 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	size_t i, j, k;
 	int t, rc = -1;
 
-	/* validate command rules */
-	for (j = 0; j < ncmds; j++) {
-		const struct rk_actions_cmd *c = &cmds[j];
-		int maxin = -1, minout = RK_ACT_NTYPES;
-
-		if (!valid_name(c->name) || rk_action_type_parse(c->name) >= 0) {
-			rk_err_set(
-				err, c->source, c->line, 0,
-				"action '%s': name must be [A-Za-z0-9_.-]+ and not an action type",
-				c->name);
-			goto out;
-		}
-		if (!c->nargv) {
-			rk_err_set(err, c->source, c->line, 0, "action '%s': empty command",
-				   c->name);
-			goto out;
-		}
-		for (k = 0; k < c->ninputs; k++)
-			if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
-				maxin = t;
-		for (k = 0; k < c->noutputs; k++)
-			if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t < minout)
-				minout = t;
-		if (minout < RK_ACT_NTYPES && minout <= maxin) {
-			rk_err_set(err, c->source, c->line, 0,
-				   "action '%s': output '%s' does not come after input '%s'",
-				   c->name, rk_action_type_names[minout],
-				   rk_action_type_names[maxin]);
-			goto out;
-		}
-	}
+	if (rk_actions_check(cmds, ncmds, err) < 0)
+		goto out;
 
 	/* the chains */
 	for (i = 0; i < n; i++) {

@@ -98,6 +98,13 @@ struct rk_actions_opts {
 };
 
 /*
+ * Check the command rules (names, outputs after inputs) without writing
+ * anything: 0, or -1 with err set ("action 'x': ..."; source/line from the
+ * rule). rk_actions_emit() checks too.
+ */
+int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);
+
+/*
  * Build and write the DAG. Returns 0, or -1 with err set for a bad
  * command rule ("action 'x': ..."; source/line from the command).
  */

@@ -462,6 +462,13 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		c->c.timeout_s = to;
 		c->c.source = pl->source;
 		c->c.line = line;
+		c->c.name = c->name;
+		c->c.inputs = (const char *const *)c->inputs;
+		c->c.outputs = (const char *const *)c->outputs;
+		c->c.argv = (const char *const *)c->argv;
+		c->c.config_json = c->json;
+		if (rk_actions_check(&c->c, 1, &err) < 0)
+			rk_die_err(&err);
 	} else if (!strcmp(rule, "extra_paths")) {
 		const char *pk = opt_str(pl, d, 0, "package", line, "extra_paths");
 		size_t n, i, idx;
@@ -1648,6 +1655,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	struct plan pl;
 	struct rk_ndjson r;
 	struct rk_err err;
+	struct rk_buf pass = RK_BUF_INIT;
 	size_t i, k;
 	int rc;
 
@@ -1665,7 +1673,9 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 		size_t nlate = 0, caplate = 0;
 
 		while ((rc = rk_ndjson_next(&r)) == 1) {
-			rk_ndjson_pass(&r);
+			/* held back until the plan is made: nothing half-written on errors */
+			rk_buf_add(&pass, r.text.data, r.text.len);
+			rk_buf_addc(&pass, '\n');
 			if (!strcmp(r.kind, "package")) {
 				read_package(&pl, &r.doc, r.line);
 			} else if (!strcmp(r.kind, "config")) {
@@ -1695,6 +1705,8 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	}
 	rk_ndjson_release(&r);
 	if (pl.n == 0) {
+		rk_out(pass.data ? pass.data : "", pass.len);
+		rk_buf_release(&pass);
 		plan_free(&pl);
 		return 0;
 	}
@@ -1715,11 +1727,15 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	decide_channel(&pl);
 	propagate(&pl);
 	decide_versions(&pl);
+	for (k = 0; k < pl.n; k++)
+		if (pl.p[pl.topo[k]].released)
+			build_changelog(&pl, &pl.p[pl.topo[k]]);
+	/* everything is decided (actions can still fail on a bad action rule) */
+	rk_out(pass.data ? pass.data : "", pass.len);
+	rk_buf_release(&pass);
 	for (k = 0; k < pl.n; k++) {
 		struct pkg *p = &pl.p[pl.topo[k]];
 
-		if (p->released)
-			build_changelog(&pl, p);
 		if (p->released || o->all)
 			emit_release(&pl, p);
 	}

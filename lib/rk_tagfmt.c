@@ -60,7 +60,11 @@ int rk_tagfmt_check(const char *fmt, struct rk_err *err)
 				  nversion ? "{version} appears more than once" : "no {version}");
 	rk_buf_adds(&b, "refs/tags/");
 	rk_tagfmt_expand(fmt, "pkg", NULL, "python", "1.2.3", &b);
-	if (git_reference_name_is_valid(&valid, b.data) < 0 || !valid) {
+	git_libgit2_init();
+	if (git_reference_name_is_valid(&valid, b.data) < 0)
+		valid = 0;
+	git_libgit2_shutdown();
+	if (!valid) {
 		rk_buf_release(&b);
 		return rk_err_set(err, NULL, 0, 0, "bad tag_format '%s': not a valid git tag name",
 				  fmt);
