@@ -30,14 +30,17 @@ cd "$dir/repo"
 
 # best of $runs: prints "wall cpu" in seconds
 best() {
-	local bw=999999 bc=999999 i out w c
+	local bw=999999 bc=999999 i out w c tf
+	tf=$(mktemp)
 	for ((i = 0; i < runs; i++)); do
-		out=$( { /usr/bin/time -f "%e %U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+		/usr/bin/time -o "$tf" -f "%e %U %S" "$@" >/dev/null 2>&1
+		out=$(tail -1 "$tf")
 		w=$(echo "$out" | awk '{print $1}')
 		c=$(echo "$out" | awk '{print $2 + $3}')
 		bw=$(awk -v a="$bw" -v b="$w" 'BEGIN{print (b < a) ? b : a}')
 		bc=$(awk -v a="$bc" -v b="$c" 'BEGIN{print (b < a) ? b : a}')
 	done
+	rm -f "$tf"
 	echo "$bw $bc"
 }
 
