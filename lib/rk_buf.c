@@ -151,31 +151,28 @@ int rk_buf_read_file(struct rk_buf *b, const char *path)
 
 int rk_buf_getline(struct rk_buf *b, FILE *fp, int *had_newline)
 {
-	int c;
+	ssize_t n;
 
-	rk_buf_reset(b);
 	if (had_newline)
 		*had_newline = 0;
-	for (;;) {
-		/* getc_unlocked is POSIX and fast; records may be megabytes long. */
-		c = getc_unlocked(fp);
-		if (c == EOF) {
-			if (ferror(fp))
-				return -1;
-			return b->len > 0 ? 1 : 0;
-		}
-		if (c == '\n') {
-			if (had_newline)
-				*had_newline = 1;
-			if (!b->data)
-				rk_buf_grow(b, 0), b->data[0] = '\0';
-			return 1;
-		}
-		if (b->len + 1 >= b->cap)
-			rk_buf_grow(b, 1);
-		b->data[b->len++] = (char)c;
-		b->data[b->len] = '\0';
+	/* getline(3) grows b->data with realloc, which our storage tolerates. */
+	errno = 0;
+	n = getline(&b->data, &b->cap, fp);
+	if (n < 0) {
+		rk_buf_reset(b);
+		if (ferror(fp))
+			return -1;
+		if (errno == ENOMEM)
+			rk_die(RK_EXIT_FAIL, "out of memory reading a line");
+		return 0;
 	}
+	b->len = (size_t)n;
+	if (n > 0 && b->data[n - 1] == '\n') {
+		b->data[--b->len] = '\0';
+		if (had_newline)
+			*had_newline = 1;
+	}
+	return 1;
 }
 
 int rk_write_file_atomic(const char *path, const void *data, size_t len, int mode)

@@ -60,6 +60,8 @@ static int fail(struct scan *sc, size_t at, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!sc->err)
+		return -1; /* a check only (rk_json_quote): no position needed */
 	va_start(ap, fmt);
 	json_fail_at(sc->s, at, sc->source, sc->line_base, sc->err, fmt, ap);
 	va_end(ap);
@@ -494,6 +496,10 @@ static void unescape(struct rk_buf *b, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	if (!memchr(s, '\\', n)) {
+		rk_buf_add(b, s, n);
+		return;
+	}
 	rk_buf_grow(b, n + 1);
 	while (i < n) {
 		const char *bs = memchr(s + i, '\\', n - i);
@@ -626,9 +632,12 @@ int rk_json_parse(struct rk_json *d, const char *src, size_t len, const char *so
 			rk_grow(&d->jsmn, &d->jsmncap, d->jsmncap * 2, sizeof(jsmntok_t));
 			continue;
 		}
-		if (n < 0)
-			return rk_err_set(err, source, line_base > 0 ? line_base : 1, 0,
-					  "internal error: jsmn rejected validated JSON (%d)", n);
+		/* The scanner and jsmn must agree; col 0 marks an internal error. */
+		if (n < 0 || (int)p.toknext != sc.ntok)
+			return rk_err_set(
+				err, source, line_base > 0 ? line_base : 1, 0,
+				"internal error: jsmn disagrees with the scanner (%d, %u tokens, %d expected)",
+				n, p.toknext, sc.ntok);
 		n = (int)p.toknext;
 		break;
 	}

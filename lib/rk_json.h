@@ -14,7 +14,13 @@
  * Parsing is strict RFC 8259: it rejects everything jsmn lets through
  * (trailing garbage, two values, missing values, bad literals and numbers,
  * raw control characters in strings, invalid UTF-8, NUL bytes, bad escapes,
- * lone surrogates). Strings are unescaped once at parse time (\uXXXX and
+ * lone surrogates, nesting deeper than RK_JSON_MAX_DEPTH). Errors point at
+ * the offending byte and say what was expected and found, e.g.
+ *     <stdin>:3:17: expected ':' after object key, found '1'
+ *     <stdin>:1:9: invalid UTF-8 byte 0xC0
+ *     <stdin>:1:14: trailing characters after JSON value
+ *     <stdin>:1:5: unterminated string          (column of the opening quote)
+ * Strings are unescaped once at parse time (\uXXXX and
  * surrogate pairs to UTF-8) into storage owned by the document; rk_json_str()
  * returns that NUL-terminated copy (a string holding \u0000 is cut at the
  * NUL by C functions; rk_json_strlen gives its true length).
@@ -31,8 +37,10 @@
  * WRITER. struct rk_jw appends compact JSON to an rk_buf, inserting commas
  * and escaping strings itself (control characters as \uXXXX or the short
  * escapes, '"' and '\\' escaped, "/" and non-ASCII UTF-8 left as they are).
- * Bytes that are not valid UTF-8 are written as U+FFFD, so the output is
- * always valid JSON. Writer nesting is limited to 63 levels (deeper is a
+ * Each byte that is not part of valid UTF-8 is written as U+FFFD, so the
+ * output is always valid JSON. Doubles are written in the shortest form that
+ * reads back exactly, laid out as JavaScript does (0.1, 100, 1e+21, 5e-324);
+ * NaN and infinities as null. Writer nesting is limited to 63 levels (deeper is a
  * programming error: the tool dies).
  *
  * CANONICAL. rk_json_canonical() writes a parsed value in canonical form:
@@ -112,7 +120,7 @@ int rk_json_first(const struct rk_json *d, int t);
 int rk_json_next(const struct rk_json *d, int t);
 /* The value that belongs to object key token k. */
 int rk_json_value(const struct rk_json *d, int k);
-/* i-th array element or -1. */
+/* i-th array element or -1 (O(i): iterate with first/next instead). */
 int rk_json_at(const struct rk_json *d, int arr, int i);
 /* Unescaped string (keys too), or NULL when t is not a string. */
 const char *rk_json_str(const struct rk_json *d, int t);
@@ -128,7 +136,10 @@ int rk_json_int(const struct rk_json *d, int t, long long *out);
 int rk_json_double(const struct rk_json *d, int t, double *out);
 /* 1 for true, 0 for false; -1 when not a boolean. */
 int rk_json_bool(const struct rk_json *d, int t);
-/* The exact source text of a value (for pass-through and numbers); NULL for -1. */
+/*
+ * The exact source text of a value, strings with their quotes and escapes
+ * (for pass-through and numbers); NULL (and *len 0) for -1.
+ */
 const char *rk_json_raw(const struct rk_json *d, int t, size_t *len);
 
 /*
@@ -195,7 +206,10 @@ void rk_ndjson_release(struct rk_ndjson *r);
 /*
  * Read the next record. Returns 1 with r->doc, r->text, r->kind and r->line
  * set; 0 at end of input; -1 on a malformed line or read error (r->err says
- * where and why; the caller usually does rk_die_err(&r->err)).
+ * where and why; the caller usually does rk_die_err(&r->err)). Everything
+ * in r (and every pointer from r->doc) is valid only until the next call:
+ * copy what must outlive the record. Storage is reused, so a stream costs
+ * memory for its longest line only.
  */
 int rk_ndjson_next(struct rk_ndjson *r);
 /* Write the current record's line unchanged to stdout (pass-through). */

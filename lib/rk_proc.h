@@ -17,6 +17,19 @@
  * Errors: -1 with errno set when the child could not be started (e.g.
  * ENOENT for a missing program, or a cwd that does not exist); a child that
  * starts and fails is a result, not an error.
+ *
+ * The child starts with an empty signal mask and SIGPIPE, SIGINT, SIGTERM,
+ * SIGQUIT, SIGHUP, SIGCHLD, SIGALRM, SIGUSR1/2 at their default disposition
+ * (the tools ignore SIGPIPE; children must not inherit that). The program is
+ * looked up in the parent's PATH even when opts->env replaces the
+ * environment. The redirections are opened before the chdir to cwd, so
+ * relative stdin/stdout/stderr paths are relative to the parent's directory.
+ *
+ * Timeout (rk_proc_run): when timeout_s passes, the child's process group
+ * gets SIGTERM, then SIGKILL after kill_grace_s (default RK_PROC_GRACE_MS);
+ * once the child is reaped the group gets a final SIGKILL, so grandchildren
+ * that ignored SIGTERM or outlived their parent end too. Waiting uses a
+ * pidfd with poll() (no sleep loop) where the kernel has pidfd_open.
  */
 #ifndef RK_PROC_H
 #define RK_PROC_H
@@ -24,20 +37,24 @@
 #include <sys/types.h>
 
 struct rk_proc_opts {
-	char *const *argv;       /* argv[0] is looked up in PATH if it has no '/' */
-	char *const *env;        /* NULL: inherit the parent's environment */
-	const char *cwd;         /* NULL: the parent's */
-	const char *stdin_path;  /* NULL: /dev/null */
+	char *const *argv;	 /* argv[0] is looked up in PATH if it has no '/' */
+	char *const *env;	 /* NULL: inherit the parent's environment */
+	const char *cwd;	 /* NULL: the parent's */
+	const char *stdin_path;	 /* NULL: /dev/null */
 	const char *stdout_path; /* NULL: inherit; file is created/truncated 0644 */
 	const char *stderr_path; /* NULL: inherit; may equal stdout_path (shared) */
-	double timeout_s;        /* 0: none (rk_proc_run only) */
+	double timeout_s;	 /* 0: none (rk_proc_run only) */
+	double kill_grace_s;	 /* after a timeout, SIGTERM..SIGKILL; 0: default */
 };
 
+/* Default time between SIGTERM and SIGKILL after a timeout. */
+#define RK_PROC_GRACE_MS 2000
+
 struct rk_proc_result {
-	int exited;      /* 1 when the child exited normally */
-	int code;        /* its exit code when exited */
-	int signal;      /* the signal that ended it, when !exited */
-	int timed_out;   /* 1 when rk_proc_run killed it for the timeout */
+	int exited;    /* 1 when the child exited normally */
+	int code;      /* its exit code when exited */
+	int signal;    /* the signal that ended it, when !exited */
+	int timed_out; /* 1 when rk_proc_run killed it for the timeout */
 	long long duration_ms;
 };
 

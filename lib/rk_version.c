@@ -569,8 +569,12 @@ static int pep440_parse(struct rk_version *v, const char *s, size_t len, struct 
 		}
 	}
 	if (i < len) {
+		if (i > 40)
+			PFAIL("unexpected %s at byte %zu",
+			      describe_char(tmp, sizeof(tmp), s, len, i),
+			      i + 1 + (size_t)(s - orig));
 		PFAIL("unexpected %s after '%.*s'", describe_char(tmp, sizeof(tmp), s, len, i),
-		      (int)(i > 40 ? 40 : i), i > 40 ? s + i - 40 : s);
+		      (int)i, s);
 	}
 #undef TOO_LARGE
 #undef PFAIL
@@ -1074,6 +1078,17 @@ int rk_version_scheme_parse(const char *name, enum rk_version_scheme *out)
 		*out = RK_VERSION_SEMVER;
 	else if (strcmp(name, "pep440") == 0)
 		*out = RK_VERSION_PEP440;
+	else
+		return -1;
+	return 0;
+}
+
+int rk_version_scheme_for_ecosystem(const char *ecosystem, enum rk_version_scheme *out)
+{
+	if (strcmp(ecosystem, "python") == 0)
+		*out = RK_VERSION_PEP440;
+	else if (strcmp(ecosystem, "npm") == 0 || strcmp(ecosystem, "cargo") == 0)
+		*out = RK_VERSION_SEMVER;
 	else
 		return -1;
 	return 0;

@@ -41,6 +41,15 @@
  *   and higher than alphanumeric ones (compared as strings), and a longer
  *   label is higher when all preceding segments are equal.
  *
+ * LIMITS and differences from packaging.version: release, epoch, pre, post
+ * and dev numbers above UINT64_MAX (18446744073709551615) are rejected with
+ * "... too large" instead of being taken as Python integers (PEP 440 local
+ * segments and SemVer pre-release identifiers have no limit: they compare as
+ * digit strings). Only ASCII whitespace is stripped around a PEP 440
+ * version and only ASCII letters are accepted (Python's \s and re.IGNORECASE
+ * also take a few non-ASCII characters). Any other byte (non-ASCII, control,
+ * NUL) is an error that names it.
+ *
  * OWNERSHIP. A struct rk_version owns its `release` array and its `pre` and
  * `meta` strings. RK_VERSION_INIT (or rk_version_init) makes an empty value
  * that owns nothing; rk_version_release() frees and resets it; every
@@ -98,25 +107,32 @@ enum rk_version_pre {
 
 struct rk_version {
 	enum rk_version_scheme scheme;
-	uint64_t epoch;	   /* PEP 440 "N!"; 0 otherwise */
-	uint64_t *release; /* owned; nrelease numbers, SemVer: exactly 3 */
-	size_t nrelease;   /* PEP 440: >= 1, trailing zeros kept as written */
+	/* PEP 440 "N!" (0 when absent); always 0 for SemVer. */
+	uint64_t epoch;
+	/* The release numbers, owned: SemVer exactly 3 (major, minor, patch);
+	 * PEP 440 at least 1, trailing zeros kept as written. */
+	uint64_t *release;
+	size_t nrelease;
+	/* The pre-release kind and its number (see enum rk_version_pre). */
 	enum rk_version_pre pre_kind;
-	uint64_t pre_num; /* number of the pre-release (see enum rk_version_pre) */
-	char *pre;	  /* SemVer: the identifiers after '-', owned; NULL when none.
-			       PEP 440: always NULL */
-	bool has_post;	  /* PEP 440 only */
+	uint64_t pre_num;
+	/* SemVer: the identifiers after '-', owned; NULL when none.
+	 * PEP 440: always NULL (pre_kind/pre_num say it all). */
+	char *pre;
+	/* PEP 440 post-release ".postN" and dev-release ".devN"; SemVer: false. */
+	bool has_post;
 	uint64_t post;
-	bool has_dev; /* PEP 440 only */
+	bool has_dev;
 	uint64_t dev;
-	char *meta; /* owned; NULL when none. SemVer: build metadata after '+';
-			       PEP 440: normalised local label after '+' */
+	/* Owned; NULL when none. SemVer: build metadata after '+', as written;
+	 * PEP 440: the normalised local label after '+' (lower case, '.'
+	 * separators, numeric segments without leading zeros). */
+	char *meta;
 };
 
-#define RK_VERSION_INIT                                                                            \
-	{                                                                                          \
-		RK_VERSION_NONE                                                                    \
-	}
+/* clang-format off */
+#define RK_VERSION_INIT {RK_VERSION_NONE}
+/* clang-format on */
 
 void rk_version_init(struct rk_version *v);
 /* Free what v owns and make it empty (RK_VERSION_INIT). */
@@ -227,10 +243,10 @@ int rk_version_bump_pre(struct rk_version *v, enum rk_version_bump level, enum r
  * Channel versions: replace the pre-release part of v (keeping epoch and
  * release, dropping build metadata/local label and post/dev segments) with
  * `label` and `number`, e.g. label "nightly", number 20261126:
- *   SemVer  1.2.4 -> 1.2.4-nightly.20261126 (label is one or more
- *           dot-separated identifiers, checked like a pre-release; an
- *           alphanumeric label is required so the number stays a separate
- *           identifier: "nightly", "pr.42", "canary").
+ *   SemVer  1.2.4 -> 1.2.4-nightly.20261126: "-<label>.<number>"; label
+ *           is one or more dot-separated identifiers, checked as a
+ *           pre-release is ("nightly", "pr.42", "canary"). The labels
+ *           alpha, beta, rc and dev give the usual pre_kind.
  *   PEP 440 labels a/alpha, b/beta, c/rc/pre/preview give that pre-release
  *           (1.2.4a20261126 ...); "post"/"rev"/"r" give .postN; "dev" and
  *           every other label (PEP 440 has no free-form pre-release labels)
@@ -240,6 +256,12 @@ int rk_version_bump_pre(struct rk_version *v, enum rk_version_bump level, enum r
  */
 int rk_version_set_prerelease(struct rk_version *v, const char *label, uint64_t number,
 			      struct rk_err *err);
+
+/*
+ * The scheme of an ecosystem's package versions: "python" is PEP 440;
+ * "npm" and "cargo" are SemVer. 0, or -1 for an unknown ecosystem.
+ */
+int rk_version_scheme_for_ecosystem(const char *ecosystem, enum rk_version_scheme *out);
 
 /* Names for options and records: "semver", "pep440". */
 const char *rk_version_scheme_name(enum rk_version_scheme scheme);

@@ -605,6 +605,9 @@ EOF
 	run tv pep440 parse "1.0$long"
 	assert_failure 3
 	[ "${#output}" -lt 200 ]
+	run tv pep440 parse "${rel}x"
+	assert_failure 3
+	assert_output "t-version: <input>: invalid PEP 440 version '${rel:0:64}...($((${#rel} + 1)) bytes)': unexpected 'x' at byte $((${#rel} + 1))"
 	dots=$(printf '.%.0s' $(seq 10000))
 	run tv pep440 parse "1$dots"
 	assert_failure 3
@@ -616,7 +619,7 @@ EOF
 
 @test "pep440: normalisation and order agree with packaging.version on generated versions" {
 	py="$RK_TOP/.venv/bin/python"
-	"$py" -c 'import packaging.version' || skip "packaging not in .venv"
+	# packaging is pinned in scripts/bootstrap: its absence is a failure, not a skip
 	"$py" - >gen <<'EOF'
 import random
 r = random.Random(440)
@@ -716,4 +719,47 @@ EOF
 	assert_output "t-version: unknown bump 'sideways'"
 	run tv cargo parse 1.0.0
 	assert_failure 2
+}
+
+@test "schemes of ecosystems" {
+	run tv ecosystem python
+	assert_output pep440
+	run tv ecosystem npm
+	assert_output semver
+	run tv ecosystem cargo
+	assert_output semver
+	run tv ecosystem maven
+	assert_failure 3
+	assert_output "t-version: unknown ecosystem 'maven'"
+}
+
+@test "semver: order agrees with node-semver's compare on generated versions" {
+	semver_js="$RK_TOP/.tools/node/node_modules/semver"
+	# node-semver comes with the npm packages scripts/bootstrap installs
+	[ -f "$semver_js/package.json" ]
+	"$RK_TOP/.venv/bin/python" - >valid <<'EOF'
+import random
+r = random.Random(11)
+ids = ["0", "1", "2", "9", "10", "11", "99", "100", "a", "b", "alpha", "beta", "rc", "dev", "A", "Z", "-", "x-1", "1a", "a1", "0a"]
+out = set()
+while len(out) < 500:
+    s = ".".join(r.choice(["0", "1", "2", "10"]) for _ in range(3))
+    if r.random() < 0.7:
+        s += "-" + ".".join(r.choice(ids) for _ in range(r.choice([1, 1, 2, 2, 3, 4])))
+    if r.random() < 0.2:
+        s += "+" + r.choice(["b", "001", "sha.5114f85"])
+    out.add(s)
+l = sorted(out)
+r.shuffle(l)
+for s in l:
+    print(s)
+EOF
+	SEMVER_JS="$semver_js" node -e '
+const semver = require(process.env.SEMVER_JS);
+const vs = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean);
+for (const v of vs) if (!semver.valid(v)) throw new Error("node-semver rejects " + v);
+vs.sort(semver.compare);
+process.stdout.write(vs.join("\n") + "\n");' <valid >expected
+	tv semver sort <valid >actual
+	diff -u expected actual
 }

@@ -10,6 +10,7 @@
  *   t-version SCHEME bump KIND V            KIND: major minor patch alpha beta rc dev post release
  *   t-version SCHEME bump-pre LEVEL KIND V  LEVEL: major minor patch; KIND: alpha beta rc dev
  *   t-version SCHEME prerelease LABEL N V   rk_version_set_prerelease
+ *   t-version ecosystem NAME                print the ecosystem's scheme
  *
  * SCHEME is semver or pep440. Errors: "t-version: [source:line: ]msg", exit 3;
  * bad usage exits 2.
@@ -148,6 +149,12 @@ int main(int argc, char **argv)
 	struct rk_version v = RK_VERSION_INIT, w = RK_VERSION_INIT;
 	struct rk_err err;
 	rk_msg_init(argv[0]);
+	if (argc == 3 && strcmp(argv[1], "ecosystem") == 0) {
+		if (rk_version_scheme_for_ecosystem(argv[2], &scheme) < 0)
+			rk_die(RK_EXIT_INPUT, "unknown ecosystem '%s'", argv[2]);
+		puts(rk_version_scheme_name(scheme));
+		return rk_finish(0);
+	}
 	if (argc < 3 || rk_version_scheme_parse(argv[1], &scheme) < 0)
 		usage();
 	const char *cmd = argv[2];

@@ -1,0 +1,700 @@
+#include "rk_common.h"
+#include "rk_graph.h"
+
+#define NO_GROUP ((size_t)-1)
+
+static const char *const eco_names[RK_ECO_N] = {"cargo", "npm", "python"};
+static const char *const type_names[RK_DEP_N] = {"normal", "build", "optional", "peer", "dev"};
+
+int rk_eco_parse(const char *s)
+{
+	for (int i = 0; i < RK_ECO_N; i++)
+		if (s && !strcmp(s, eco_names[i]))
+			return i;
+	return -1;
+}
+
+const char *rk_eco_name(int eco)
+{
+	return eco >= 0 && eco < RK_ECO_N ? eco_names[eco] : "?";
+}
+
+int rk_dep_type_parse(const char *s)
+{
+	for (int i = 0; i < RK_DEP_N; i++)
+		if (s && !strcmp(s, type_names[i]))
+			return i;
+	return -1;
+}
+
+const char *rk_dep_type_name(int type)
+{
+	return type >= 0 && type < RK_DEP_N ? type_names[type] : "?";
+}
+
+void rk_graph_init(struct rk_graph *g)
+{
+	memset(g, 0, sizeof(*g));
+}
+
+void rk_graph_release(struct rk_graph *g)
+{
+	free(g->nodes);
+	rk_buf_release(&g->strs);
+	free(g->slots);
+	free(g->pend);
+	free(g->edges);
+	free(g->out_at);
+	free(g->out);
+	free(g->in_at);
+	free(g->in);
+	free(g->by_rank);
+	memset(g, 0, sizeof(*g));
+}
+
+static size_t add_str(struct rk_graph *g, const char *s, size_t n)
+{
+	size_t off = g->strs.len;
+
+	rk_buf_add(&g->strs, s, n);
+	rk_buf_addc(&g->strs, '\0');
+	return off;
+}
+
+static const char *str_at(const struct rk_graph *g, size_t off)
+{
+	return g->strs.data + off;
+}
+
+/* The name as its ecosystem compares it, appended to b (NUL-terminated). */
+static void normalise(int eco, const char *name, struct rk_buf *b)
+{
+	rk_buf_reset(b);
+	if (eco != RK_ECO_PYTHON) {
+		rk_buf_adds(b, name);
+		return;
+	}
+	/* PEP 503: re.sub(r"[-_.]+", "-", name).lower() */
+	for (const char *p = name; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			while (p[1] == '-' || p[1] == '_' || p[1] == '.')
+				p++;
+			rk_buf_addc(b, '-');
+		} else if (*p >= 'A' && *p <= 'Z') {
+			rk_buf_addc(b, (char)(*p - 'A' + 'a'));
+		} else {
+			rk_buf_addc(b, *p);
+		}
+	}
+	rk_buf_adds(b, ""); /* NUL-terminated even when empty */
+}
+
+static uint64_t hash_key(int eco, const char *key)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)eco;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+/* Slot of (eco, key): the node's slot, or the empty slot where it belongs. */
+static size_t find_slot(const struct rk_graph *g, int eco, const char *key)
+{
+	size_t mask = g->nslots - 1;
+	size_t i = (size_t)hash_key(eco, key) & mask;
+
+	for (;;) {
+		int v = g->slots[i] - 1;
+		if (v < 0)
+			return i;
+		if (g->nodes[v].eco == eco && !strcmp(str_at(g, g->nodes[v].key), key))
+			return i;
+		i = (i + 1) & mask;
+	}
+}
+
+static void rehash(struct rk_graph *g)
+{
+	size_t n = g->nslots ? g->nslots * 2 : 64;
+
+	free(g->slots);
+	g->slots = rk_xcalloc(n, sizeof(*g->slots));
+	g->nslots = n;
+	for (int v = 0; v < g->n; v++) {
+		const struct rk_graph_node *nd = &g->nodes[v];
+		g->slots[find_slot(g, nd->eco, str_at(g, nd->key))] = v + 1;
+	}
+}
+
+int rk_graph_find(const struct rk_graph *g, int eco, const char *name)
+{
+	struct rk_buf key = RK_BUF_INIT;
+	int v;
+
+	if (!g->nslots || eco < 0 || eco >= RK_ECO_N)
+		return -1;
+	normalise(eco, name, &key);
+	v = g->slots[find_slot(g, eco, key.data)] - 1;
+	rk_buf_release(&key);
+	return v;
+}
+
+int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char *group,
+		      const char *source, long line, struct rk_err *err)
+{
+	struct rk_buf key = RK_BUF_INIT;
+	struct rk_graph_node *nd;
+	size_t slot;
+	int v;
+
+	if ((size_t)(g->n + 1) * 2 > g->nslots)
+		rehash(g);
+	normalise(eco, name, &key);
+	slot = find_slot(g, eco, key.data);
+	if (g->slots[slot]) {
+		const struct rk_graph_node *o = &g->nodes[g->slots[slot] - 1];
+		rk_buf_release(&key);
+		return rk_err_set(err, source, line, 0,
+				  "duplicate package %s:%s (already defined at %s:%ld as '%s')",
+				  rk_eco_name(eco), name, o->source, o->line, str_at(g, o->name));
+	}
+	RK_GROW(g->nodes, g->ncap, (size_t)g->n + 1);
+	v = g->n++;
+	nd = &g->nodes[v];
+	memset(nd, 0, sizeof(*nd));
+	nd->eco = eco;
+	nd->name = add_str(g, name, strlen(name));
+	nd->key = add_str(g, key.data, key.len);
+	nd->group = group ? add_str(g, group, strlen(group)) : NO_GROUP;
+	nd->source = source;
+	nd->line = line;
+	g->slots[slot] = v + 1;
+	rk_buf_release(&key);
+	return v;
+}
+
+void rk_graph_add_dep(struct rk_graph *g, int from, int eco, const char *name, int type, int cross,
+		      long line, long col)
+{
+	struct rk_graph_pending *p;
+
+	RK_GROW(g->pend, g->pendcap, g->npend + 1);
+	p = &g->pend[g->npend++];
+	p->from = from;
+	p->eco = eco;
+	p->name = add_str(g, name, strlen(name));
+	p->type = (unsigned char)type;
+	p->cross = (unsigned char)(cross != 0);
+	p->line = line;
+	p->col = col;
+}
+
+const char *rk_graph_name(const struct rk_graph *g, int v)
+{
+	return str_at(g, g->nodes[v].name);
+}
+
+const char *rk_graph_group(const struct rk_graph *g, int v)
+{
+	return g->nodes[v].group == NO_GROUP ? NULL : str_at(g, g->nodes[v].group);
+}
+
+void rk_graph_id(const struct rk_graph *g, int v, struct rk_buf *b)
+{
+	rk_buf_addf(b, "%s:%s", rk_eco_name(g->nodes[v].eco), rk_graph_name(g, v));
+}
+
+/* ---- finishing: ranks, edges, adjacency ---- */
+
+static int cmp_nodes(const struct rk_graph *g, int a, int b)
+{
+	const struct rk_graph_node *x = &g->nodes[a], *y = &g->nodes[b];
+	int c;
+
+	if (x->eco != y->eco)
+		return x->eco < y->eco ? -1 : 1;
+	c = strcmp(str_at(g, x->name), str_at(g, y->name));
+	if (c)
+		return c;
+	/* Equal names are duplicates, rejected earlier; keep the sort total. */
+	return a < b ? -1 : a > b;
+}
+
+/* Merge sort of node indices by cmp_nodes (qsort has no context argument). */
+static void sort_nodes(const struct rk_graph *g, int *v, int *tmp, int n)
+{
+	int mid = n / 2, i = 0, j, k = 0;
+
+	if (n < 2)
+		return;
+	sort_nodes(g, v, tmp, mid);
+	sort_nodes(g, v + mid, tmp, n - mid);
+	j = mid;
+	while (i < mid && j < n)
+		tmp[k++] = cmp_nodes(g, v[i], v[j]) <= 0 ? v[i++] : v[j++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, sizeof(int) * (size_t)n);
+}
+
+/*
+ * Counting sort of edge indices by a key in [0, nkeys): stable, linear.
+ * idx[] in, out[] out.
+ */
+static void sort_by(const int *key, size_t n, int nkeys, const int *idx, int *outv, int *count)
+{
+	memset(count, 0, sizeof(*count) * ((size_t)nkeys + 1));
+	for (size_t i = 0; i < n; i++)
+		count[key[idx[i]] + 1]++;
+	for (int k = 0; k < nkeys; k++)
+		count[k + 1] += count[k];
+	for (size_t i = 0; i < n; i++)
+		outv[count[key[idx[i]]]++] = idx[i];
+}
+
+int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_err *err)
+{
+	int n = g->n;
+	size_t m = 0;
+	int *tmp, *idx, *key, *count;
+	int rc = 0;
+
+	g->include_dev = include_dev;
+	g->finished = 1;
+
+	/* Ranks: sort by (ecosystem, name). */
+	g->by_rank = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	tmp = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	for (int v = 0; v < n; v++)
+		g->by_rank[v] = v;
+	sort_nodes(g, g->by_rank, tmp, n);
+	free(tmp);
+	for (int r = 0; r < n; r++)
+		g->nodes[g->by_rank[r]].rank = r;
+
+	/* Resolve the pending dependencies. */
+	g->edges = rk_xmalloc(sizeof(*g->edges) * (g->npend + 1));
+	for (size_t i = 0; i < g->npend; i++) {
+		const struct rk_graph_pending *p = &g->pend[i];
+		int to = rk_graph_find(g, p->eco, str_at(g, p->name));
+		if (to < 0) {
+			if (strict && !rc) {
+				const struct rk_graph_node *f = &g->nodes[p->from];
+				rc = rk_err_set(err, f->source, p->line, p->col,
+						"%s:%s depends on %s:%s, which is not in the input",
+						rk_eco_name(f->eco), str_at(g, f->name),
+						rk_eco_name(p->eco), str_at(g, p->name));
+			}
+			continue;
+		}
+		g->edges[m].from = p->from;
+		g->edges[m].to = to;
+		g->edges[m].type = p->type;
+		g->edges[m].cross = p->cross;
+		m++;
+	}
+	free(g->pend);
+	g->pend = NULL;
+	g->npend = g->pendcap = 0;
+
+	/*
+	 * Deduplicate (from, to) keeping the strongest type, then drop the
+	 * edges that do not count. Sort by (from, rank(to), type) with three
+	 * stable counting sorts (least significant key first): linear.
+	 */
+	idx = rk_xmalloc(sizeof(int) * (m + 1));
+	tmp = rk_xmalloc(sizeof(int) * (m + 1));
+	key = rk_xmalloc(sizeof(int) * (m + 1));
+	count = rk_xmalloc(sizeof(int) * ((size_t)(n > RK_DEP_N ? n : RK_DEP_N) + 2));
+	for (size_t i = 0; i < m; i++)
+		idx[i] = (int)i;
+	for (size_t i = 0; i < m; i++)
+		key[i] = g->edges[i].type;
+	sort_by(key, m, RK_DEP_N, idx, tmp, count);
+	for (size_t i = 0; i < m; i++)
+		key[i] = g->nodes[g->edges[i].to].rank;
+	sort_by(key, m, n, tmp, idx, count);
+	for (size_t i = 0; i < m; i++)
+		key[i] = g->edges[i].from;
+	sort_by(key, m, n, idx, tmp, count);
+	{
+		struct rk_graph_edge *e = rk_xmalloc(sizeof(*e) * (m + 1));
+		size_t k = 0;
+		for (size_t i = 0; i < m; i++) {
+			const struct rk_graph_edge *x = &g->edges[tmp[i]];
+			if (k && e[k - 1].from == x->from && e[k - 1].to == x->to)
+				continue; /* a weaker duplicate */
+			e[k++] = *x;
+		}
+		/* e is sorted by (from, rank(to)); drop non-counting edges. */
+		m = 0;
+		for (size_t i = 0; i < k; i++)
+			if (e[i].type != RK_DEP_DEV || include_dev)
+				e[m++] = e[i];
+		free(g->edges);
+		g->edges = e;
+		g->nedges = m;
+	}
+
+	/* CSR out: edges are already grouped by from and sorted by rank(to). */
+	g->out_at = rk_xcalloc((size_t)n + 1, sizeof(int));
+	g->out = rk_xmalloc(sizeof(int) * (m + 1));
+	for (size_t i = 0; i < m; i++) {
+		g->out_at[g->edges[i].from + 1]++;
+		g->out[i] = (int)i;
+	}
+	for (int v = 0; v < n; v++)
+		g->out_at[v + 1] += g->out_at[v];
+
+	/* CSR in: group by to, sorted by rank(from). */
+	for (size_t i = 0; i < m; i++) {
+		idx[i] = (int)i;
+		key[i] = g->nodes[g->edges[i].from].rank;
+	}
+	sort_by(key, m, n, idx, tmp, count);
+	for (size_t i = 0; i < m; i++)
+		key[i] = g->edges[i].to;
+	g->in = rk_xmalloc(sizeof(int) * (m + 1));
+	sort_by(key, m, n, tmp, g->in, count);
+	g->in_at = rk_xcalloc((size_t)n + 1, sizeof(int));
+	for (size_t i = 0; i < m; i++)
+		g->in_at[g->edges[i].to + 1]++;
+	for (int v = 0; v < n; v++)
+		g->in_at[v + 1] += g->in_at[v];
+
+	free(idx);
+	free(tmp);
+	free(key);
+	free(count);
+	return rc;
+}
+
+/* ---- lookup of command-line names ---- */
+
+int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
+{
+	const char *colon = strchr(arg, ':');
+	int found[RK_ECO_N], nfound = 0;
+
+	rk_buf_reset(msg);
+	if (colon) {
+		char eco[16];
+		size_t n = (size_t)(colon - arg);
+		if (n < sizeof(eco)) {
+			memcpy(eco, arg, n);
+			eco[n] = '\0';
+			int e = rk_eco_parse(eco);
+			if (e >= 0) {
+				int v = rk_graph_find(g, e, colon + 1);
+				if (v < 0)
+					rk_buf_addf(msg, "no package %s in the input", arg);
+				return v;
+			}
+		}
+	}
+	for (int e = 0; e < RK_ECO_N; e++) {
+		int v = rk_graph_find(g, e, arg);
+		if (v >= 0)
+			found[nfound++] = v;
+	}
+	if (nfound == 1)
+		return found[0];
+	if (!nfound) {
+		rk_buf_addf(msg, "no package '%s' in the input", arg);
+		return -1;
+	}
+	rk_buf_addf(msg, "'%s' is ambiguous: ", arg);
+	for (int i = 0; i < nfound; i++) {
+		if (i)
+			rk_buf_adds(msg, ", ");
+		rk_graph_id(g, found[i], msg);
+	}
+	return -1;
+}
+
+/* ---- cycles ---- */
+
+int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
+{
+	int n = g->n;
+	int *index = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *low = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *comp = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *stack = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *call = rk_xmalloc(sizeof(int) * ((size_t)n + 1)); /* DFS node stack */
+	int *pos = rk_xmalloc(sizeof(int) * ((size_t)n + 1));  /* next out edge */
+	unsigned char *on = rk_xcalloc((size_t)n + 1, 1);
+	int *first_of = rk_xmalloc(sizeof(int) * ((size_t)n + 1)); /* rank -> comp */
+	int ncyc = 0;
+	int *members = rk_xmalloc(sizeof(int) * ((size_t)n + 1)); /* by component */
+	int *cstart = rk_xmalloc(sizeof(int) * ((size_t)n + 2));
+	int counter = 0, sp = 0, ncomp = 0, nmem = 0;
+
+	for (int v = 0; v < n; v++)
+		index[v] = first_of[v] = -1;
+
+	/* Tarjan's algorithm with an explicit call stack. */
+	for (int root = 0; root < n; root++) {
+		int csp = 0;
+		if (index[root] >= 0)
+			continue;
+		call[csp++] = root;
+		index[root] = low[root] = counter++;
+		pos[root] = g->out_at[root];
+		stack[sp++] = root;
+		on[root] = 1;
+		while (csp) {
+			int v = call[csp - 1];
+			if (pos[v] < g->out_at[v + 1]) {
+				int w = g->edges[g->out[pos[v]++]].to;
+				if (index[w] < 0) {
+					index[w] = low[w] = counter++;
+					pos[w] = g->out_at[w];
+					stack[sp++] = w;
+					on[w] = 1;
+					call[csp++] = w;
+				} else if (on[w] && index[w] < low[v]) {
+					low[v] = index[w];
+				}
+				continue;
+			}
+			csp--;
+			if (csp && low[v] < low[call[csp - 1]])
+				low[call[csp - 1]] = low[v];
+			if (low[v] != index[v])
+				continue;
+			/* v roots a component: pop it. */
+			int size = 0, first = v, selfloop = 0, w;
+			cstart[ncomp] = nmem;
+			do {
+				w = stack[--sp];
+				on[w] = 0;
+				comp[w] = ncomp;
+				members[nmem++] = w;
+				size++;
+				if (g->nodes[w].rank < g->nodes[first].rank)
+					first = w;
+			} while (w != v);
+			if (size == 1)
+				for (int i = g->out_at[v]; i < g->out_at[v + 1]; i++)
+					if (g->edges[g->out[i]].to == v)
+						selfloop = 1;
+			if (size > 1 || selfloop) {
+				first_of[g->nodes[first].rank] = ncomp;
+				ncyc++;
+			}
+			ncomp++;
+		}
+	}
+
+	/*
+	 * For each component, the shortest cycle through its first node:
+	 * breadth-first from it inside the component (neighbours in rank order)
+	 * until an edge leads back. index[] is reused as the parent, low[] as
+	 * the visited mark (component id + 1), stack[] as the queue.
+	 */
+	for (int v = 0; v < n; v++)
+		low[v] = 0;
+	for (int rank = 0; rank < n; rank++) {
+		int s = g->by_rank[rank], cid = first_of[rank];
+		if (cid < 0)
+			continue;
+		int head = 0, tail = 0, last = -1, len = 0;
+		stack[tail++] = s;
+		low[s] = cid + 1;
+		index[s] = -1;
+		while (head < tail && last < 0) {
+			int u = stack[head++];
+			for (int i = g->out_at[u]; i < g->out_at[u + 1]; i++) {
+				int w = g->edges[g->out[i]].to;
+				if (w == s) {
+					last = u;
+					break;
+				}
+				if (comp[w] != cid || low[w] == cid + 1)
+					continue;
+				low[w] = cid + 1;
+				index[w] = u;
+				stack[tail++] = w;
+			}
+		}
+		/* Path s .. last, reversed through the parents into call[]. */
+		for (int u = last; u >= 0; u = index[u])
+			call[len++] = u;
+		for (int i = len - 1; i >= 0; i--) {
+			rk_graph_id(g, call[i], out);
+			rk_buf_adds(out, " -> ");
+			on[call[i]] = 1; /* shown */
+		}
+		rk_graph_id(g, s, out);
+		/* The rest of the component, in rank order. */
+		int more = 0, *mem = members + cstart[cid];
+		int nm = (cid + 1 < ncomp ? cstart[cid + 1] : nmem) - cstart[cid];
+		for (int i = 0; i < nm; i++)
+			if (!on[mem[i]])
+				call[more++] = mem[i];
+		if (more) {
+			int shown = 0;
+			sort_nodes(g, call, pos, more);
+			rk_buf_adds(out, " (same cycle group: ");
+			for (int i = 0; i < more; i++) {
+				int v = call[i];
+				if (shown == 10) {
+					rk_buf_addf(out, ", and %d more", more - shown);
+					break;
+				}
+				if (shown++)
+					rk_buf_adds(out, ", ");
+				rk_graph_id(g, v, out);
+			}
+			rk_buf_adds(out, ")");
+		}
+		rk_buf_addc(out, '\n');
+	}
+
+	free(index);
+	free(low);
+	free(comp);
+	free(stack);
+	free(call);
+	free(pos);
+	free(on);
+	free(first_of);
+	free(members);
+	free(cstart);
+	return ncyc;
+}
+
+/* ---- levels and order ---- */
+
+int rk_graph_levels(const struct rk_graph *g, const unsigned char *sel, int *level, int *order,
+		    int *seq)
+{
+	int n = g->n, head = 0, tail = 0, nsel = 0, maxlevel = 0;
+	int *pending = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *queue = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *count;
+
+	/* Kahn: pending[v] = counting dependencies inside the selection. */
+	for (int v = 0; v < n; v++) {
+		level[v] = order[v] = -1;
+		pending[v] = 0;
+		if (sel && !sel[v])
+			continue;
+		nsel++;
+		for (int i = g->out_at[v]; i < g->out_at[v + 1]; i++) {
+			int w = g->edges[g->out[i]].to;
+			if (!sel || sel[w])
+				pending[v]++;
+		}
+		if (!pending[v]) {
+			level[v] = 0;
+			queue[tail++] = v;
+		}
+	}
+	while (head < tail) {
+		int w = queue[head++];
+		for (int i = g->in_at[w]; i < g->in_at[w + 1]; i++) {
+			int v = g->edges[g->in[i]].from;
+			if (sel && !sel[v])
+				continue;
+			if (level[w] + 1 > level[v])
+				level[v] = level[w] + 1;
+			if (--pending[v] == 0)
+				queue[tail++] = v;
+		}
+		if (level[w] > maxlevel)
+			maxlevel = level[w];
+	}
+
+	/* Order: by level, then rank. Walk the ranks, counting-sort by level. */
+	count = rk_xcalloc((size_t)maxlevel + 2, sizeof(int));
+	for (int r = 0; r < n; r++) {
+		int v = g->by_rank[r];
+		if (level[v] >= 0)
+			count[level[v] + 1]++;
+	}
+	for (int l = 0; l <= maxlevel; l++)
+		count[l + 1] += count[l];
+	for (int r = 0; r < n; r++) {
+		int v = g->by_rank[r];
+		if (level[v] < 0)
+			continue;
+		order[v] = count[level[v]]++;
+		seq[order[v]] = v;
+	}
+	free(count);
+	free(pending);
+	free(queue);
+	/* tail < nsel only on a cycle, which callers rule out first. */
+	return tail < nsel ? tail : nsel;
+}
+
+/* ---- reachability and paths ---- */
+
+void rk_graph_reach(const struct rk_graph *g, int start, int reverse, int maxdepth, int *dist)
+{
+	int *queue = rk_xmalloc(sizeof(int) * ((size_t)g->n + 1));
+	int head = 0, tail = 0;
+	const int *at = reverse ? g->in_at : g->out_at;
+	const int *adj = reverse ? g->in : g->out;
+
+	for (int v = 0; v < g->n; v++)
+		dist[v] = -1;
+	dist[start] = 0;
+	queue[tail++] = start;
+	while (head < tail) {
+		int u = queue[head++];
+		if (maxdepth >= 0 && dist[u] >= maxdepth)
+			continue;
+		for (int i = at[u]; i < at[u + 1]; i++) {
+			const struct rk_graph_edge *e = &g->edges[adj[i]];
+			int w = reverse ? e->from : e->to;
+			if (dist[w] >= 0)
+				continue;
+			dist[w] = dist[u] + 1;
+			queue[tail++] = w;
+		}
+	}
+	free(queue);
+}
+
+int rk_graph_path(const struct rk_graph *g, int a, int b, int *path)
+{
+	int *parent = rk_xmalloc(sizeof(int) * ((size_t)g->n + 1));
+	int *queue = rk_xmalloc(sizeof(int) * ((size_t)g->n + 1));
+	int head = 0, tail = 0, len = 0, found = a == b;
+
+	for (int v = 0; v < g->n; v++)
+		parent[v] = -2;
+	parent[a] = -1;
+	queue[tail++] = a;
+	while (head < tail && !found) {
+		int u = queue[head++];
+		for (int i = g->out_at[u]; i < g->out_at[u + 1]; i++) {
+			int w = g->edges[g->out[i]].to;
+			if (parent[w] != -2)
+				continue;
+			parent[w] = u;
+			if (w == b) {
+				found = 1;
+				break;
+			}
+			queue[tail++] = w;
+		}
+	}
+	if (found) {
+		for (int v = b; v >= 0; v = parent[v])
+			queue[len++] = v;
+		for (int i = 0; i < len; i++)
+			path[i] = queue[len - 1 - i];
+	}
+	free(parent);
+	free(queue);
+	return len;
+}

@@ -1,0 +1,189 @@
+/*
+ * rk_graph.h - the package dependency graph: nodes, edges, cycles (Tarjan),
+ * levels, a stable topological order, reachability, shortest paths.
+ *
+ * A node is a package, identified by ecosystem and name ("python:genkit",
+ * "npm:@scope/x", "cargo:foo"). Names are matched as their ecosystem does:
+ * python names PEP 503-normalised (lower case, runs of "-_." as one "-"),
+ * npm and cargo names exactly. Nodes live in a hash table keyed by
+ * (ecosystem, normalised name), so every lookup is O(1) and building the
+ * graph is linear in nodes + edges.
+ *
+ * An edge goes from a package to one of its dependencies and has a type
+ * (enum rk_dep_type). Whether an edge "counts" (constrains the order, is
+ * followed by queries and renderings) is decided once: normal, build,
+ * optional and peer edges count; dev edges count only with include_dev.
+ * Edges to packages that are not nodes are dropped by rk_graph_finish()
+ * (an error in strict mode): the input may be a filtered subset.
+ *
+ * Use: rk_graph_init, rk_graph_add_node / rk_graph_add_dep for each package
+ * record, rk_graph_finish once, then the queries. Node indices are the order
+ * of rk_graph_add_node calls. All memory is owned by the graph and freed by
+ * rk_graph_release.
+ */
+#ifndef RK_GRAPH_H
+#define RK_GRAPH_H
+
+#include <stddef.h>
+
+#include "rk_buf.h"
+#include "rk_msg.h"
+
+/* Ecosystems, in the order used for sorting (alphabetical). */
+enum rk_eco {
+	RK_ECO_CARGO = 0,
+	RK_ECO_NPM,
+	RK_ECO_PYTHON,
+	RK_ECO_N,
+};
+
+/*
+ * Dependency types, strongest first: when a package lists the same
+ * dependency twice (say normal and dev), the edge keeps the first.
+ */
+enum rk_dep_type {
+	RK_DEP_NORMAL = 0,
+	RK_DEP_BUILD,
+	RK_DEP_OPTIONAL,
+	RK_DEP_PEER,
+	RK_DEP_DEV,
+	RK_DEP_N,
+};
+
+struct rk_graph_node {
+	size_t name;  /* offset of the name as written, in strs */
+	size_t key;   /* offset of the normalised name, in strs */
+	size_t group; /* offset of the group name, or (size_t)-1 */
+	int eco;      /* enum rk_eco */
+	int rank;     /* position when all nodes are sorted by (ecosystem, name) */
+	long line;    /* where the node was defined (for messages) */
+	const char *source;
+};
+
+struct rk_graph_edge {
+	int from, to;
+	unsigned char type;  /* enum rk_dep_type */
+	unsigned char cross; /* 1: a cross-ecosystem edge added from config */
+};
+
+/* A dependency not yet resolved (rk_graph_finish resolves them). */
+struct rk_graph_pending {
+	int from;
+	int eco;
+	size_t name; /* offset in strs */
+	unsigned char type, cross;
+	long line, col;
+};
+
+struct rk_graph {
+	struct rk_graph_node *nodes;
+	int n;
+	size_t ncap;
+	struct rk_buf strs; /* NUL-separated strings, addressed by offset */
+	int *slots;	    /* hash table of node index + 1; 0 is empty */
+	size_t nslots;
+	struct rk_graph_pending *pend;
+	size_t npend, pendcap;
+	/* After rk_graph_finish: the counting edges only, deduplicated. */
+	struct rk_graph_edge *edges;
+	size_t nedges;
+	/* CSR: out edges of v are edges[out[out_at[v] .. out_at[v+1])], sorted by
+	 * the target's rank; in edges likewise, sorted by the source's rank. */
+	int *out_at, *out;
+	int *in_at, *in;
+	int *by_rank; /* node index of each rank */
+	int include_dev;
+	int finished;
+};
+
+#define RK_GRAPH_INIT                                                                              \
+	{                                                                                          \
+		0                                                                                  \
+	}
+
+void rk_graph_init(struct rk_graph *g);
+void rk_graph_release(struct rk_graph *g);
+
+/* "python" -> RK_ECO_PYTHON; -1 when unknown. */
+int rk_eco_parse(const char *s);
+const char *rk_eco_name(int eco);
+/* "normal" -> RK_DEP_NORMAL; -1 when unknown. */
+int rk_dep_type_parse(const char *s);
+const char *rk_dep_type_name(int type);
+
+/*
+ * Add a package. group may be NULL. source is borrowed and must outlive the
+ * graph. Returns the node index, or -1 when a package with the same
+ * (ecosystem, normalised name) exists: err then says so, naming both places.
+ */
+int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char *group,
+		      const char *source, long line, struct rk_err *err);
+
+/* Record that node `from` depends on (eco, name); line/col locate it. */
+void rk_graph_add_dep(struct rk_graph *g, int from, int eco, const char *name, int type, int cross,
+		      long line, long col);
+
+/*
+ * Resolve the dependencies and build the adjacency. Dev edges are kept only
+ * when include_dev. A dependency on a package that is not in the graph is
+ * dropped; with strict it is an error instead (the first in input order):
+ * returns -1 with err set. Returns 0 otherwise.
+ */
+int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_err *err);
+
+const char *rk_graph_name(const struct rk_graph *g, int v);
+/* NULL when the package has no group. */
+const char *rk_graph_group(const struct rk_graph *g, int v);
+/* Append "ecosystem:name" to b. */
+void rk_graph_id(const struct rk_graph *g, int v, struct rk_buf *b);
+
+/* The node for (eco, name) (name normalised as the ecosystem does), or -1. */
+int rk_graph_find(const struct rk_graph *g, int eco, const char *name);
+
+/*
+ * Resolve a package named on the command line: "ecosystem:name", or a bare
+ * name that matches in exactly one ecosystem. Returns the node, or -1 with
+ * msg set to the reason (unknown package; or ambiguous, listing the
+ * candidates as "cargo:x, python:x").
+ */
+int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg);
+
+/*
+ * Cycles. Finds the strongly connected components (Tarjan, iterative) that
+ * contain a cycle (two or more nodes, or a self-loop) and appends one line
+ * per component to out, ordered by the component's first node in (ecosystem,
+ * name) order: the shortest cycle through that node,
+ *     "python:a -> python:b -> python:a"
+ * followed, when the component holds more packages than the cycle shows, by
+ * " (same cycle group: npm:c, npm:d)". Returns the number of components.
+ */
+int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out);
+
+/*
+ * Levels and order of the subgraph induced by the nodes with sel[v] != 0
+ * (sel NULL: all nodes). The graph must be acyclic. level[v] is 0 for a node
+ * with no counting dependency inside the selection, else 1 + the highest
+ * level of those. order[v] is the node's index when the selection is sorted
+ * by (level, ecosystem, name). seq receives the selected nodes in that order.
+ * Unselected nodes get level and order -1. Returns the number selected.
+ * level, order and seq each hold g->n ints.
+ */
+int rk_graph_levels(const struct rk_graph *g, const unsigned char *sel, int *level, int *order,
+		    int *seq);
+
+/*
+ * Breadth-first reachability from start along dependency edges (reverse: 0)
+ * or dependent edges (reverse: 1), at most maxdepth edges away (< 0: no
+ * limit). dist[v] receives the distance, -1 when not reached (start: 0).
+ * dist holds g->n ints.
+ */
+void rk_graph_reach(const struct rk_graph *g, int start, int reverse, int maxdepth, int *dist);
+
+/*
+ * A shortest dependency path from a to b (a depends on ... on b), ties
+ * broken by (ecosystem, name) order of the next hop. Writes the nodes,
+ * a first, to path (g->n ints) and returns their count; 0 when there is none.
+ */
+int rk_graph_path(const struct rk_graph *g, int a, int b, int *path);
+
+#endif

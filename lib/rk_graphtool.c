@@ -1,0 +1,329 @@
+#include "rk_common.h"
+#include "rk_graph.h"
+#include "rk_graphtool.h"
+#include "rk_json.h"
+#include "rk_render.h"
+
+/* One input record, kept to be written back in order. */
+struct rec {
+	size_t off, len; /* the line in st->text */
+	size_t close;	 /* package: offset of its closing '}' within the line */
+	int node;	 /* package: node index; other kinds: -1 */
+	int rewrite;	 /* package already has level/order/depth: rewrite keys */
+};
+
+struct state {
+	const struct rk_graphtool *o;
+	struct rk_graph g;
+	struct rk_buf text; /* every record's line, back to back */
+	struct rec *recs;
+	size_t nrec, reccap;
+	struct rk_err err;
+};
+
+static long col_of(const struct rk_json *d, int t)
+{
+	return t >= 0 ? (long)d->tok[t].start + 1 : 0;
+}
+
+struct where {
+	struct rk_err *err;
+	const struct rk_json *d;
+	const char *source;
+	long line;
+};
+
+__attribute__((format(printf, 3, 4))) static int bad(const struct where *w, int t, const char *fmt,
+						     ...)
+{
+	char msg[RK_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return rk_err_set(w->err, w->source, w->line, col_of(w->d, t), "package record: %s", msg);
+}
+
+int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char *source, long line,
+			struct rk_err *err)
+{
+	const struct where w = {err, d, source, line};
+	int tname = rk_json_get(d, 0, "name"), teco = rk_json_get(d, 0, "ecosystem");
+	int tgroup = rk_json_get(d, 0, "group"), tdeps = rk_json_get(d, 0, "deps");
+	const char *name = rk_json_str(d, tname), *group = NULL;
+	int eco, v;
+
+	if (!name || !*name)
+		return bad(&w, tname >= 0 ? tname : 0, "\"name\" must be a non-empty string");
+	if (teco < 0)
+		return bad(&w, 0, "\"ecosystem\" is missing");
+	eco = rk_eco_parse(rk_json_str(d, teco));
+	if (eco < 0)
+		return bad(&w, teco, "\"ecosystem\" must be python, npm or cargo");
+	if (tgroup >= 0 && rk_json_type(d, tgroup) != RK_JSON_NULL) {
+		group = rk_json_str(d, tgroup);
+		if (!group)
+			return bad(&w, tgroup, "\"group\" must be a string");
+	}
+	if (tdeps >= 0 && rk_json_type(d, tdeps) != RK_JSON_ARRAY)
+		return bad(&w, tdeps, "\"deps\" must be an array");
+
+	v = rk_graph_add_node(g, eco, name, group, source, line, err);
+	if (v < 0)
+		return -1;
+
+	for (int e = rk_json_first(d, tdeps), i = 0; e >= 0; e = rk_json_next(d, e), i++) {
+		int tn = rk_json_get(d, e, "name"), te = rk_json_get(d, e, "ecosystem");
+		int tt = rk_json_get(d, e, "type"), tc = rk_json_get(d, e, "cross");
+		const char *dn = rk_json_str(d, tn);
+		int deco = eco, type = RK_DEP_NORMAL, cross = 0;
+
+		if (rk_json_type(d, e) != RK_JSON_OBJECT)
+			return bad(&w, e, "\"deps\"[%d] must be an object", i);
+		if (!dn || !*dn)
+			return bad(&w, tn >= 0 ? tn : e,
+				   "\"deps\"[%d]: \"name\" must be a non-empty string", i);
+		if (te >= 0 && (deco = rk_eco_parse(rk_json_str(d, te))) < 0)
+			return bad(&w, te,
+				   "\"deps\"[%d]: \"ecosystem\" must be python, npm or cargo", i);
+		if (tt >= 0 && (type = rk_dep_type_parse(rk_json_str(d, tt))) < 0)
+			return bad(
+				&w, tt,
+				"\"deps\"[%d]: \"type\" must be normal, dev, build, optional or peer",
+				i);
+		if (tc >= 0 && (cross = rk_json_bool(d, tc)) < 0)
+			return bad(&w, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
+		rk_graph_add_dep(g, v, deco, dn, type, cross, line, col_of(d, e));
+	}
+	return v;
+}
+
+/* Read one package record into the graph. Returns 0, or -1 with st->err. */
+static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *rec)
+{
+	const struct rk_json *d = &r->doc;
+
+	rec->node = rk_graph_add_record(&st->g, d, r->source, r->line, &st->err);
+	if (rec->node < 0)
+		return -1;
+	rec->rewrite = rk_json_get(d, 0, "level") >= 0 || rk_json_get(d, 0, "order") >= 0 ||
+		       rk_json_get(d, 0, "depth") >= 0;
+	rec->close = (size_t)d->tok[0].end - 1; /* the object's '}' */
+	return 0;
+}
+
+/* Read every input. Returns 0, or an exit code after printing the error. */
+static int read_input(struct state *st)
+{
+	const struct rk_graphtool *o = st->o;
+	int nsrc = o->nfiles ? o->nfiles : 1;
+
+	for (int s = 0; s < nsrc; s++) {
+		const char *path = o->nfiles ? o->files[s] : "-";
+		int stdin_src = !strcmp(path, "-");
+		FILE *fp = stdin_src ? stdin : fopen(path, "r");
+		struct rk_ndjson r;
+		int rc;
+
+		if (!fp) {
+			rk_error("cannot open %s: %s", path, strerror(errno));
+			return RK_EXIT_USAGE;
+		}
+		rk_ndjson_init(&r, fp, stdin_src ? "<stdin>" : path);
+		while ((rc = rk_ndjson_next(&r)) > 0) {
+			struct rec *rec;
+			RK_GROW(st->recs, st->reccap, st->nrec + 1);
+			rec = &st->recs[st->nrec++];
+			memset(rec, 0, sizeof(*rec));
+			rec->off = st->text.len;
+			rec->len = r.text.len;
+			rec->node = -1;
+			rk_buf_add(&st->text, r.text.data, r.text.len);
+			if (!strcmp(r.kind, "package") && add_package(st, &r, rec) < 0) {
+				rc = -2;
+				break;
+			}
+		}
+		if (rc == -1)
+			st->err = r.err;
+		rk_ndjson_release(&r);
+		if (!stdin_src)
+			fclose(fp);
+		if (rc < 0) {
+			rk_err_print(&st->err);
+			return RK_EXIT_INPUT;
+		}
+	}
+	return 0;
+}
+
+static int lookup(struct state *st, const char *opt, const char *arg)
+{
+	struct rk_buf msg = RK_BUF_INIT;
+	int v = rk_graph_lookup(&st->g, arg, &msg);
+
+	if (v < 0)
+		rk_error("%s: %s", opt, msg.data);
+	rk_buf_release(&msg);
+	return v;
+}
+
+/* Write package record rec with level/order (and depth when >= 0). */
+static void emit_package(struct state *st, const struct rec *rec, int level, int order, int depth,
+			 struct rk_json *doc, struct rk_buf *out)
+{
+	const char *line = st->text.data + rec->off;
+
+	rk_buf_reset(out);
+	if (!rec->rewrite) {
+		rk_buf_add(out, line, rec->close);
+	} else {
+		struct rk_jw w;
+		struct rk_err err;
+		/* Parsed once already: cannot fail. */
+		if (rk_json_parse(doc, line, rec->len, "<record>", 1, &err) < 0)
+			rk_die_err(&err);
+		rk_jw_init(&w, out);
+		rk_jw_obj(&w);
+		for (int k = rk_json_first(doc, 0); k >= 0; k = rk_json_next(doc, k)) {
+			const char *key = rk_json_str(doc, k);
+			size_t n;
+			const char *raw;
+			if (!strcmp(key, "level") || !strcmp(key, "order") || !strcmp(key, "depth"))
+				continue;
+			raw = rk_json_raw(doc, rk_json_value(doc, k), &n);
+			rk_jw_key(&w, key);
+			rk_jw_raw(&w, raw, n);
+		}
+		/* Drop the '}' the writer would close with: append ours below. */
+		rk_jw_obj_end(&w);
+		rk_buf_truncate(out, out->len - 1);
+	}
+	rk_buf_addf(out, ",\"level\":%d,\"order\":%d", level, order);
+	if (depth >= 0)
+		rk_buf_addf(out, ",\"depth\":%d", depth);
+	rk_buf_addc(out, '}');
+	rk_record_emit(out);
+}
+
+static int run(struct state *st)
+{
+	const struct rk_graphtool *o = st->o;
+	struct rk_graph *g = &st->g;
+	struct rk_buf buf = RK_BUF_INIT;
+	struct rk_json doc = RK_JSON_INIT;
+	unsigned char *sel = NULL;
+	int *level = NULL, *order = NULL, *seq = NULL, *depth = NULL;
+	int rc, n, nsel;
+	int from = -1, to = -1;
+
+	rc = read_input(st);
+	if (rc)
+		return rc;
+	if (rk_graph_finish(g, o->include_dev, o->strict, &st->err) < 0) {
+		rk_err_print(&st->err);
+		return RK_EXIT_INPUT;
+	}
+	if (rk_graph_cycles(g, &buf)) {
+		for (char *p = buf.data, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+			*nl = '\0';
+			rk_error("cycle: %s", p);
+		}
+		rk_buf_release(&buf);
+		return RK_EXIT_INPUT;
+	}
+
+	n = g->n;
+	sel = rk_xmalloc((size_t)n + 1);
+	level = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	order = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	seq = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	for (int v = 0; v < n; v++)
+		sel[v] = (o->ecosystem < 0 || g->nodes[v].eco == o->ecosystem) &&
+			 (!o->group ||
+			  (rk_graph_group(g, v) && !strcmp(rk_graph_group(g, v), o->group)));
+
+	if (o->deps || o->rdeps) {
+		int start =
+			lookup(st, o->deps ? "--deps" : "--rdeps", o->deps ? o->deps : o->rdeps);
+		if (start < 0) {
+			rc = RK_EXIT_USAGE;
+			goto out;
+		}
+		depth = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+		rk_graph_reach(g, start, o->rdeps != NULL, o->depth, depth);
+	} else if (o->path_from) {
+		if ((from = lookup(st, "--path", o->path_from)) < 0 ||
+		    (to = lookup(st, "--path", o->path_to)) < 0) {
+			rc = RK_EXIT_USAGE;
+			goto out;
+		}
+		depth = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+		for (int v = 0; v < n; v++)
+			depth[v] = -1;
+		int len = rk_graph_path(g, from, to, seq);
+		if (!len) {
+			rk_buf_reset(&buf);
+			rk_graph_id(g, from, &buf);
+			rk_buf_adds(&buf, " to ");
+			rk_graph_id(g, to, &buf);
+			rk_error("no dependency path from %s", buf.data);
+			rc = RK_EXIT_FAIL;
+			goto out;
+		}
+		for (int i = 0; i < len; i++)
+			depth[seq[i]] = i;
+	}
+	if (depth)
+		for (int v = 0; v < n; v++)
+			if (depth[v] < 0)
+				sel[v] = 0;
+
+	nsel = rk_graph_levels(g, sel, level, order, seq);
+	if (!nsel && o->group)
+		rk_warn("no package in group '%s'", o->group);
+
+	if (o->format == RK_FMT_RECORDS) {
+		for (size_t i = 0; i < st->nrec; i++) {
+			const struct rec *rec = &st->recs[i];
+			if (rec->node < 0) {
+				rk_out(st->text.data + rec->off, rec->len);
+				rk_out("\n", 1);
+			} else if (sel[rec->node]) {
+				emit_package(st, rec, level[rec->node], order[rec->node],
+					     depth ? depth[rec->node] : -1, &doc, &buf);
+			}
+		}
+	} else {
+		struct rk_view view = {g, nsel, seq, level, order};
+		rk_buf_reset(&buf);
+		rk_render(&view, o->format, &buf);
+		rk_out(buf.data, buf.len);
+	}
+	rc = RK_EXIT_OK;
+out:
+	free(sel);
+	free(level);
+	free(order);
+	free(seq);
+	free(depth);
+	rk_buf_release(&buf);
+	rk_json_release(&doc);
+	return rc;
+}
+
+int rk_graphtool_run(const struct rk_graphtool *o)
+{
+	struct state st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.o = o;
+	rk_graph_init(&st.g);
+	rc = run(&st);
+	rk_graph_release(&st.g);
+	rk_buf_release(&st.text);
+	free(st.recs);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * rk_graphtool.h - the work of rk-graph(1): read package records, build the
+ * graph, reject cycles, select (queries), and write records or a rendering.
+ *
+ * Input: NDJSON records from the files named (or stdin). "package" records
+ * become nodes; every other record is kept to be passed through unchanged
+ * and in order (records output only; renderings drop them).
+ *
+ * A package record needs "name" (a non-empty string) and "ecosystem"
+ * (python, npm or cargo); "group" is a string when present; "deps" an array
+ * of objects with "name" and, optionally, "ecosystem" (default: the
+ * package's own), "type" (default normal) and "cross" (boolean). Anything
+ * else is bad input: one line "rk-graph: SOURCE:LINE:COL: reason", exit 3.
+ * A package defined twice (same ecosystem, same normalised name) is bad
+ * input too.
+ *
+ * Output (records): each record in input order; each selected package
+ * record with "level" and "order" added (replacing any it had), and
+ * "depth" after --deps, --rdeps and --path; unselected packages left out.
+ * level and order are those of the subgraph of the selected packages, as
+ * if the input had held only them. Nothing is written unless the whole run
+ * succeeds.
+ *
+ * Exit codes: 0 ok; 1 --path found no path; 2 a bad package argument
+ * (unknown or ambiguous) or an unreadable input file; 3 bad input or a
+ * dependency cycle (one line per cycle: "rk-graph: cycle: a -> b -> a").
+ */
+#ifndef RK_GRAPHTOOL_H
+#define RK_GRAPHTOOL_H
+
+#include "rk_graph.h"
+#include "rk_json.h"
+
+struct rk_graphtool {
+	int format;			 /* enum rk_format */
+	int include_dev;		 /* dev edges count too */
+	int strict;			 /* a dependency outside the input is an error */
+	const char *deps, *rdeps;	 /* --deps PKG / --rdeps PKG, or NULL */
+	const char *path_from, *path_to; /* --path A B, or NULL */
+	const char *group;		 /* --group NAME, or NULL */
+	int ecosystem;			 /* --ecosystem (enum rk_eco), -1 all */
+	int depth;			 /* --depth N, -1 unlimited */
+	char **files;			 /* input files; none: stdin */
+	int nfiles;
+};
+
+/*
+ * Add the package record d (parsed; its root an object) to g: the node and
+ * its dependencies, checked as described above. Returns the node index, or
+ * -1 with err set ("package record: ..." at source:line:col; or a duplicate).
+ */
+int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char *source, long line,
+			struct rk_err *err);
+
+/* Run rk-graph; returns the exit code (output written to stdout). */
+int rk_graphtool_run(const struct rk_graphtool *o);
+
+#endif
