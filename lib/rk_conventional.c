@@ -103,8 +103,8 @@ static void parse_body(struct rk_cc *cc, const char *p, const char *end)
 			e = end;
 		next = e < end ? e + 1 : end;
 		tok = footer_token(p, e);
-		if (tok && (memcmp(p, "BREAKING CHANGE: ", 17) == 0 ||
-			    (tok == 17 && memcmp(p, "BREAKING-CHANGE: ", 17) == 0))) {
+		if (tok == 17 && (memcmp(p, "BREAKING CHANGE: ", 17) == 0 ||
+				  memcmp(p, "BREAKING-CHANGE: ", 17) == 0)) {
 			/* The text runs on until the next footer token. */
 			struct rk_buf t = RK_BUF_INIT;
 			const char *s = p + tok, *se = e;

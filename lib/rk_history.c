@@ -66,7 +66,8 @@ static void node_sort(struct rk_history_node *n)
 {
 	size_t i;
 
-	qsort(n->kids, n->nkids, sizeof(*n->kids), node_cmp);
+	if (n->nkids > 1)
+		qsort(n->kids, n->nkids, sizeof(*n->kids), node_cmp);
 	for (i = 0; i < n->nkids; i++)
 		node_sort(n->kids[i]);
 }

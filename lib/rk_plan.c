@@ -60,6 +60,7 @@ struct series {
 	size_t n, cap;
 	size_t next_same_prefix;
 	size_t best_stable, best_any;
+	char **vstr; /* normalised version strings, made on first use */
 };
 
 struct pkg {
@@ -909,7 +910,8 @@ static void read_plan_files(struct plan *pl)
 		names[n++] = rk_xstrdup(de->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		struct planfile *f;
 		struct rk_buf text = RK_BUF_INIT, fp = RK_BUF_INIT;
@@ -1133,8 +1135,9 @@ static enum rk_version_bump bump_of(int lvl)
 				: RK_VERSION_BUMP_PATCH;
 }
 
-/* The release target of p (before any channel suffix) into t. */
-static void target_of(struct plan *pl, struct pkg *p, struct rk_version *t)
+/* The release target of p (before any channel suffix) into t; lockbase[set] is
+ * the member with the highest current version of each lockstep set. */
+static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, struct rk_version *t)
 {
 	struct rk_err err;
 	const struct rk_version *base = &p->cur;
@@ -1143,9 +1146,7 @@ static void target_of(struct plan *pl, struct pkg *p, struct rk_version *t)
 		size_t k;
 		struct rk_buf b = RK_BUF_INIT;
 
-		for (k = 0; k < pl->n; k++)
-			if (pl->p[k].lock == p->lock && rel_cmp(&pl->p[k].cur, base) > 0)
-				base = &pl->p[k].cur;
+		base = &pl->p[lockbase[p->lock]].cur;
 		for (k = 0; k < base->nrelease || (p->scheme == RK_VERSION_SEMVER && k < 3); k++) {
 			if (p->scheme == RK_VERSION_SEMVER && k >= 3)
 				break;
@@ -1168,7 +1169,7 @@ static void target_of(struct plan *pl, struct pkg *p, struct rk_version *t)
 static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk_version *t)
 {
 	struct rk_version x = RK_VERSION_INIT;
-	const struct series *s = &pl->series[p->series];
+	struct series *s = &pl->series[p->series];
 	struct rk_err err;
 	char *s0;
 	size_t len, i;
@@ -1181,21 +1182,21 @@ static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk
 	len = strlen(s0);
 	if (len && s0[len - 1] == '0')
 		s0[--len] = '\0';
+	if (!s->vstr) {
+		s->vstr = rk_xcalloc(s->n + 1, sizeof(char *));
+		for (i = 0; i < s->n; i++)
+			s->vstr[i] = rk_version_str(&s->tags[i].v);
+	}
 	for (i = 0; i < s->n; i++) {
-		char *v;
-		const char *q;
+		const char *v = s->vstr[i], *q;
 		uint64_t n = 0;
 
-		if (!s->tags[i].name)
-			continue;
-		v = rk_version_str(&s->tags[i].v);
 		if (!strncmp(v, s0, len) && v[len]) {
 			for (q = v + len; *q >= '0' && *q <= '9'; q++)
 				n = n * 10 + (uint64_t)(*q - '0');
 			if (!*q && n > best)
 				best = n;
 		}
-		free(v);
 	}
 	free(s0);
 	rk_version_release(&x);
@@ -1207,7 +1208,18 @@ static void decide_versions(struct plan *pl)
 	size_t i, k;
 	uint64_t *lockctr = rk_xcalloc(pl->nlocks + 1, sizeof(uint64_t));
 	struct rk_version *targets = rk_xcalloc(pl->n + 1, sizeof(*targets));
+	size_t *lockbase = rk_xcalloc(pl->nlocks + 1, sizeof(size_t));
 	struct rk_err err;
+
+	for (i = 0; i < pl->nlocks; i++)
+		lockbase[i] = NONE;
+	for (i = 0; i < pl->n; i++) {
+		size_t l = pl->p[i].lock;
+
+		if (l != NONE &&
+		    (lockbase[l] == NONE || rel_cmp(&pl->p[i].cur, &pl->p[lockbase[l]].cur) > 0))
+			lockbase[l] = i;
+	}
 
 	for (i = 0; i < pl->n; i++) {
 		struct pkg *p = &pl->p[i];
@@ -1221,7 +1233,7 @@ static void decide_versions(struct plan *pl)
 		if (p->released && pl->label && !p->has_new && !plan_or_dep)
 			p->released = false;
 		if (p->released) {
-			target_of(pl, p, &targets[i]);
+			target_of(pl, p, lockbase, &targets[i]);
 			if (pl->label && p->lock != NONE) {
 				uint64_t c = counter_of(pl, p, &targets[i]);
 
@@ -1276,6 +1288,7 @@ static void decide_versions(struct plan *pl)
 		rk_version_release(&targets[i]);
 	free(targets);
 	free(lockctr);
+	free(lockbase);
 }
 
 /* ---- changelog and records ---- */
@@ -1628,6 +1641,7 @@ static void plan_free(struct plan *pl)
 			free(s->tags[j].name);
 			rk_version_release(&s->tags[j].v);
 		}
+		free_strv(s->vstr, s->n);
 		free(s->tags);
 		free(s->prefix);
 		free(s->suffix);
