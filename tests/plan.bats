@@ -807,3 +807,41 @@ python:b 0.5.1"
 	assert_failure 1
 	[[ "$stderr" == "rk-plan: git: could not find repository"* ]]
 }
+
+@test "merge histories: what the tag cannot reach counts, what it reaches does not" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 1.0.0
+	init
+	git -C repo checkout -q -b feature
+	change pk/a "feat: on the branch, older than the tag"
+	git -C repo checkout -q main
+	change pk/b "fix: on main"
+	tag a-v1.0.0
+	tag b-v1.0.0
+	git -C repo merge -q --no-ff -m "Merge branch 'feature'" feature
+	run versions
+	assert_output "a 1.0.0 -> 1.1.0 minor"
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.commits) \(.non_conventional)\"'"
+	assert_output "2 1"
+	# merged before the tag: nothing new
+	git -C repo tag a-v1.1.0
+	run versions
+	assert_output ""
+}
+
+@test "bootstrap_commit: untagged packages count only commits after it" {
+	pkg a npm pk/a 0.1.0
+	pkg b npm pk/b 0.1.0
+	init
+	change pk/a "feat: old history"
+	change pk/b "feat: old history"
+	git -C repo tag start
+	change pk/b "fix: new"
+	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"start"}' >>in.ndjson
+	run versions
+	assert_output "b 0.1.0 -> 0.1.1 patch"
+	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"nope"}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:4: release_train: bootstrap_commit 'nope' is not a commit"
+}
