@@ -335,6 +335,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err)
 {
 	struct dag g = {0};
+	struct rk_strmap tags = RK_STRMAP_INIT;
 	long *pos = rk_xcalloc(n * RK_ACT_NTYPES + 1, sizeof(long));
 	size_t **cmdact = rk_xcalloc(ncmds + 1, sizeof(*cmdact));
 	size_t *ncmdact = rk_xcalloc(ncmds + 1, sizeof(*ncmdact));
@@ -344,14 +345,26 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	if (rk_actions_check(cmds, ncmds, err) < 0)
 		goto out;
 
-	/* the chains */
+	/* the chains; packages with the same tag share its tag and release actions */
 	for (i = 0; i < n; i++) {
 		long prev = -1;
+		size_t first = i;
 
+		if (pkgs[i].tag && !rk_strmap_get(&tags, pkgs[i].tag, strlen(pkgs[i].tag), &first))
+			rk_strmap_put(&tags, pkgs[i].tag, strlen(pkgs[i].tag), i);
 		for (t = 0; t < RK_ACT_NTYPES; t++) {
 			pos[i * RK_ACT_NTYPES + t] = -1;
 			if (!enabled(o, &pkgs[i], t))
 				continue;
+			if (first != i && (t == RK_ACT_TAG || t == RK_ACT_RELEASE) &&
+			    pos[first * RK_ACT_NTYPES + t] >= 0) {
+				pos[i * RK_ACT_NTYPES + t] = pos[first * RK_ACT_NTYPES + t];
+				if (prev >= 0)
+					act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + t],
+						(size_t)prev);
+				prev = pos[i * RK_ACT_NTYPES + t];
+				continue;
+			}
 			pos[i * RK_ACT_NTYPES + t] = (long)act_new(
 				&g, idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
 				rk_action_type_names[t], (long)i, NULL);
@@ -451,6 +464,7 @@ out:
 	}
 	free(g.a);
 	rk_strmap_release(&g.ids);
+	rk_strmap_release(&tags);
 	for (j = 0; j < ncmds; j++)
 		free(cmdact[j]);
 	free(cmdact);

@@ -11,7 +11,9 @@
  * tagged). Each action depends on the previous one of its package; a
  * package's publish also depends on the poll (else publish) of each
  * released dependency it lists (so nothing is published before what it
- * needs is installable).
+ * needs is installable). Packages whose tags are the same (a lockstep
+ * format such as "v{version}") share one tag and one release action: the
+ * first package's, which then waits for each package's previous step.
  *
  * Command actions (config rule "action"): an input that is an action type
  * ("build") makes the command per package: one action

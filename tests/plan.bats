@@ -181,6 +181,13 @@ b 1.4.0 -> 1.5.0 minor
 c 1.4.0 -> 1.5.0 minor"
 	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -c 'select(.name == \"b\" and .kind == \"release\") | [.reasons, .tag]'"
 	assert_output '[[{"group":"fixed","bump":"minor"}],"v1.5.0"]'
+	# one tag v1.5.0: one tag and one release action, waiting for every package
+	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and (.type == \"tag\" or .type == \"release\" or .type == \"changelog\")) | \"\(.id) <- \(.deps | join(\" \"))\"'"
+	assert_output "tag:npm:a <- verify:npm:a verify:python:b verify:cargo:c
+changelog:npm:a <- tag:npm:a
+changelog:python:b <- tag:npm:a
+changelog:cargo:c <- tag:npm:a
+release:npm:a <- changelog:npm:a changelog:python:b changelog:cargo:c"
 }
 
 @test "per-group versioning: lockstep within a group, independent outside" {
