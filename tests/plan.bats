@@ -255,6 +255,9 @@ c 2.0.0 major .releasekit/plans/c-major.md"
 - small ($(short HEAD))"
 	mkdir -p repo/changes
 	mv repo/.releasekit/plans/c-major.md repo/changes/
+	run versions --plans-dir changes
+	assert_output "a 1.0.0 -> 1.0.1 patch
+c 1.0.0 -> 2.0.0 major"
 	echo '{"kind":"config","rule":"release_train","plans_dir":"changes"}' >>in.ndjson
 	run versions
 	assert_output "a 1.0.0 -> 1.0.1 patch
