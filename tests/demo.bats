@@ -1,0 +1,17 @@
+#!/usr/bin/env bats
+# The README's first command: the demo on the bundled example monorepo.
+
+load test_helper
+
+@test "demo: discovers, graphs and plans the example monorepo" {
+	run "$RK_TOP/scripts/demo"
+	assert_success
+	assert_line "cargo:fastcore 0.5.0 rust/crates/fastcore"
+	assert_line "python:acme-core 0.3.1 python/packages/acme-core"
+	assert_line "level 0: cargo:fastcore, npm:@acme/web-core, npm:acme-monorepo, python:acme-core"
+	assert_line "level 1: cargo:fastcli, npm:@acme/web-ui, python:acme-cli"
+	assert_line --regexp '^python:acme-core +0\.3\.1 -> 0\.4\.0 +minor +feat\(core\): streaming responses$'
+	assert_line --regexp '^npm:@acme/web-ui +1\.1\.2 -> 1\.1\.3 +patch +fix\(ui\): escape labels \(#42\)$'
+	assert_line "- **core:** streaming responses ($(printf '%s' "$output" | grep -o 'streaming responses ([0-9a-f]*)' | head -1 | grep -o '[0-9a-f]\{7,\}'))"
+	refute_line --partial "npm:@acme/web-core 1.4.0 ->"
+}
