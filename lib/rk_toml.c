@@ -893,6 +893,11 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		v->u.i = (long long)u;
 		goto done;
 	}
+	size_t dots = 0;
+	for (size_t m = 0; m < n; m++)
+		dots += s[m] == '.';
+	if (dots >= 2) /* version = 1.0.0 */
+		return fail(p, start, "invalid value '%.*s' (strings need quotes)", (int)n, s);
 	size_t j = i;
 	long nd = digits(s, n, &j, is_dec);
 	if (nd <= 0)
@@ -1241,6 +1246,8 @@ static int parse_value_at(struct parser *p, struct rk_toml_value **out)
 	}
 	char ch[16];
 	char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
+	if (c >= 0 && strchr("^~<>=*!@$%&/", c)) /* dep = ^1.2 */
+		return fail(p, start, "expected a value, found %s (strings need quotes)", ch);
 	return fail(p, start, "expected a value, found %s", ch);
 }
 

@@ -239,6 +239,8 @@ EOF
 	expect_error 'k = \n' "1:5: expected a value"
 	expect_error 'key value\n' "1:5: expected '=' after key, found 'v'"
 	expect_error 'k = hello\n' "1:5: invalid value 'hello' (strings need quotes)"
+	expect_error 'version = 1.0.0\n' "1:11: invalid value '1.0.0' (strings need quotes)"
+	expect_error 'serde = ^1.0\n' "1:9: expected a value, found '^' (strings need quotes)"
 	expect_error '[[a]]\n[a]\n' "2:2: table 'a' already defined as an array of tables at line 1"
 	expect_error 'a = []\n[[a]]\n' "2:3: cannot define array of tables 'a': already an array (line 1)"
 	expect_error 'a = 1\n[a.b]\n' "2:2: cannot use 'a' as a table: already an integer (line 1)"
