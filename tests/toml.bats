@@ -145,6 +145,13 @@ EOF
 	assert_success
 	assert_line --index 0 'value 7 11 1:7'
 	assert_line --index 1 'key 0 4 1:1'
+	# a byte order mark is skipped, and not counted as a column
+	printf '\xef\xbb\xbfa = 1\n' >bom.toml
+	run t_helper t-toml get bom.toml a
+	assert_success
+	assert_line --index 0 'value 7 8 1:5'
+	run t_helper t-toml verify-spans bom.toml
+	assert_success
 }
 
 @test "set: a pyproject.toml version is rewritten in place, every other byte kept" {
