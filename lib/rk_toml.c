@@ -144,6 +144,7 @@ struct parser {
 	struct rk_toml_value *cur; /* table of the current [section] */
 	unsigned section, nsections;
 	int depth;
+	int bom; /* the input starts with a UTF-8 byte order mark */
 	/* location cursor: line and column of loc_pos (monotone scanning) */
 	size_t loc_pos, loc_bol;
 	long loc_line, loc_col;
@@ -169,8 +170,8 @@ static void locate(struct parser *p, size_t pos, long *line, long *col)
 			p->loc_line++;
 			p->loc_col = 1;
 			p->loc_bol = p->loc_pos;
-		} else if ((c & 0xC0) != 0x80) {
-			p->loc_col++; /* count characters, not continuation bytes */
+		} else if ((c & 0xC0) != 0x80 && !(p->bom && p->loc_pos == 1)) {
+			p->loc_col++; /* count characters (not a leading BOM) */
 		}
 	}
 	*line = p->loc_line;
@@ -893,6 +894,11 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		v->u.i = (long long)u;
 		goto done;
 	}
+	size_t dots = 0;
+	for (size_t m = 0; m < n; m++)
+		dots += s[m] == '.';
+	if (dots >= 2) /* version = 1.0.0 */
+		return fail(p, start, "invalid value '%.*s' (strings need quotes)", (int)n, s);
 	size_t j = i;
 	long nd = digits(s, n, &j, is_dec);
 	if (nd <= 0)
@@ -1241,6 +1247,8 @@ static int parse_value_at(struct parser *p, struct rk_toml_value **out)
 	}
 	char ch[16];
 	char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
+	if (c >= 0 && strchr("^~<>=*!@$%&/", c)) /* dep = ^1.2 */
+		return fail(p, start, "expected a value, found %s (strings need quotes)", ch);
 	return fail(p, start, "expected a value, found %s", ch);
 }
 
@@ -1495,7 +1503,7 @@ static int parse_document(struct parser *p)
 {
 	if (check_utf8(p) < 0)
 		return -1;
-	if (p->len >= 3 && memcmp(p->src, "\xEF\xBB\xBF", 3) == 0)
+	if (p->bom)
 		p->pos = 3;
 	while (!p->failed) {
 		skip_ws(p);
@@ -1544,6 +1552,7 @@ struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *sourc
 	p.doc = doc;
 	p.loc_line = 1;
 	p.loc_col = 1;
+	p.bom = len >= 3 && memcmp(p.src, "\xEF\xBB\xBF", 3) == 0;
 	rk_buf_init(&p.tmp);
 	rk_buf_init(&p.sec_path);
 

@@ -145,6 +145,13 @@ EOF
 	assert_success
 	assert_line --index 0 'value 7 11 1:7'
 	assert_line --index 1 'key 0 4 1:1'
+	# a byte order mark is skipped, and not counted as a column
+	printf '\xef\xbb\xbfa = 1\n' >bom.toml
+	run t_helper t-toml get bom.toml a
+	assert_success
+	assert_line --index 0 'value 7 8 1:5'
+	run t_helper t-toml verify-spans bom.toml
+	assert_success
 }
 
 @test "set: a pyproject.toml version is rewritten in place, every other byte kept" {
@@ -239,6 +246,8 @@ EOF
 	expect_error 'k = \n' "1:5: expected a value"
 	expect_error 'key value\n' "1:5: expected '=' after key, found 'v'"
 	expect_error 'k = hello\n' "1:5: invalid value 'hello' (strings need quotes)"
+	expect_error 'version = 1.0.0\n' "1:11: invalid value '1.0.0' (strings need quotes)"
+	expect_error 'serde = ^1.0\n' "1:9: expected a value, found '^' (strings need quotes)"
 	expect_error '[[a]]\n[a]\n' "2:2: table 'a' already defined as an array of tables at line 1"
 	expect_error 'a = []\n[[a]]\n' "2:3: cannot define array of tables 'a': already an array (line 1)"
 	expect_error 'a = 1\n[a.b]\n' "2:2: cannot use 'a' as a table: already an integer (line 1)"

@@ -203,8 +203,9 @@ static void line_col(const char *src, size_t off, long *line, long *col)
 		if (src[i] == '\n') {
 			++*line;
 			*col = 1;
-		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
-			++*col;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80 &&
+			   !(i == 0 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)) {
+			++*col; /* characters; a leading byte order mark is not one */
 		}
 	}
 }
