@@ -1,0 +1,474 @@
+/* rk_actions.c - the action DAG of a release plan (see the header). */
+#include "rk_common.h"
+#include "rk_actions.h"
+#include "rk_json.h"
+#include "rk_sha256.h"
+#include "rk_strmap.h"
+
+#include <ctype.h>
+#include <sys/stat.h>
+
+const char *const rk_action_type_names[RK_ACT_NTYPES] = {
+	"bump",	      "pin",	"build", "sign",      "publish", "poll",
+	"smoke_test", "verify", "tag",	 "changelog", "release",
+};
+
+int rk_action_type_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < RK_ACT_NTYPES; i++)
+		if (!strcmp(rk_action_type_names[i], name))
+			return i;
+	return -1;
+}
+
+struct act {
+	char *id;
+	const char *type;
+	long pkg; /* -1 for single command actions */
+	const struct rk_actions_cmd *cmd;
+	size_t *deps;
+	size_t ndeps, cap;
+	int state; /* 0 new, 1 visiting, 2 done */
+};
+
+struct dag {
+	struct act *a;
+	size_t n, cap;
+	struct rk_strmap ids;
+};
+
+static size_t act_new(struct dag *g, char *id, const char *type, long pkg,
+		      const struct rk_actions_cmd *cmd)
+{
+	struct act *a;
+
+	RK_GROW(g->a, g->cap, g->n + 1);
+	a = &g->a[g->n];
+	memset(a, 0, sizeof(*a));
+	a->id = id;
+	a->type = type;
+	a->pkg = pkg;
+	a->cmd = cmd;
+	rk_strmap_put(&g->ids, id, strlen(id), g->n);
+	return g->n++;
+}
+
+static void act_dep(struct dag *g, size_t a, size_t dep)
+{
+	struct act *x = &g->a[a];
+	size_t i;
+
+	if (a == dep)
+		return;
+	for (i = 0; i < x->ndeps; i++)
+		if (x->deps[i] == dep)
+			return;
+	RK_GROW(x->deps, x->cap, x->ndeps + 1);
+	x->deps[x->ndeps++] = dep;
+}
+
+static char *idf(const char *a, const char *eco, const char *name)
+{
+	struct rk_buf b = RK_BUF_INIT;
+
+	rk_buf_addf(&b, "%s:%s:%s", a, eco, name);
+	return rk_buf_detach(&b, NULL);
+}
+
+static bool enabled(const struct rk_actions_opts *o, const struct rk_actions_pkg *p, int t)
+{
+	if (o->disabled[t])
+		return false;
+	if (o->snapshot)
+		return t == RK_ACT_BUMP || t == RK_ACT_PIN || t == RK_ACT_BUILD;
+	if (!p->publishable)
+		return !(t >= RK_ACT_BUILD && t <= RK_ACT_VERIFY);
+	return true;
+}
+
+/* Substitute {name} {version} {ecosystem} {path} {tag} in s. */
+static char *subst(const char *s, const struct rk_actions_pkg *p)
+{
+	struct rk_buf b = RK_BUF_INIT;
+
+	rk_buf_adds(&b, "");
+	while (*s) {
+		static const char *const names[] = {"name", "version", "ecosystem", "path", "tag"};
+		const char *vals[5];
+		size_t i;
+		bool done = false;
+
+		if (p && *s == '{') {
+			vals[0] = p->name;
+			vals[1] = p->version;
+			vals[2] = p->ecosystem;
+			vals[3] = p->path;
+			vals[4] = p->tag;
+			for (i = 0; i < 5; i++) {
+				size_t l = strlen(names[i]);
+
+				if (!strncmp(s + 1, names[i], l) && s[1 + l] == '}') {
+					rk_buf_adds(&b, vals[i] ? vals[i] : "");
+					s += l + 2;
+					done = true;
+					break;
+				}
+			}
+		}
+		if (!done)
+			rk_buf_addc(&b, *s++);
+	}
+	return rk_buf_detach(&b, NULL);
+}
+
+static void input_digest(const char *workdir, const char *path, char hex[RK_SHA256_HEX])
+{
+	struct rk_buf b = RK_BUF_INIT;
+	struct stat st;
+
+	rk_buf_addf(&b, "%s/%s", workdir ? workdir : ".", path);
+	if (stat(b.data, &st) < 0 ||
+	    (S_ISDIR(st.st_mode) ? rk_sha256_tree(b.data, hex) : rk_sha256_file(b.data, hex)) < 0)
+		snprintf(hex, RK_SHA256_HEX, "-");
+	rk_buf_release(&b);
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
+}
+
+/* Write the record of action i (its key computed here). */
+static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
+		 const struct rk_actions_pkg *pkgs)
+{
+	const struct act *a = &g->a[i];
+	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
+	const struct rk_actions_cmd *c = a->cmd;
+	struct rk_buf kb = RK_BUF_INIT, canon = RK_BUF_INIT, rec = RK_BUF_INIT;
+	struct rk_jw w;
+	struct rk_json d = RK_JSON_INIT;
+	struct rk_err err;
+	char key[RK_SHA256_HEX];
+	char **argv = NULL;
+	const char *cwd = p ? p->path : ".";
+	size_t k;
+
+	if (c) {
+		argv = rk_xcalloc(c->nargv + 1, sizeof(*argv));
+		for (k = 0; k < c->nargv; k++)
+			argv[k] = subst(c->argv[k], p);
+	}
+
+	/* the key's inputs */
+	rk_jw_init(&w, &kb);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "type", a->type);
+	rk_jw_kstr(&w, "package", p ? p->name : NULL);
+	rk_jw_kstr(&w, "ecosystem", p ? p->ecosystem : NULL);
+	rk_jw_kstr(&w, "version", p ? p->version : NULL);
+	rk_jw_kstr(&w, "source", p ? p->source_digest : NULL);
+	rk_jw_kstr(&w, "manifest", p ? p->manifest_digest : NULL);
+	rk_jw_kstr(&w, "tool", o->tool);
+	rk_jw_key(&w, "config");
+	{
+		const char *cj = p ? p->config_json : o->config_json;
+
+		if (cj)
+			rk_jw_raw(&w, cj, strlen(cj));
+		else
+			rk_jw_null(&w);
+	}
+	if (c) {
+		rk_jw_kstr(&w, "name", c->name);
+		rk_jw_key(&w, "rule");
+		rk_jw_raw(&w, c->config_json, strlen(c->config_json));
+		rk_jw_key(&w, "argv");
+		rk_jw_arr(&w);
+		for (k = 0; k < c->nargv; k++)
+			rk_jw_str(&w, argv[k]);
+		rk_jw_arr_end(&w);
+		rk_jw_kstr(&w, "cwd", cwd);
+		rk_jw_kint(&w, "timeout_s", c->timeout_s);
+		rk_jw_key(&w, "inputs");
+		rk_jw_obj(&w);
+		for (k = 0; k < c->ninputs; k++) {
+			char hex[RK_SHA256_HEX];
+
+			if (rk_action_type_parse(c->inputs[k]) >= 0 ||
+			    rk_strmap_get(&g->ids, c->inputs[k], strlen(c->inputs[k]),
+					  &(size_t){0}))
+				continue;
+			input_digest(o->workdir, c->inputs[k], hex);
+			rk_jw_kstr(&w, c->inputs[k], hex);
+		}
+		rk_jw_obj_end(&w);
+	}
+	rk_jw_obj_end(&w);
+	if (rk_json_parse(&d, kb.data, kb.len, "<key>", 1, &err) < 0)
+		rk_die(RK_EXIT_FAIL, "internal error: cache key JSON: %s", err.msg);
+	rk_json_canonical(&d, 0, &canon);
+	rk_sha256_buf(canon.data, canon.len, key);
+
+	/* the record */
+	rk_jw_init(&w, &rec);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "kind", "action");
+	rk_jw_kstr(&w, "id", a->id);
+	rk_jw_kstr(&w, "type", c ? "command" : a->type);
+	if (p) {
+		rk_jw_kstr(&w, "package", p->name);
+		rk_jw_kstr(&w, "ecosystem", p->ecosystem);
+		rk_jw_kstr(&w, "version", p->version);
+		if (!c && (!strcmp(a->type, "tag") || !strcmp(a->type, "release")))
+			rk_jw_kstr(&w, "tag", p->tag);
+	}
+	rk_jw_key(&w, "deps");
+	rk_jw_arr(&w);
+	for (k = 0; k < a->ndeps; k++)
+		rk_jw_str(&w, g->a[a->deps[k]].id);
+	rk_jw_arr_end(&w);
+	rk_jw_kstr(&w, "key", key);
+	if (c) {
+		rk_jw_kstr(&w, "name", c->name);
+		rk_jw_key(&w, "argv");
+		rk_jw_arr(&w);
+		for (k = 0; k < c->nargv; k++)
+			rk_jw_str(&w, argv[k]);
+		rk_jw_arr_end(&w);
+		rk_jw_key(&w, "env");
+		rk_jw_obj(&w);
+		if (p) {
+			rk_jw_kstr(&w, "RK_ECOSYSTEM", p->ecosystem);
+			rk_jw_kstr(&w, "RK_PACKAGE", p->name);
+			rk_jw_kstr(&w, "RK_PATH", p->path);
+			rk_jw_kstr(&w, "RK_TAG", p->tag);
+			rk_jw_kstr(&w, "RK_VERSION", p->version);
+		}
+		rk_jw_obj_end(&w);
+		rk_jw_kstr(&w, "cwd", cwd);
+		rk_jw_kint(&w, "timeout_s", c->timeout_s);
+		rk_jw_key(&w, "outputs");
+		rk_jw_arr(&w);
+		for (k = 0; k < c->noutputs; k++)
+			rk_jw_str(&w, c->outputs[k]);
+		rk_jw_arr_end(&w);
+	}
+	rk_jw_obj_end(&w);
+	rk_record_emit(&rec);
+
+	if (argv) {
+		for (k = 0; k < c->nargv; k++)
+			free(argv[k]);
+		free(argv);
+	}
+	rk_json_release(&d);
+	rk_buf_release(&kb);
+	rk_buf_release(&canon);
+	rk_buf_release(&rec);
+}
+
+static int visit(const struct rk_actions_opts *o, struct dag *g, size_t i,
+		 const struct rk_actions_pkg *pkgs, struct rk_err *err)
+{
+	struct act *a = &g->a[i];
+	size_t k;
+
+	if (a->state == 2)
+		return 0;
+	if (a->state == 1) {
+		const struct rk_actions_cmd *c = a->cmd;
+
+		return rk_err_set(err, c ? c->source : NULL, c ? c->line : 0, 0,
+				  "action '%s': dependency cycle through '%s'", c ? c->name : a->id,
+				  a->id);
+	}
+	a->state = 1;
+	for (k = 0; k < a->ndeps; k++)
+		if (visit(o, g, a->deps[k], pkgs, err) < 0)
+			return -1;
+	a->state = 2;
+	emit(o, g, i, pkgs);
+	return 0;
+}
+
+int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err)
+{
+	size_t j, k;
+	int t;
+
+	for (j = 0; j < ncmds; j++) {
+		const struct rk_actions_cmd *c = &cmds[j];
+		int maxin = -1, minout = RK_ACT_NTYPES;
+
+		if (!valid_name(c->name) || rk_action_type_parse(c->name) >= 0)
+			return rk_err_set(
+				err, c->source, c->line, 0,
+				"action '%s': name must be [A-Za-z0-9_.-]+ and not an action type",
+				c->name);
+		if (!c->nargv)
+			return rk_err_set(err, c->source, c->line, 0, "action '%s': empty command",
+					  c->name);
+		for (k = 0; k < c->ninputs; k++)
+			if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+				maxin = t;
+		for (k = 0; k < c->noutputs; k++)
+			if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t < minout)
+				minout = t;
+		if (minout < RK_ACT_NTYPES && minout <= maxin)
+			return rk_err_set(err, c->source, c->line, 0,
+					  "action '%s': output '%s' does not come after input '%s'",
+					  c->name, rk_action_type_names[minout],
+					  rk_action_type_names[maxin]);
+	}
+	return 0;
+}
+
+int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg *pkgs, size_t n,
+		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err)
+{
+	struct dag g = {0};
+	struct rk_strmap tags = RK_STRMAP_INIT;
+	long *pos = rk_xcalloc(n * RK_ACT_NTYPES + 1, sizeof(long));
+	size_t **cmdact = rk_xcalloc(ncmds + 1, sizeof(*cmdact));
+	size_t *ncmdact = rk_xcalloc(ncmds + 1, sizeof(*ncmdact));
+	size_t i, j, k;
+	int t, rc = -1;
+
+	if (rk_actions_check(cmds, ncmds, err) < 0)
+		goto out;
+
+	/* the chains; packages with the same tag share its tag and release actions */
+	for (i = 0; i < n; i++) {
+		long prev = -1;
+		size_t first = i;
+
+		if (pkgs[i].tag && !rk_strmap_get(&tags, pkgs[i].tag, strlen(pkgs[i].tag), &first))
+			rk_strmap_put(&tags, pkgs[i].tag, strlen(pkgs[i].tag), i);
+		for (t = 0; t < RK_ACT_NTYPES; t++) {
+			pos[i * RK_ACT_NTYPES + t] = -1;
+			if (!enabled(o, &pkgs[i], t))
+				continue;
+			if (first != i && (t == RK_ACT_TAG || t == RK_ACT_RELEASE) &&
+			    pos[first * RK_ACT_NTYPES + t] >= 0) {
+				pos[i * RK_ACT_NTYPES + t] = pos[first * RK_ACT_NTYPES + t];
+				if (prev >= 0)
+					act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + t],
+						(size_t)prev);
+				prev = pos[i * RK_ACT_NTYPES + t];
+				continue;
+			}
+			pos[i * RK_ACT_NTYPES + t] = (long)act_new(
+				&g, idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
+				rk_action_type_names[t], (long)i, NULL);
+			if (prev >= 0)
+				act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + t], (size_t)prev);
+			prev = pos[i * RK_ACT_NTYPES + t];
+		}
+	}
+	/* a dependent's publish waits for its dependencies' poll */
+	for (i = 0; i < n; i++) {
+		long pub = pos[i * RK_ACT_NTYPES + RK_ACT_PUBLISH];
+
+		if (pub < 0)
+			continue;
+		for (k = 0; k < pkgs[i].ndeps; k++) {
+			size_t d = pkgs[i].deps[k];
+			long x = pos[d * RK_ACT_NTYPES + RK_ACT_POLL];
+
+			if (x < 0)
+				x = pos[d * RK_ACT_NTYPES + RK_ACT_PUBLISH];
+			if (x >= 0)
+				act_dep(&g, (size_t)pub, (size_t)x);
+		}
+	}
+	/* command actions: create, then wire */
+	for (j = 0; j < ncmds; j++) {
+		const struct rk_actions_cmd *c = &cmds[j];
+		bool per = false;
+
+		for (k = 0; k < c->ninputs; k++)
+			if (rk_action_type_parse(c->inputs[k]) >= 0)
+				per = true;
+		cmdact[j] = rk_xcalloc(n + 1, sizeof(size_t));
+		if (!n)
+			continue; /* nothing is released: no commands either */
+		if (!per) {
+			cmdact[j][0] = act_new(&g, rk_xstrdup(c->name), "command", -1, c);
+			ncmdact[j] = 1;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			cmdact[j][i] = act_new(&g, idf(c->name, pkgs[i].ecosystem, pkgs[i].name),
+					       "command", (long)i, c);
+		ncmdact[j] = n;
+	}
+	for (j = 0; j < ncmds; j++) {
+		const struct rk_actions_cmd *c = &cmds[j];
+		bool per = ncmdact[j] && g.a[cmdact[j][0]].pkg >= 0;
+
+		for (i = 0; i < ncmdact[j]; i++) {
+			size_t me = cmdact[j][i];
+
+			for (k = 0; k < c->ninputs; k++) {
+				size_t x;
+
+				t = rk_action_type_parse(c->inputs[k]);
+				if (t >= 0) {
+					int u;
+
+					for (u = t; u >= 0 && pos[i * RK_ACT_NTYPES + u] < 0; u--)
+						;
+					if (u >= 0)
+						act_dep(&g, me, (size_t)pos[i * RK_ACT_NTYPES + u]);
+				} else if (rk_strmap_get(&g.ids, c->inputs[k], strlen(c->inputs[k]),
+							 &x)) {
+					act_dep(&g, me, x);
+				}
+			}
+			for (k = 0; k < c->noutputs; k++) {
+				size_t x;
+
+				t = rk_action_type_parse(c->outputs[k]);
+				if (t >= 0 && per) {
+					int u;
+
+					for (u = t;
+					     u < RK_ACT_NTYPES && pos[i * RK_ACT_NTYPES + u] < 0;
+					     u++)
+						;
+					if (u < RK_ACT_NTYPES)
+						act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + u], me);
+				} else if (t < 0 && rk_strmap_get(&g.ids, c->outputs[k],
+								  strlen(c->outputs[k]), &x)) {
+					act_dep(&g, x, me);
+				}
+			}
+		}
+	}
+	for (i = 0; i < g.n; i++)
+		if (visit(o, &g, i, pkgs, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	for (i = 0; i < g.n; i++) {
+		free(g.a[i].id);
+		free(g.a[i].deps);
+	}
+	free(g.a);
+	rk_strmap_release(&g.ids);
+	rk_strmap_release(&tags);
+	for (j = 0; j < ncmds; j++)
+		free(cmdact[j]);
+	free(cmdact);
+	free(ncmdact);
+	free(pos);
+	return rc;
+}

@@ -1,0 +1,116 @@
+/*
+ * rk_actions.h - the action DAG of a release plan, with cache keys.
+ *
+ * For each released package, in the order given (dependencies first), the
+ * chain
+ *     bump -> pin -> build -> sign -> publish -> poll -> smoke_test -> verify
+ *          -> tag -> changelog -> release
+ * minus the types that are disabled. A package that is not publishable
+ * loses build, sign, publish, poll, smoke_test and verify; a snapshot plan
+ * keeps only bump, pin and build (snapshots are never published or
+ * tagged). Each action depends on the previous one of its package; a
+ * package's publish also depends on the poll (else publish) of each
+ * released dependency it lists (so nothing is published before what it
+ * needs is installable). Packages whose tags are the same (a lockstep
+ * format such as "v{version}") share one tag and one release action: the
+ * first package's, which then waits for each package's previous step.
+ *
+ * Command actions (config rule "action"): an input that is an action type
+ * ("build") makes the command per package: one action
+ * "<name>:<ecosystem>:<package>" for every released package, after that
+ * package's action of that type (the nearest earlier one when it is
+ * disabled). An input that is an action id ("publish:npm:web") adds that
+ * edge (ignored when the action is not in the plan). Any other input is a
+ * file or directory, relative to the repository root, whose content digest
+ * goes into the cache key. An output that is an action type (per-package
+ * commands) or id makes that action wait for the command; other outputs
+ * are just recorded. A command with no action-type input is a single
+ * action with id "<name>". argv elements may use {name}, {version},
+ * {ecosystem}, {path} and {tag} (per-package commands); cwd is the
+ * package directory ("." for single actions); env carries RK_PACKAGE,
+ * RK_ECOSYSTEM, RK_VERSION, RK_PATH and RK_TAG.
+ *
+ * Cache key: SHA-256 (hex) of the canonical JSON (rk_json_canonical) of
+ *     {"type","package","ecosystem","version","source","manifest","tool",
+ *      "config", and for commands "argv","env","cwd","timeout_s","inputs"}
+ * where source is the package's source digest, manifest its
+ * pinned-manifest digest and config the config records it depends on.
+ *
+ * Actions are written (rk_record_emit) in a topological order: creation
+ * order, each after its dependencies.
+ */
+#ifndef RK_ACTIONS_H
+#define RK_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rk_msg.h"
+
+/* Action types of the built-in chain, in chain order. */
+enum rk_action_type {
+	RK_ACT_BUMP,
+	RK_ACT_PIN,
+	RK_ACT_BUILD,
+	RK_ACT_SIGN,
+	RK_ACT_PUBLISH,
+	RK_ACT_POLL,
+	RK_ACT_SMOKE_TEST,
+	RK_ACT_VERIFY,
+	RK_ACT_TAG,
+	RK_ACT_CHANGELOG,
+	RK_ACT_RELEASE,
+	RK_ACT_NTYPES
+};
+
+extern const char *const rk_action_type_names[RK_ACT_NTYPES];
+/* The type for a name, or -1. */
+int rk_action_type_parse(const char *name);
+
+struct rk_actions_pkg {
+	const char *name, *ecosystem, *path, *version, *tag;
+	bool publishable;
+	const char *source_digest;   /* hex */
+	const char *manifest_digest; /* hex */
+	const char *config_json;     /* JSON array of the config records it depends on */
+	const size_t *deps;	     /* indices of released dependencies (publish waits) */
+	size_t ndeps;
+};
+
+struct rk_actions_cmd {
+	const char *name;
+	const char *const *inputs;
+	size_t ninputs;
+	const char *const *outputs;
+	size_t noutputs;
+	const char *const *argv;
+	size_t nargv;
+	long long timeout_s;
+	const char *config_json; /* canonical JSON of the rule's record */
+	const char *source;	 /* record source and line, for errors */
+	long line;
+};
+
+struct rk_actions_opts {
+	const char *workdir; /* repository root, for command input digests */
+	bool disabled[RK_ACT_NTYPES];
+	bool snapshot;
+	const char *tool;	 /* tool identity, e.g. "rk-plan 0.1.0" */
+	const char *config_json; /* config for single command actions: JSON array */
+};
+
+/*
+ * Check the command rules (names, outputs after inputs) without writing
+ * anything: 0, or -1 with err set ("action 'x': ..."; source/line from the
+ * rule). rk_actions_emit() checks too.
+ */
+int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);
+
+/*
+ * Build and write the DAG. Returns 0, or -1 with err set for a bad
+ * command rule ("action 'x': ..."; source/line from the command).
+ */
+int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg *pkgs, size_t n,
+		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);
+
+#endif

@@ -1,0 +1,1760 @@
+/* rk_plan.c - decide versions, changelogs and the action DAG (see the header). */
+#include "rk_common.h"
+#include "rk_plan.h"
+#include "rk_actions.h"
+#include "rk_changelog.h"
+#include "rk_conventional.h"
+#include "rk_history.h"
+#include "rk_json.h"
+#include "rk_planfile.h"
+#include "rk_sha256.h"
+#include "rk_strmap.h"
+#include "rk_tagfmt.h"
+#include "rk_version.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define DEFAULT_TAG_FORMAT "{name}-v{version}"
+#define DEFAULT_PLANS_DIR ".releasekit/plans"
+#define NONE ((size_t)-1)
+
+enum lvl { L_NONE, L_PATCH, L_MINOR, L_MAJOR };
+static const char *const lvl_names[] = {"none", "patch", "minor", "major"};
+
+static int lvl_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i <= L_MAJOR; i++)
+		if (s && !strcmp(s, lvl_names[i]))
+			return i;
+	return -1;
+}
+
+struct dep {
+	char *name, *eco, *type;
+	size_t idx; /* NONE when not a package of the input */
+};
+
+enum rkind { R_COMMIT, R_PLAN, R_DEP, R_GROUP };
+
+struct reason {
+	enum rkind kind;
+	size_t ref; /* commit index, plan file index or package index */
+	int lvl;
+};
+
+struct tagv {
+	char *name;
+	struct rk_version v;
+	git_oid target;
+};
+
+struct series {
+	char *prefix, *suffix;
+	enum rk_version_scheme scheme;
+	struct tagv *tags;
+	size_t n, cap;
+	size_t next_same_prefix;
+	size_t best_stable, best_any;
+	char **vstr; /* normalised version strings, made on first use */
+};
+
+struct pkg {
+	char *name, *eco, *path, *manifest, *version, *group, *label, *tag_format;
+	bool publishable;
+	bool has_order;
+	long order, line;
+	char **extra;
+	size_t nextra, capextra;
+	struct dep *deps;
+	size_t ndeps;
+	enum rk_version_scheme scheme;
+	size_t series;
+	struct rk_version cur;
+	char *cur_str;
+	const char *cur_tag;
+	int lvl, commit_lvl;
+	struct reason *reasons;
+	size_t nreasons, capr;
+	size_t *plans;
+	size_t nplans, capplans;
+	size_t ncommits, nonconv;
+	size_t lock; /* lockstep set, NONE when independent */
+	size_t grp;  /* release_group index, NONE */
+	char *next, *tag;
+	bool released, has_new;
+	char source[RK_SHA256_HEX], mdigest[RK_SHA256_HEX];
+	char *changelog;
+};
+
+struct group {
+	char *name, *json, *tag_format;
+	char **packages;
+	size_t npackages;
+	long line;
+};
+
+struct bchan {
+	char *branch, *channel, *prerelease; /* prerelease: NULL unset, "" true */
+	bool pre_false;
+};
+
+struct cmd {
+	struct rk_actions_cmd c;
+	char **inputs, **outputs, **argv;
+	char *name, *json;
+};
+
+struct planfile {
+	char *path; /* relative to the repository root */
+	struct rk_planfile pf;
+};
+
+struct plan {
+	const struct rk_plan_opts *o;
+	const char *source;
+	struct pkg *p;
+	size_t n, cap;
+	struct rk_strmap byid, byname; /* "eco:name" -> idx; name -> idx or NONE (ambiguous) */
+	size_t *topo;
+	/* config */
+	char *train_json;
+	char *tag_format, *versioning, *plans_dir, *channel, *prerelease_token, *bootstrap;
+	char *train_name;
+	long train_line, tag_format_line;
+	bool major_on_zero;
+	int propagate;
+	char **exclude;
+	size_t nexclude;
+	bool disabled[RK_ACT_NTYPES];
+	struct group *groups;
+	size_t ngroups, capg;
+	struct bchan *bch;
+	size_t nbch, capb;
+	struct cmd *cmds;
+	size_t ncmds, capc;
+	/* git */
+	git_repository *repo;
+	struct rk_history h;
+	struct rk_cc *cc; /* parsed commits, by history commit index */
+	bool *ccdone;
+	struct series *series;
+	size_t nseries, capseries;
+	struct rk_strmap serieskey, prefixes;
+	struct planfile *planfiles;
+	size_t nplanfiles, capplanfiles;
+	/* decisions */
+	char *chan;  /* effective channel */
+	char *label; /* pre-release label, NULL for stable */
+	bool nightly, snapshot;
+	char date8[16], date10[16];
+	size_t *lockn; /* lockstep sets: members count */
+	size_t nlocks;
+	char **lockname;
+};
+
+/* ---- small helpers ---- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? rk_xstrdup(s) : NULL;
+}
+
+static _Noreturn void die_at(const struct plan *pl, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static _Noreturn void die_at(const struct plan *pl, long line, const char *fmt, ...)
+{
+	struct rk_err e;
+	va_list ap;
+
+	e.source = pl->source;
+	e.line = line;
+	e.col = 0;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	rk_die_err(&e);
+}
+
+/* A string array member (NULL/absent: zero elements). Dies when it is not one. */
+static char **str_array(const struct plan *pl, const struct rk_json *d, int obj, const char *key,
+			size_t *n, long line, const char *what)
+{
+	int a = rk_json_get(d, obj, key), e;
+	char **out;
+	size_t i = 0;
+
+	*n = 0;
+	if (a < 0 || rk_json_type(d, a) == RK_JSON_NULL)
+		return rk_xcalloc(1, sizeof(char *));
+	if (rk_json_type(d, a) != RK_JSON_ARRAY)
+		die_at(pl, line, "%s: '%s' must be a list of strings", what, key);
+	out = rk_xcalloc((size_t)rk_json_len(d, a) + 1, sizeof(char *));
+	for (e = rk_json_first(d, a); e >= 0; e = rk_json_next(d, e)) {
+		if (rk_json_type(d, e) != RK_JSON_STRING) {
+			while (i)
+				free(out[--i]);
+			free(out);
+			die_at(pl, line, "%s: '%s' must be a list of strings", what, key);
+		}
+		out[i++] = rk_xstrdup(rk_json_str(d, e));
+	}
+	*n = i;
+	return out;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static const char *opt_str(const struct plan *pl, const struct rk_json *d, int obj, const char *key,
+			   long line, const char *what)
+{
+	int t = rk_json_get(d, obj, key);
+
+	if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL)
+		return NULL;
+	if (rk_json_type(d, t) != RK_JSON_STRING)
+		die_at(pl, line, "%s: '%s' must be a string", what, key);
+	return rk_json_str(d, t);
+}
+
+static void canonical(const struct rk_json *d, char **out)
+{
+	struct rk_buf b = RK_BUF_INIT;
+
+	rk_json_canonical(d, 0, &b);
+	free(*out);
+	*out = rk_buf_detach(&b, NULL);
+}
+
+/* ---- reading records ---- */
+
+static void read_package(struct plan *pl, const struct rk_json *d, long line)
+{
+	struct pkg *p;
+	const char *name = opt_str(pl, d, 0, "name", line, "package");
+	const char *eco = opt_str(pl, d, 0, "ecosystem", line, "package");
+	const char *path = opt_str(pl, d, 0, "path", line, "package");
+	struct rk_buf id = RK_BUF_INIT;
+	size_t old, i;
+	int deps, e, t;
+
+	if (!name || !*name)
+		die_at(pl, line, "package record without \"name\"");
+	if (!eco || (strcmp(eco, "python") && strcmp(eco, "npm") && strcmp(eco, "cargo")))
+		die_at(pl, line, "package '%s': ecosystem must be python, npm or cargo", name);
+	if (!path)
+		die_at(pl, line, "package '%s': no \"path\"", name);
+	rk_buf_addf(&id, "%s:%s", eco, name);
+	if (rk_strmap_get(&pl->byid, id.data, id.len, &old))
+		die_at(pl, line, "package '%s' appears twice", id.data);
+	rk_strmap_put(&pl->byid, id.data, id.len, pl->n);
+	rk_buf_release(&id);
+	if (rk_strmap_get(&pl->byname, name, strlen(name), &old))
+		rk_strmap_put(&pl->byname, name, strlen(name), NONE);
+	else
+		rk_strmap_put(&pl->byname, name, strlen(name), pl->n);
+
+	RK_GROW(pl->p, pl->cap, pl->n + 1);
+	p = &pl->p[pl->n++];
+	memset(p, 0, sizeof(*p));
+	p->line = line;
+	p->name = rk_xstrdup(name);
+	p->eco = rk_xstrdup(eco);
+	p->path = rk_xstrdup(path);
+	p->manifest = dup_or_null(opt_str(pl, d, 0, "manifest", line, "package"));
+	p->version = dup_or_null(opt_str(pl, d, 0, "version", line, "package"));
+	p->group = dup_or_null(opt_str(pl, d, 0, "group", line, "package"));
+	p->label = dup_or_null(opt_str(pl, d, 0, "label", line, "package"));
+	p->tag_format = dup_or_null(opt_str(pl, d, 0, "tag_format", line, "package"));
+	p->publishable = rk_json_bool(d, rk_json_get(d, 0, "publishable")) != 0;
+	p->scheme = strcmp(eco, "python") ? RK_VERSION_SEMVER : RK_VERSION_PEP440;
+	p->lock = p->grp = p->series = NONE;
+	{
+		long long v;
+
+		if (rk_json_int(d, rk_json_get(d, 0, "order"), &v) == 0) {
+			p->order = (long)v;
+			p->has_order = true;
+		}
+	}
+	p->extra = str_array(pl, d, 0, "extra_paths", &p->nextra, line, "package");
+	p->capextra = p->nextra;
+	deps = rk_json_get(d, 0, "deps");
+	if (deps >= 0 && rk_json_type(d, deps) != RK_JSON_ARRAY)
+		die_at(pl, line, "package '%s': \"deps\" must be a list", name);
+	p->deps = rk_xcalloc((size_t)rk_json_len(d, deps) + 1, sizeof(*p->deps));
+	i = 0;
+	for (e = rk_json_first(d, deps); e >= 0; e = rk_json_next(d, e)) {
+		const char *dn = rk_json_get_str(d, e, "name");
+		const char *de = rk_json_get_str(d, e, "ecosystem");
+		const char *dt = rk_json_get_str(d, e, "type");
+
+		t = rk_json_type(d, e);
+		if (t != RK_JSON_OBJECT || !dn)
+			die_at(pl, line, "package '%s': each dependency needs a \"name\"", name);
+		p->deps[i].name = rk_xstrdup(dn);
+		p->deps[i].eco = rk_xstrdup(de ? de : eco);
+		p->deps[i].type = rk_xstrdup(dt ? dt : "normal");
+		p->deps[i].idx = NONE;
+		i++;
+	}
+	p->ndeps = i;
+}
+
+static void read_config(struct plan *pl, const struct rk_json *d, long line)
+{
+	const char *rule = rk_json_get_str(d, 0, "rule");
+	struct rk_err err;
+
+	if (!rule)
+		return;
+	if (!strcmp(rule, "release_train")) {
+		const char *s;
+		int t;
+		size_t n, i;
+		char **v;
+
+		canonical(d, &pl->train_json);
+		pl->train_line = line;
+		free(pl->train_name);
+		pl->train_name = dup_or_null(opt_str(pl, d, 0, "name", line, "release_train"));
+		if ((s = opt_str(pl, d, 0, "tag_format", line, "release_train"))) {
+			if (rk_tagfmt_check(s, &err) < 0)
+				die_at(pl, line, "%s", err.msg);
+			free(pl->tag_format);
+			pl->tag_format = rk_xstrdup(s);
+			pl->tag_format_line = line;
+		}
+		s = opt_str(pl, d, 0, "versioning", line, "release_train");
+		if (!s)
+			s = opt_str(pl, d, 0, "version_strategy", line, "release_train");
+		if (s) {
+			if (!strcmp(s, "lockstep"))
+				s = "fixed";
+			if (!strcmp(s, "per_group"))
+				s = "per-group";
+			if (strcmp(s, "independent") && strcmp(s, "fixed") &&
+			    strcmp(s, "per-group"))
+				die_at(pl, line,
+				       "release_train: unknown versioning '%s' (expected independent, fixed or per-group)",
+				       s);
+			free(pl->versioning);
+			pl->versioning = rk_xstrdup(s);
+		}
+#define SETS(field, key)                                                                           \
+	if ((s = opt_str(pl, d, 0, key, line, "release_train"))) {                                 \
+		free(pl->field);                                                                   \
+		pl->field = rk_xstrdup(s);                                                         \
+	}
+		SETS(plans_dir, "plans_dir");
+		SETS(channel, "channel");
+		SETS(prerelease_token, "prerelease_token");
+		SETS(bootstrap, "bootstrap_commit");
+#undef SETS
+		t = rk_json_get(d, 0, "major_on_zero");
+		if (t >= 0 && rk_json_type(d, t) != RK_JSON_NULL) {
+			if (rk_json_bool(d, t) < 0)
+				die_at(pl, line,
+				       "release_train: 'major_on_zero' must be true or false");
+			pl->major_on_zero = rk_json_bool(d, t) == 1;
+		}
+		if ((s = opt_str(pl, d, 0, "propagate", line, "release_train"))) {
+			if (lvl_parse(s) < 0)
+				die_at(pl, line,
+				       "release_train: unknown propagate '%s' (expected major, minor, patch or none)",
+				       s);
+			pl->propagate = lvl_parse(s);
+		}
+		if (rk_json_get(d, 0, "changelog_exclude") >= 0) {
+			free_strv(pl->exclude, pl->nexclude);
+			pl->exclude = str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
+						"release_train");
+		}
+		v = str_array(pl, d, 0, "disable_actions", &n, line, "release_train");
+		for (i = 0; i < n; i++) {
+			int a = rk_action_type_parse(v[i]);
+
+			if (a < 0) {
+				char bad[128];
+
+				snprintf(bad, sizeof(bad), "%s", v[i]);
+				free_strv(v, n);
+				die_at(pl, line,
+				       "release_train: unknown action type '%s' in disable_actions",
+				       bad);
+			}
+			pl->disabled[a] = true;
+		}
+		free_strv(v, n);
+	} else if (!strcmp(rule, "release_group")) {
+		struct group *g;
+		const char *name = opt_str(pl, d, 0, "name", line, "release_group");
+		const char *tf = opt_str(pl, d, 0, "tag_format", line, "release_group");
+
+		if (!name)
+			die_at(pl, line, "release_group without \"name\"");
+		if (tf && rk_tagfmt_check(tf, &err) < 0)
+			die_at(pl, line, "%s", err.msg);
+		RK_GROW(pl->groups, pl->capg, pl->ngroups + 1);
+		g = &pl->groups[pl->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->name = rk_xstrdup(name);
+		g->tag_format = dup_or_null(tf);
+		g->line = line;
+		canonical(d, &g->json);
+		g->packages = str_array(pl, d, 0, "packages", &g->npackages, line, "release_group");
+	} else if (!strcmp(rule, "branch_channel")) {
+		struct bchan *b;
+		const char *br = opt_str(pl, d, 0, "branch", line, "branch_channel");
+		const char *ch = opt_str(pl, d, 0, "channel", line, "branch_channel");
+		int pre = rk_json_get(d, 0, "prerelease");
+
+		if (!br || !ch)
+			die_at(pl, line, "branch_channel needs \"branch\" and \"channel\"");
+		RK_GROW(pl->bch, pl->capb, pl->nbch + 1);
+		b = &pl->bch[pl->nbch++];
+		memset(b, 0, sizeof(*b));
+		b->branch = rk_xstrdup(br);
+		b->channel = rk_xstrdup(ch);
+		if (rk_json_type(d, pre) == RK_JSON_STRING)
+			b->prerelease = rk_xstrdup(rk_json_str(d, pre));
+		else if (rk_json_type(d, pre) == RK_JSON_TRUE)
+			b->prerelease = rk_xstrdup("");
+		else if (rk_json_type(d, pre) == RK_JSON_FALSE)
+			b->pre_false = true;
+	} else if (!strcmp(rule, "action")) {
+		struct cmd *c;
+		const char *name = opt_str(pl, d, 0, "name", line, "action");
+		int cmd = rk_json_get(d, 0, "command");
+		long long to = 0;
+		int tt = rk_json_get(d, 0, "timeout");
+
+		if (!name)
+			die_at(pl, line, "action without \"name\"");
+		if (rk_json_type(d, cmd) != RK_JSON_ARRAY)
+			die_at(pl, line, "action '%s': 'command' must be a list of strings (argv)",
+			       name);
+		if (tt >= 0 && rk_json_type(d, tt) != RK_JSON_NULL &&
+		    (rk_json_int(d, tt, &to) < 0 || to < 0))
+			die_at(pl, line, "action '%s': 'timeout' must be a whole number of seconds",
+			       name);
+		RK_GROW(pl->cmds, pl->capc, pl->ncmds + 1);
+		c = &pl->cmds[pl->ncmds++];
+		memset(c, 0, sizeof(*c));
+		c->name = rk_xstrdup(name);
+		canonical(d, &c->json);
+		c->inputs = str_array(pl, d, 0, "inputs", &c->c.ninputs, line, "action");
+		c->outputs = str_array(pl, d, 0, "outputs", &c->c.noutputs, line, "action");
+		c->argv = str_array(pl, d, 0, "command", &c->c.nargv, line, "action");
+		c->c.timeout_s = to;
+		c->c.source = pl->source;
+		c->c.line = line;
+		c->c.name = c->name;
+		c->c.inputs = (const char *const *)c->inputs;
+		c->c.outputs = (const char *const *)c->outputs;
+		c->c.argv = (const char *const *)c->argv;
+		c->c.config_json = c->json;
+		if (rk_actions_check(&c->c, 1, &err) < 0)
+			rk_die_err(&err);
+	} else if (!strcmp(rule, "extra_paths")) {
+		const char *pk = opt_str(pl, d, 0, "package", line, "extra_paths");
+		size_t n, i, idx;
+		char **v;
+
+		if (!pk)
+			die_at(pl, line, "extra_paths without \"package\"");
+		if (!rk_strmap_get(&pl->byid, pk, strlen(pk), &idx) &&
+		    (!rk_strmap_get(&pl->byname, pk, strlen(pk), &idx) || idx == NONE))
+			die_at(pl, line, "extra_paths: unknown package '%s'", pk);
+		v = str_array(pl, d, 0, "paths", &n, line, "extra_paths");
+		for (i = 0; i < n; i++) {
+			struct pkg *p = &pl->p[idx];
+
+			RK_GROW(p->extra, p->capextra, p->nextra + 1);
+			p->extra[p->nextra++] = v[i];
+		}
+		free(v);
+	}
+}
+
+/* ---- package lookup, order, groups ---- */
+
+/* "eco:name" or an unambiguous bare name; NONE when unknown, NONE-1 when ambiguous. */
+static size_t find_pkg(const struct plan *pl, const char *s)
+{
+	size_t idx;
+
+	if (rk_strmap_get(&pl->byid, s, strlen(s), &idx))
+		return idx;
+	if (rk_strmap_get(&pl->byname, s, strlen(s), &idx))
+		return idx == NONE ? NONE - 1 : idx;
+	return NONE;
+}
+
+static void topo_visit(struct plan *pl, size_t i, unsigned char *st, size_t *k)
+{
+	size_t j;
+
+	if (st[i])
+		return;
+	st[i] = 1;
+	for (j = 0; j < pl->p[i].ndeps; j++)
+		if (pl->p[i].deps[j].idx != NONE)
+			topo_visit(pl, pl->p[i].deps[j].idx, st, k);
+	pl->topo[(*k)++] = i;
+}
+
+static const struct plan *sort_pl;
+
+static int order_cmp(const void *a, const void *b)
+{
+	const struct pkg *x = &sort_pl->p[*(const size_t *)a], *y = &sort_pl->p[*(const size_t *)b];
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void resolve(struct plan *pl)
+{
+	unsigned char *st = rk_xcalloc(pl->n + 1, 1);
+	size_t i, j, k = 0;
+	bool all_order = pl->n > 0;
+
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+
+		for (j = 0; j < p->ndeps; j++) {
+			struct rk_buf id = RK_BUF_INIT;
+			size_t idx;
+
+			rk_buf_addf(&id, "%s:%s", p->deps[j].eco, p->deps[j].name);
+			if (rk_strmap_get(&pl->byid, id.data, id.len, &idx) && idx != i)
+				p->deps[j].idx = idx;
+			rk_buf_release(&id);
+		}
+		if (!p->has_order)
+			all_order = false;
+	}
+	pl->topo = rk_xcalloc(pl->n + 1, sizeof(size_t));
+	if (all_order) {
+		for (i = 0; i < pl->n; i++)
+			pl->topo[i] = i;
+		sort_pl = pl;
+		qsort(pl->topo, pl->n, sizeof(size_t), order_cmp);
+		sort_pl = NULL;
+	} else {
+		for (i = 0; i < pl->n; i++)
+			topo_visit(pl, i, st, &k);
+	}
+	free(st);
+
+	/* group membership: release_group rules (names or globs), then the record's "group" */
+	for (j = 0; j < pl->ngroups; j++) {
+		struct group *g = &pl->groups[j];
+		size_t m;
+
+		for (m = 0; m < g->npackages; m++) {
+			const char *pat = g->packages[m];
+			bool glob = strpbrk(pat, "*?[") != NULL, hit = false;
+
+			for (i = 0; i < pl->n; i++) {
+				struct pkg *p = &pl->p[i];
+				struct rk_buf id = RK_BUF_INIT;
+
+				rk_buf_addf(&id, "%s:%s", p->eco, p->name);
+				if (glob ? (fnmatch(pat, p->name, 0) == 0 ||
+					    fnmatch(pat, id.data, 0) == 0)
+					 : (!strcmp(pat, p->name) || !strcmp(pat, id.data))) {
+					p->grp = j;
+					hit = true;
+				}
+				rk_buf_release(&id);
+			}
+			if (!hit && !glob)
+				die_at(pl, g->line, "release_group '%s': unknown package '%s'",
+				       g->name, pat);
+		}
+	}
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+
+		if (p->grp != NONE || !p->group)
+			continue;
+		for (j = 0; j < pl->ngroups; j++)
+			if (!strcmp(pl->groups[j].name, p->group))
+				p->grp = j;
+		if (p->grp == NONE) {
+			RK_GROW(pl->groups, pl->capg, pl->ngroups + 1);
+			memset(&pl->groups[pl->ngroups], 0, sizeof(struct group));
+			pl->groups[pl->ngroups].name = rk_xstrdup(p->group);
+			pl->groups[pl->ngroups].packages = rk_xcalloc(1, sizeof(char *));
+			p->grp = pl->ngroups++;
+		}
+	}
+	/* lockstep sets */
+	pl->lockn = rk_xcalloc(pl->ngroups + 2, sizeof(size_t));
+	pl->lockname = rk_xcalloc(pl->ngroups + 2, sizeof(char *));
+	if (pl->versioning && !strcmp(pl->versioning, "fixed")) {
+		pl->nlocks = 1;
+		pl->lockname[0] = rk_xstrdup(pl->train_name ? pl->train_name : "fixed");
+		for (i = 0; i < pl->n; i++)
+			pl->p[i].lock = 0;
+		pl->lockn[0] = pl->n;
+	} else if (pl->versioning && !strcmp(pl->versioning, "per-group")) {
+		pl->nlocks = pl->ngroups;
+		for (j = 0; j < pl->ngroups; j++)
+			pl->lockname[j] = rk_xstrdup(pl->groups[j].name);
+		for (i = 0; i < pl->n; i++)
+			if (pl->p[i].grp != NONE) {
+				pl->p[i].lock = pl->p[i].grp;
+				pl->lockn[pl->p[i].grp]++;
+			}
+	}
+}
+
+/* ---- tags ---- */
+
+static const char *tag_format_of(const struct plan *pl, const struct pkg *p)
+{
+	if (p->tag_format)
+		return p->tag_format;
+	if (p->grp != NONE && pl->groups[p->grp].tag_format)
+		return pl->groups[p->grp].tag_format;
+	return pl->tag_format ? pl->tag_format : DEFAULT_TAG_FORMAT;
+}
+
+static void setup_series(struct plan *pl)
+{
+	size_t i;
+	struct rk_err err;
+
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+		struct rk_buf pre = RK_BUF_INIT, suf = RK_BUF_INIT, key = RK_BUF_INIT;
+		const char *fmt = tag_format_of(pl, p);
+		size_t idx;
+
+		if (p->tag_format && rk_tagfmt_check(p->tag_format, &err) < 0)
+			die_at(pl, p->line, "%s", err.msg);
+		rk_tagfmt_split(fmt, p->name, p->label, p->eco, &pre, &suf);
+		rk_buf_add(&key, pre.data, pre.len);
+		rk_buf_addc(&key, '\001');
+		rk_buf_add(&key, suf.data, suf.len);
+		rk_buf_addf(&key, "\001%d", (int)p->scheme);
+		if (!rk_strmap_get(&pl->serieskey, key.data, key.len, &idx)) {
+			struct series *s;
+			size_t first;
+
+			RK_GROW(pl->series, pl->capseries, pl->nseries + 1);
+			idx = pl->nseries++;
+			s = &pl->series[idx];
+			memset(s, 0, sizeof(*s));
+			s->prefix = rk_buf_detach(&pre, NULL);
+			s->suffix = rk_buf_detach(&suf, NULL);
+			s->scheme = p->scheme;
+			s->best_stable = s->best_any = NONE;
+			s->next_same_prefix = NONE;
+			if (rk_strmap_get(&pl->prefixes, s->prefix, strlen(s->prefix), &first))
+				s->next_same_prefix = first;
+			rk_strmap_put(&pl->prefixes, s->prefix, strlen(s->prefix), idx);
+			rk_strmap_put(&pl->serieskey, key.data, key.len, idx);
+		}
+		p->series = idx;
+		rk_buf_release(&pre);
+		rk_buf_release(&suf);
+		rk_buf_release(&key);
+	}
+}
+
+static int on_tag(const char *name, const git_oid *target, void *ctx)
+{
+	struct plan *pl = ctx;
+	size_t len = strlen(name), i;
+	struct rk_version v = RK_VERSION_INIT;
+
+	for (i = 0; i < len; i++) {
+		size_t s;
+		char c = name[i];
+
+		if (!((c >= '0' && c <= '9') || c == 'v' || c == 'V'))
+			continue;
+		if (!rk_strmap_get(&pl->prefixes, name, i, &s))
+			continue;
+		for (; s != NONE; s = pl->series[s].next_same_prefix) {
+			struct series *se = &pl->series[s];
+			size_t sl = strlen(se->suffix);
+			struct tagv *t;
+
+			if (len - i <= sl || memcmp(name + len - sl, se->suffix, sl))
+				continue;
+			if (rk_version_parse(&v, se->scheme, name + i, len - i - sl, NULL) < 0)
+				continue;
+			RK_GROW(se->tags, se->cap, se->n + 1);
+			t = &se->tags[se->n];
+			t->v = v;
+			rk_version_init(&v);
+			t->name = rk_xstrdup(name);
+			git_oid_cpy(&t->target, target);
+			if (se->best_any == NONE ||
+			    rk_version_compare(&t->v, &se->tags[se->best_any].v) > 0)
+				se->best_any = se->n;
+			if (!rk_version_is_prerelease(&t->v) &&
+			    (se->best_stable == NONE ||
+			     rk_version_compare(&t->v, &se->tags[se->best_stable].v) > 0))
+				se->best_stable = se->n;
+			se->n++;
+		}
+	}
+	return 0;
+}
+
+static void read_tags(struct plan *pl)
+{
+	struct rk_err err;
+	size_t i;
+	git_oid boot;
+	bool has_boot = false;
+
+	if (rk_history_tags(pl->repo, on_tag, pl, &err) < 0)
+		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	if (pl->bootstrap) {
+		git_object *o = NULL, *c = NULL;
+
+		if (git_revparse_single(&o, pl->repo, pl->bootstrap) < 0 ||
+		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) < 0)
+			die_at(pl, pl->train_line,
+			       "release_train: bootstrap_commit '%s' is not a commit",
+			       pl->bootstrap);
+		git_oid_cpy(&boot, git_object_id(c));
+		has_boot = true;
+		git_object_free(c);
+		git_object_free(o);
+	}
+	rk_history_init(&pl->h, pl->repo, pl->n);
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+		struct series *s = &pl->series[p->series];
+		git_oid st, an;
+		size_t j;
+
+		if (s->best_stable != NONE) {
+			rk_version_copy(&p->cur, &s->tags[s->best_stable].v);
+			p->cur_tag = s->tags[s->best_stable].name;
+			if (rk_history_peel(pl->repo, &s->tags[s->best_stable].target, &st, &err) <
+			    0)
+				rk_die(RK_EXIT_FAIL, "tag %s: %s", p->cur_tag, err.msg);
+		} else {
+			const char *v = p->version ? p->version : "0.0.0";
+
+			if (rk_version_parse(&p->cur, p->scheme, v, strlen(v), &err) < 0)
+				die_at(pl, p->line, "package '%s': %s", p->name, err.msg);
+			if (has_boot)
+				git_oid_cpy(&st, &boot);
+		}
+		if (s->best_any != NONE) {
+			if (rk_history_peel(pl->repo, &s->tags[s->best_any].target, &an, &err) < 0)
+				rk_die(RK_EXIT_FAIL, "tag %s: %s", s->tags[s->best_any].name,
+				       err.msg);
+		} else if (has_boot) {
+			git_oid_cpy(&an, &boot);
+		}
+		rk_history_set_stops(&pl->h, i, s->best_stable != NONE || has_boot ? &st : NULL,
+				     s->best_any != NONE || has_boot ? &an : NULL);
+		/* a stable tag that is not the newest makes "any" the stable one too */
+		p->cur_str = rk_version_str(&p->cur);
+		rk_history_add_path(&pl->h, p->path, i);
+		for (j = 0; j < p->nextra; j++)
+			rk_history_add_path(&pl->h, p->extra[j], i);
+	}
+}
+
+/* ---- commits ---- */
+
+static struct rk_cc *cc_of(struct plan *pl, size_t c)
+{
+	if (!pl->ccdone[c]) {
+		const char *m = pl->h.commits[c].message;
+
+		rk_cc_parse(&pl->cc[c], m, strlen(m));
+		pl->ccdone[c] = true;
+	}
+	return &pl->cc[c];
+}
+
+static void add_reason(struct pkg *p, enum rkind k, size_t ref, int lvl)
+{
+	RK_GROW(p->reasons, p->capr, p->nreasons + 1);
+	p->reasons[p->nreasons].kind = k;
+	p->reasons[p->nreasons].ref = ref;
+	p->reasons[p->nreasons].lvl = lvl;
+	p->nreasons++;
+}
+
+static int commit_lvl(const struct rk_cc *cc)
+{
+	if (cc->breaking)
+		return L_MAJOR;
+	if (!strcmp(cc->type, "feat"))
+		return L_MINOR;
+	if (!strcmp(cc->type, "fix") || !strcmp(cc->type, "perf") || !strcmp(cc->type, "revert"))
+		return L_PATCH;
+	return L_NONE;
+}
+
+static void analyse_commits(struct plan *pl)
+{
+	size_t i, j, k;
+
+	pl->cc = rk_xcalloc(pl->h.ncommits + 1, sizeof(*pl->cc));
+	pl->ccdone = rk_xcalloc(pl->h.ncommits + 1, sizeof(bool));
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+		struct rk_history_pkg *hp = &pl->h.pkg[i];
+		bool *cancel = rk_xcalloc(hp->ncommits + 1, sizeof(bool));
+		int lvl = L_NONE;
+
+		p->has_new = hp->new_since_any;
+		p->ncommits = hp->ncommits;
+		/* reverts, newest first: a revert cancels itself and what it reverts */
+		for (j = 0; j < hp->ncommits; j++) {
+			struct rk_cc *cc = cc_of(pl, hp->commits[j]);
+			size_t len;
+
+			if (cancel[j] || !cc->revert || !cc->revert_of)
+				continue;
+			len = strlen(cc->revert_of);
+			for (k = j + 1; k < hp->ncommits; k++) {
+				char hex[GIT_OID_HEXSZ + 1];
+
+				git_oid_tostr(hex, sizeof(hex), &pl->h.commits[hp->commits[k]].oid);
+				if (!strncmp(hex, cc->revert_of, len)) {
+					cancel[j] = cancel[k] = true;
+					break;
+				}
+			}
+		}
+		for (j = 0; j < hp->ncommits; j++) {
+			struct rk_cc *cc = cc_of(pl, hp->commits[j]);
+			int l;
+
+			if (cancel[j])
+				continue;
+			if (!cc->conventional) {
+				p->nonconv++;
+				continue;
+			}
+			l = commit_lvl(cc);
+			add_reason(p, R_COMMIT, hp->commits[j], l);
+			if (l > lvl)
+				lvl = l;
+		}
+		if (lvl == L_MAJOR && !pl->major_on_zero && p->cur.nrelease &&
+		    p->cur.release[0] == 0)
+			lvl = L_MINOR;
+		p->commit_lvl = p->lvl = lvl;
+		free(cancel);
+	}
+}
+
+/* ---- plan files ---- */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void read_plan_files(struct plan *pl)
+{
+	const char *dir = pl->o->plans_dir ? pl->o->plans_dir
+			  : pl->plans_dir  ? pl->plans_dir
+					   : DEFAULT_PLANS_DIR;
+	const char *wd = git_repository_workdir(pl->repo);
+	struct rk_buf full = RK_BUF_INIT;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i, j;
+	DIR *dp;
+	struct dirent *de;
+
+	if (!wd)
+		return;
+	rk_buf_addf(&full, "%s%s", wd, dir);
+	dp = opendir(full.data);
+	if (!dp) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			rk_die(RK_EXIT_FAIL, "%s: %s", dir, strerror(errno));
+		rk_buf_release(&full);
+		return;
+	}
+	while ((de = readdir(dp))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 4 || strcmp(de->d_name + l - 3, ".md") ||
+		    !strcmp(de->d_name, "README.md") || de->d_name[0] == '.')
+			continue;
+		RK_GROW(names, cap, n + 1);
+		names[n++] = rk_xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		struct planfile *f;
+		struct rk_buf text = RK_BUF_INIT, fp = RK_BUF_INIT;
+		struct rk_err err;
+
+		RK_GROW(pl->planfiles, pl->capplanfiles, pl->nplanfiles + 1);
+		f = &pl->planfiles[pl->nplanfiles++];
+		memset(f, 0, sizeof(*f));
+		{
+			struct rk_buf rel = RK_BUF_INIT;
+
+			rk_buf_addf(&rel, "%s/%s", dir, names[i]);
+			f->path = rk_buf_detach(&rel, NULL);
+		}
+		rk_buf_addf(&fp, "%s%s", wd, f->path);
+		if (rk_buf_read_file(&text, fp.data) < 0)
+			rk_die(RK_EXIT_FAIL, "%s: %s", f->path, strerror(errno));
+		if (rk_planfile_parse(&f->pf, text.data ? text.data : "", text.len, f->path, &err) <
+		    0)
+			rk_die_err(&err);
+		for (j = 0; j < f->pf.n; j++) {
+			const struct rk_planfile_entry *e = &f->pf.entries[j];
+			size_t idx = find_pkg(pl, e->package);
+			struct pkg *p;
+			int l = lvl_parse(e->bump);
+
+			if (idx == NONE || idx == NONE - 1) {
+				err.source = f->path;
+				err.line = e->line;
+				err.col = 0;
+				snprintf(
+					err.msg, sizeof(err.msg),
+					idx == NONE
+						? "unknown package '%.200s'"
+						: "package '%.200s' is ambiguous: write ecosystem:name",
+					e->package);
+				rk_die_err(&err);
+			}
+			p = &pl->p[idx];
+			add_reason(p, R_PLAN, pl->nplanfiles - 1, l);
+			RK_GROW(p->plans, p->capplans, p->nplans + 1);
+			p->plans[p->nplans++] = pl->nplanfiles - 1;
+			if (l > p->lvl)
+				p->lvl = l;
+		}
+		rk_buf_release(&text);
+		rk_buf_release(&fp);
+	}
+	free_strv(names, n);
+	rk_buf_release(&full);
+}
+
+/* ---- channel ---- */
+
+static bool is_prerelease_channel(const char *c)
+{
+	return !strcmp(c, "alpha") || !strcmp(c, "beta") || !strcmp(c, "rc") ||
+	       !strcmp(c, "canary");
+}
+
+/*
+ * channel: --channel, else the first branch_channel whose branch pattern
+ * matches the current branch, else release_train channel, else latest.
+ * label: --prerelease; else the matching branch_channel's prerelease string;
+ * else alpha/beta/rc/canary use their own name; latest, next and channels
+ * whose branch_channel says prerelease: false are stable; any other
+ * (custom) channel uses release_train prerelease_token, else its name.
+ */
+static void decide_channel(struct plan *pl)
+{
+	const struct rk_plan_opts *o = pl->o;
+	const struct bchan *bc = NULL;
+	const char *chan;
+	char branch[256];
+	size_t i;
+
+	if (o->branch)
+		snprintf(branch, sizeof(branch), "%s", o->branch);
+	else
+		rk_history_branch(pl->repo, branch, sizeof(branch));
+	if (o->channel) {
+		chan = o->channel;
+	} else {
+		for (i = 0; i < pl->nbch && branch[0] && !bc; i++)
+			if (fnmatch(pl->bch[i].branch, branch, 0) == 0)
+				bc = &pl->bch[i];
+		chan = bc ? bc->channel : pl->channel ? pl->channel : "latest";
+	}
+	pl->chan = rk_xstrdup(chan);
+	if (!strcmp(chan, "nightly")) {
+		pl->nightly = true;
+		return;
+	}
+	if (!strcmp(chan, "snapshot")) {
+		pl->snapshot = true;
+		return;
+	}
+	if (o->prerelease)
+		pl->label = rk_xstrdup(o->prerelease);
+	else if (bc && bc->prerelease && *bc->prerelease)
+		pl->label = rk_xstrdup(bc->prerelease);
+	else if (is_prerelease_channel(chan))
+		pl->label = rk_xstrdup(chan);
+	else if (!strcmp(chan, "latest") || !strcmp(chan, "next") || (bc && bc->pre_false))
+		pl->label = NULL;
+	else
+		pl->label = rk_xstrdup(pl->prerelease_token ? pl->prerelease_token : chan);
+}
+
+static void decide_date(struct plan *pl)
+{
+	const char *d = pl->o->date;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct tm tm;
+	time_t t;
+
+	if (d) {
+		size_t i;
+
+		for (i = 0; d[i]; i++)
+			if (d[i] < '0' || d[i] > '9')
+				break;
+		if (i != 8 || d[8])
+			rk_die(RK_EXIT_USAGE, "--date: expected YYYYMMDD, not '%s'", d);
+		snprintf(pl->date8, sizeof(pl->date8), "%s", d);
+		snprintf(pl->date10, sizeof(pl->date10), "%.4s-%.2s-%.2s", d, d + 4, d + 6);
+		return;
+	}
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+
+		if (*end || v < 0)
+			rk_die(RK_EXIT_USAGE, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'",
+			       sde);
+		t = (time_t)v;
+	} else {
+		t = time(NULL);
+	}
+	gmtime_r(&t, &tm);
+	strftime(pl->date8, sizeof(pl->date8), "%Y%m%d", &tm);
+	strftime(pl->date10, sizeof(pl->date10), "%Y-%m-%d", &tm);
+}
+
+/* ---- propagation and lockstep ---- */
+
+static bool dep_counts(const struct dep *d)
+{
+	return d->idx != NONE && strcmp(d->type, "dev") != 0;
+}
+
+static void propagate(struct plan *pl)
+{
+	bool changed = true;
+	size_t i, j, k;
+
+	while (changed) {
+		changed = false;
+		for (k = 0; k < pl->n && pl->propagate != L_NONE; k++) {
+			struct pkg *p = &pl->p[pl->topo[k]];
+
+			for (j = 0; j < p->ndeps; j++) {
+				const struct dep *d = &p->deps[j];
+				size_t r;
+				bool have = false;
+
+				if (!dep_counts(d) || pl->p[d->idx].lvl == L_NONE)
+					continue;
+				for (r = 0; r < p->nreasons; r++)
+					if (p->reasons[r].kind == R_DEP &&
+					    p->reasons[r].ref == d->idx)
+						have = true;
+				if (have)
+					continue;
+				add_reason(p, R_DEP, d->idx, pl->propagate);
+				if (pl->propagate > p->lvl) {
+					p->lvl = pl->propagate;
+					changed = true;
+				}
+			}
+		}
+		for (i = 0; i < pl->nlocks; i++) {
+			int lvl = L_NONE;
+
+			for (k = 0; k < pl->n; k++)
+				if (pl->p[k].lock == i && pl->p[k].lvl > lvl)
+					lvl = pl->p[k].lvl;
+			for (k = 0; k < pl->n; k++) {
+				struct pkg *p = &pl->p[k];
+
+				if (p->lock != i || p->lvl >= lvl)
+					continue;
+				add_reason(p, R_GROUP, i, lvl);
+				p->lvl = lvl;
+				changed = true;
+			}
+		}
+	}
+}
+
+/* ---- versions ---- */
+
+static int rel_cmp(const struct rk_version *a, const struct rk_version *b)
+{
+	size_t i, n = a->nrelease > b->nrelease ? a->nrelease : b->nrelease;
+
+	for (i = 0; i < n; i++) {
+		uint64_t x = i < a->nrelease ? a->release[i] : 0;
+		uint64_t y = i < b->nrelease ? b->release[i] : 0;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+static enum rk_version_bump bump_of(int lvl)
+{
+	return lvl == L_MAJOR	? RK_VERSION_BUMP_MAJOR
+	       : lvl == L_MINOR ? RK_VERSION_BUMP_MINOR
+				: RK_VERSION_BUMP_PATCH;
+}
+
+/* The release target of p (before any channel suffix) into t; lockbase[set] is
+ * the member with the highest current version of each lockstep set. */
+static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, struct rk_version *t)
+{
+	struct rk_err err;
+	const struct rk_version *base = &p->cur;
+
+	if (p->lock != NONE) {
+		size_t k;
+		struct rk_buf b = RK_BUF_INIT;
+
+		base = &pl->p[lockbase[p->lock]].cur;
+		for (k = 0; k < base->nrelease || (p->scheme == RK_VERSION_SEMVER && k < 3); k++) {
+			if (p->scheme == RK_VERSION_SEMVER && k >= 3)
+				break;
+			rk_buf_addf(
+				&b, "%s%llu", k ? "." : "",
+				(unsigned long long)(k < base->nrelease ? base->release[k] : 0));
+		}
+		if (rk_version_parse(t, p->scheme, b.data, b.len, &err) < 0)
+			rk_die(RK_EXIT_INPUT, "package '%s': %s", p->name, err.msg);
+		rk_buf_release(&b);
+	} else {
+		rk_version_copy(t, base);
+	}
+	if (rk_version_bump(t, bump_of(p->lvl), &err) < 0)
+		rk_die(RK_EXIT_INPUT, "package '%s': cannot bump %s: %s", p->name, p->cur_str,
+		       err.msg);
+}
+
+/* The next pre-release counter of label on target t among p's tags. */
+static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk_version *t)
+{
+	struct rk_version x = RK_VERSION_INIT;
+	struct series *s = &pl->series[p->series];
+	struct rk_err err;
+	char *s0;
+	size_t len, i;
+	uint64_t best = 0;
+
+	rk_version_copy(&x, t);
+	if (rk_version_set_prerelease(&x, pl->label, 0, &err) < 0)
+		rk_die(RK_EXIT_USAGE, "pre-release label: %s", err.msg);
+	s0 = rk_version_str(&x);
+	len = strlen(s0);
+	if (len && s0[len - 1] == '0')
+		s0[--len] = '\0';
+	if (!s->vstr) {
+		s->vstr = rk_xcalloc(s->n + 1, sizeof(char *));
+		for (i = 0; i < s->n; i++)
+			s->vstr[i] = rk_version_str(&s->tags[i].v);
+	}
+	for (i = 0; i < s->n; i++) {
+		const char *v = s->vstr[i], *q;
+		uint64_t n = 0;
+
+		if (!strncmp(v, s0, len) && v[len]) {
+			for (q = v + len; *q >= '0' && *q <= '9'; q++)
+				n = n * 10 + (uint64_t)(*q - '0');
+			if (!*q && n > best)
+				best = n;
+		}
+	}
+	free(s0);
+	rk_version_release(&x);
+	return best + 1;
+}
+
+static void decide_versions(struct plan *pl)
+{
+	size_t i, k;
+	uint64_t *lockctr = rk_xcalloc(pl->nlocks + 1, sizeof(uint64_t));
+	struct rk_version *targets = rk_xcalloc(pl->n + 1, sizeof(*targets));
+	size_t *lockbase = rk_xcalloc(pl->nlocks + 1, sizeof(size_t));
+	struct rk_err err;
+
+	for (i = 0; i < pl->nlocks; i++)
+		lockbase[i] = NONE;
+	for (i = 0; i < pl->n; i++) {
+		size_t l = pl->p[i].lock;
+
+		if (l != NONE &&
+		    (lockbase[l] == NONE || rel_cmp(&pl->p[i].cur, &pl->p[lockbase[l]].cur) > 0))
+			lockbase[l] = i;
+	}
+
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+		bool plan_or_dep = p->nplans > 0;
+
+		for (k = 0; k < p->nreasons; k++)
+			if (p->reasons[k].kind != R_COMMIT)
+				plan_or_dep = true;
+		p->released = p->lvl > L_NONE;
+		/* a pre-release channel releases again only what is new since its last tag */
+		if (p->released && pl->label && !p->has_new && !plan_or_dep)
+			p->released = false;
+		if (p->released) {
+			target_of(pl, p, lockbase, &targets[i]);
+			if (pl->label && p->lock != NONE) {
+				uint64_t c = counter_of(pl, p, &targets[i]);
+
+				if (c > lockctr[p->lock])
+					lockctr[p->lock] = c;
+			}
+		}
+	}
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+		struct rk_version *t = &targets[i];
+		struct rk_buf tag = RK_BUF_INIT;
+
+		if (!p->released) {
+			if (pl->o->all) {
+				p->next = rk_xstrdup(p->cur_str);
+				rk_tagfmt_expand(tag_format_of(pl, p), p->name, p->label, p->eco,
+						 p->next, &tag);
+				p->tag = rk_buf_detach(&tag, NULL);
+			}
+			continue;
+		}
+		if (pl->nightly || pl->snapshot) {
+			uint64_t date = strtoull(pl->date8, NULL, 10);
+			const char *lab = pl->nightly			   ? "nightly"
+					  : p->scheme == RK_VERSION_PEP440 ? "dev"
+									   : "snapshot";
+
+			if (rk_version_set_prerelease(t, lab, date, &err) < 0)
+				rk_die(RK_EXIT_FAIL, "package '%s': %s", p->name, err.msg);
+			p->next = rk_version_str(t);
+			if (pl->snapshot && p->scheme == RK_VERSION_PEP440) {
+				struct rk_buf b = RK_BUF_INIT;
+
+				rk_buf_addf(&b, "%s+snapshot", p->next);
+				free(p->next);
+				p->next = rk_buf_detach(&b, NULL);
+			}
+		} else if (pl->label) {
+			uint64_t c = p->lock != NONE ? lockctr[p->lock] : counter_of(pl, p, t);
+
+			if (rk_version_set_prerelease(t, pl->label, c, &err) < 0)
+				rk_die(RK_EXIT_USAGE, "pre-release label: %s", err.msg);
+			p->next = rk_version_str(t);
+		} else {
+			p->next = rk_version_str(t);
+		}
+		rk_tagfmt_expand(tag_format_of(pl, p), p->name, p->label, p->eco, p->next, &tag);
+		p->tag = rk_buf_detach(&tag, NULL);
+	}
+	for (i = 0; i < pl->n; i++)
+		rk_version_release(&targets[i]);
+	free(targets);
+	free(lockctr);
+	free(lockbase);
+}
+
+/* ---- changelog and records ---- */
+
+static void build_changelog(struct plan *pl, struct pkg *p)
+{
+	struct rk_changelog_item *items = rk_xcalloc(p->nreasons + 1, sizeof(*items));
+	char(*ids)[8] = rk_xcalloc(p->nreasons + 1, sizeof(*ids));
+	char **deptext = rk_xcalloc(p->nreasons + 1, sizeof(char *));
+	const char **excl = NULL;
+	struct rk_buf out = RK_BUF_INIT;
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nreasons; i++) {
+		const struct reason *r = &p->reasons[i];
+		struct rk_changelog_item *it = &items[n];
+
+		if (r->kind == R_COMMIT) {
+			const struct rk_cc *cc = &pl->cc[r->ref];
+
+			git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
+			it->type = cc->type;
+			it->scope = cc->scope;
+			it->breaking = cc->breaking;
+			it->text =
+				cc->breaking && cc->breaking_text ? cc->breaking_text : cc->subject;
+			it->id = ids[n];
+		} else if (r->kind == R_PLAN) {
+			const struct planfile *f = &pl->planfiles[r->ref];
+			size_t e;
+
+			it->text = f->pf.summary;
+			it->plan_bump = "none";
+			for (e = 0; e < f->pf.n; e++) {
+				size_t idx = find_pkg(pl, f->pf.entries[e].package);
+
+				if (idx < pl->n && &pl->p[idx] == p)
+					it->plan_bump = f->pf.entries[e].bump;
+			}
+			if (!*it->text)
+				continue;
+		} else if (r->kind == R_DEP) {
+			const struct pkg *d = &pl->p[r->ref];
+			struct rk_buf b = RK_BUF_INIT;
+
+			rk_buf_addf(&b, "%s %s", d->name, d->next ? d->next : d->cur_str);
+			deptext[n] = rk_buf_detach(&b, NULL);
+			it->text = deptext[n];
+			it->dependency = true;
+		} else {
+			continue;
+		}
+		n++;
+	}
+	if (pl->exclude) {
+		excl = rk_xcalloc(pl->nexclude + 1, sizeof(char *));
+		for (i = 0; i < pl->nexclude; i++)
+			excl[i] = pl->exclude[i];
+	}
+	rk_changelog_render(&out, p->next, pl->date10, items, n, excl);
+	p->changelog = rk_buf_detach(&out, NULL);
+	for (i = 0; i < n; i++)
+		free(deptext[i]);
+	free(deptext);
+	free(excl);
+	free(ids);
+	free(items);
+}
+
+static void emit_release(struct plan *pl, struct pkg *p)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	struct rk_jw w;
+	size_t i;
+	char hex[GIT_OID_HEXSZ + 1], sh[8];
+
+	rk_jw_init(&w, &b);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "kind", "release");
+	rk_jw_kstr(&w, "name", p->name);
+	rk_jw_kstr(&w, "ecosystem", p->eco);
+	rk_jw_kstr(&w, "path", p->path);
+	rk_jw_kstr(&w, "current", p->cur_str);
+	rk_jw_kstr(&w, "next", p->next);
+	rk_jw_kstr(&w, "bump", lvl_names[p->released ? p->lvl : L_NONE]);
+	rk_jw_key(&w, "reasons");
+	rk_jw_arr(&w);
+	for (i = 0; i < p->nreasons && p->released; i++) {
+		const struct reason *r = &p->reasons[i];
+
+		rk_jw_obj(&w);
+		if (r->kind == R_COMMIT) {
+			const struct rk_cc *cc = &pl->cc[r->ref];
+
+			git_oid_tostr(hex, sizeof(hex), &pl->h.commits[r->ref].oid);
+			memcpy(sh, hex, 7);
+			sh[7] = '\0';
+			rk_jw_kstr(&w, "commit", sh);
+			rk_jw_kstr(&w, "sha", hex);
+			rk_jw_kstr(&w, "subject", cc->subject);
+			rk_jw_kstr(&w, "type", cc->type);
+			if (cc->scope)
+				rk_jw_kstr(&w, "scope", cc->scope);
+			rk_jw_kbool(&w, "breaking", cc->breaking);
+			if (cc->pr)
+				rk_jw_kint(&w, "pr", cc->pr);
+		} else if (r->kind == R_PLAN) {
+			rk_jw_kstr(&w, "plan", pl->planfiles[r->ref].path);
+			rk_jw_kstr(&w, "summary", pl->planfiles[r->ref].pf.summary);
+		} else if (r->kind == R_DEP) {
+			const struct pkg *d = &pl->p[r->ref];
+
+			rk_jw_kstr(&w, "dependency", d->name);
+			rk_jw_kstr(&w, "ecosystem", d->eco);
+			rk_jw_kstr(&w, "version", d->next ? d->next : d->cur_str);
+		} else {
+			rk_jw_kstr(&w, "group", pl->lockname[r->ref]);
+		}
+		rk_jw_kstr(&w, "bump", lvl_names[r->lvl]);
+		rk_jw_obj_end(&w);
+	}
+	rk_jw_arr_end(&w);
+	rk_jw_kstr(&w, "tag", p->tag);
+	rk_jw_kstr(&w, "previous_tag", p->cur_tag);
+	rk_jw_kstr(&w, "channel", pl->chan);
+	rk_jw_kbool(&w, "prerelease", p->released && (pl->label || pl->nightly || pl->snapshot));
+	rk_jw_kbool(&w, "publish", p->released && !pl->snapshot && p->publishable);
+	if (p->grp != NONE)
+		rk_jw_kstr(&w, "group", pl->groups[p->grp].name);
+	rk_jw_kint(&w, "commits", (long long)p->ncommits);
+	rk_jw_kint(&w, "non_conventional", (long long)p->nonconv);
+	rk_jw_key(&w, "plan_files");
+	rk_jw_arr(&w);
+	for (i = 0; i < p->nplans && p->released; i++)
+		rk_jw_str(&w, pl->planfiles[p->plans[i]].path);
+	rk_jw_arr_end(&w);
+	rk_jw_kstr(&w, "date", pl->date10);
+	if (p->changelog)
+		rk_jw_kstr(&w, "changelog", p->changelog);
+	rk_jw_obj_end(&w);
+	rk_record_emit(&b);
+	rk_buf_release(&b);
+}
+
+/* ---- actions ---- */
+
+static void manifest_digest(struct plan *pl, struct pkg *p)
+{
+	const char *wd = git_repository_workdir(pl->repo);
+	struct rk_buf b = RK_BUF_INIT, path = RK_BUF_INIT;
+	char **lines = rk_xcalloc(p->ndeps + 1, sizeof(char *));
+	size_t i;
+
+	if (p->manifest && wd) {
+		rk_buf_addf(&path, "%s%s", wd, p->manifest);
+		if (rk_buf_read_file(&b, path.data) < 0)
+			rk_buf_reset(&b);
+	}
+	rk_buf_addc(&b, '\0');
+	for (i = 0; i < p->ndeps; i++) {
+		struct rk_buf l = RK_BUF_INIT;
+		const struct pkg *d = p->deps[i].idx != NONE ? &pl->p[p->deps[i].idx] : NULL;
+
+		rk_buf_addf(&l, "%s:%s=%s\n", p->deps[i].eco, p->deps[i].name,
+			    d ? (d->released ? d->next : d->cur_str) : "");
+		lines[i] = rk_buf_detach(&l, NULL);
+	}
+	qsort(lines, p->ndeps, sizeof(char *), name_cmp);
+	for (i = 0; i < p->ndeps; i++)
+		rk_buf_adds(&b, lines[i]);
+	rk_sha256_buf(b.data, b.len, p->mdigest);
+	free_strv(lines, p->ndeps);
+	rk_buf_release(&b);
+	rk_buf_release(&path);
+}
+
+static void emit_actions(struct plan *pl)
+{
+	struct rk_actions_opts ao;
+	struct rk_actions_pkg *ap;
+	struct rk_actions_cmd *cmds;
+	char(*src)[RK_SHA256_HEX];
+	size_t *slot = rk_xcalloc(pl->n + 1, sizeof(size_t));
+	size_t **deps = rk_xcalloc(pl->n + 1, sizeof(size_t *));
+	char **cfg = rk_xcalloc(pl->n + 1, sizeof(char *));
+	size_t i, j, k, m = 0;
+	struct rk_err err;
+	struct rk_buf single = RK_BUF_INIT;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.workdir = git_repository_workdir(pl->repo);
+	memcpy(ao.disabled, pl->disabled, sizeof(ao.disabled));
+	ao.snapshot = pl->snapshot;
+	ao.tool = "rk-plan " RK_VERSION;
+	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
+	ao.config_json = single.data;
+
+	src = rk_xcalloc(pl->n + 1, sizeof(*src));
+	if (rk_history_source_digests(&pl->h, src, &err) < 0)
+		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	ap = rk_xcalloc(pl->n + 1, sizeof(*ap));
+	for (k = 0; k < pl->n; k++) {
+		struct pkg *p = &pl->p[pl->topo[k]];
+
+		slot[pl->topo[k]] = NONE;
+		if (!p->released)
+			continue;
+		slot[pl->topo[k]] = m++;
+	}
+	m = 0;
+	for (k = 0; k < pl->n; k++) {
+		size_t pi = pl->topo[k];
+		struct pkg *p = &pl->p[pi];
+		struct rk_actions_pkg *a;
+		struct rk_buf c = RK_BUF_INIT;
+
+		if (!p->released)
+			continue;
+		a = &ap[m];
+		manifest_digest(pl, p);
+		memcpy(p->source, src[pi], RK_SHA256_HEX);
+		a->name = p->name;
+		a->ecosystem = p->eco;
+		a->path = p->path;
+		a->version = p->next;
+		a->tag = p->tag;
+		a->publishable = p->publishable;
+		a->source_digest = p->source;
+		a->manifest_digest = p->mdigest;
+		rk_buf_addc(&c, '[');
+		if (pl->train_json)
+			rk_buf_adds(&c, pl->train_json);
+		if (p->grp != NONE && pl->groups[p->grp].json)
+			rk_buf_addf(&c, "%s%s", pl->train_json ? "," : "", pl->groups[p->grp].json);
+		rk_buf_addc(&c, ']');
+		cfg[m] = rk_buf_detach(&c, NULL);
+		a->config_json = cfg[m];
+		deps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
+		for (j = 0; j < p->ndeps; j++)
+			if (dep_counts(&p->deps[j]) && slot[p->deps[j].idx] != NONE)
+				deps[m][a->ndeps++] = slot[p->deps[j].idx];
+		a->deps = deps[m];
+		m++;
+	}
+	cmds = rk_xcalloc(pl->ncmds + 1, sizeof(*cmds));
+	for (i = 0; i < pl->ncmds; i++) {
+		struct cmd *c = &pl->cmds[i];
+
+		cmds[i] = c->c;
+		cmds[i].name = c->name;
+		cmds[i].inputs = (const char *const *)c->inputs;
+		cmds[i].outputs = (const char *const *)c->outputs;
+		cmds[i].argv = (const char *const *)c->argv;
+		cmds[i].config_json = c->json;
+	}
+	if (rk_actions_emit(&ao, ap, m, cmds, pl->ncmds, &err) < 0)
+		rk_die_err(&err);
+	for (i = 0; i < m; i++) {
+		free(deps[i]);
+		free(cfg[i]);
+	}
+	free(deps);
+	free(cfg);
+	free(cmds);
+	free(ap);
+	free(src);
+	free(slot);
+	rk_buf_release(&single);
+}
+
+/* ---- the run ---- */
+
+static void plan_free(struct plan *pl)
+{
+	size_t i, j;
+
+	for (i = 0; i < pl->n; i++) {
+		struct pkg *p = &pl->p[i];
+
+		free(p->name);
+		free(p->eco);
+		free(p->path);
+		free(p->manifest);
+		free(p->version);
+		free(p->group);
+		free(p->label);
+		free(p->tag_format);
+		free_strv(p->extra, p->nextra);
+		for (j = 0; j < p->ndeps; j++) {
+			free(p->deps[j].name);
+			free(p->deps[j].eco);
+			free(p->deps[j].type);
+		}
+		free(p->deps);
+		rk_version_release(&p->cur);
+		free(p->cur_str);
+		free(p->reasons);
+		free(p->plans);
+		free(p->next);
+		free(p->tag);
+		free(p->changelog);
+	}
+	free(pl->p);
+	rk_strmap_release(&pl->byid);
+	rk_strmap_release(&pl->byname);
+	free(pl->topo);
+	free(pl->train_json);
+	free(pl->train_name);
+	free(pl->tag_format);
+	free(pl->versioning);
+	free(pl->plans_dir);
+	free(pl->channel);
+	free(pl->prerelease_token);
+	free(pl->bootstrap);
+	free_strv(pl->exclude, pl->nexclude);
+	for (i = 0; i < pl->ngroups; i++) {
+		free(pl->groups[i].name);
+		free(pl->groups[i].json);
+		free(pl->groups[i].tag_format);
+		free_strv(pl->groups[i].packages, pl->groups[i].npackages);
+	}
+	free(pl->groups);
+	for (i = 0; i < pl->nbch; i++) {
+		free(pl->bch[i].branch);
+		free(pl->bch[i].channel);
+		free(pl->bch[i].prerelease);
+	}
+	free(pl->bch);
+	for (i = 0; i < pl->ncmds; i++) {
+		struct cmd *c = &pl->cmds[i];
+
+		free_strv(c->inputs, c->c.ninputs);
+		free_strv(c->outputs, c->c.noutputs);
+		free_strv(c->argv, c->c.nargv);
+		free(c->name);
+		free(c->json);
+	}
+	free(pl->cmds);
+	if (pl->cc) {
+		for (i = 0; i < pl->h.ncommits; i++)
+			rk_cc_release(&pl->cc[i]);
+		free(pl->cc);
+	}
+	free(pl->ccdone);
+	rk_history_release(&pl->h);
+	for (i = 0; i < pl->nseries; i++) {
+		struct series *s = &pl->series[i];
+
+		for (j = 0; j < s->n; j++) {
+			free(s->tags[j].name);
+			rk_version_release(&s->tags[j].v);
+		}
+		free_strv(s->vstr, s->n);
+		free(s->tags);
+		free(s->prefix);
+		free(s->suffix);
+	}
+	free(pl->series);
+	rk_strmap_release(&pl->serieskey);
+	rk_strmap_release(&pl->prefixes);
+	for (i = 0; i < pl->nplanfiles; i++) {
+		free(pl->planfiles[i].path);
+		rk_planfile_release(&pl->planfiles[i].pf);
+	}
+	free(pl->planfiles);
+	free(pl->chan);
+	free(pl->label);
+	free(pl->lockn);
+	free_strv(pl->lockname, pl->nlocks);
+	if (pl->repo) {
+		git_repository_free(pl->repo);
+		git_libgit2_shutdown();
+	}
+}
+
+int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
+{
+	struct plan pl;
+	struct rk_ndjson r;
+	struct rk_err err;
+	struct rk_buf pass = RK_BUF_INIT;
+	size_t i, k;
+	int rc;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.o = o;
+	pl.source = source;
+	pl.propagate = L_PATCH;
+	rk_ndjson_init(&r, in, source);
+	/* config records may come before or after packages: extra_paths needs packages */
+	{
+		struct pend {
+			char *text;
+			long line;
+		} *late = NULL;
+		size_t nlate = 0, caplate = 0;
+
+		while ((rc = rk_ndjson_next(&r)) == 1) {
+			/* held back until the plan is made: nothing half-written on errors */
+			rk_buf_add(&pass, r.text.data, r.text.len);
+			rk_buf_addc(&pass, '\n');
+			if (!strcmp(r.kind, "package")) {
+				read_package(&pl, &r.doc, r.line);
+			} else if (!strcmp(r.kind, "config")) {
+				const char *rule = rk_json_get_str(&r.doc, 0, "rule");
+
+				if (rule && !strcmp(rule, "extra_paths")) {
+					RK_GROW(late, caplate, nlate + 1);
+					late[nlate].text = rk_xstrndup(r.text.data, r.text.len);
+					late[nlate++].line = r.line;
+				} else {
+					read_config(&pl, &r.doc, r.line);
+				}
+			}
+		}
+		if (rc < 0)
+			rk_die_err(&r.err);
+		for (i = 0; i < nlate; i++) {
+			struct rk_json d = RK_JSON_INIT;
+
+			if (rk_json_parse(&d, late[i].text, strlen(late[i].text), source,
+					  late[i].line, &err) == 0)
+				read_config(&pl, &d, late[i].line);
+			rk_json_release(&d);
+			free(late[i].text);
+		}
+		free(late);
+	}
+	rk_ndjson_release(&r);
+	if (pl.n == 0) {
+		rk_out(pass.data ? pass.data : "", pass.len);
+		rk_buf_release(&pass);
+		plan_free(&pl);
+		return 0;
+	}
+	decide_date(&pl);
+	resolve(&pl);
+	if (rk_history_open(&pl.repo, o->repo, &err) < 0)
+		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	setup_series(&pl);
+	read_tags(&pl);
+	if (rk_history_walk(&pl.h, &err) < 0)
+		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	if (o->stats)
+		rk_error(
+			"stats: %zu packages, %zu series, %zu commits walked, %zu diffed, %zu kept",
+			pl.n, pl.nseries, pl.h.walked, pl.h.diffed, pl.h.ncommits);
+	analyse_commits(&pl);
+	read_plan_files(&pl);
+	decide_channel(&pl);
+	propagate(&pl);
+	decide_versions(&pl);
+	for (k = 0; k < pl.n; k++)
+		if (pl.p[pl.topo[k]].released)
+			build_changelog(&pl, &pl.p[pl.topo[k]]);
+	/* everything is decided (actions can still fail on a bad action rule) */
+	rk_out(pass.data ? pass.data : "", pass.len);
+	rk_buf_release(&pass);
+	for (k = 0; k < pl.n; k++) {
+		struct pkg *p = &pl.p[pl.topo[k]];
+
+		if (p->released || o->all)
+			emit_release(&pl, p);
+	}
+	if (!o->no_actions)
+		emit_actions(&pl);
+	plan_free(&pl);
+	return 0;
+}

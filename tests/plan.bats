@@ -1,0 +1,857 @@
+#!/usr/bin/env bats
+# rk-plan: versions from tags, commits and plan files; channels; changelog
+# text; the action DAG and its cache keys. Every test builds a real git
+# repository in $T/repo and feeds hand-written package records.
+
+load test_helper
+
+setup() {
+	setup_common
+	make_git_repo repo
+	: >in.ndjson
+	n=0
+}
+
+# pkg NAME ECOSYSTEM PATH VERSION [DEPS-JSON [EXTRA-JSON]]: add a package record
+pkg() {
+	local mgr man
+	case $2 in
+	python) mgr=uv man=pyproject.toml ;;
+	npm) mgr=pnpm man=package.json ;;
+	cargo) mgr=cargo man=Cargo.toml ;;
+	esac
+	mkdir -p "repo/$3"
+	[ -f "repo/$3/$man" ] || echo "name = $1" >"repo/$3/$man"
+	printf '{"kind":"package","name":"%s","version":"%s","ecosystem":"%s","manager":"%s","path":"%s","manifest":"%s/%s","publishable":true,"deps":%s%s}\n' \
+		"$1" "$4" "$2" "$mgr" "$3" "$3" "$man" "${5:-[]}" "${6:+,$6}" >>in.ndjson
+}
+
+# dep NAME ECOSYSTEM [TYPE]: a deps[] item
+dep() {
+	printf '{"name":"%s","ecosystem":"%s","spec":"","type":"%s"}' "$1" "$2" "${3:-normal}"
+}
+
+# change PATH MESSAGE: change a file under repo/PATH and commit
+change() {
+	n=$((n + 1))
+	mkdir -p "repo/$1"
+	echo "$n" >>"repo/$1/file.txt"
+	git -C repo add -A
+	git -C repo commit -q -m "$2"
+}
+
+init() {
+	git -C repo add -A
+	git -C repo commit -q -m "chore: initial import"
+}
+
+tag() {
+	git -C repo tag "$@"
+}
+
+plan() {
+	rk-plan -C repo --date 20261126 --no-actions "$@" <in.ndjson
+}
+
+versions() {
+	plan "$@" | jq -r 'select(.kind == "release") | "\(.name) \(.current) -> \(.next) \(.bump)"'
+}
+
+short() {
+	git -C repo rev-parse --short=7 "$1"
+}
+
+@test "each commit kind: feat minor, fix/perf patch, ! and both footers major, others nothing" {
+	for p in a b c d e f g h i j; do pkg $p npm pk/$p 1.0.0; done
+	init
+	for p in a b c d e f g h i j; do tag $p-v1.0.0; done
+	change pk/a "feat: a feature"
+	change pk/b "fix(core): a fix"
+	change pk/c "perf: faster"
+	change pk/d "chore: tidy"
+	change pk/e "docs: words"
+	change pk/f "refactor(api)!: new API"
+	change pk/g "$(printf 'fix: x\n\nBody.\n\nBREAKING CHANGE: the old API is gone')"
+	change pk/h "$(printf 'fix: y\n\nBREAKING-CHANGE: gone too')"
+	change pk/i "Update some things"
+	change pk/j "$(printf 'fix: z\n\nThis mentions BREAKING CHANGE: mid-line, which is no footer')"
+	run versions
+	assert_success
+	assert_output "a 1.0.0 -> 1.1.0 minor
+b 1.0.0 -> 1.0.1 patch
+c 1.0.0 -> 1.0.1 patch
+f 1.0.0 -> 2.0.0 major
+g 1.0.0 -> 2.0.0 major
+h 1.0.0 -> 2.0.0 major
+j 1.0.0 -> 1.0.1 patch"
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions --all <in.ndjson | jq -r 'select(.kind == \"release\" and .bump == \"none\") | \"\(.name) \(.next) \(.commits) \(.non_conventional)\"'"
+	assert_output "d 1.0.0 1 0
+e 1.0.0 1 0
+i 1.0.0 1 1"
+}
+
+@test "reasons carry commit ids, subjects, types, scopes, breaking and PR numbers" {
+	pkg a npm pk/a 1.0.0
+	init
+	tag a-v1.0.0
+	change pk/a "feat(ui): dark mode (#42)"
+	change pk/a "fix!: drop IE"
+	plan >out.ndjson
+	validate_records out.ndjson
+	run jq -c 'select(.kind == "release") | .reasons' out.ndjson
+	assert_output "[{\"commit\":\"$(short HEAD)\",\"sha\":\"$(git -C repo rev-parse HEAD)\",\"subject\":\"drop IE\",\"type\":\"fix\",\"breaking\":true,\"bump\":\"major\"},{\"commit\":\"$(short HEAD~)\",\"sha\":\"$(git -C repo rev-parse HEAD~)\",\"subject\":\"dark mode (#42)\",\"type\":\"feat\",\"scope\":\"ui\",\"breaking\":false,\"pr\":42,\"bump\":\"minor\"}]"
+	run jq -r 'select(.kind == "release") | "\(.tag) \(.previous_tag) \(.channel) \(.prerelease) \(.publish) \(.date)"' out.ndjson
+	assert_output "a-v2.0.0 a-v1.0.0 latest false true 2026-11-26"
+}
+
+@test "a breaking change on 0.x bumps minor unless major_on_zero" {
+	pkg z npm pk/z 0.3.0
+	init
+	tag z-v0.3.0
+	change pk/z "feat!: rework"
+	run versions
+	assert_output "z 0.3.0 -> 0.4.0 minor"
+	echo '{"kind":"config","rule":"release_train","major_on_zero":true}' >>in.ndjson
+	run versions
+	assert_output "z 0.3.0 -> 1.0.0 major"
+}
+
+@test "reverts cancel what they revert; a revert of released work is a patch; revert of a revert restores" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 1.0.0
+	pkg c npm pk/c 1.0.0
+	init
+	change pk/b "fix: old fix"
+	git -C repo tag a-v1.0.0
+	git -C repo tag b-v1.0.0
+	git -C repo tag c-v1.0.0
+	change pk/a "feat: short-lived"
+	git -C repo revert --no-edit HEAD >/dev/null
+	git -C repo revert --no-edit "b-v1.0.0" >/dev/null
+	change pk/c "feat: back and forth"
+	git -C repo revert --no-edit HEAD >/dev/null
+	git -C repo revert --no-edit HEAD >/dev/null
+	run versions
+	assert_output "b 1.0.0 -> 1.0.1 patch
+c 1.0.0 -> 1.1.0 minor"
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.name == \"b\" and .kind == \"release\") | .reasons[0].type, .changelog'"
+	assert_output "revert
+## [1.0.1] - 2026-11-26
+
+### Reverts
+
+- fix: old fix ($(short HEAD~3))"
+}
+
+@test "dependents get the propagate bump with the reason; dev dependencies do not" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 2.0.0 "[$(dep a npm)]"
+	pkg c npm pk/c 3.0.0 "[$(dep a npm dev)]"
+	pkg d npm pk/d 4.0.0 "[$(dep b npm)]"
+	init
+	for p in a-v1.0.0 b-v2.0.0 c-v3.0.0 d-v4.0.0; do tag $p; done
+	change pk/a "feat: new"
+	run versions
+	assert_output "a 1.0.0 -> 1.1.0 minor
+b 2.0.0 -> 2.0.1 patch
+d 4.0.0 -> 4.0.1 patch"
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -c 'select(.name == \"d\" and .kind == \"release\") | .reasons'"
+	assert_output '[{"dependency":"b","ecosystem":"npm","version":"2.0.1","bump":"patch"}]'
+	echo '{"kind":"config","rule":"release_train","propagate":"minor"}' >>in.ndjson
+	run versions
+	assert_output "a 1.0.0 -> 1.1.0 minor
+b 2.0.0 -> 2.1.0 minor
+d 4.0.0 -> 4.1.0 minor"
+	echo '{"kind":"config","rule":"release_train","propagate":"none"}' >>in.ndjson
+	run versions
+	assert_output "a 1.0.0 -> 1.1.0 minor"
+}
+
+@test "fixed versioning: one version for the whole train" {
+	pkg a npm pk/a 1.2.0
+	pkg b python pk/b 1.4.0
+	pkg c cargo pk/c 1.3.0
+	echo '{"kind":"config","rule":"release_train","versioning":"fixed","tag_format":"v{version}"}' >>in.ndjson
+	init
+	tag v1.4.0
+	change pk/a "feat: x"
+	run versions
+	assert_output "a 1.4.0 -> 1.5.0 minor
+b 1.4.0 -> 1.5.0 minor
+c 1.4.0 -> 1.5.0 minor"
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -c 'select(.name == \"b\" and .kind == \"release\") | [.reasons, .tag]'"
+	assert_output '[[{"group":"fixed","bump":"minor"}],"v1.5.0"]'
+	# one tag v1.5.0: one tag and one release action, waiting for every package
+	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and (.type == \"tag\" or .type == \"release\" or .type == \"changelog\")) | \"\(.id) <- \(.deps | join(\" \"))\"'"
+	assert_output "tag:npm:a <- verify:npm:a verify:python:b verify:cargo:c
+changelog:npm:a <- tag:npm:a
+changelog:python:b <- tag:npm:a
+changelog:cargo:c <- tag:npm:a
+release:npm:a <- changelog:npm:a changelog:python:b changelog:cargo:c"
+}
+
+@test "per-group versioning: lockstep within a group, independent outside" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 2.0.0
+	pkg c npm pk/c 3.0.0
+	pkg d npm pk/d 0.1.0 "[]" '"group":"tools"'
+	pkg e npm pk/e 0.2.0 "[]" '"group":"tools"'
+	echo '{"kind":"config","rule":"release_train","version_strategy":"per-group"}' >>in.ndjson
+	echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","npm:b"]}' >>in.ndjson
+	init
+	for p in a-v1.0.0 b-v2.0.0 c-v3.0.0 d-v0.1.0 e-v0.2.0; do tag $p; done
+	change pk/a "fix: x"
+	change pk/c "fix: y"
+	change pk/d "feat: z"
+	run versions
+	assert_output "a 1.0.0 -> 2.0.1 patch
+b 2.0.0 -> 2.0.1 patch
+c 3.0.0 -> 3.0.1 patch
+d 0.1.0 -> 0.3.0 minor
+e 0.2.0 -> 0.3.0 minor"
+}
+
+@test "independent versioning is the default" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 2.0.0
+	echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","b"]}' >>in.ndjson
+	init
+	tag a-v1.0.0
+	tag b-v2.0.0
+	change pk/a "fix: x"
+	run versions
+	assert_output "a 1.0.0 -> 1.0.1 patch"
+}
+
+@test "plan files: front matter bumps packages, the summary goes into the changelog" {
+	pkg a npm pk/a 1.0.0
+	pkg b python pk/b 1.0.0
+	pkg c npm pk/c 1.0.0
+	mkdir -p repo/.releasekit/plans
+	printf -- '---\n"a": minor\nb: patch\n---\n\nAdd streaming.\nSecond line.\n' >repo/.releasekit/plans/streaming.md
+	printf -- "---\n'npm:c': major\n---\n" >repo/.releasekit/plans/c-major.md
+	echo "not a plan" >repo/.releasekit/plans/README.md
+	init
+	tag a-v1.0.0
+	tag b-v1.0.0
+	tag c-v1.0.0
+	change pk/a "fix: small"
+	plan >out.ndjson
+	validate_records out.ndjson
+	run jq -r 'select(.kind == "release") | "\(.name) \(.next) \(.bump) \(.plan_files | join(","))"' out.ndjson
+	assert_output "a 1.1.0 minor .releasekit/plans/streaming.md
+b 1.0.1 patch .releasekit/plans/streaming.md
+c 2.0.0 major .releasekit/plans/c-major.md"
+	run jq -r 'select(.name == "a" and .kind == "release") | .changelog' out.ndjson
+	assert_output "## [1.1.0] - 2026-11-26
+
+### Features
+
+- Add streaming.
+  Second line.
+
+### Bug Fixes
+
+- small ($(short HEAD))"
+	mkdir -p repo/changes
+	mv repo/.releasekit/plans/c-major.md repo/changes/
+	run versions --plans-dir changes
+	assert_output "a 1.0.0 -> 1.0.1 patch
+c 1.0.0 -> 2.0.0 major"
+	echo '{"kind":"config","rule":"release_train","plans_dir":"changes"}' >>in.ndjson
+	run versions
+	assert_output "a 1.0.0 -> 1.0.1 patch
+c 1.0.0 -> 2.0.0 major"
+}
+
+@test "plan files: malformed front matter and unknown packages are errors with file:line" {
+	pkg a npm pk/a 1.0.0
+	pkg a python py/a 1.0.0
+	init
+	mkdir -p repo/.releasekit/plans
+	printf -- '---\n"npm:a": minor\nbroken line\n---\n' >repo/.releasekit/plans/bad.md
+	run --separate-stderr plan
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bad.md:3: expected 'PACKAGE: BUMP'"
+	printf -- '---\n"npm:a": huge\n---\n' >repo/.releasekit/plans/bad.md
+	run --separate-stderr plan
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bad.md:2: unknown bump 'huge' (expected major, minor, patch or none)"
+	printf -- '---\nnpm:a: minor\n' >repo/.releasekit/plans/bad.md
+	run --separate-stderr plan
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bad.md:2: front matter not closed by '---'"
+	printf -- 'npm:a: minor\n' >repo/.releasekit/plans/bad.md
+	run --separate-stderr plan
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bad.md:1: expected '---' on the first line (front matter)"
+	printf -- '---\nnpm:a: minor\n"nope": patch\n---\n' >repo/.releasekit/plans/bad.md
+	run --separate-stderr plan
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bad.md:3: unknown package 'nope'"
+	printf -- '---\na: patch\n---\n' >repo/.releasekit/plans/bad.md
+	run --separate-stderr plan
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bad.md:2: package 'a' is ambiguous: write ecosystem:name"
+	assert_equal "$output" ""
+}
+
+@test "channels: pre-releases in each scheme's spelling, counters continue from tags" {
+	pkg a npm pk/a 1.2.3
+	pkg b python pk/b 1.2.3
+	init
+	tag a-v1.2.3
+	tag b-v1.2.3
+	change pk/a "fix: x"
+	change pk/b "feat: y"
+	run versions --channel rc
+	assert_output "a 1.2.3 -> 1.2.4-rc.1 patch
+b 1.2.3 -> 1.3.0rc1 minor"
+	run versions --channel beta
+	assert_output "a 1.2.3 -> 1.2.4-beta.1 patch
+b 1.2.3 -> 1.3.0b1 minor"
+	run versions --channel alpha
+	assert_output "a 1.2.3 -> 1.2.4-alpha.1 patch
+b 1.2.3 -> 1.3.0a1 minor"
+	run versions --channel canary
+	assert_output "a 1.2.3 -> 1.2.4-canary.1 patch
+b 1.2.3 -> 1.3.0.dev1 minor"
+	run versions --channel experiments
+	assert_output "a 1.2.3 -> 1.2.4-experiments.1 patch
+b 1.2.3 -> 1.3.0.dev1 minor"
+	run versions --prerelease pr.7
+	assert_output "a 1.2.3 -> 1.2.4-pr.7.1 patch
+b 1.2.3 -> 1.3.0.dev1 minor"
+	tag a-v1.2.4-rc.1
+	tag a-v1.2.4-rc.2
+	tag b-v1.3.0rc1
+	# nothing new since the last pre-release tags: nothing to release on rc
+	run versions --channel rc
+	assert_output ""
+	change pk/a "fix: z"
+	run versions --channel rc
+	assert_output "a 1.2.3 -> 1.2.4-rc.3 patch"
+	# latest promotes everything since the last stable release
+	run versions
+	assert_output "a 1.2.3 -> 1.2.4 patch
+b 1.2.3 -> 1.3.0 minor"
+	run versions --channel next
+	assert_output "a 1.2.3 -> 1.2.4 patch
+b 1.2.3 -> 1.3.0 minor"
+	echo '{"kind":"config","rule":"release_train","channel":"experiments","prerelease_token":"exp"}' >>in.ndjson
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel) \(.prerelease)\"'"
+	assert_output "1.2.4-exp.1 experiments true"
+}
+
+@test "branch_channel maps the current branch to a channel" {
+	pkg a npm pk/a 1.2.3
+	echo '{"kind":"config","rule":"branch_channel","branch":"release/*","channel":"beta","prerelease":true}' >>in.ndjson
+	echo '{"kind":"config","rule":"branch_channel","branch":"next","channel":"next","prerelease":false}' >>in.ndjson
+	echo '{"kind":"config","rule":"branch_channel","branch":"preview","channel":"preview","prerelease":"pre"}' >>in.ndjson
+	init
+	tag a-v1.2.3
+	change pk/a "fix: x"
+	run versions
+	assert_output "a 1.2.3 -> 1.2.4 patch"
+	git -C repo checkout -q -b release/1.x
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel)\"'"
+	assert_output "1.2.4-beta.1 beta"
+	run versions --branch next
+	assert_output "a 1.2.3 -> 1.2.4 patch"
+	run versions --branch preview
+	assert_output "a 1.2.3 -> 1.2.4-pre.1 patch"
+	run versions --branch main
+	assert_output "a 1.2.3 -> 1.2.4 patch"
+}
+
+@test "nightly versions are date-stamped from --date or SOURCE_DATE_EPOCH" {
+	pkg a npm pk/a 1.2.3
+	pkg b python pk/b 1.2.3
+	pkg c cargo pk/c 0.1.0
+	init
+	tag a-v1.2.3
+	tag b-v1.2.3
+	change pk/a "fix: x"
+	change pk/b "fix: x"
+	change pk/c "feat: untagged"
+	run versions --nightly
+	assert_output "a 1.2.3 -> 1.2.4-nightly.20261126 patch
+b 1.2.3 -> 1.2.4.dev20261126 patch
+c 0.1.0 -> 0.2.0-nightly.20261126 minor"
+	run sh -c "SOURCE_DATE_EPOCH=1798675200 rk-plan -C repo --channel nightly --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.date) \(.channel)\"'"
+	assert_output "1.2.4-nightly.20261231 2026-12-31 nightly
+1.2.4.dev20261231 2026-12-31 nightly
+0.2.0-nightly.20261231 2026-12-31 nightly"
+	run --separate-stderr rk-plan --date 2026-11-26 <in.ndjson
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "rk-plan: --date: expected YYYYMMDD, not '2026-11-26'"
+}
+
+@test "snapshot versions are never published: no publish, poll or tag actions" {
+	pkg a npm pk/a 1.2.3
+	pkg b python pk/b 1.2.3
+	init
+	tag a-v1.2.3
+	tag b-v1.2.3
+	change pk/a "fix: x"
+	change pk/b "fix: x"
+	rk-plan -C repo --date 20261126 --snapshot <in.ndjson >out.ndjson
+	validate_records out.ndjson
+	run jq -r 'select(.kind == "release") | "\(.next) \(.publish) \(.prerelease)"' out.ndjson
+	assert_output "1.2.4-snapshot.20261126 false true
+1.2.4.dev20261126+snapshot false true"
+	run jq -r 'select(.kind == "action") | .id' out.ndjson
+	assert_output "bump:npm:a
+pin:npm:a
+build:npm:a
+bump:python:b
+pin:python:b
+build:python:b"
+}
+
+@test "tag formats: {name}@{version}, {name}/v{version}, {ecosystem}/{name}/{version}, {label}" {
+	pkg a npm pk/a 0.0.1
+	pkg b npm pk/b 0.0.1 "[]" '"tag_format":"{name}/v{version}"'
+	pkg c python pk/c 0.0.1 "[]" '"tag_format":"{ecosystem}/{name}/{version}"'
+	pkg d cargo pk/d 0.0.1 "[]" '"label":"dee","tag_format":"{label}-{version}"'
+	echo '{"kind":"config","rule":"release_train","tag_format":"{name}@{version}"}' >>in.ndjson
+	init
+	tag a@1.9.0
+	tag a@1.10.0
+	tag a@1.2.0
+	tag a-v9.9.9
+	tag b/v2.0.0
+	tag b/v2.0.0-rc.1
+	tag python/c/1.0rc1
+	tag python/c/1.0
+	tag python/c/1.0.post1
+	tag python/c/not-a-version
+	tag dee-3.0.0
+	for p in a b c d; do change pk/$p "fix: x"; done
+	plan | grep -v '"kind":"config"' >out.ndjson
+	validate_records out.ndjson
+	run jq -r 'select(.kind == "release") | "\(.name) \(.current) \(.next) \(.previous_tag) \(.tag)"' out.ndjson
+	assert_output "a 1.10.0 1.10.1 a@1.10.0 a@1.10.1
+b 2.0.0 2.0.1 b/v2.0.0 b/v2.0.1
+c 1.0.post1 1.0.1 python/c/1.0.post1 python/c/1.0.1
+d 3.0.0 3.0.1 dee-3.0.0 dee-3.0.1"
+}
+
+@test "tags at the release commit stop the history; untagged packages start from the manifest" {
+	pkg a npm pk/a 0.4.0
+	pkg b npm pk/b 0.4.0
+	init
+	change pk/a "feat: before the tag"
+	tag a-v1.0.0
+	change pk/b "fix: untagged"
+	change pk/a "fix: after the tag"
+	plan >out.ndjson
+	run jq -r 'select(.kind == "release") | "\(.name) \(.current) \(.next) \(.previous_tag) \(.commits)"' out.ndjson
+	assert_output "a 1.0.0 1.0.1 a-v1.0.0 1
+b 0.4.0 0.4.1 null 2"
+}
+
+@test "bad tag_format: one error line naming the record, exit 3" {
+	pkg a npm pk/a 1.0.0
+	init
+	for f in '{name}-v' '{nam}-{version}' '{name} v{version}' '{version}-{version}' '{name-{version}'; do
+		printf '{"kind":"config","rule":"release_train","tag_format":"%s"}\n' "$f" >cfg.ndjson
+		cat in.ndjson >>cfg.ndjson
+		run --separate-stderr rk-plan -C repo --no-actions <cfg.ndjson
+		assert_failure 3
+		echo "$stderr" >>errors
+	done
+	run cat errors
+	assert_output "rk-plan: <stdin>:1: bad tag_format '{name}-v': no {version}
+rk-plan: <stdin>:1: bad tag_format '{nam}-{version}': unknown placeholder '{nam}'
+rk-plan: <stdin>:1: bad tag_format '{name} v{version}': not a valid git tag name
+rk-plan: <stdin>:1: bad tag_format '{version}-{version}': {version} appears more than once
+rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
+}
+
+@test "bad records and config: exact error lines, exit 3" {
+	echo x >repo/README
+	init
+	echo '{"kind":"package","name":"a","ecosystem":"npm","version":"1.0.0"}' >bad.ndjson
+	run --separate-stderr rk-plan -C repo <bad.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:1: package 'a': no \"path\""
+	pkg a npm pk/a not.a.version
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:1: package 'a': invalid SemVer version 'not.a.version': expected major version number, got 'n'"
+	: >in.ndjson
+	pkg a npm pk/a 1.0.0
+	echo '{"kind":"config","rule":"release_train","versioning":"sometimes"}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:2: release_train: unknown versioning 'sometimes' (expected independent, fixed or per-group)"
+	echo '{"kind":"package"' >bad.ndjson
+	run --separate-stderr rk-plan -C repo <bad.ndjson
+	assert_failure 3
+	assert_output ""
+}
+
+@test "records it does not own pass through unchanged and in order; nothing to do exits 0" {
+	pkg a npm pk/a 1.0.0
+	init
+	tag a-v1.0.0
+	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"other","x":[1, 2]}'; } >mixed.ndjson
+	run rk-plan -C repo <mixed.ndjson
+	assert_success
+	assert_output "$(cat mixed.ndjson)"
+}
+
+@test "extra paths and nested packages: longest path prefix wins" {
+	pkg root npm . 1.0.0
+	pkg a npm pk/a 1.0.0 "[]" '"extra_paths":["shared/proto"]'
+	pkg b npm pk/b 1.0.0
+	echo '{"kind":"config","rule":"extra_paths","package":"b","paths":["shared/proto","Makefile.common"]}' >>in.ndjson
+	init
+	for p in root a b; do tag $p-v1.0.0; done
+	change shared/proto "fix: proto"
+	run versions
+	assert_output "a 1.0.0 -> 1.0.1 patch
+b 1.0.0 -> 1.0.1 patch"
+	tag a-v1.0.1
+	tag b-v1.0.1
+	change docs "fix: root docs"
+	run versions
+	assert_output "root 1.0.0 -> 1.0.1 patch"
+	tag root-v1.0.1
+	echo x >repo/Makefile.common
+	git -C repo add -A
+	git -C repo commit -q -m "fix: common make rules"
+	run versions
+	assert_output "b 1.0.1 -> 1.0.2 patch"
+}
+
+@test "changelog text: sections, scopes, short ids, PRs, excluded types, breaking kept" {
+	pkg a npm pk/a 1.0.0 "[$(dep lib npm)]"
+	pkg lib npm pk/lib 1.0.0
+	init
+	tag a-v1.0.0
+	tag lib-v1.0.0
+	change pk/lib "fix: lib fix"
+	change pk/a "feat(core): streaming (#42)"
+	change pk/a "fix: crash on empty input"
+	change pk/a "perf: faster parser"
+	change pk/a "chore: tidy up"
+	change pk/a "docs: better README"
+	change pk/a "$(printf 'ci!: new runners\n\nBREAKING CHANGE: Node 18 is no longer supported')"
+	change pk/a "style: spacing"
+	change pk/a "build(deps): bump x"
+	change pk/a "custom: something else"
+	change pk/a "Merge branch 'x'"
+	plan >out.ndjson
+	run jq -r 'select(.name == "a" and .kind == "release") | .changelog' out.ndjson
+	assert_output "## [2.0.0] - 2026-11-26
+
+### Breaking Changes
+
+- Node 18 is no longer supported ($(short HEAD~4))
+
+### Features
+
+- **core:** streaming (#42) ($(short HEAD~9))
+
+### Bug Fixes
+
+- crash on empty input ($(short HEAD~8))
+
+### Performance
+
+- faster parser ($(short HEAD~7))
+
+### Documentation
+
+- better README ($(short HEAD~5))
+
+### Other Changes
+
+- something else ($(short HEAD~1))
+
+### Dependencies
+
+- lib 1.0.1"
+	echo '{"kind":"config","rule":"release_train","changelog_exclude":["docs","perf","custom"]}' >>in.ndjson
+	plan >out.ndjson
+	run jq -r 'select(.name == "a" and .kind == "release") | .changelog' out.ndjson
+	assert_output "## [2.0.0] - 2026-11-26
+
+### Breaking Changes
+
+- Node 18 is no longer supported ($(short HEAD~4))
+
+### Features
+
+- **core:** streaming (#42) ($(short HEAD~9))
+
+### Bug Fixes
+
+- crash on empty input ($(short HEAD~8))
+
+### Build System
+
+- **deps:** bump x ($(short HEAD~2))
+
+### Styles
+
+- spacing ($(short HEAD~3))
+
+### Chores
+
+- tidy up ($(short HEAD~6))
+
+### Dependencies
+
+- lib 1.0.1"
+}
+
+@test "the action DAG: chain per package, a dependent's publish waits for its dependencies' poll" {
+	pkg a npm pk/a 1.0.0
+	pkg b python pk/b 1.0.0 "[$(dep a npm)]"
+	pkg c cargo pk/c 1.0.0 "[$(dep a npm dev)]"
+	init
+	tag a-v1.0.0
+	tag b-v1.0.0
+	tag c-v1.0.0
+	change pk/a "fix: x"
+	change pk/c "fix: y"
+	rk-plan -C repo --date 20261126 <in.ndjson >out.ndjson
+	validate_records out.ndjson
+	run jq -r 'select(.kind == "action") | "\(.id) <- \(.deps | join(" "))"' out.ndjson
+	assert_output "bump:npm:a <- 
+pin:npm:a <- bump:npm:a
+build:npm:a <- pin:npm:a
+sign:npm:a <- build:npm:a
+publish:npm:a <- sign:npm:a
+poll:npm:a <- publish:npm:a
+smoke_test:npm:a <- poll:npm:a
+verify:npm:a <- smoke_test:npm:a
+tag:npm:a <- verify:npm:a
+changelog:npm:a <- tag:npm:a
+release:npm:a <- changelog:npm:a
+bump:python:b <- 
+pin:python:b <- bump:python:b
+build:python:b <- pin:python:b
+sign:python:b <- build:python:b
+publish:python:b <- sign:python:b poll:npm:a
+poll:python:b <- publish:python:b
+smoke_test:python:b <- poll:python:b
+verify:python:b <- smoke_test:python:b
+tag:python:b <- verify:python:b
+changelog:python:b <- tag:python:b
+release:python:b <- changelog:python:b
+bump:cargo:c <- 
+pin:cargo:c <- bump:cargo:c
+build:cargo:c <- pin:cargo:c
+sign:cargo:c <- build:cargo:c
+publish:cargo:c <- sign:cargo:c
+poll:cargo:c <- publish:cargo:c
+smoke_test:cargo:c <- poll:cargo:c
+verify:cargo:c <- smoke_test:cargo:c
+tag:cargo:c <- verify:cargo:c
+changelog:cargo:c <- tag:cargo:c
+release:cargo:c <- changelog:cargo:c"
+	# disabled steps leave the chain; poll disabled: the edge goes to publish
+	echo '{"kind":"config","rule":"release_train","disable_actions":["sign","poll","smoke_test","verify"]}' >>in.ndjson
+	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and .package != \"c\") | \"\(.id) <- \(.deps | join(\" \"))\"'"
+	assert_output "bump:npm:a <- 
+pin:npm:a <- bump:npm:a
+build:npm:a <- pin:npm:a
+publish:npm:a <- build:npm:a
+tag:npm:a <- publish:npm:a
+changelog:npm:a <- tag:npm:a
+release:npm:a <- changelog:npm:a
+bump:python:b <- 
+pin:python:b <- bump:python:b
+build:python:b <- pin:python:b
+publish:python:b <- build:python:b publish:npm:a
+tag:python:b <- publish:python:b
+changelog:python:b <- tag:python:b
+release:python:b <- changelog:python:b"
+}
+
+@test "unpublishable packages are released without build and registry steps" {
+	pkg a npm pk/a 1.0.0
+	sed -i 's/"publishable":true/"publishable":false/' in.ndjson
+	init
+	tag a-v1.0.0
+	change pk/a "fix: x"
+	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\") | .id'"
+	assert_output "bump:npm:a
+pin:npm:a
+tag:npm:a
+changelog:npm:a
+release:npm:a"
+}
+
+@test "action() rules become command actions placed by their inputs and outputs" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 1.0.0
+	echo '{"kind":"config","rule":"action","name":"docs","inputs":["build","docs/conf.py"],"outputs":["publish","site/"],"command":["make","-C","{path}","docs","VERSION={version}"],"timeout":120}' >>in.ndjson
+	echo '{"kind":"config","rule":"action","name":"announce","inputs":["release:npm:a","release:npm:b"],"outputs":[],"command":["./announce.sh"]}' >>in.ndjson
+	init
+	tag a-v1.0.0
+	tag b-v1.0.0
+	change pk/a "fix: x"
+	change pk/b "feat: y"
+	rk-plan -C repo --date 20261126 <in.ndjson | grep -v '"kind":"config"' >out.ndjson
+	validate_records out.ndjson
+	run jq -c 'select(.kind == "action" and (.id | startswith("docs:npm:a") or startswith("publish:npm:a") or startswith("announce")))' out.ndjson
+	assert_line --index 0 --regexp '^\{"kind":"action","id":"docs:npm:a","type":"command","package":"a","ecosystem":"npm","version":"1.0.1","deps":\["build:npm:a"\],"key":"[0-9a-f]{64}","name":"docs","argv":\["make","-C","pk/a","docs","VERSION=1.0.1"\],"env":\{"RK_ECOSYSTEM":"npm","RK_PACKAGE":"a","RK_PATH":"pk/a","RK_TAG":"a-v1.0.1","RK_VERSION":"1.0.1"\},"cwd":"pk/a","timeout_s":120,"outputs":\["publish","site/"\]\}$'
+	assert_line --index 1 --regexp '^\{"kind":"action","id":"publish:npm:a","type":"publish",.*"deps":\["sign:npm:a","docs:npm:a"\]'
+	assert_line --index 2 --regexp '^\{"kind":"action","id":"announce","type":"command","deps":\["release:npm:a","release:npm:b"\],"key":"[0-9a-f]{64}","name":"announce","argv":\["./announce.sh"\],"env":\{\},"cwd":".","timeout_s":0,"outputs":\[\]\}$'
+	# the file input is part of the key
+	k1=$(jq -r 'select(.id == "docs:npm:a") | .key' out.ndjson)
+	mkdir -p repo/docs && echo "x = 1" >repo/docs/conf.py
+	k2=$(rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.id == "docs:npm:a") | .key')
+	[ "$k1" != "$k2" ]
+	echo '{"kind":"config","rule":"action","name":"bad","inputs":["publish"],"outputs":["build"],"command":["x"]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:5: action 'bad': output 'build' does not come after input 'publish'"
+}
+
+@test "cache keys are stable and change exactly with their inputs" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 1.0.0 "[$(dep a npm)]"
+	init
+	tag a-v1.0.0
+	tag b-v1.0.0
+	change pk/a "fix: x"
+	change pk/b "fix: y"
+	keys() { rk-plan -C repo --date 20261126 <"${1:-in.ndjson}" | jq -r 'select(.kind == "action") | "\(.id) \(.key)"' | sort; }
+	# changed OLD NEW: the packages whose keys differ, and how many keys
+	changed() { join "$1" "$2" | awk '$2 != $3 {print $1}' | cut -d: -f2- | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' '; }
+	keys >k1
+	keys >k2
+	cmp k1 k2
+	[ "$(wc -l <k1)" -eq 22 ]
+	[ "$(cut -d' ' -f2 k1 | sort -u | wc -l)" -eq 22 ]
+	# an uncommitted change in a: a's keys change, b's do not (a's version is the same)
+	echo "local edit" >>repo/pk/a/file.txt
+	keys >k3
+	run changed k1 k3
+	assert_output "npm:a=11 "
+	git -C repo checkout -q -- pk/a/file.txt
+	keys >k4
+	cmp k1 k4
+	# an untracked file counts too
+	echo new >repo/pk/b/new.txt
+	keys >k5
+	run changed k1 k5
+	assert_output "npm:b=11 "
+	rm repo/pk/b/new.txt
+	# a's next version changes: a's keys, and b's through its pinned manifest
+	change pk/a "feat: z"
+	keys >k6
+	run changed k1 k6
+	assert_output "npm:a=11 npm:b=11 "
+	git -C repo reset -q --hard HEAD~
+	keys >k7
+	cmp k1 k7
+	# config: every key
+	{ cat in.ndjson; echo '{"kind":"config","rule":"release_train","name":"train"}'; } >cfg.ndjson
+	keys cfg.ndjson >k8
+	run changed k1 k8
+	assert_output "npm:a=11 npm:b=11 "
+	# b's manifest text: only b's keys
+	echo "more" >>repo/pk/b/package.json
+	git -C repo commit -q -am "chore: manifest"
+	keys >k9
+	run changed k1 k9
+	assert_output "npm:b=11 "
+}
+
+@test "releasekit plan, version and changelog porcelain" {
+	pkg a npm pk/a 1.0.0
+	pkg b python pk/b 0.5.0 "[$(dep a npm)]"
+	pkg c cargo pk/c 2.0.0
+	init
+	tag a-v1.0.0
+	tag b-v0.5.0
+	tag c-v2.0.0
+	change pk/a "feat(api): streaming (#42)"
+	change pk/a "chore: x"
+	cd repo
+	run releasekit plan --input ../in.ndjson --date 20261126
+	assert_success
+	assert_output "PACKAGE   CURRENT -> NEXT  BUMP   WHY
+npm:a     1.0.0 -> 1.1.0   minor  feat(api): streaming (#42) (+1 more)
+python:b  0.5.0 -> 0.5.1   patch  dependency a 1.1.0"
+	run releasekit version --input ../in.ndjson
+	assert_output "npm:a 1.1.0
+python:b 0.5.1"
+	run releasekit changelog --input ../in.ndjson --date 20261126
+	assert_output "# npm:a
+
+## [1.1.0] - 2026-11-26
+
+### Features
+
+- **api:** streaming (#42) ($(git rev-parse --short=7 HEAD~))
+
+# python:b
+
+## [0.5.1] - 2026-11-26
+
+### Dependencies
+
+- a 1.1.0"
+	releasekit plan --input ../in.ndjson --format json >../out.ndjson
+	validate_records ../out.ndjson
+	[ "$(jq -s 'map(select(.kind == "action")) | length' ../out.ndjson)" -eq 22 ]
+	run releasekit plan --input ../in.ndjson --channel rc --date 20261126 --format yaml
+	assert_failure 2
+	assert_output "releasekit plan: unknown format 'yaml' (expected table or json)"
+	run releasekit plan --input ../in.ndjson --all --date 20261126
+	assert_line --index 3 "cargo:c   2.0.0 -> 2.0.0   none   unchanged"
+}
+
+@test "not a git repository: exit 1 with one error line" {
+	pkg a npm pk/a 1.0.0
+	mkdir -p norepo
+	run --separate-stderr env GIT_CEILING_DIRECTORIES="$T" rk-plan -C "$T/norepo" <in.ndjson
+	assert_failure 1
+	[[ "$stderr" == "rk-plan: git: could not find repository"* ]]
+}
+
+@test "merge histories: what the tag cannot reach counts, what it reaches does not" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 1.0.0
+	init
+	git -C repo checkout -q -b feature
+	change pk/a "feat: on the branch, older than the tag"
+	git -C repo checkout -q main
+	change pk/b "fix: on main"
+	tag a-v1.0.0
+	tag b-v1.0.0
+	git -C repo merge -q --no-ff -m "Merge branch 'feature'" feature
+	run versions
+	assert_output "a 1.0.0 -> 1.1.0 minor"
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.commits) \(.non_conventional)\"'"
+	assert_output "2 1"
+	# merged before the tag: nothing new
+	git -C repo tag a-v1.1.0
+	run versions
+	assert_output ""
+}
+
+@test "bootstrap_commit: untagged packages count only commits after it" {
+	pkg a npm pk/a 0.1.0
+	pkg b npm pk/b 0.1.0
+	init
+	change pk/a "feat: old history"
+	change pk/b "feat: old history"
+	git -C repo tag start
+	change pk/b "fix: new"
+	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"start"}' >>in.ndjson
+	run versions
+	assert_output "b 0.1.0 -> 0.1.1 patch"
+	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"nope"}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:4: release_train: bootstrap_commit 'nope' is not a commit"
+}
