@@ -18,8 +18,11 @@
  * Errors: a malformed or invalid manifest, a duplicate name, or a config
  * record naming an unknown package or workspace fills err ("file:line:col:
  * reason") and makes rk_discover_scan()/rk_discover_config() return -1
- * (exit 3). With keep_going a malformed manifest is a warning on stderr
- * instead, and the manifest is ignored.
+ * (exit 3). With keep_going a malformed or invalid manifest, a duplicate
+ * name or a failed cargo inheritance is a warning on stderr instead and the
+ * manifest is ignored; a workspace dependency (workspace: protocol, uv
+ * workspace source) naming no member of its workspace is a warning and the
+ * edge is left out.
  */
 #ifndef RK_DISCOVER_H
 #define RK_DISCOVER_H
