@@ -855,3 +855,14 @@ python:b 0.5.1"
 	assert_failure 3
 	assert_equal "$stderr" "rk-plan: <stdin>:4: release_train: bootstrap_commit 'nope' is not a commit"
 }
+
+@test "a repository without commits: nothing to release; --all lists the manifest versions" {
+	pkg a npm pk/a 1.0.0
+	run --separate-stderr rk-plan -C repo --all --no-actions <in.ndjson
+	assert_success
+	assert_equal "$stderr" ""
+	run sh -c "rk-plan -C repo --all --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.current) \(.next) \(.bump) \(.previous_tag)\"'"
+	assert_output "1.0.0 1.0.0 none null"
+	run rk-plan -C repo <in.ndjson
+	assert_output "$(cat in.ndjson)"
+}
