@@ -1066,7 +1066,7 @@ static bool dep_counts(const struct dep *d)
 static void propagate(struct plan *pl)
 {
 	bool changed = true;
-	size_t i, j, k;
+	size_t i, j, k, r;
 
 	while (changed) {
 		changed = false;
@@ -1075,7 +1075,6 @@ static void propagate(struct plan *pl)
 
 			for (j = 0; j < p->ndeps; j++) {
 				const struct dep *d = &p->deps[j];
-				size_t r;
 				bool have = false;
 
 				if (!dep_counts(d) || pl->p[d->idx].lvl == L_NONE)
@@ -1104,7 +1103,13 @@ static void propagate(struct plan *pl)
 
 				if (p->lock != i || p->lvl >= lvl)
 					continue;
-				add_reason(p, R_GROUP, i, lvl);
+				for (r = 0; r < p->nreasons; r++)
+					if (p->reasons[r].kind == R_GROUP)
+						break;
+				if (r < p->nreasons)
+					p->reasons[r].lvl = lvl;
+				else
+					add_reason(p, R_GROUP, i, lvl);
 				p->lvl = lvl;
 				changed = true;
 			}

@@ -209,6 +209,10 @@ b 2.0.0 -> 2.0.1 patch
 c 3.0.0 -> 3.0.1 patch
 d 0.1.0 -> 0.3.0 minor
 e 0.2.0 -> 0.3.0 minor"
+	# e depends on c (patch) and is raised by d's group (minor): both reasons, once each
+	sed 's/\("name":"e".*"deps":\)\[\]/\1[{"name":"c","ecosystem":"npm","spec":"","type":"normal"}]/' in.ndjson >in2.ndjson
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in2.ndjson | jq -c 'select(.kind == \"release\" and .name == \"e\") | .reasons'"
+	assert_output '[{"dependency":"c","ecosystem":"npm","version":"3.0.1","bump":"patch"},{"group":"tools","bump":"minor"}]'
 }
 
 @test "independent versioning is the default" {
