@@ -1,27 +1,226 @@
-/* rk-config: Evaluate RELEASE.star into config records. */
+/* rk-config: evaluate RELEASE.star into config records; generate RELEASE.star. */
 #include "rk_common.h"
 #include "rk_cli.h"
+#include "rk_config.h"
+#include "rk_cfggen.h"
+#include "rk_pystar.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
-	"usage: rk-config [options]\n"
+	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE]\n"
+	"       rk-config --generate [--update] [--group-by level|dir] [-C DIR] [-f FILE] < packages\n"
 	"\n"
-	"Evaluate RELEASE.star into config records.\n"
+	"Evaluate RELEASE.star (Starlark) into config records, one JSON object per\n"
+	"line on stdout; or, with --generate, write a RELEASE.star for the package\n"
+	"records (rk-discover) read on stdin.\n"
 	"\n"
-	"  -h, --help      show this help and exit\n"
-	"      --version   print the version and exit\n"
+	"  -C, --root DIR         the workspace root (default: .)\n"
+	"  -f, --file NAME        the configuration file name (default: RELEASE.star)\n"
+	"      --config-mode MODE central, hybrid, decentralized or auto (default):\n"
+	"                         central = DIR/NAME only; hybrid = DIR/NAME plus\n"
+	"                         NAME in package directories; decentralized = the\n"
+	"                         package directories' files only\n"
+	"      --generate         read package records on stdin, write RELEASE.star\n"
+	"                         text to stdout\n"
+	"      --update           with --generate: rewrite the generated region of\n"
+	"                         DIR/NAME in place, keeping manual edits\n"
+	"      --group-by HOW     with --generate: infer groups by dependency level\n"
+	"                         (level, the default) or by directory (dir)\n"
+	"  -h, --help             show this help and exit\n"
+	"      --version          print the version and exit\n"
 	"\n"
-	"Not implemented yet: see the project's open issues. See rk-config(1).\n";
+	"Environment: RK_VENV (the venv holding starlark-pyo3), RK_RULES_DIR (the\n"
+	"bundled rules). Exit: 0 ok, 1 failure, 2 usage, 3 bad configuration.\n"
+	"See rk-config(1).\n";
+
+enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY };
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
+static char *rules_dir(void)
+{
+	const char *env = getenv("RK_RULES_DIR");
+	struct rk_buf b = RK_BUF_INIT;
+	char exe[4096], *slash;
+	ssize_t n;
+
+	if (env && *env)
+		return rk_xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return rk_xstrdup(RK_DATADIR "/rules");
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	rk_buf_addf(&b, "%s/../share/releasekit/rules", exe);
+	if (!is_dir(b.data)) {
+		rk_buf_reset(&b);
+		rk_buf_addf(&b, "%s/../../rules", exe);
+	}
+	return rk_buf_detach(&b, NULL);
+}
+
+static int evaluate(const char *argv0, const char *root, const char *file, enum rk_cfg_mode mode)
+{
+	struct rk_buf path = RK_BUF_INIT, dir = RK_BUF_INIT;
+	struct rk_cfg cfg;
+	struct rk_star *st = NULL;
+	struct rk_err err;
+	char **pp = NULL, *rules = rules_dir();
+	int have_root, rc = RK_EXIT_INPUT, forced = mode != RK_CFG_AUTO;
+	size_t i;
+
+	rk_cfg_init(&cfg);
+	rk_buf_addf(&path, "%s/%s", root, file);
+	have_root = is_file(path.data);
+	if (mode != RK_CFG_CENTRAL)
+		pp = rk_cfg_find_package_files(root, file);
+	if (mode == RK_CFG_AUTO)
+		mode = !have_root    ? RK_CFG_DECENTRALIZED
+		       : pp && pp[0] ? RK_CFG_HYBRID
+				     : RK_CFG_CENTRAL;
+	if (mode != RK_CFG_DECENTRALIZED && !have_root) {
+		rk_error("%s: no such file (--config-mode %s needs it)", path.data,
+			 rk_cfg_mode_name(mode));
+		goto out;
+	}
+	if (mode == RK_CFG_DECENTRALIZED && !(pp && pp[0])) {
+		rk_error("no %s in %s or its package directories", file, root);
+		goto out;
+	}
+	st = rk_star_start(argv0, root, rules, &cfg, &err);
+	if (!st) {
+		rk_error("%s", err.msg);
+		rc = RK_EXIT_FAIL;
+		goto out;
+	}
+	if (mode != RK_CFG_DECENTRALIZED) {
+		if (rk_star_eval(st, file, &err) < 0)
+			goto bad;
+		if (!forced && cfg.mode == RK_CFG_CENTRAL)
+			mode = RK_CFG_CENTRAL;
+		if (!forced && cfg.mode == RK_CFG_DECENTRALIZED) {
+			rk_err_set(
+				&err, cfg.mode_loc, 0, 0,
+				"config(mode = \"decentralized\") cannot be set by the root file (use --config-mode or remove it)");
+			goto bad;
+		}
+	}
+	if (mode != RK_CFG_CENTRAL) {
+		for (i = 0; pp && pp[i]; i++) {
+			char *own;
+			const char *slash = strrchr(pp[i], '/');
+			rk_buf_reset(&dir);
+			rk_buf_add(&dir, pp[i], (size_t)(slash - pp[i]));
+			own = rk_cfg_manifest_name(root, dir.data, pp[i], &err);
+			if (!own)
+				goto bad;
+			cfg.own_package = own;
+			if (rk_star_eval(st, pp[i], &err) < 0) {
+				free(own);
+				cfg.own_package = NULL;
+				goto bad;
+			}
+			cfg.own_package = NULL;
+			free(own);
+		}
+	}
+	if (rk_cfg_finish(&cfg, &err) < 0)
+		goto bad;
+	rk_cfg_emit(&cfg);
+	rc = RK_EXIT_OK;
+	goto out;
+bad:
+	rk_err_print(&err);
+	rc = RK_EXIT_INPUT;
+out:
+	rk_star_stop(st);
+	rk_cfg_release(&cfg);
+	rk_cfg_files_free(pp);
+	rk_buf_release(&path);
+	rk_buf_release(&dir);
+	free(rules);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
-	struct rk_cli cli = {usage, "", longopts, argc, argv};
-	int c;
+	static const struct option longopts[] = {
+		{"root", required_argument, NULL, 'C'},
+		{"file", required_argument, NULL, 'f'},
+		{"config-mode", required_argument, NULL, OPT_MODE},
+		{"generate", no_argument, NULL, OPT_GENERATE},
+		{"update", no_argument, NULL, OPT_UPDATE},
+		{"group-by", required_argument, NULL, OPT_GROUP_BY},
+		{NULL, 0, NULL, 0}};
+	struct rk_cli cli = {usage, "C:f:", longopts, argc, argv};
+	const char *root = ".", *file = "RELEASE.star";
+	enum rk_cfg_mode mode = RK_CFG_AUTO;
+	struct rk_gen_opts gen = {0};
+	int c, generate = 0, update = 0;
 
 	rk_msg_init(argv[0]);
-	while ((c = rk_cli_next(&cli)) != -1)
-		;
+	gen.group_by = RK_GEN_BY_LEVEL;
+	while ((c = rk_cli_next(&cli)) != -1) {
+		switch (c) {
+		case 'C':
+			root = optarg;
+			break;
+		case 'f':
+			file = optarg;
+			if (!*file || strchr(file, '/'))
+				rk_cli_usage_error(
+					&cli, "--file takes a file name, not a path: '%s'", file);
+			break;
+		case OPT_MODE:
+			if (rk_cfg_mode_parse(optarg, &mode) < 0)
+				rk_cli_usage_error(
+					&cli,
+					"--config-mode must be central, hybrid, decentralized or auto, not '%s'",
+					optarg);
+			break;
+		case OPT_GENERATE:
+			generate = 1;
+			break;
+		case OPT_UPDATE:
+			update = 1;
+			break;
+		case OPT_GROUP_BY:
+			if (!strcmp(optarg, "level"))
+				gen.group_by = RK_GEN_BY_LEVEL;
+			else if (!strcmp(optarg, "dir"))
+				gen.group_by = RK_GEN_BY_DIR;
+			else
+				rk_cli_usage_error(
+					&cli, "--group-by must be level or dir, not '%s'", optarg);
+			break;
+		}
+	}
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	rk_cli_not_implemented("rk-config");
+	if (!is_dir(root))
+		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
+	if (!generate && (update || gen.group_by != RK_GEN_BY_LEVEL))
+		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
+	if (generate) {
+		gen.update = update;
+		gen.root = root;
+		gen.file = file;
+		return rk_finish(rk_gen_run(&gen));
+	}
+	return rk_finish(evaluate(argv[0], root, file, mode));
 }

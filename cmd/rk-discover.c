@@ -1,27 +1,80 @@
-/* rk-discover: Find workspaces and packages; emit package records. */
+/* rk-discover: find workspaces and packages; emit package records. */
 #include "rk_common.h"
 #include "rk_cli.h"
+#include "rk_discover.h"
+
+#include <unistd.h>
 
 static const char usage[] =
-	"usage: rk-discover [options]\n"
+	"usage: rk-discover [options] [-]\n"
 	"\n"
-	"Find workspaces and packages; emit package records.\n"
+	"Find the workspaces and packages under the root (uv, pnpm, npm, yarn, cargo)\n"
+	"and write one package record each, with internal dependency edges, sorted\n"
+	"by ecosystem and name. Records on standard input are passed through first;\n"
+	"config records from rk-config (workspaces, package settings) are applied.\n"
 	"\n"
-	"  -h, --help      show this help and exit\n"
-	"      --version   print the version and exit\n"
+	"  -C, --root DIR    discover under DIR (default: the git work tree's top\n"
+	"                    level, else the current directory)\n"
+	"  -k, --keep-going  warn about malformed manifests and skip them\n"
+	"      --no-stdin    do not read records from standard input\n"
+	"  -                 read standard input even when it is a terminal\n"
+	"  -h, --help        show this help and exit\n"
+	"      --version     print the version and exit\n"
 	"\n"
-	"Not implemented yet: see the project's open issues. See rk-discover(1).\n";
+	"Standard input is read when it is not a terminal (or '-' is given) and\n"
+	"--no-stdin is not. Exit: 0 ok, 2 usage, 3 malformed manifest or config.\n"
+	"See rk-discover(1).\n";
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
-	struct rk_cli cli = {usage, "", longopts, argc, argv};
-	int c;
+	static const struct option longopts[] = {
+		{"root", required_argument, NULL, 'C'},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"no-stdin", no_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	struct rk_cli cli = {usage, "C:k", longopts, argc, argv};
+	struct rk_discover_opts o = {0};
+	struct rk_discover *d;
+	struct rk_err err = {0};
+	char *root = NULL;
+	int c, use_stdin = -1, rc = RK_EXIT_OK;
 
 	rk_msg_init(argv[0]);
-	while ((c = rk_cli_next(&cli)) != -1)
-		;
-	if (optind < argc)
-		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	rk_cli_not_implemented("rk-discover");
+	while ((c = rk_cli_next(&cli)) != -1) {
+		switch (c) {
+		case 'C':
+			free(root);
+			root = rk_xstrdup(optarg);
+			break;
+		case 'k':
+			o.keep_going = true;
+			break;
+		case 'n':
+			use_stdin = 0;
+			break;
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (strcmp(argv[optind], "-") != 0)
+			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+		if (use_stdin != 0)
+			use_stdin = 1;
+	}
+	if (use_stdin < 0)
+		use_stdin = !isatty(STDIN_FILENO);
+	if (!root)
+		root = rk_discover_default_root();
+	o.root = root;
+	d = rk_discover_new(&o);
+	if ((use_stdin && rk_discover_read_records(d, stdin, "<stdin>", &err) < 0) ||
+	    rk_discover_scan(d, &err) < 0) {
+		rk_err_print(&err);
+		rc = RK_EXIT_INPUT;
+	} else {
+		rk_discover_emit(d);
+	}
+	rk_discover_free(d);
+	free(root);
+	return rk_finish(rc);
 }

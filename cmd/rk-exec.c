@@ -1,27 +1,383 @@
-/* rk-exec: Run the action DAG with a content-addressed cache; emit events. */
+/* rk-exec: run the action DAG with a content-addressed cache; emit events. */
 #include "rk_common.h"
+
+#include <unistd.h>
+
+#include "rk_cache.h"
 #include "rk_cli.h"
+#include "rk_json.h"
+#include "rk_lock.h"
+#include "rk_sched.h"
 
 static const char usage[] =
-	"usage: rk-exec [options]\n"
+	"usage: rk-exec [options] [FILE]\n"
+	"       rk-exec --cache-stats\n"
+	"       rk-exec --cache-prune [--max-age AGE] [--max-size SIZE]\n"
 	"\n"
-	"Run the action DAG with a content-addressed cache; emit events.\n"
+	"Run the action DAG read from FILE or stdin (NDJSON action records) with a\n"
+	"content-addressed cache; write event records and a summary to stdout.\n"
+	"Records that are not actions pass through unchanged, in order, as they\n"
+	"are read (before any event).\n"
 	"\n"
-	"  -h, --help      show this help and exit\n"
-	"      --version   print the version and exit\n"
+	"  -j, --jobs N              run at most N actions at once (default: CPUs)\n"
+	"      --limit NAME=N        at most N at once of action type or resource NAME\n"
+	"      --retries [TYPE=]N    retries of retryable failures (default 2)\n"
+	"      --backoff-base-ms MS  first retry delay bound (default 1000)\n"
+	"      --backoff-max-ms MS   retry delay cap (default 60000)\n"
+	"      --kill-grace S        seconds between SIGTERM and SIGKILL (default 5)\n"
+	"      --fail-fast           start nothing new after the first failure\n"
+	"      --continue-on-error   let independent branches finish (default)\n"
+	"      --no-cache            do not look actions up in the cache\n"
+	"      --cache-dir DIR       the cache (default $RK_CACHE_DIR, else\n"
+	"                            ${XDG_CACHE_HOME:-$HOME/.cache}/releasekit)\n"
+	"      --remote-cache URL    Bazel HTTP cache (e.g. bazel-remote) to share with\n"
+	"      --repo DIR            repository root (default: git root of the cwd)\n"
+	"      --lock-timeout S      wait up to S seconds for the repository lock\n"
+	"                            (default 0: fail at once)\n"
+	"      --seed N              seed of the retry jitter\n"
+	"      --cache-stats         print the cache's size and entries, and exit\n"
+	"      --cache-prune         remove old entries (--max-age 30d, --max-size 10G)\n"
+	"      --max-age AGE         prune entries unused for AGE (s, m, h, d)\n"
+	"      --max-size SIZE       prune least recently used entries above SIZE (K, M, G)\n"
+	"  -h, --help                show this help and exit\n"
+	"      --version             print the version and exit\n"
 	"\n"
-	"Not implemented yet: see the project's open issues. See rk-exec(1).\n";
+	"Exit: 0 all succeeded or cached, 1 an action failed or the lock is held,\n"
+	"2 usage, 3 bad input, 130/143 interrupted by SIGINT/SIGTERM. See rk-exec(1).\n";
+
+enum {
+	O_LIMIT = 256,
+	O_RETRIES,
+	O_BASE,
+	O_MAX,
+	O_GRACE,
+	O_FAILFAST,
+	O_CONTINUE,
+	O_NOCACHE,
+	O_CACHEDIR,
+	O_REMOTE,
+	O_REPO,
+	O_LOCKTIMEOUT,
+	O_SEED,
+	O_STATS,
+	O_PRUNE,
+	O_MAXAGE,
+	O_MAXSIZE,
+};
+
+/* "NAME=N" into a limit; name may be absent for --retries N. */
+static void parse_limit(const struct rk_cli *cli, const char *opt, const char *val, int need_name,
+			struct rk_sched_limit **arr, size_t *n, size_t *cap, int *plain)
+{
+	const char *eq = strrchr(val, '=');
+	long v;
+
+	if (!eq) {
+		if (need_name || !plain)
+			rk_cli_usage_error(cli, "%s: expected NAME=N, got '%s'", opt, val);
+		*plain = (int)rk_cli_long(cli, opt, val, 0, 100);
+		return;
+	}
+	if (eq == val)
+		rk_cli_usage_error(cli, "%s: empty name in '%s'", opt, val);
+	v = rk_cli_long(cli, opt, eq + 1, need_name ? 1 : 0, need_name ? 100000 : 100);
+	RK_GROW(*arr, *cap, *n + 1);
+	(*arr)[*n].name = rk_xstrndup(val, (size_t)(eq - val));
+	(*arr)[*n].max = (int)v;
+	(*n)++;
+}
+
+/* "7d", "12h", "30m", "45s", "90" -> seconds; -1 if malformed. */
+static long long parse_age(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end && end[1])
+		return -1;
+	return v;
+}
+
+/* "1G", "500M", "10K", "123" -> bytes; -1 if malformed. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'K':
+	case 'k':
+		v <<= 10;
+		break;
+	case 'M':
+		v <<= 20;
+		break;
+	case 'G':
+		v <<= 30;
+		break;
+	default:
+		return -1;
+	}
+	if (*end && end[1] && !(end[1] == 'B' && !end[2]))
+		return -1;
+	return v;
+}
+
+static int cache_admin(const char *dir, int stats, long long max_age, long long max_size)
+{
+	struct rk_cache c;
+	struct rk_buf out = RK_BUF_INIT;
+
+	if (rk_cache_open(&c, dir) != 0)
+		rk_die(RK_EXIT_FAIL, "cannot open the cache%s%s: %s", dir ? " " : "",
+		       dir ? dir : "", strerror(errno));
+	if (!stats) {
+		long long removed = 0, freed = 0;
+		if (rk_cache_prune(&c, max_age, max_size, &removed, &freed) != 0)
+			rk_die(RK_EXIT_FAIL, "pruning %s: %s", c.root, strerror(errno));
+		rk_buf_addf(&out, "pruned %lld entries, %lld bytes\n", removed, freed);
+	}
+	{
+		struct rk_cache_stats st;
+		if (rk_cache_stats(&c, &st) != 0)
+			rk_die(RK_EXIT_FAIL, "reading %s: %s", c.root, strerror(errno));
+		rk_buf_addf(&out,
+			    "cache: %s\n"
+			    "cas: %lld blobs, %lld bytes\n"
+			    "ac: %lld entries, %lld bytes\n"
+			    "total: %lld bytes\n"
+			    "scratch: %lld bytes\n"
+			    "oldest: %lld s\n",
+			    c.root, st.cas_entries, st.cas_bytes, st.ac_entries, st.ac_bytes,
+			    st.cas_bytes + st.ac_bytes, st.tmp_bytes, st.oldest_s);
+	}
+	rk_out(out.data, out.len);
+	rk_buf_release(&out);
+	rk_cache_release(&c);
+	return rk_finish(0);
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
-	struct rk_cli cli = {usage, "", longopts, argc, argv};
-	int c;
+	static const struct option longopts[] = {
+		{"jobs", required_argument, NULL, 'j'},
+		{"limit", required_argument, NULL, O_LIMIT},
+		{"retries", required_argument, NULL, O_RETRIES},
+		{"backoff-base-ms", required_argument, NULL, O_BASE},
+		{"backoff-max-ms", required_argument, NULL, O_MAX},
+		{"kill-grace", required_argument, NULL, O_GRACE},
+		{"fail-fast", no_argument, NULL, O_FAILFAST},
+		{"continue-on-error", no_argument, NULL, O_CONTINUE},
+		{"no-cache", no_argument, NULL, O_NOCACHE},
+		{"cache-dir", required_argument, NULL, O_CACHEDIR},
+		{"remote-cache", required_argument, NULL, O_REMOTE},
+		{"repo", required_argument, NULL, O_REPO},
+		{"lock-timeout", required_argument, NULL, O_LOCKTIMEOUT},
+		{"seed", required_argument, NULL, O_SEED},
+		{"cache-stats", no_argument, NULL, O_STATS},
+		{"cache-prune", no_argument, NULL, O_PRUNE},
+		{"max-age", required_argument, NULL, O_MAXAGE},
+		{"max-size", required_argument, NULL, O_MAXSIZE},
+		{NULL, 0, NULL, 0}};
+	struct rk_cli cli = {usage, "j:", longopts, argc, argv};
+	struct rk_sched_opts o = {0};
+	struct rk_sched_limit *limits = NULL, *retries = NULL;
+	size_t nlimits = 0, limcap = 0, nretries = 0, retcap = 0;
+	const char *cache_dir = NULL, *repo = NULL, *input = NULL;
+	int stats = 0, prune = 0, rc, c;
+	long long max_age = -1, max_size = -1;
+	double lock_timeout = 0;
+	struct rk_cache cache;
+	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT;
+	struct rk_ndjson r;
+	struct rk_err err;
+	struct rk_sched *s;
+	struct rk_lock lock = {0};
+	FILE *fp = stdin;
+	size_t i;
 
 	rk_msg_init(argv[0]);
-	while ((c = rk_cli_next(&cli)) != -1)
-		;
+	o.default_retries = -1;
+	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o.jobs < 1)
+		o.jobs = 1;
+	while ((c = rk_cli_next(&cli)) != -1) {
+		char *end;
+		switch (c) {
+		case 'j':
+			o.jobs = (int)rk_cli_long(&cli, "--jobs", optarg, 1, 100000);
+			break;
+		case O_LIMIT:
+			parse_limit(&cli, "--limit", optarg, 1, &limits, &nlimits, &limcap, NULL);
+			break;
+		case O_RETRIES:
+			parse_limit(&cli, "--retries", optarg, 0, &retries, &nretries, &retcap,
+				    &o.default_retries);
+			break;
+		case O_BASE:
+			o.backoff_base_ms =
+				rk_cli_long(&cli, "--backoff-base-ms", optarg, 1, 86400000);
+			break;
+		case O_MAX:
+			o.backoff_max_ms =
+				rk_cli_long(&cli, "--backoff-max-ms", optarg, 1, 86400000);
+			break;
+		case O_GRACE:
+			o.kill_grace_s = strtod(optarg, &end);
+			if (*end || end == optarg || o.kill_grace_s <= 0 || o.kill_grace_s > 3600)
+				rk_cli_usage_error(&cli, "--kill-grace: expected seconds, got '%s'",
+						   optarg);
+			break;
+		case O_FAILFAST:
+			o.fail_fast = 1;
+			break;
+		case O_CONTINUE:
+			o.fail_fast = 0;
+			break;
+		case O_NOCACHE:
+			o.no_cache = 1;
+			break;
+		case O_CACHEDIR:
+			cache_dir = optarg;
+			break;
+		case O_REMOTE:
+			o.remote_url = optarg;
+			break;
+		case O_REPO:
+			repo = optarg;
+			break;
+		case O_LOCKTIMEOUT:
+			lock_timeout = strtod(optarg, &end);
+			if (*end || end == optarg || lock_timeout < 0 || lock_timeout > 86400)
+				rk_cli_usage_error(
+					&cli, "--lock-timeout: expected seconds, got '%s'", optarg);
+			break;
+		case O_SEED:
+			o.seed = (unsigned long long)rk_cli_long(&cli, "--seed", optarg, 1,
+								 2147483647);
+			break;
+		case O_STATS:
+			stats = 1;
+			break;
+		case O_PRUNE:
+			prune = 1;
+			break;
+		case O_MAXAGE:
+			max_age = parse_age(optarg);
+			if (max_age < 0)
+				rk_cli_usage_error(
+					&cli, "--max-age: expected e.g. 7d, 12h, 30m, got '%s'",
+					optarg);
+			break;
+		case O_MAXSIZE:
+			max_size = parse_size(optarg);
+			if (max_size < 0)
+				rk_cli_usage_error(&cli,
+						   "--max-size: expected e.g. 1G, 500M, got '%s'",
+						   optarg);
+			break;
+		}
+	}
+	if (stats || prune) {
+		if (optind < argc)
+			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+		if (prune && max_age < 0 && max_size < 0)
+			rk_cli_usage_error(&cli, "--cache-prune needs --max-age or --max-size");
+		for (i = 0; i < nlimits; i++)
+			free(limits[i].name);
+		for (i = 0; i < nretries; i++)
+			free(retries[i].name);
+		free(limits);
+		free(retries);
+		return cache_admin(cache_dir, !prune, max_age, max_size);
+	}
+	if (optind < argc)
+		input = argv[optind++];
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	rk_cli_not_implemented("rk-exec");
+	if (input && strcmp(input, "-") != 0) {
+		fp = fopen(input, "r");
+		if (!fp)
+			rk_die(RK_EXIT_INPUT, "%s: %s", input, strerror(errno));
+	}
+
+	if (rk_repo_root(repo ? repo : ".", &root) != 0)
+		rk_die(RK_EXIT_USAGE, "--repo %s: %s", repo ? repo : ".", strerror(errno));
+	if (rk_cache_open(&cache, cache_dir) != 0)
+		rk_die(RK_EXIT_FAIL, "cannot open the cache: %s", strerror(errno));
+	o.cache = &cache;
+	o.repo_root = root.data;
+	o.limits = limits;
+	o.nlimits = nlimits;
+	o.retries = retries;
+	o.nretries = nretries;
+	s = rk_sched_new(&o);
+
+	rk_ndjson_init(&r, fp, input && strcmp(input, "-") != 0 ? input : "<stdin>");
+	while ((rc = rk_ndjson_next(&r)) == 1) {
+		int k = rk_sched_add(s, &r, &err);
+		if (k < 0)
+			rk_die_err(&err);
+		if (k == 0)
+			rk_ndjson_pass(&r);
+	}
+	if (rc < 0)
+		rk_die_err(&r.err);
+	if (rk_sched_validate(s, &err) != 0)
+		rk_die_err(&err);
+
+	rc = rk_lock_acquire(&lock, root.data, lock_timeout, &who);
+	if (rc < 0) {
+		rk_error("cannot create %s/%s: %s", root.data, RK_LOCK_NAME, strerror(errno));
+		rc = RK_EXIT_FAIL;
+	} else if (rc > 0) {
+		rk_error("another release is running in %s: %s holds %s (waited %gs; see "
+			 "--lock-timeout)",
+			 root.data, who.data, RK_LOCK_NAME, lock_timeout);
+		rc = RK_EXIT_FAIL;
+	} else {
+		rc = rk_sched_run(s);
+		rk_lock_release(&lock);
+	}
+
+	rk_sched_free(s);
+	rk_ndjson_release(&r);
+	if (fp != stdin)
+		fclose(fp);
+	rk_cache_release(&cache);
+	for (i = 0; i < nlimits; i++)
+		free(limits[i].name);
+	for (i = 0; i < nretries; i++)
+		free(retries[i].name);
+	free(limits);
+	free(retries);
+	rk_buf_release(&root);
+	rk_buf_release(&who);
+	return rk_finish(rc);
 }

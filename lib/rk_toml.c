@@ -147,8 +147,9 @@ struct parser {
 	/* location cursor: line and column of loc_pos (monotone scanning) */
 	size_t loc_pos, loc_bol;
 	long loc_line, loc_col;
-	struct rk_buf tmp; /* string unescaping scratch */
-	struct key *keys;  /* dotted key scratch, reused */
+	struct rk_buf tmp;	/* string unescaping scratch */
+	struct rk_buf sec_path; /* path of the current [section], for messages */
+	struct key *keys;	/* dotted key scratch, reused */
 	size_t nkeys, keycap;
 };
 
@@ -248,7 +249,11 @@ static void path_text(struct rk_buf *b, const struct key *k, size_t n)
 static void char_text(char *out, size_t outlen, const char *s, size_t avail)
 {
 	unsigned char c = (unsigned char)s[0];
-	if (c < 0x20 || c == 0x7f) {
+	if (avail == 0) {
+		snprintf(out, outlen, "end of input");
+	} else if (c == '\n' || (c == '\r' && avail > 1 && s[1] == '\n')) {
+		snprintf(out, outlen, "end of line");
+	} else if (c < 0x20 || c == 0x7f) {
 		snprintf(out, outlen, "U+%04X", c);
 	} else {
 		size_t n = 1;
@@ -919,17 +924,23 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 			for (size_t m = 0; m < n; m++)
 				if (s[m] != '_')
 					rk_buf_addc(&b, s[m]);
-			v = new_value(p, RK_TOML_FLOAT);
-			v->u.f = strtod(b.data, NULL);
+			double f = strtod(b.data, NULL);
 			rk_buf_release(&b);
+			if (isinf(f))
+				return fail(p, start, "float '%.*s' out of range", (int)n, s);
+			v = new_value(p, RK_TOML_FLOAT);
+			v->u.f = f;
 			goto done;
 		}
 		for (size_t m = 0; m < n; m++)
 			if (s[m] != '_')
 				buf[k++] = s[m];
 		buf[k] = '\0';
+		double f = strtod(buf, NULL);
+		if (isinf(f))
+			return fail(p, start, "float '%.*s' out of range", (int)n, s);
 		v = new_value(p, RK_TOML_FLOAT);
-		v->u.f = strtod(buf, NULL);
+		v->u.f = f;
 		goto done;
 	}
 	{
@@ -1111,14 +1122,20 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 	p->section = ++p->nsections;
 	p->pos++;
 	skip_ws(p);
+	if (peek(p) == '\n' || peek(p) == '\r')
+		return fail(p, p->pos, "newline in inline table (they must be on one line)");
 	if (peek(p) != '}') {
 		for (;;) {
 			skip_ws(p);
+			if (at_end(p))
+				return fail(p, start, "unterminated inline table");
 			size_t base = p->nkeys;
 			long n = parse_key(p, base);
 			if (n < 0)
 				return -1;
 			p->nkeys += (size_t)n;
+			if (at_end(p))
+				return fail(p, start, "unterminated inline table");
 			if (peek(p) != '=') {
 				if (peek(p) == '\n' || peek(p) == '\r' || peek(p) == -1)
 					return fail(
@@ -1139,6 +1156,10 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 			if (c == ',') {
 				p->pos++;
 				skip_ws(p);
+				if (peek(p) == '\n' || peek(p) == '\r')
+					return fail(
+						p, p->pos,
+						"newline in inline table (they must be on one line)");
 				if (peek(p) == '}')
 					return fail(p, p->pos, "trailing comma in inline table");
 				continue;
@@ -1248,6 +1269,17 @@ static struct rk_toml_value *new_table(struct parser *p, struct rk_toml_value *p
 	return t;
 }
 
+/* Path of dotted key k[0..n) for messages: from the root, unless inside {..}. */
+static void kv_path(struct parser *p, struct rk_buf *b, const struct key *k, size_t n,
+		    int in_inline)
+{
+	if (!in_inline && p->sec_path.len) {
+		rk_buf_add(b, p->sec_path.data, p->sec_path.len);
+		rk_buf_addc(b, '.');
+	}
+	path_text(b, k, n);
+}
+
 /*
  * Insert v under the dotted key k[0..n) relative to table t (the current
  * section's table, or the inline table being read).
@@ -1262,7 +1294,7 @@ static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key
 			continue;
 		}
 		struct rk_buf path = RK_BUF_INIT;
-		path_text(&path, k, i + 1);
+		kv_path(p, &path, k, i + 1, in_inline);
 		int bad = 0;
 		if (c->type != RK_TOML_TABLE) {
 			fail(p, k[i].sp.start, "cannot use '%s' as a table: already %s (line %ld)",
@@ -1292,7 +1324,7 @@ static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key
 	struct rk_toml_value *old = table_find(t, k[n - 1].s, k[n - 1].len);
 	if (old) {
 		struct rk_buf path = RK_BUF_INIT;
-		path_text(&path, k, n);
+		kv_path(p, &path, k, n, in_inline);
 		fail(p, k[n - 1].sp.start, "duplicate key '%s' (first defined at line %ld)",
 		     path.data, def_line(old));
 		rk_buf_release(&path);
@@ -1316,9 +1348,8 @@ static int parse_header(struct parser *p)
 	size_t n = (size_t)nk;
 	p->nkeys = n;
 	if (peek(p) != ']' || (aot && peek_at(p, 1) != ']')) {
-		char ch[16] = "end of input";
-		if (!at_end(p))
-			char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
+		char ch[16];
+		char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 		return fail(p, p->pos, "expected '%s' at the end of the table header, found %s",
 			    aot ? "]]" : "]", ch);
 	}
@@ -1411,6 +1442,8 @@ static int parse_header(struct parser *p)
 	p->cur = c;
 out:
 	p->nkeys = 0;
+	rk_buf_reset(&p->sec_path);
+	path_text(&p->sec_path, k, n);
 	rk_buf_release(&path);
 	return r;
 }
@@ -1512,6 +1545,7 @@ struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *sourc
 	p.loc_line = 1;
 	p.loc_col = 1;
 	rk_buf_init(&p.tmp);
+	rk_buf_init(&p.sec_path);
 
 	doc->root = new_value(&p, RK_TOML_TABLE);
 	doc->root->flags = T_EXPLICIT;
@@ -1521,6 +1555,7 @@ struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *sourc
 
 	int r = parse_document(&p);
 	rk_buf_release(&p.tmp);
+	rk_buf_release(&p.sec_path);
 	free(p.keys);
 	if (r < 0) {
 		rk_toml_free(doc);
@@ -1699,7 +1734,9 @@ struct rk_toml_span rk_toml_key_span(const struct rk_toml_value *v)
 
 int rk_toml_is_inline(const struct rk_toml_value *v)
 {
-	return v && (v->flags & T_INLINE) && (v->type == RK_TOML_TABLE || v->type == RK_TOML_ARRAY);
+	/* tables made by dotted keys inside {..} are immutable but not written {..} */
+	return v && (v->flags & (T_INLINE | T_DOTTED)) == T_INLINE &&
+	       (v->type == RK_TOML_TABLE || v->type == RK_TOML_ARRAY);
 }
 
 void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp, const char *text,
@@ -1713,4 +1750,63 @@ void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp, const
 	rk_buf_add(out, doc->src, start);
 	rk_buf_add(out, text, textlen);
 	rk_buf_add(out, doc->src + end, doc->len - end);
+}
+
+void rk_toml_quote(struct rk_buf *out, const char *s, size_t n)
+{
+	rk_buf_addc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':
+			rk_buf_adds(out, "\\\"");
+			break;
+		case '\\':
+			rk_buf_adds(out, "\\\\");
+			break;
+		case '\b':
+			rk_buf_adds(out, "\\b");
+			break;
+		case '\t':
+			rk_buf_adds(out, "\\t");
+			break;
+		case '\n':
+			rk_buf_adds(out, "\\n");
+			break;
+		case '\f':
+			rk_buf_adds(out, "\\f");
+			break;
+		case '\r':
+			rk_buf_adds(out, "\\r");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				rk_buf_addf(out, "\\u%04X", c);
+			else
+				rk_buf_addc(out, (char)c);
+		}
+	}
+	rk_buf_addc(out, '"');
+}
+
+void rk_toml_set_string(const struct rk_toml_doc *doc, const struct rk_toml_value *v, const char *s,
+			size_t n, struct rk_buf *out)
+{
+	struct rk_toml_span sp = rk_toml_span(v);
+	struct rk_buf text = RK_BUF_INIT;
+	int literal = sp.end > sp.start && doc->src[sp.start] == '\'';
+	for (size_t i = 0; literal && i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\'' || (c < 0x20 && c != '\t') || c == 0x7f)
+			literal = 0;
+	}
+	if (literal) {
+		rk_buf_addc(&text, '\'');
+		rk_buf_add(&text, s, n);
+		rk_buf_addc(&text, '\'');
+	} else {
+		rk_toml_quote(&text, s, n);
+	}
+	rk_toml_splice(doc, sp, text.data, text.len, out);
+	rk_buf_release(&text);
 }

@@ -6,17 +6,47 @@
  * string, including its quotes) and every table entry the span of its key,
  * so a caller can rewrite one value in place (rk_toml_splice) and leave
  * every other byte of the file identical - what version pinning and bumps
- * need. Implicit tables (created by [a.b.c] or dotted keys) have an empty
- * span at the place they were first named.
+ * need.
+ *
+ * Spans (struct rk_toml_span: [start, end) byte offsets into the source,
+ * line and col of start, both 1-based; col counts UTF-8 characters):
+ *   scalar            its text: "1.0" with the quotes, a '''...''' string
+ *                     whole, 0x1F, 1979-05-27T07:32:00Z
+ *   inline table      {...} and inline array [...], brackets included
+ *   [a.b] table       the header "[a.b]"; key span: "b" inside the header
+ *   [[a]] element     that element's header "[[a]]"; the array of tables
+ *                     itself has an empty span at its first header
+ *   implicit table    (created by [a.b.c] or by dotted keys a.b = 1) an
+ *                     empty span at the key part that first named it
+ *   root              the whole document
+ * The key span of a value is the last key part that names it ("version"
+ * in package.version = ...), quotes included; array elements have none
+ * ({0, 0, 0, 0}).
+ *
+ * Values as read: multi-line strings have CRLF line ends turned into LF
+ * (TOML lets parsers normalise newlines); date/times keep their text with
+ * 'T' and 'Z' upper-cased and a space separator written as 'T'; a float
+ * outside double's range is an error, not infinity.
  *
  * Conformance: TOML 1.0.0, checked against the official toml-test suite by
  * tests/toml.bats (tests/helpers/t-toml.c is the decoder). Unsupported cases
- * are listed in README.md.
+ * are listed in README.md ("TOML conformance"): none today.
+ *
+ * Cost: linear in the input. Tables index their keys with a hash table once
+ * they pass a few entries; arrays and inline tables nest at most 256 deep
+ * (deeper is an error, not a stack overflow).
  *
  * Ownership: the document owns every value and string; all pointers are
  * valid until rk_toml_free(). The source text is copied.
- * Errors: rk_toml_parse returns NULL and fills err with the line, column
- * and a short reason ("duplicate key 'name'", "unterminated string").
+ * Errors: rk_toml_parse returns NULL and fills err with source, line,
+ * column and one short reason:
+ *     duplicate key 'name' (first defined at line 2)
+ *     table 'a.b' already defined at line 3
+ *     cannot add to inline table 'a' (defined at line 1)
+ *     unterminated string
+ *     invalid escape '\q'
+ * Keys in messages are written as TOML paths (a."b.c"). Input that is not
+ * UTF-8, or holds a NUL byte, is rejected at the first bad byte.
  */
 #ifndef RK_TOML_H
 #define RK_TOML_H
@@ -83,15 +113,32 @@ const char *rk_toml_datetime(const struct rk_toml_value *v);
 /* Spans: of the value's text, and of the key that defined it (tables' entries). */
 struct rk_toml_span rk_toml_span(const struct rk_toml_value *v);
 struct rk_toml_span rk_toml_key_span(const struct rk_toml_value *v);
-/* Inline table/array (written {..} or [..]) rather than [header]/[[header]]. */
+/* Inline table/array (written {..} or [..]) rather than [header]/[[header]]
+ * or dotted keys. (Tables made by dotted keys inside {..} are as immutable
+ * as the inline table, but they are not written {..}: 0.) */
 int rk_toml_is_inline(const struct rk_toml_value *v);
 
 /*
  * Replace the source bytes of span sp with text, appending the result to
- * out: the edit primitive for in-place rewriting. out gets the whole new file.
+ * out: the edit primitive for in-place rewriting. out gets the whole new file
+ * (appended to what it holds). A span reaching past the end is clipped. The
+ * text is not checked: re-parse the result when it comes from outside.
  */
 struct rk_buf;
 void rk_toml_splice(const struct rk_toml_doc *doc, struct rk_toml_span sp, const char *text,
 		    size_t textlen, struct rk_buf *out);
+
+/* Append s[0..n) to out as a TOML basic string: "..." with '"', '\\' and
+ * control characters escaped (\n, \t, \u001B, ...). */
+void rk_toml_quote(struct rk_buf *out, const char *s, size_t n);
+
+/*
+ * Replace value v with the string s[0..n), appending the whole new file to
+ * out: written in v's own style when it can hold s (a 'literal' stays
+ * literal, "basic" stays basic), otherwise as a basic string. The edit for
+ * version bumps and pinning: version = '1.0' becomes version = '1.1'.
+ */
+void rk_toml_set_string(const struct rk_toml_doc *doc, const struct rk_toml_value *v, const char *s,
+			size_t n, struct rk_buf *out);
 
 #endif

@@ -7,7 +7,12 @@
  *   t-toml set FILE KEY.PATH TEXT
  *                               the file with that value's text replaced (rk_toml_splice);
  *                               the result must parse again
+ *   t-toml set-string FILE KEY.PATH STRING
+ *                               the same with rk_toml_set_string (quoting kept)
  *   t-toml spans FILE           every value: path, value span, key span
+ *   t-toml verify-spans FILE... check every span (see verify()); "ok: N values, M keys"
+ *                               (prefixed by the file name when there are several)
+ *   t-toml scan FILE...         parse each: "FILE: ok" or "FILE:LINE:COL: reason"; exit 0
  *   t-toml check FILE...        parse each file, print "ok" or exit 3
  *
  * KEY.PATH is split at '.'; a number selects an array element (package.0.name).
@@ -18,36 +23,15 @@
 
 #include <math.h>
 
+#include "rk_json.h"
 #include "rk_toml.h"
-
-/* JSON string literal. (Keys may hold NUL, so this takes a length.) */
-static void quote(struct rk_buf *b, const char *s, size_t n)
-{
-	rk_buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\') {
-			rk_buf_addc(b, '\\');
-			rk_buf_addc(b, (char)c);
-		} else if (c == '\n') {
-			rk_buf_adds(b, "\\n");
-		} else if (c == '\t') {
-			rk_buf_adds(b, "\\t");
-		} else if (c < 0x20 || c == 0x7f) {
-			rk_buf_addf(b, "\\u%04x", c);
-		} else {
-			rk_buf_addc(b, (char)c);
-		}
-	}
-	rk_buf_addc(b, '"');
-}
 
 static void tagged(struct rk_buf *b, const char *type, const char *val, size_t n)
 {
 	rk_buf_adds(b, "{\"type\":\"");
 	rk_buf_adds(b, type);
 	rk_buf_adds(b, "\",\"value\":");
-	quote(b, val, n);
+	rk_json_quote(b, val, n);
 	rk_buf_addc(b, '}');
 }
 
@@ -77,7 +61,7 @@ static void to_json(struct rk_buf *b, const struct rk_toml_value *v)
 		for (size_t i = 0; i < rk_toml_len(v); i++) {
 			if (i)
 				rk_buf_addc(b, ',');
-			quote(b, rk_toml_key_at(v, i), rk_toml_key_len_at(v, i));
+			rk_json_quote(b, rk_toml_key_at(v, i), rk_toml_key_len_at(v, i));
 			rk_buf_addc(b, ':');
 			to_json(b, rk_toml_at(v, i));
 		}
@@ -200,6 +184,116 @@ static void spans(struct rk_buf *b, const struct rk_toml_value *v, struct rk_buf
 	}
 }
 
+/*
+ * verify-spans: every value's span text, parsed on its own as "x = TEXT",
+ * must give the same value; every key's span text must parse as that key;
+ * line and column must match the offset.
+ */
+struct verify {
+	const char *src;
+	size_t len;
+	long values, keys, bad;
+};
+
+static void line_col(const char *src, size_t off, long *line, long *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (src[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+static void verify_span(struct verify *vf, const char *path, const char *what,
+			struct rk_toml_span sp)
+{
+	long line, col;
+	if (sp.start > sp.end || sp.end > vf->len) {
+		printf("%s: %s span %zu-%zu out of bounds\n", path, what, sp.start, sp.end);
+		vf->bad++;
+		return;
+	}
+	line_col(vf->src, sp.start, &line, &col);
+	if (line != sp.line || col != sp.col) {
+		printf("%s: %s span at %ld:%ld, expected %ld:%ld\n", path, what, sp.line, sp.col,
+		       line, col);
+		vf->bad++;
+	}
+}
+
+static void verify(struct verify *vf, const struct rk_toml_value *v, struct rk_buf *path)
+{
+	size_t n = rk_toml_len(v);
+	int table = rk_toml_type(v) == RK_TOML_TABLE;
+	for (size_t i = 0; i < n; i++) {
+		size_t mark = path->len;
+		if (mark)
+			rk_buf_addc(path, '.');
+		if (table)
+			rk_buf_adds(path, rk_toml_key_at(v, i));
+		else
+			rk_buf_addf(path, "%zu", i);
+		const struct rk_toml_value *c = rk_toml_at(v, i);
+		struct rk_toml_span sp = rk_toml_span(c), ks = rk_toml_key_span(c);
+		verify_span(vf, path->data, "value", sp);
+		if (table)
+			verify_span(vf, path->data, "key", ks);
+		struct rk_err err = {0};
+		struct rk_buf t = RK_BUF_INIT, a = RK_BUF_INIT, b = RK_BUF_INIT;
+		if (rk_toml_type(c) != RK_TOML_TABLE || rk_toml_is_inline(c)) {
+			if (rk_toml_type(c) != RK_TOML_ARRAY || rk_toml_is_inline(c)) {
+				rk_buf_adds(&t, "x = ");
+				rk_buf_add(&t, vf->src + sp.start, sp.end - sp.start);
+				rk_buf_addc(&t, '\n');
+				struct rk_toml_doc *d =
+					rk_toml_parse(t.data, t.len, "<span>", &err);
+				to_json(&a, c);
+				to_json(&b, rk_toml_get(rk_toml_root(d), "x"));
+				if (!d || a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
+					printf("%s: value span text '%.*s' does not give the value\n",
+					       path->data, (int)(sp.end - sp.start),
+					       vf->src + sp.start);
+					vf->bad++;
+				}
+				rk_toml_free(d);
+				vf->values++;
+			}
+		} else if (sp.end > sp.start &&
+			   (vf->src[sp.start] != '[' || vf->src[sp.end - 1] != ']')) {
+			printf("%s: table span '%.*s' is not a header\n", path->data,
+			       (int)(sp.end - sp.start), vf->src + sp.start);
+			vf->bad++;
+		}
+		if (table) {
+			rk_buf_reset(&t);
+			rk_buf_add(&t, vf->src + ks.start, ks.end - ks.start);
+			rk_buf_adds(&t, " = 1\n");
+			struct rk_toml_doc *d = rk_toml_parse(t.data, t.len, "<key>", &err);
+			const struct rk_toml_value *r = rk_toml_root(d);
+			if (!d || rk_toml_len(r) != 1 ||
+			    rk_toml_key_len_at(r, 0) != rk_toml_key_len_at(v, i) ||
+			    memcmp(rk_toml_key_at(r, 0), rk_toml_key_at(v, i),
+				   rk_toml_key_len_at(v, i)) != 0) {
+				printf("%s: key span text '%.*s' is not the key\n", path->data,
+				       (int)(ks.end - ks.start), vf->src + ks.start);
+				vf->bad++;
+			}
+			rk_toml_free(d);
+			vf->keys++;
+		}
+		rk_buf_release(&t);
+		rk_buf_release(&a);
+		rk_buf_release(&b);
+		verify(vf, c, path);
+		rk_buf_truncate(path, mark);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct rk_buf out = RK_BUF_INIT;
@@ -233,6 +327,16 @@ int main(int argc, char **argv)
 		if (!again)
 			rk_die_err(&err);
 		rk_toml_free(again);
+	} else if (strcmp(argv[1], "set-string") == 0 && argc == 5) {
+		struct rk_toml_doc *doc = load(argv[2]);
+		const struct rk_toml_value *v = lookup(doc, argv[3]);
+		rk_toml_set_string(doc, v, argv[4], strlen(argv[4]), &out);
+		rk_toml_free(doc);
+		struct rk_err err = {0};
+		struct rk_toml_doc *again = rk_toml_parse(out.data, out.len, "<result>", &err);
+		if (!again)
+			rk_die_err(&err);
+		rk_toml_free(again);
 	} else if (strcmp(argv[1], "spans") == 0 && argc == 3) {
 		struct rk_toml_doc *doc = load(argv[2]);
 		struct rk_buf path = RK_BUF_INIT;
@@ -240,6 +344,43 @@ int main(int argc, char **argv)
 		spans(&out, rk_toml_root(doc), &path);
 		rk_buf_release(&path);
 		rk_toml_free(doc);
+	} else if (strcmp(argv[1], "verify-spans") == 0 && argc >= 3) {
+		long bad = 0;
+		for (int i = 2; i < argc; i++) {
+			struct rk_toml_doc *doc = load(argv[i]);
+			struct rk_buf path = RK_BUF_INIT;
+			struct verify vf = {0};
+			rk_buf_adds(&path, "");
+			vf.src = rk_toml_source(doc, &vf.len);
+			fflush(stdout);
+			verify(&vf, rk_toml_root(doc), &path);
+			rk_buf_release(&path);
+			rk_toml_free(doc);
+			bad += vf.bad;
+			if (argc > 3)
+				rk_buf_addf(&out, "%s: ", argv[i]);
+			rk_buf_addf(&out, "%s: %ld values, %ld keys\n", vf.bad ? "FAILED" : "ok",
+				    vf.values, vf.keys);
+		}
+		if (bad) {
+			rk_out(out.data, out.len);
+			rk_buf_release(&out);
+			return rk_finish(RK_EXIT_FAIL);
+		}
+	} else if (strcmp(argv[1], "scan") == 0 && argc >= 3) {
+		/* many files in one process (valgrind-friendly): "FILE: ok" or the error */
+		for (int i = 2; i < argc; i++) {
+			struct rk_err err = {0};
+			struct rk_toml_doc *doc = rk_toml_parse_file(argv[i], &err);
+			if (doc) {
+				rk_buf_addf(&out, "%s: ok\n", argv[i]);
+			} else {
+				char msg[RK_ERR_MAX + 256];
+				rk_err_format(&err, msg, sizeof(msg));
+				rk_buf_addf(&out, "%s\n", msg);
+			}
+			rk_toml_free(doc);
+		}
 	} else if (strcmp(argv[1], "check") == 0 && argc >= 3) {
 		for (int i = 2; i < argc; i++) {
 			struct rk_toml_doc *doc = load(argv[i]);
@@ -249,7 +390,8 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr,
 			"usage: t-toml [decode [FILE]] | get FILE KEY.PATH | set FILE KEY.PATH "
-			"TEXT | spans FILE | check FILE...\n");
+			"TEXT | set-string FILE KEY.PATH STRING | spans FILE | verify-spans FILE... | scan "
+			"FILE... | check FILE...\n");
 		return RK_EXIT_USAGE;
 	}
 	rk_out(out.data ? out.data : "", out.len);

@@ -1,0 +1,43 @@
+/*
+ * fuzz-actions: rk-exec's input side: NDJSON records through rk_sched_add
+ * (action and hook validation) and rk_sched_validate (unknown deps,
+ * duplicates, cycles). Nothing is run.
+ */
+#include "rk_common.h"
+#include "rk_cache.h"
+#include "rk_json.h"
+#include "rk_sched.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	struct rk_sched_opts o = {0};
+	struct rk_cache c = {0};
+	struct rk_ndjson r;
+	struct rk_err err;
+	struct rk_sched *s;
+	FILE *fp;
+	int rc;
+
+	if (size == 0)
+		return 0;
+	fp = fmemopen((void *)data, size, "r");
+	if (!fp)
+		return 0;
+	o.jobs = 1;
+	o.default_retries = -1;
+	o.cache = &c;
+	o.repo_root = "/nonexistent";
+	s = rk_sched_new(&o);
+	rk_ndjson_init(&r, fp, "<fuzz>");
+	while ((rc = rk_ndjson_next(&r)) == 1)
+		if (rk_sched_add(s, &r, &err) < 0)
+			break;
+	if (rc == 0)
+		(void)rk_sched_validate(s, &err);
+	rk_ndjson_release(&r);
+	rk_sched_free(s);
+	fclose(fp);
+	return 0;
+}

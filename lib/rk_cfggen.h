@@ -1,0 +1,59 @@
+/*
+ * rk_cfggen.h - `releasekit generate`: write a RELEASE.star for the
+ * package records of rk-discover (Gazelle style).
+ *
+ * rk_gen_run() reads package records (kind "package"; other kinds are
+ * ignored) from stdin and writes a RELEASE.star: one workspace rule per
+ * (manager, workspace root), one package rule per package, and one
+ * release_group per inferred group, plus a release_train naming them.
+ * Groups are inferred from the dependency level (group "level-N", N = 0
+ * for packages without internal dependencies; the record's "level" from
+ * rk-graph is used when present) or from the package's parent directory
+ * (group "py-plugins" for py/plugins/x).
+ *
+ * Everything generated sits between the lines
+ *     # releasekit:generate begin
+ *     # releasekit:generate end
+ * With update set, DIR/FILE is read, only that region is replaced (or
+ * appended when absent) and the file rewritten atomically; everything
+ * outside it is kept byte for byte. Directives in comments, anywhere in
+ * the file:
+ *     # releasekit:generate ignore [NAME]      do not generate NAME
+ *     # releasekit:generate group=GROUP [NAME] put NAME in GROUP
+ * Without NAME a directive applies to the package rule call on the next
+ * non-comment line. A package declared by a package rule outside the
+ * generated region is not generated again (it is managed by hand).
+ *
+ * Returns an exit code: 0, RK_EXIT_INPUT on a malformed record or file
+ * (message printed), RK_EXIT_FAIL when the file cannot be written.
+ */
+#ifndef RK_CFGGEN_H
+#define RK_CFGGEN_H
+
+#include <stdio.h>
+
+enum rk_gen_group_by {
+	RK_GEN_BY_LEVEL,
+	RK_GEN_BY_DIR,
+};
+
+struct rk_gen_opts {
+	const char *root; /* workspace root */
+	const char *file; /* file name, "RELEASE.star" */
+	int update;	  /* rewrite root/file in place */
+	enum rk_gen_group_by group_by;
+};
+
+int rk_gen_run(const struct rk_gen_opts *o);
+
+/*
+ * The directives of an existing RELEASE.star text (exposed for the fuzz
+ * target and tests): fills the generator's internal tables; returns the
+ * number of directives found, or -1 with err set for a malformed one.
+ */
+struct rk_gen_directives;
+struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, const char *source,
+						  struct rk_err *err);
+void rk_gen_directives_free(struct rk_gen_directives *d);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * rk_remote.h - a remote cache over the Bazel HTTP cache protocol, through
+ * libcurl: GET / PUT / HEAD on <base>/ac/<key> and <base>/cas/<sha256>, as
+ * served by bazel-remote (AC values are REAPI ActionResult messages, see
+ * rk_cache.h, so the server's AC validation accepts them).
+ *
+ * The URL may carry a path prefix (a cache "pool", e.g.
+ * http://127.0.0.1:8080/team); credentials in the URL (user:password@) are
+ * passed to curl and never printed: messages show the URL without them.
+ *
+ * Failure policy: the first transport error or unexpected status (anything
+ * but 200/201/204 and 404 on a GET/HEAD) prints one warning ("remote cache
+ * <url> unavailable (...): using the local cache only") and disables the
+ * remote for the rest of the run; every later call returns -1 at once. The
+ * remote is a help, never a reason to fail a release.
+ *
+ * One struct rk_remote holds one curl easy handle (connections are reused).
+ */
+#ifndef RK_REMOTE_H
+#define RK_REMOTE_H
+
+#include <stddef.h>
+
+#include "rk_buf.h"
+
+struct rk_remote {
+	char *base;    /* URL without a trailing '/' (owned) */
+	char *display; /* base without credentials, for messages (owned) */
+	void *curl;    /* CURL * */
+	int disabled;
+	long timeout_ms;	    /* per request; default 30000 */
+	long long gets, hits, puts; /* counters for the summary */
+};
+
+/* Returns 0, or -1 when url is not http(s):// (message in err[errlen]). */
+int rk_remote_init(struct rk_remote *r, const char *url, char *err, size_t errlen);
+void rk_remote_release(struct rk_remote *r);
+
+/* kind is "ac" or "cas". GET: 1 found (body in out), 0 not found, -1 error. */
+int rk_remote_get(struct rk_remote *r, const char *kind, const char *hex, struct rk_buf *out);
+/* HEAD: 1 present, 0 absent, -1 error. */
+int rk_remote_head(struct rk_remote *r, const char *kind, const char *hex);
+/* PUT: 0 stored, -1 error. */
+int rk_remote_put(struct rk_remote *r, const char *kind, const char *hex, const void *data,
+		  size_t len);
+
+#endif
