@@ -501,6 +501,8 @@ int rk_history_walk(struct rk_history *h, struct rk_err *err)
 	if (git_revwalk_new(&rw, h->repo) < 0)
 		goto gitfail;
 	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (git_repository_head_unborn(h->repo) == 1)
+		goto done; /* no commits yet: an empty history */
 	r = git_revwalk_push_head(rw);
 	if (r == GIT_EUNBORNBRANCH || r == GIT_ENOTFOUND)
 		goto done;

@@ -92,7 +92,8 @@ struct pkg {
 };
 
 struct group {
-	char *name, *json, *tag_format;
+	char *name, *json, *tag_format, *loc;
+	int lock; /* release_group versioning: 1 lockstep, 0 independent, -1 unset */
 	char **packages;
 	size_t npackages;
 	long line;
@@ -121,8 +122,10 @@ struct plan {
 	size_t n, cap;
 	struct rk_strmap byid, byname; /* "eco:name" -> idx; name -> idx or NONE (ambiguous) */
 	size_t *topo;
-	/* config */
-	char *train_json;
+	/* config: where an error in the current config record points ("location") */
+	char *loc_src;
+	long loc_line, loc_col;
+	char *train_loc, *train_json;
 	char *tag_format, *versioning, *plans_dir, *channel, *prerelease_token, *bootstrap;
 	char *train_name;
 	long train_line, tag_format_line;
@@ -172,9 +175,9 @@ static _Noreturn void die_at(const struct plan *pl, long line, const char *fmt, 
 	struct rk_err e;
 	va_list ap;
 
-	e.source = pl->source;
-	e.line = line;
-	e.col = 0;
+	e.source = pl->loc_src ? pl->loc_src : pl->source;
+	e.line = pl->loc_src ? pl->loc_line : line;
+	e.col = pl->loc_src ? pl->loc_col : 0;
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);
@@ -315,13 +318,52 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	p->ndeps = i;
 }
 
+/*
+ * Point errors at a config record's "location" ("RELEASE.star:21:1", as
+ * rk-config writes it) when it has one, else at the record's line; NULL
+ * goes back to the record stream.
+ */
+static void set_loc(struct plan *pl, const char *loc)
+{
+	const char *c2, *c1;
+	char *end;
+
+	free(pl->loc_src);
+	pl->loc_src = NULL;
+	pl->loc_line = pl->loc_col = 0;
+	if (!loc || !*loc)
+		return;
+	c2 = strrchr(loc, ':');
+	c1 = NULL;
+	if (c2)
+		for (end = (char *)c2; end > loc;)
+			if (*--end == ':') {
+				c1 = end;
+				break;
+			}
+	if (c1 && c1 > loc) {
+		pl->loc_line = strtol(c1 + 1, &end, 10);
+		if (end == c2) {
+			pl->loc_col = strtol(c2 + 1, &end, 10);
+			if (!*end) {
+				pl->loc_src = rk_xstrndup(loc, (size_t)(c1 - loc));
+				return;
+			}
+		}
+	}
+	pl->loc_src = rk_xstrdup(loc);
+	pl->loc_line = pl->loc_col = 0;
+}
+
 static void read_config(struct plan *pl, const struct rk_json *d, long line)
 {
 	const char *rule = rk_json_get_str(d, 0, "rule");
+	const char *loc = rk_json_get_str(d, 0, "location");
 	struct rk_err err;
 
 	if (!rule)
 		return;
+	set_loc(pl, loc);
 	if (!strcmp(rule, "release_train")) {
 		const char *s;
 		int t;
@@ -330,6 +372,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 
 		canonical(d, &pl->train_json);
 		pl->train_line = line;
+		free(pl->train_loc);
+		pl->train_loc = dup_or_null(loc);
 		free(pl->train_name);
 		pl->train_name = dup_or_null(opt_str(pl, d, 0, "name", line, "release_train"));
 		if ((s = opt_str(pl, d, 0, "tag_format", line, "release_train"))) {
@@ -340,8 +384,18 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 			pl->tag_format_line = line;
 		}
 		s = opt_str(pl, d, 0, "versioning", line, "release_train");
-		if (!s)
-			s = opt_str(pl, d, 0, "version_strategy", line, "release_train");
+		if (!s) {
+			/* rk-config's version_strategy is how versions are decided
+			 * ("conventional-commits"); an independent/fixed/per-group value
+			 * there is taken as the versioning */
+			const char *vs =
+				opt_str(pl, d, 0, "version_strategy", line, "release_train");
+
+			if (vs && (!strcmp(vs, "independent") || !strcmp(vs, "fixed") ||
+				   !strcmp(vs, "lockstep") || !strcmp(vs, "per-group") ||
+				   !strcmp(vs, "per_group")))
+				s = vs;
+		}
 		if (s) {
 			if (!strcmp(s, "lockstep"))
 				s = "fixed";
@@ -384,6 +438,9 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 			pl->exclude = str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
 						"release_train");
 		}
+		t = rk_json_get(d, 0, "create_release");
+		if (rk_json_type(d, t) == RK_JSON_FALSE)
+			pl->disabled[RK_ACT_RELEASE] = true;
 		v = str_array(pl, d, 0, "disable_actions", &n, line, "release_train");
 		for (i = 0; i < n; i++) {
 			int a = rk_action_type_parse(v[i]);
@@ -415,6 +472,18 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		g->name = rk_xstrdup(name);
 		g->tag_format = dup_or_null(tf);
 		g->line = line;
+		g->loc = dup_or_null(loc);
+		g->lock = -1;
+		if ((tf = opt_str(pl, d, 0, "versioning", line, "release_group"))) {
+			if (!strcmp(tf, "fixed") || !strcmp(tf, "lockstep"))
+				g->lock = 1;
+			else if (!strcmp(tf, "independent"))
+				g->lock = 0;
+			else
+				die_at(pl, line,
+				       "release_group '%s': unknown versioning '%s' (expected independent or fixed)",
+				       name, tf);
+		}
 		canonical(d, &g->json);
 		g->packages = str_array(pl, d, 0, "packages", &g->npackages, line, "release_group");
 	} else if (!strcmp(rule, "branch_channel")) {
@@ -603,6 +672,7 @@ static void resolve(struct plan *pl)
 			memset(&pl->groups[pl->ngroups], 0, sizeof(struct group));
 			pl->groups[pl->ngroups].name = rk_xstrdup(p->group);
 			pl->groups[pl->ngroups].packages = rk_xcalloc(1, sizeof(char *));
+			pl->groups[pl->ngroups].lock = -1;
 			p->grp = pl->ngroups++;
 		}
 	}
@@ -615,15 +685,23 @@ static void resolve(struct plan *pl)
 		for (i = 0; i < pl->n; i++)
 			pl->p[i].lock = 0;
 		pl->lockn[0] = pl->n;
-	} else if (pl->versioning && !strcmp(pl->versioning, "per-group")) {
+	} else {
+		/* per-group: every group in lockstep; otherwise only groups whose
+		 * release_group says versioning = fixed */
+		bool per = pl->versioning && !strcmp(pl->versioning, "per-group");
+
 		pl->nlocks = pl->ngroups;
 		for (j = 0; j < pl->ngroups; j++)
 			pl->lockname[j] = rk_xstrdup(pl->groups[j].name);
-		for (i = 0; i < pl->n; i++)
-			if (pl->p[i].grp != NONE) {
-				pl->p[i].lock = pl->p[i].grp;
-				pl->lockn[pl->p[i].grp]++;
-			}
+		for (i = 0; i < pl->n; i++) {
+			size_t gi = pl->p[i].grp;
+
+			if (gi == NONE || pl->groups[gi].lock == 0 ||
+			    (!per && pl->groups[gi].lock != 1))
+				continue;
+			pl->p[i].lock = gi;
+			pl->lockn[gi]++;
+		}
 	}
 }
 
@@ -736,10 +814,12 @@ static void read_tags(struct plan *pl)
 		git_object *o = NULL, *c = NULL;
 
 		if (git_revparse_single(&o, pl->repo, pl->bootstrap) < 0 ||
-		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) < 0)
+		    git_object_peel(&c, o, GIT_OBJECT_COMMIT) < 0) {
+			set_loc(pl, pl->train_loc);
 			die_at(pl, pl->train_line,
 			       "release_train: bootstrap_commit '%s' is not a commit",
 			       pl->bootstrap);
+		}
 		git_oid_cpy(&boot, git_object_id(c));
 		has_boot = true;
 		git_object_free(c);
@@ -1066,7 +1146,7 @@ static bool dep_counts(const struct dep *d)
 static void propagate(struct plan *pl)
 {
 	bool changed = true;
-	size_t i, j, k;
+	size_t i, j, k, r;
 
 	while (changed) {
 		changed = false;
@@ -1075,7 +1155,6 @@ static void propagate(struct plan *pl)
 
 			for (j = 0; j < p->ndeps; j++) {
 				const struct dep *d = &p->deps[j];
-				size_t r;
 				bool have = false;
 
 				if (!dep_counts(d) || pl->p[d->idx].lvl == L_NONE)
@@ -1104,7 +1183,13 @@ static void propagate(struct plan *pl)
 
 				if (p->lock != i || p->lvl >= lvl)
 					continue;
-				add_reason(p, R_GROUP, i, lvl);
+				for (r = 0; r < p->nreasons; r++)
+					if (p->reasons[r].kind == R_GROUP)
+						break;
+				if (r < p->nreasons)
+					p->reasons[r].lvl = lvl;
+				else
+					add_reason(p, R_GROUP, i, lvl);
 				p->lvl = lvl;
 				changed = true;
 			}
@@ -1596,6 +1681,8 @@ static void plan_free(struct plan *pl)
 	rk_strmap_release(&pl->byname);
 	free(pl->topo);
 	free(pl->train_json);
+	free(pl->train_loc);
+	free(pl->loc_src);
 	free(pl->train_name);
 	free(pl->tag_format);
 	free(pl->versioning);
@@ -1608,6 +1695,7 @@ static void plan_free(struct plan *pl)
 		free(pl->groups[i].name);
 		free(pl->groups[i].json);
 		free(pl->groups[i].tag_format);
+		free(pl->groups[i].loc);
 		free_strv(pl->groups[i].packages, pl->groups[i].npackages);
 	}
 	free(pl->groups);
@@ -1712,6 +1800,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 			if (rk_json_parse(&d, late[i].text, strlen(late[i].text), source,
 					  late[i].line, &err) == 0)
 				read_config(&pl, &d, late[i].line);
+			set_loc(&pl, NULL);
 			rk_json_release(&d);
 			free(late[i].text);
 		}

@@ -209,6 +209,10 @@ b 2.0.0 -> 2.0.1 patch
 c 3.0.0 -> 3.0.1 patch
 d 0.1.0 -> 0.3.0 minor
 e 0.2.0 -> 0.3.0 minor"
+	# e depends on c (patch) and is raised by d's group (minor): both reasons, once each
+	sed 's/\("name":"e".*"deps":\)\[\]/\1[{"name":"c","ecosystem":"npm","spec":"","type":"normal"}]/' in.ndjson >in2.ndjson
+	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in2.ndjson | jq -c 'select(.kind == \"release\" and .name == \"e\") | .reasons'"
+	assert_output '[{"dependency":"c","ecosystem":"npm","version":"3.0.1","bump":"patch"},{"group":"tools","bump":"minor"}]'
 }
 
 @test "independent versioning is the default" {
@@ -854,4 +858,45 @@ python:b 0.5.1"
 	run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 3
 	assert_equal "$stderr" "rk-plan: <stdin>:4: release_train: bootstrap_commit 'nope' is not a commit"
+}
+
+@test "a repository without commits: nothing to release; --all lists the manifest versions" {
+	pkg a npm pk/a 1.0.0
+	run --separate-stderr rk-plan -C repo --all --no-actions <in.ndjson
+	assert_success
+	assert_equal "$stderr" ""
+	run sh -c "rk-plan -C repo --all --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.current) \(.next) \(.bump) \(.previous_tag)\"'"
+	assert_output "1.0.0 1.0.0 none null"
+	run rk-plan -C repo <in.ndjson
+	assert_output "$(cat in.ndjson)"
+}
+
+@test "rk-config records: errors cite their RELEASE.star location; group versioning; create_release" {
+	pkg a npm pk/a 1.0.0
+	pkg b npm pk/b 1.2.0
+	pkg c npm pk/c 3.0.0
+	init
+	for p in a-v1.0.0 b-v1.2.0 c-v3.0.0; do tag $p; done
+	change pk/a "feat: x"
+	change pk/c "fix: y"
+	{
+		cat in.ndjson
+		echo '{"kind":"config","rule":"release_train","name":"default","versioning":null,"version_strategy":"conventional-commits","create_release":false,"location":"RELEASE.star:21:1"}'
+		echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","b"],"versioning":"fixed","location":"RELEASE.star:18:1"}'
+	} >cfg.ndjson
+	run sh -c "rk-plan -C repo --date 20261126 <cfg.ndjson | jq -r 'select(.kind == \"release\") | \"\(.name) \(.next)\"'"
+	assert_output "a 1.3.0
+b 1.3.0
+c 3.0.1"
+	run sh -c "rk-plan -C repo --date 20261126 <cfg.ndjson | jq -r 'select(.kind == \"action\" and .type == \"release\") | .id'"
+	assert_output ""
+	echo '{"kind":"config","rule":"release_train","tag_format":"{name}","location":"RELEASE.star:30:5"}' >>cfg.ndjson
+	run --separate-stderr rk-plan -C repo <cfg.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: RELEASE.star:30:5: bad tag_format '{name}': no {version}"
+	echo '{"kind":"config","rule":"release_group","name":"x","packages":["nope"],"location":"RELEASE.star:9:1"}' >bad.ndjson
+	cat in.ndjson >>bad.ndjson
+	run --separate-stderr rk-plan -C repo <bad.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: RELEASE.star:9:1: release_group 'x': unknown package 'nope'"
 }
