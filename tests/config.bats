@@ -658,28 +658,64 @@ EOF
 	diff -u "$RK_TOP/share/schemas/config.schema.json" schema.json
 }
 
-@test "generate: the releasekit generate wrapper pipes rk-discover into rk-config --generate" {
-	# rk-discover is not on main yet: a stand-in on PATH prints the
-	# hand-written records, so this checks the wrapper's composition only.
-	# The wrapper puts its own directory first on PATH: give it one.
-	mkdir bin
-	printf '#!/bin/sh\ncat "%s"\n' "$T/pk.ndjson" >bin/rk-discover
-	chmod +x bin/rk-discover
-	cp "$RK_BUILD/bin/releasekit" bin/releasekit
-	ln -s "$(command -v rk-config)" bin/rk-config
-	export RK_COMMANDS_DIR="$RK_TOP/scripts/commands"
-	packages >pk.ndjson
-	run bin/releasekit generate --group-by=dir
-	assert_success
-	assert_line 'uv_package(name = "plugin-x", group = "py-plugins")'
-	echo 'vcs("git")' >RELEASE.star
-	PATH="$T/bin:$PATH" run bin/releasekit generate --update
-	assert_success
-	assert_output ""
-	rk-config | jq -r 'select(.rule | endswith("_package")) | .name' | sort >actual
-	packages | jq -r '.name' | sort >expected
+@test "compose: rk-config | rk-discover applies workspaces, groups, skips and cross_deps" {
+	cp -R "$RK_TOP/share/example/." .
+	make_git_repo .
+	echo 'npm_package(name = "acme-monorepo", skip = True)' >>RELEASE.star
+	rk-config >config.ndjson
+	rk-discover -C . <config.ndjson >out.ndjson
+	validate_records out.ndjson
+	# The config records pass through first, unchanged.
+	head -n "$(wc -l <config.ndjson)" out.ndjson | diff -u config.ndjson -
+	jq -r 'select(.kind == "package") | [.ecosystem, .name, (.group // "-"), (.skip // false), .workspace, ([.deps[].name] | join(","))] | join(" ")' out.ndjson >actual
+	cat >expected <<'EOF'
+cargo fastcli apps false rust fastcore
+cargo fastcore core false rust 
+npm @acme/web-core core false . 
+npm @acme/web-ui apps false . @acme/web-core
+npm acme-monorepo - true . 
+python acme-cli apps false python acme-core,fastcore
+python acme-core core false python 
+EOF
 	diff -u expected actual
-	run bin/releasekit generate --bogus
+}
+
+@test "compose: releasekit generate from rk-discover evaluates back to the same packages" {
+	cp -R "$RK_TOP/share/example/." .
+	rm RELEASE.star
+	make_git_repo .
+	rk-discover -C . >before.ndjson
+	run --separate-stderr releasekit generate
+	assert_success
+	echo "$output" >RELEASE.star
+	grep -Fx '    root = "python",' RELEASE.star
+	grep -Fx 'uv_package(name = "acme-cli", group = "level-1")' RELEASE.star
+	rk-config | rk-discover -C . >after.ndjson
+	validate_records after.ndjson
+	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' before.ndjson >expected
+	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' after.ndjson >actual
+	diff -u expected actual
+	jq -r 'select(.kind == "package") | "\(.name) \(.group)"' after.ndjson >actual
+	cat >expected <<'EOF'
+fastcli level-1
+fastcore level-0
+@acme/web-core level-0
+@acme/web-ui level-1
+acme-monorepo level-0
+acme-cli level-1
+acme-core level-0
+EOF
+	diff -u expected actual
+	# --update after a manual edit keeps it.
+	sed -i '1i vcs("git")' RELEASE.star
+	run releasekit generate --update --group-by dir
+	assert_success
+	sed -n 1p RELEASE.star >actual
+	echo 'vcs("git")' >expected
+	diff -u expected actual
+	grep -Fx 'uv_package(name = "acme-cli", group = "python-packages")' RELEASE.star
+	rk-config | rk-discover -C . >/dev/null
+	run releasekit generate --bogus
 	assert_equal "$status" 2
 }
 
