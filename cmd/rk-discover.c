@@ -3,6 +3,7 @@
 #include "rk_cli.h"
 #include "rk_discover.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -63,6 +64,12 @@ int main(int argc, char **argv)
 	}
 	if (use_stdin < 0)
 		use_stdin = !isatty(STDIN_FILENO);
+	if (root) {
+		struct stat st;
+
+		if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
+			rk_cli_usage_error(&cli, "--root %s: not a directory", root);
+	}
 	if (!root)
 		root = rk_discover_default_root();
 	o.root = root;
