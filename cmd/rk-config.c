@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE]\n"
+	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional]\n"
 	"       rk-config --generate [--update] [--group-by level|dir] [-C DIR] [-f FILE] < packages\n"
 	"\n"
 	"Evaluate RELEASE.star (Starlark) into config records, one JSON object per\n"
@@ -22,6 +22,8 @@ static const char usage[] =
 	"                         central = DIR/NAME only; hybrid = DIR/NAME plus\n"
 	"                         NAME in package directories; decentralized = the\n"
 	"                         package directories' files only\n"
+	"      --optional         no configuration file at all is not an error:\n"
+	"                         exit 0 with no output\n"
 	"      --generate         read package records on stdin, write RELEASE.star\n"
 	"                         text to stdout\n"
 	"      --update           with --generate: rewrite the generated region of\n"
@@ -35,7 +37,7 @@ static const char usage[] =
 	"bundled rules). Exit: 0 ok, 1 failure, 2 usage, 3 bad configuration.\n"
 	"See rk-config(1).\n";
 
-enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY };
+enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY, OPT_OPTIONAL };
 
 static int is_dir(const char *p)
 {
@@ -74,7 +76,8 @@ static char *rules_dir(void)
 	return rk_buf_detach(&b, NULL);
 }
 
-static int evaluate(const char *argv0, const char *root, const char *file, enum rk_cfg_mode mode)
+static int evaluate(const char *argv0, const char *root, const char *file, enum rk_cfg_mode mode,
+		    int optional)
 {
 	struct rk_buf path = RK_BUF_INIT, dir = RK_BUF_INIT;
 	struct rk_cfg cfg;
@@ -89,6 +92,10 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 	have_root = is_file(path.data);
 	if (mode != RK_CFG_CENTRAL)
 		pp = rk_cfg_find_package_files(root, file);
+	if (optional && !have_root && !(pp && pp[0])) {
+		rc = RK_EXIT_OK;
+		goto out;
+	}
 	if (mode == RK_CFG_AUTO)
 		mode = !have_root    ? RK_CFG_DECENTRALIZED
 		       : pp && pp[0] ? RK_CFG_HYBRID
@@ -166,12 +173,13 @@ int main(int argc, char **argv)
 		{"generate", no_argument, NULL, OPT_GENERATE},
 		{"update", no_argument, NULL, OPT_UPDATE},
 		{"group-by", required_argument, NULL, OPT_GROUP_BY},
+		{"optional", no_argument, NULL, OPT_OPTIONAL},
 		{NULL, 0, NULL, 0}};
 	struct rk_cli cli = {usage, "C:f:", longopts, argc, argv};
 	const char *root = ".", *file = "RELEASE.star";
 	enum rk_cfg_mode mode = RK_CFG_AUTO;
 	struct rk_gen_opts gen = {0};
-	int c, generate = 0, update = 0;
+	int c, generate = 0, update = 0, optional = 0;
 
 	rk_msg_init(argv[0]);
 	gen.group_by = RK_GEN_BY_LEVEL;
@@ -199,6 +207,9 @@ int main(int argc, char **argv)
 		case OPT_UPDATE:
 			update = 1;
 			break;
+		case OPT_OPTIONAL:
+			optional = 1;
+			break;
 		case OPT_GROUP_BY:
 			if (!strcmp(optarg, "level"))
 				gen.group_by = RK_GEN_BY_LEVEL;
@@ -216,11 +227,13 @@ int main(int argc, char **argv)
 		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
 	if (!generate && (update || gen.group_by != RK_GEN_BY_LEVEL))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
+	if (generate && optional)
+		rk_cli_usage_error(&cli, "--optional does not go with --generate");
 	if (generate) {
 		gen.update = update;
 		gen.root = root;
 		gen.file = file;
 		return rk_finish(rk_gen_run(&gen));
 	}
-	return rk_finish(evaluate(argv[0], root, file, mode));
+	return rk_finish(evaluate(argv[0], root, file, mode, optional));
 }

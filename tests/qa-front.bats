@@ -21,3 +21,88 @@ w() {
 	run --separate-stderr rk-discover --no-stdin -C "$T/nope"
 	assert_output ""
 }
+
+# two uv packages under pkgs/, b depends on a, in a git repository
+two_packages() {
+	make_git_repo .
+	w pkgs/a/pyproject.toml <<'EOT'
+[project]
+name = "a"
+version = "1.0.0"
+EOT
+	w pkgs/b/pyproject.toml <<'EOT'
+[project]
+name = "b"
+version = "2.0.0"
+dependencies = ["a>=1"]
+EOT
+}
+
+@test "rk-config --optional: no configuration file is no output and exit 0" {
+	two_packages
+	run --separate-stderr rk-config
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: no RELEASE.star in . or its package directories" ]
+	run --separate-stderr rk-config --optional
+	assert_success
+	assert_output ""
+	[ "$stderr" = "" ]
+	run --separate-stderr rk-config --optional --config-mode central
+	assert_success
+	assert_output ""
+	# a package file exists: --optional changes nothing
+	echo 'uv_package(name = "a", group = "core")' >pkgs/a/RELEASE.star
+	rk-config --optional >with.ndjson
+	rk-config >without.ndjson
+	cmp with.ndjson without.ndjson
+	[ "$(jq -r .location with.ndjson)" = "pkgs/a/RELEASE.star:1:1" ]
+	# forced central: the root file is required, --optional or not
+	run --separate-stderr rk-config --optional --config-mode hybrid
+	assert_failure 3
+	run rk-config --optional --generate </dev/null
+	assert_failure 2
+	assert_line --index 0 "rk-config: --optional does not go with --generate"
+	rk-config --help | grep -q -- '--optional'
+}
+
+@test "releasekit discover: decentralized RELEASE.star files are applied" {
+	two_packages
+	echo 'uv_package(name = "a", group = "core")' >pkgs/a/RELEASE.star
+	releasekit discover >out.ndjson
+	validate_records out.ndjson
+	jq -r 'select(.kind == "package") | "\(.name) \(.group)"' out.ndjson >actual
+	printf 'a core\nb null\n' >expected
+	diff -u expected actual
+	[ "$(jq -r 'select(.kind == "config") | .location' out.ndjson)" = "pkgs/a/RELEASE.star:1:1" ]
+}
+
+@test "releasekit discover: from a subdirectory, the repository's configuration and root" {
+	two_packages
+	echo 'uv_package(name = "b", group = "apps")' >RELEASE.star
+	cd pkgs/b
+	releasekit discover >"$T/out.ndjson"
+	cd "$T"
+	jq -r 'select(.kind == "package") | "\(.name) \(.group) \(.path)"' out.ndjson >actual
+	printf 'a null pkgs/a\nb apps pkgs/b\n' >expected
+	diff -u expected actual
+	# and --root chooses the tree rk-config reads too
+	mkdir other && cp -r pkgs other/
+	echo 'uv_package(name = "a", group = "other")' >other/RELEASE.star
+	releasekit discover --root other >out.ndjson
+	jq -r 'select(.kind == "package") | "\(.name) \(.group)"' out.ndjson >actual
+	printf 'a other\nb null\n' >expected
+	diff -u expected actual
+}
+
+@test "releasekit discover: a bad configuration prints nothing on stdout" {
+	two_packages
+	echo 'x = (' >RELEASE.star
+	run --separate-stderr releasekit discover
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: RELEASE.star:2:1: Parse error: unexpected new line here, expected one of \"(\", \")\", \"+\", \"-\", \"...\", \"FLOAT\", \"FSTRING\", \"IDENTIFIER\", \"INTEGER\", \"STRING\", \"[\", \"lambda\", \"not\", \"{\" or \"~\"" ]
+	run --separate-stderr releasekit graph
+	assert_failure 3
+	assert_output ""
+}
