@@ -106,3 +106,23 @@ EOT
 	assert_failure 3
 	assert_output ""
 }
+
+@test "releasekit generate --update: from a subdirectory, the top-level RELEASE.star" {
+	two_packages
+	cd pkgs/b
+	releasekit generate --update </dev/null
+	cd "$T"
+	[ ! -e pkgs/b/RELEASE.star ]
+	grep -q '^uv_package(name = "a", group = "level-0")$' RELEASE.star
+	rk-config >cfg.ndjson
+	jq -r 'select(.rule == "uv_package") | "\(.name) \(.group)"' cfg.ndjson >actual
+	printf 'a level-0\nb level-1\n' >expected
+	diff -u expected actual
+}
+
+@test "releasekit generate: does not read standard input" {
+	two_packages
+	# a CI step's stdin is often not a terminal; it is not package records
+	echo 'not json' | releasekit generate >gen.star
+	grep -q '^uv_package(name = "b", group = "level-1")$' gen.star
+}
