@@ -758,8 +758,8 @@ EOT
 	(cd python/packages && rk-discover --no-stdin) >out
 	[ "$(wc -l <out)" -eq 7 ]
 	run rk-discover --no-stdin --root ./no-such-dir
-	assert_success
-	assert_output ""
+	assert_failure 2
+	assert_line --index 0 "rk-discover: --root ./no-such-dir: not a directory"
 	run rk-discover --no-stdin extra
 	assert_failure 2
 }
