@@ -175,6 +175,12 @@ static int toml_fail(struct rk_err *err, const char *rel, const struct rk_toml_v
 	return -1;
 }
 
+/* A string value holding "\u0000" (C strings would silently cut it short). */
+static bool toml_has_nul(const struct rk_toml_value *v)
+{
+	return strlen(rk_toml_str(v)) != rk_toml_strlen(v);
+}
+
 /* Optional string field: NULL when absent; error when of another type. */
 static int toml_optstr(const struct rk_toml_value *t, const char *key, const char *rel,
 		       const char **out, struct rk_err *err)
@@ -186,6 +192,8 @@ static int toml_optstr(const struct rk_toml_value *t, const char *key, const cha
 		return 0;
 	if (rk_toml_type(v) != RK_TOML_STRING)
 		return toml_fail(err, rel, v, "'%s' must be a string", key);
+	if (toml_has_nul(v))
+		return toml_fail(err, rel, v, "'%s' must not contain a NUL character", key);
 	*out = rk_toml_str(v);
 	return 0;
 }
@@ -579,6 +587,8 @@ static int cargo_package(const struct rk_toml_value *root, const struct rk_toml_
 		return toml_fail(err, rel, pk, "[%s] has no 'name'", "package");
 	if (rk_toml_type(name) != RK_TOML_STRING || !rk_toml_strlen(name))
 		return toml_fail(err, rel, name, "'%s' must be a non-empty string", "name");
+	if (toml_has_nul(name))
+		return toml_fail(err, rel, name, "'%s' must not contain a NUL character", "name");
 	p = out->pkg = pkg_new(RK_ECO_CARGO, rel, dir);
 	p->manager = "cargo";
 	p->name = rk_xstrdup(rk_toml_str(name));
@@ -601,6 +611,9 @@ static int cargo_package(const struct rk_toml_value *root, const struct rk_toml_
 	} else if (v) {
 		if (rk_toml_type(v) != RK_TOML_STRING)
 			return toml_fail(err, rel, v, "'%s' must be a string", "version");
+		if (toml_has_nul(v))
+			return toml_fail(err, rel, v, "'%s' must not contain a NUL character",
+					 "version");
 		p->version = rk_xstrdup(rk_toml_str(v));
 	} else {
 		/* cargo >= 1.75: no version means 0.0.0 and publish = false */
@@ -713,6 +726,12 @@ static int json_fail(struct rk_err *err, const char *rel, const struct rk_json *
 	return -1;
 }
 
+/* A string token holding "\u0000" (C strings would silently cut it short). */
+static bool json_has_nul(const struct rk_json *d, int t)
+{
+	return strlen(rk_json_str(d, t)) != rk_json_strlen(d, t);
+}
+
 static int json_deps(struct rk_dpkg *p, const struct rk_json *d, const char *key,
 		     enum rk_deptype type, const char *rel, struct rk_err *err)
 {
@@ -728,6 +747,10 @@ static int json_deps(struct rk_dpkg *p, const struct rk_json *d, const char *key
 
 		if (rk_json_type(d, v) != RK_JSON_STRING)
 			return json_fail(err, rel, d, v, "dependency '%s' must be a string",
+					 rk_json_str(d, k));
+		if (json_has_nul(d, k) || json_has_nul(d, v))
+			return json_fail(err, rel, d, k,
+					 "dependency '%s' must not contain a NUL character",
 					 rk_json_str(d, k));
 		dep = rk_ddep_add(&p->deps, &p->ndeps, &p->capdeps);
 		dep->eco = RK_ECO_NPM;
@@ -790,6 +813,9 @@ static int package_json(const struct rk_json *d, const char *rel, const char *di
 		return 0;
 	if (rk_json_type(d, name) != RK_JSON_STRING || !rk_json_strlen(d, name))
 		return json_fail(err, rel, d, name, "'%s' must be a non-empty string", "name");
+	if (json_has_nul(d, name))
+		return json_fail(err, rel, d, name, "'%s' must not contain a NUL character",
+				 "name");
 	out->pkg = pkg_new(RK_ECO_NPM, rel, dir);
 	out->pkg->name = rk_xstrdup(rk_json_str(d, name));
 	out->pkg->norm = rk_xstrdup(out->pkg->name);
@@ -807,6 +833,9 @@ static int package_json(const struct rk_json *d, const char *rel, const char *di
 	t = rk_json_get(d, 0, "version");
 	if (t >= 0 && rk_json_type(d, t) != RK_JSON_STRING)
 		return json_fail(err, rel, d, t, "'%s' must be a string", "version");
+	if (t >= 0 && json_has_nul(d, t))
+		return json_fail(err, rel, d, t, "'%s' must not contain a NUL character",
+				 "version");
 	if (t >= 0) {
 		out->pkg->version = rk_xstrdup(rk_json_str(d, t));
 	} else {

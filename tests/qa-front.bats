@@ -126,3 +126,26 @@ EOT
 	echo 'not json' | releasekit generate >gen.star
 	grep -q '^uv_package(name = "b", group = "level-1")$' gen.star
 }
+
+@test "rk-discover: a \\u0000 in a manifest string is an error, not a name cut short" {
+	# check FILE CONTENT EXPECTED-ERROR
+	check() {
+		rm -rf m && mkdir m && printf '%s' "$2" >"m/$1"
+		run --separate-stderr rk-discover --no-stdin -C m
+		assert_failure 3
+		assert_output ""
+		[ "$stderr" = "rk-discover: $3" ] || { echo "got: $stderr"; return 1; }
+	}
+	check Cargo.toml $'[package]\nname = "a\\u0000b"\nversion = "1.0.0"\n' \
+		"Cargo.toml:2:8: 'name' must not contain a NUL character"
+	check Cargo.toml $'[package]\nname = "ab"\nversion = "1.0.0\\u0000"\n' \
+		"Cargo.toml:3:11: 'version' must not contain a NUL character"
+	check pyproject.toml $'[project]\nname = "ab"\nversion = "1.0\\u0000.0"\n' \
+		"pyproject.toml:3:11: 'version' must not contain a NUL character"
+	check package.json '{"name":"a\u0000b","version":"1"}' \
+		"package.json:1:9: 'name' must not contain a NUL character"
+	check package.json '{"name":"a","version":"1\u0000x"}' \
+		"package.json:1:23: 'version' must not contain a NUL character"
+	check package.json $'{"name":"a","version":"1",\n "dependencies":{"b\\u0000c":"1"}}' \
+		"package.json:2:18: dependency 'b' must not contain a NUL character"
+}
