@@ -530,6 +530,23 @@ static PyObject *new_module(struct rk_star *s)
 	return PyObject_CallNoArgs(s->c_module);
 }
 
+/* Line and column (in characters) of byte off of text. */
+static void text_pos(const char *text, size_t off, long *line, long *col)
+{
+	size_t k;
+
+	*line = 1;
+	*col = 1;
+	for (k = 0; k < off; k++) {
+		if (text[k] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)text[k] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
 /*
  * Parse and evaluate text as file name; on success the Module (new
  * reference). On failure NULL with s->err set.
@@ -540,15 +557,37 @@ static PyObject *eval_text(struct rk_star *s, const char *name, const char *text
 	PyObject *src = NULL, *ast = NULL, *mod = NULL, *r = NULL, *fname = NULL;
 	struct rk_buf full = RK_BUF_INIT, etext = RK_BUF_INIT;
 	struct rk_err e;
+	const char *nul = memchr(text, '\0', len);
+	size_t skip = prepend ? strlen(s->prelude_line) : 0;
+	long line, col;
 
+	if (nul) { /* Starlark's own message would quote the NUL itself */
+		text_pos(text, (size_t)(nul - text), &line, &col);
+		rk_err_set(&e, name, line, col, "NUL byte in the file");
+		set_err(s, &e);
+		goto out;
+	}
 	if (prepend)
 		rk_buf_adds(&full, s->prelude_line);
 	rk_buf_add(&full, text, len);
 	src = PyUnicode_DecodeUTF8(full.data, (Py_ssize_t)full.len, "strict");
-	fname = PyUnicode_FromString(name);
+	fname = src ? PyUnicode_FromString(name) : NULL;
 	if (!src || !fname) {
+		PyObject *type, *value, *tb;
+		Py_ssize_t at = 0;
+
+		PyErr_Fetch(&type, &value, &tb);
+		PyErr_NormalizeException(&type, &value, &tb);
+		if (!src && value && PyUnicodeDecodeError_GetStart(value, &at) == 0 &&
+		    (size_t)at >= skip)
+			text_pos(text, (size_t)at - skip, &line, &col);
+		else
+			line = col = 0;
 		PyErr_Clear();
-		rk_err_set(&e, name, 0, 0, "not valid UTF-8");
+		Py_XDECREF(type);
+		Py_XDECREF(value);
+		Py_XDECREF(tb);
+		rk_err_set(&e, name, line, col, "not valid UTF-8");
 		set_err(s, &e);
 		goto out;
 	}

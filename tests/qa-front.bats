@@ -149,3 +149,22 @@ EOT
 	check package.json $'{"name":"a","version":"1",\n "dependencies":{"b\\u0000c":"1"}}' \
 		"package.json:2:18: dependency 'b' must not contain a NUL character"
 }
+
+@test "rk-config: invalid UTF-8 and NUL bytes are reported at their line and column" {
+	printf 'x = 1\ny = "\303\251\377"\n' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: RELEASE.star:2:7: not valid UTF-8" ]
+	printf 'x = 1\n\000\n' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	[ "$stderr" = "rk-config: RELEASE.star:2:1: NUL byte in the file" ]
+	# in a loaded file too
+	mkdir lib
+	printf 'x = 1\n\n  \303(\n' >lib/x.star
+	echo 'load("//lib:x.star", "x")' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	[ "$stderr" = "rk-config: lib/x.star:3:3: not valid UTF-8" ]
+}
