@@ -4,6 +4,9 @@
 #include "rk_json.h"
 #include "rk_render.h"
 
+#include <errno.h>
+#include <sys/stat.h>
+
 /* One input record, kept to be written back in order. */
 struct rec {
 	size_t off, len; /* the line in st->text */
@@ -126,8 +129,17 @@ static int read_input(struct state *st)
 		struct rk_ndjson r;
 		int rc;
 
+		struct stat sb;
+
 		if (!fp) {
 			rk_error("cannot open %s: %s", path, strerror(errno));
+			return RK_EXIT_USAGE;
+		}
+		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			rk_error("cannot read %s: %s", stdin_src ? "<stdin>" : path,
+				 strerror(EISDIR));
+			if (!stdin_src)
+				fclose(fp);
 			return RK_EXIT_USAGE;
 		}
 		rk_ndjson_init(&r, fp, stdin_src ? "<stdin>" : path);
@@ -144,6 +156,15 @@ static int read_input(struct state *st)
 				rc = -2;
 				break;
 			}
+		}
+		if (rc == -1 && ferror(fp)) { /* an I/O error, not bad input */
+			int e = errno;
+
+			rk_ndjson_release(&r);
+			if (!stdin_src)
+				fclose(fp);
+			rk_error("cannot read %s: %s", stdin_src ? "<stdin>" : path, strerror(e));
+			return RK_EXIT_USAGE;
 		}
 		if (rc == -1)
 			st->err = r.err;

@@ -168,3 +168,24 @@ EOT
 	assert_failure 3
 	[ "$stderr" = "rk-config: lib/x.star:3:3: not valid UTF-8" ]
 }
+
+@test "rk-graph: a directory or an unreadable input file is exit 2, as rk-graph(1) says" {
+	mkdir dir
+	run --separate-stderr rk-graph dir
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "rk-graph: cannot read dir: Is a directory" ]
+	run --separate-stderr rk-graph <dir
+	assert_failure 2
+	[ "$stderr" = "rk-graph: cannot read <stdin>: Is a directory" ]
+	# tests run as root, where chmod 000 does not stop reading: reading
+	# /proc/self/mem at offset 0 fails with EIO for everyone
+	run --separate-stderr rk-graph /proc/self/mem
+	assert_failure 2
+	[ "$stderr" = "rk-graph: cannot read /proc/self/mem: Input/output error" ]
+	# bad records are still bad input
+	echo bad >bad.ndjson
+	run --separate-stderr rk-graph bad.ndjson
+	assert_failure 3
+	[ "$stderr" = "rk-graph: bad.ndjson:1:1: invalid literal 'bad'" ]
+}
