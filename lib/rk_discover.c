@@ -123,6 +123,7 @@ struct rk_discover {
 	char **strs;	    /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
+	struct rk_buf pass; /* records read on stdin, written by rk_discover_emit */
 };
 
 static const char *const econames[] = {"python", "npm", "cargo"};
@@ -183,6 +184,7 @@ void rk_discover_free(struct rk_discover *d)
 		free(d->strs[i]);
 	free(d->strs);
 	rk_buf_release(&d->key);
+	rk_buf_release(&d->pass);
 	free(d->root);
 	free(d);
 }
@@ -343,7 +345,8 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 
 	rk_ndjson_init(&r, fp, source);
 	while ((rc = rk_ndjson_next(&r)) > 0) {
-		rk_ndjson_pass(&r);
+		rk_buf_add(&d->pass, r.text.data, r.text.len);
+		rk_buf_addc(&d->pass, '\n');
 		if (!strcmp(r.kind, "config") &&
 		    rk_discover_config(d, &r.doc, source, r.line, err) < 0) {
 			ret = -1;
@@ -1012,6 +1015,9 @@ void rk_discover_emit(struct rk_discover *d)
 	struct rk_dpkg **v = rk_xmalloc((d->npkg ? d->npkg : 1) * sizeof(*v));
 	size_t i, j, n = 0;
 
+	if (d->pass.len)
+		rk_out(d->pass.data, d->pass.len);
+	rk_buf_release(&d->pass);
 	for (i = 0; i < d->npkg; i++)
 		if (!d->pkg[i]->dropped)
 			v[n++] = d->pkg[i];

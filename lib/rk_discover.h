@@ -56,9 +56,11 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		       long line, struct rk_err *err);
 
 /*
- * Read an NDJSON record stream: write every record unchanged to stdout (in
- * order) and take the config records (rk_discover_config). Returns 0, or -1
- * with err filled on a malformed record or an invalid config record.
+ * Read an NDJSON record stream: keep every record, to be written unchanged
+ * and in order by rk_discover_emit() before the package records (so nothing
+ * is written when reading or the scan fails), and take the config records
+ * (rk_discover_config). Returns 0, or -1 with err filled on a malformed
+ * record or an invalid config record.
  */
 int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source,
 			     struct rk_err *err);
@@ -66,7 +68,10 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 /* Walk, parse, resolve and apply config. Returns 0 or -1 (err filled). */
 int rk_discover_scan(struct rk_discover *d, struct rk_err *err);
 
-/* Write every package record (sorted), each through rk_record_emit(). */
+/*
+ * Write the records read by rk_discover_read_records(), then every package
+ * record (sorted), each through rk_record_emit().
+ */
 void rk_discover_emit(struct rk_discover *d);
 
 /* Number of packages found (after a successful scan). */

@@ -189,3 +189,26 @@ EOT
 	assert_failure 3
 	[ "$stderr" = "rk-graph: bad.ndjson:1:1: invalid literal 'bad'" ]
 }
+
+@test "rk-discover: on a malformed manifest, stdin's records are not half passed through" {
+	printf '[project\n' >pyproject.toml
+	run --separate-stderr rk-discover <<<'{"kind":"note"}'
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: pyproject.toml:1:9: expected ']' at the end of the table header, found end of line" ]
+	# a bad record after good ones: nothing either
+	rm pyproject.toml
+	run --separate-stderr rk-discover < <(printf '{"kind":"note"}\ngarbage\n')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: <stdin>:2:1: invalid literal 'garbage'" ]
+	# and on success they still come first, unchanged and in order
+	printf '[project]\nname = "a"\nversion = "1"\n' >pyproject.toml
+	printf '{"kind":"note","n":1}\n{"kind":"x"}\n' | rk-discover >out.ndjson
+	run jq -c . out.ndjson
+	assert_output - <<'EOT'
+{"kind":"note","n":1}
+{"kind":"x"}
+{"kind":"package","name":"a","version":"1","ecosystem":"python","manager":"uv","path":".","manifest":"pyproject.toml","publishable":true,"version_source":"static","deps":[]}
+EOT
+}
