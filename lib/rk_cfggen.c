@@ -238,6 +238,17 @@ static void pkgs_free(struct pkgs *ps)
 	free(ps->v);
 }
 
+static const char *const known_ecosystems[] = {"python", "npm", "cargo", NULL};
+static const char *const known_managers[] = {"uv", "cargo", "pnpm", "npm", "yarn", NULL};
+
+static bool known(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
 static int read_packages(struct pkgs *ps)
 {
 	struct rk_ndjson r;
@@ -259,6 +270,14 @@ static int read_packages(struct pkgs *ps)
 		if (!name || !eco || !mgr || !path) {
 			rk_err_set(&r.err, r.source, r.line, 0,
 				   "package record without name, ecosystem, manager or path");
+			rk_err_print(&r.err);
+			ret = -1;
+			break;
+		}
+		if (!known(eco, known_ecosystems) || !known(mgr, known_managers)) {
+			rk_err_set(&r.err, r.source, r.line, 0, "package record: unknown %s '%s'",
+				   known(eco, known_ecosystems) ? "manager" : "ecosystem",
+				   known(eco, known_ecosystems) ? mgr : eco);
 			rk_err_print(&r.err);
 			ret = -1;
 			break;

@@ -212,3 +212,17 @@ EOT
 {"kind":"package","name":"a","version":"1","ecosystem":"python","manager":"uv","path":".","manifest":"pyproject.toml","publishable":true,"version_source":"static","deps":[]}
 EOT
 }
+
+@test "rk-config --generate: an unknown ecosystem or manager is bad input (was written as npm_package)" {
+	run --separate-stderr rk-config --generate \
+		<<<'{"kind":"package","name":"a","ecosystem":"ruby","path":"x","manager":"gem"}'
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: <stdin>:1: package record: unknown ecosystem 'ruby'" ]
+	run --separate-stderr rk-config --generate < <(printf '%s\n' \
+		'{"kind":"package","name":"a","ecosystem":"npm","path":"x","manager":"npm"}' \
+		'{"kind":"package","name":"b","ecosystem":"npm","path":"y","manager":"bun"}')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: <stdin>:2: package record: unknown manager 'bun'" ]
+}
