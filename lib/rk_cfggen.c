@@ -4,6 +4,8 @@
 #include "rk_json.h"
 
 #include <ctype.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #define BEGIN_MARK "# releasekit:generate begin"
 #define END_MARK "# releasekit:generate end"
@@ -640,7 +642,11 @@ int rk_gen_run(const struct rk_gen_opts *o)
 			p = le < end ? le + 1 : end;
 		}
 		if (b && !e) {
-			rk_err_set(&err, o->file, 0, 0, "'%s' without '%s'", BEGIN_MARK, END_MARK);
+			long bl = 1;
+
+			for (p = t; p < b; p++)
+				bl += *p == '\n';
+			rk_err_set(&err, o->file, bl, 1, "'%s' without '%s'", BEGIN_MARK, END_MARK);
 			rk_err_print(&err);
 			goto out;
 		}
@@ -657,11 +663,18 @@ int rk_gen_run(const struct rk_gen_opts *o)
 		}
 	}
 	if (o->update) {
-		if (rk_write_file_atomic(path.data, out.data, out.len, 0644) < 0) {
+		/* Through a symbolic link, replace its target, not the link. */
+		char *real = have_old ? realpath(path.data, NULL) : NULL;
+		struct stat st;
+		int mode = real && stat(real, &st) == 0 ? (int)(st.st_mode & 07777) : 0644;
+
+		if (rk_write_file_atomic(real ? real : path.data, out.data, out.len, mode) < 0) {
 			rk_error("cannot write %s: %s", path.data, strerror(errno));
+			free(real);
 			rc = RK_EXIT_FAIL;
 			goto out;
 		}
+		free(real);
 	} else {
 		rk_out(out.data, out.len);
 	}

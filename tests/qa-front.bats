@@ -226,3 +226,27 @@ EOT
 	assert_output ""
 	[ "$stderr" = "rk-config: <stdin>:2: package record: unknown manager 'bun'" ]
 }
+
+@test "rk-config --generate --update: through a symlinked RELEASE.star, the target is updated and keeps its mode" {
+	mkdir conf
+	echo 'x = 1' >conf/RELEASE.star
+	chmod 600 conf/RELEASE.star
+	ln -s conf/RELEASE.star RELEASE.star
+	rk-config --generate --update \
+		<<<'{"kind":"package","name":"a","ecosystem":"python","path":"a","manager":"uv"}'
+	[ -L RELEASE.star ]
+	[ "$(readlink RELEASE.star)" = conf/RELEASE.star ]
+	[ "$(stat -c %a conf/RELEASE.star)" = 600 ]
+	[ "$(head -1 conf/RELEASE.star)" = "x = 1" ]
+	grep -q '^uv_package(name = "a", group = "level-0")$' conf/RELEASE.star
+	[ -z "$(ls conf | grep -v '^RELEASE.star$')" ] # no temporary left
+}
+
+@test "rk-config --generate --update: a begin marker without end is reported at its line" {
+	printf 'y = 2\n\n# releasekit:generate begin\nx = 1\n' >RELEASE.star
+	cp RELEASE.star before
+	run --separate-stderr rk-config --generate --update </dev/null
+	assert_failure 3
+	[ "$stderr" = "rk-config: RELEASE.star:3:1: '# releasekit:generate begin' without '# releasekit:generate end'" ]
+	cmp before RELEASE.star
+}
