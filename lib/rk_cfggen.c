@@ -515,7 +515,8 @@ static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, 
 		}
 	generate_workspaces(ps, o);
 	/* Packages, by group then name. */
-	qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pkg);
+	if (ps->n) /* qsort(NULL, 0) is undefined */
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pkg);
 	for (i = 0; i < ps->n; i++) {
 		struct pkg *p = &ps->v[i];
 		if (!p->group)

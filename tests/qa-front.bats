@@ -250,3 +250,11 @@ EOT
 	[ "$stderr" = "rk-config: RELEASE.star:3:1: '# releasekit:generate begin' without '# releasekit:generate end'" ]
 	cmp before RELEASE.star
 }
+
+@test "rk-config --generate: no package records at all (UBSan: qsort of NULL)" {
+	rk-config --generate </dev/null >out.star
+	grep -q '^# releasekit:generate end$' out.star
+	run --separate-stderr rk-config -f out.star --config-mode central
+	assert_success
+	assert_output ""
+}
