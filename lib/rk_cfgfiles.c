@@ -45,16 +45,18 @@ static int has_manifest(const char *root, const char *rel)
 	return found;
 }
 
-static void walk(const char *root, struct rk_buf *rel, const char *file_name, struct list *out,
-		 int depth)
+/*
+ * No depth limit, as in rk-discover's walk (symbolic links are not
+ * followed, so the tree is finite): a package rk-discover finds deep down
+ * must not lose its file.
+ */
+static void walk(const char *root, struct rk_buf *rel, const char *file_name, struct list *out)
 {
 	struct rk_buf path = RK_BUF_INIT;
 	DIR *d;
 	struct dirent *de;
 	size_t base = rel->len;
 
-	if (depth > 32)
-		return;
 	rk_buf_addf(&path, "%s%s%s", root, rel->len ? "/" : "", rk_buf_cstr(rel));
 	d = opendir(path.data);
 	rk_buf_release(&path);
@@ -74,7 +76,7 @@ static void walk(const char *root, struct rk_buf *rel, const char *file_name, st
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (!skip_dir(de->d_name))
-				walk(root, rel, file_name, out, depth + 1);
+				walk(root, rel, file_name, out);
 		} else if (base && S_ISREG(st.st_mode) && !strcmp(de->d_name, file_name) &&
 			   has_manifest(root, rel->data)) {
 			RK_GROW(out->v, out->cap, out->n + 2);
@@ -96,7 +98,7 @@ char **rk_cfg_find_package_files(const char *root, const char *file_name)
 	struct list out = {NULL, 0, 0};
 	struct rk_buf rel = RK_BUF_INIT;
 
-	walk(root, &rel, file_name, &out, 0);
+	walk(root, &rel, file_name, &out);
 	rk_buf_release(&rel);
 	RK_GROW(out.v, out.cap, out.n + 1);
 	qsort(out.v, out.n, sizeof(*out.v), cmp_str);

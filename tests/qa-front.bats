@@ -258,3 +258,16 @@ EOT
 	assert_success
 	assert_output ""
 }
+
+@test "rk-config: a package file 40 directories deep is found, as rk-discover finds its package" {
+	local d
+	d=$(printf 'd%d/' $(seq 1 40))
+	mkdir -p "$d"
+	printf '[project]\nname = "deep"\nversion = "1"\n' >"${d}pyproject.toml"
+	echo 'uv_package(name = "deep", group = "g")' >"${d}RELEASE.star"
+	rk-config >cfg.ndjson
+	[ "$(jq -r '"\(.name) \(.group) \(.location)"' cfg.ndjson)" = "deep g ${d}RELEASE.star:1:1" ]
+	rk-discover --root . <cfg.ndjson | jq -r 'select(.kind == "package") | .group' >actual
+	echo g >expected
+	diff -u expected actual
+}
