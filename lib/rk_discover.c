@@ -297,7 +297,7 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		w->dir = rk_xstrdup(root && *root ? root : ".");
 		RK_GROW(d->cfgws, d->capcfgws, d->ncfgws + 1);
 		d->cfgws[d->ncfgws++] = w;
-		if (rk_path_normalize(w->dir) < 0 || w->dir[0] == '/')
+		if (w->dir[0] == '/' || rk_path_normalize(w->dir) < 0)
 			return rk_err_set(err, loc, 0, 0, "%s: root '%s' is outside the repository",
 					  rule, root);
 		if (cfg_strlist(doc,

@@ -271,3 +271,12 @@ EOT
 	echo g >expected
 	diff -u expected actual
 }
+
+@test "rk-discover: an absolute workspace root in config is outside the repository (was 'etc' is not a directory)" {
+	mkdir -p etc
+	run --separate-stderr rk-discover --root . \
+		<<<'{"kind":"config","rule":"uv_workspace","name":"x","root":"/etc","location":"RELEASE.star:1:1"}'
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: RELEASE.star:1:1: uv_workspace: root '/etc' is outside the repository" ]
+}
