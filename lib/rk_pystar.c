@@ -645,6 +645,22 @@ static struct src *add_src(struct rk_star *s, const char *name, char *text, size
 	return sr;
 }
 
+/*
+ * Whether path, once symbolic links are resolved, lies inside root: a
+ * workspace load must not read a file elsewhere through a link. A path that
+ * does not resolve counts as inside (reading it reports the error).
+ */
+static int inside_root(const char *root, const char *path)
+{
+	char *r = realpath(root, NULL), *p = realpath(path, NULL);
+	size_t n = r ? strlen(r) : 0;
+	int ok = !r || !p || (!strncmp(p, r, n) && (p[n] == '/' || (n == 1 && r[0] == '/')));
+
+	free(r);
+	free(p);
+	return ok;
+}
+
 static int bad_label_path(const char *p)
 {
 	const char *c = p;
@@ -701,6 +717,12 @@ static PyObject *load_call(PyObject *self, PyObject *arg)
 		if (bad_label_path(name.data))
 			goto bad_label;
 		rk_buf_addf(&path, "%s/%s", s->root, name.data);
+		if (!inside_root(s->root, path.data)) {
+			PyErr_Format(PyExc_ValueError,
+				     "cannot load %s: %s is a link to a file outside the workspace",
+				     id, name.data);
+			goto out;
+		}
 	} else {
 		goto bad_label;
 	}

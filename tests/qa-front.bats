@@ -280,3 +280,25 @@ EOT
 	assert_output ""
 	[ "$stderr" = "rk-discover: RELEASE.star:1:1: uv_workspace: root '/etc' is outside the repository" ]
 }
+
+@test "rk-config: a workspace load through a symbolic link leading outside the workspace is refused" {
+	mkdir -p ws/lib outside
+	echo 'VALUE = "from outside"' >outside/x.star
+	ln -s "$T/outside/x.star" ws/lib/x.star
+	ln -s ../../outside ws/lib/up
+	printf 'load("//lib:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
+	run --separate-stderr rk-config -C ws
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: RELEASE.star:1:1: cannot load //lib:x.star: lib/x.star is a link to a file outside the workspace" ]
+	printf 'load("//lib/up:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
+	run --separate-stderr rk-config -C ws
+	assert_failure 3
+	[ "$stderr" = "rk-config: RELEASE.star:1:1: cannot load //lib/up:x.star: lib/up/x.star is a link to a file outside the workspace" ]
+	# a link that stays inside is fine
+	rm ws/lib/x.star
+	echo 'VALUE = "inside"' >ws/real.star
+	ln -s ../real.star ws/lib/x.star
+	printf 'load("//lib:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
+	[ "$(rk-config -C ws | jq -r .name)" = inside ]
+}
