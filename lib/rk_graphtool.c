@@ -59,6 +59,8 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 
 	if (!name || !*name)
 		return bad(&w, tname >= 0 ? tname : 0, "\"name\" must be a non-empty string");
+	if (strlen(name) != rk_json_strlen(d, tname))
+		return bad(&w, tname, "\"name\" must not contain a NUL character");
 	if (teco < 0)
 		return bad(&w, 0, "\"ecosystem\" is missing");
 	eco = rk_eco_parse(rk_json_str(d, teco));
@@ -87,6 +89,9 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 		if (!dn || !*dn)
 			return bad(&w, tn >= 0 ? tn : e,
 				   "\"deps\"[%d]: \"name\" must be a non-empty string", i);
+		if (strlen(dn) != rk_json_strlen(d, tn))
+			return bad(&w, tn,
+				   "\"deps\"[%d]: \"name\" must not contain a NUL character", i);
 		if (te >= 0 && (deco = rk_eco_parse(rk_json_str(d, te))) < 0)
 			return bad(&w, te,
 				   "\"deps\"[%d]: \"ecosystem\" must be python, npm or cargo", i);

@@ -302,3 +302,16 @@ EOT
 	printf 'load("//lib:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
 	[ "$(rk-config -C ws | jq -r .name)" = inside ]
 }
+
+@test "rk-graph: a \\u0000 in a package or dependency name is bad input (two names were one package)" {
+	run --separate-stderr rk-graph < <(printf '%s\n' \
+		'{"kind":"package","name":"a\u0000b","ecosystem":"python"}' \
+		'{"kind":"package","name":"a\u0000c","ecosystem":"python"}')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = 'rk-graph: <stdin>:1:26: package record: "name" must not contain a NUL character' ]
+	run --separate-stderr rk-graph \
+		<<<'{"kind":"package","name":"a","ecosystem":"python","deps":[{"name":"b\u0000"}]}'
+	assert_failure 3
+	[ "$stderr" = 'rk-graph: <stdin>:1:67: package record: "deps"[0]: "name" must not contain a NUL character' ]
+}
