@@ -10,6 +10,7 @@
 #include "rk_pep508.h"
 #include "rk_toml.h"
 
+#include <sys/stat.h>
 #include <yaml.h>
 
 /* ---- shared helpers ---- */
@@ -159,6 +160,11 @@ static void manifest_clear(struct rk_dmanifest *m)
 /* Read a whole file; err filled on failure. */
 static int slurp(struct rk_buf *b, const char *path, const char *rel, struct rk_err *err)
 {
+	struct stat st;
+
+	/* A FIFO (or a device) named like a manifest would block the walk. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return rk_err_set(err, rel, 0, 0, "cannot read: not a regular file");
 	if (rk_buf_read_file(b, path) < 0)
 		return rk_err_set(err, rel, 0, 0, "cannot read: %s", strerror(errno));
 	return 0;

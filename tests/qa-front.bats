@@ -315,3 +315,17 @@ EOT
 	assert_failure 3
 	[ "$stderr" = 'rk-graph: <stdin>:1:67: package record: "deps"[0]: "name" must not contain a NUL character' ]
 }
+
+@test "rk-discover: a FIFO named like a manifest is an error, not a hang" {
+	mkdir -p a b
+	mkfifo a/package.json
+	printf '[project]\nname = "b"\nversion = "1"\n' >b/pyproject.toml
+	# timeout only guards against the old hang; no time is asserted
+	run --separate-stderr timeout 60 rk-discover --no-stdin --root .
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: a/package.json: cannot read: not a regular file" ]
+	run --separate-stderr timeout 60 rk-discover --no-stdin --root . -k
+	assert_success
+	[ "$(jq -r .name <<<"$output")" = b ]
+}
