@@ -23,7 +23,8 @@ static const char usage[] =
 	"      --version     print the version and exit\n"
 	"\n"
 	"Standard input is read when it is not a terminal (or '-' is given) and\n"
-	"--no-stdin is not. Exit: 0 ok, 2 usage, 3 malformed manifest or config.\n"
+	"--no-stdin is not. Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest\n"
+	"or config.\n"
 	"See rk-discover(1).\n";
 
 int main(int argc, char **argv)
