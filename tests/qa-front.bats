@@ -334,7 +334,7 @@ EOT
 	rk-discover --help >help.txt
 	grep -q 'Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest' help.txt
 	printf '[project]\nname = "a"\nversion = "1"\n' >pyproject.toml
-	run rk-discover --no-stdin --root . >/dev/full
+	run bash -c "rk-discover --no-stdin --root . >/dev/full"
 	assert_failure 1
 	assert_output "rk-discover: write error on stdout: No space left on device"
 }
