@@ -1232,8 +1232,19 @@ int rk_ndjson_next(struct rk_ndjson *r)
 		if (!blank(&r->text))
 			break;
 	}
-	if (rk_json_parse(&r->doc, r->text.data, r->text.len, r->source, r->line, &r->err))
+	if (rk_json_parse(&r->doc, r->text.data, r->text.len, r->source, r->line, &r->err)) {
+		size_t n = strlen(r->err.msg), i = 0, e = r->text.len;
+
+		while (i < e && is_ws((unsigned char)r->text.data[i]))
+			i++;
+		while (e > i && is_ws((unsigned char)r->text.data[e - 1]))
+			e--;
+		/* A line that is just "{" or "[": pretty-printed JSON (jq without -c). */
+		if (e == i + 1 && (r->text.data[i] == '{' || r->text.data[i] == '['))
+			snprintf(r->err.msg + n, sizeof(r->err.msg) - n, "%s",
+				 " (a record is one line: pretty-printed JSON? use jq -c)");
 		return -1;
+	}
 	if (rk_json_type(&r->doc, 0) != RK_JSON_OBJECT)
 		return rk_err_set(&r->err, r->source, r->line, first_col(&r->text),
 				  "record is not a JSON object");

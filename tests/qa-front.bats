@@ -338,3 +338,18 @@ EOT
 	assert_failure 1
 	assert_output "rk-discover: write error on stdout: No space left on device"
 }
+
+@test "NDJSON readers: pretty-printed JSON gets a hint (jq -c)" {
+	printf '{\n  "kind": "package"\n}\n' >pretty.json
+	run --separate-stderr rk-graph pretty.json
+	assert_failure 3
+	[ "$stderr" = "rk-graph: pretty.json:1:2: expected a string key or '}', found end of input (a record is one line: pretty-printed JSON? use jq -c)" ]
+	run --separate-stderr rk-discover --root . <pretty.json
+	assert_failure 3
+	[ "$stderr" = "rk-discover: <stdin>:1:2: expected a string key or '}', found end of input (a record is one line: pretty-printed JSON? use jq -c)" ]
+	# a record cut short on its one line gets no such hint
+	printf '{"kind":\n' >cut.json
+	run --separate-stderr rk-graph cut.json
+	assert_failure 3
+	[ "$stderr" = "rk-graph: cut.json:1:9: expected a value after ':', found end of input" ]
+}
