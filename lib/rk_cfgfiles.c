@@ -157,8 +157,8 @@ char *rk_cfg_manifest_name(const char *root, const char *dir, const char *cfgfil
 			goto out;
 		if (found) {
 			if (e.msg[0] && !name)
-				rk_err_set(err, cfgfile, 0, 0, "%s/%s: %s", dir, tomls[i].file,
-					   e.msg);
+				rk_err_set(err, cfgfile, 0, 0, "%s/%s:%ld:%ld: %s", dir,
+					   tomls[i].file, e.line, e.col, e.msg);
 			goto out;
 		}
 	}

@@ -353,3 +353,13 @@ EOT
 	assert_failure 3
 	[ "$stderr" = "rk-graph: cut.json:1:9: expected a value after ':', found end of input" ]
 }
+
+@test "rk-config: a package file next to a malformed manifest names the manifest's line and column" {
+	mkdir a
+	printf '[project\n' >a/pyproject.toml
+	echo 'uv_package(name = "a")' >a/RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: a/RELEASE.star: a/pyproject.toml:1:9: expected ']' at the end of the table header, found end of line" ]
+}
