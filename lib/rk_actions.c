@@ -79,7 +79,7 @@ static char *idf(const char *a, const char *eco, const char *name)
 
 static bool enabled(const struct rk_actions_opts *o, const struct rk_actions_pkg *p, int t)
 {
-	if (o->disabled[t])
+	if (o->disabled[t] || (t == RK_ACT_SMOKE_TEST && p->no_smoke_test))
 		return false;
 	if (o->snapshot)
 		return t == RK_ACT_BUMP || t == RK_ACT_PIN || t == RK_ACT_BUILD;

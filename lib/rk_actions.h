@@ -6,7 +6,8 @@
  *     bump -> pin -> build -> sign -> publish -> poll -> smoke_test -> verify
  *          -> tag -> changelog -> release
  * minus the types that are disabled. A package that is not publishable
- * loses build, sign, publish, poll, smoke_test and verify; a snapshot plan
+ * loses build, sign, publish, poll, smoke_test and verify; one with
+ * no_smoke_test loses smoke_test; a snapshot plan
  * keeps only bump, pin and build (snapshots are never published or
  * tagged). Each action depends on the previous one of its package; a
  * package's publish also depends on the poll (else publish) of each
@@ -70,6 +71,7 @@ int rk_action_type_parse(const char *name);
 struct rk_actions_pkg {
 	const char *name, *ecosystem, *path, *version, *tag;
 	bool publishable;
+	bool no_smoke_test;	     /* smoke_test = false (release_train or release_group) */
 	const char *source_digest;   /* hex */
 	const char *manifest_digest; /* hex */
 	const char *config_json;     /* JSON array of the config records it depends on */

@@ -93,7 +93,8 @@ struct pkg {
 
 struct group {
 	char *name, *json, *tag_format, *loc;
-	int lock; /* release_group versioning: 1 lockstep, 0 independent, -1 unset */
+	int lock;      /* release_group versioning: 1 lockstep, 0 independent, -1 unset */
+	bool no_smoke; /* smoke_test = false */
 	char **packages;
 	size_t npackages;
 	long line;
@@ -134,6 +135,7 @@ struct plan {
 	char **exclude;
 	size_t nexclude;
 	bool disabled[RK_ACT_NTYPES];
+	int train_smoke; /* release_train smoke_test: -1 unset, 0 false, 1 true */
 	struct group *groups;
 	size_t ngroups, capg;
 	struct bchan *bch;
@@ -232,6 +234,19 @@ static const char *opt_str(const struct plan *pl, const struct rk_json *d, int o
 	if (rk_json_type(d, t) != RK_JSON_STRING)
 		die_at(pl, line, "%s: '%s' must be a string", what, key);
 	return rk_json_str(d, t);
+}
+
+/* A boolean member: -1 absent or null, else 0 or 1. Dies when it is not one. */
+static int opt_bool(const struct plan *pl, const struct rk_json *d, const char *key, long line,
+		    const char *what)
+{
+	int t = rk_json_get(d, 0, key);
+
+	if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL)
+		return -1;
+	if (rk_json_bool(d, t) < 0)
+		die_at(pl, line, "%s: '%s' must be true or false", what, key);
+	return rk_json_bool(d, t);
 }
 
 static void canonical(const struct rk_json *d, char **out)
@@ -438,6 +453,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 			pl->exclude = str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
 						"release_train");
 		}
+		if ((t = opt_bool(pl, d, "smoke_test", line, "release_train")) >= 0)
+			pl->train_smoke = t;
 		t = rk_json_get(d, 0, "create_release");
 		if (rk_json_type(d, t) == RK_JSON_FALSE)
 			pl->disabled[RK_ACT_RELEASE] = true;
@@ -474,6 +491,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		g->line = line;
 		g->loc = dup_or_null(loc);
 		g->lock = -1;
+		g->no_smoke = opt_bool(pl, d, "smoke_test", line, "release_group") == 0;
 		if ((tf = opt_str(pl, d, 0, "versioning", line, "release_group"))) {
 			if (!strcmp(tf, "fixed") || !strcmp(tf, "lockstep"))
 				g->lock = 1;
@@ -1601,6 +1619,8 @@ static void emit_actions(struct plan *pl)
 		a->version = p->next;
 		a->tag = p->tag;
 		a->publishable = p->publishable;
+		a->no_smoke_test =
+			pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke);
 		a->source_digest = p->source;
 		a->manifest_digest = p->mdigest;
 		rk_buf_addc(&c, '[');
@@ -1765,6 +1785,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	pl.o = o;
 	pl.source = source;
 	pl.propagate = L_PATCH;
+	pl.train_smoke = -1;
 	rk_ndjson_init(&r, in, source);
 	/* config records may come before or after packages: extra_paths needs packages */
 	{

@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# Bugs found by using rk-plan, rk-exec and the porcelain as a demanding new
+# user: each test pins one fix (or one documented behaviour checked against
+# the man pages).
+
+load test_helper
+
+setup() {
+	setup_common
+	make_git_repo repo
+	: >in.ndjson
+	n=0
+}
+
+# pkg NAME ECOSYSTEM PATH VERSION [DEPS-JSON [EXTRA-JSON]]
+pkg() {
+	local mgr man
+	case $2 in
+	python) mgr=uv man=pyproject.toml ;;
+	npm) mgr=pnpm man=package.json ;;
+	cargo) mgr=cargo man=Cargo.toml ;;
+	esac
+	mkdir -p "repo/$3"
+	[ -f "repo/$3/$man" ] || echo "name = $1" >"repo/$3/$man"
+	printf '{"kind":"package","name":"%s","version":"%s","ecosystem":"%s","manager":"%s","path":"%s","manifest":"%s/%s","publishable":true,"deps":%s%s}\n' \
+		"$1" "$4" "$2" "$mgr" "$3" "$3" "$man" "${5:-[]}" "${6:+,$6}" >>in.ndjson
+}
+
+change() {
+	n=$((n + 1))
+	mkdir -p "repo/$1"
+	echo "$n" >>"repo/$1/file.txt"
+	git -C repo add -A
+	git -C repo commit -q -m "$2"
+}
+
+init() {
+	git -C repo add -A
+	git -C repo commit -q -m "chore: initial import"
+}
+
+# action ids of one package, in output order
+ids_of() {
+	jq -r --arg p "$1" 'select(.kind == "action" and .package == $p) | .id' | tr '\n' ' '
+}
+
+# ---- rk-plan ----
+
+@test "rk-plan: smoke_test = false on a release_group or the release_train drops smoke_test" {
+	pkg a npm a 1.0.0
+	pkg b npm b 1.0.0
+	init
+	change a "feat: x"
+	change b "feat: y"
+	echo '{"kind":"config","rule":"release_group","name":"g","packages":["a"],"smoke_test":false}' >>in.ndjson
+	rk-plan -C repo --date 20261126 <in.ndjson >out.ndjson
+	grep -v '"kind":"config"' out.ndjson >records.ndjson
+	validate_records records.ndjson
+	run ids_of a <out.ndjson
+	assert_output "bump:npm:a pin:npm:a build:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a changelog:npm:a release:npm:a "
+	run jq -r 'select(.id == "verify:npm:a") | .deps[]' out.ndjson
+	assert_output "poll:npm:a"
+	run ids_of b <out.ndjson
+	assert_output --partial "poll:npm:b smoke_test:npm:b verify:npm:b"
+	# rk-config writes smoke_test = true on every group: the train's false still wins
+	sed -i 's/"smoke_test":false/"smoke_test":true/' in.ndjson
+	echo '{"kind":"config","rule":"release_train","smoke_test":false}' >>in.ndjson
+	run sh -c 'rk-plan -C repo --date 20261126 <in.ndjson | jq -r "select(.type == \"smoke_test\") | .id"'
+	assert_success
+	assert_output ""
+	echo '{"kind":"config","rule":"release_group","name":"h","packages":["b"],"smoke_test":"no"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 <in.ndjson
+	assert_output "rk-plan: <stdin>:5: release_group: 'smoke_test' must be true or false"
+}
