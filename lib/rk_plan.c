@@ -19,6 +19,7 @@
 
 #define DEFAULT_TAG_FORMAT "{name}-v{version}"
 #define DEFAULT_PLANS_DIR ".releasekit/plans"
+#define DEFAULT_NIGHTLY_VERSION "{version}.dev{date}" /* rk-config's default */
 #define NONE ((size_t)-1)
 
 enum lvl { L_NONE, L_PATCH, L_MINOR, L_MAJOR };
@@ -136,6 +137,8 @@ struct plan {
 	size_t nexclude;
 	bool disabled[RK_ACT_NTYPES];
 	int train_smoke; /* release_train smoke_test: -1 unset, 0 false, 1 true */
+	char *nightly_version, *nightly_loc; /* release_train nightly_version template */
+	long nightly_line;
 	struct group *groups;
 	size_t ngroups, capg;
 	struct bchan *bch;
@@ -370,6 +373,25 @@ static void set_loc(struct plan *pl, const char *loc)
 	pl->loc_line = pl->loc_col = 0;
 }
 
+/* nightly_version: {version} exactly once, {date} any number of times. */
+static void check_nightly_template(const struct plan *pl, const char *s, long line)
+{
+	const char *c;
+	int nver = 0;
+
+	for (c = s; (c = strchr(c, '{')); c++) {
+		if (!strncmp(c, "{version}", 9))
+			nver++;
+		else if (strncmp(c, "{date}", 6))
+			die_at(pl, line,
+			       "release_train: nightly_version '%s': unknown placeholder (expected {version} and {date})",
+			       s);
+	}
+	if (nver != 1)
+		die_at(pl, line, "release_train: nightly_version '%s' needs {version} exactly once",
+		       s);
+}
+
 static void read_config(struct plan *pl, const struct rk_json *d, long line)
 {
 	const char *rule = rk_json_get_str(d, 0, "rule");
@@ -434,6 +456,14 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		SETS(prerelease_token, "prerelease_token");
 		SETS(bootstrap, "bootstrap_commit");
 #undef SETS
+		if ((s = opt_str(pl, d, 0, "nightly_version", line, "release_train"))) {
+			check_nightly_template(pl, s, line);
+			free(pl->nightly_version);
+			pl->nightly_version = rk_xstrdup(s);
+			pl->nightly_line = line;
+			free(pl->nightly_loc);
+			pl->nightly_loc = dup_or_null(loc);
+		}
 		t = rk_json_get(d, 0, "major_on_zero");
 		if (t >= 0 && rk_json_type(d, t) != RK_JSON_NULL) {
 			if (rk_json_bool(d, t) < 0)
@@ -1306,6 +1336,56 @@ static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk
 	return best + 1;
 }
 
+/*
+ * The nightly version of p from the release_train's nightly_version
+ * template ({version} the target t, {date} YYYYMMDD), normalised in p's
+ * scheme. NULL (the scheme's own spelling) when there is no template, or
+ * when the expansion of rk-config's default is not valid in p's scheme
+ * (SemVer). Dies when a template gives no valid pre-release.
+ */
+static char *nightly_from_template(struct plan *pl, const struct pkg *p, const struct rk_version *t)
+{
+	const char *c = pl->nightly_version;
+	char *ver, *out = NULL;
+	struct rk_buf b = RK_BUF_INIT;
+	struct rk_version v;
+	struct rk_err err;
+
+	if (!c)
+		return NULL;
+	ver = rk_version_str(t);
+	while (*c) {
+		if (!strncmp(c, "{version}", 9)) {
+			rk_buf_adds(&b, ver);
+			c += 9;
+		} else if (!strncmp(c, "{date}", 6)) {
+			rk_buf_adds(&b, pl->date8);
+			c += 6;
+		} else {
+			rk_buf_addc(&b, *c++);
+		}
+	}
+	free(ver);
+	rk_version_init(&v);
+	if (rk_version_parse(&v, p->scheme, b.data, b.len, &err) == 0 &&
+	    rk_version_is_prerelease(&v))
+		out = rk_version_str(&v);
+	rk_version_release(&v);
+	if (!out && strcmp(pl->nightly_version, DEFAULT_NIGHTLY_VERSION)) {
+		char msg[RK_ERR_MAX];
+
+		snprintf(
+			msg, sizeof(msg),
+			"release_train: nightly_version '%s' gives '%s' for package '%s', not a %s pre-release",
+			pl->nightly_version, b.data, p->name,
+			p->scheme == RK_VERSION_PEP440 ? "PEP 440" : "SemVer");
+		set_loc(pl, pl->nightly_loc);
+		die_at(pl, pl->nightly_line, "%s", msg);
+	}
+	rk_buf_release(&b);
+	return out;
+}
+
 static void decide_versions(struct plan *pl)
 {
 	size_t i, k;
@@ -1359,7 +1439,9 @@ static void decide_versions(struct plan *pl)
 			}
 			continue;
 		}
-		if (pl->nightly || pl->snapshot) {
+		if (pl->nightly && (p->next = nightly_from_template(pl, p, t))) {
+			/* the release_train's nightly_version */
+		} else if (pl->nightly || pl->snapshot) {
 			uint64_t date = strtoull(pl->date8, NULL, 10);
 			const char *lab = pl->nightly			   ? "nightly"
 					  : p->scheme == RK_VERSION_PEP440 ? "dev"
@@ -1710,6 +1792,8 @@ static void plan_free(struct plan *pl)
 	free(pl->channel);
 	free(pl->prerelease_token);
 	free(pl->bootstrap);
+	free(pl->nightly_version);
+	free(pl->nightly_loc);
 	free_strv(pl->exclude, pl->nexclude);
 	for (i = 0; i < pl->ngroups; i++) {
 		free(pl->groups[i].name);

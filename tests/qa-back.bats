@@ -72,3 +72,41 @@ ids_of() {
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
 	assert_output "rk-plan: <stdin>:5: release_group: 'smoke_test' must be true or false"
 }
+
+@test "rk-plan: the release_train's nightly_version template makes the nightly versions" {
+	pkg a npm pk/a 1.2.3
+	pkg b python pk/b 1.2.3
+	init
+	change pk/a "fix: x"
+	change pk/b "fix: x"
+	nightly() {
+		rk-plan -C repo --date 20261126 --nightly --no-actions <in.ndjson |
+			jq -r 'select(.kind == "release") | "\(.name) \(.next) \(.tag) \(.prerelease)"'
+	}
+	# rk-config's default: PEP 440 spelling; SemVer packages keep theirs
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}.dev{date}"}' >>in.ndjson
+	run nightly
+	assert_output "a 1.2.4-nightly.20261126 a-v1.2.4-nightly.20261126 true
+b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-dev.{date}"}' >>in.ndjson
+	run nightly
+	assert_output "a 1.2.4-dev.20261126 a-v1.2.4-dev.20261126 true
+b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
+	# a template only one scheme can spell is an error at the record
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-nightly.{date}"}' >>in.ndjson
+	run --separate-stderr nightly
+	assert_equal "$stderr" "rk-plan: <stdin>:5: release_train: nightly_version '{version}-nightly.{date}' gives '1.2.4-nightly.20261126' for package 'b', not a PEP 440 pre-release"
+	# ... and so is one that is not a pre-release (it would outrank 1.2.4)
+	sed -i '$d' in.ndjson
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}+{date}","location":"RELEASE.star:7:1"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 --nightly <in.ndjson
+	assert_output "rk-plan: RELEASE.star:7:1: release_train: nightly_version '{version}+{date}' gives '1.2.4+20261126' for package 'a', not a SemVer pre-release"
+	sed -i '$d' in.ndjson
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{name}.dev{date}"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 <in.ndjson
+	assert_output "rk-plan: <stdin>:5: release_train: nightly_version '{name}.dev{date}': unknown placeholder (expected {version} and {date})"
+	sed -i '$d' in.ndjson
+	echo '{"kind":"config","rule":"release_train","nightly_version":"nightly{date}"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 <in.ndjson
+	assert_output "rk-plan: <stdin>:5: release_train: nightly_version 'nightly{date}' needs {version} exactly once"
+}
