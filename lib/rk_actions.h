@@ -99,6 +99,7 @@ struct rk_actions_opts {
 	bool snapshot;
 	const char *tool;	 /* tool identity, e.g. "rk-plan 0.1.0" */
 	const char *config_json; /* config for single command actions: JSON array */
+	bool check_only;	 /* build and check the DAG, write nothing (digests unused) */
 };
 
 /*
@@ -110,7 +111,8 @@ int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_
 
 /*
  * Build and write the DAG. Returns 0, or -1 with err set for a bad
- * command rule ("action 'x': ..."; source/line from the command).
+ * command rule ("action 'x': ..."; source/line from the command) or a
+ * dependency cycle through command actions; then nothing is written.
  */
 int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg *pkgs, size_t n,
 		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);

@@ -1650,7 +1650,8 @@ static void manifest_digest(struct plan *pl, struct pkg *p)
 	rk_buf_release(&path);
 }
 
-static void emit_actions(struct plan *pl)
+/* Write the action records; with check_only, check the DAG and write nothing. */
+static void emit_actions(struct plan *pl, bool check_only)
 {
 	struct rk_actions_opts ao;
 	struct rk_actions_pkg *ap;
@@ -1667,12 +1668,13 @@ static void emit_actions(struct plan *pl)
 	ao.workdir = git_repository_workdir(pl->repo);
 	memcpy(ao.disabled, pl->disabled, sizeof(ao.disabled));
 	ao.snapshot = pl->snapshot;
+	ao.check_only = check_only;
 	ao.tool = "rk-plan " RK_VERSION;
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
 	ao.config_json = single.data;
 
 	src = rk_xcalloc(pl->n + 1, sizeof(*src));
-	if (rk_history_source_digests(&pl->h, src, &err) < 0)
+	if (!check_only && rk_history_source_digests(&pl->h, src, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
 	ap = rk_xcalloc(pl->n + 1, sizeof(*ap));
 	for (k = 0; k < pl->n; k++) {
@@ -1693,7 +1695,8 @@ static void emit_actions(struct plan *pl)
 		if (!p->released)
 			continue;
 		a = &ap[m];
-		manifest_digest(pl, p);
+		if (!check_only)
+			manifest_digest(pl, p);
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
 		a->name = p->name;
 		a->ecosystem = p->eco;
@@ -1938,7 +1941,9 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	for (k = 0; k < pl.n; k++)
 		if (pl.p[pl.topo[k]].released)
 			build_changelog(&pl, &pl.p[pl.topo[k]]);
-	/* everything is decided (actions can still fail on a bad action rule) */
+	/* everything is decided; a cycle through action rules still writes nothing */
+	if (!o->no_actions)
+		emit_actions(&pl, true);
 	rk_out(pass.data ? pass.data : "", pass.len);
 	rk_buf_release(&pass);
 	for (k = 0; k < pl.n; k++) {
@@ -1948,7 +1953,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 			emit_release(&pl, p);
 	}
 	if (!o->no_actions)
-		emit_actions(&pl);
+		emit_actions(&pl, false);
 	plan_free(&pl);
 	return 0;
 }

@@ -110,3 +110,19 @@ b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
 	assert_output "rk-plan: <stdin>:5: release_train: nightly_version 'nightly{date}' needs {version} exactly once"
 }
+
+@test "rk-plan: a cycle through action ids in action() rules writes nothing" {
+	pkg a npm a 1.0.0
+	init
+	change a "feat: x"
+	echo '{"kind":"config","rule":"action","name":"loop","inputs":["publish:npm:a"],"outputs":["build:npm:a"],"command":["true"]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
+	assert_failure 3
+	assert_output ""
+	assert_equal "$stderr" "rk-plan: <stdin>:2: action 'loop': dependency cycle: build:npm:a -> loop -> publish:npm:a -> sign:npm:a -> build:npm:a"
+	# without the cycle it is placed between the two
+	sed -i 's/"build:npm:a"/"tag:npm:a"/' in.ndjson
+	run sh -c 'rk-plan -C repo --date 20261126 <in.ndjson | jq -r "select(.kind == \"action\" and (.id == \"loop\" or .id == \"tag:npm:a\")) | \"\(.id) <- \(.deps | join(\" \"))\""'
+	assert_output "loop <- publish:npm:a
+tag:npm:a <- verify:npm:a loop"
+}
