@@ -578,6 +578,16 @@ done:
 	goto out;
 gitfail:
 	rc = git_fail(err);
+	if (git_repository_is_shallow(h->repo) == 1) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg + 5); /* after "git: " */
+		rk_err_set(
+			err, NULL, 0, 0,
+			"git: a shallow clone lacks the history to plan from (%s); fetch it with "
+			"'git fetch --unshallow --tags'",
+			why);
+	}
 out:
 	git_revwalk_free(rw);
 	pend_free(&m);

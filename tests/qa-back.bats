@@ -126,3 +126,36 @@ b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	assert_output "loop <- publish:npm:a
 tag:npm:a <- verify:npm:a loop"
 }
+
+@test "every tool: a long option without its argument, or with one it does not take, is named" {
+	for t in "rk-plan --repo" "rk-exec --repo" "rk-graph --format"; do
+		run --separate-stderr $t
+		assert_failure 2
+		assert_output ""
+		assert_equal "${stderr_lines[0]}" "${t% *}: option '${t#* }' needs an argument"
+	done
+	run --separate-stderr rk-plan --all=yes
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "rk-plan: option '--all' takes no argument"
+	run --separate-stderr rk-exec -j
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "rk-exec: option '-j' needs an argument"
+	run --separate-stderr rk-exec -q
+	assert_equal "${stderr_lines[0]}" "rk-exec: unknown option '-q'"
+}
+
+@test "rk-plan: a shallow clone fails with one line saying how to fetch the history" {
+	pkg a npm a 1.0.0
+	init
+	change a "feat: x"
+	change a "fix: y"
+	git clone -q --depth 1 "file://$T/repo" shallow
+	run --separate-stderr rk-plan -C shallow --date 20261126 <in.ndjson
+	assert_failure 1
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" "^rk-plan: git: a shallow clone lacks the history to plan from \(.*\); fetch it with 'git fetch --unshallow --tags'$"
+	git -C shallow fetch -q --unshallow --tags
+	run sh -c 'rk-plan -C shallow --date 20261126 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .next"'
+	assert_output "1.1.0"
+}
