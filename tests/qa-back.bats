@@ -159,3 +159,24 @@ tag:npm:a <- verify:npm:a loop"
 	run sh -c 'rk-plan -C shallow --date 20261126 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .next"'
 	assert_output "1.1.0"
 }
+
+@test "rk-plan: commit messages in another encoding are converted; invalid bytes are replaced" {
+	pkg a npm a 1.0.0
+	init
+	printf 'fix: caf\351 latin1\n' >msg1
+	change a "feat: x"
+	echo 1 >>repo/a/g && git -C repo add -A
+	git -C repo -c i18n.commitEncoding=ISO-8859-1 commit -q -F "$T/msg1"
+	# git commit would re-encode invalid bytes: write the object itself
+	echo 2 >>repo/a/g && git -C repo add -A
+	tree=$(git -C repo write-tree)
+	printf 'tree %s\nparent %s\nauthor A <a@b> 1700000000 +0000\ncommitter A <a@b> 1700000000 +0000\n\nfix: raw \377 byte\n' \
+		"$tree" "$(git -C repo rev-parse HEAD)" >obj
+	git -C repo update-ref HEAD "$(git -C repo hash-object -t commit -w --literally "$T/obj")"
+	echo 3 >>repo/a/g && git -C repo add -A
+	git -C repo commit -q --allow-empty-message -m ""
+	rk-plan -C repo --date 20261126 --no-actions <in.ndjson >out.ndjson
+	validate_records out.ndjson
+	run jq -r 'select(.kind == "release") | "\(.non_conventional) \(.reasons | map(.subject) | join("|"))"' out.ndjson
+	assert_output "1 raw � byte|café latin1|x|initial import"
+}
