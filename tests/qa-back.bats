@@ -180,3 +180,19 @@ tag:npm:a <- verify:npm:a loop"
 	run jq -r 'select(.kind == "release") | "\(.non_conventional) \(.reasons | map(.subject) | join("|"))"' out.ndjson
 	assert_output "1 raw � byte|café latin1|x|initial import"
 }
+
+@test "rk-plan: plan files may start with a byte order mark and carry YAML comments" {
+	pkg a npm a 1.0.0
+	pkg b npm b 1.0.0
+	init
+	mkdir -p repo/.releasekit/plans
+	printf '\357\273\277---\na: minor # new API\n# b is next\n"b": patch\t# fix\n---\n\nSummary.\n' >repo/.releasekit/plans/bom.md
+	run sh -c 'rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | \"\(.name) \(.next) \(.plan_files[0])\""'
+	assert_output "a 1.1.0 .releasekit/plans/bom.md
+b 1.0.1 .releasekit/plans/bom.md"
+	# a '#' that does not follow a blank is no comment
+	printf -- '---\na: minor#x\n---\n' >repo/.releasekit/plans/bom.md
+	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bom.md:2: unknown bump 'minor#x' (expected major, minor, patch or none)"
+}
