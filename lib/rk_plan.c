@@ -1023,6 +1023,13 @@ static void read_plan_files(struct plan *pl)
 	rk_buf_addf(&full, "%s%s", wd, dir);
 	dp = opendir(full.data);
 	if (!dp) {
+		if (errno == ENOTDIR && pl->o->plans_dir)
+			rk_die(RK_EXIT_USAGE, "--plans-dir %s: not a directory", dir);
+		if (errno == ENOTDIR && pl->plans_dir) {
+			set_loc(pl, pl->train_loc);
+			die_at(pl, pl->train_line,
+			       "release_train: plans_dir '%s' is not a directory", dir);
+		}
 		if (errno != ENOENT && errno != ENOTDIR)
 			rk_die(RK_EXIT_FAIL, "%s: %s", dir, strerror(errno));
 		rk_buf_release(&full);

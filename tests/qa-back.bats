@@ -196,3 +196,23 @@ b 1.0.1 .releasekit/plans/bom.md"
 	assert_failure 3
 	assert_equal "$stderr" "rk-plan: .releasekit/plans/bom.md:2: unknown bump 'minor#x' (expected major, minor, patch or none)"
 }
+
+@test "rk-plan: a plans dir that is a file is an error; a missing or empty one is no plan" {
+	pkg a npm a 1.0.0
+	init
+	change a "fix: x"
+	touch repo/notes
+	run --separate-stderr rk-plan -C repo --plans-dir notes <in.ndjson
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "rk-plan: --plans-dir notes: not a directory"
+	echo '{"kind":"config","rule":"release_train","plans_dir":"notes"}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:2: release_train: plans_dir 'notes' is not a directory"
+	mkdir repo/empty
+	for d in empty missing; do
+		run sh -c "rk-plan -C repo --plans-dir $d --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | .next'"
+		assert_output "1.0.1"
+	done
+}
