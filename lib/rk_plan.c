@@ -263,6 +263,33 @@ static void canonical(const struct rk_json *d, char **out)
 
 /* ---- reading records ---- */
 
+/* A path inside the repository: relative, no ".." component. */
+static bool repo_path_ok(const char *s)
+{
+	if (*s == '/')
+		return false;
+	while (*s) {
+		size_t len = strcspn(s, "/");
+
+		if (len == 2 && s[0] == '.' && s[1] == '.')
+			return false;
+		s += len;
+		s += *s == '/';
+	}
+	return true;
+}
+
+static void check_paths(const struct plan *pl, const char *pkg, char **v, size_t n, long line)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!repo_path_ok(v[i]))
+			die_at(pl, line,
+			       "package '%s': path '%s' is not inside the repository (relative, without '..')",
+			       pkg, v[i]);
+}
+
 static void read_package(struct plan *pl, const struct rk_json *d, long line)
 {
 	struct pkg *p;
@@ -279,6 +306,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		die_at(pl, line, "package '%s': ecosystem must be python, npm or cargo", name);
 	if (!path)
 		die_at(pl, line, "package '%s': no \"path\"", name);
+	check_paths(pl, name, (char **)&path, 1, line);
 	rk_buf_addf(&id, "%s:%s", eco, name);
 	if (rk_strmap_get(&pl->byid, id.data, id.len, &old))
 		die_at(pl, line, "package '%s' appears twice", id.data);
@@ -313,6 +341,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		}
 	}
 	p->extra = str_array(pl, d, 0, "extra_paths", &p->nextra, line, "package");
+	check_paths(pl, name, p->extra, p->nextra, line);
 	p->capextra = p->nextra;
 	deps = rk_json_get(d, 0, "deps");
 	if (deps >= 0 && rk_json_type(d, deps) != RK_JSON_ARRAY)
@@ -598,6 +627,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		    (!rk_strmap_get(&pl->byname, pk, strlen(pk), &idx) || idx == NONE))
 			die_at(pl, line, "extra_paths: unknown package '%s'", pk);
 		v = str_array(pl, d, 0, "paths", &n, line, "extra_paths");
+		check_paths(pl, pl->p[idx].name, v, n, line);
 		for (i = 0; i < n; i++) {
 			struct pkg *p = &pl->p[idx];
 

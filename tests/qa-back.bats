@@ -216,3 +216,25 @@ b 1.0.1 .releasekit/plans/bom.md"
 		assert_output "1.0.1"
 	done
 }
+
+@test "rk-plan: package and extra paths outside the repository are errors, not silently unchanged" {
+	pkg a npm a 1.0.0
+	init
+	for p in /abs ../x a/../../x; do
+		printf '{"kind":"package","name":"b","ecosystem":"npm","path":"%s","version":"1.0.0"}\n' "$p" >bad.ndjson
+		run --separate-stderr rk-plan -C repo <bad.ndjson
+		assert_failure 3
+		assert_output ""
+		assert_equal "$stderr" "rk-plan: <stdin>:1: package 'b': path '$p' is not inside the repository (relative, without '..')"
+	done
+	cp in.ndjson ok.ndjson
+	echo '{"kind":"config","rule":"extra_paths","package":"a","paths":["docs","../shared"]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:2: package 'a': path '../shared' is not inside the repository (relative, without '..')"
+	# ./a, a/ and a//b are fine
+	printf '{"kind":"package","name":"b","ecosystem":"npm","path":"./b/","version":"1.0.0"}\n' >>ok.ndjson
+	change b "feat: b"
+	run sh -c 'rk-plan -C repo --no-actions <ok.ndjson | jq -r "select(.kind == \"release\") | .name + \" \" + .next"'
+	assert_output "b 1.1.0"
+}
