@@ -16,8 +16,8 @@ static const char usage[] =
 	"\n"
 	"Run the action DAG read from FILE or stdin (NDJSON action records) with a\n"
 	"content-addressed cache; write event records and a summary to stdout.\n"
-	"Records that are not actions pass through unchanged, in order, as they\n"
-	"are read (before any event).\n"
+	"Records that are not actions pass through unchanged, in order, once the\n"
+	"input is read and checked (before any event; bad input writes nothing).\n"
 	"\n"
 	"  -j, --jobs N              run at most N actions at once (default: CPUs)\n"
 	"      --limit NAME=N        at most N at once of action type or resource NAME\n"
@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 	long long max_age = -1, max_size = -1;
 	double lock_timeout = 0;
 	struct rk_cache cache;
-	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT;
+	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT, pass = RK_BUF_INIT;
 	struct rk_ndjson r;
 	struct rk_err err;
 	struct rk_sched *s;
@@ -344,13 +344,17 @@ int main(int argc, char **argv)
 		int k = rk_sched_add(s, &r, &err);
 		if (k < 0)
 			rk_die_err(&err);
-		if (k == 0)
-			rk_ndjson_pass(&r);
+		if (k == 0) { /* held back: bad input writes nothing */
+			rk_buf_add(&pass, r.text.data, r.text.len);
+			rk_buf_addc(&pass, '\n');
+		}
 	}
 	if (rc < 0)
 		rk_die_err(&r.err);
 	if (rk_sched_validate(s, &err) != 0)
 		rk_die_err(&err);
+	rk_out(pass.data ? pass.data : "", pass.len);
+	rk_buf_release(&pass);
 
 	rc = rk_lock_acquire(&lock, root.data, lock_timeout, &who);
 	if (rc < 0) {

@@ -238,3 +238,42 @@ b 1.0.1 .releasekit/plans/bom.md"
 	run sh -c 'rk-plan -C repo --no-actions <ok.ndjson | jq -r "select(.kind == \"release\") | .name + \" \" + .next"'
 	assert_output "b 1.1.0"
 }
+
+# ---- rk-exec ----
+
+# xact ID DEPS_JSON SCRIPT [EXTRA_JSON]: a command action running sh -c SCRIPT
+xact() {
+	jq -cn --arg id "$1" --argjson deps "$2" --arg s "$3" \
+		--arg key "$(printf '%s%s' "$1" "${KEYSALT:-}" | sha256sum | cut -c1-64)" \
+		--argjson extra "${4:-{\}}" \
+		'{kind:"action",id:$id,type:"command",deps:$deps,key:$key,argv:["sh","-c",$s]} + $extra'
+}
+
+@test "rk-exec: bad input writes nothing, not even the records before it" {
+	cd repo
+	k=$(printf '%064d' 0)
+	while IFS='|' read -r rec msg; do
+		printf '{"kind":"package","name":"p"}\n%s\n' "$rec" >in
+		run --separate-stderr rk-exec in
+		assert_failure 3
+		assert_output ""
+		assert_equal "$stderr" "rk-exec: in:2: $msg"
+	done <<EOT
+{"kind":"action","id":"x","type":"command","deps":[1],"key":"$k","argv":["true"]}|action 'x': "deps" must be an array of action ids
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"timeout_s":-1}|action 'x': "timeout_s" must be a non-negative number
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"env":{"A":1}}|action 'x': "env" must map variable names (no '=') to strings
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"max_retries":-3}|action 'x': "max_retries" must be an integer from 0 to 100
+{"kind":"action","id":"","type":"command","deps":[],"key":"$k","argv":["true"]}|action: "id" must be a non-empty string
+{"kind":"action","id":"x","type":"command","deps":["x"],"key":"$k","argv":["true"]}|action 'x' depends on itself
+EOT
+	{ echo '{"kind":"x"}'; xact a '["c"]' true; xact b '["a"]' true; xact c '["b"]' true; } >cyc
+	run --separate-stderr rk-exec <cyc
+	assert_failure 3
+	assert_output ""
+	# a good input passes the records through before the first event
+	{ echo '{"kind":"x"}'; xact a '[]' true; echo '{"kind":"y"}'; } >good
+	run --separate-stderr rk-exec good
+	assert_success
+	assert_line --index 0 '{"kind":"x"}'
+	assert_line --index 1 '{"kind":"y"}'
+}
