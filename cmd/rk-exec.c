@@ -149,14 +149,27 @@ static long long parse_size(const char *s)
 	return v;
 }
 
+/* Open the cache or die naming its directory. */
+static void cache_open(struct rk_cache *c, const char *dir)
+{
+	struct rk_buf d = RK_BUF_INIT;
+	int e;
+
+	if (rk_cache_open(c, dir) == 0)
+		return;
+	e = errno;
+	if (!dir && rk_cache_default_root(&d) != 0)
+		rk_die(RK_EXIT_FAIL,
+		       "no cache directory: set RK_CACHE_DIR, XDG_CACHE_HOME or HOME");
+	rk_die(RK_EXIT_FAIL, "cannot open the cache %s: %s", dir ? dir : d.data, strerror(e));
+}
+
 static int cache_admin(const char *dir, int stats, long long max_age, long long max_size)
 {
 	struct rk_cache c;
 	struct rk_buf out = RK_BUF_INIT;
 
-	if (rk_cache_open(&c, dir) != 0)
-		rk_die(RK_EXIT_FAIL, "cannot open the cache%s%s: %s", dir ? " " : "",
-		       dir ? dir : "", strerror(errno));
+	cache_open(&c, dir);
 	if (!stats) {
 		long long removed = 0, freed = 0;
 		if (rk_cache_prune(&c, max_age, max_size, &removed, &freed) != 0)
@@ -329,8 +342,7 @@ int main(int argc, char **argv)
 
 	if (rk_repo_root(repo ? repo : ".", &root) != 0)
 		rk_die(RK_EXIT_USAGE, "--repo %s: %s", repo ? repo : ".", strerror(errno));
-	if (rk_cache_open(&cache, cache_dir) != 0)
-		rk_die(RK_EXIT_FAIL, "cannot open the cache: %s", strerror(errno));
+	cache_open(&cache, cache_dir);
 	o.cache = &cache;
 	o.repo_root = root.data;
 	o.limits = limits;

@@ -277,3 +277,22 @@ EOT
 	assert_line --index 0 '{"kind":"x"}'
 	assert_line --index 1 '{"kind":"y"}'
 }
+
+@test "rk-exec: a cache directory that cannot be made is named in the one error line" {
+	cd repo
+	touch "$BATS_TEST_TMPDIR/file"
+	xact a '[]' true >plan
+	run --separate-stderr rk-exec --cache-dir "$BATS_TEST_TMPDIR/file" plan
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file: Not a directory"
+	RK_CACHE_DIR="$BATS_TEST_TMPDIR/file/sub" run --separate-stderr rk-exec plan
+	assert_failure 1
+	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file/sub: Not a directory"
+	run --separate-stderr env -u RK_CACHE_DIR -u XDG_CACHE_HOME -u HOME rk-exec --cache-stats
+	assert_failure 1
+	assert_equal "$stderr" "rk-exec: no cache directory: set RK_CACHE_DIR, XDG_CACHE_HOME or HOME"
+	run --separate-stderr releasekit cache stats --cache-dir "$BATS_TEST_TMPDIR/file"
+	assert_failure 1
+	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file: Not a directory"
+}
