@@ -999,7 +999,13 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 		got = rk_remote_get(&s->remote, "ac", a->key, &b);
 		from_remote = got == 1;
 	}
-	if (got != 1 || rk_ac_decode(b.data ? b.data : "", b.len, r) != 0) {
+	if (got == 1 && rk_ac_decode(b.data ? b.data : "", b.len, r) != 0) {
+		if (!from_remote)
+			rk_warn("action '%s': corrupt cache entry ac/%.2s/%s ignored", a->id,
+				a->key, a->key);
+		got = 0;
+	}
+	if (got != 1) {
 		rk_buf_release(&b);
 		return 0;
 	}
@@ -1012,7 +1018,12 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 			const char *hex = i < 2 ? need[i] : r->files[i - 2].digest;
 			struct rk_buf blob = RK_BUF_INIT;
 			char got_hex[RK_SHA256_HEX];
-			if (!hex || rk_cache_has_blob(s->o.cache, hex)) {
+			int ok = hex ? rk_cache_check_blob(s->o.cache, hex) : 1;
+
+			if (ok < 0)
+				rk_warn("action '%s': corrupt cache blob cas/%.2s/%s removed",
+					a->id, hex, hex);
+			if (ok == 1) {
 				if (hex)
 					rk_cache_touch(s->o.cache, "cas", hex);
 				continue;

@@ -296,3 +296,43 @@ EOT
 	assert_failure 1
 	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file: Not a directory"
 }
+
+@test "rk-exec: a corrupt CAS blob or AC entry is a miss with a warning, never a false hit, and heals" {
+	cd repo
+	xact a '[]' 'echo hello; mkdir -p dist; echo bin >dist/o.bin' '{"outputs":["dist/o.bin"]}' >plan
+	rk-exec plan >/dev/null
+	hello=$(echo hello | sha256sum | cut -c1-64)
+	bin=$(echo bin | sha256sum | cut -c1-64)
+	key=$(jq -r .key plan)
+	blob="$RK_CACHE_DIR/cas/${hello:0:2}/$hello"
+	# same size, other bytes
+	chmod u+w "$blob" && echo hellx >"$blob"
+	run --separate-stderr rk-exec plan
+	assert_success
+	assert_equal "$stderr" "rk-exec: warning: action 'a': corrupt cache blob cas/${hello:0:2}/$hello removed"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state' | tr '\n' ' ')" = "queued started succeeded " ]
+	[ "$(cat "$blob")" = hello ]
+	run --separate-stderr rk-exec plan
+	assert_equal "$stderr" ""
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state')" = cached ]
+	# an output blob: restored content is never wrong
+	blob="$RK_CACHE_DIR/cas/${bin:0:2}/$bin"
+	chmod u+w "$blob" && printf 'bi' >"$blob"
+	rm dist/o.bin
+	run --separate-stderr rk-exec plan
+	assert_success
+	assert_equal "$stderr" "rk-exec: warning: action 'a': corrupt cache blob cas/${bin:0:2}/$bin removed"
+	[ "$(cat dist/o.bin)" = bin ]
+	# AC entries: truncated, then text
+	ac="$RK_CACHE_DIR/ac/${key:0:2}/$key"
+	for bad in truncate text; do
+		chmod u+w "$ac"
+		if [ $bad = truncate ]; then head -c 20 "$ac" >t && cat t >"$ac"; else echo garbage >"$ac"; fi
+		run --separate-stderr rk-exec plan
+		assert_success
+		assert_equal "$stderr" "rk-exec: warning: action 'a': corrupt cache entry ac/${key:0:2}/$key ignored"
+		[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event" and .state == "succeeded") | .action')" = a ]
+	done
+	run --separate-stderr rk-exec plan
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state')" = cached ]
+}
