@@ -1003,6 +1003,10 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 		if (!from_remote)
 			rk_warn("action '%s': corrupt cache entry ac/%.2s/%s ignored", a->id,
 				a->key, a->key);
+		else {
+			s->remote.hits--;
+			rk_remote_disable(&s->remote, "GET /ac: not an ActionResult");
+		}
 		got = 0;
 	}
 	if (got != 1) {

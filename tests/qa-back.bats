@@ -336,3 +336,63 @@ EOT
 	run --separate-stderr rk-exec plan
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state')" = cached ]
 }
+
+# bad_server MODE: start tests/fixtures/bad-cache-server.py; sets SRV_URL, SRV_PID
+bad_server() {
+	mkdir -p "$BATS_TEST_TMPDIR/srv"
+	python3 "$RK_TOP/tests/fixtures/bad-cache-server.py" "$1" "$BATS_TEST_TMPDIR/srv" >"$BATS_TEST_TMPDIR/port" &
+	SRV_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$BATS_TEST_TMPDIR/port" ] && break
+		sleep 0.05
+	done
+	SRV_URL="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")"
+}
+
+teardown() {
+	if [ -n "${SRV_PID:-}" ]; then
+		kill "$SRV_PID" 2>/dev/null || true
+		wait "$SRV_PID" 2>/dev/null || true
+	fi
+}
+
+@test "rk-exec: a remote cache answering 500 or garbage degrades to local with one warning" {
+	cd repo
+	{ xact a '[]' 'echo a'; xact b '[]' 'echo b'; xact c '[]' 'echo c'; } >plan
+	for mode in 500 garbage; do
+		bad_server $mode
+		rm -rf "$RK_CACHE_DIR"
+		run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
+		assert_success
+		case $mode in
+		500) why="GET /ac: HTTP 500" ;;
+		garbage) why="GET /ac: not an ActionResult" ;;
+		esac
+		assert_equal "$stderr" "rk-exec: warning: remote cache $SRV_URL unavailable ($why): using the local cache only"
+		[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "summary") | [.succeeded, .remote_cache.hits, .remote_cache.available]')" = '[3,0,false]' ]
+		kill "$SRV_PID" && wait "$SRV_PID" 2>/dev/null || true
+		SRV_PID=
+	done
+}
+
+@test "rk-exec: a remote CAS blob that does not match its digest is never used; uploads send no Expect" {
+	cd repo
+	xact a '[]' 'echo hello' >plan
+	bad_server dir
+	run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
+	assert_success
+	assert_equal "$stderr" ""
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "summary") | .remote_cache.uploads')" = 2 ]
+	grep -qi '^content-length' "$BATS_TEST_TMPDIR/srv/put-headers"
+	run grep -ci '^expect' "$BATS_TEST_TMPDIR/srv/put-headers"
+	assert_output 0
+	# the remote's copy of the stdout blob goes bad; a fresh local cache asks it
+	hello=$(echo hello | sha256sum | cut -c1-64)
+	echo hellx >"$BATS_TEST_TMPDIR/srv/cas/$hello"
+	rm -rf "$RK_CACHE_DIR"
+	run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
+	assert_success
+	assert_equal "$stderr" "rk-exec: warning: remote cache $SRV_URL unavailable (GET /cas: content does not match its digest): using the local cache only"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state' | tr '\n' ' ')" = "queued started succeeded " ]
+	[ ! -e "$RK_CACHE_DIR/cas/${hello:0:2}/$hello" ] || [ "$(cat "$RK_CACHE_DIR/cas/${hello:0:2}/$hello")" = hello ]
+}
