@@ -396,3 +396,17 @@ teardown() {
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state' | tr '\n' ' ')" = "queued started succeeded " ]
 	[ ! -e "$RK_CACHE_DIR/cas/${hello:0:2}/$hello" ] || [ "$(cat "$RK_CACHE_DIR/cas/${hello:0:2}/$hello")" = hello ]
 }
+
+@test "rk-exec: a garbage lock file is named as such, and broken once 10 s old" {
+	cd repo
+	xact a '[]' true >plan
+	echo garbage >.releasekit.lock
+	run --separate-stderr rk-exec plan
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "rk-exec: another release is running in $PWD: an unreadable lock (broken once 10 s old) holds .releasekit.lock (waited 0s; see --lock-timeout)"
+	touch -d '1 minute ago' .releasekit.lock
+	run --separate-stderr rk-exec plan
+	assert_success
+	assert_file_not_exists .releasekit.lock
+}
