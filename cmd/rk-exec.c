@@ -43,7 +43,8 @@ static const char usage[] =
 	"      --version             print the version and exit\n"
 	"\n"
 	"Exit: 0 all succeeded or cached, 1 an action failed or the lock is held,\n"
-	"2 usage, 3 bad input, 130/143 interrupted by SIGINT/SIGTERM. See rk-exec(1).\n";
+	"2 usage, 3 bad input, 130/143 interrupted by SIGINT/SIGTERM, 141 stdout\n"
+	"closed. See rk-exec(1).\n";
 
 enum {
 	O_LIMIT = 256,

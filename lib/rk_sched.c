@@ -766,10 +766,17 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 	(void)s;
 }
 
+/* Write s->ev and flush: a reader (rk-report) sees each event as it happens. */
+static void emit_flush(struct rk_sched *s)
+{
+	rk_record_emit(&s->ev);
+	rk_out_flush();
+}
+
 static void emit(struct rk_sched *s, const struct act *a, const struct evinfo *e)
 {
 	build_event(s, a, e, &s->ev);
-	rk_record_emit(&s->ev);
+	emit_flush(s);
 }
 
 static void emit_simple(struct rk_sched *s, const struct act *a, const char *state, int attempt,
@@ -971,7 +978,7 @@ static void fail_now(struct rk_sched *s, int i, const struct evinfo *e)
 	a->state = ST_FAILED;
 	s->counts[ST_FAILED]++;
 	build_event(s, a, e, &s->ev);
-	rk_record_emit(&s->ev);
+	emit_flush(s);
 	if (has_hooks(s, "on_failure", a->type)) {
 		build_event(s, a, e, &s->ev);
 		run_hooks(s, a, "on_failure", &s->ev, &why);
@@ -1677,6 +1684,17 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* The reader of the events went away: stop as on SIGTERM (output is discarded). */
+static void on_epipe(void *ctx)
+{
+	char c = (char)SIGPIPE;
+
+	(void)ctx;
+	got_signal = SIGPIPE;
+	if (sig_pipe[1] >= 0)
+		(void)write(sig_pipe[1], &c, 1);
+}
+
 static void set_nonblock_cloexec(int fd)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -1825,6 +1843,7 @@ int rk_sched_run(struct rk_sched *s)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	rk_msg_on_epipe(on_epipe, s);
 
 	for (i = 0; i < s->n; i++)
 		s->a[i].unmet = (int)s->a[i].ndeps;
@@ -1955,8 +1974,9 @@ int rk_sched_run(struct rk_sched *s)
 								       : 0;
 		rk_jw_kint(&w, "exit_code", rc);
 		rk_jw_obj_end(&w);
-		rk_record_emit(&s->ev);
+		emit_flush(s);
 	}
+	rk_msg_on_epipe(NULL, NULL);
 	if (s->have_remote)
 		rk_remote_release(&s->remote);
 	remove_flat_dir(s->tmpdir.data);

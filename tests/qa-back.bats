@@ -410,3 +410,34 @@ teardown() {
 	assert_success
 	assert_file_not_exists .releasekit.lock
 }
+
+@test "rk-exec: events reach the reader as they happen" {
+	cd repo
+	xact a '[]' 'for i in $(seq 200); do [ -e go ] && exit 0; sleep 0.05; done; exit 1' '{"max_retries":0}' >plan
+	# the reader lets the action finish only once it has seen it start
+	rk-exec plan | while read -r l; do
+		echo "$l" >>seen
+		case $l in *'"state":"started"'*) touch go ;; esac
+	done
+	[ "$(jq -r .state seen 2>/dev/null | grep -v null | tr '\n' ' ')" = "queued started succeeded " ]
+}
+
+@test "rk-exec: a reader that goes away stops the run like SIGTERM: commands ended, lock released, quietly" {
+	cd repo
+	{
+		xact a '[]' 'touch a-started; sleep 1'
+		xact b '["a"]' 'touch ran-b'
+		xact c '[]' 'echo $$ >c.pid; exec sleep 30'
+	} >plan
+	run --separate-stderr bash -c 'set -o pipefail; rk-exec -j 2 plan | { read -r l; while [ ! -e a-started ] || [ ! -e c.pid ]; do sleep 0.05; done; }'
+	assert_failure 141
+	assert_equal "$stderr" ""
+	assert_file_not_exists ran-b
+	assert_file_not_exists .releasekit.lock
+	run kill -0 "$(cat c.pid)"
+	assert_failure
+	# and a rerun resumes: a is cached
+	head -2 plan >plan2
+	run --separate-stderr rk-exec plan2
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event" and .action == "a") | .state')" = cached ]
+}
