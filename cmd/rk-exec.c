@@ -96,7 +96,7 @@ static long long parse_age(const char *s)
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
 		return -1;
 	switch (*end) {
 	case '\0':
@@ -114,8 +114,8 @@ static long long parse_age(const char *s)
 	default:
 		return -1;
 	}
-	if (*end && end[1])
-		return -1;
+	if ((*end && end[1]) || v < 0 || v > 100LL * 365 * 86400)
+		return -1; /* also what overflowed: more than a century */
 	return v;
 }
 
@@ -127,8 +127,8 @@ static long long parse_size(const char *s)
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0)
-		return -1;
+	if (errno || end == s || v < 0 || v > (1LL << 32))
+		return -1; /* at most 4G units: no overflow below */
 	switch (*end) {
 	case '\0':
 		break;

@@ -441,3 +441,24 @@ teardown() {
 	run --separate-stderr rk-exec plan2
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event" and .action == "a") | .state')" = cached ]
 }
+
+@test "releasekit cache: prune's usage errors are its own; ages and sizes that overflow are refused" {
+	run --separate-stderr releasekit cache prune
+	assert_failure 2
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "releasekit cache prune: needs --max-age or --max-size"
+	assert_equal "${stderr_lines[1]}" "usage: releasekit cache [stats]"
+	run --separate-stderr releasekit cache prune --max-age 5w
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "releasekit cache prune: --max-age: expected e.g. 7d, 12h, 30m, got '5w'"
+	for a in "--max-age 99999999999999999d" "--max-age 36501d" "--max-size 9999999999999G"; do
+		run --separate-stderr rk-exec --cache-prune $a
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "rk-exec: ${a%% *}: expected e.g. $([ "${a%% *}" = --max-age ] && echo '7d, 12h, 30m' || echo '1G, 500M'), got '${a#* }'"
+	done
+	# no cache yet: stats and prune say so with zeros, exit 0
+	run --separate-stderr releasekit cache prune --max-age 1d --max-size 4096G
+	assert_success
+	assert_line --index 0 "pruned 0 entries, 0 bytes"
+	assert_line --index 2 "cas: 0 blobs, 0 bytes"
+}
