@@ -338,7 +338,7 @@ int main(int argc, char **argv)
 	if (input && strcmp(input, "-") != 0) {
 		fp = fopen(input, "r");
 		if (!fp)
-			rk_die(RK_EXIT_INPUT, "%s: %s", input, strerror(errno));
+			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", input, strerror(errno));
 	}
 
 	if (rk_repo_root(repo ? repo : ".", &root) != 0)

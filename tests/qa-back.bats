@@ -462,3 +462,12 @@ teardown() {
 	assert_line --index 0 "pruned 0 entries, 0 bytes"
 	assert_line --index 2 "cas: 0 blobs, 0 bytes"
 }
+
+@test "rk-plan, rk-exec, rk-graph: an input file that cannot be opened is a usage error, exit 2" {
+	for t in rk-plan rk-exec rk-graph; do
+		run --separate-stderr "$t" "$T/missing.ndjson"
+		assert_failure 2
+		assert_output ""
+		assert_equal "$stderr" "$t: cannot open $T/missing.ndjson: No such file or directory"
+	done
+}
