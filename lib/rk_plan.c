@@ -1186,6 +1186,22 @@ static void decide_channel(struct plan *pl)
 		pl->label = rk_xstrdup(pl->prerelease_token ? pl->prerelease_token : chan);
 }
 
+/* YYYYMMDD (8 digits) names a day of the Gregorian calendar. */
+static bool valid_ymd(const char *d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, dd;
+
+	if (strlen(d) != 8 || strspn(d, "0123456789") != 8)
+		return false;
+	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	m = (d[4] - '0') * 10 + (d[5] - '0');
+	dd = (d[6] - '0') * 10 + (d[7] - '0');
+	if (y < 1 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1])
+		return false;
+	return m != 2 || dd < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 static void decide_date(struct plan *pl)
 {
 	const char *d = pl->o->date;
@@ -1201,15 +1217,20 @@ static void decide_date(struct plan *pl)
 				break;
 		if (i != 8 || d[8])
 			rk_die(RK_EXIT_USAGE, "--date: expected YYYYMMDD, not '%s'", d);
+		if (!valid_ymd(d))
+			rk_die(RK_EXIT_USAGE, "--date: no such day '%s'", d);
 		snprintf(pl->date8, sizeof(pl->date8), "%s", d);
 		snprintf(pl->date10, sizeof(pl->date10), "%.4s-%.2s-%.2s", d, d + 4, d + 6);
 		return;
 	}
 	if (sde && *sde) {
 		char *end;
-		long long v = strtoll(sde, &end, 10);
+		long long v;
 
-		if (*end || v < 0)
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		/* up to 9999-12-31: a four-digit year */
+		if (*end || v < 0 || v > 253402300799LL || errno == ERANGE)
 			rk_die(RK_EXIT_USAGE, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'",
 			       sde);
 		t = (time_t)v;

@@ -471,3 +471,22 @@ teardown() {
 		assert_equal "$stderr" "$t: cannot open $T/missing.ndjson: No such file or directory"
 	done
 }
+
+@test "rk-plan: --date must be a real day; SOURCE_DATE_EPOCH beyond year 9999 is refused" {
+	pkg a npm a 1.0.0
+	init
+	change a "fix: x"
+	for d in 20261399 20260230 20250229 00000101; do
+		run --separate-stderr rk-plan -C repo --date $d <in.ndjson
+		assert_failure 2
+		assert_output ""
+		assert_equal "$stderr" "rk-plan: --date: no such day '$d'"
+	done
+	run sh -c 'rk-plan -C repo --date 20240229 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .date"'
+	assert_output 2024-02-29
+	SOURCE_DATE_EPOCH=99999999999999999 run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 2
+	assert_equal "$stderr" "rk-plan: SOURCE_DATE_EPOCH: not a number of seconds: '99999999999999999'"
+	SOURCE_DATE_EPOCH=253402300799 run sh -c 'rk-plan -C repo --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .date"'
+	assert_output 9999-12-31
+}
