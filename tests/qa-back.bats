@@ -490,3 +490,46 @@ teardown() {
 	SOURCE_DATE_EPOCH=253402300799 run sh -c 'rk-plan -C repo --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .date"'
 	assert_output 9999-12-31
 }
+
+# a real pnpm workspace with one package, for the porcelain
+pnpm_repo() {
+	mkdir -p repo/packages/web
+	echo '{"name":"root","private":true}' >repo/package.json
+	printf 'packages:\n  - "packages/*"\n' >repo/pnpm-workspace.yaml
+	echo '{"name":"web","version":"1.0.0"}' >repo/packages/web/package.json
+	git -C repo add -A
+	git -C repo commit -q -m "chore: init"
+	git -C repo tag web-v1.0.0
+	git -C repo tag root-v0.0.0
+	change packages/web "feat: streaming"
+}
+
+@test "releasekit plan -C DIR discovers the packages of DIR, not of the current directory" {
+	pnpm_repo
+	mkdir elsewhere && cd elsewhere
+	make_git_repo other
+	mkdir -p other/x && echo '{"name":"x","version":"9.0.0"}' >other/x/package.json
+	cd other
+	for opt in "-C ../../repo" "--repo=../../repo" "--repo ../../repo"; do
+		run releasekit plan $opt --date 20261126
+		assert_success
+		assert_output "PACKAGE  CURRENT -> NEXT  BUMP   WHY
+npm:web  1.0.0 -> 1.1.0   minor  feat: streaming"
+	done
+	run releasekit version -C ../../repo
+	assert_output "npm:web 1.1.0"
+	run --separate-stderr releasekit plan -C ../../nothere
+	assert_failure 2
+	assert_equal "$stderr" "releasekit plan: ../../nothere: no such directory"
+}
+
+@test "releasekit discover from a subdirectory uses the top level's RELEASE.star" {
+	pnpm_repo
+	cat >repo/RELEASE.star <<'EOT'
+release_group(name = "web", packages = ["web"])
+EOT
+	git -C repo add -A && git -C repo commit -q -m "chore: config"
+	cd repo/packages/web
+	run sh -c 'releasekit discover | jq -r "select(.kind == \"config\") | .rule" | sort -u | tr "\n" " "'
+	assert_output --partial "release_group"
+}
