@@ -264,7 +264,9 @@ int main(int argc, char **argv)
 			break;
 		case O_GRACE:
 			o.kill_grace_s = strtod(optarg, &end);
-			if (*end || end == optarg || o.kill_grace_s <= 0 || o.kill_grace_s > 3600)
+			/* written so that NaN fails too */
+			if (*end || end == optarg ||
+			    !(o.kill_grace_s > 0 && o.kill_grace_s <= 3600))
 				rk_cli_usage_error(&cli, "--kill-grace: expected seconds, got '%s'",
 						   optarg);
 			break;
@@ -288,7 +290,7 @@ int main(int argc, char **argv)
 			break;
 		case O_LOCKTIMEOUT:
 			lock_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || lock_timeout < 0 || lock_timeout > 86400)
+			if (*end || end == optarg || !(lock_timeout >= 0 && lock_timeout <= 86400))
 				rk_cli_usage_error(
 					&cli, "--lock-timeout: expected seconds, got '%s'", optarg);
 			break;
@@ -318,6 +320,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (!prune && (max_age >= 0 || max_size >= 0))
+		rk_cli_usage_error(&cli, "--max-age and --max-size go with --cache-prune");
 	if (stats || prune) {
 		if (optind < argc)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);

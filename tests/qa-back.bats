@@ -533,3 +533,20 @@ EOT
 	run sh -c 'releasekit discover | jq -r "select(.kind == \"config\") | .rule" | sort -u | tr "\n" " "'
 	assert_output --partial "release_group"
 }
+
+@test "rk-exec: NaN seconds and prune limits without --cache-prune are usage errors" {
+	cd repo
+	xact a '[]' true >plan
+	for a in "--lock-timeout nan" "--kill-grace nan" "--kill-grace inf"; do
+		run --separate-stderr rk-exec $a plan
+		assert_failure 2
+		assert_output ""
+		assert_equal "${stderr_lines[0]}" "rk-exec: ${a% *}: expected seconds, got '${a#* }'"
+	done
+	for a in "--max-age 1d" "--cache-stats --max-size 1G"; do
+		run --separate-stderr rk-exec $a plan
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "rk-exec: --max-age and --max-size go with --cache-prune"
+	done
+	[ ! -e "$RK_CACHE_DIR/ac" ]
+}
