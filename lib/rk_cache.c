@@ -882,7 +882,8 @@ int rk_cache_prune(struct rk_cache *c, long long max_age_s, long long max_bytes,
 	    collect(c, "cas", &all, NULL, &total, NULL) != 0)
 		rc = -1;
 	if (rc == 0) {
-		qsort(all.e, all.n, sizeof(*all.e), by_mtime);
+		if (all.n) /* qsort(NULL, 0) is undefined */
+			qsort(all.e, all.n, sizeof(*all.e), by_mtime);
 		for (i = 0; i < all.n; i++) {
 			int old = max_age_s >= 0 && (long long)(now - all.e[i].mtime) > max_age_s;
 			/* empty entries free nothing: only age removes them */
