@@ -567,8 +567,11 @@ int rk_history_walk(struct rk_history *h, struct rk_err *err)
 		if (s) {
 			while (s > stops && git_oid_equal(&s[-1].oid, &oid))
 				s--;
-			for (; s < stops + nstops && git_oid_equal(&s->oid, &oid); s++)
+			for (; s < stops + nstops && git_oid_equal(&s->oid, &oid); s++) {
 				cur[s->bit / 64] |= (uint64_t)1 << (s->bit % 64);
+				if (s->bit % 2 == 0)
+					h->pkg[s->bit / 2].stable_reached = true;
+			}
 		}
 		if (git_commit_lookup(&c, h->repo, &oid) < 0)
 			goto gitfail;

@@ -1991,6 +1991,11 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 		rk_error(
 			"stats: %zu packages, %zu series, %zu commits walked, %zu diffed, %zu kept",
 			pl.n, pl.nseries, pl.h.walked, pl.h.diffed, pl.h.ncommits);
+	for (i = 0; i < pl.n; i++)
+		if (pl.p[i].cur_tag && !pl.h.pkg[i].stable_reached)
+			rk_warn("package '%s': tag %s is not in the history of HEAD (a release "
+				"branch?): all of HEAD's commits count since the start",
+				pl.p[i].name, pl.p[i].cur_tag);
 	analyse_commits(&pl);
 	read_plan_files(&pl);
 	decide_channel(&pl);

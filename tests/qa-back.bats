@@ -550,3 +550,23 @@ EOT
 	done
 	[ ! -e "$RK_CACHE_DIR/ac" ]
 }
+
+@test "rk-plan: a last release tag outside HEAD's history is warned about, not silently used as a stop" {
+	pkg a npm a 1.0.0
+	init
+	change a "feat!: big"
+	git -C repo tag a-v1.0.0
+	git -C repo checkout -q -b release
+	change a "fix: hotfix"
+	git -C repo tag a-v1.0.1
+	git -C repo checkout -q main
+	change a "fix: main"
+	run --separate-stderr rk-plan -C repo --date 20261126 --no-actions <in.ndjson
+	assert_success
+	assert_equal "$stderr" "rk-plan: warning: package 'a': tag a-v1.0.1 is not in the history of HEAD (a release branch?): all of HEAD's commits count since the start"
+	# a tag in the history: no warning
+	git -C repo tag -d a-v1.0.1 >/dev/null
+	run --separate-stderr rk-plan -C repo --date 20261126 --no-actions <in.ndjson
+	assert_equal "$stderr" ""
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "release") | .next')" = 1.0.1 ]
+}
