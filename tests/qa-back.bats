@@ -570,3 +570,28 @@ EOT
 	assert_equal "$stderr" ""
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "release") | .next')" = 1.0.1 ]
 }
+
+@test "rk-exec: a command that ignores SIGTERM is killed after the grace, or at once on a second SIGINT" {
+	cd repo
+	xact s '[]' 'trap "" TERM INT; echo $$ >pid; while :; do sleep 0.05; done' '{"timeout_s":1,"max_retries":0}' >plan
+	run --separate-stderr rk-exec --kill-grace 1 plan
+	assert_failure 1
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "event" and .state == "failed") | [.reason, .signal, .timed_out]')" = '["timed out after 1s","SIGKILL",true]' ]
+	run kill -0 "$(cat pid)"
+	assert_failure
+	rm pid
+	xact s '[]' 'trap "" TERM INT; echo $$ >pid.tmp; mv pid.tmp pid; while :; do sleep 0.05; done' >plan
+	rk-exec --kill-grace 600 plan >out 2>err &
+	p=$!
+	for _ in $(seq 100); do [ -f pid ] && break; sleep 0.05; done
+	kill -INT $p
+	sleep 0.2
+	kill -INT $p
+	st=0
+	wait $p || st=$?
+	assert_equal "$st" 130
+	[ "$(jq -c 'select(.kind == "event" and .state == "failed") | [.reason, .signal]' out)" = '["interrupted","SIGKILL"]' ]
+	run kill -0 "$(cat pid)"
+	assert_failure
+	assert_file_not_exists .releasekit.lock
+}
