@@ -1050,6 +1050,16 @@ static void read_plan_files(struct plan *pl)
 
 	if (!wd)
 		return;
+	if (!repo_path_ok(dir)) {
+		if (pl->o->plans_dir)
+			rk_die(RK_EXIT_USAGE,
+			       "--plans-dir %s: not inside the repository (relative, without '..')",
+			       dir);
+		set_loc(pl, pl->train_loc);
+		die_at(pl, pl->train_line,
+		       "release_train: plans_dir '%s' is not inside the repository (relative, without '..')",
+		       dir);
+	}
 	rk_buf_addf(&full, "%s%s", wd, dir);
 	dp = opendir(full.data);
 	if (!dp) {
