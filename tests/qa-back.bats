@@ -210,6 +210,9 @@ b 1.0.1 .releasekit/plans/bom.md"
 	run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 3
 	assert_equal "$stderr" "rk-plan: <stdin>:2: release_train: plans_dir 'notes' is not a directory"
+	run --separate-stderr rk-plan -C repo --plans-dir "$T/repo/notes" <in.ndjson
+	assert_failure 2
+	assert_equal "$stderr" "rk-plan: --plans-dir $T/repo/notes: not inside the repository (relative, without '..')"
 	mkdir repo/empty
 	for d in empty missing; do
 		run sh -c "rk-plan -C repo --plans-dir $d --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | .next'"
@@ -339,14 +342,15 @@ EOT
 
 # bad_server MODE: start tests/fixtures/bad-cache-server.py; sets SRV_URL, SRV_PID
 bad_server() {
+	local port="$BATS_TEST_TMPDIR/port.$1"
 	mkdir -p "$BATS_TEST_TMPDIR/srv"
-	python3 "$RK_TOP/tests/fixtures/bad-cache-server.py" "$1" "$BATS_TEST_TMPDIR/srv" >"$BATS_TEST_TMPDIR/port" &
+	python3 "$RK_TOP/tests/fixtures/bad-cache-server.py" "$1" "$BATS_TEST_TMPDIR/srv" >"$port.tmp" &
 	SRV_PID=$!
-	for _ in $(seq 100); do
-		[ -s "$BATS_TEST_TMPDIR/port" ] && break
+	for _ in $(seq 200); do
+		grep -q '^[0-9][0-9]*$' "$port.tmp" 2>/dev/null && break
 		sleep 0.05
 	done
-	SRV_URL="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")"
+	SRV_URL="http://127.0.0.1:$(cat "$port.tmp")"
 }
 
 teardown() {
