@@ -138,6 +138,7 @@ struct plan {
 	bool disabled[RK_ACT_NTYPES];
 	int train_smoke; /* release_train smoke_test: -1 unset, 0 false, 1 true */
 	char *nightly_version, *nightly_loc; /* release_train nightly_version template */
+	char *nightly_channel;		     /* release_train nightly_channel */
 	long nightly_line;
 	struct group *groups;
 	size_t ngroups, capg;
@@ -484,6 +485,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		SETS(channel, "channel");
 		SETS(prerelease_token, "prerelease_token");
 		SETS(bootstrap, "bootstrap_commit");
+		SETS(nightly_channel, "nightly_channel");
 #undef SETS
 		if ((s = opt_str(pl, d, 0, "nightly_version", line, "release_train"))) {
 			check_nightly_template(pl, s, line);
@@ -1176,7 +1178,8 @@ static void decide_channel(struct plan *pl)
 		chan = bc ? bc->channel : pl->channel ? pl->channel : "latest";
 	}
 	pl->chan = rk_xstrdup(chan);
-	if (!strcmp(chan, "nightly")) {
+	if (!strcmp(chan, "nightly") ||
+	    (pl->nightly_channel && !strcmp(chan, pl->nightly_channel))) {
 		pl->nightly = true;
 		return;
 	}
@@ -1865,6 +1868,7 @@ static void plan_free(struct plan *pl)
 	free(pl->bootstrap);
 	free(pl->nightly_version);
 	free(pl->nightly_loc);
+	free(pl->nightly_channel);
 	free_strv(pl->exclude, pl->nexclude);
 	for (i = 0; i < pl->ngroups; i++) {
 		free(pl->groups[i].name);

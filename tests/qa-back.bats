@@ -599,3 +599,16 @@ EOT
 	assert_failure
 	assert_file_not_exists .releasekit.lock
 }
+
+@test "rk-plan: the release_train's nightly_channel is a nightly channel" {
+	pkg a npm a 1.2.3
+	init
+	git -C repo tag a-v1.2.3
+	change a "fix: x"
+	echo '{"kind":"config","rule":"release_train","nightly_channel":"edge"}' >>in.ndjson
+	echo '{"kind":"config","rule":"branch_channel","branch":"main","channel":"edge"}' >>in.ndjson
+	for opt in "--channel edge" ""; do
+		run sh -c "rk-plan -C repo --date 20261126 --no-actions $opt <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel) \(.prerelease)\"'"
+		assert_output "1.2.4-nightly.20261126 edge true"
+	done
+}
