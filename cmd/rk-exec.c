@@ -16,8 +16,8 @@ static const char usage[] =
 	"\n"
 	"Run the action DAG read from FILE or stdin (NDJSON action records) with a\n"
 	"content-addressed cache; write event records and a summary to stdout.\n"
-	"Records that are not actions pass through unchanged, in order, as they\n"
-	"are read (before any event).\n"
+	"Records that are not actions pass through unchanged, in order, once the\n"
+	"input is read and checked (before any event; bad input writes nothing).\n"
 	"\n"
 	"  -j, --jobs N              run at most N actions at once (default: CPUs)\n"
 	"      --limit NAME=N        at most N at once of action type or resource NAME\n"
@@ -43,7 +43,8 @@ static const char usage[] =
 	"      --version             print the version and exit\n"
 	"\n"
 	"Exit: 0 all succeeded or cached, 1 an action failed or the lock is held,\n"
-	"2 usage, 3 bad input, 130/143 interrupted by SIGINT/SIGTERM. See rk-exec(1).\n";
+	"2 usage, 3 bad input, 130/143 interrupted by SIGINT/SIGTERM, 141 stdout\n"
+	"closed. See rk-exec(1).\n";
 
 enum {
 	O_LIMIT = 256,
@@ -95,7 +96,7 @@ static long long parse_age(const char *s)
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0)
+	if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
 		return -1;
 	switch (*end) {
 	case '\0':
@@ -113,8 +114,8 @@ static long long parse_age(const char *s)
 	default:
 		return -1;
 	}
-	if (*end && end[1])
-		return -1;
+	if ((*end && end[1]) || v < 0 || v > 100LL * 365 * 86400)
+		return -1; /* also what overflowed: more than a century */
 	return v;
 }
 
@@ -126,8 +127,8 @@ static long long parse_size(const char *s)
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0)
-		return -1;
+	if (errno || end == s || v < 0 || v > (1LL << 32))
+		return -1; /* at most 4G units: no overflow below */
 	switch (*end) {
 	case '\0':
 		break;
@@ -149,14 +150,27 @@ static long long parse_size(const char *s)
 	return v;
 }
 
+/* Open the cache or die naming its directory. */
+static void cache_open(struct rk_cache *c, const char *dir)
+{
+	struct rk_buf d = RK_BUF_INIT;
+	int e;
+
+	if (rk_cache_open(c, dir) == 0)
+		return;
+	e = errno;
+	if (!dir && rk_cache_default_root(&d) != 0)
+		rk_die(RK_EXIT_FAIL,
+		       "no cache directory: set RK_CACHE_DIR, XDG_CACHE_HOME or HOME");
+	rk_die(RK_EXIT_FAIL, "cannot open the cache %s: %s", dir ? dir : d.data, strerror(e));
+}
+
 static int cache_admin(const char *dir, int stats, long long max_age, long long max_size)
 {
 	struct rk_cache c;
 	struct rk_buf out = RK_BUF_INIT;
 
-	if (rk_cache_open(&c, dir) != 0)
-		rk_die(RK_EXIT_FAIL, "cannot open the cache%s%s: %s", dir ? " " : "",
-		       dir ? dir : "", strerror(errno));
+	cache_open(&c, dir);
 	if (!stats) {
 		long long removed = 0, freed = 0;
 		if (rk_cache_prune(&c, max_age, max_size, &removed, &freed) != 0)
@@ -214,7 +228,7 @@ int main(int argc, char **argv)
 	long long max_age = -1, max_size = -1;
 	double lock_timeout = 0;
 	struct rk_cache cache;
-	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT;
+	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT, pass = RK_BUF_INIT;
 	struct rk_ndjson r;
 	struct rk_err err;
 	struct rk_sched *s;
@@ -250,7 +264,9 @@ int main(int argc, char **argv)
 			break;
 		case O_GRACE:
 			o.kill_grace_s = strtod(optarg, &end);
-			if (*end || end == optarg || o.kill_grace_s <= 0 || o.kill_grace_s > 3600)
+			/* written so that NaN fails too */
+			if (*end || end == optarg ||
+			    !(o.kill_grace_s > 0 && o.kill_grace_s <= 3600))
 				rk_cli_usage_error(&cli, "--kill-grace: expected seconds, got '%s'",
 						   optarg);
 			break;
@@ -274,7 +290,7 @@ int main(int argc, char **argv)
 			break;
 		case O_LOCKTIMEOUT:
 			lock_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || lock_timeout < 0 || lock_timeout > 86400)
+			if (*end || end == optarg || !(lock_timeout >= 0 && lock_timeout <= 86400))
 				rk_cli_usage_error(
 					&cli, "--lock-timeout: expected seconds, got '%s'", optarg);
 			break;
@@ -304,6 +320,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	if (!prune && (max_age >= 0 || max_size >= 0))
+		rk_cli_usage_error(&cli, "--max-age and --max-size go with --cache-prune");
 	if (stats || prune) {
 		if (optind < argc)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
@@ -324,13 +342,12 @@ int main(int argc, char **argv)
 	if (input && strcmp(input, "-") != 0) {
 		fp = fopen(input, "r");
 		if (!fp)
-			rk_die(RK_EXIT_INPUT, "%s: %s", input, strerror(errno));
+			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", input, strerror(errno));
 	}
 
 	if (rk_repo_root(repo ? repo : ".", &root) != 0)
 		rk_die(RK_EXIT_USAGE, "--repo %s: %s", repo ? repo : ".", strerror(errno));
-	if (rk_cache_open(&cache, cache_dir) != 0)
-		rk_die(RK_EXIT_FAIL, "cannot open the cache: %s", strerror(errno));
+	cache_open(&cache, cache_dir);
 	o.cache = &cache;
 	o.repo_root = root.data;
 	o.limits = limits;
@@ -344,13 +361,17 @@ int main(int argc, char **argv)
 		int k = rk_sched_add(s, &r, &err);
 		if (k < 0)
 			rk_die_err(&err);
-		if (k == 0)
-			rk_ndjson_pass(&r);
+		if (k == 0) { /* held back: bad input writes nothing */
+			rk_buf_add(&pass, r.text.data, r.text.len);
+			rk_buf_addc(&pass, '\n');
+		}
 	}
 	if (rc < 0)
 		rk_die_err(&r.err);
 	if (rk_sched_validate(s, &err) != 0)
 		rk_die_err(&err);
+	rk_out(pass.data ? pass.data : "", pass.len);
+	rk_buf_release(&pass);
 
 	rc = rk_lock_acquire(&lock, root.data, lock_timeout, &who);
 	if (rc < 0) {

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 		source = argv[optind];
 		in = fopen(source, "r");
 		if (!in)
-			rk_die(RK_EXIT_FAIL, "%s: %s", source, strerror(errno));
+			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", source, strerror(errno));
 	}
 	rc = rk_plan_run(&o, in, source);
 	if (in != stdin)

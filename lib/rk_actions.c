@@ -79,7 +79,7 @@ static char *idf(const char *a, const char *eco, const char *name)
 
 static bool enabled(const struct rk_actions_opts *o, const struct rk_actions_pkg *p, int t)
 {
-	if (o->disabled[t])
+	if (o->disabled[t] || (t == RK_ACT_SMOKE_TEST && p->no_smoke_test))
 		return false;
 	if (o->snapshot)
 		return t == RK_ACT_BUMP || t == RK_ACT_PIN || t == RK_ACT_BUILD;
@@ -275,28 +275,61 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 	rk_buf_release(&rec);
 }
 
-static int visit(const struct rk_actions_opts *o, struct dag *g, size_t i,
-		 const struct rk_actions_pkg *pkgs, struct rk_err *err)
+/* A cycle being unwound: the actions on it, innermost first. */
+struct cycle {
+	size_t start, *v, n, cap;
+	bool open;
+};
+
+/* Append i after its dependencies to order[*k]; -1 on a cycle (cy filled). */
+static int visit(struct dag *g, size_t i, size_t *order, size_t *k, struct cycle *cy)
 {
 	struct act *a = &g->a[i];
-	size_t k;
+	size_t j;
 
 	if (a->state == 2)
 		return 0;
 	if (a->state == 1) {
-		const struct rk_actions_cmd *c = a->cmd;
-
-		return rk_err_set(err, c ? c->source : NULL, c ? c->line : 0, 0,
-				  "action '%s': dependency cycle through '%s'", c ? c->name : a->id,
-				  a->id);
+		cy->start = i;
+		cy->open = true;
+		return -1;
 	}
 	a->state = 1;
-	for (k = 0; k < a->ndeps; k++)
-		if (visit(o, g, a->deps[k], pkgs, err) < 0)
+	for (j = 0; j < a->ndeps; j++)
+		if (visit(g, a->deps[j], order, k, cy) < 0) {
+			if (cy->open) {
+				RK_GROW(cy->v, cy->cap, cy->n + 1);
+				cy->v[cy->n++] = i;
+				cy->open = i != cy->start;
+			}
 			return -1;
+		}
 	a->state = 2;
-	emit(o, g, i, pkgs);
+	order[(*k)++] = i;
 	return 0;
+}
+
+/* "action 'x': dependency cycle: A -> B -> A" (-> waits for), at a command's rule. */
+static int cycle_err(const struct dag *g, const struct cycle *cy, struct rk_err *err)
+{
+	const struct rk_actions_cmd *c = NULL;
+	struct rk_buf b = RK_BUF_INIT;
+	size_t j;
+	int rc;
+
+	for (j = cy->n; j-- > 0;) {
+		const struct act *a = &g->a[cy->v[j]];
+
+		if (!c)
+			c = a->cmd;
+		rk_buf_addf(&b, "%s -> ", a->id);
+	}
+	rk_buf_adds(&b, g->a[cy->start].id);
+	rc = rk_err_set(err, c ? c->source : NULL, c ? c->line : 0, 0,
+			"action '%s': dependency cycle: %s", c ? c->name : g->a[cy->start].id,
+			b.data);
+	rk_buf_release(&b);
+	return rc;
 }
 
 int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err)
@@ -339,6 +372,8 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	long *pos = rk_xcalloc(n * RK_ACT_NTYPES + 1, sizeof(long));
 	size_t **cmdact = rk_xcalloc(ncmds + 1, sizeof(*cmdact));
 	size_t *ncmdact = rk_xcalloc(ncmds + 1, sizeof(*ncmdact));
+	size_t *order = NULL;
+	struct cycle cy = {0};
 	size_t i, j, k;
 	int t, rc = -1;
 
@@ -453,9 +488,15 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			}
 		}
 	}
-	for (i = 0; i < g.n; i++)
-		if (visit(o, &g, i, pkgs, err) < 0)
+	/* the whole order first: a cycle leaves nothing written */
+	order = rk_xcalloc(g.n + 1, sizeof(size_t));
+	for (i = 0, k = 0; i < g.n; i++)
+		if (visit(&g, i, order, &k, &cy) < 0) {
+			cycle_err(&g, &cy, err);
 			goto out;
+		}
+	for (i = 0; i < g.n && !o->check_only; i++)
+		emit(o, &g, order[i], pkgs);
 	rc = 0;
 out:
 	for (i = 0; i < g.n; i++) {
@@ -463,6 +504,8 @@ out:
 		free(g.a[i].deps);
 	}
 	free(g.a);
+	free(order);
+	free(cy.v);
 	rk_strmap_release(&g.ids);
 	rk_strmap_release(&tags);
 	for (j = 0; j < ncmds; j++)

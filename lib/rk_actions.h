@@ -6,7 +6,8 @@
  *     bump -> pin -> build -> sign -> publish -> poll -> smoke_test -> verify
  *          -> tag -> changelog -> release
  * minus the types that are disabled. A package that is not publishable
- * loses build, sign, publish, poll, smoke_test and verify; a snapshot plan
+ * loses build, sign, publish, poll, smoke_test and verify; one with
+ * no_smoke_test loses smoke_test; a snapshot plan
  * keeps only bump, pin and build (snapshots are never published or
  * tagged). Each action depends on the previous one of its package; a
  * package's publish also depends on the poll (else publish) of each
@@ -70,6 +71,7 @@ int rk_action_type_parse(const char *name);
 struct rk_actions_pkg {
 	const char *name, *ecosystem, *path, *version, *tag;
 	bool publishable;
+	bool no_smoke_test;	     /* smoke_test = false (release_train or release_group) */
 	const char *source_digest;   /* hex */
 	const char *manifest_digest; /* hex */
 	const char *config_json;     /* JSON array of the config records it depends on */
@@ -97,6 +99,7 @@ struct rk_actions_opts {
 	bool snapshot;
 	const char *tool;	 /* tool identity, e.g. "rk-plan 0.1.0" */
 	const char *config_json; /* config for single command actions: JSON array */
+	bool check_only;	 /* build and check the DAG, write nothing (digests unused) */
 };
 
 /*
@@ -108,7 +111,8 @@ int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_
 
 /*
  * Build and write the DAG. Returns 0, or -1 with err set for a bad
- * command rule ("action 'x': ..."; source/line from the command).
+ * command rule ("action 'x': ..."; source/line from the command) or a
+ * dependency cycle through command actions; then nothing is written.
  */
 int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg *pkgs, size_t n,
 		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);

@@ -157,6 +157,27 @@ int rk_cache_has_blob(const struct rk_cache *c, const char *hex)
 	return r;
 }
 
+int rk_cache_check_blob(const struct rk_cache *c, const char *hex)
+{
+	struct rk_buf p = RK_BUF_INIT;
+	char got[RK_SHA256_HEX];
+	int r = 1;
+
+	if (!rk_cache_is_hex(hex))
+		return 0;
+	rk_cache_cas_path(c, hex, &p);
+	if (rk_sha256_file(p.data, got) != 0) {
+		r = errno == ENOENT ? 0 : -1;
+	} else if (strcmp(got, hex) != 0) {
+		(void)unlink(p.data); /* so that the next put heals it */
+		r = -1;
+	}
+	rk_buf_release(&p);
+	if (r < 0)
+		errno = EBADMSG;
+	return r;
+}
+
 int rk_cache_put_blob(struct rk_cache *c, const void *data, size_t len, char hex[RK_SHA256_HEX])
 {
 	struct rk_buf p = RK_BUF_INIT;
@@ -389,6 +410,18 @@ static int get_entry(const struct rk_cache *c, const char *dir, const char *hex,
 		rk_buf_release(&p);
 		errno = e;
 		return e == ENOENT ? 0 : -1;
+	}
+	if (!strcmp(dir, "cas")) {
+		char got[RK_SHA256_HEX];
+
+		rk_sha256_buf(out->data ? out->data : "", out->len, got);
+		if (strcmp(got, hex) != 0) {
+			(void)unlink(p.data); /* so that the next put heals it */
+			rk_buf_release(&p);
+			rk_buf_reset(out);
+			errno = EBADMSG;
+			return -1;
+		}
 	}
 	rk_buf_release(&p);
 	return 1;
@@ -849,7 +882,8 @@ int rk_cache_prune(struct rk_cache *c, long long max_age_s, long long max_bytes,
 	    collect(c, "cas", &all, NULL, &total, NULL) != 0)
 		rc = -1;
 	if (rc == 0) {
-		qsort(all.e, all.n, sizeof(*all.e), by_mtime);
+		if (all.n) /* qsort(NULL, 0) is undefined */
+			qsort(all.e, all.n, sizeof(*all.e), by_mtime);
 		for (i = 0; i < all.n; i++) {
 			int old = max_age_s >= 0 && (long long)(now - all.e[i].mtime) > max_age_s;
 			/* empty entries free nothing: only age removes them */

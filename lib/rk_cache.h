@@ -109,6 +109,10 @@ int rk_cache_put_file_copy(struct rk_cache *c, const char *path, char hex[RK_SHA
 			   long long *size);
 /* 1 present, 0 absent. */
 int rk_cache_has_blob(const struct rk_cache *c, const char *hex);
+/* 1 present and its content hashes to hex, 0 absent, -1 unreadable or
+ * corrupt (errno EBADMSG; a corrupt blob is removed so a later put heals it). */
+int rk_cache_check_blob(const struct rk_cache *c, const char *hex);
+/* 1 read (and verified against hex), 0 absent, -1 error (EBADMSG: corrupt, removed). */
 int rk_cache_get_blob(const struct rk_cache *c, const char *hex, struct rk_buf *out);
 
 /* Raw AC entries (encoded ActionResult bytes). */

@@ -49,11 +49,16 @@ int rk_cli_next(struct rk_cli *cli)
 		printf("%s %s\n", rk_progname, RK_VERSION);
 		exit(rk_finish(RK_EXIT_OK));
 	case '?':
-		if (optopt)
+		/* a long option sets optopt to its value, which may be no character */
+		if (optopt > 0 && optopt < 128 && strncmp(cli->argv[optind - 1], "--", 2))
 			rk_cli_usage_error(cli, "unknown option '-%c'", optopt);
+		if (optopt)
+			rk_cli_usage_error(cli, "option '%.*s' takes no argument",
+					   (int)strcspn(cli->argv[optind - 1], "="),
+					   cli->argv[optind - 1]);
 		rk_cli_usage_error(cli, "unknown option '%s'", cli->argv[optind - 1]);
 	case ':':
-		if (optopt)
+		if (optopt > 0 && optopt < 128 && strncmp(cli->argv[optind - 1], "--", 2))
 			rk_cli_usage_error(cli, "option '-%c' needs an argument", optopt);
 		rk_cli_usage_error(cli, "option '%s' needs an argument", cli->argv[optind - 1]);
 	default:

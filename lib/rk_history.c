@@ -2,6 +2,9 @@
 #include "rk_common.h"
 #include "rk_history.h"
 
+#include <iconv.h>
+#include <strings.h>
+
 struct rk_history_node {
 	char *name;
 	char *path; /* "" for the root */
@@ -456,6 +459,47 @@ static int stop_cmp(const void *a, const void *b)
 	return git_oid_cmp(&((const struct stop *)a)->oid, &((const struct stop *)b)->oid);
 }
 
+/*
+ * A commit message as UTF-8: converted from its encoding header (git's
+ * i18n.commitEncoding) when it has one; otherwise, or when conversion
+ * fails, the bytes as they are (the JSON writer replaces invalid UTF-8).
+ */
+static char *message_utf8(const git_commit *c)
+{
+	const char *msg = git_commit_message(c), *enc = git_commit_message_encoding(c);
+	struct rk_buf b = RK_BUF_INIT;
+	iconv_t cd;
+	char *in, *out;
+	size_t inleft, outleft;
+
+	if (!msg)
+		return rk_xstrdup("");
+	if (!enc || !strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "UTF8") ||
+	    (cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
+		return rk_xstrdup(msg);
+	inleft = strlen(msg);
+	in = (char *)msg;
+	for (;;) {
+		size_t r;
+
+		rk_buf_grow(&b, inleft * 2 + 16);
+		out = b.data + b.len;
+		outleft = b.cap - b.len - 1;
+		r = iconv(cd, &in, &inleft, &out, &outleft);
+		b.len = (size_t)(out - b.data);
+		if (r != (size_t)-1 && !inleft)
+			break;
+		if (r == (size_t)-1 && errno != E2BIG) {
+			iconv_close(cd);
+			rk_buf_release(&b);
+			return rk_xstrdup(msg);
+		}
+	}
+	iconv_close(cd);
+	b.data[b.len] = '\0';
+	return rk_buf_detach(&b, NULL);
+}
+
 int rk_history_walk(struct rk_history *h, struct rk_err *err)
 {
 	git_revwalk *rw = NULL;
@@ -523,8 +567,11 @@ int rk_history_walk(struct rk_history *h, struct rk_err *err)
 		if (s) {
 			while (s > stops && git_oid_equal(&s[-1].oid, &oid))
 				s--;
-			for (; s < stops + nstops && git_oid_equal(&s->oid, &oid); s++)
+			for (; s < stops + nstops && git_oid_equal(&s->oid, &oid); s++) {
 				cur[s->bit / 64] |= (uint64_t)1 << (s->bit % 64);
+				if (s->bit % 2 == 0)
+					h->pkg[s->bit / 2].stable_reached = true;
+			}
 		}
 		if (git_commit_lookup(&c, h->repo, &oid) < 0)
 			goto gitfail;
@@ -558,11 +605,9 @@ int rk_history_walk(struct rk_history *h, struct rk_err *err)
 			if (cur[(2 * p) / 64] & ((uint64_t)1 << ((2 * p) % 64)))
 				continue;
 			if (!any_stable) {
-				const char *msg = git_commit_message(c);
-
 				RK_GROW(h->commits, h->capc, h->ncommits + 1);
 				git_oid_cpy(&h->commits[h->ncommits].oid, &oid);
-				h->commits[h->ncommits].message = rk_xstrdup(msg ? msg : "");
+				h->commits[h->ncommits].message = message_utf8(c);
 				h->ncommits++;
 				any_stable = true;
 			}
@@ -578,6 +623,16 @@ done:
 	goto out;
 gitfail:
 	rc = git_fail(err);
+	if (git_repository_is_shallow(h->repo) == 1) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg + 5); /* after "git: " */
+		rk_err_set(
+			err, NULL, 0, 0,
+			"git: a shallow clone lacks the history to plan from (%s); fetch it with "
+			"'git fetch --unshallow --tags'",
+			why);
+	}
 out:
 	git_revwalk_free(rw);
 	pend_free(&m);

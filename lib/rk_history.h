@@ -53,6 +53,7 @@ struct rk_history_pkg {
 	size_t *commits; /* indices into h->commits, newest first */
 	size_t ncommits, cap;
 	bool new_since_any;
+	bool stable_reached; /* the walk met the stable stop (false: not in HEAD's history) */
 };
 
 struct rk_history_node; /* path trie (internal) */

@@ -5,6 +5,11 @@
 
 const char *rk_progname = "releasekit";
 
+/* rk_msg_on_epipe(): what a closed stdout does instead of exiting */
+static void (*epipe_fn)(void *ctx);
+static void *epipe_ctx;
+static int epipe_seen;
+
 void rk_msg_init(const char *argv0)
 {
 	const char *slash;
@@ -110,7 +115,7 @@ int rk_finish(int code)
 	if (fclose(stdout) != 0)
 		failed = 1;
 	if (failed) {
-		if (errno == EPIPE)
+		if (errno == EPIPE || epipe_seen)
 			exit(code);
 		rk_error("write error on stdout: %s", strerror(errno));
 		return RK_EXIT_FAIL;
@@ -118,13 +123,33 @@ int rk_finish(int code)
 	return code;
 }
 
+void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx)
+{
+	epipe_fn = fn;
+	epipe_ctx = ctx;
+}
+
+/* A write to stdout failed with errno set. */
+static void out_failed(void)
+{
+	if (errno != EPIPE)
+		rk_die(RK_EXIT_FAIL, "write error on stdout: %s", strerror(errno));
+	if (!epipe_fn)
+		exit(RK_EXIT_OK);
+	epipe_seen = 1;
+	epipe_fn(epipe_ctx);
+}
+
 void rk_out(const char *data, size_t n)
 {
-	if (n && fwrite(data, 1, n, stdout) != n) {
-		if (errno == EPIPE)
-			exit(RK_EXIT_OK);
-		rk_die(RK_EXIT_FAIL, "write error on stdout: %s", strerror(errno));
-	}
+	if (!epipe_seen && n && fwrite(data, 1, n, stdout) != n)
+		out_failed();
+}
+
+void rk_out_flush(void)
+{
+	if (!epipe_seen && fflush(stdout) != 0)
+		out_failed();
 }
 
 static _Noreturn void oom(size_t n)

@@ -72,6 +72,14 @@ int rk_finish(int code);
  * RK_EXIT_FAIL. Use for record output so a closed pipe stops work early.
  */
 void rk_out(const char *data, size_t n);
+/* Flush stdout, with rk_out's handling of errors. */
+void rk_out_flush(void);
+/*
+ * Instead of exiting on EPIPE, call fn(ctx) once and discard all later
+ * output (rk_finish then exits with its code): for a tool that must clean
+ * up when its reader goes away (rk-exec stops its commands).
+ */
+void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx);
 
 /* Allocation that never returns NULL: out of memory dies with RK_EXIT_FAIL. */
 void *rk_xmalloc(size_t n);

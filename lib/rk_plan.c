@@ -19,6 +19,7 @@
 
 #define DEFAULT_TAG_FORMAT "{name}-v{version}"
 #define DEFAULT_PLANS_DIR ".releasekit/plans"
+#define DEFAULT_NIGHTLY_VERSION "{version}.dev{date}" /* rk-config's default */
 #define NONE ((size_t)-1)
 
 enum lvl { L_NONE, L_PATCH, L_MINOR, L_MAJOR };
@@ -93,7 +94,8 @@ struct pkg {
 
 struct group {
 	char *name, *json, *tag_format, *loc;
-	int lock; /* release_group versioning: 1 lockstep, 0 independent, -1 unset */
+	int lock;      /* release_group versioning: 1 lockstep, 0 independent, -1 unset */
+	bool no_smoke; /* smoke_test = false */
 	char **packages;
 	size_t npackages;
 	long line;
@@ -134,6 +136,10 @@ struct plan {
 	char **exclude;
 	size_t nexclude;
 	bool disabled[RK_ACT_NTYPES];
+	int train_smoke; /* release_train smoke_test: -1 unset, 0 false, 1 true */
+	char *nightly_version, *nightly_loc; /* release_train nightly_version template */
+	char *nightly_channel;		     /* release_train nightly_channel */
+	long nightly_line;
 	struct group *groups;
 	size_t ngroups, capg;
 	struct bchan *bch;
@@ -234,6 +240,19 @@ static const char *opt_str(const struct plan *pl, const struct rk_json *d, int o
 	return rk_json_str(d, t);
 }
 
+/* A boolean member: -1 absent or null, else 0 or 1. Dies when it is not one. */
+static int opt_bool(const struct plan *pl, const struct rk_json *d, const char *key, long line,
+		    const char *what)
+{
+	int t = rk_json_get(d, 0, key);
+
+	if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL)
+		return -1;
+	if (rk_json_bool(d, t) < 0)
+		die_at(pl, line, "%s: '%s' must be true or false", what, key);
+	return rk_json_bool(d, t);
+}
+
 static void canonical(const struct rk_json *d, char **out)
 {
 	struct rk_buf b = RK_BUF_INIT;
@@ -244,6 +263,33 @@ static void canonical(const struct rk_json *d, char **out)
 }
 
 /* ---- reading records ---- */
+
+/* A path inside the repository: relative, no ".." component. */
+static bool repo_path_ok(const char *s)
+{
+	if (*s == '/')
+		return false;
+	while (*s) {
+		size_t len = strcspn(s, "/");
+
+		if (len == 2 && s[0] == '.' && s[1] == '.')
+			return false;
+		s += len;
+		s += *s == '/';
+	}
+	return true;
+}
+
+static void check_paths(const struct plan *pl, const char *pkg, char **v, size_t n, long line)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!repo_path_ok(v[i]))
+			die_at(pl, line,
+			       "package '%s': path '%s' is not inside the repository (relative, without '..')",
+			       pkg, v[i]);
+}
 
 static void read_package(struct plan *pl, const struct rk_json *d, long line)
 {
@@ -261,6 +307,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		die_at(pl, line, "package '%s': ecosystem must be python, npm or cargo", name);
 	if (!path)
 		die_at(pl, line, "package '%s': no \"path\"", name);
+	check_paths(pl, name, (char **)&path, 1, line);
 	rk_buf_addf(&id, "%s:%s", eco, name);
 	if (rk_strmap_get(&pl->byid, id.data, id.len, &old))
 		die_at(pl, line, "package '%s' appears twice", id.data);
@@ -295,6 +342,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		}
 	}
 	p->extra = str_array(pl, d, 0, "extra_paths", &p->nextra, line, "package");
+	check_paths(pl, name, p->extra, p->nextra, line);
 	p->capextra = p->nextra;
 	deps = rk_json_get(d, 0, "deps");
 	if (deps >= 0 && rk_json_type(d, deps) != RK_JSON_ARRAY)
@@ -353,6 +401,25 @@ static void set_loc(struct plan *pl, const char *loc)
 	}
 	pl->loc_src = rk_xstrdup(loc);
 	pl->loc_line = pl->loc_col = 0;
+}
+
+/* nightly_version: {version} exactly once, {date} any number of times. */
+static void check_nightly_template(const struct plan *pl, const char *s, long line)
+{
+	const char *c;
+	int nver = 0;
+
+	for (c = s; (c = strchr(c, '{')); c++) {
+		if (!strncmp(c, "{version}", 9))
+			nver++;
+		else if (strncmp(c, "{date}", 6))
+			die_at(pl, line,
+			       "release_train: nightly_version '%s': unknown placeholder (expected {version} and {date})",
+			       s);
+	}
+	if (nver != 1)
+		die_at(pl, line, "release_train: nightly_version '%s' needs {version} exactly once",
+		       s);
 }
 
 static void read_config(struct plan *pl, const struct rk_json *d, long line)
@@ -418,7 +485,16 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		SETS(channel, "channel");
 		SETS(prerelease_token, "prerelease_token");
 		SETS(bootstrap, "bootstrap_commit");
+		SETS(nightly_channel, "nightly_channel");
 #undef SETS
+		if ((s = opt_str(pl, d, 0, "nightly_version", line, "release_train"))) {
+			check_nightly_template(pl, s, line);
+			free(pl->nightly_version);
+			pl->nightly_version = rk_xstrdup(s);
+			pl->nightly_line = line;
+			free(pl->nightly_loc);
+			pl->nightly_loc = dup_or_null(loc);
+		}
 		t = rk_json_get(d, 0, "major_on_zero");
 		if (t >= 0 && rk_json_type(d, t) != RK_JSON_NULL) {
 			if (rk_json_bool(d, t) < 0)
@@ -438,6 +514,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 			pl->exclude = str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
 						"release_train");
 		}
+		if ((t = opt_bool(pl, d, "smoke_test", line, "release_train")) >= 0)
+			pl->train_smoke = t;
 		t = rk_json_get(d, 0, "create_release");
 		if (rk_json_type(d, t) == RK_JSON_FALSE)
 			pl->disabled[RK_ACT_RELEASE] = true;
@@ -474,6 +552,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		g->line = line;
 		g->loc = dup_or_null(loc);
 		g->lock = -1;
+		g->no_smoke = opt_bool(pl, d, "smoke_test", line, "release_group") == 0;
 		if ((tf = opt_str(pl, d, 0, "versioning", line, "release_group"))) {
 			if (!strcmp(tf, "fixed") || !strcmp(tf, "lockstep"))
 				g->lock = 1;
@@ -550,6 +629,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		    (!rk_strmap_get(&pl->byname, pk, strlen(pk), &idx) || idx == NONE))
 			die_at(pl, line, "extra_paths: unknown package '%s'", pk);
 		v = str_array(pl, d, 0, "paths", &n, line, "extra_paths");
+		check_paths(pl, pl->p[idx].name, v, n, line);
 		for (i = 0; i < n; i++) {
 			struct pkg *p = &pl->p[idx];
 
@@ -972,9 +1052,26 @@ static void read_plan_files(struct plan *pl)
 
 	if (!wd)
 		return;
+	if (!repo_path_ok(dir)) {
+		if (pl->o->plans_dir)
+			rk_die(RK_EXIT_USAGE,
+			       "--plans-dir %s: not inside the repository (relative, without '..')",
+			       dir);
+		set_loc(pl, pl->train_loc);
+		die_at(pl, pl->train_line,
+		       "release_train: plans_dir '%s' is not inside the repository (relative, without '..')",
+		       dir);
+	}
 	rk_buf_addf(&full, "%s%s", wd, dir);
 	dp = opendir(full.data);
 	if (!dp) {
+		if (errno == ENOTDIR && pl->o->plans_dir)
+			rk_die(RK_EXIT_USAGE, "--plans-dir %s: not a directory", dir);
+		if (errno == ENOTDIR && pl->plans_dir) {
+			set_loc(pl, pl->train_loc);
+			die_at(pl, pl->train_line,
+			       "release_train: plans_dir '%s' is not a directory", dir);
+		}
 		if (errno != ENOENT && errno != ENOTDIR)
 			rk_die(RK_EXIT_FAIL, "%s: %s", dir, strerror(errno));
 		rk_buf_release(&full);
@@ -1081,7 +1178,8 @@ static void decide_channel(struct plan *pl)
 		chan = bc ? bc->channel : pl->channel ? pl->channel : "latest";
 	}
 	pl->chan = rk_xstrdup(chan);
-	if (!strcmp(chan, "nightly")) {
+	if (!strcmp(chan, "nightly") ||
+	    (pl->nightly_channel && !strcmp(chan, pl->nightly_channel))) {
 		pl->nightly = true;
 		return;
 	}
@@ -1101,6 +1199,22 @@ static void decide_channel(struct plan *pl)
 		pl->label = rk_xstrdup(pl->prerelease_token ? pl->prerelease_token : chan);
 }
 
+/* YYYYMMDD (8 digits) names a day of the Gregorian calendar. */
+static bool valid_ymd(const char *d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, dd;
+
+	if (strlen(d) != 8 || strspn(d, "0123456789") != 8)
+		return false;
+	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	m = (d[4] - '0') * 10 + (d[5] - '0');
+	dd = (d[6] - '0') * 10 + (d[7] - '0');
+	if (y < 1 || m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1])
+		return false;
+	return m != 2 || dd < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 static void decide_date(struct plan *pl)
 {
 	const char *d = pl->o->date;
@@ -1116,15 +1230,20 @@ static void decide_date(struct plan *pl)
 				break;
 		if (i != 8 || d[8])
 			rk_die(RK_EXIT_USAGE, "--date: expected YYYYMMDD, not '%s'", d);
+		if (!valid_ymd(d))
+			rk_die(RK_EXIT_USAGE, "--date: no such day '%s'", d);
 		snprintf(pl->date8, sizeof(pl->date8), "%s", d);
 		snprintf(pl->date10, sizeof(pl->date10), "%.4s-%.2s-%.2s", d, d + 4, d + 6);
 		return;
 	}
 	if (sde && *sde) {
 		char *end;
-		long long v = strtoll(sde, &end, 10);
+		long long v;
 
-		if (*end || v < 0)
+		errno = 0;
+		v = strtoll(sde, &end, 10);
+		/* up to 9999-12-31: a four-digit year */
+		if (*end || v < 0 || v > 253402300799LL || errno == ERANGE)
 			rk_die(RK_EXIT_USAGE, "SOURCE_DATE_EPOCH: not a number of seconds: '%s'",
 			       sde);
 		t = (time_t)v;
@@ -1288,6 +1407,56 @@ static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk
 	return best + 1;
 }
 
+/*
+ * The nightly version of p from the release_train's nightly_version
+ * template ({version} the target t, {date} YYYYMMDD), normalised in p's
+ * scheme. NULL (the scheme's own spelling) when there is no template, or
+ * when the expansion of rk-config's default is not valid in p's scheme
+ * (SemVer). Dies when a template gives no valid pre-release.
+ */
+static char *nightly_from_template(struct plan *pl, const struct pkg *p, const struct rk_version *t)
+{
+	const char *c = pl->nightly_version;
+	char *ver, *out = NULL;
+	struct rk_buf b = RK_BUF_INIT;
+	struct rk_version v;
+	struct rk_err err;
+
+	if (!c)
+		return NULL;
+	ver = rk_version_str(t);
+	while (*c) {
+		if (!strncmp(c, "{version}", 9)) {
+			rk_buf_adds(&b, ver);
+			c += 9;
+		} else if (!strncmp(c, "{date}", 6)) {
+			rk_buf_adds(&b, pl->date8);
+			c += 6;
+		} else {
+			rk_buf_addc(&b, *c++);
+		}
+	}
+	free(ver);
+	rk_version_init(&v);
+	if (rk_version_parse(&v, p->scheme, b.data, b.len, &err) == 0 &&
+	    rk_version_is_prerelease(&v))
+		out = rk_version_str(&v);
+	rk_version_release(&v);
+	if (!out && strcmp(pl->nightly_version, DEFAULT_NIGHTLY_VERSION)) {
+		char msg[RK_ERR_MAX];
+
+		snprintf(
+			msg, sizeof(msg),
+			"release_train: nightly_version '%s' gives '%s' for package '%s', not a %s pre-release",
+			pl->nightly_version, b.data, p->name,
+			p->scheme == RK_VERSION_PEP440 ? "PEP 440" : "SemVer");
+		set_loc(pl, pl->nightly_loc);
+		die_at(pl, pl->nightly_line, "%s", msg);
+	}
+	rk_buf_release(&b);
+	return out;
+}
+
 static void decide_versions(struct plan *pl)
 {
 	size_t i, k;
@@ -1341,7 +1510,9 @@ static void decide_versions(struct plan *pl)
 			}
 			continue;
 		}
-		if (pl->nightly || pl->snapshot) {
+		if (pl->nightly && (p->next = nightly_from_template(pl, p, t))) {
+			/* the release_train's nightly_version */
+		} else if (pl->nightly || pl->snapshot) {
 			uint64_t date = strtoull(pl->date8, NULL, 10);
 			const char *lab = pl->nightly			   ? "nightly"
 					  : p->scheme == RK_VERSION_PEP440 ? "dev"
@@ -1550,7 +1721,8 @@ static void manifest_digest(struct plan *pl, struct pkg *p)
 	rk_buf_release(&path);
 }
 
-static void emit_actions(struct plan *pl)
+/* Write the action records; with check_only, check the DAG and write nothing. */
+static void emit_actions(struct plan *pl, bool check_only)
 {
 	struct rk_actions_opts ao;
 	struct rk_actions_pkg *ap;
@@ -1567,12 +1739,13 @@ static void emit_actions(struct plan *pl)
 	ao.workdir = git_repository_workdir(pl->repo);
 	memcpy(ao.disabled, pl->disabled, sizeof(ao.disabled));
 	ao.snapshot = pl->snapshot;
+	ao.check_only = check_only;
 	ao.tool = "rk-plan " RK_VERSION;
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
 	ao.config_json = single.data;
 
 	src = rk_xcalloc(pl->n + 1, sizeof(*src));
-	if (rk_history_source_digests(&pl->h, src, &err) < 0)
+	if (!check_only && rk_history_source_digests(&pl->h, src, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
 	ap = rk_xcalloc(pl->n + 1, sizeof(*ap));
 	for (k = 0; k < pl->n; k++) {
@@ -1593,7 +1766,8 @@ static void emit_actions(struct plan *pl)
 		if (!p->released)
 			continue;
 		a = &ap[m];
-		manifest_digest(pl, p);
+		if (!check_only)
+			manifest_digest(pl, p);
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
 		a->name = p->name;
 		a->ecosystem = p->eco;
@@ -1601,6 +1775,8 @@ static void emit_actions(struct plan *pl)
 		a->version = p->next;
 		a->tag = p->tag;
 		a->publishable = p->publishable;
+		a->no_smoke_test =
+			pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke);
 		a->source_digest = p->source;
 		a->manifest_digest = p->mdigest;
 		rk_buf_addc(&c, '[');
@@ -1690,6 +1866,9 @@ static void plan_free(struct plan *pl)
 	free(pl->channel);
 	free(pl->prerelease_token);
 	free(pl->bootstrap);
+	free(pl->nightly_version);
+	free(pl->nightly_loc);
+	free(pl->nightly_channel);
 	free_strv(pl->exclude, pl->nexclude);
 	for (i = 0; i < pl->ngroups; i++) {
 		free(pl->groups[i].name);
@@ -1765,6 +1944,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	pl.o = o;
 	pl.source = source;
 	pl.propagate = L_PATCH;
+	pl.train_smoke = -1;
 	rk_ndjson_init(&r, in, source);
 	/* config records may come before or after packages: extra_paths needs packages */
 	{
@@ -1825,6 +2005,11 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 		rk_error(
 			"stats: %zu packages, %zu series, %zu commits walked, %zu diffed, %zu kept",
 			pl.n, pl.nseries, pl.h.walked, pl.h.diffed, pl.h.ncommits);
+	for (i = 0; i < pl.n; i++)
+		if (pl.p[i].cur_tag && !pl.h.pkg[i].stable_reached)
+			rk_warn("package '%s': tag %s is not in the history of HEAD (a release "
+				"branch?): all of HEAD's commits count since the start",
+				pl.p[i].name, pl.p[i].cur_tag);
 	analyse_commits(&pl);
 	read_plan_files(&pl);
 	decide_channel(&pl);
@@ -1833,7 +2018,9 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	for (k = 0; k < pl.n; k++)
 		if (pl.p[pl.topo[k]].released)
 			build_changelog(&pl, &pl.p[pl.topo[k]]);
-	/* everything is decided (actions can still fail on a bad action rule) */
+	/* everything is decided; a cycle through action rules still writes nothing */
+	if (!o->no_actions)
+		emit_actions(&pl, true);
 	rk_out(pass.data ? pass.data : "", pass.len);
 	rk_buf_release(&pass);
 	for (k = 0; k < pl.n; k++) {
@@ -1843,7 +2030,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 			emit_release(&pl, p);
 	}
 	if (!o->no_actions)
-		emit_actions(&pl);
+		emit_actions(&pl, false);
 	plan_free(&pl);
 	return 0;
 }

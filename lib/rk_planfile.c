@@ -68,6 +68,11 @@ static int entry(struct rk_planfile *pf, const char *s, const char *e, const cha
 	if (ks == ke || memchr(ks, '\0', (size_t)(ke - ks)))
 		return rk_err_set(err, source, line, 0, "empty package name");
 	vs = colon + 1;
+	for (i = 1; vs + i < e; i++) /* a YAML comment: '#' after a blank */
+		if (vs[i] == '#' && (vs[i - 1] == ' ' || vs[i - 1] == '\t')) {
+			e = vs + i;
+			break;
+		}
 	trim(&vs, &e);
 	if (e - vs >= 2 && (*vs == '"' || *vs == '\'') && e[-1] == *vs) {
 		vs++;
@@ -105,6 +110,8 @@ int rk_planfile_parse(struct rk_planfile *pf, const char *text, size_t len, cons
 	bool open = false, closed = false;
 
 	rk_planfile_release(pf);
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3; /* a byte order mark */
 	while (p < end) {
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		const char *next;

@@ -9,11 +9,13 @@
  *
  *     Streaming responses for every model.
  *
- * The front matter opens with a line "---" (the first line of the file) and
- * closes with the next "---" line. Each line in between is empty, a comment
- * ("# ..."), or "PACKAGE: BUMP", where PACKAGE is a name (optionally
- * "ecosystem:name"), bare or in double or single quotes, and BUMP one of
- * major, minor, patch, none. The rest of the file, trimmed, is the summary.
+ * The front matter opens with a line "---" (the first line of the file,
+ * after a byte order mark if any) and closes with the next "---" line.
+ * Each line in between is empty, a comment ("# ..."), or "PACKAGE: BUMP",
+ * where PACKAGE is a name (optionally "ecosystem:name"), bare or in double
+ * or single quotes, and BUMP one of major, minor, patch, none, optionally
+ * followed by a YAML comment (" # ..."). The rest of the file, trimmed, is
+ * the summary.
  *
  * rk_planfile_parse() fills a struct rk_planfile or returns -1 with err set
  * (err->source = source, err->line the offending line, col 0):

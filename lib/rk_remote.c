@@ -1,6 +1,7 @@
 /* rk_remote.c - Bazel HTTP cache client over libcurl; see rk_remote.h. */
 #include "rk_common.h"
 #include "rk_remote.h"
+#include "rk_sha256.h"
 
 #include <curl/curl.h>
 
@@ -80,7 +81,7 @@ void rk_remote_release(struct rk_remote *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void disable(struct rk_remote *r, const char *why)
+void rk_remote_disable(struct rk_remote *r, const char *why)
 {
 	if (!r->disabled)
 		rk_warn("remote cache %s unavailable (%s): using the local cache only", r->display,
@@ -95,6 +96,7 @@ static long request(struct rk_remote *r, const char *method, const char *kind, c
 	CURL *c = r->curl;
 	struct rk_buf url = RK_BUF_INIT;
 	struct upload up = {data, len, 0};
+	struct curl_slist *hdr = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long status = 0;
 	CURLcode rc;
@@ -119,14 +121,19 @@ static long request(struct rk_remote *r, const char *method, const char *kind, c
 		curl_easy_setopt(c, CURLOPT_READDATA, &up);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_discard);
+		/* no "Expect: 100-continue": a server that does not answer it
+		 * would cost a second per upload */
+		hdr = curl_slist_append(NULL, "Expect:");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	} else {
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
 	}
 	rc = curl_easy_perform(c);
+	curl_slist_free_all(hdr);
 	rk_buf_release(&url);
 	if (rc != CURLE_OK) {
-		disable(r, *errbuf ? errbuf : curl_easy_strerror(rc));
+		rk_remote_disable(r, *errbuf ? errbuf : curl_easy_strerror(rc));
 		return -1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -137,7 +144,7 @@ static void bad_status(struct rk_remote *r, const char *method, const char *kind
 {
 	char why[96];
 	snprintf(why, sizeof(why), "%s /%s: HTTP %ld", method, kind, status);
-	disable(r, why);
+	rk_remote_disable(r, why);
 }
 
 int rk_remote_get(struct rk_remote *r, const char *kind, const char *hex, struct rk_buf *out)
@@ -155,9 +162,19 @@ int rk_remote_get(struct rk_remote *r, const char *kind, const char *hex, struct
 		bad_status(r, "GET", kind, st);
 		return -1;
 	}
-	r->hits++;
 	if (!out->data)
 		rk_buf_add(out, "", 0);
+	if (!strcmp(kind, "cas")) {
+		char got[RK_SHA256_HEX];
+
+		rk_sha256_buf(out->data, out->len, got);
+		if (strcmp(got, hex) != 0) {
+			rk_remote_disable(r, "GET /cas: content does not match its digest");
+			rk_buf_reset(out);
+			return -1;
+		}
+	}
+	r->hits++;
 	return 1;
 }
 

@@ -36,7 +36,11 @@ struct rk_remote {
 int rk_remote_init(struct rk_remote *r, const char *url, char *err, size_t errlen);
 void rk_remote_release(struct rk_remote *r);
 
-/* kind is "ac" or "cas". GET: 1 found (body in out), 0 not found, -1 error. */
+/* Warn once and disable the remote (e.g. it returned an undecodable entry). */
+void rk_remote_disable(struct rk_remote *r, const char *why);
+
+/* kind is "ac" or "cas". GET: 1 found (body in out; a CAS blob is checked
+ * against its digest, a mismatch disables the remote), 0 not found, -1 error. */
 int rk_remote_get(struct rk_remote *r, const char *kind, const char *hex, struct rk_buf *out);
 /* HEAD: 1 present, 0 absent, -1 error. */
 int rk_remote_head(struct rk_remote *r, const char *kind, const char *hex);

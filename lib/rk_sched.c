@@ -766,10 +766,17 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 	(void)s;
 }
 
+/* Write s->ev and flush: a reader (rk-report) sees each event as it happens. */
+static void emit_flush(struct rk_sched *s)
+{
+	rk_record_emit(&s->ev);
+	rk_out_flush();
+}
+
 static void emit(struct rk_sched *s, const struct act *a, const struct evinfo *e)
 {
 	build_event(s, a, e, &s->ev);
-	rk_record_emit(&s->ev);
+	emit_flush(s);
 }
 
 static void emit_simple(struct rk_sched *s, const struct act *a, const char *state, int attempt,
@@ -971,7 +978,7 @@ static void fail_now(struct rk_sched *s, int i, const struct evinfo *e)
 	a->state = ST_FAILED;
 	s->counts[ST_FAILED]++;
 	build_event(s, a, e, &s->ev);
-	rk_record_emit(&s->ev);
+	emit_flush(s);
 	if (has_hooks(s, "on_failure", a->type)) {
 		build_event(s, a, e, &s->ev);
 		run_hooks(s, a, "on_failure", &s->ev, &why);
@@ -999,7 +1006,17 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 		got = rk_remote_get(&s->remote, "ac", a->key, &b);
 		from_remote = got == 1;
 	}
-	if (got != 1 || rk_ac_decode(b.data ? b.data : "", b.len, r) != 0) {
+	if (got == 1 && rk_ac_decode(b.data ? b.data : "", b.len, r) != 0) {
+		if (!from_remote)
+			rk_warn("action '%s': corrupt cache entry ac/%.2s/%s ignored", a->id,
+				a->key, a->key);
+		else {
+			s->remote.hits--;
+			rk_remote_disable(&s->remote, "GET /ac: not an ActionResult");
+		}
+		got = 0;
+	}
+	if (got != 1) {
 		rk_buf_release(&b);
 		return 0;
 	}
@@ -1012,7 +1029,12 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 			const char *hex = i < 2 ? need[i] : r->files[i - 2].digest;
 			struct rk_buf blob = RK_BUF_INIT;
 			char got_hex[RK_SHA256_HEX];
-			if (!hex || rk_cache_has_blob(s->o.cache, hex)) {
+			int ok = hex ? rk_cache_check_blob(s->o.cache, hex) : 1;
+
+			if (ok < 0)
+				rk_warn("action '%s': corrupt cache blob cas/%.2s/%s removed",
+					a->id, hex, hex);
+			if (ok == 1) {
 				if (hex)
 					rk_cache_touch(s->o.cache, "cas", hex);
 				continue;
@@ -1662,6 +1684,17 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* The reader of the events went away: stop as on SIGTERM (output is discarded). */
+static void on_epipe(void *ctx)
+{
+	char c = (char)SIGPIPE;
+
+	(void)ctx;
+	got_signal = SIGPIPE;
+	if (sig_pipe[1] >= 0)
+		(void)write(sig_pipe[1], &c, 1);
+}
+
 static void set_nonblock_cloexec(int fd)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -1810,6 +1843,7 @@ int rk_sched_run(struct rk_sched *s)
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	rk_msg_on_epipe(on_epipe, s);
 
 	for (i = 0; i < s->n; i++)
 		s->a[i].unmet = (int)s->a[i].ndeps;
@@ -1940,8 +1974,9 @@ int rk_sched_run(struct rk_sched *s)
 								       : 0;
 		rk_jw_kint(&w, "exit_code", rc);
 		rk_jw_obj_end(&w);
-		rk_record_emit(&s->ev);
+		emit_flush(s);
 	}
+	rk_msg_on_epipe(NULL, NULL);
 	if (s->have_remote)
 		rk_remote_release(&s->remote);
 	remove_flat_dir(s->tmpdir.data);
