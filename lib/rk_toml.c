@@ -25,6 +25,7 @@
 
 #include <math.h>
 
+#include "rk_strmap.h"
 #include "rk_toml.h"
 #include "rk_utf8.h"
 
@@ -286,22 +287,12 @@ static struct rk_toml_value *new_value(struct parser *p, enum rk_toml_type type)
 	return v;
 }
 
-static uint32_t hash_key(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 #define INDEX_MIN 8 /* tables with fewer entries are searched linearly */
 
 static void index_put(struct rk_toml_value *t, size_t i)
 {
 	size_t mask = t->u.t.idxcap - 1;
-	size_t h = hash_key(t->u.t.e[i].key, t->u.t.e[i].keylen) & mask;
+	size_t h = rk_strhash(t->u.t.e[i].key, t->u.t.e[i].keylen) & mask;
 	while (t->u.t.idx[h])
 		h = (h + 1) & mask;
 	t->u.t.idx[h] = (uint32_t)(i + 1);
@@ -323,7 +314,7 @@ static struct rk_toml_value *table_find(const struct rk_toml_value *t, const cha
 {
 	if (t->u.t.idx) {
 		size_t mask = t->u.t.idxcap - 1;
-		size_t h = hash_key(k, n) & mask;
+		size_t h = rk_strhash(k, n) & mask;
 		uint32_t i;
 		while ((i = t->u.t.idx[h]) != 0) {
 			const struct entry *e = &t->u.t.e[i - 1];
