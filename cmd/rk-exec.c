@@ -87,66 +87,48 @@ static void parse_limit(const struct rk_cli *cli, const char *opt, const char *v
 	(*n)++;
 }
 
+struct unit {
+	char c;
+	long long mult;
+};
+
+/*
+ * "<digits>[unit[tail]]" -> digits times the unit's multiplier (1 without
+ * a unit); -1 if malformed. tail (or 0) may follow a unit: "10KB".
+ */
+static long long parse_scaled(const char *s, const struct unit *units, char tail)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	if (!*end)
+		return v;
+	for (; units->c && units->c != *end; units++)
+		;
+	if (!units->c || (end[1] && !(tail && end[1] == tail && !end[2])))
+		return -1;
+	return v * units->mult;
+}
+
 /* "7d", "12h", "30m", "45s", "90" -> seconds; -1 if malformed. */
 static long long parse_age(const char *s)
 {
-	char *end;
-	long long v;
+	static const struct unit u[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {0, 0}};
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 's':
-		break;
-	case 'm':
-		v *= 60;
-		break;
-	case 'h':
-		v *= 3600;
-		break;
-	case 'd':
-		v *= 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (*end && end[1])
-		return -1;
-	return v;
+	return parse_scaled(s, u, 0);
 }
 
-/* "1G", "500M", "10K", "123" -> bytes; -1 if malformed. */
+/* "1G", "500M", "10K", "10KB", "123" -> bytes; -1 if malformed. */
 static long long parse_size(const char *s)
 {
-	char *end;
-	long long v;
+	static const struct unit u[] = {
+		{'K', 1LL << 10}, {'k', 1LL << 10}, {'M', 1LL << 20}, {'G', 1LL << 30}, {0, 0}};
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'K':
-	case 'k':
-		v <<= 10;
-		break;
-	case 'M':
-		v <<= 20;
-		break;
-	case 'G':
-		v <<= 30;
-		break;
-	default:
-		return -1;
-	}
-	if (*end && end[1] && !(end[1] == 'B' && !end[2]))
-		return -1;
-	return v;
+	return parse_scaled(s, u, 'B');
 }
 
 static int cache_admin(const char *dir, int stats, long long max_age, long long max_size)
