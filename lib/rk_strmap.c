@@ -85,8 +85,9 @@ static size_t find(const struct rk_strmap *m, const char *key, size_t len)
 void rk_strmap_put(struct rk_strmap *m, const char *key, size_t len, size_t val)
 {
 	bool added;
+	size_t i = slot_add(m, key, len, &added); /* before reading m->vals: it may grow */
 
-	m->vals[slot_add(m, key, len, &added)].i = val;
+	m->vals[i].i = val;
 }
 
 bool rk_strmap_get(const struct rk_strmap *m, const char *key, size_t len, size_t *val)
@@ -114,8 +115,9 @@ size_t rk_strmap_add(struct rk_strmap *m, const char *key, size_t len, size_t va
 void rk_strmap_putp(struct rk_strmap *m, const char *key, size_t len, void *val)
 {
 	bool added;
+	size_t i = slot_add(m, key, len, &added); /* before reading m->vals: it may grow */
 
-	m->vals[slot_add(m, key, len, &added)].p = val;
+	m->vals[i].p = val;
 }
 
 void *rk_strmap_getp(const struct rk_strmap *m, const char *key, size_t len)
