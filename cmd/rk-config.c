@@ -52,26 +52,8 @@ static int is_file(const char *p)
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
 static char *rules_dir(void)
 {
-	const char *env = getenv("RK_RULES_DIR");
-	struct rk_buf b = RK_BUF_INIT;
-	char exe[4096], *slash;
-	ssize_t n;
-
-	if (env && *env)
-		return rk_xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return rk_xstrdup(RK_DATADIR "/rules");
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	rk_buf_addf(&b, "%s/../share/releasekit/rules", exe);
-	if (!is_dir(b.data)) {
-		rk_buf_reset(&b);
-		rk_buf_addf(&b, "%s/../../rules", exe);
-	}
-	return rk_buf_detach(&b, NULL);
+	return rk_cli_data_dir("RK_RULES_DIR", NULL, "../share/releasekit/rules", "../../rules",
+			       RK_DATADIR "/rules");
 }
 
 static int evaluate(const char *argv0, const char *root, const char *file, enum rk_cfg_mode mode)
