@@ -69,3 +69,13 @@ TOOLS="rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report"
 	assert_success
 	assert_line --index 0 --partial "usage: releasekit graph"
 }
+
+@test "releasekit(1) documents every command, and every command answers --help" {
+	for f in "$RK_TOP"/scripts/commands/*; do
+		c=$(basename "$f")
+		grep -q "^\.It Cm $c\b" "$RK_TOP/man/releasekit.1" || { echo "releasekit(1) lacks '$c'"; return 1; }
+		run releasekit "$c" --help
+		assert_success
+		assert_line --index 0 --partial "usage: releasekit $c"
+	done
+}
