@@ -1,5 +1,6 @@
 #include "rk_common.h"
 #include "rk_graph.h"
+#include "rk_sort.h"
 #include "rk_strmap.h"
 
 #define NO_GROUP ((size_t)-1)
@@ -169,8 +170,10 @@ void rk_graph_id(const struct rk_graph *g, int v, struct rk_buf *b)
 
 /* ---- finishing: ranks, edges, adjacency ---- */
 
-static int cmp_nodes(const struct rk_graph *g, int a, int b)
+/* Node indices by (ecosystem, name): an rk_idx_cmp over the graph. */
+static int cmp_nodes(const void *ctx, int a, int b)
 {
+	const struct rk_graph *g = ctx;
 	const struct rk_graph_node *x = &g->nodes[a], *y = &g->nodes[b];
 	int c;
 
@@ -181,25 +184,6 @@ static int cmp_nodes(const struct rk_graph *g, int a, int b)
 		return c;
 	/* Equal names are duplicates, rejected earlier; keep the sort total. */
 	return a < b ? -1 : a > b;
-}
-
-/* Merge sort of node indices by cmp_nodes (qsort has no context argument). */
-static void sort_nodes(const struct rk_graph *g, int *v, int *tmp, int n)
-{
-	int mid = n / 2, i = 0, j, k = 0;
-
-	if (n < 2)
-		return;
-	sort_nodes(g, v, tmp, mid);
-	sort_nodes(g, v + mid, tmp, n - mid);
-	j = mid;
-	while (i < mid && j < n)
-		tmp[k++] = cmp_nodes(g, v[i], v[j]) <= 0 ? v[i++] : v[j++];
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, sizeof(int) * (size_t)n);
 }
 
 /*
@@ -232,7 +216,7 @@ int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_e
 	tmp = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 	for (int v = 0; v < n; v++)
 		g->by_rank[v] = v;
-	sort_nodes(g, g->by_rank, tmp, n);
+	rk_sort_idx(g->by_rank, tmp, n, cmp_nodes, g);
 	free(tmp);
 	for (int r = 0; r < n; r++)
 		g->nodes[g->by_rank[r]].rank = r;
@@ -500,7 +484,7 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 				call[more++] = mem[i];
 		if (more) {
 			int shown = 0;
-			sort_nodes(g, call, pos, more);
+			rk_sort_idx(call, pos, more, cmp_nodes, g);
 			rk_buf_adds(out, " (same cycle group: ");
 			for (int i = 0; i < more; i++) {
 				int v = call[i];

@@ -1,6 +1,7 @@
 #include "rk_common.h"
 #include "rk_json.h"
 #include "rk_render.h"
+#include "rk_sort.h"
 
 static const char *const fmt_names[] = {"records", "levels", "dot", "mermaid",
 					"d2",	   "ascii",  "json"};
@@ -15,24 +16,13 @@ int rk_format_parse(const char *s)
 
 /* ---- the view's edges ---- */
 
-/* Merge sort of edge indices by the order of their target. */
-static void sort_edges(const struct rk_view *v, int *e, int *tmp, int n)
+/* Edge indices by the order of their target: an rk_idx_cmp over the view. */
+static int cmp_edges(const void *ctx, int a, int b)
 {
-	const struct rk_graph_edge *E = v->g->edges;
-	int mid = n / 2, i = 0, j, k = 0;
+	const struct rk_view *v = ctx;
+	int x = v->order[v->g->edges[a].to], y = v->order[v->g->edges[b].to];
 
-	if (n < 2)
-		return;
-	sort_edges(v, e, tmp, mid);
-	sort_edges(v, e + mid, tmp, n - mid);
-	j = mid;
-	while (i < mid && j < n)
-		tmp[k++] = v->order[E[e[i]].to] <= v->order[E[e[j]].to] ? e[i++] : e[j++];
-	while (i < mid)
-		tmp[k++] = e[i++];
-	while (j < n)
-		tmp[k++] = e[j++];
-	memcpy(e, tmp, sizeof(int) * (size_t)n);
+	return x < y ? -1 : x > y;
 }
 
 /*
@@ -47,7 +37,7 @@ static int view_deps(const struct rk_view *v, int u, int *e, int *tmp)
 	for (int i = g->out_at[u]; i < g->out_at[u + 1]; i++)
 		if (v->order[g->edges[g->out[i]].to] >= 0)
 			e[n++] = g->out[i];
-	sort_edges(v, e, tmp, n);
+	rk_sort_idx(e, tmp, n, cmp_edges, v);
 	return n;
 }
 
