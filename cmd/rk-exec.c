@@ -299,11 +299,8 @@ int main(int argc, char **argv)
 		free(retries);
 		return cache_admin(cache_dir, !prune, max_age, max_size);
 	}
-	if (optind < argc)
-		input = argv[optind++];
-	if (optind < argc)
-		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	if (input && strcmp(input, "-") != 0) {
+	input = rk_cli_input(&cli);
+	if (input) {
 		fp = fopen(input, "r");
 		if (!fp)
 			rk_die(RK_EXIT_INPUT, "%s: %s", input, strerror(errno));
@@ -321,7 +318,7 @@ int main(int argc, char **argv)
 	o.nretries = nretries;
 	s = rk_sched_new(&o);
 
-	rk_ndjson_init(&r, fp, input && strcmp(input, "-") != 0 ? input : "<stdin>");
+	rk_ndjson_init(&r, fp, input ? input : "<stdin>");
 	while ((rc = rk_ndjson_next(&r)) == 1) {
 		int k = rk_sched_add(s, &r, &err);
 		if (k < 0)

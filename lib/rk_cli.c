@@ -83,6 +83,15 @@ void rk_cli_not_implemented(const char *what)
 	rk_die(RK_EXIT_FAIL, "%s is not implemented yet (see the project's open issues)", what);
 }
 
+const char *rk_cli_input(const struct rk_cli *cli)
+{
+	if (optind + 1 < cli->argc)
+		rk_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[optind + 1]);
+	if (optind < cli->argc && strcmp(cli->argv[optind], "-") != 0)
+		return cli->argv[optind];
+	return NULL;
+}
+
 char *rk_cli_data_dir(const char *env, const char *argv0, const char *installed,
 		      const char *buildtree, const char *fallback)
 {

@@ -37,6 +37,13 @@ _Noreturn void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...
 long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, long min, long max);
 
 /*
+ * The one optional input operand, after the options (argv[optind]): NULL
+ * when there is none or it is "-" (read stdin). A second operand is a
+ * usage error ("unexpected argument '...'").
+ */
+const char *rk_cli_input(const struct rk_cli *cli);
+
+/*
  * A directory the tool ships with (DEVELOPERS.md, "Finding data files"):
  * $env when it is set and not empty; else <bindir>/installed when that is
  * a directory (an installed tree); else <bindir>/buildtree (the build
