@@ -2,7 +2,6 @@
 #include "rk_cli.h"
 
 #include <limits.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static void print_usage(const struct rk_cli *cli, FILE *fp)
@@ -99,7 +98,6 @@ char *rk_cli_data_dir(const char *env, const char *argv0, const char *installed,
 	struct rk_buf b = RK_BUF_INIT;
 	char exe[PATH_MAX], *slash;
 	ssize_t n;
-	struct stat st;
 
 	if (e && *e)
 		return rk_xstrdup(e);
@@ -115,7 +113,7 @@ char *rk_cli_data_dir(const char *env, const char *argv0, const char *installed,
 	if (slash)
 		*slash = '\0';
 	rk_buf_addf(&b, "%s/%s", exe, installed);
-	if (stat(b.data, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (!rk_is_dir(b.data)) {
 		rk_buf_reset(&b);
 		rk_buf_addf(&b, "%s/%s", exe, buildtree);
 	}

@@ -389,7 +389,6 @@ static int cmp_mfile(const void *a, const void *b)
 static void walk_root(struct rk_discover *d, const char *reldir)
 {
 	struct rk_buf abs = RK_BUF_INIT, rel = RK_BUF_INIT;
-	struct stat st;
 
 	rk_buf_adds(&abs, d->root);
 	if (strcmp(reldir, ".") != 0)
@@ -398,7 +397,7 @@ static void walk_root(struct rk_discover *d, const char *reldir)
 		rk_buf_adds(&rel, reldir);
 	else
 		rk_buf_adds(&rel, "");
-	if (stat(abs.data, &st) == 0 && S_ISDIR(st.st_mode))
+	if (rk_is_dir(abs.data))
 		walk(d, &abs, &rel);
 	rk_buf_release(&abs);
 	rk_buf_release(&rel);
@@ -883,12 +882,11 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 	if (d->ncfgws) {
 		for (i = 0; i < d->ncfgws; i++) {
 			struct rk_buf abs = RK_BUF_INIT;
-			struct stat st;
 			size_t j;
 			int ok;
 
 			rk_buf_addf(&abs, "%s/%s", d->root, d->cfgws[i]->dir);
-			ok = stat(abs.data, &st) == 0 && S_ISDIR(st.st_mode);
+			ok = rk_is_dir(abs.data);
 			rk_buf_release(&abs);
 			if (!ok) /* manifest still holds the rule's location */
 				return rk_err_set(err, d->cfgws[i]->manifest, 0, 0,

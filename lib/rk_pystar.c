@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include <ctype.h>
 #include <limits.h>
-#include <sys/stat.h>
 
 #include "rk_cli.h"
 #include "rk_pystar.h"
@@ -40,12 +39,6 @@ struct rk_star {
 };
 
 /* ---- finding the venv ---- */
-
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 char *rk_star_find_venv(const char *exe)
 {
@@ -743,7 +736,7 @@ static int py_init(const char *venv, struct rk_err *err)
 		goto out;
 	rk_buf_addf(&sp, "%s/lib/python%d.%d/site-packages", venv, PY_MAJOR_VERSION,
 		    PY_MINOR_VERSION);
-	if (!is_dir(sp.data)) {
+	if (!rk_is_dir(sp.data)) {
 		rk_err_set(err, NULL, 0, 0, "%s: no such directory (is %s a Python %d.%d venv?)",
 			   sp.data, venv, PY_MAJOR_VERSION, PY_MINOR_VERSION);
 		goto out;
