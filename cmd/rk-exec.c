@@ -87,6 +87,13 @@ static void parse_limit(const struct rk_cli *cli, const char *opt, const char *v
 	(*n)++;
 }
 
+static void free_limits(struct rk_sched_limit *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
 struct unit {
 	char c;
 	long long mult;
@@ -202,7 +209,6 @@ int main(int argc, char **argv)
 	struct rk_sched *s;
 	struct rk_lock lock = {0};
 	FILE *fp = stdin;
-	size_t i;
 
 	rk_msg_init(argv[0]);
 	o.default_retries = -1;
@@ -291,12 +297,8 @@ int main(int argc, char **argv)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 		if (prune && max_age < 0 && max_size < 0)
 			rk_cli_usage_error(&cli, "--cache-prune needs --max-age or --max-size");
-		for (i = 0; i < nlimits; i++)
-			free(limits[i].name);
-		for (i = 0; i < nretries; i++)
-			free(retries[i].name);
-		free(limits);
-		free(retries);
+		free_limits(limits, nlimits);
+		free_limits(retries, nretries);
 		return cache_admin(cache_dir, !prune, max_age, max_size);
 	}
 	input = rk_cli_input(&cli);
@@ -350,12 +352,8 @@ int main(int argc, char **argv)
 	if (fp != stdin)
 		fclose(fp);
 	rk_cache_release(&cache);
-	for (i = 0; i < nlimits; i++)
-		free(limits[i].name);
-	for (i = 0; i < nretries; i++)
-		free(retries[i].name);
-	free(limits);
-	free(retries);
+	free_limits(limits, nlimits);
+	free_limits(retries, nretries);
 	rk_buf_release(&root);
 	rk_buf_release(&who);
 	return rk_finish(rc);
