@@ -109,8 +109,11 @@ static void skip_ws(struct scan *sc)
 		sc->pos++;
 }
 
-/* The 4 hex digits at s[i..i+4) as a code unit, or -1. */
-static long hex4(const unsigned char *s, size_t i, size_t len)
+/*
+ * The 4 hex digits at s[i..i+4) as a code unit, or -1. Out of line, like
+ * scan_utf8: inlined, it slows the scanner's hot loops (callgrind).
+ */
+__attribute__((noinline)) static long hex4(const unsigned char *s, size_t i, size_t len)
 {
 	long v = 0;
 
@@ -127,9 +130,10 @@ static long hex4(const unsigned char *s, size_t i, size_t len)
 
 /*
  * Check the UTF-8 sequence whose lead byte (>= 0x80) is at s[i]; return its
- * length or -1 (rk_utf8_len; the message says what is wrong).
+ * length or -1 (rk_utf8_len; the message says what is wrong). The slow path:
+ * kept out of line so that scan_string's ASCII loop stays tight.
  */
-static int scan_utf8(struct scan *sc, size_t i)
+__attribute__((noinline)) static int scan_utf8(struct scan *sc, size_t i)
 {
 	const unsigned char *s = sc->s;
 	unsigned c = s[i], b = i + 1 < sc->len ? s[i + 1] : 0;
