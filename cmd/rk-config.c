@@ -5,7 +5,6 @@
 #include "rk_cfggen.h"
 #include "rk_pystar.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -39,41 +38,11 @@ static const char usage[] =
 
 enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY, OPT_OPTIONAL };
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
 static char *rules_dir(void)
 {
-	const char *env = getenv("RK_RULES_DIR");
-	struct rk_buf b = RK_BUF_INIT;
-	char exe[4096], *slash;
-	ssize_t n;
-
-	if (env && *env)
-		return rk_xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return rk_xstrdup(RK_DATADIR "/rules");
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	rk_buf_addf(&b, "%s/../share/releasekit/rules", exe);
-	if (!is_dir(b.data)) {
-		rk_buf_reset(&b);
-		rk_buf_addf(&b, "%s/../../rules", exe);
-	}
-	return rk_buf_detach(&b, NULL);
+	return rk_cli_data_dir("RK_RULES_DIR", NULL, "../share/releasekit/rules", "../../rules",
+			       RK_DATADIR "/rules");
 }
 
 static int evaluate(const char *argv0, const char *root, const char *file, enum rk_cfg_mode mode,
@@ -89,7 +58,7 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 
 	rk_cfg_init(&cfg);
 	rk_buf_addf(&path, "%s/%s", root, file);
-	have_root = is_file(path.data);
+	have_root = rk_is_file(path.data);
 	if (mode != RK_CFG_CENTRAL)
 		pp = rk_cfg_find_package_files(root, file);
 	if (optional && !have_root && !(pp && pp[0])) {
@@ -223,7 +192,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	if (!is_dir(root))
+	if (!rk_is_dir(root))
 		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
 	if (!generate && (update || gen.group_by != RK_GEN_BY_LEVEL))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");

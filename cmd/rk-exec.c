@@ -88,66 +88,57 @@ static void parse_limit(const struct rk_cli *cli, const char *opt, const char *v
 	(*n)++;
 }
 
+static void free_limits(struct rk_sched_limit *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+struct unit {
+	char c;
+	long long mult;
+};
+
+/*
+ * "<digits>[unit[tail]]" -> digits times the unit's multiplier (1 without
+ * a unit); -1 if malformed or above max. tail (or 0) may follow a unit: "10KB".
+ */
+static long long parse_scaled(const char *s, const struct unit *units, char tail, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0 || v > max)
+		return -1;
+	if (!*end)
+		return v;
+	for (; units->c && units->c != *end; units++)
+		;
+	if (!units->c || (end[1] && !(tail && end[1] == tail && !end[2])))
+		return -1;
+	if (v > max / units->mult)
+		return -1; /* what would overflow, or is beyond any sensible bound */
+	return v * units->mult;
+}
+
 /* "7d", "12h", "30m", "45s", "90" -> seconds; -1 if malformed. */
 static long long parse_age(const char *s)
 {
-	char *end;
-	long long v;
+	static const struct unit u[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {0, 0}};
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0 || v > 100LL * 365 * 86400)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 's':
-		break;
-	case 'm':
-		v *= 60;
-		break;
-	case 'h':
-		v *= 3600;
-		break;
-	case 'd':
-		v *= 86400;
-		break;
-	default:
-		return -1;
-	}
-	if ((*end && end[1]) || v < 0 || v > 100LL * 365 * 86400)
-		return -1; /* also what overflowed: more than a century */
-	return v;
+	return parse_scaled(s, u, 0, 100LL * 365 * 86400); /* a century */
 }
 
-/* "1G", "500M", "10K", "123" -> bytes; -1 if malformed. */
+/* "1G", "500M", "10K", "10KB", "123" -> bytes; -1 if malformed. */
 static long long parse_size(const char *s)
 {
-	char *end;
-	long long v;
+	static const struct unit u[] = {
+		{'K', 1LL << 10}, {'k', 1LL << 10}, {'M', 1LL << 20}, {'G', 1LL << 30}, {0, 0}};
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0 || v > (1LL << 32))
-		return -1; /* at most 4G units: no overflow below */
-	switch (*end) {
-	case '\0':
-		break;
-	case 'K':
-	case 'k':
-		v <<= 10;
-		break;
-	case 'M':
-		v <<= 20;
-		break;
-	case 'G':
-		v <<= 30;
-		break;
-	default:
-		return -1;
-	}
-	if (*end && end[1] && !(end[1] == 'B' && !end[2]))
-		return -1;
-	return v;
+	return parse_scaled(s, u, 'B', 1LL << 62);
 }
 
 /* Open the cache or die naming its directory. */
@@ -234,7 +225,6 @@ int main(int argc, char **argv)
 	struct rk_sched *s;
 	struct rk_lock lock = {0};
 	FILE *fp = stdin;
-	size_t i;
 
 	rk_msg_init(argv[0]);
 	o.default_retries = -1;
@@ -327,19 +317,12 @@ int main(int argc, char **argv)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 		if (prune && max_age < 0 && max_size < 0)
 			rk_cli_usage_error(&cli, "--cache-prune needs --max-age or --max-size");
-		for (i = 0; i < nlimits; i++)
-			free(limits[i].name);
-		for (i = 0; i < nretries; i++)
-			free(retries[i].name);
-		free(limits);
-		free(retries);
+		free_limits(limits, nlimits);
+		free_limits(retries, nretries);
 		return cache_admin(cache_dir, !prune, max_age, max_size);
 	}
-	if (optind < argc)
-		input = argv[optind++];
-	if (optind < argc)
-		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	if (input && strcmp(input, "-") != 0) {
+	input = rk_cli_input(&cli);
+	if (input) {
 		fp = fopen(input, "r");
 		if (!fp)
 			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", input, strerror(errno));
@@ -356,7 +339,7 @@ int main(int argc, char **argv)
 	o.nretries = nretries;
 	s = rk_sched_new(&o);
 
-	rk_ndjson_init(&r, fp, input && strcmp(input, "-") != 0 ? input : "<stdin>");
+	rk_ndjson_init(&r, fp, input ? input : "<stdin>");
 	while ((rc = rk_ndjson_next(&r)) == 1) {
 		int k = rk_sched_add(s, &r, &err);
 		if (k < 0)
@@ -392,12 +375,8 @@ int main(int argc, char **argv)
 	if (fp != stdin)
 		fclose(fp);
 	rk_cache_release(&cache);
-	for (i = 0; i < nlimits; i++)
-		free(limits[i].name);
-	for (i = 0; i < nretries; i++)
-		free(retries[i].name);
-	free(limits);
-	free(retries);
+	free_limits(limits, nlimits);
+	free_limits(retries, nretries);
 	rk_buf_release(&root);
 	rk_buf_release(&who);
 	return rk_finish(rc);

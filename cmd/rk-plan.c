@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	struct rk_cli cli = {usage, "C:", longopts, argc, argv};
 	struct rk_plan_opts o;
 	FILE *in = stdin;
-	const char *source = "<stdin>";
+	const char *source;
 	int c, rc;
 
 	rk_msg_init(argv[0]);
@@ -107,8 +107,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (optind + 1 < argc)
-		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind + 1]);
+	source = rk_cli_input(&cli);
 	if (o.date) {
 		size_t i;
 
@@ -117,13 +116,12 @@ int main(int argc, char **argv)
 		if (i != 8 || o.date[8])
 			rk_cli_usage_error(&cli, "--date: expected YYYYMMDD, not '%s'", o.date);
 	}
-	if (optind < argc && strcmp(argv[optind], "-")) {
-		source = argv[optind];
+	if (source) {
 		in = fopen(source, "r");
 		if (!in)
 			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", source, strerror(errno));
 	}
-	rc = rk_plan_run(&o, in, source);
+	rc = rk_plan_run(&o, in, source ? source : "<stdin>");
 	if (in != stdin)
 		fclose(in);
 	return rk_finish(rc);

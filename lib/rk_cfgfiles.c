@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "rk_config.h"
+#include "rk_sort.h"
 #include "rk_json.h"
 #include "rk_toml.h"
 
@@ -88,11 +89,6 @@ static void walk(const char *root, struct rk_buf *rel, const char *file_name, st
 	closedir(d);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **rk_cfg_find_package_files(const char *root, const char *file_name)
 {
 	struct list out = {NULL, 0, 0};
@@ -101,7 +97,7 @@ char **rk_cfg_find_package_files(const char *root, const char *file_name)
 	walk(root, &rel, file_name, &out);
 	rk_buf_release(&rel);
 	RK_GROW(out.v, out.cap, out.n + 1);
-	qsort(out.v, out.n, sizeof(*out.v), cmp_str);
+	qsort(out.v, out.n, sizeof(*out.v), rk_strcmp_ptr);
 	out.v[out.n] = NULL;
 	return out.v;
 }

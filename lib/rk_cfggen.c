@@ -1,6 +1,7 @@
 /* rk_cfggen.c - generate RELEASE.star from package records (Gazelle style). */
 #include "rk_common.h"
 #include "rk_cfggen.h"
+#include "rk_strmap.h"
 #include "rk_json.h"
 
 #include <ctype.h>
@@ -317,22 +318,12 @@ static int read_packages(struct pkgs *ps)
 	return ret;
 }
 
-/* Index sorted by "ecosystem:name" for dependency lookups. */
-struct idx {
-	char *key;
-	size_t i;
-};
-
-static int cmp_idx(const void *a, const void *b)
-{
-	return strcmp(((const struct idx *)a)->key, ((const struct idx *)b)->key);
-}
-
-static long level_of(struct pkgs *ps, struct idx *ix, size_t i)
+/* ix: "ecosystem:name" -> package index, for dependency lookups. */
+static long level_of(struct pkgs *ps, const struct rk_strmap *ix, size_t i)
 {
 	struct pkg *p = &ps->v[i];
 	long best = 0;
-	size_t j;
+	size_t j, hit;
 
 	if (p->level >= 0)
 		return p->level;
@@ -340,10 +331,8 @@ static long level_of(struct pkgs *ps, struct idx *ix, size_t i)
 		return 0; /* a cycle: rk-graph reports it */
 	p->visiting = 1;
 	for (j = 0; j < p->ndeps; j++) {
-		struct idx key = {p->deps[j], 0}, *hit;
-		hit = bsearch(&key, ix, ps->n, sizeof(*ix), cmp_idx);
-		if (hit && hit->i != i) {
-			long l = level_of(ps, ix, hit->i) + 1;
+		if (rk_strmap_get(ix, p->deps[j], strlen(p->deps[j]), &hit) && hit != i) {
+			long l = level_of(ps, ix, hit) + 1;
 			if (l > best)
 				best = l;
 		}
@@ -355,21 +344,19 @@ static long level_of(struct pkgs *ps, struct idx *ix, size_t i)
 
 static void compute_levels(struct pkgs *ps)
 {
-	struct idx *ix = rk_xcalloc(ps->n + 1, sizeof(*ix));
+	struct rk_strmap ix = RK_STRMAP_INIT;
+	struct rk_buf b = RK_BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < ps->n; i++) {
-		struct rk_buf b = RK_BUF_INIT;
+		rk_buf_reset(&b);
 		rk_buf_addf(&b, "%s:%s", ps->v[i].ecosystem, ps->v[i].name);
-		ix[i].key = rk_buf_detach(&b, NULL);
-		ix[i].i = i;
+		rk_strmap_add(&ix, b.data, b.len, i, NULL);
 	}
-	qsort(ix, ps->n, sizeof(*ix), cmp_idx);
 	for (i = 0; i < ps->n; i++)
-		level_of(ps, ix, i);
-	for (i = 0; i < ps->n; i++)
-		free(ix[i].key);
-	free(ix);
+		level_of(ps, &ix, i);
+	rk_strmap_release(&ix);
+	rk_buf_release(&b);
 }
 
 static char *dir_group(const char *path)

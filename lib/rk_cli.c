@@ -1,6 +1,9 @@
 #include "rk_common.h"
 #include "rk_cli.h"
 
+#include <limits.h>
+#include <unistd.h>
+
 static void print_usage(const struct rk_cli *cli, FILE *fp)
 {
 	fputs(cli->usage, fp);
@@ -82,4 +85,42 @@ long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, lon
 void rk_cli_not_implemented(const char *what)
 {
 	rk_die(RK_EXIT_FAIL, "%s is not implemented yet (see the project's open issues)", what);
+}
+
+const char *rk_cli_input(const struct rk_cli *cli)
+{
+	if (optind + 1 < cli->argc)
+		rk_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[optind + 1]);
+	if (optind < cli->argc && strcmp(cli->argv[optind], "-") != 0)
+		return cli->argv[optind];
+	return NULL;
+}
+
+char *rk_cli_data_dir(const char *env, const char *argv0, const char *installed,
+		      const char *buildtree, const char *fallback)
+{
+	const char *e = getenv(env);
+	struct rk_buf b = RK_BUF_INIT;
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (e && *e)
+		return rk_xstrdup(e);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+	} else if (!argv0 || !realpath(argv0, exe)) {
+		if (fallback)
+			return rk_xstrdup(fallback);
+		snprintf(exe, sizeof(exe), "./x");
+	}
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	rk_buf_addf(&b, "%s/%s", exe, installed);
+	if (!rk_is_dir(b.data)) {
+		rk_buf_reset(&b);
+		rk_buf_addf(&b, "%s/%s", exe, buildtree);
+	}
+	return rk_buf_detach(&b, NULL);
 }

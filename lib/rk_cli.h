@@ -37,6 +37,25 @@ _Noreturn void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...
 long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, long min, long max);
 
 /*
+ * The one optional input operand, after the options (argv[optind]): NULL
+ * when there is none or it is "-" (read stdin). A second operand is a
+ * usage error ("unexpected argument '...'").
+ */
+const char *rk_cli_input(const struct rk_cli *cli);
+
+/*
+ * A directory the tool ships with (DEVELOPERS.md, "Finding data files"):
+ * $env when it is set and not empty; else <bindir>/installed when that is
+ * a directory (an installed tree); else <bindir>/buildtree (the build
+ * tree). <bindir> is the running executable's directory (/proc/self/exe,
+ * else realpath(argv0) when argv0 is not NULL); when it cannot be found,
+ * fallback is returned if not NULL, else "." stands for <bindir>. The
+ * result is allocated (free it).
+ */
+char *rk_cli_data_dir(const char *env, const char *argv0, const char *installed,
+		      const char *buildtree, const char *fallback);
+
+/*
  * For tools whose issue has not landed: say so on stderr and exit 1.
  * (Not a pretence of work: nothing is read or written.)
  */

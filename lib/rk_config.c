@@ -1,6 +1,7 @@
 /* rk_config.c - the RELEASE.star builtins, their checks and records. */
 #include "rk_common.h"
 #include "rk_config.h"
+#include "rk_strmap.h"
 #include "rk_json.h"
 
 /* ---- values ---- */
@@ -723,71 +724,38 @@ int rk_cfg_call(struct rk_cfg *c, const struct rk_cfg_rule *rule, const char *fi
 
 /* ---- whole-configuration checks ---- */
 
-/* A string set: open addressing over FNV-1a, values are record indexes. */
-struct sset {
-	const char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
-static size_t fnv(const char *a, const char *b)
+/* Names by namespace: rk_strmap keys "<ns>\0<name>", values record indexes. */
+static void ns_key(struct rk_buf *k, const char *ns, const char *name)
 {
-	size_t h = 1469598103934665603ULL;
-	for (; *a; a++)
-		h = (h ^ (unsigned char)*a) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (; b && *b; b++)
-		h = (h ^ (unsigned char)*b) * 1099511628211ULL;
-	return h;
+	rk_buf_reset(k);
+	rk_buf_add(k, ns, strlen(ns) + 1);
+	rk_buf_adds(k, name);
 }
 
-/* Keys are (ns, name) pairs stored as two borrowed pointers in keys[2i]. */
-static void sset_init(struct sset *s, size_t n)
+/* Insert (ns, name) -> val unless present; return the value now stored. */
+static size_t ns_add(struct rk_strmap *m, const char *ns, const char *name, size_t val, bool *found)
 {
-	s->cap = 16;
-	while (s->cap < 2 * n + 1)
-		s->cap *= 2;
-	s->keys = rk_xcalloc(2 * s->cap, sizeof(*s->keys));
-	s->vals = rk_xcalloc(s->cap, sizeof(*s->vals));
-	s->n = 0;
-}
+	struct rk_buf k = RK_BUF_INIT;
+	bool added;
 
-static void sset_free(struct sset *s)
-{
-	free(s->keys);
-	free(s->vals);
-}
-
-/* Insert (ns, name) -> val unless present; return the slot's value. */
-static size_t sset_put(struct sset *s, const char *ns, const char *name, size_t val, int *found)
-{
-	size_t i = fnv(ns, name) & (s->cap - 1);
-
-	while (s->keys[2 * i]) {
-		if (!strcmp(s->keys[2 * i], ns) && !strcmp(s->keys[2 * i + 1], name)) {
-			*found = 1;
-			return s->vals[i];
-		}
-		i = (i + 1) & (s->cap - 1);
-	}
-	s->keys[2 * i] = ns;
-	s->keys[2 * i + 1] = name;
-	s->vals[i] = val;
-	s->n++;
-	*found = 0;
+	ns_key(&k, ns, name);
+	val = rk_strmap_add(m, k.data, k.len, val, &added);
+	rk_buf_release(&k);
+	if (found)
+		*found = !added;
 	return val;
 }
 
-static int sset_has(const struct sset *s, const char *ns, const char *name)
+static bool ns_has(const struct rk_strmap *m, const char *ns, const char *name)
 {
-	size_t i = fnv(ns, name) & (s->cap - 1);
+	struct rk_buf k = RK_BUF_INIT;
+	size_t v;
+	bool has;
 
-	while (s->keys[2 * i]) {
-		if (!strcmp(s->keys[2 * i], ns) && !strcmp(s->keys[2 * i + 1], name))
-			return 1;
-		i = (i + 1) & (s->cap - 1);
-	}
-	return 0;
+	ns_key(&k, ns, name);
+	has = rk_strmap_get(m, k.data, k.len, &v);
+	rk_buf_release(&k);
+	return has;
 }
 
 /* Namespace of a record's name for duplicates and references. */
@@ -833,35 +801,32 @@ static int ref_error(const struct rk_cfg *c, const struct rk_cfg_rec *r,
 
 int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 {
-	struct sset seen, names;
-	char **qnames = NULL;
-	size_t i, j, k, ngroups = 0, npkgs = 0, nq = 0, qcap = 0;
-	int found, rc = -1;
+	struct rk_strmap seen = RK_STRMAP_INIT, names = RK_STRMAP_INIT;
+	struct rk_buf q = RK_BUF_INIT;
+	size_t i, j, k, ngroups = 0, npkgs = 0;
+	bool found;
+	int rc = -1;
 
-	sset_init(&seen, c->nrecs);
-	sset_init(&names, c->nrecs);
 	/* Hybrid: a per-package declaration overrides the root's. */
 	for (i = 0; i < c->nrecs; i++) {
 		struct rk_cfg_rec *r = c->recs[i];
-		if (r->rule->cls == RC_PACKAGE && r->per_package) {
-			sset_put(&names, rec_ns(r), rec_name(r), i, &found);
-		}
+		if (r->rule->cls == RC_PACKAGE && r->per_package)
+			ns_add(&names, rec_ns(r), rec_name(r), i, NULL);
 	}
 	for (i = 0; i < c->nrecs; i++) {
 		struct rk_cfg_rec *r = c->recs[i];
 		if (r->rule->cls == RC_PACKAGE && !r->per_package &&
-		    sset_has(&names, rec_ns(r), rec_name(r)))
+		    ns_has(&names, rec_ns(r), rec_name(r)))
 			r->dropped = 1;
 	}
-	sset_free(&names);
-	sset_init(&names, 2 * c->nrecs);
+	rk_strmap_release(&names);
 	for (i = 0; i < c->nrecs; i++) {
 		struct rk_cfg_rec *r = c->recs[i];
 		const char *name = rec_name(r);
 		if (r->dropped)
 			continue;
 		if (r->rule->cls == RC_SINGLE) {
-			j = sset_put(&seen, r->rule->name, "", i, &found);
+			j = ns_add(&seen, r->rule->name, "", i, &found);
 			if (found) {
 				const struct rk_cfg_rec *f = c->recs[j];
 				rk_err_set(
@@ -871,7 +836,7 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 				goto out;
 			}
 		} else if (r->rule->unique && name) {
-			j = sset_put(&seen, rec_ns(r), name, i, &found);
+			j = ns_add(&seen, rec_ns(r), name, i, &found);
 			if (found) {
 				const struct rk_cfg_rec *f = c->recs[j];
 				rk_err_set(err, r->file, r->line, r->col,
@@ -881,16 +846,13 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 			}
 		}
 		if (name) {
-			sset_put(&names, r->rule->name, name, i, &found);
+			ns_add(&names, r->rule->name, name, i, NULL);
 			if (r->rule->cls == RC_PACKAGE) {
 				/* both "name" and "ecosystem:name" refer to it */
-				char *q = rk_xmalloc(strlen(r->rule->ecosystem) + strlen(name) + 2);
-				snprintf(q, strlen(r->rule->ecosystem) + strlen(name) + 2, "%s:%s",
-					 r->rule->ecosystem, name);
-				RK_GROW(qnames, qcap, nq + 1);
-				qnames[nq++] = q;
-				sset_put(&names, "@package", name, i, &found);
-				sset_put(&names, "@package", q, i, &found);
+				rk_buf_reset(&q);
+				rk_buf_addf(&q, "%s:%s", r->rule->ecosystem, name);
+				ns_add(&names, "@package", name, i, NULL);
+				ns_add(&names, "@package", q.data, i, NULL);
 			}
 		}
 		ngroups += !strcmp(r->rule->name, "release_group");
@@ -909,7 +871,7 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 			    !(strcmp(p->ref, "@package") ? ngroups : npkgs))
 				continue;
 			if (v->type == RK_CV_STR) {
-				if (!sset_has(&names, p->ref, v->s)) {
+				if (!ns_has(&names, p->ref, v->s)) {
 					ref_error(c, r, p, v->s, err);
 					goto out;
 				}
@@ -917,7 +879,7 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 			}
 			for (k = 0; k < v->n; k++) {
 				const char *item = v->items[k].s;
-				if (!is_glob(item) && !sset_has(&names, p->ref, item)) {
+				if (!is_glob(item) && !ns_has(&names, p->ref, item)) {
 					ref_error(c, r, p, item, err);
 					goto out;
 				}
@@ -926,11 +888,9 @@ int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err)
 	}
 	rc = 0;
 out:
-	sset_free(&seen);
-	sset_free(&names);
-	for (i = 0; i < nq; i++)
-		free(qnames[i]);
-	free(qnames);
+	rk_strmap_release(&seen);
+	rk_strmap_release(&names);
+	rk_buf_release(&q);
 	return rc;
 }
 

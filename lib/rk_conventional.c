@@ -1,6 +1,7 @@
 /* rk_conventional.c - Conventional Commits 1.0 messages (see the header). */
 #include "rk_common.h"
 #include "rk_conventional.h"
+#include "rk_utf8.h"
 
 #include <ctype.h>
 
@@ -19,11 +20,6 @@ static bool is_type_char(unsigned char c)
 	return isalnum(c) || c == '-' || c == '_';
 }
 
-static bool is_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* Trim spaces and tabs (and '\r') from both ends of [*s, *e). */
 static void trim(const char **s, const char **e)
 {
@@ -40,7 +36,7 @@ static char *hex_id(const char *p, const char *end)
 	char *out;
 	size_t i, n;
 
-	while (q < end && is_hex((unsigned char)*q) && q - p < 64)
+	while (q < end && rk_hexval((unsigned char)*q) >= 0 && q - p < 64)
 		q++;
 	n = (size_t)(q - p);
 	if (n < 7 || n > 64 || (q < end && isalnum((unsigned char)*q)))

@@ -3,81 +3,11 @@
 #include "rk_discover_int.h"
 #include "rk_glob.h"
 #include "rk_pep508.h"
+#include "rk_strmap.h"
 
 #include <dirent.h>
 #include <git2.h>
 #include <sys/stat.h>
-
-/* ---- a string-keyed hash table (open addressing, FNV-1a) ---- */
-
-struct hent {
-	char *key; /* owned */
-	void *val;
-};
-
-struct hmap {
-	struct hent *e;
-	size_t cap, n;
-};
-
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static struct hent *hmap_slot(const struct hmap *m, const char *key)
-{
-	size_t i = (size_t)fnv(key) & (m->cap - 1);
-
-	while (m->e[i].key && strcmp(m->e[i].key, key) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return &m->e[i];
-}
-
-static void *hmap_get(const struct hmap *m, const char *key)
-{
-	return m->cap ? hmap_slot(m, key)->val : NULL;
-}
-
-/* Insert unless present; returns the value now stored under key. */
-static void *hmap_put(struct hmap *m, const char *key, void *val)
-{
-	struct hent *s;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		struct hmap big = {NULL, m->cap ? m->cap * 2 : 64, 0};
-		size_t i;
-
-		big.e = rk_xcalloc(big.cap, sizeof(*big.e));
-		for (i = 0; i < m->cap; i++)
-			if (m->e[i].key)
-				*hmap_slot(&big, m->e[i].key) = m->e[i];
-		big.n = m->n;
-		free(m->e);
-		*m = big;
-	}
-	s = hmap_slot(m, key);
-	if (s->key)
-		return s->val;
-	s->key = rk_xstrdup(key);
-	s->val = val;
-	m->n++;
-	return val;
-}
-
-static void hmap_free(struct hmap *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->e[i].key);
-	free(m->e);
-	memset(m, 0, sizeof(*m));
-}
 
 /* ---- state ---- */
 
@@ -115,12 +45,12 @@ struct rk_discover {
 	size_t ncfgws, capcfgws;
 	struct pkgrule *rules;
 	size_t nrules, caprules;
-	struct hmap names;  /* "<eco>:<norm>" -> pkg */
-	struct hmap dirs;   /* "<eco>:<dir>" -> pkg */
-	struct hmap wsdir;  /* "<eco>:<dir>" -> ws */
-	struct hmap locks;  /* "<type>:<dir>" -> (void *)1 */
-	struct hmap wsdeps; /* "<ws index>:<key>" -> ddep */
-	char **strs;	    /* strings errors may point at (config locations) */
+	struct rk_strmap names;	 /* "<eco>:<norm>" -> pkg */
+	struct rk_strmap dirs;	 /* "<eco>:<dir>" -> pkg */
+	struct rk_strmap wsdir;	 /* "<eco>:<dir>" -> ws */
+	struct rk_strmap locks;	 /* "<type>:<dir>" -> (void *)1 */
+	struct rk_strmap wsdeps; /* "<ws index>:<key>" -> ddep */
+	char **strs;		 /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
 	struct rk_buf pass; /* records read on stdin, written by rk_discover_emit */
@@ -129,11 +59,25 @@ struct rk_discover {
 static const char *const econames[] = {"python", "npm", "cargo"};
 static const char *const deptypes[] = {"normal", "dev", "build", "optional", "peer"};
 
-static const char *mkkey(struct rk_discover *d, int a, const char *s)
+/* The key "<a>:<s>" in d->key. */
+static void mkkey(struct rk_discover *d, int a, const char *s)
 {
 	rk_buf_reset(&d->key);
 	rk_buf_addf(&d->key, "%d:%s", a, s);
-	return d->key.data;
+}
+
+/* The value under "<a>:<s>" in m, or NULL. */
+static void *hget(struct rk_discover *d, const struct rk_strmap *m, int a, const char *s)
+{
+	mkkey(d, a, s);
+	return rk_strmap_getp(m, d->key.data, d->key.len);
+}
+
+/* Store v under "<a>:<s>" unless present; returns the value now stored. */
+static void *hput(struct rk_discover *d, struct rk_strmap *m, int a, const char *s, void *v)
+{
+	mkkey(d, a, s);
+	return rk_strmap_addp(m, d->key.data, d->key.len, v);
 }
 
 struct rk_discover *rk_discover_new(const struct rk_discover_opts *opts)
@@ -175,11 +119,11 @@ void rk_discover_free(struct rk_discover *d)
 	free(d->pkg);
 	free(d->ws);
 	free(d->cfgws);
-	hmap_free(&d->names);
-	hmap_free(&d->dirs);
-	hmap_free(&d->wsdir);
-	hmap_free(&d->locks);
-	hmap_free(&d->wsdeps);
+	rk_strmap_release(&d->names);
+	rk_strmap_release(&d->dirs);
+	rk_strmap_release(&d->wsdir);
+	rk_strmap_release(&d->locks);
+	rk_strmap_release(&d->wsdeps);
 	for (i = 0; i < d->nstrs; i++)
 		free(d->strs[i]);
 	free(d->strs);
@@ -448,7 +392,6 @@ static int cmp_mfile(const void *a, const void *b)
 static void walk_root(struct rk_discover *d, const char *reldir)
 {
 	struct rk_buf abs = RK_BUF_INIT, rel = RK_BUF_INIT;
-	struct stat st;
 
 	rk_buf_adds(&abs, d->root);
 	if (strcmp(reldir, ".") != 0)
@@ -457,7 +400,7 @@ static void walk_root(struct rk_discover *d, const char *reldir)
 		rk_buf_adds(&rel, reldir);
 	else
 		rk_buf_adds(&rel, "");
-	if (stat(abs.data, &st) == 0 && S_ISDIR(st.st_mode))
+	if (rk_is_dir(abs.data))
 		walk(d, &abs, &rel);
 	rk_buf_release(&abs);
 	rk_buf_release(&rel);
@@ -494,7 +437,7 @@ static int read_manifests(struct rk_discover *d, struct rk_err *err)
 			break;
 		case M_PNPM_LOCK:
 		case M_YARN_LOCK:
-			hmap_put(&d->locks, mkkey(d, (int)m->type, dir), (void *)1);
+			hput(d, &d->locks, (int)m->type, dir, (void *)1);
 			memset(&out, 0, sizeof(out));
 			break;
 		}
@@ -564,7 +507,7 @@ static struct rk_dws *nearest_ws(struct rk_discover *d, enum rk_eco eco, const c
 	for (;;) {
 		char *slash;
 
-		w = hmap_get(&d->wsdir, mkkey(d, (int)eco, p));
+		w = hget(d, &d->wsdir, (int)eco, p);
 		if (w || !strcmp(p, "."))
 			break;
 		slash = strrchr(p, '/');
@@ -625,18 +568,18 @@ static int choose_workspaces(struct rk_discover *d)
 		d->ncfgws = d->capcfgws = 0;
 	}
 	/* pnpm first: an npm "workspaces" field next to pnpm-workspace.yaml is
-	 * ignored, as pnpm ignores it (hmap_put keeps the first entry) */
+	 * ignored, as pnpm ignores it (hput keeps the first entry) */
 	for (i = 0; i < d->nws; i++)
 		if (d->ws[i]->kind == RK_WS_PNPM)
-			hmap_put(&d->wsdir, mkkey(d, RK_ECO_NPM, d->ws[i]->dir), d->ws[i]);
+			hput(d, &d->wsdir, RK_ECO_NPM, d->ws[i]->dir, d->ws[i]);
 	for (i = 0; i < d->nws; i++) {
 		struct rk_dws *w = d->ws[i];
 
 		if (w->kind == RK_WS_PNPM)
 			continue;
-		if (w->kind == RK_WS_NPM && hmap_get(&d->locks, mkkey(d, M_YARN_LOCK, w->dir)))
+		if (w->kind == RK_WS_NPM && hget(d, &d->locks, M_YARN_LOCK, w->dir))
 			w->manager = "yarn";
-		hmap_put(&d->wsdir, mkkey(d, (int)w->eco, w->dir), w);
+		hput(d, &d->wsdir, (int)w->eco, w->dir, w);
 	}
 	return 0;
 }
@@ -646,7 +589,7 @@ static void index_dirs(struct rk_discover *d)
 	size_t i;
 
 	for (i = 0; i < d->npkg; i++)
-		hmap_put(&d->dirs, mkkey(d, (int)d->pkg[i]->eco, d->pkg[i]->dir), d->pkg[i]);
+		hput(d, &d->dirs, (int)d->pkg[i]->eco, d->pkg[i]->dir, d->pkg[i]);
 }
 
 static void assign_members(struct rk_discover *d)
@@ -685,7 +628,7 @@ static void assign_members(struct rk_discover *d)
 
 			if (!p->deps[j].path)
 				continue;
-			t = hmap_get(&d->dirs, mkkey(d, RK_ECO_CARGO, p->deps[j].path));
+			t = hget(d, &d->dirs, RK_ECO_CARGO, p->deps[j].path);
 			if (!t || !t->dropped || t->ws)
 				continue;
 			w = nearest_ws(d, RK_ECO_CARGO, t->dir);
@@ -715,14 +658,12 @@ static int finish_packages(struct rk_discover *d, struct rk_err *err)
 			if (p->ws)
 				p->manager = p->ws->manager;
 			else if (!p->manager)
-				p->manager = hmap_get(&d->locks, mkkey(d, M_PNPM_LOCK, p->dir))
-						     ? "pnpm"
-					     : hmap_get(&d->locks, mkkey(d, M_YARN_LOCK, p->dir))
-						     ? "yarn"
-						     : "npm";
+				p->manager = hget(d, &d->locks, M_PNPM_LOCK, p->dir)   ? "pnpm"
+					     : hget(d, &d->locks, M_YARN_LOCK, p->dir) ? "yarn"
+										       : "npm";
 		}
 		if (p->eco == RK_ECO_PYTHON) {
-			struct rk_dpkg *c = hmap_get(&d->dirs, mkkey(d, RK_ECO_CARGO, p->dir));
+			struct rk_dpkg *c = hget(d, &d->dirs, RK_ECO_CARGO, p->dir);
 
 			if (c) {
 				p->crate = rk_xstrdup(c->name);
@@ -767,7 +708,7 @@ static int index_names(struct rk_discover *d, struct rk_err *err)
 
 		if (p->dropped)
 			continue;
-		q = hmap_put(&d->names, mkkey(d, (int)p->eco, p->norm), p);
+		q = hput(d, &d->names, (int)p->eco, p->norm, p);
 		if (q != p) {
 			rk_err_set(err, p->manifest, p->line, p->col,
 				   "duplicate %s package '%s' (also in %s)", econames[p->eco],
@@ -797,7 +738,7 @@ static struct rk_dpkg *find_name(struct rk_discover *d, enum rk_eco eco, const c
 				if (norm[i] == '_')
 					norm[i] = '-';
 	}
-	p = hmap_get(&d->names, mkkey(d, (int)eco, norm));
+	p = hget(d, &d->names, (int)eco, norm);
 	free(norm);
 	return p;
 }
@@ -809,14 +750,9 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 
 	for (i = 0; i < d->nws; i++) {
 		struct rk_dws *w = d->ws[i];
-		char wk[32];
 
-		snprintf(wk, sizeof(wk), "%zu", i);
-		for (j = 0; j < w->ndeps; j++) {
-			rk_buf_reset(&d->key);
-			rk_buf_addf(&d->key, "%s:%s", wk, w->deps[j].key);
-			hmap_put(&d->wsdeps, d->key.data, &w->deps[j]);
-		}
+		for (j = 0; j < w->ndeps; j++)
+			hput(d, &d->wsdeps, (int)i, w->deps[j].key, &w->deps[j]);
 	}
 	for (i = 0; i < d->npkg; i++) {
 		struct rk_dpkg *p = d->pkg[i];
@@ -833,9 +769,7 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 
 				for (wi = 0; wi < d->nws && d->ws[wi] != p->ws; wi++)
 					;
-				rk_buf_reset(&d->key);
-				rk_buf_addf(&d->key, "%zu:%s", wi, dep->key);
-				wd = hmap_get(&d->wsdeps, d->key.data);
+				wd = hget(d, &d->wsdeps, (int)wi, dep->key);
 				if (wd) {
 					free(dep->spec);
 					dep->spec = rk_xstrdup(wd->spec);
@@ -846,7 +780,7 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 				}
 			}
 			if (dep->path)
-				t = hmap_get(&d->dirs, mkkey(d, RK_ECO_CARGO, dep->path));
+				t = hget(d, &d->dirs, RK_ECO_CARGO, dep->path);
 			else if (dep->eco != RK_ECO_NPM || strncmp(dep->spec, "npm:", 4) != 0)
 				t = find_name(d, dep->eco, dep->name);
 			if (t && t->dropped)
@@ -951,12 +885,11 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 	if (d->ncfgws) {
 		for (i = 0; i < d->ncfgws; i++) {
 			struct rk_buf abs = RK_BUF_INIT;
-			struct stat st;
 			size_t j;
 			int ok;
 
 			rk_buf_addf(&abs, "%s/%s", d->root, d->cfgws[i]->dir);
-			ok = stat(abs.data, &st) == 0 && S_ISDIR(st.st_mode);
+			ok = rk_is_dir(abs.data);
 			rk_buf_release(&abs);
 			if (!ok) /* manifest still holds the rule's location */
 				return rk_err_set(err, d->cfgws[i]->manifest, 0, 0,

@@ -1,5 +1,7 @@
 #include "rk_common.h"
 #include "rk_graph.h"
+#include "rk_sort.h"
+#include "rk_strmap.h"
 
 #define NO_GROUP ((size_t)-1)
 
@@ -41,7 +43,7 @@ void rk_graph_release(struct rk_graph *g)
 {
 	free(g->nodes);
 	rk_buf_release(&g->strs);
-	free(g->slots);
+	rk_strmap_release(&g->ids);
 	free(g->pend);
 	free(g->edges);
 	free(g->out_at);
@@ -66,10 +68,14 @@ static const char *str_at(const struct rk_graph *g, size_t off)
 	return g->strs.data + off;
 }
 
-/* The name as its ecosystem compares it, appended to b (NUL-terminated). */
-static void normalise(int eco, const char *name, struct rk_buf *b)
+/*
+ * The node key of (eco, name) in b: one byte for the ecosystem, then the
+ * name as its ecosystem compares it.
+ */
+static void node_key(int eco, const char *name, struct rk_buf *b)
 {
 	rk_buf_reset(b);
+	rk_buf_addc(b, (char)('0' + eco));
 	if (eco != RK_ECO_PYTHON) {
 		rk_buf_adds(b, name);
 		return;
@@ -86,60 +92,20 @@ static void normalise(int eco, const char *name, struct rk_buf *b)
 			rk_buf_addc(b, *p);
 		}
 	}
-	rk_buf_adds(b, ""); /* NUL-terminated even when empty */
-}
-
-static uint64_t hash_key(int eco, const char *key)
-{
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)eco;
-
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 29);
-}
-
-/* Slot of (eco, key): the node's slot, or the empty slot where it belongs. */
-static size_t find_slot(const struct rk_graph *g, int eco, const char *key)
-{
-	size_t mask = g->nslots - 1;
-	size_t i = (size_t)hash_key(eco, key) & mask;
-
-	for (;;) {
-		int v = g->slots[i] - 1;
-		if (v < 0)
-			return i;
-		if (g->nodes[v].eco == eco && !strcmp(str_at(g, g->nodes[v].key), key))
-			return i;
-		i = (i + 1) & mask;
-	}
-}
-
-static void rehash(struct rk_graph *g)
-{
-	size_t n = g->nslots ? g->nslots * 2 : 64;
-
-	free(g->slots);
-	g->slots = rk_xcalloc(n, sizeof(*g->slots));
-	g->nslots = n;
-	for (int v = 0; v < g->n; v++) {
-		const struct rk_graph_node *nd = &g->nodes[v];
-		g->slots[find_slot(g, nd->eco, str_at(g, nd->key))] = v + 1;
-	}
 }
 
 int rk_graph_find(const struct rk_graph *g, int eco, const char *name)
 {
 	struct rk_buf key = RK_BUF_INIT;
-	int v;
+	size_t v;
+	bool found;
 
-	if (!g->nslots || eco < 0 || eco >= RK_ECO_N)
+	if (eco < 0 || eco >= RK_ECO_N)
 		return -1;
-	normalise(eco, name, &key);
-	v = g->slots[find_slot(g, eco, key.data)] - 1;
+	node_key(eco, name, &key);
+	found = rk_strmap_get(&g->ids, key.data, key.len, &v);
 	rk_buf_release(&key);
-	return v;
+	return found ? (int)v : -1;
 }
 
 int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char *group,
@@ -147,16 +113,14 @@ int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char 
 {
 	struct rk_buf key = RK_BUF_INIT;
 	struct rk_graph_node *nd;
-	size_t slot;
+	bool added;
 	int v;
 
-	if ((size_t)(g->n + 1) * 2 > g->nslots)
-		rehash(g);
-	normalise(eco, name, &key);
-	slot = find_slot(g, eco, key.data);
-	if (g->slots[slot]) {
-		const struct rk_graph_node *o = &g->nodes[g->slots[slot] - 1];
-		rk_buf_release(&key);
+	node_key(eco, name, &key);
+	v = (int)rk_strmap_add(&g->ids, key.data, key.len, (size_t)g->n, &added);
+	rk_buf_release(&key);
+	if (!added) {
+		const struct rk_graph_node *o = &g->nodes[v];
 		return rk_err_set(err, source, line, 0,
 				  "duplicate package %s:%s (already defined at %s:%ld as '%s')",
 				  rk_eco_name(eco), name, o->source, o->line, str_at(g, o->name));
@@ -167,12 +131,9 @@ int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char 
 	memset(nd, 0, sizeof(*nd));
 	nd->eco = eco;
 	nd->name = add_str(g, name, strlen(name));
-	nd->key = add_str(g, key.data, key.len);
 	nd->group = group ? add_str(g, group, strlen(group)) : NO_GROUP;
 	nd->source = source;
 	nd->line = line;
-	g->slots[slot] = v + 1;
-	rk_buf_release(&key);
 	return v;
 }
 
@@ -209,8 +170,10 @@ void rk_graph_id(const struct rk_graph *g, int v, struct rk_buf *b)
 
 /* ---- finishing: ranks, edges, adjacency ---- */
 
-static int cmp_nodes(const struct rk_graph *g, int a, int b)
+/* Node indices by (ecosystem, name): an rk_idx_cmp over the graph. */
+static int cmp_nodes(const void *ctx, int a, int b)
 {
+	const struct rk_graph *g = ctx;
 	const struct rk_graph_node *x = &g->nodes[a], *y = &g->nodes[b];
 	int c;
 
@@ -221,25 +184,6 @@ static int cmp_nodes(const struct rk_graph *g, int a, int b)
 		return c;
 	/* Equal names are duplicates, rejected earlier; keep the sort total. */
 	return a < b ? -1 : a > b;
-}
-
-/* Merge sort of node indices by cmp_nodes (qsort has no context argument). */
-static void sort_nodes(const struct rk_graph *g, int *v, int *tmp, int n)
-{
-	int mid = n / 2, i = 0, j, k = 0;
-
-	if (n < 2)
-		return;
-	sort_nodes(g, v, tmp, mid);
-	sort_nodes(g, v + mid, tmp, n - mid);
-	j = mid;
-	while (i < mid && j < n)
-		tmp[k++] = cmp_nodes(g, v[i], v[j]) <= 0 ? v[i++] : v[j++];
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, sizeof(int) * (size_t)n);
 }
 
 /*
@@ -272,7 +216,7 @@ int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_e
 	tmp = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 	for (int v = 0; v < n; v++)
 		g->by_rank[v] = v;
-	sort_nodes(g, g->by_rank, tmp, n);
+	rk_sort_idx(g->by_rank, tmp, n, cmp_nodes, g);
 	free(tmp);
 	for (int r = 0; r < n; r++)
 		g->nodes[g->by_rank[r]].rank = r;
@@ -540,7 +484,7 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 				call[more++] = mem[i];
 		if (more) {
 			int shown = 0;
-			sort_nodes(g, call, pos, more);
+			rk_sort_idx(call, pos, more, cmp_nodes, g);
 			rk_buf_adds(out, " (same cycle group: ");
 			for (int i = 0; i < more; i++) {
 				int v = call[i];

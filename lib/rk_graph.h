@@ -5,8 +5,8 @@
  * A node is a package, identified by ecosystem and name ("python:genkit",
  * "npm:@scope/x", "cargo:foo"). Names are matched as their ecosystem does:
  * python names PEP 503-normalised (lower case, runs of "-_." as one "-"),
- * npm and cargo names exactly. Nodes live in a hash table keyed by
- * (ecosystem, normalised name), so every lookup is O(1) and building the
+ * npm and cargo names exactly. Nodes live in a hash table (rk_strmap) keyed
+ * by (ecosystem, normalised name), so every lookup is O(1) and building the
  * graph is linear in nodes + edges.
  *
  * An edge goes from a package to one of its dependencies and has a type
@@ -28,6 +28,7 @@
 
 #include "rk_buf.h"
 #include "rk_msg.h"
+#include "rk_strmap.h"
 
 /* Ecosystems, in the order used for sorting (alphabetical). */
 enum rk_eco {
@@ -52,7 +53,6 @@ enum rk_dep_type {
 
 struct rk_graph_node {
 	size_t name;  /* offset of the name as written, in strs */
-	size_t key;   /* offset of the normalised name, in strs */
 	size_t group; /* offset of the group name, or (size_t)-1 */
 	int eco;      /* enum rk_eco */
 	int rank;     /* position when all nodes are sorted by (ecosystem, name) */
@@ -79,9 +79,8 @@ struct rk_graph {
 	struct rk_graph_node *nodes;
 	int n;
 	size_t ncap;
-	struct rk_buf strs; /* NUL-separated strings, addressed by offset */
-	int *slots;	    /* hash table of node index + 1; 0 is empty */
-	size_t nslots;
+	struct rk_buf strs;   /* NUL-separated strings, addressed by offset */
+	struct rk_strmap ids; /* (ecosystem, normalised name) -> node index */
 	struct rk_graph_pending *pend;
 	size_t npend, pendcap;
 	/* After rk_graph_finish: the counting edges only, deduplicated. */

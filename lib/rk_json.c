@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "rk_json.h"
+#include "rk_utf8.h"
 
 /* jsmn is header-only; these settings are private to this file. */
 #define JSMN_STATIC
@@ -108,26 +109,18 @@ static void skip_ws(struct scan *sc)
 		sc->pos++;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The 4 hex digits at s[i..i+4) as a code unit, or -1. */
-static long hex4(const unsigned char *s, size_t i, size_t len)
+/*
+ * The 4 hex digits at s[i..i+4) as a code unit, or -1. Out of line, like
+ * scan_utf8: inlined, it slows the scanner's hot loops (callgrind).
+ */
+__attribute__((noinline)) static long hex4(const unsigned char *s, size_t i, size_t len)
 {
 	long v = 0;
 
 	if (len < 4 || i > len - 4)
 		return -1;
 	for (int k = 0; k < 4; k++) {
-		int h = hexval(s[i + k]);
+		int h = rk_hexval(s[i + k]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
@@ -137,58 +130,36 @@ static long hex4(const unsigned char *s, size_t i, size_t len)
 
 /*
  * Check the UTF-8 sequence whose lead byte (>= 0x80) is at s[i]; return its
- * length or -1 (Unicode 15, table 3-7: no overlongs, no surrogates, nothing
- * above U+10FFFF).
+ * length or -1 (rk_utf8_len; the message says what is wrong). The slow path:
+ * kept out of line so that scan_string's ASCII loop stays tight.
  */
-static int scan_utf8(struct scan *sc, size_t i)
+__attribute__((noinline)) static int scan_utf8(struct scan *sc, size_t i)
 {
 	const unsigned char *s = sc->s;
-	unsigned c = s[i], lo = 0x80, hi = 0xBF;
-	int n;
+	unsigned c = s[i], b = i + 1 < sc->len ? s[i + 1] : 0;
+	enum rk_utf8_error why;
+	size_t n = rk_utf8_len(s + i, sc->len - i, &why);
+	int nc = rk_utf8_ncont(s[i]);
 
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 1;
-	} else if (c == 0xE0) {
-		n = 2;
-		lo = 0xA0;
-	} else if (c == 0xED) {
-		n = 2;
-		hi = 0x9F;
-	} else if (c >= 0xE1 && c <= 0xEF) {
-		n = 2;
-	} else if (c == 0xF0) {
-		n = 3;
-		lo = 0x90;
-	} else if (c >= 0xF1 && c <= 0xF3) {
-		n = 3;
-	} else if (c == 0xF4) {
-		n = 3;
-		hi = 0x8F;
-	} else {
+	if (n)
+		return (int)n;
+	switch (why) {
+	case RK_UTF8_BAD_LEAD:
 		return fail(sc, i, "invalid UTF-8 byte 0x%02X", c);
+	case RK_UTF8_TRUNCATED:
+		return fail(
+			sc, i,
+			"truncated UTF-8 sequence (byte 0x%02X not followed by %d continuation byte%s)",
+			c, nc, nc > 1 ? "s" : "");
+	case RK_UTF8_SURROGATE:
+		return fail(sc, i, "invalid UTF-8: encoded surrogate (0x%02X 0x%02X)", c, b);
+	case RK_UTF8_TOO_BIG:
+		return fail(sc, i, "invalid UTF-8: code point above U+10FFFF (0x%02X 0x%02X)", c,
+			    b);
+	case RK_UTF8_OVERLONG:
+		break;
 	}
-	for (int k = 1; k <= n; k++) {
-		unsigned b = i + k < sc->len ? s[i + k] : 0;
-		if (b < 0x80 || b > 0xBF)
-			return fail(
-				sc, i,
-				"truncated UTF-8 sequence (byte 0x%02X not followed by %d continuation byte%s)",
-				c, n, n > 1 ? "s" : "");
-		if (k == 1 && (b < lo || b > hi)) {
-			if (c == 0xED)
-				return fail(sc, i,
-					    "invalid UTF-8: encoded surrogate (0x%02X 0x%02X)", c,
-					    b);
-			if (c == 0xF4)
-				return fail(
-					sc, i,
-					"invalid UTF-8: code point above U+10FFFF (0x%02X 0x%02X)",
-					c, b);
-			return fail(sc, i, "invalid UTF-8: overlong encoding (0x%02X 0x%02X)", c,
-				    b);
-		}
-	}
-	return n + 1;
+	return fail(sc, i, "invalid UTF-8: overlong encoding (0x%02X 0x%02X)", c, b);
 }
 
 /* A string starting at the '"' at sc->pos. */
@@ -463,33 +434,6 @@ static int scan(struct scan *sc)
 
 /* ---- pass 2: jsmn, unescaping, subtree skips ---- */
 
-static void put_utf8(struct rk_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	rk_buf_add(b, u, n);
-}
-
 /* Unescape the (validated) string body s[0..n) onto b. */
 static void unescape(struct rk_buf *b, const char *s, size_t n)
 {
@@ -533,7 +477,7 @@ static void unescape(struct rk_buf *b, const char *s, size_t n)
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				i += 6;
 			}
-			put_utf8(b, cp);
+			rk_utf8_put(b, (uint32_t)cp);
 			i += 4;
 			break;
 		default: /* '"', '\\', '/' */
@@ -881,11 +825,10 @@ void rk_json_quote(struct rk_buf *b, const char *s, size_t n)
 		c = p[i];
 		if (c >= 0x80) {
 			/* Valid UTF-8 passes through; anything else becomes U+FFFD. */
-			struct scan sc = {.s = p, .len = n};
-			int k = scan_utf8(&sc, i);
-			if (k > 0) {
-				rk_buf_add(b, s + i, (size_t)k);
-				i += (size_t)k;
+			size_t k = rk_utf8_len(p + i, n - i, NULL);
+			if (k) {
+				rk_buf_add(b, s + i, k);
+				i += k;
 			} else {
 				rk_buf_adds(b, "\xEF\xBF\xBD");
 				i++;

@@ -1,6 +1,7 @@
 /* rk_plan.c - decide versions, changelogs and the action DAG (see the header). */
 #include "rk_common.h"
 #include "rk_plan.h"
+#include "rk_sort.h"
 #include "rk_actions.h"
 #include "rk_changelog.h"
 #include "rk_conventional.h"
@@ -1033,11 +1034,6 @@ static void analyse_commits(struct plan *pl)
 
 /* ---- plan files ---- */
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void read_plan_files(struct plan *pl)
 {
 	const char *dir = pl->o->plans_dir ? pl->o->plans_dir
@@ -1088,7 +1084,7 @@ static void read_plan_files(struct plan *pl)
 	}
 	closedir(dp);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), name_cmp);
+		qsort(names, n, sizeof(*names), rk_strcmp_ptr);
 	for (i = 0; i < n; i++) {
 		struct planfile *f;
 		struct rk_buf text = RK_BUF_INIT, fp = RK_BUF_INIT;
@@ -1712,7 +1708,7 @@ static void manifest_digest(struct plan *pl, struct pkg *p)
 			    d ? (d->released ? d->next : d->cur_str) : "");
 		lines[i] = rk_buf_detach(&l, NULL);
 	}
-	qsort(lines, p->ndeps, sizeof(char *), name_cmp);
+	qsort(lines, p->ndeps, sizeof(char *), rk_strcmp_ptr);
 	for (i = 0; i < p->ndeps; i++)
 		rk_buf_adds(&b, lines[i]);
 	rk_sha256_buf(b.data, b.len, p->mdigest);

@@ -56,8 +56,7 @@ static int resolve(const char *argv0, char **path)
 		rk_buf_addc(&b, '/');
 		rk_buf_adds(&b, argv0);
 		if (access(b.data, X_OK) == 0) {
-			struct stat st;
-			if (stat(b.data, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (rk_is_file(b.data)) {
 				*path = rk_buf_detach(&b, NULL);
 				return 0;
 			}

@@ -6,8 +6,8 @@
 #include <unistd.h>
 #include <ctype.h>
 #include <limits.h>
-#include <sys/stat.h>
 
+#include "rk_cli.h"
 #include "rk_pystar.h"
 
 #define PRELUDE_ID "@releasekit//prelude"
@@ -40,45 +40,9 @@ struct rk_star {
 
 /* ---- finding the venv ---- */
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *exe_dir(const char *exe)
-{
-	char buf[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0) {
-		if (!exe || !realpath(exe, buf))
-			return rk_xstrdup(".");
-	} else {
-		buf[n] = '\0';
-	}
-	slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	return rk_xstrdup(buf);
-}
-
 char *rk_star_find_venv(const char *exe)
 {
-	const char *env = getenv("RK_VENV");
-	struct rk_buf b = RK_BUF_INIT;
-	char *dir;
-
-	if (env && *env)
-		return rk_xstrdup(env);
-	dir = exe_dir(exe);
-	rk_buf_addf(&b, "%s/../lib/releasekit/venv", dir);
-	if (!is_dir(b.data)) {
-		rk_buf_reset(&b);
-		rk_buf_addf(&b, "%s/../../.venv", dir);
-	}
-	free(dir);
-	return rk_buf_detach(&b, NULL);
+	return rk_cli_data_dir("RK_VENV", exe, "../lib/releasekit/venv", "../../.venv", NULL);
 }
 
 /* "home" of pyvenv.cfg, and check its version matches ours. */
@@ -833,7 +797,7 @@ static int py_init(const char *venv, struct rk_err *err)
 		goto out;
 	rk_buf_addf(&sp, "%s/lib/python%d.%d/site-packages", venv, PY_MAJOR_VERSION,
 		    PY_MINOR_VERSION);
-	if (!is_dir(sp.data)) {
+	if (!rk_is_dir(sp.data)) {
 		rk_err_set(err, NULL, 0, 0, "%s: no such directory (is %s a Python %d.%d venv?)",
 			   sp.data, venv, PY_MAJOR_VERSION, PY_MINOR_VERSION);
 		goto out;

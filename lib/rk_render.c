@@ -1,6 +1,7 @@
 #include "rk_common.h"
 #include "rk_json.h"
 #include "rk_render.h"
+#include "rk_sort.h"
 
 static const char *const fmt_names[] = {"records", "levels", "dot", "mermaid",
 					"d2",	   "ascii",  "json"};
@@ -15,24 +16,13 @@ int rk_format_parse(const char *s)
 
 /* ---- the view's edges ---- */
 
-/* Merge sort of edge indices by the order of their target. */
-static void sort_edges(const struct rk_view *v, int *e, int *tmp, int n)
+/* Edge indices by the order of their target: an rk_idx_cmp over the view. */
+static int cmp_edges(const void *ctx, int a, int b)
 {
-	const struct rk_graph_edge *E = v->g->edges;
-	int mid = n / 2, i = 0, j, k = 0;
+	const struct rk_view *v = ctx;
+	int x = v->order[v->g->edges[a].to], y = v->order[v->g->edges[b].to];
 
-	if (n < 2)
-		return;
-	sort_edges(v, e, tmp, mid);
-	sort_edges(v, e + mid, tmp, n - mid);
-	j = mid;
-	while (i < mid && j < n)
-		tmp[k++] = v->order[E[e[i]].to] <= v->order[E[e[j]].to] ? e[i++] : e[j++];
-	while (i < mid)
-		tmp[k++] = e[i++];
-	while (j < n)
-		tmp[k++] = e[j++];
-	memcpy(e, tmp, sizeof(int) * (size_t)n);
+	return x < y ? -1 : x > y;
 }
 
 /*
@@ -47,7 +37,7 @@ static int view_deps(const struct rk_view *v, int u, int *e, int *tmp)
 	for (int i = g->out_at[u]; i < g->out_at[u + 1]; i++)
 		if (v->order[g->edges[g->out[i]].to] >= 0)
 			e[n++] = g->out[i];
-	sort_edges(v, e, tmp, n);
+	rk_sort_idx(e, tmp, n, cmp_edges, v);
 	return n;
 }
 
@@ -122,7 +112,8 @@ static void render_levels(const struct rk_view *v, struct rk_buf *out)
 
 /* ---- dot ---- */
 
-static void dot_id(const struct rk_graph *g, int v, struct rk_buf *b)
+/* "ecosystem:name" in double quotes, '"' and '\\' escaped: a dot and a d2 node id. */
+static void quoted_id(const struct rk_graph *g, int v, struct rk_buf *b)
 {
 	rk_buf_addf(b, "\"%s:", rk_eco_name(g->nodes[v].eco));
 	for (const char *p = rk_graph_name(g, v); *p; p++) {
@@ -153,7 +144,7 @@ static void render_dot(const struct rk_view *v, struct rk_buf *out)
 			rk_buf_addf(out, "%s\tsubgraph level_%d {\n\t\trank=same;\n",
 				    i ? "\t}\n" : "", v->level[u]);
 		rk_buf_adds(out, "\t\t");
-		dot_id(g, u, out);
+		quoted_id(g, u, out);
 		rk_buf_addf(out, " [fillcolor=\"%s\"];\n", eco_color[g->nodes[u].eco]);
 	}
 	if (v->n)
@@ -164,9 +155,9 @@ static void render_dot(const struct rk_view *v, struct rk_buf *out)
 		for (int j = 0; j < k; j++) {
 			const struct rk_graph_edge *e = &g->edges[s.e[j]];
 			rk_buf_addc(out, '\t');
-			dot_id(g, e->from, out);
+			quoted_id(g, e->from, out);
 			rk_buf_adds(out, " -> ");
-			dot_id(g, e->to, out);
+			quoted_id(g, e->to, out);
 			switch (e->type) {
 			case RK_DEP_NORMAL:
 				break;
@@ -255,20 +246,6 @@ static void render_mermaid(const struct rk_view *v, struct rk_buf *out)
 
 /* ---- d2 ---- */
 
-static void d2_key(const struct rk_graph *g, int v, struct rk_buf *b)
-{
-	rk_buf_addf(b, "\"%s:", rk_eco_name(g->nodes[v].eco));
-	for (const char *p = rk_graph_name(g, v); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			rk_buf_addc(b, '\\');
-		if (*p == '\n')
-			rk_buf_adds(b, "\\n");
-		else if (*p != '\r')
-			rk_buf_addc(b, *p);
-	}
-	rk_buf_addc(b, '"');
-}
-
 static void render_d2(const struct rk_view *v, struct rk_buf *out)
 {
 	const struct rk_graph *g = v->g;
@@ -279,7 +256,7 @@ static void render_d2(const struct rk_view *v, struct rk_buf *out)
 		int u = v->seq[i];
 		if (i == 0 || v->level[u] != v->level[v->seq[i - 1]])
 			rk_buf_addf(out, "# level %d\n", v->level[u]);
-		d2_key(g, u, out);
+		quoted_id(g, u, out);
 		rk_buf_addc(out, '\n');
 	}
 	scratch_init(&s, g);
@@ -287,9 +264,9 @@ static void render_d2(const struct rk_view *v, struct rk_buf *out)
 		int u = v->seq[i], k = view_deps(v, u, s.e, s.tmp);
 		for (int j = 0; j < k; j++) {
 			const struct rk_graph_edge *e = &g->edges[s.e[j]];
-			d2_key(g, e->from, out);
+			quoted_id(g, e->from, out);
 			rk_buf_adds(out, " -> ");
-			d2_key(g, e->to, out);
+			quoted_id(g, e->to, out);
 			if (e->type == RK_DEP_BUILD)
 				rk_buf_adds(out, ": build");
 			else if (e->type != RK_DEP_NORMAL)

@@ -13,6 +13,7 @@
 
 #include "rk_proc.h"
 #include "rk_remote.h"
+#include "rk_strmap.h"
 
 extern char **environ;
 
@@ -91,9 +92,7 @@ struct rk_sched {
 	struct writer w;
 	struct act *a;
 	size_t n, cap;
-	/* id -> index + 1, open addressing */
-	int *slots;
-	size_t nslots;
+	struct rk_strmap ids; /* id -> index in a */
 	struct hook *hooks;
 	size_t nhooks, hookcap;
 	char *config_remote;
@@ -124,49 +123,12 @@ struct rk_sched {
 
 /* ---- small helpers ---- */
 
-static unsigned long hash_str(const char *s)
-{
-	unsigned long h = 1469598103934665603UL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
-
+/* The index of the action with this id, or -1. */
 static int find(const struct rk_sched *s, const char *id)
 {
-	size_t i;
+	size_t v;
 
-	if (!s->nslots)
-		return -1;
-	for (i = hash_str(id) & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1))
-		if (strcmp(s->a[s->slots[i] - 1].id, id) == 0)
-			return s->slots[i] - 1;
-	return -1;
-}
-
-static void index_put(struct rk_sched *s, int idx)
-{
-	size_t i;
-
-	if ((s->n + 1) * 2 > s->nslots) {
-		size_t j, nn = s->nslots ? s->nslots * 2 : 64;
-		int *ns = rk_xcalloc(nn, sizeof(*ns));
-		for (j = 0; j < s->nslots; j++) {
-			if (!s->slots[j])
-				continue;
-			for (i = hash_str(s->a[s->slots[j] - 1].id) & (nn - 1); ns[i];
-			     i = (i + 1) & (nn - 1))
-				;
-			ns[i] = s->slots[j];
-		}
-		free(s->slots);
-		s->slots = ns;
-		s->nslots = nn;
-	}
-	for (i = hash_str(s->a[idx].id) & (s->nslots - 1); s->slots[i];
-	     i = (i + 1) & (s->nslots - 1))
-		;
-	s->slots[i] = idx + 1;
+	return rk_strmap_get(&s->ids, id, strlen(id), &v) ? (int)v : -1;
 }
 
 static void free_strv(char **v)
@@ -255,7 +217,7 @@ void rk_sched_free(struct rk_sched *s)
 	for (i = 0; i < s->n; i++)
 		act_free(&s->a[i]);
 	free(s->a);
-	free(s->slots);
+	rk_strmap_release(&s->ids);
 	for (i = 0; i < s->nhooks; i++) {
 		free(s->hooks[i].name);
 		free_strv(s->hooks[i].events);
@@ -562,7 +524,7 @@ int rk_sched_add(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *e
 	a.resource = opt_str(d, 0, "resource");
 	RK_GROW(s->a, s->cap, s->n + 1);
 	s->a[s->n] = a;
-	index_put(s, (int)s->n);
+	rk_strmap_put(&s->ids, a.id, strlen(a.id), s->n);
 	s->n++;
 	return 1;
 }

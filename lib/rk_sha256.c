@@ -1,5 +1,6 @@
 #include "rk_common.h"
 #include "rk_sha256.h"
+#include "rk_sort.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -97,11 +98,6 @@ int rk_sha256_file(const char *path, char hex[RK_SHA256_HEX])
 	return rc;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 {
 	DIR *dir = opendir(path->data);
@@ -124,7 +120,7 @@ static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 		rc = -1, saved = errno;
 	closedir(dir);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
+		qsort(names, n, sizeof(*names), rk_strcmp_ptr);
 
 	rk_sha256_init(&h);
 	for (size_t i = 0; i < n && rc == 0; i++) {

@@ -1,14 +1,15 @@
-/* rk_strmap.c - a string -> size_t hash map (see the header). */
+/* rk_strmap.c - a string-keyed hash map (see the header). */
 #include "rk_common.h"
 #include "rk_strmap.h"
 
-static size_t hash(const char *s, size_t n)
+size_t rk_strhash(const void *s, size_t n)
 {
+	const unsigned char *p = s;
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= p[i];
 		h *= 1099511628211ULL;
 	}
 	return (size_t)h;
@@ -26,16 +27,18 @@ void rk_strmap_release(struct rk_strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* The slot of key: where it is, or the empty slot where it belongs. */
 static size_t slot(const struct rk_strmap *m, const char *key, size_t len)
 {
-	size_t i = hash(key, len) & (m->cap - 1);
+	size_t i = rk_strhash(key, len) & (m->cap - 1);
 
 	while (m->keys[i] && (m->lens[i] != len || memcmp(m->keys[i], key, len)))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
-void rk_strmap_put(struct rk_strmap *m, const char *key, size_t len, size_t val)
+/* The slot of key, made (and the table grown) when absent; *added says so. */
+static size_t slot_add(struct rk_strmap *m, const char *key, size_t len, bool *added)
 {
 	size_t i;
 
@@ -59,23 +62,77 @@ void rk_strmap_put(struct rk_strmap *m, const char *key, size_t len, size_t val)
 		free(old.vals);
 	}
 	i = slot(m, key, len);
-	if (!m->keys[i]) {
+	*added = !m->keys[i];
+	if (*added) {
 		m->keys[i] = rk_xstrndup(key, len);
 		m->lens[i] = len;
 		m->n++;
 	}
-	m->vals[i] = val;
+	return i;
 }
 
-bool rk_strmap_get(const struct rk_strmap *m, const char *key, size_t len, size_t *val)
+/* The slot of key, or (size_t)-1 when absent. */
+static size_t find(const struct rk_strmap *m, const char *key, size_t len)
 {
 	size_t i;
 
 	if (!m->cap)
-		return false;
+		return (size_t)-1;
 	i = slot(m, key, len);
-	if (!m->keys[i])
+	return m->keys[i] ? i : (size_t)-1;
+}
+
+void rk_strmap_put(struct rk_strmap *m, const char *key, size_t len, size_t val)
+{
+	bool added;
+	size_t i = slot_add(m, key, len, &added); /* before reading m->vals: it may grow */
+
+	m->vals[i].i = val;
+}
+
+bool rk_strmap_get(const struct rk_strmap *m, const char *key, size_t len, size_t *val)
+{
+	size_t i = find(m, key, len);
+
+	if (i == (size_t)-1)
 		return false;
-	*val = m->vals[i];
+	*val = m->vals[i].i;
 	return true;
+}
+
+size_t rk_strmap_add(struct rk_strmap *m, const char *key, size_t len, size_t val, bool *added)
+{
+	bool a;
+	size_t i = slot_add(m, key, len, &a);
+
+	if (a)
+		m->vals[i].i = val;
+	if (added)
+		*added = a;
+	return m->vals[i].i;
+}
+
+void rk_strmap_putp(struct rk_strmap *m, const char *key, size_t len, void *val)
+{
+	bool added;
+	size_t i = slot_add(m, key, len, &added); /* before reading m->vals: it may grow */
+
+	m->vals[i].p = val;
+}
+
+void *rk_strmap_getp(const struct rk_strmap *m, const char *key, size_t len)
+{
+	size_t i = find(m, key, len);
+
+	return i == (size_t)-1 ? NULL : m->vals[i].p;
+}
+
+void *rk_strmap_addp(struct rk_strmap *m, const char *key, size_t len, void *val)
+{
+	bool a;
+	size_t i = slot_add(m, key, len, &a);
+
+	if (a)
+		m->vals[i].p = val;
+	return m->vals[i].p;
 }

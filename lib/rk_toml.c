@@ -25,7 +25,9 @@
 
 #include <math.h>
 
+#include "rk_strmap.h"
 #include "rk_toml.h"
+#include "rk_utf8.h"
 
 #define T_EXPLICIT 0x1u
 #define T_DOTTED 0x2u
@@ -285,22 +287,12 @@ static struct rk_toml_value *new_value(struct parser *p, enum rk_toml_type type)
 	return v;
 }
 
-static uint32_t hash_key(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 #define INDEX_MIN 8 /* tables with fewer entries are searched linearly */
 
 static void index_put(struct rk_toml_value *t, size_t i)
 {
 	size_t mask = t->u.t.idxcap - 1;
-	size_t h = hash_key(t->u.t.e[i].key, t->u.t.e[i].keylen) & mask;
+	size_t h = rk_strhash(t->u.t.e[i].key, t->u.t.e[i].keylen) & mask;
 	while (t->u.t.idx[h])
 		h = (h + 1) & mask;
 	t->u.t.idx[h] = (uint32_t)(i + 1);
@@ -322,7 +314,7 @@ static struct rk_toml_value *table_find(const struct rk_toml_value *t, const cha
 {
 	if (t->u.t.idx) {
 		size_t mask = t->u.t.idxcap - 1;
-		size_t h = hash_key(k, n) & mask;
+		size_t h = rk_strhash(k, n) & mask;
 		uint32_t i;
 		while ((i = t->u.t.idx[h]) != 0) {
 			const struct entry *e = &t->u.t.e[i - 1];
@@ -495,81 +487,6 @@ static int end_of_line(struct parser *p, const char *what)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void put_utf8(struct rk_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	rk_buf_add(b, u, n);
-}
-
-/*
- * Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
- * (bad lead byte, truncated, overlong, surrogate, beyond U+10FFFF).
- */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	uint32_t cp, min;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 /* ---- strings ---- */
 
 /* An escape after '\' at p->pos (which points past the backslash). */
@@ -603,7 +520,7 @@ static int parse_escape(struct parser *p, size_t bs)
 		int nd = c == 'u' ? 4 : 8;
 		uint32_t cp = 0;
 		for (int i = 1; i <= nd; i++) {
-			int h = hexval(peek_at(p, (size_t)i));
+			int h = rk_hexval(peek_at(p, (size_t)i));
 			if (h < 0)
 				return fail(p, bs,
 					    "invalid unicode escape: '\\%c' needs %d hex digits", c,
@@ -613,7 +530,7 @@ static int parse_escape(struct parser *p, size_t bs)
 		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return fail(p, bs, "invalid unicode escape '\\%.*s' (not a scalar value)",
 				    nd + 1, p->src + p->pos);
-		put_utf8(&p->tmp, cp);
+		rk_utf8_put(&p->tmp, cp);
 		p->pos += (size_t)nd;
 		break;
 	}
@@ -830,7 +747,7 @@ static int is_dec(int c)
 }
 static int is_hex(int c)
 {
-	return hexval(c) >= 0;
+	return rk_hexval(c) >= 0;
 }
 static int is_oct(int c)
 {
@@ -885,7 +802,7 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		for (size_t k = i + 2; k < n; k++) {
 			if (s[k] == '_')
 				continue;
-			unsigned d = (unsigned)hexval((unsigned char)s[k]);
+			unsigned d = (unsigned)rk_hexval((unsigned char)s[k]);
 			if (u > (unsigned long long)(INT64_MAX - d) / (unsigned)base)
 				return fail(p, start, "integer '%.*s' out of range", (int)n, s);
 			u = u * (unsigned)base + d;
@@ -1491,7 +1408,7 @@ static int check_utf8(struct parser *p)
 			i++;
 			continue;
 		}
-		size_t n = utf8_len(s + i, p->len - i);
+		size_t n = rk_utf8_len(s + i, p->len - i, NULL);
 		if (n == 0)
 			return fail(p, i, "invalid UTF-8 byte 0x%02X", s[i]);
 		i += n;

@@ -19,6 +19,7 @@
 #include "rk_common.h"
 
 #include "rk_json.h"
+#include "rk_utf8.h"
 
 static _Noreturn void usage(void)
 {
@@ -125,17 +126,6 @@ static void children(const struct rk_json *d, int t)
 	rk_buf_release(&b);
 }
 
-static int hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Writer script, one command a line:
  *   obj | end_obj | arr | end_arr | null | key K | str S | strhex HEX | nullstr
@@ -181,7 +171,7 @@ static int run_write(void)
 			rk_buf_reset(&bytes);
 			for (size_t i = 0; arg[i] && arg[i + 1]; i += 2)
 				rk_buf_addc(&bytes,
-					    (char)(hexdig(arg[i]) * 16 + hexdig(arg[i + 1])));
+					    (char)(rk_hexval(arg[i]) * 16 + rk_hexval(arg[i + 1])));
 			rk_jw_strn(&w, bytes.data ? bytes.data : "", bytes.len);
 		} else if (!strcmp(cmd, "int")) {
 			rk_jw_int(&w, strtoll(arg, NULL, 10));
@@ -233,9 +223,10 @@ static int run_cases(void)
 				rk_buf_addc(&text, '%');
 				i++;
 			} else if (line.data[i] == '%' && i + 2 < line.len &&
-				   hexdig(line.data[i + 1]) >= 0 && hexdig(line.data[i + 2]) >= 0) {
-				rk_buf_addc(&text, (char)(hexdig(line.data[i + 1]) * 16 +
-							  hexdig(line.data[i + 2])));
+				   rk_hexval(line.data[i + 1]) >= 0 &&
+				   rk_hexval(line.data[i + 2]) >= 0) {
+				rk_buf_addc(&text, (char)(rk_hexval(line.data[i + 1]) * 16 +
+							  rk_hexval(line.data[i + 2])));
 				i += 2;
 			} else {
 				rk_buf_addc(&text, line.data[i]);
