@@ -4,40 +4,7 @@
 # the man pages).
 
 load test_helper
-
-setup() {
-	setup_common
-	make_git_repo repo
-	: >in.ndjson
-	n=0
-}
-
-# pkg NAME ECOSYSTEM PATH VERSION [DEPS-JSON [EXTRA-JSON]]
-pkg() {
-	local mgr man
-	case $2 in
-	python) mgr=uv man=pyproject.toml ;;
-	npm) mgr=pnpm man=package.json ;;
-	cargo) mgr=cargo man=Cargo.toml ;;
-	esac
-	mkdir -p "repo/$3"
-	[ -f "repo/$3/$man" ] || echo "name = $1" >"repo/$3/$man"
-	printf '{"kind":"package","name":"%s","version":"%s","ecosystem":"%s","manager":"%s","path":"%s","manifest":"%s/%s","publishable":true,"deps":%s%s}\n' \
-		"$1" "$4" "$2" "$mgr" "$3" "$3" "$man" "${5:-[]}" "${6:+,$6}" >>in.ndjson
-}
-
-change() {
-	n=$((n + 1))
-	mkdir -p "repo/$1"
-	echo "$n" >>"repo/$1/file.txt"
-	git -C repo add -A
-	git -C repo commit -q -m "$2"
-}
-
-init() {
-	git -C repo add -A
-	git -C repo commit -q -m "chore: initial import"
-}
+load plan_helper
 
 # action ids of one package, in output order
 ids_of() {
