@@ -1,0 +1,124 @@
+/*
+ * rk_backend.h - one module per ecosystem behind one small interface.
+ *
+ * The release executors (lib/rk_exec_*.c, run by rk-exec) never branch on
+ * the ecosystem: they look the backend up with rk_backend_for() and call
+ * its operations. A new ecosystem adds a module (lib/rk_be_<name>.c) and a
+ * line in the table of rk_backend.c, not branches in shared code
+ * (../shared/design.md section 8).
+ *
+ *   lib/rk_be_uv.c     python (uv): pyproject.toml, uv.lock
+ *   lib/rk_be_npm.c    npm (pnpm, npm, yarn): package.json, lockfiles
+ *   lib/rk_be_cargo.c  cargo: Cargo.toml, Cargo.lock
+ *
+ * Files are never written by a backend. Each editing operation adds the
+ * new whole content of the files it changes to a struct rk_edits (byte
+ * spans only: every byte outside the changed values stays as it was); the
+ * caller shows them (prepare --dry-run prints their unified diff) or writes
+ * them atomically (rk_edits_write). Several edits of one file accumulate:
+ * an operation reads a file's pending content from the edit set first.
+ *
+ * Operations that a backend does not support are NULL; callers then fail
+ * with "<ecosystem>: <operation> is not supported". Operations that run
+ * the ecosystem's own tools (lockfile refresh, build, publish, smoke test)
+ * are added by the issues that need them, after the editing operations.
+ *
+ * Errors: every operation returns 0, or -1 with err set to one line that
+ * names the file (and line where known). Nothing here exits or writes
+ * stdout.
+ */
+#ifndef RK_BACKEND_H
+#define RK_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rk_buf.h"
+#include "rk_msg.h"
+
+/* What a backend needs to know of one package (borrowed strings). */
+struct rk_be_pkg {
+	const char *root;      /* absolute repository root */
+	const char *name;      /* as the ecosystem spells it */
+	const char *ecosystem; /* "python", "npm", "cargo" */
+	const char *manager;   /* "uv", "pnpm", "npm", "yarn", "cargo" */
+	const char *path;      /* package directory, relative to root ("." for the root) */
+	const char *manifest;  /* manifest path, relative to root */
+	const char *workspace; /* workspace root directory relative to root, or NULL */
+};
+
+/* One file's pending new content. */
+struct rk_edit {
+	char *path;	      /* relative to the repository root; owned */
+	struct rk_buf before; /* the bytes read from disk (empty for a new file) */
+	struct rk_buf after;  /* the new bytes */
+	bool created;	      /* the file did not exist */
+};
+
+struct rk_edits {
+	struct rk_edit *v;
+	size_t n, cap;
+};
+
+#define RK_EDITS_INIT {NULL, 0, 0}
+
+void rk_edits_release(struct rk_edits *e);
+
+/*
+ * The pending content of path (relative to root): the edit's `after` when
+ * the set holds one, else the file read from disk into a new edit (before
+ * == after). Returns the edit, or NULL with err set (the file cannot be
+ * read; a file that is not a regular file is refused).
+ */
+struct rk_edit *rk_edits_get(struct rk_edits *e, const char *root, const char *path,
+			     struct rk_err *err);
+
+/* Edits whose after differs from before (the others are no-ops). */
+size_t rk_edits_changed(const struct rk_edits *e);
+
+/*
+ * Write every changed file atomically (temporary file in the same
+ * directory, fsync, rename), keeping each file's mode. Returns 0, or -1
+ * with err set naming the file that failed (the files before it are
+ * written).
+ */
+int rk_edits_write(const struct rk_edits *e, const char *root, struct rk_err *err);
+
+/* Append the unified diff (git style, a/ b/ prefixes) of every changed file. */
+void rk_edits_diff(const struct rk_edits *e, struct rk_buf *out);
+
+/* How a dependency specifier is rewritten. */
+enum rk_spec_mode {
+	RK_SPEC_WIDEN,	    /* only when the version falls outside it, keeping the operator style */
+	RK_SPEC_PIN_EXACT,  /* pin for the build: ==V, =V (cargo), V (npm) */
+	RK_SPEC_PIN_COMPAT, /* pin for the build: ~=V (python), ~V (npm), ~V (cargo) */
+	RK_SPEC_PIN_CARET,  /* pin for the build: ^V (npm, cargo); >=V,<next-major (python) */
+};
+
+struct rk_backend {
+	const char *ecosystem;
+
+	/* The package's version as its build will see it (static field,
+	 * inherited workspace version or dynamic version source); *out
+	 * malloc'd. */
+	int (*read_version)(const struct rk_be_pkg *p, struct rk_edits *ed, char **out,
+			    struct rk_err *err);
+
+	/* Set the version: the manifest's field, or the workspace's
+	 * inherited version, or the file a dynamic version is read from
+	 * (hatch's [tool.hatch.version] path, setuptools' attr:/__version__). */
+	int (*write_version)(const struct rk_be_pkg *p, const char *version, struct rk_edits *ed,
+			     struct rk_err *err);
+
+	/* Rewrite p's specifier for its internal dependency dep (every
+	 * section that names it) per mode for version. *changed tells
+	 * whether anything changed; workspace: specifiers are left alone. */
+	int (*set_dep_spec)(const struct rk_be_pkg *p, const char *dep, const char *version,
+			    enum rk_spec_mode mode, struct rk_edits *ed, bool *changed,
+			    struct rk_err *err);
+};
+
+/* The backend of an ecosystem ("python", "npm", "cargo"), or NULL. */
+const struct rk_backend *rk_backend_for(const char *ecosystem);
+
+#endif
