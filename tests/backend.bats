@@ -1,0 +1,283 @@
+#!/usr/bin/env bats
+# lib/rk_backend.c and the backends (rk_be_uv.c, rk_be_npm.c, rk_be_cargo.c),
+# lib/rk_spec.c: edits compared byte for byte with golden files under
+# tests/fixtures/backend/, and the real tools reading the edited manifests.
+
+load test_helper
+
+FIX="$RK_TOP/tests/fixtures/backend"
+
+setup() {
+	local home=$HOME
+	setup_common
+	# cargo through rustup needs the real toolchains; its own home stays in the test
+	export RUSTUP_HOME="${RUSTUP_HOME:-$home/.rustup}" CARGO_HOME="$BATS_TEST_TMPDIR/cargo-home"
+	export UV_CACHE_DIR="$BATS_TEST_TMPDIR/uv-cache" UV_NO_CONFIG=1
+	export PATH="$RK_TOP/.venv/bin:$RK_TOP/.tools/node/node_modules/.bin:$PATH"
+}
+
+tb() {
+	t_helper t-backend "$@"
+}
+
+# Copy a fixture's before/ tree to $T/$2.
+fixture() {
+	cp -r "$FIX/$1/before" "$T/$2"
+}
+
+@test "spec rewriting: every row of specs.txt" {
+	local bad=0 syn spec v m exp got
+	while IFS=$'\t' read -r syn spec v m exp; do
+		[ "$syn" = "#" ] || [ "${syn#\#}" != "$syn" ] && continue
+		[ "$spec" = "''" ] && spec=
+		if got=$(tb spec "$syn" "$spec" "$v" "$m" 2>&1); then :; else
+			[ "$exp" = "!" ] && got='!'
+		fi
+		if [ "$got" != "$exp" ]; then
+			echo "$syn '$spec' $v $m: got '$got', expected '$exp'"
+			bad=1
+		fi
+	done <"$FIX/specs.txt"
+	[ "$bad" = 0 ]
+	[ "$(grep -vc '^#' "$FIX/specs.txt")" -ge 60 ]
+}
+
+@test "spec satisfaction follows each tool's rules" {
+	while read -r syn spec v exp; do
+		run tb satisfies "$syn" "$spec" "$v"
+		assert_success
+		[ "$output" = "$exp" ] || { echo "$syn '$spec' $v: $output"; false; }
+	done <<'EOT'
+npm ^1.2.3 1.9.0 yes
+npm ^1.2.3 2.0.0 no
+npm ^1.2.3 1.3.0-rc.1 no
+npm ^1.3.0-rc.1 1.3.0-rc.2 yes
+npm ~1.2.3 1.2.9 yes
+npm ~1.2.3 1.3.0 no
+npm * 1.0.0-rc.1 no
+npm 1.x 1.9.9 yes
+npm <2 2.0.0-rc.1 no
+cargo 0.3 0.3.9 yes
+cargo 0.3 0.4.0 no
+cargo ^0.0.3 0.0.4 no
+cargo =1.2.3 1.2.3 yes
+pep440 ~=0.3 0.9 yes
+pep440 ~=0.3 1.0 no
+pep440 ~=0.3.1 0.3.0 no
+pep440 <0.4 0.4.0rc1 no
+pep440 ==0.4.* 0.4.2 yes
+pep440 ==1.0 1.0+local yes
+pep440 !=1.0 1.0.0 no
+EOT
+	run tb satisfies npm '^a' 1.0.0
+	assert_failure 3
+	assert_output "t-backend: invalid version requirement '^a': expected a version"
+}
+
+@test "uv: [project].version and every dependency section, byte for byte (BOM, CRLF, comments, literal strings)" {
+	fixture uv-static w
+	run tb "$T/w" --eco python --manifest pyproject.toml read write 0.4.0 dep acme-core 0.4.0 widen read apply
+	assert_success
+	assert_output $'0.3.1\nchanged\n0.4.0'
+	cmp "$T/w/pyproject.toml" "$FIX/uv-static/after/pyproject.toml"
+}
+
+@test "uv: hatch's [tool.hatch.version] path and setuptools' attr: are written in the module" {
+	fixture uv-hatch h
+	run tb "$T/h" --eco python --path pkg --manifest pkg/pyproject.toml read write 1.3.0 read apply
+	assert_success
+	assert_output $'1.2.3\n1.3.0'
+	diff -r "$T/h" "$FIX/uv-hatch/after"
+	fixture uv-setuptools s
+	run tb "$T/s" --eco python --manifest pyproject.toml read write 2.1.0 apply
+	assert_success
+	assert_output "2.0.0"
+	diff -r "$T/s" "$FIX/uv-setuptools/after"
+}
+
+@test "uv: dynamic versions that cannot be written are refused with the file named" {
+	mkdir p
+	printf '[project]\nname = "x"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n' >p/pyproject.toml
+	run tb "$T/p" --eco python --manifest pyproject.toml read
+	assert_failure 1
+	assert_output "t-backend: pyproject.toml: [tool.hatch.version] source 'vcs' is not a file: cannot set the version"
+	printf '[project]\nname = "x"\ndynamic = ["version"]\n' >p/pyproject.toml
+	run tb "$T/p" --eco python --manifest pyproject.toml write 1.0
+	assert_failure 1
+	assert_output --partial "t-backend: pyproject.toml: the version is dynamic and its source is not one releasekit can write"
+	printf '[project]\nname = "x"\nversion = 3\n' >p/pyproject.toml
+	run tb "$T/p" --eco python --manifest pyproject.toml read
+	assert_failure 1
+	assert_output "t-backend: pyproject.toml:3: project.version is not a string"
+	printf '[project]\nname = "x"\nversion = "1\n' >p/pyproject.toml
+	run tb "$T/p" --eco python --manifest pyproject.toml read
+	assert_failure 1
+	assert_output --regexp '^t-backend: pyproject.toml:3:[0-9]+: '
+	printf '[project]\nname = "x"\ndynamic = ["version"]\n[tool.setuptools.dynamic]\nversion = {attr = "x.__version__"}\n' >p/pyproject.toml
+	run tb "$T/p" --eco python --manifest pyproject.toml read
+	assert_failure 1
+	assert_output "t-backend: pyproject.toml: setuptools version attr 'x.__version__': no module file x.py or x/__init__.py"
+}
+
+@test "npm: version and the four dependency sections; workspace: left alone; BOM and CRLF kept" {
+	fixture npm n
+	run tb "$T/n" --eco npm --manifest package.json read write 1.5.0 dep @acme/core 2.0.0 widen dep @acme/util 1.2.5 widen apply
+	assert_success
+	assert_output $'1.4.0\nchanged\nunchanged'
+	cmp "$T/n/package.json" "$FIX/npm/after/package.json"
+	# a second run changes nothing
+	run tb "$T/n" --eco npm --manifest package.json write 1.5.0 dep @acme/core 2.0.0 widen changed
+	assert_output $'unchanged\n0'
+}
+
+@test "npm: errors name the file and line" {
+	printf '{\n  "name": "x",\n  "version": 1\n}\n' >package.json
+	run tb "$T" --eco npm --manifest package.json read
+	assert_failure 1
+	assert_output 't-backend: package.json:3: "version" is not a string'
+	printf '{\n  "name": "x",\n  "dependencies": {"a": "!!"}\n}\n' >package.json
+	run tb "$T" --eco npm --manifest package.json read
+	assert_failure 1
+	assert_output 't-backend: package.json: no "version"'
+	printf '{\n  "version": "1.0.0",\n  "dependencies": {"a": "^a"}\n}\n' >package.json
+	run tb "$T" --eco npm --manifest package.json dep a 2.0.0 widen
+	assert_failure 1
+	assert_output "t-backend: package.json:3: dependencies.a: invalid version requirement '^a': expected a version"
+	printf '{"version": "1.0.0",}' >package.json
+	run tb "$T" --eco npm --manifest package.json read
+	assert_failure 1
+	assert_output --regexp "^t-backend: package.json:1:[0-9]+: "
+}
+
+@test "cargo: inherited [workspace.package] version, inline/table/renamed/target dependencies, [workspace.dependencies]" {
+	fixture cargo c
+	run tb "$T/c" --eco cargo --path crates/a --manifest crates/a/Cargo.toml read write 0.4.0 \
+		--path crates/b --manifest crates/b/Cargo.toml write 0.4.0 \
+		--path crates/c --manifest crates/c/Cargo.toml dep acme-b 0.4.0 widen \
+		--path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.4.0 widen changed apply
+	assert_success
+	assert_output $'0.3.0\nchanged\nchanged\n3'
+	diff -r "$T/c" "$FIX/cargo/after"
+	# cargo itself reads the result
+	if command -v cargo >/dev/null; then
+		run cargo metadata --no-deps --format-version 1 --offline --manifest-path "$T/c/Cargo.toml"
+		assert_success
+		echo "$output" | jq -r '.packages[] | "\(.name) \(.version)"' | sort >got
+		printf 'acme-a 0.4.0\nacme-b 0.4.0\nacme-c 0.1.0\n' | diff - got
+		echo "$output" | jq -r '.packages[] | select(.name=="acme-c") | .dependencies[] | "\(.rename // .name) \(.req) \(.kind)"' | sort >got
+		printf 'acme-b >=0.4, <0.5 null\nacme-b ^0.4 build\nbee =0.4.0 dev\n' | diff - got
+	fi
+}
+
+@test "cargo: pins for the build, and a path-only dependency is left alone" {
+	fixture cargo c
+	printf '\n[dependencies.other]\npath = "../b"\npackage = "acme-b"\n' >>"$T/c/crates/a/Cargo.toml"
+	cp "$T/c/crates/a/Cargo.toml" a.before
+	run tb "$T/c" --eco cargo --path crates/c --manifest crates/c/Cargo.toml dep acme-b 0.3.0 exact \
+		--path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.3.0 caret apply
+	assert_success
+	assert_output $'changed\nchanged'
+	grep -q '^version = "=0.3.0"$' "$T/c/crates/c/Cargo.toml"
+	grep -q 'version = "=0.3.0" }$' "$T/c/crates/c/Cargo.toml"
+	grep -q '^acme-b = { version = "=0.3.0", path = "../b" }$' "$T/c/crates/c/Cargo.toml"
+	grep -q '^acme-b = { path = "crates/b", version = "^0.3.0" }$' "$T/c/Cargo.toml"
+	cmp a.before "$T/c/crates/a/Cargo.toml"
+}
+
+@test "python pins: exact, compatible and caret, inserted where a requirement had no specifier" {
+	printf '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["acme-core", "acme-core[x] ; os_name == \x27nt\x27", "Acme.Core>=0.1"]\n' >pyproject.toml
+	run tb "$T" --eco python --manifest pyproject.toml dep acme-core 0.4.0 exact apply
+	assert_success
+	assert_output changed
+	assert_equal "$(sed -n 4p pyproject.toml)" "dependencies = [\"acme-core==0.4.0\", \"acme-core[x]==0.4.0 ; os_name == 'nt'\", \"Acme.Core==0.4.0\"]"
+	run tb "$T" --eco python --manifest pyproject.toml dep acme-core 0.4.0 caret apply
+	assert_success
+	assert_equal "$(sed -n 4p pyproject.toml)" "dependencies = [\"acme-core>=0.4.0,<0.5\", \"acme-core[x]>=0.4.0,<0.5 ; os_name == 'nt'\", \"Acme.Core>=0.4.0,<0.5\"]"
+	run tb "$T" --eco python --manifest pyproject.toml dep acme-core 0.4.0 compat dep acme-core 0.4.0 compat apply
+	assert_success
+	assert_output $'changed\nunchanged'
+	assert_equal "$(sed -n 4p pyproject.toml)" "dependencies = [\"acme-core~=0.4.0\", \"acme-core[x]~=0.4.0 ; os_name == 'nt'\", \"Acme.Core~=0.4.0\"]"
+}
+
+@test "bump_file: a regular expression's group names the version; first match only; CRLF kept" {
+	printf '1.2.3\r\n' >VERSION
+	printf '# v\n__version__ = "1.2.3"\nOTHER = "1.2.3"\n' >init.py
+	run tb "$T" bump-read VERSION '^(.*)$' bump-write VERSION '^(.*)$' 1.3.0 \
+		bump-read init.py '__version__ = "([^"]+)"' bump-write init.py '__version__ = "([^"]+)"' 1.3.0 \
+		bump-read init.py '__version__ = "([^"]+)"' apply
+	assert_success
+	assert_output $'1.2.3\n1.2.3\n1.3.0'
+	printf '1.3.0\r\n' | cmp - VERSION
+	printf '# v\n__version__ = "1.3.0"\nOTHER = "1.2.3"\n' | cmp - init.py
+	run tb "$T" bump-read init.py 'nothing (here)'
+	assert_failure 1
+	assert_output "t-backend: init.py: bump_file pattern 'nothing (here)' matches nothing"
+	run tb "$T" bump-read init.py '(['
+	assert_failure 1
+	assert_output --partial "t-backend: init.py: bad bump_file pattern '(['"
+	run tb "$T" bump-read missing '(.*)'
+	assert_failure 1
+	assert_output "t-backend: missing: No such file or directory"
+}
+
+@test "edit set: mode kept, atomic write leaves no temporary, non-regular files refused" {
+	printf '{"version": "1.0.0"}\n' >package.json
+	chmod 0751 package.json
+	run tb "$T" --eco npm --manifest package.json write 2.0.0 apply
+	assert_success
+	[ "$(stat -c %a package.json)" = 751 ]
+	printf '{"version": "2.0.0"}\n' | cmp - package.json
+	[ "$(ls -A | wc -l)" = 1 ]
+	mkdir d
+	run tb "$T" --eco npm --manifest d read
+	assert_failure 1
+	assert_output "t-backend: d: not a regular file"
+	ln -s package.json link.json
+	run tb "$T" --eco npm --manifest link.json read
+	assert_failure 1
+	assert_output "t-backend: link.json: not a regular file"
+	run tb "$T" --eco npm --manifest ../x/package.json read
+	assert_failure 1
+	assert_output "t-backend: ../x/package.json: path is outside the repository"
+}
+
+@test "edit set: the unified diff applies with git apply and gives the same bytes (CRLF, BOM, new and deleted files)" {
+	fixture uv-static u
+	cp -r "$FIX/uv-static/before" u.orig
+	printf 'plan\n' >"$T/u/plan.md"
+	printf 'plan\n' >"$T/u.orig/plan.md"
+	run tb "$T/u" --eco python --manifest pyproject.toml write 0.4.0 dep acme-core 0.4.0 widen \
+		create CHANGELOG.md $'# Changelog\n\n## 0.4.0\n' delete plan.md create nested/none.txt 'x' delete plan.md diff
+	assert_success
+	printf '%s\n' "$output" >patch.diff
+	grep -q '^new file mode 100644$' patch.diff
+	grep -q '^deleted file mode 100644$' patch.diff
+	grep -q '^\\ No newline at end of file$' patch.diff
+	# the diff touches only the lines that changed
+	[ "$(grep -c '^-[^-]' patch.diff)" = 6 ]
+	cd u.orig
+	git init -q .
+	run git apply --check ../patch.diff
+	assert_success
+	git apply ../patch.diff
+	cd ..
+	cp -r "$FIX/uv-static/after/pyproject.toml" expected.toml
+	cmp u.orig/pyproject.toml expected.toml
+	printf '# Changelog\n\n## 0.4.0\n' | cmp - u.orig/CHANGELOG.md
+	[ ! -e u.orig/plan.md ]
+	printf 'x' | cmp - u.orig/nested/none.txt
+	# the disk is untouched by diff
+	cmp "$T/u/pyproject.toml" "$FIX/uv-static/before/pyproject.toml"
+	[ -e "$T/u/plan.md" ]
+}
+
+@test "edit set: a long file's diff has separate hunks with three lines of context, like git diff" {
+	seq 1 200 >before.txt
+	sed -e 's/^50$/fifty/' -e 's/^150$/150 changed/' -e '/^100$/d' before.txt >after.txt
+	cp before.txt f.txt
+	run tb "$T" create f.txt "$(cat after.txt)"$'\n' diff
+	assert_success
+	printf '%s\n' "$output" | tail -n +4 >ours
+	git diff --no-index before.txt after.txt | tail -n +5 >theirs || true
+	diff ours theirs
+}
