@@ -281,3 +281,91 @@ EOT
 	git diff --no-index before.txt after.txt | tail -n +5 >theirs || true
 	diff ours theirs
 }
+
+# A three-ecosystem tree for the pin journal tests.
+pin_tree() {
+	mkdir -p "$1"
+	cp -r "$FIX/cargo/before/." "$1/"
+	cp "$FIX/npm/before/package.json" "$1/package.json"
+	cp "$FIX/uv-static/before/pyproject.toml" "$1/pyproject.toml"
+}
+
+# Pin all three (4 files change): python's acme-core, npm's @acme/core, cargo's acme-b.
+pin_ops=(--eco python --manifest pyproject.toml dep acme-core 0.4.0 exact
+	--eco npm --manifest package.json dep @acme/core 2.0.0 exact
+	--eco cargo --path crates/c --manifest crates/c/Cargo.toml dep acme-b 0.4.0 exact
+	--path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.4.0 exact)
+
+@test "pin journal: recorded before the writes, restored byte for byte, .releasekit ignored by git" {
+	pin_tree r
+	cp -r r orig
+	git -C r init -q
+	run tb "$T/r" "${pin_ops[@]}" journal-record pin:all apply
+	assert_success
+	[ "$(cat r/.releasekit/.gitignore)" = "*" ]
+	[ -z "$(git -C r status --porcelain --ignored=no -- .releasekit)" ]
+	! diff -r -x .releasekit -x .git r orig >/dev/null
+	grep -q '"@acme/core": "2.0.0"' r/package.json
+	run tb "$T/r" journal-restore pin:all journal-restore pin:all
+	assert_success
+	assert_output $'restored 4\nno journal'
+	diff -r -x .releasekit -x .git r orig
+	[ -z "$(ls r/.releasekit/journal)" ]
+}
+
+@test "pin journal: SIGKILL before each write, then restore-all gives the original bytes" {
+	local k
+	pin_tree orig
+	for k in 1 2 3 4 5; do
+		rm -rf r
+		cp -r orig r
+		RK_TEST_KILL_WRITE=$k run tb "$T/r" "${pin_ops[@]}" journal-record pin:all apply
+		[ "$status" -eq 137 ] || { echo "kill at $k: status $status"; false; }
+		run tb "$T/r" journal-restore-all
+		assert_success
+		if [ "$k" = 1 ]; then assert_output "journals 0"; else assert_output "journals 1"; fi
+		diff -r -x .releasekit r orig
+	done
+	# past the last write the pin completes
+	rm -rf r
+	cp -r orig r
+	RK_TEST_KILL_WRITE=6 run tb "$T/r" "${pin_ops[@]}" journal-record pin:all apply
+	assert_success
+}
+
+@test "pin journal: SIGKILL inside a restore, then the next restore finishes it" {
+	local k
+	pin_tree orig
+	for k in 1 2 3 4; do
+		rm -rf r
+		cp -r orig r
+		run tb "$T/r" "${pin_ops[@]}" journal-record pin:all apply
+		assert_success
+		RK_TEST_KILL_WRITE=$k run tb "$T/r" journal-restore pin:all
+		[ "$status" -eq 137 ]
+		! diff -r -x .releasekit r orig >/dev/null
+		run tb "$T/r" journal-restore-all
+		assert_success
+		assert_output "journals 1"
+		diff -r -x .releasekit r orig
+	done
+}
+
+@test "pin journal: recording again keeps the first originals; a damaged journal is an error" {
+	pin_tree r
+	cp -r r orig
+	run tb "$T/r" --eco npm --manifest package.json dep @acme/core 2.0.0 exact journal-record k apply
+	assert_success
+	# pinned again (to another version) under the same key: the journal still holds the original
+	run tb "$T/r" --eco npm --manifest package.json dep @acme/core 2.0.0 caret journal-record k apply
+	assert_success
+	grep -q '"@acme/core": "^2.0.0"' r/package.json
+	run tb "$T/r" journal-restore k
+	assert_output "restored 1"
+	diff -r -x .releasekit r orig
+	mkdir -p r/.releasekit/journal
+	printf 'releasekit-journal 1\nk\nF 644 0 999 package.json\nshort\n' >r/.releasekit/journal/bad.journal
+	run tb "$T/r" journal-restore-all
+	assert_failure 1
+	assert_output "t-backend: .releasekit/journal/bad.journal:3: bad journal entry"
+}

@@ -20,11 +20,15 @@
  *   changed                  print rk_edits_changed
  *   diff                     print rk_edits_diff
  *   apply                    rk_edits_write
+ *   journal-record KEY       rk_journal_record of the edit set
+ *   journal-restore KEY      print "restored N" or "no journal"
+ *   journal-restore-all      print "journals N"
  * Errors: "t-backend: msg", exit 1 (3 for a bad spec); usage exits 2.
  */
 #include "rk_common.h"
 
 #include "rk_backend.h"
+#include "rk_journal.h"
 #include "rk_spec.h"
 
 static _Noreturn void usage(void)
@@ -171,6 +175,23 @@ int main(int argc, char **argv)
 		} else if (!strcmp(op, "apply")) {
 			if (rk_edits_write(&ed, p.root, &err) < 0)
 				fail(&err, 1);
+		} else if (!strcmp(op, "journal-record")) {
+			if (rk_journal_record(p.root, ARG(), &ed, &err) < 0)
+				fail(&err, 1);
+		} else if (!strcmp(op, "journal-restore")) {
+			size_t n;
+			bool found;
+			if (rk_journal_restore(p.root, ARG(), &n, &found, &err) < 0)
+				fail(&err, 1);
+			if (found)
+				printf("restored %zu\n", n);
+			else
+				printf("no journal\n");
+		} else if (!strcmp(op, "journal-restore-all")) {
+			size_t n;
+			if (rk_journal_restore_all(p.root, &n, &err) < 0)
+				fail(&err, 1);
+			printf("journals %zu\n", n);
 		} else {
 			usage();
 		}
