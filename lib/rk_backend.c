@@ -98,6 +98,34 @@ char *rk_be_join(const char *dir, const char *name)
 	return s;
 }
 
+void rk_be_cmd_set(struct rk_be_cmd *c, const struct rk_be_pkg *ws, const char *lock,
+		   const char *const *argv)
+{
+	size_t n = 0;
+
+	while (argv[n])
+		n++;
+	c->argv = rk_xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		c->argv[i] = rk_xstrdup(argv[i]);
+	c->cwd = rk_be_join(ws->path ? ws->path : ".", "");
+	if (!*c->cwd) {
+		free(c->cwd);
+		c->cwd = rk_xstrdup(".");
+	}
+	c->lockfile = rk_be_join(ws->path, lock);
+}
+
+void rk_be_cmd_release(struct rk_be_cmd *c)
+{
+	for (size_t i = 0; c->argv && c->argv[i]; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	free(c->cwd);
+	free(c->lockfile);
+	memset(c, 0, sizeof(*c));
+}
+
 /* ---- fault injection ---- */
 
 void rk_fault_point(void)

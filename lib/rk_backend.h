@@ -98,6 +98,15 @@ enum rk_spec_mode {
 	RK_SPEC_PIN_CARET,  /* pin for the build: ^V (npm, cargo); >=V,<next-major (python) */
 };
 
+/* A command to run (lock_cmd). Everything owned. */
+struct rk_be_cmd {
+	char **argv;	/* NULL-terminated */
+	char *cwd;	/* relative to the repository root ("." for the root) */
+	char *lockfile; /* the file it rewrites, relative to the repository root */
+};
+
+void rk_be_cmd_release(struct rk_be_cmd *c);
+
 struct rk_backend {
 	const char *ecosystem;
 
@@ -119,6 +128,25 @@ struct rk_backend {
 	int (*set_dep_spec)(const struct rk_be_pkg *p, const char *dep, const char *version,
 			    enum rk_spec_mode mode, struct rk_edits *ed, bool *changed,
 			    struct rk_err *err);
+
+	/* ---- appended by issue 13 (prepare) ---- */
+
+	/*
+	 * The package manager's own offline command that refreshes the
+	 * lockfile of workspace ws (ws->path: the workspace root directory,
+	 * ws->manager: which tool), so that only the workspace's own
+	 * entries change (third-party entries stay as locked):
+	 *   uv     uv lock --offline                                   uv.lock
+	 *   pnpm   pnpm install --lockfile-only --offline --ignore-scripts
+	 *                                                              pnpm-lock.yaml
+	 *   npm    npm install --package-lock-only --offline --ignore-scripts
+	 *                                                              package-lock.json
+	 *   cargo  cargo update --workspace --offline                  Cargo.lock
+	 * Fills out (release with rk_be_cmd_release); the caller runs argv in
+	 * root/cwd, and only when the lockfile exists (a workspace without
+	 * one is not given one). An unsupported manager (yarn) is an error.
+	 */
+	int (*lock_cmd)(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err);
 };
 
 /* The backend of an ecosystem ("python", "npm", "cargo"), or NULL. */

@@ -36,4 +36,8 @@ void rk_be_toml_set(struct rk_edit *ed, const struct rk_toml_doc *doc,
 /* "dir/name" with "." and "" meaning the root; malloc'd, normalised. */
 char *rk_be_join(const char *dir, const char *name);
 
+/* Fill a command: argv from a NULL-terminated list, cwd = ws->path, lockfile = ws->path/lock. */
+void rk_be_cmd_set(struct rk_be_cmd *c, const struct rk_be_pkg *ws, const char *lock,
+		   const char *const *argv);
+
 #endif

@@ -300,9 +300,18 @@ static int cargo_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const 
 	return rc < 0 ? -1 : 0;
 }
 
+static int cargo_lock_cmd(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err)
+{
+	static const char *const argv[] = {"cargo", "update", "--workspace", "--offline", NULL};
+
+	rk_be_cmd_set(out, ws, "Cargo.lock", argv);
+	return 0;
+}
+
 const struct rk_backend rk_be_cargo = {
 	.ecosystem = "cargo",
 	.read_version = cargo_read_version,
 	.write_version = cargo_write_version,
 	.set_dep_spec = cargo_set_dep_spec,
+	.lock_cmd = cargo_lock_cmd,
 };

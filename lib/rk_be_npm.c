@@ -170,9 +170,28 @@ static int npm_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const ch
 	return rc;
 }
 
+static int npm_lock_cmd(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err)
+{
+	static const char *const pnpm[] = {"pnpm",	   "install",	     "--lockfile-only",
+					   "--offline",	   "--ignore-scripts", NULL};
+	static const char *const npm[] = {"npm",       "install",	 "--package-lock-only",
+					  "--offline", "--ignore-scripts", NULL};
+	const char *m = ws->manager ? ws->manager : "npm";
+
+	if (!strcmp(m, "pnpm"))
+		rk_be_cmd_set(out, ws, "pnpm-lock.yaml", pnpm);
+	else if (!strcmp(m, "npm"))
+		rk_be_cmd_set(out, ws, "package-lock.json", npm);
+	else
+		return rk_be_fail(err, "%s: lockfile refresh with %s is not supported",
+				  ws->path ? ws->path : ".", m);
+	return 0;
+}
+
 const struct rk_backend rk_be_npm = {
 	.ecosystem = "npm",
 	.read_version = npm_read_version,
 	.write_version = npm_write_version,
 	.set_dep_spec = npm_set_dep_spec,
+	.lock_cmd = npm_lock_cmd,
 };

@@ -484,9 +484,21 @@ static int uv_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const cha
 	return 0;
 }
 
+static int uv_lock_cmd(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err)
+{
+	static const char *const argv[] = {"uv", "lock", "--offline", NULL};
+
+	if (ws->manager && strcmp(ws->manager, "uv"))
+		return rk_be_fail(err, "%s: lockfile refresh with %s is not supported",
+				  ws->path ? ws->path : ".", ws->manager);
+	rk_be_cmd_set(out, ws, "uv.lock", argv);
+	return 0;
+}
+
 const struct rk_backend rk_be_uv = {
 	.ecosystem = "python",
 	.read_version = uv_read_version,
 	.write_version = uv_write_version,
 	.set_dep_spec = uv_set_dep_spec,
+	.lock_cmd = uv_lock_cmd,
 };

@@ -12,7 +12,7 @@ setup() {
 	setup_common
 	# cargo through rustup needs the real toolchains; its own home stays in the test
 	export RUSTUP_HOME="${RUSTUP_HOME:-$home/.rustup}" CARGO_HOME="$BATS_TEST_TMPDIR/cargo-home"
-	export UV_CACHE_DIR="$BATS_TEST_TMPDIR/uv-cache" UV_NO_CONFIG=1
+	export UV_CACHE_DIR="$BATS_TEST_TMPDIR/uv-cache"
 	export PATH="$RK_TOP/.venv/bin:$RK_TOP/.tools/node/node_modules/.bin:$PATH"
 }
 
@@ -368,4 +368,158 @@ pin_ops=(--eco python --manifest pyproject.toml dep acme-core 0.4.0 exact
 	run tb "$T/r" journal-restore-all
 	assert_failure 1
 	assert_output "t-backend: .releasekit/journal/bad.journal:3: bad journal entry"
+}
+
+# Run the backend's lockfile command for the workspace at $T/$1 (eco, manager).
+relock() {
+	local dir=$1 eco=$2 mgr=$3 cmd
+	run tb "$T/$dir" --eco "$eco" --manager "$mgr" --path . lock-cmd
+	assert_success
+	mapfile -t cmd <<<"$output"
+	[ "${cmd[0]}" = . ]
+	(cd "$T/$dir" && "${cmd[@]:2}") >relock.log 2>&1 || { cat relock.log; false; }
+	echo "${cmd[1]}"
+}
+
+# A wheel written by hand: NAME VERSION DIR.
+wheel() {
+	"$RK_TOP/.venv/bin/python" - "$@" <<'PY'
+import base64, hashlib, sys, zipfile
+name, ver, d = sys.argv[1:4]
+files = {f"{name}/__init__.py": f'__version__ = "{ver}"\n',
+         f"{name}-{ver}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {ver}\n",
+         f"{name}-{ver}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+rec = "".join(f"{k},sha256={base64.urlsafe_b64encode(hashlib.sha256(v.encode()).digest()).rstrip(b'=').decode()},{len(v)}\n" for k, v in files.items())
+files[f"{name}-{ver}.dist-info/RECORD"] = rec + f"{name}-{ver}.dist-info/RECORD,,\n"
+with zipfile.ZipFile(f"{d}/{name}-{ver}-py3-none-any.whl", "w") as z:
+    for k, v in files.items():
+        z.writestr(k, v)
+PY
+}
+
+@test "lockfile: uv lock --offline after a bump moves only the workspace's own entries" {
+	command -v uv >/dev/null || skip "uv not installed"
+	export UV_PYTHON_DOWNLOADS=never
+	mkdir -p w/wheels w/core w/app
+	wheel thirdparty 1.0.0 w/wheels
+	cat >w/pyproject.toml <<'EOT'
+[project]
+name = "root"
+version = "0.1.0"
+requires-python = ">=3.9"
+dependencies = ["acme-app"]
+
+[tool.uv.workspace]
+members = ["core", "app"]
+
+[tool.uv.sources]
+acme-app = { workspace = true }
+
+[tool.uv]
+no-index = true
+find-links = ["wheels"]
+EOT
+	printf '[project]\nname = "acme-core"\nversion = "0.3.0"\nrequires-python = ">=3.9"\ndependencies = ["thirdparty"]\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n' >w/core/pyproject.toml
+	printf '[project]\nname = "acme-app"\nversion = "1.0.0"\nrequires-python = ">=3.9"\ndependencies = ["acme-core>=0.3,<0.4", "thirdparty"]\n[tool.uv.sources]\nacme-core = { workspace = true }\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n' >w/app/pyproject.toml
+	(cd w && uv lock --offline -q)
+	cp w/uv.lock old.lock
+	wheel thirdparty 1.1.0 w/wheels # a newer third-party release appears
+	run tb "$T/w" --eco python --path core --manifest core/pyproject.toml write 0.4.0 \
+		--path app --manifest app/pyproject.toml dep acme-core 0.4.0 widen apply
+	assert_success
+	run relock w python uv
+	assert_success
+	assert_output uv.lock
+	# exactly the member's version moved; thirdparty stays at 1.0.0
+	run diff old.lock w/uv.lock
+	assert_equal "$output" $'29c29\n< version = "0.3.0"\n---\n> version = "0.4.0"'
+	grep -A1 '^name = "thirdparty"' w/uv.lock | grep -q 'version = "1.0.0"'
+	# and uv itself still accepts the manifests: a fresh resolution would take 1.1.0
+	(cd w && rm uv.lock && uv lock --offline -q)
+	grep -A1 '^name = "thirdparty"' w/uv.lock | grep -q 'version = "1.1.0"'
+}
+
+@test "lockfile: cargo update --workspace --offline moves only the workspace's own entries" {
+	command -v cargo >/dev/null || skip "cargo not installed"
+	mkdir -p w/vendor/tp1/src w/.cargo w/crates/a/src w/crates/b/src
+	printf '[package]\nname = "thirdparty"\nversion = "1.0.0"\nedition = "2021"\n' >w/vendor/tp1/Cargo.toml
+	echo "{\"files\":{},\"package\":\"$(printf 1 | sha256sum | cut -c1-64)\"}" >w/vendor/tp1/.cargo-checksum.json
+	printf '[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "vendor"\n' >w/.cargo/config.toml
+	printf '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n' >w/Cargo.toml
+	printf '[package]\nname = "acme-a"\nversion = "0.3.0"\nedition = "2021"\n\n[dependencies]\nthirdparty = "1"\nacme-b = { path = "../b", version = "0.3" }\n' >w/crates/a/Cargo.toml
+	printf '[package]\nname = "acme-b"\nversion = "0.3.0"\nedition = "2021"\n' >w/crates/b/Cargo.toml
+	touch w/vendor/tp1/src/lib.rs w/crates/a/src/lib.rs w/crates/b/src/lib.rs
+	(cd w && cargo generate-lockfile --offline -q)
+	cp w/Cargo.lock old.lock
+	cp -r w/vendor/tp1 w/vendor/tp2 # a newer third-party release appears
+	sed -i 's/1.0.0/1.1.0/' w/vendor/tp2/Cargo.toml
+	echo "{\"files\":{},\"package\":\"$(printf 2 | sha256sum | cut -c1-64)\"}" >w/vendor/tp2/.cargo-checksum.json
+	run tb "$T/w" --eco cargo --path crates/b --manifest crates/b/Cargo.toml write 0.4.0 \
+		--path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.4.0 widen apply
+	assert_success
+	run relock w cargo cargo
+	assert_success
+	assert_output Cargo.lock
+	run diff old.lock w/Cargo.lock
+	assert_equal "$output" $'15c15\n< version = "0.3.0"\n---\n> version = "0.4.0"'
+	(cd w && cargo metadata --format-version 1 --offline >/dev/null)
+	(cd w && cargo generate-lockfile --offline -q)
+	grep -A1 '^name = "thirdparty"' w/Cargo.lock | grep -q 'version = "1.1.0"'
+}
+
+# An npm-style workspace with a third-party tarball: DIR MANAGER.
+js_workspace() {
+	mkdir -p "$1/vendor/tp" "$1/packages/core" "$1/packages/app"
+	echo '{"name": "thirdparty", "version": "1.0.0"}' >"$1/vendor/tp/package.json"
+	(cd "$1/vendor/tp" && npm pack -q --pack-destination .. >/dev/null)
+	if [ "$2" = pnpm ]; then
+		echo '{"name": "root", "private": true, "version": "0.0.0"}' >"$1/package.json"
+		printf 'packages:\n  - "packages/*"\n' >"$1/pnpm-workspace.yaml"
+	else
+		echo '{"name": "root", "private": true, "version": "0.0.0", "workspaces": ["packages/*"]}' >"$1/package.json"
+	fi
+	printf '{\n  "name": "@acme/core",\n  "version": "1.4.0",\n  "dependencies": {"thirdparty": "file:../../vendor/thirdparty-1.0.0.tgz"}\n}\n' >"$1/packages/core/package.json"
+	printf '{\n  "name": "@acme/app",\n  "version": "1.0.0",\n  "dependencies": {"@acme/core": "%s^1.4.0", "thirdparty": "file:../../vendor/thirdparty-1.0.0.tgz"}\n}\n' "$([ "$2" = pnpm ] && echo workspace:)" >"$1/packages/app/package.json"
+}
+
+@test "lockfile: pnpm install --lockfile-only --offline after a major bump; the third-party entry stays" {
+	command -v pnpm >/dev/null || skip "pnpm not installed"
+	export npm_config_store_dir="$BATS_TEST_TMPDIR/pnpm-store" npm_config_update_notifier=false
+	js_workspace w pnpm
+	(cd w && pnpm install --lockfile-only --offline --ignore-scripts >/dev/null)
+	cp w/pnpm-lock.yaml old.lock
+	run tb "$T/w" --eco npm --manager pnpm --path packages/core --manifest packages/core/package.json write 2.0.0 apply
+	assert_success
+	# workspace: ranges are left to pnpm; the lockfile records the specifier as written
+	run tb "$T/w" --eco npm --path packages/app --manifest packages/app/package.json dep @acme/core 2.0.0 widen
+	assert_output unchanged
+	sed -i 's/workspace:^1.4.0/workspace:^2.0.0/' w/packages/app/package.json
+	run relock w npm pnpm
+	assert_success
+	assert_output pnpm-lock.yaml
+	run diff old.lock w/pnpm-lock.yaml
+	assert_equal "$output" $'14c14\n<         specifier: workspace:^1.4.0\n---\n>         specifier: workspace:^2.0.0'
+}
+
+@test "lockfile: npm install --package-lock-only --offline after a major bump; the third-party entry stays" {
+	export npm_config_cache="$BATS_TEST_TMPDIR/npm-cache" npm_config_update_notifier=false
+	js_workspace w npm
+	(cd w && npm install --package-lock-only --offline --ignore-scripts >/dev/null 2>&1)
+	cp w/package-lock.json old.lock
+	run tb "$T/w" --eco npm --manager npm --path packages/core --manifest packages/core/package.json write 2.0.0 \
+		--path packages/app --manifest packages/app/package.json dep @acme/core 2.0.0 widen apply
+	assert_success
+	assert_output changed
+	run relock w npm npm
+	assert_success
+	assert_output package-lock.json
+	run diff old.lock w/package-lock.json
+	assert_equal "$output" $'31c31\n<         "@acme/core": "^1.4.0",\n---\n>         "@acme/core": "^2.0.0",\n37c37\n<       "version": "1.4.0",\n---\n>       "version": "2.0.0",'
+	jq -e '.packages["node_modules/thirdparty"].version == "1.0.0"' w/package-lock.json
+}
+
+@test "lockfile: yarn is refused with a clear error" {
+	run tb "$T" --eco npm --manager yarn --path web lock-cmd
+	assert_failure 1
+	assert_output "t-backend: web: lockfile refresh with yarn is not supported"
 }

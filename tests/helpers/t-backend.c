@@ -20,6 +20,7 @@
  *   changed                  print rk_edits_changed
  *   diff                     print rk_edits_diff
  *   apply                    rk_edits_write
+ *   lock-cmd                 print the lockfile command: "cwd", "lockfile", then argv, one a line
  *   journal-record KEY       rk_journal_record of the edit set
  *   journal-restore KEY      print "restored N" or "no journal"
  *   journal-restore-all      print "journals N"
@@ -175,6 +176,14 @@ int main(int argc, char **argv)
 		} else if (!strcmp(op, "apply")) {
 			if (rk_edits_write(&ed, p.root, &err) < 0)
 				fail(&err, 1);
+		} else if (!strcmp(op, "lock-cmd")) {
+			struct rk_be_cmd c = {0};
+			if (backend(&p)->lock_cmd(&p, &c, &err) < 0)
+				fail(&err, 1);
+			printf("%s\n%s\n", c.cwd, c.lockfile);
+			for (size_t k = 0; c.argv[k]; k++)
+				printf("%s\n", c.argv[k]);
+			rk_be_cmd_release(&c);
 		} else if (!strcmp(op, "journal-record")) {
 			if (rk_journal_record(p.root, ARG(), &ed, &err) < 0)
 				fail(&err, 1);
