@@ -95,7 +95,7 @@ enum rk_spec_mode {
 	RK_SPEC_WIDEN,	    /* only when the version falls outside it, keeping the operator style */
 	RK_SPEC_PIN_EXACT,  /* pin for the build: ==V, =V (cargo), V (npm) */
 	RK_SPEC_PIN_COMPAT, /* pin for the build: ~=V (python), ~V (npm), ~V (cargo) */
-	RK_SPEC_PIN_CARET,  /* pin for the build: ^V (npm, cargo); >=V,<next-major (python) */
+	RK_SPEC_PIN_CARET,  /* pin for the build: ^V (npm, cargo); >=V,<caret bound (python) */
 };
 
 /* A command to run (lock_cmd). Everything owned. */

@@ -523,3 +523,70 @@ js_workspace() {
 	assert_failure 1
 	assert_output "t-backend: web: lockfile refresh with yarn is not supported"
 }
+
+@test "changelog: section inserted newest first under the title, after [Unreleased], link with the others; golden files" {
+	local C="$FIX/changelog"
+	cp "$C/kac.before.md" CHANGELOG.md
+	cp "$C/crlf.before.md" HISTORY.md
+	cp "$C/title-only.before.md" t.md
+	mkdir pkg
+	run tb "$T" changelog CHANGELOG.md 1.3.0 "$C/section.md" https://github.com/acme/mono/compare/v1.2.0...v1.3.0 \
+		changelog HISTORY.md 1.3.0 "$C/section.md" https://gitlab.com/g/p/-/compare/v1.2.0...v1.3.0 \
+		changelog pkg/CHANGELOG.md 1.3.0 "$C/section.md" https://github.com/acme/mono/releases/tag/v1.3.0 \
+		changelog t.md 1.3.0 "$C/section.md" - apply
+	assert_success
+	assert_output $'changed\nchanged\nchanged\nchanged'
+	cmp CHANGELOG.md "$C/kac.after.md"
+	cmp HISTORY.md "$C/crlf.after.md"
+	cmp pkg/CHANGELOG.md "$C/created.after.md"
+	cmp t.md "$C/title-only.after.md"
+	# twice: no second section, no byte changes
+	run tb "$T" changelog CHANGELOG.md 1.3.0 "$C/section.md" https://x changelog HISTORY.md 1.3.0 "$C/section.md" - \
+		changelog pkg/CHANGELOG.md 1.3.0 "$C/section.md" - changelog t.md 1.3.0 "$C/section.md" - changed
+	assert_success
+	assert_output $'unchanged\nunchanged\nunchanged\nunchanged\n0'
+	# "## v1.3.0" and "## 1.3.0 (date)" count as that version too; 1.3.0 is not 1.3.01
+	printf '# C\n\n## v1.3.0\n' >a.md
+	printf '# C\n\n## 1.3.0 (2026-01-01)\n' >b.md
+	printf '# C\n\n## [1.3.01]\n' >c.md
+	run tb "$T" changelog a.md 1.3.0 "$C/section.md" - changelog b.md 1.3.0 "$C/section.md" - changelog c.md 1.3.0 "$C/section.md" -
+	assert_output $'unchanged\nunchanged\nchanged'
+}
+
+@test "changelog: a section without a heading is refused; the dry-run diff shows the new section" {
+	printf 'no heading\n' >s.md
+	run tb "$T" changelog CHANGELOG.md 1.0.0 s.md -
+	assert_failure 1
+	assert_output "t-backend: CHANGELOG.md: the section for 1.0.0 does not start with a '## ' heading"
+	cp "$FIX/changelog/kac.before.md" CHANGELOG.md
+	run tb "$T" changelog CHANGELOG.md 1.3.0 "$FIX/changelog/section.md" - diff
+	assert_success
+	assert_line "+## [1.3.0] - 2026-11-26"
+	assert_line "+- no more crash (abc1234)"
+	cmp CHANGELOG.md "$FIX/changelog/kac.before.md"
+}
+
+@test "forge compare links: github, gitlab (subgroups), bitbucket, from https/ssh/scp remotes; others none; credentials dropped" {
+	while read -r url prev tag exp; do
+		run tb "$T" forge "$url" "$prev" "$tag"
+		assert_success
+		[ "$output" = "$exp" ] || { echo "$url: $output"; false; }
+	done <<'EOT'
+https://github.com/acme/mono.git v1.0.0 v1.1.0 https://github.com/acme/mono/compare/v1.0.0...v1.1.0
+git@github.com:acme/mono.git v1.0.0 v1.1.0 https://github.com/acme/mono/compare/v1.0.0...v1.1.0
+ssh://git@gitlab.com:22/grp/sub/proj.git a-v1 a-v2 https://gitlab.com/grp/sub/proj/-/compare/a-v1...a-v2
+https://user:secret@bitbucket.org/acme/mono/ v1 v2 https://bitbucket.org/acme/mono/branches/compare/v2%0Dv1
+https://GitHub.com/acme/mono - v1.0.0 https://github.com/acme/mono/releases/tag/v1.0.0
+https://gitlab.com/g/p - v1 https://gitlab.com/g/p/-/tags/v1
+git@bitbucket.org:a/b.git - v1 https://bitbucket.org/a/b/src/v1
+https://example.com/a/b v1 v2 none
+git@github.com:a/b/c.git v1 v2 none
+/srv/git/repo.git v1 v2 none
+EOT
+	make_git_repo r
+	run tb "$T/r" forge-origin v1 v2
+	assert_output none
+	git -C r remote add origin git@github.com:acme/mono.git
+	run tb "$T/r" forge-origin v1 v2
+	assert_output https://github.com/acme/mono/compare/v1...v2
+}

@@ -21,6 +21,10 @@
  *   diff                     print rk_edits_diff
  *   apply                    rk_edits_write
  *   lock-cmd                 print the lockfile command: "cwd", "lockfile", then argv, one a line
+ *   changelog FILE V SECTION-FILE LINK   rk_changelog_file_insert (LINK "-": none);
+ *                            print "changed" or "unchanged"
+ *   forge URL PREV TAG       print the compare URL (PREV "-": first release) or "none"
+ *   forge-origin PREV TAG    the same for ROOT's origin remote
  *   journal-record KEY       rk_journal_record of the edit set
  *   journal-restore KEY      print "restored N" or "no journal"
  *   journal-restore-all      print "journals N"
@@ -29,6 +33,7 @@
 #include "rk_common.h"
 
 #include "rk_backend.h"
+#include "rk_changelog_file.h"
 #include "rk_journal.h"
 #include "rk_spec.h"
 
@@ -184,6 +189,30 @@ int main(int argc, char **argv)
 			for (size_t k = 0; c.argv[k]; k++)
 				printf("%s\n", c.argv[k]);
 			rk_be_cmd_release(&c);
+		} else if (!strcmp(op, "changelog")) {
+			const char *f = ARG(), *v = ARG(), *sf = ARG(), *link = ARG();
+			struct rk_buf sec = RK_BUF_INIT;
+			bool changed;
+			if (rk_buf_read_file(&sec, sf) < 0)
+				rk_die(1, "%s: %s", sf, strerror(errno));
+			rk_buf_add(&sec, "", 0);
+			if (rk_changelog_file_insert(&ed, p.root, f, v, sec.data,
+						     strcmp(link, "-") ? link : NULL, &changed,
+						     &err) < 0)
+				fail(&err, 1);
+			rk_buf_release(&sec);
+			printf("%s\n", changed ? "changed" : "unchanged");
+		} else if (!strcmp(op, "forge") || !strcmp(op, "forge-origin")) {
+			const char *url = !strcmp(op, "forge") ? ARG() : NULL, *prev = ARG(),
+				   *tag = ARG();
+			char *base;
+			enum rk_forge f = url ? rk_forge_parse_url(url, &base)
+					      : rk_forge_from_origin(p.root, &base);
+			struct rk_buf b = RK_BUF_INIT;
+			rk_forge_compare_url(f, base, strcmp(prev, "-") ? prev : NULL, tag, &b);
+			printf("%s\n", b.len ? b.data : "none");
+			rk_buf_release(&b);
+			free(base);
 		} else if (!strcmp(op, "journal-record")) {
 			if (rk_journal_record(p.root, ARG(), &ed, &err) < 0)
 				fail(&err, 1);
