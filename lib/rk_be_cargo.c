@@ -13,7 +13,9 @@
  * "../dep" }) or a table ([dependencies.dep]); a renamed dependency (other
  * = { package = "dep", ... }) counts as dep. An entry with workspace = true
  * is rewritten in the workspace root's [workspace.dependencies]. An entry
- * without a version (path only) is left alone.
+ * without a version (path only) is left alone by WIDEN; a pin adds
+ * `version = "=V"` to it (cargo publish needs one), except in
+ * dev-dependencies, which cargo publish drops when they have no version.
  */
 #include "rk_common.h"
 
@@ -181,41 +183,90 @@ static int cargo_write_version(const struct rk_be_pkg *p, const char *version,
 /* ---- dependency specifiers ---- */
 
 static void dep_tables(const struct rk_toml_value *root, bool ws_only,
-		       const struct rk_toml_value **v, size_t *n, size_t max)
+		       const struct rk_toml_value **v, bool *dev, size_t *n, size_t max)
 {
 	static const char *const kinds[] = {"dependencies", "dev-dependencies", "dev_dependencies",
 					    "build-dependencies", "build_dependencies"};
 	const struct rk_toml_value *t;
 
 	*n = 0;
-#define PUSH(x)                                                                                    \
+#define PUSH(x, d)                                                                                 \
 	do {                                                                                       \
-		if (rk_toml_type(x) == RK_TOML_TABLE && *n < max)                                  \
+		if (rk_toml_type(x) == RK_TOML_TABLE && *n < max) {                                \
+			dev[*n] = (d);                                                             \
 			v[(*n)++] = (x);                                                           \
+		}                                                                                  \
 	} while (0)
-	PUSH(rk_toml_path(root, "workspace", "dependencies", NULL));
+	PUSH(rk_toml_path(root, "workspace", "dependencies", NULL), false);
 	if (ws_only)
 		return;
 	for (size_t k = 0; k < RK_ARRAY_SIZE(kinds); k++)
-		PUSH(rk_toml_get(root, kinds[k]));
+		PUSH(rk_toml_get(root, kinds[k]), k == 1 || k == 2);
 	t = rk_toml_get(root, "target");
 	for (size_t i = 0; rk_toml_type(t) == RK_TOML_TABLE && i < rk_toml_len(t); i++)
 		for (size_t k = 0; k < RK_ARRAY_SIZE(kinds); k++)
-			PUSH(rk_toml_get(rk_toml_at(t, i), kinds[k]));
+			PUSH(rk_toml_get(rk_toml_at(t, i), kinds[k]), k == 1 || k == 2);
 #undef PUSH
+}
+
+/*
+ * A pin for a dependency written without a version (path only): cargo
+ * publish needs one, so `version = "..."` is added to its inline table or
+ * under its [dependencies.name] header. 1 added, 0 not possible (dotted keys).
+ */
+static int add_version(struct rk_edit *e, const struct rk_toml_doc *doc,
+		       const struct rk_toml_value *v, const char *spec)
+{
+	struct rk_toml_span sp = rk_toml_span(v);
+	struct rk_buf t = RK_BUF_INIT;
+	const char *s = e->after.data;
+	size_t at;
+
+	if (rk_toml_is_inline(v)) {
+		size_t close = sp.end - 1, k = close;
+
+		while (k > sp.start + 1 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+			k--;
+		at = k;
+		rk_buf_adds(&t, s[k - 1] == '{' ? " version = " : ", version = ");
+		rk_toml_quote(&t, spec, strlen(spec));
+		if (s[k - 1] == '{')
+			rk_buf_addc(&t, ' ');
+	} else if (sp.end > sp.start && s[sp.start] == '[') {
+		const char *nl = memchr(s + sp.end, '\n', e->after.len - sp.end);
+		bool crlf = nl && nl > s && nl[-1] == '\r';
+
+		if (!nl) {
+			at = e->after.len;
+			rk_buf_adds(&t, "\n");
+		} else {
+			at = (size_t)(nl - s) + 1;
+		}
+		rk_buf_adds(&t, "version = ");
+		rk_toml_quote(&t, spec, strlen(spec));
+		rk_buf_adds(&t, crlf ? "\r\n" : "\n");
+	} else {
+		return 0;
+	}
+	(void)doc;
+	rk_be_splice(e, at, at, t.data, t.len);
+	rk_buf_release(&t);
+	return 1;
 }
 
 /* One pass over a manifest: the first entry that changes is rewritten (1), or none (0). */
 static int edit_pass(struct rk_edit *e, const char *dep, const char *version,
-		     enum rk_spec_mode mode, bool ws_only, bool *needs_ws, struct rk_err *err)
+		     enum rk_spec_mode mode, bool ws_only, bool *needs_ws, bool *ws_nondev,
+		     struct rk_err *err)
 {
 	struct rk_toml_doc *doc = rk_be_toml(e, err);
 	const struct rk_toml_value *tabs[128];
+	bool dev[128];
 	size_t nt;
 
 	if (!doc)
 		return -1;
-	dep_tables(rk_toml_root(doc), ws_only, tabs, &nt, RK_ARRAY_SIZE(tabs));
+	dep_tables(rk_toml_root(doc), ws_only, tabs, dev, &nt, RK_ARRAY_SIZE(tabs));
 	for (size_t i = 0; i < nt; i++) {
 		for (size_t k = 0; k < rk_toml_len(tabs[i]); k++) {
 			const struct rk_toml_value *v = rk_toml_at(tabs[i], k), *sv;
@@ -231,11 +282,28 @@ static int edit_pass(struct rk_edit *e, const char *dep, const char *version,
 				sv = v;
 			} else if (is_true(rk_toml_get(v, "workspace"))) {
 				*needs_ws = true;
+				if (!dev[i])
+					*ws_nondev = true;
 				continue;
 			} else {
 				sv = rk_toml_get(v, "version");
-				if (!sv)
-					continue; /* path or git only */
+				if (!sv) {
+					/* path or git only: a pin adds a version, except for
+					 * dev-dependencies (cargo publish drops those) */
+					bool pin_it = mode != RK_SPEC_WIDEN && !dev[i] &&
+						      (!ws_only || *ws_nondev) &&
+						      rk_toml_get(v, "path");
+					if (pin_it &&
+					    rk_spec_rewrite(RK_SPEC_CARGO, "", version, mode, &nw,
+							    err) == 0 &&
+					    nw && add_version(e, doc, v, nw)) {
+						free(nw);
+						rk_toml_free(doc);
+						return 1;
+					}
+					free(nw);
+					continue;
+				}
 				if (rk_toml_type(sv) != RK_TOML_STRING) {
 					long line = rk_toml_span(sv).line;
 					rk_toml_free(doc);
@@ -266,11 +334,11 @@ static int edit_pass(struct rk_edit *e, const char *dep, const char *version,
 
 static int edit_manifest(struct rk_edit *e, const char *dep, const char *version,
 			 enum rk_spec_mode mode, bool ws_only, bool *changed, bool *needs_ws,
-			 struct rk_err *err)
+			 bool *ws_nondev, struct rk_err *err)
 {
 	int rc;
 
-	while ((rc = edit_pass(e, dep, version, mode, ws_only, needs_ws, err)) == 1)
+	while ((rc = edit_pass(e, dep, version, mode, ws_only, needs_ws, ws_nondev, err)) == 1)
 		*changed = true;
 	return rc;
 }
@@ -280,12 +348,12 @@ static int cargo_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const 
 			      struct rk_err *err)
 {
 	struct rk_edit *e = rk_edits_get(ed, p->root, p->manifest, err);
-	bool needs_ws = false;
+	bool needs_ws = false, ws_nondev = false;
 	char *wsm;
 	int rc;
 
 	*changed = false;
-	if (!e || edit_manifest(e, dep, version, mode, false, changed, &needs_ws, err) < 0)
+	if (!e || edit_manifest(e, dep, version, mode, false, changed, &needs_ws, &ws_nondev, err) < 0)
 		return -1;
 	if (!needs_ws)
 		return 0;
@@ -296,7 +364,7 @@ static int cargo_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const 
 	free(wsm);
 	if (!e)
 		return -1;
-	rc = edit_manifest(e, dep, version, mode, true, changed, &needs_ws, err);
+	rc = edit_manifest(e, dep, version, mode, true, changed, &needs_ws, &ws_nondev, err);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -169,10 +169,14 @@ EOT
 	fi
 }
 
-@test "cargo: pins for the build, and a path-only dependency is left alone" {
+@test "cargo: pins for the build; a path-only dependency gets a version (not in dev-dependencies)" {
 	fixture cargo c
-	printf '\n[dependencies.other]\npath = "../b"\npackage = "acme-b"\n' >>"$T/c/crates/a/Cargo.toml"
+	printf '\n[dependencies.other]\npath = "../b"\npackage = "acme-b"\n\n[dev-dependencies]\nacme-b = { path = "../b" }\n' >>"$T/c/crates/a/Cargo.toml"
+	sed -i 's|^acme-b = { workspace = true }$|acme-b2 = { package = "acme-b", path = "../b" }|' "$T/c/crates/a/Cargo.toml"
 	cp "$T/c/crates/a/Cargo.toml" a.before
+	# widening leaves path-only entries alone
+	run tb "$T/c" --eco cargo --path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.4.0 widen changed
+	assert_output $'unchanged\n0'
 	run tb "$T/c" --eco cargo --path crates/c --manifest crates/c/Cargo.toml dep acme-b 0.3.0 exact \
 		--path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.3.0 caret apply
 	assert_success
@@ -180,8 +184,24 @@ EOT
 	grep -q '^version = "=0.3.0"$' "$T/c/crates/c/Cargo.toml"
 	grep -q 'version = "=0.3.0" }$' "$T/c/crates/c/Cargo.toml"
 	grep -q '^acme-b = { version = "=0.3.0", path = "../b" }$' "$T/c/crates/c/Cargo.toml"
-	grep -q '^acme-b = { path = "crates/b", version = "^0.3.0" }$' "$T/c/Cargo.toml"
-	cmp a.before "$T/c/crates/a/Cargo.toml"
+	diff a.before "$T/c/crates/a/Cargo.toml" >d || true
+	cat d
+	[ "$(grep -c '^>' d)" = 2 ]
+	grep -q '^> acme-b2 = { package = "acme-b", path = "../b", version = "^0.3.0" }$' d
+	grep -q '^> version = "^0.3.0"$' d
+	sed -n '/^\[dependencies.other\]$/,/^$/p' "$T/c/crates/a/Cargo.toml" | grep -qx 'version = "^0.3.0"'
+	grep -qx 'acme-b = { path = "../b" }' "$T/c/crates/a/Cargo.toml"
+	if command -v cargo >/dev/null; then
+		run cargo metadata --no-deps --format-version 1 --offline --manifest-path "$T/c/Cargo.toml"
+		assert_success
+		echo "$output" | jq -r '.packages[] | select(.name=="acme-a") | .dependencies[] | "\(.rename // .name) \(.req) \(.kind)"' | sort >got
+		printf 'acme-b * dev\nacme-b2 ^0.3.0 null\nother ^0.3.0 null\n' | diff - got
+	fi
+	# a workspace = true entry is pinned in the root's [workspace.dependencies]
+	fixture cargo w
+	run tb "$T/w" --eco cargo --path crates/a --manifest crates/a/Cargo.toml dep acme-b 0.3.0 exact apply
+	assert_output changed
+	grep -qx 'acme-b = { path = "crates/b", version = "=0.3.0" }' "$T/w/Cargo.toml"
 }
 
 @test "python pins: exact, compatible and caret, inserted where a requirement had no specifier" {
