@@ -578,8 +578,8 @@ int rk_bump_file_read(struct rk_edits *ed, const char *root, const char *path, c
 	return 0;
 }
 
-int rk_bump_file_write(struct rk_edits *ed, const char *root, const char *path,
-		       const char *pattern, const char *version, struct rk_err *err)
+int rk_bump_file_write(struct rk_edits *ed, const char *root, const char *path, const char *pattern,
+		       const char *version, struct rk_err *err)
 {
 	struct rk_edit *e;
 	size_t so, eo;

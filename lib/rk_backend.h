@@ -63,7 +63,10 @@ struct rk_edits {
 	size_t n, cap;
 };
 
-#define RK_EDITS_INIT {NULL, 0, 0}
+#define RK_EDITS_INIT                                                                              \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void rk_edits_release(struct rk_edits *e);
 
@@ -185,8 +188,8 @@ int rk_edits_delete(struct rk_edits *e, const char *root, const char *path, stru
  */
 int rk_bump_file_read(struct rk_edits *ed, const char *root, const char *path, const char *pattern,
 		      char **out, struct rk_err *err);
-int rk_bump_file_write(struct rk_edits *ed, const char *root, const char *path,
-		       const char *pattern, const char *version, struct rk_err *err);
+int rk_bump_file_write(struct rk_edits *ed, const char *root, const char *path, const char *pattern,
+		       const char *version, struct rk_err *err);
 
 /*
  * Fault injection for the crash tests: when the environment holds

@@ -124,8 +124,9 @@ static int version_value(const struct rk_be_pkg *p, struct rk_edits *ed, struct 
 	if (rk_toml_type(v) != RK_TOML_TABLE || !is_true(rk_toml_get(v, "workspace"))) {
 		long line = rk_toml_span(v).line;
 		rk_toml_free(doc);
-		return rk_be_fail(err, "%s:%ld: package.version must be a string or { workspace = true }",
-				  p->manifest, line);
+		return rk_be_fail(
+			err, "%s:%ld: package.version must be a string or { workspace = true }",
+			p->manifest, line);
 	}
 	rk_toml_free(doc);
 	wsm = workspace_manifest(p, ed, err);
@@ -165,8 +166,8 @@ static int cargo_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, ch
 	return 0;
 }
 
-static int cargo_write_version(const struct rk_be_pkg *p, const char *version,
-			       struct rk_edits *ed, struct rk_err *err)
+static int cargo_write_version(const struct rk_be_pkg *p, const char *version, struct rk_edits *ed,
+			       struct rk_err *err)
 {
 	struct rk_edit *e;
 	struct rk_toml_doc *doc;
@@ -307,7 +308,8 @@ static int edit_pass(struct rk_edit *e, const char *dep, const char *version,
 				if (rk_toml_type(sv) != RK_TOML_STRING) {
 					long line = rk_toml_span(sv).line;
 					rk_toml_free(doc);
-					return rk_be_fail(err, "%s:%ld: %s's version is not a string",
+					return rk_be_fail(err,
+							  "%s:%ld: %s's version is not a string",
 							  e->path, line, dep);
 				}
 			}
@@ -353,7 +355,8 @@ static int cargo_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const 
 	int rc;
 
 	*changed = false;
-	if (!e || edit_manifest(e, dep, version, mode, false, changed, &needs_ws, &ws_nondev, err) < 0)
+	if (!e ||
+	    edit_manifest(e, dep, version, mode, false, changed, &needs_ws, &ws_nondev, err) < 0)
 		return -1;
 	if (!needs_ws)
 		return 0;

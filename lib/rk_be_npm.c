@@ -93,8 +93,9 @@ static int npm_write_version(const struct rk_be_pkg *p, const char *version, str
 /* Specifiers that are not version ranges: left to the package manager or the user. */
 static bool not_a_range(const char *s)
 {
-	static const char *const prefixes[] = {"workspace:", "file:", "link:", "portal:", "npm:",
-					       "git", "http:", "https:", "github:", "catalog:"};
+	static const char *const prefixes[] = {
+		"workspace:", "file:", "link:",	 "portal:", "npm:",
+		"git",	      "http:", "https:", "github:", "catalog:"};
 
 	for (size_t i = 0; i < RK_ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
@@ -102,7 +103,8 @@ static bool not_a_range(const char *s)
 	if (strchr(s, '/'))
 		return true; /* user/repo */
 	/* a dist-tag: letters first ("latest", "next") */
-	return (*s >= 'a' && *s <= 'z' && *s != 'x' && *s != 'v') || (*s >= 'A' && *s <= 'Z' && *s != 'X');
+	return (*s >= 'a' && *s <= 'z' && *s != 'x' && *s != 'v') ||
+	       (*s >= 'A' && *s <= 'Z' && *s != 'X');
 }
 
 static const char *const sections[] = {"dependencies", "devDependencies", "peerDependencies",
@@ -143,13 +145,15 @@ static int npm_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const ch
 					continue;
 				if (!spec) {
 					rc = rk_be_fail(err, "%s:%ld: %s.%s is not a string",
-							p->manifest, tok_line(e, skip, d.tok[v].start),
+							p->manifest,
+							tok_line(e, skip, d.tok[v].start),
 							sections[i], dep);
 					break;
 				}
 				if (not_a_range(spec))
 					continue;
-				if (rk_spec_rewrite(RK_SPEC_NPM, spec, version, mode, &nw, err) < 0) {
+				if (rk_spec_rewrite(RK_SPEC_NPM, spec, version, mode, &nw, err) <
+				    0) {
 					char msg[RK_ERR_MAX];
 
 					snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -172,9 +176,9 @@ static int npm_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const ch
 
 static int npm_lock_cmd(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err)
 {
-	static const char *const pnpm[] = {"pnpm",	   "install",	     "--lockfile-only",
-					   "--offline",	   "--ignore-scripts", NULL};
-	static const char *const npm[] = {"npm",       "install",	 "--package-lock-only",
+	static const char *const pnpm[] = {"pnpm",	"install",	    "--lockfile-only",
+					   "--offline", "--ignore-scripts", NULL};
+	static const char *const npm[] = {"npm",       "install",	   "--package-lock-only",
 					  "--offline", "--ignore-scripts", NULL};
 	const char *m = ws->manager ? ws->manager : "npm";
 

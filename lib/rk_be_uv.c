@@ -34,9 +34,9 @@ enum vkind { V_STATIC, V_ASSIGN, V_WHOLE };
 
 struct vsrc {
 	enum vkind kind;
-	char *path;	  /* file relative to root */
-	char *attr;	  /* V_ASSIGN: the name; NULL: hatch's __version__|VERSION */
-	size_t so, eo;	  /* the version's span in the file's pending content */
+	char *path;    /* file relative to root */
+	char *attr;    /* V_ASSIGN: the name; NULL: hatch's __version__|VERSION */
+	size_t so, eo; /* the version's span in the file's pending content */
 	struct rk_edit *e;
 };
 
@@ -130,9 +130,8 @@ static int setuptools_attr(const struct rk_be_pkg *p, const struct rk_toml_doc *
 			   const char *attr, struct vsrc *out, struct rk_err *err)
 {
 	const char *dot = strrchr(attr, '.');
-	const char *rootdir = rk_toml_str(
-		rk_toml_get(rk_toml_path(rk_toml_root(doc), "tool", "setuptools", "package-dir", NULL),
-			    ""));
+	const char *rootdir = rk_toml_str(rk_toml_get(
+		rk_toml_path(rk_toml_root(doc), "tool", "setuptools", "package-dir", NULL), ""));
 	const char *bases[] = {rootdir, rootdir ? NULL : ".", rootdir ? NULL : "src"};
 	struct rk_buf mod = RK_BUF_INIT;
 
@@ -183,8 +182,10 @@ static int hatch_like(const struct rk_be_pkg *p, const struct rk_toml_value *t, 
 	const char *path = rk_toml_str(rk_toml_get(t, "path"));
 
 	if (src && strcmp(src, !strcmp(tool, "pdm") ? "file" : "regex"))
-		return rk_be_fail(err, "%s: [tool.%s.version] source '%s' is not a file: cannot set the version",
-				  p->manifest, tool, src);
+		return rk_be_fail(
+			err,
+			"%s: [tool.%s.version] source '%s' is not a file: cannot set the version",
+			p->manifest, tool, src);
 	if (rk_toml_get(t, "pattern") && rk_toml_type(rk_toml_get(t, "pattern")) == RK_TOML_STRING)
 		return rk_be_fail(err, "%s: a custom [tool.%s.version] pattern is not supported",
 				  p->manifest, tool);
@@ -244,8 +245,10 @@ static int version_source(const struct rk_be_pkg *p, struct rk_edits *ed, struct
 			out->kind = V_WHOLE;
 			out->path = rk_be_join(p->path, rk_toml_str(f));
 		} else
-			rc = rk_be_fail(err, "%s: [tool.setuptools.dynamic] version has neither attr nor file",
-					p->manifest);
+			rc = rk_be_fail(
+				err,
+				"%s: [tool.setuptools.dynamic] version has neither attr nor file",
+				p->manifest);
 	} else {
 		const char *be =
 			rk_toml_str(rk_toml_path(root, "build-system", "build-backend", NULL));
@@ -278,12 +281,14 @@ static int version_source(const struct rk_be_pkg *p, struct rk_edits *ed, struct
 				rk_buf_release(&full);
 			}
 			if (rc < 0)
-				rk_be_fail(err, "%s: flit module %s has no __init__.py", p->manifest,
-					   m);
+				rk_be_fail(err, "%s: flit module %s has no __init__.py",
+					   p->manifest, m);
 			free(m);
 		} else {
-			rc = rk_be_fail(err, "%s: the version is dynamic and its source is not one releasekit can write (hatch path, pdm file, setuptools attr/file, flit)",
-					p->manifest);
+			rc = rk_be_fail(
+				err,
+				"%s: the version is dynamic and its source is not one releasekit can write (hatch path, pdm file, setuptools attr/file, flit)",
+				p->manifest);
 		}
 	}
 	rk_toml_free(doc);

@@ -79,8 +79,7 @@ enum rk_forge rk_forge_parse_url(const char *url, char **base)
 		else if (!isalnum(c) && c != '-' && c != '_' && c != '.')
 			return RK_FORGE_NONE;
 	}
-	if (slashes < 1 || (slashes > 1 && f != RK_FORGE_GITLAB) || p[0] == '/' ||
-	    strstr(p, "//"))
+	if (slashes < 1 || (slashes > 1 && f != RK_FORGE_GITLAB) || p[0] == '/' || strstr(p, "//"))
 		return RK_FORGE_NONE;
 	rk_buf_adds(&b, "https://");
 	for (size_t i = 0; i < hl; i++)
@@ -94,17 +93,20 @@ enum rk_forge rk_forge_parse_url(const char *url, char **base)
 enum rk_forge rk_forge_from_origin(const char *root, char **base)
 {
 	git_repository *repo = NULL;
-	git_remote *remote = NULL;
+	git_config *cfg = NULL;
+	const char *url;
 	enum rk_forge f = RK_FORGE_NONE;
 
 	*base = NULL;
 	git_libgit2_init();
+	/* the configured URL itself (git_remote_lookup's insteadOf handling
+	 * leaks in this libgit2) */
 	if (git_repository_open_ext(&repo, root, 0, NULL) == 0 &&
-	    git_remote_lookup(&remote, repo, "origin") == 0)
-		f = rk_forge_parse_url(git_remote_url(remote), base);
-	git_remote_free(remote);
+	    git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_string(&url, cfg, "remote.origin.url") == 0)
+		f = rk_forge_parse_url(url, base);
+	git_config_free(cfg);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return f;
 }
 
@@ -182,7 +184,8 @@ static bool heading_for(const char *s, size_t n, const char *version)
 		i++;
 	if (i < n && s[i] == '[')
 		i++;
-	if (i < n && (s[i] == 'v' || s[i] == 'V') && !(vl && (version[0] == 'v' || version[0] == 'V')))
+	if (i < n && (s[i] == 'v' || s[i] == 'V') &&
+	    !(vl && (version[0] == 'v' || version[0] == 'V')))
 		i++;
 	if (n - i < vl || memcmp(s + i, version, vl))
 		return false;
@@ -274,7 +277,9 @@ static void insert_link(struct rk_buf *b, const char *version, const char *link,
 	} else {
 		rk_buf_add(&nb, l.s, at);
 		if (at && l.s[at - 1] != '\n')
-			rk_buf_adds(&nb, eol); /* "[unreleased]: ..." was the last line, without an end */
+			rk_buf_adds(
+				&nb,
+				eol); /* "[unreleased]: ..." was the last line, without an end */
 		rk_buf_addf(&nb, "%s%s%s", ref.data, link, eol);
 		rk_buf_add(&nb, l.s + at, l.len - at);
 	}

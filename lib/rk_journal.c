@@ -40,9 +40,9 @@ static void journal_rel(const char *key, struct rk_buf *out)
 	rk_buf_adds(out, ".releasekit/journal/");
 	for (const char *c = key; *c && out->len < 120; c++)
 		rk_buf_addc(out, (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-					 (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'
-				 ? *c
-				 : '_');
+						 (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'
+					 ? *c
+					 : '_');
 	rk_buf_addf(out, "-%.12s.journal", hex);
 }
 
@@ -360,8 +360,9 @@ int rk_journal_restore_all(const char *root, size_t *journals, struct rk_err *er
 	d = opendir(dir.data);
 	rk_buf_release(&dir);
 	if (!d)
-		return errno == ENOENT ? 0
-				       : rk_be_fail(err, ".releasekit/journal: %s", strerror(errno));
+		return errno == ENOENT
+			       ? 0
+			       : rk_be_fail(err, ".releasekit/journal: %s", strerror(errno));
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 		if (l > 8 && !strcmp(de->d_name + l - 8, ".journal")) {
@@ -370,7 +371,8 @@ int rk_journal_restore_all(const char *root, size_t *journals, struct rk_err *er
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		struct rk_buf rel = RK_BUF_INIT;
 

@@ -15,18 +15,30 @@
 #include "rk_spec.h"
 #include "rk_version.h"
 
-enum op { OP_NONE, OP_CARET, OP_TILDE, OP_COMPAT, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_ARB };
+enum op {
+	OP_NONE,
+	OP_CARET,
+	OP_TILDE,
+	OP_COMPAT,
+	OP_EQ,
+	OP_NE,
+	OP_LT,
+	OP_LE,
+	OP_GT,
+	OP_GE,
+	OP_ARB
+};
 
 struct clause {
 	enum op op;
 	size_t vstart, vend; /* span of the version text in the spec */
 	/* SemVer partial version */
-	int nparts;		   /* parts written, 0..3 */
-	int nnum;		   /* leading numeric parts (before a wildcard) */
-	bool wild[3];		   /* x, X or * at that position */
-	char wildc[3];		   /* the wildcard character written */
-	uint64_t num[3];	   /* numeric parts */
-	const char *pre, *build;   /* inside the spec, lengths below; NULL when none */
+	int nparts;		 /* parts written, 0..3 */
+	int nnum;		 /* leading numeric parts (before a wildcard) */
+	bool wild[3];		 /* x, X or * at that position */
+	char wildc[3];		 /* the wildcard character written */
+	uint64_t num[3];	 /* numeric parts */
+	const char *pre, *build; /* inside the spec, lengths below; NULL when none */
 	size_t prelen, buildlen;
 	/* PEP 440 */
 	struct rk_version v; /* parsed (not for ===) */
@@ -182,8 +194,8 @@ static bool pep_clause_ok(const struct spec *s, const struct clause *c, const st
 		ok = cmp >= 0;
 		break;
 	case OP_LT:
-		ok = cmp < 0 && !(!rk_version_is_prerelease(&c->v) && rk_version_is_prerelease(&v) &&
-				  same_release(&v, &c->v));
+		ok = cmp < 0 && !(!rk_version_is_prerelease(&c->v) &&
+				  rk_version_is_prerelease(&v) && same_release(&v, &c->v));
 		break;
 	case OP_GT:
 		ok = cmp > 0 && !(!c->v.has_post && v.has_post && same_release(&v, &c->v) &&
@@ -275,7 +287,7 @@ static enum op read_op(const char *t, size_t *i, size_t end, enum rk_spec_syntax
 	static const struct {
 		const char *s;
 		enum op op;
-	} ops[] = {{"<=", OP_LE}, {">=", OP_GE}, {"<", OP_LT},	 {">", OP_GT},
+	} ops[] = {{"<=", OP_LE}, {">=", OP_GE},   {"<", OP_LT},     {">", OP_GT},
 		   {"=", OP_EQ},  {"^", OP_CARET}, {"~>", OP_TILDE}, {"~", OP_TILDE}};
 
 	for (size_t k = 0; k < RK_ARRAY_SIZE(ops); k++) {
@@ -594,8 +606,7 @@ static bool semver_alt_ok(const struct spec *s, int a, const struct rk_version *
 
 /* ---- the shared entry points ---- */
 
-static int spec_parse(struct spec *s, enum rk_spec_syntax syn, const char *text,
-		      struct rk_err *err)
+static int spec_parse(struct spec *s, enum rk_spec_syntax syn, const char *text, struct rk_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->syn = syn;
@@ -935,8 +946,9 @@ int rk_spec_rewrite(enum rk_spec_syntax syn, const char *spec, const char *versi
 		}
 		if (spec_parse(&chk, syn, res, err) < 0 || !spec_ok(&chk, &v, version)) {
 			spec_release(&chk);
-			rk_err_set(err, NULL, 0, 0, "cannot widen '%s' to admit %s keeping its style",
-				   spec, version);
+			rk_err_set(err, NULL, 0, 0,
+				   "cannot widen '%s' to admit %s keeping its style", spec,
+				   version);
 			free(res);
 			res = NULL;
 			goto done;

@@ -79,7 +79,8 @@ static const struct rk_backend *backend(const struct rk_be_pkg *p)
 	const struct rk_backend *b = rk_backend_for(p->ecosystem);
 
 	if (!b)
-		rk_die(RK_EXIT_USAGE, "no backend for '%s'", p->ecosystem ? p->ecosystem : "(none)");
+		rk_die(RK_EXIT_USAGE, "no backend for '%s'",
+		       p->ecosystem ? p->ecosystem : "(none)");
 	return b;
 }
 
