@@ -162,7 +162,7 @@ python:acme-app 1.0.1 -> 1.0.1 none acme-app-v1.0.1"
 	cp rs/crates/a/Cargo.toml ../a.toml
 	releasekit plan --format json | jq -c 'select(.kind == "action" and (.type == "pin" or .type == "unpin")) | .deps = []' >../pins
 	jq -c 'select(.type == "pin")' ../pins >../pin-only
-	run rk-exec ../pin-only
+	run rk-exec -j 1 ../pin-only
 	assert_success
 	printf '%s\n' "$output" >../ev
 	jq -e -s 'map(select(.kind == "event" and .state == "succeeded" and .action == "pin:npm:@acme/web")) | .[0].note == "pinned (exact): js/packages/web/package.json"' ../ev
@@ -176,7 +176,7 @@ python:acme-app 1.0.1 -> 1.0.1 none acme-app-v1.0.1"
 	cmp ../a.toml rs/crates/a/Cargo.toml
 	[ -z "$(git status --porcelain)" ]
 	# killed right after pin wrote (unpin never ran): any next run restores first
-	RK_TEST_KILL_AT=pin:npm:@acme/web:end run rk-exec ../pin-only
+	RK_TEST_KILL_AT=pin:npm:@acme/web:end run rk-exec -j 1 ../pin-only
 	[ "$status" -eq 137 ]
 	! cmp -s ../web.json js/packages/web/package.json
 	echo '{"kind":"note"}' >../empty
@@ -188,13 +188,13 @@ python:acme-app 1.0.1 -> 1.0.1 none acme-app-v1.0.1"
 	cmp ../a.toml rs/crates/a/Cargo.toml
 	# killed between the journal and the file, and inside the file write
 	for at in pin:npm:@acme/web:journal pin:cargo:acme-a:start; do
-		RK_TEST_KILL_AT=$at run rk-exec ../pin-only
+		RK_TEST_KILL_AT=$at run rk-exec -j 1 ../pin-only
 		[ "$status" -eq 137 ]
 		rk-exec ../unpin-only >/dev/null
 		cmp ../web.json js/packages/web/package.json
 		cmp ../a.toml rs/crates/a/Cargo.toml
 	done
-	RK_TEST_KILL_WRITE=2 run rk-exec ../pin-only
+	RK_TEST_KILL_WRITE=2 run rk-exec -j 1 ../pin-only
 	assert_failure 1
 	rk-exec ../empty >/dev/null 2>&1
 	cmp ../web.json js/packages/web/package.json
