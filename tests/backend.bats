@@ -610,3 +610,52 @@ EOT
 	run tb "$T/r" forge-origin v1 v2
 	assert_output https://github.com/acme/mono/compare/v1...v2
 }
+
+@test "a generated three-ecosystem monorepo: bump every package, pin every edge, the real tools accept it, the journal restores it" {
+	"$RK_TOP/scripts/gen-monorepo" --seed 5 12 m >/dev/null
+	make_git_repo m
+	git -C m add -A
+	git -C m commit -qm init
+	run rk-discover -C m --no-stdin
+	assert_success
+	echo "$output" >pkgs.ndjson
+	# one t-backend run: every package's version to 1.0.0, then every internal edge pinned
+	mapfile -t ops < <(jq -r '[
+		"--eco", .ecosystem, "--manager", .manager, "--path", .path, "--manifest", .manifest,
+		"--workspace", (.workspace // "."), "write", "1.0.0"] | .[]' pkgs.ndjson)
+	mapfile -t pins < <(jq -r '. as $p | .deps[] | [
+		"--eco", $p.ecosystem, "--manager", $p.manager, "--path", $p.path, "--manifest", $p.manifest,
+		"--workspace", ($p.workspace // "."), "dep", .name, "1.0.0", "exact"] | .[]' pkgs.ndjson)
+	[ "${#pins[@]}" -gt 0 ]
+	run tb "$T/m" "${ops[@]}" journal-record pin:all apply
+	assert_success
+	run tb "$T/m" "${pins[@]}" journal-record pin:all apply
+	assert_success
+	# byte spans only: every changed line is replaced, none added or removed
+	git -C m diff --numstat | awk '$1 != $2 { print; bad = 1 } END { exit bad }'
+	run rk-discover -C m --no-stdin
+	assert_success
+	echo "$output" | jq -r '.version' | sort -u | diff - <(echo 1.0.0)
+	echo "$output" | jq -r '.ecosystem as $e | .deps[] | "\($e) \(.spec)"' | sort -u >specs
+	grep -qx 'python ==1.0.0' specs
+	grep -qx 'cargo =1.0.0' specs
+	! grep -v -e '^python ==1.0.0$' -e '^cargo =1.0.0$' -e '^npm workspace:' specs
+	# the tools read what was written
+	if command -v cargo >/dev/null; then
+		(cd m/rs && cargo metadata --format-version 1 --offline --no-deps >/dev/null)
+	fi
+	if command -v uv >/dev/null; then
+		(cd m/py && UV_PYTHON_DOWNLOADS=never uv lock --offline -q)
+		grep -c '^version = "1.0.0"$' m/py/uv.lock
+		rm m/py/uv.lock
+	fi
+	if command -v pnpm >/dev/null; then
+		(cd m && npm_config_store_dir="$BATS_TEST_TMPDIR/store" pnpm install --lockfile-only --offline --ignore-scripts >/dev/null)
+		rm m/pnpm-lock.yaml
+	fi
+	# unpin: every byte back, nothing left for git to see
+	run tb "$T/m" journal-restore-all
+	assert_success
+	assert_output "journals 1"
+	[ -z "$(git -C m status --porcelain)" ]
+}
