@@ -609,6 +609,18 @@ EOT
 	git -C r remote add origin git@github.com:acme/mono.git
 	run tb "$T/r" forge-origin v1 v2
 	assert_output https://github.com/acme/mono/compare/v1...v2
+	# the executor's whole step: the link comes from origin
+	printf '## [2.0.0] - 2026-12-01\n\n- x\n' >s.md
+	run tb "$T/r" changelog-release pkg/CHANGELOG.md 2.0.0 "$T/s.md" core-v1.0.0 core-v2.0.0 diff
+	assert_success
+	assert_line "+[2.0.0]: https://github.com/acme/mono/compare/core-v1.0.0...core-v2.0.0"
+	run tb "$T/r" changelog-release pkg/CHANGELOG.md 2.0.0 "$T/s.md" core-v1.0.0 core-v2.0.0 apply
+	assert_failure 1
+	assert_output $'changed\nt-backend: pkg/CHANGELOG.md: cannot write: No such file or directory'
+	mkdir r/pkg
+	run tb "$T/r" changelog-release pkg/CHANGELOG.md 2.0.0 "$T/s.md" core-v1.0.0 core-v2.0.0 apply
+	assert_success
+	printf '# Changelog\n\n## [2.0.0] - 2026-12-01\n\n- x\n\n[2.0.0]: https://github.com/acme/mono/compare/core-v1.0.0...core-v2.0.0\n' | cmp - r/pkg/CHANGELOG.md
 }
 
 @test "a generated three-ecosystem monorepo: bump every package, pin every edge, the real tools accept it, the journal restores it" {

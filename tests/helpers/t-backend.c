@@ -23,6 +23,7 @@
  *   lock-cmd                 print the lockfile command: "cwd", "lockfile", then argv, one a line
  *   changelog FILE V SECTION-FILE LINK   rk_changelog_file_insert (LINK "-": none);
  *                            print "changed" or "unchanged"
+ *   changelog-release FILE V SECTION-FILE PREV TAG   rk_changelog_file_release ("-": none)
  *   forge URL PREV TAG       print the compare URL (PREV "-": first release) or "none"
  *   forge-origin PREV TAG    the same for ROOT's origin remote
  *   journal-record KEY       rk_journal_record of the edit set
@@ -200,6 +201,19 @@ int main(int argc, char **argv)
 			if (rk_changelog_file_insert(&ed, p.root, f, v, sec.data,
 						     strcmp(link, "-") ? link : NULL, &changed,
 						     &err) < 0)
+				fail(&err, 1);
+			rk_buf_release(&sec);
+			printf("%s\n", changed ? "changed" : "unchanged");
+		} else if (!strcmp(op, "changelog-release")) {
+			const char *f = ARG(), *v = ARG(), *sf = ARG(), *prev = ARG(), *tag = ARG();
+			struct rk_buf sec = RK_BUF_INIT;
+			bool changed;
+			if (rk_buf_read_file(&sec, sf) < 0)
+				rk_die(1, "%s: %s", sf, strerror(errno));
+			rk_buf_add(&sec, "", 0);
+			if (rk_changelog_file_release(
+				    &ed, p.root, f, v, sec.data, strcmp(prev, "-") ? prev : NULL,
+				    strcmp(tag, "-") ? tag : NULL, &changed, &err) < 0)
 				fail(&err, 1);
 			rk_buf_release(&sec);
 			printf("%s\n", changed ? "changed" : "unchanged");
