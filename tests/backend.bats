@@ -671,3 +671,27 @@ EOT
 	assert_output "journals 1"
 	[ -z "$(git -C m status --porcelain)" ]
 }
+
+@test "edit set: a file changed on disk after it was read is not overwritten" {
+	printf '{"version": "1.0.0"}\n' >package.json
+	cat >same.sh <<'EOT'
+#!/bin/sh
+printf '{"version": "2.0.0"}\n' >"$1/package.json"
+EOT
+	chmod +x same.sh
+	# written again with the new bytes already there: nothing to do, no error
+	run tb "$T" --eco npm --manifest package.json write 2.0.0 run-hook "$T/same.sh" apply
+	assert_success
+	printf '{"version": "2.0.0"}\n' | cmp - package.json
+	# the edit set reads, a hook changes the file behind its back, then it writes
+	printf '{"version": "1.0.0"}\n' >package.json
+	cat >race.sh <<'EOT'
+#!/bin/sh
+printf '{"version": "9.9.9"}\n' >"$1/package.json"
+EOT
+	chmod +x race.sh
+	run tb "$T" --eco npm --manifest package.json write 2.0.0 run-hook "$T/race.sh" apply
+	assert_failure 1
+	assert_output "t-backend: package.json: changed on disk since it was read; not written"
+	printf '{"version": "9.9.9"}\n' | cmp - package.json
+}

@@ -17,6 +17,7 @@
  *   bump-write FILE PATTERN V
  *   delete FILE              rk_edits_delete
  *   create FILE TEXT         rk_edits_get_new + rk_edits_set(TEXT)
+ *   run-hook PROG            run PROG ROOT and wait (changes behind the edit set's back)
  *   changed                  print rk_edits_changed
  *   diff                     print rk_edits_diff
  *   apply                    rk_edits_write
@@ -32,6 +33,9 @@
  * Errors: "t-backend: msg", exit 1 (3 for a bad spec); usage exits 2.
  */
 #include "rk_common.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "rk_backend.h"
 #include "rk_changelog_file.h"
@@ -172,6 +176,17 @@ int main(int argc, char **argv)
 			if (!e)
 				fail(&err, 1);
 			rk_edits_set(e, text, strlen(text));
+		} else if (!strcmp(op, "run-hook")) {
+			const char *prog = ARG();
+			pid_t pid = fork();
+			int st;
+			if (pid == 0) {
+				execl(prog, prog, p.root, (char *)NULL);
+				_exit(127);
+			}
+			if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+			    WEXITSTATUS(st) != 0)
+				rk_die(1, "%s failed", prog);
 		} else if (!strcmp(op, "changed")) {
 			printf("%zu\n", rk_edits_changed(&ed));
 		} else if (!strcmp(op, "diff")) {
