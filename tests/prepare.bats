@@ -127,6 +127,18 @@ fingerprint() {
 	assert_equal "$stderr" "releasekit prepare: --tag needs the release commit (drop --no-commit)"
 }
 
+@test "prepare --message: the commit's message, the trailers always added" {
+	run releasekit prepare --message $'release: the lot\n\nSee the changelogs.'
+	assert_success
+	git log -1 --format=%B >../msg
+	{
+		printf 'release: the lot\n\nSee the changelogs.\n\n'
+		sed -n '/^Release-Kit-Release/p' "$FIX/mono.msg"
+		echo
+	} >../want
+	diff -u ../want ../msg
+}
+
 @test "prepare --tag tags the release commit for the application; the publish plan of the commit is its trailers" {
 	run releasekit prepare --tag
 	assert_success
