@@ -1,0 +1,438 @@
+#!/usr/bin/env bats
+# What real monorepos contain (issue 11): fixtures, examples, private roots,
+# ignored paths, odd specifiers; typed edges and cycles; versions on real
+# histories. Each test is a small fixture that reproduces one finding.
+
+load test_helper
+
+setup() {
+	local home=$HOME
+	setup_common
+	export RUSTUP_HOME="${RUSTUP_HOME:-$home/.rustup}" CARGO_HOME="${CARGO_HOME:-$home/.cargo}"
+}
+
+# w PATH: write stdin to PATH (directories created).
+w() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1"
+}
+
+# brief: eco:name version path publishable, one line per package record of out.ndjson
+brief() {
+	jq -r 'select(.kind=="package") | "\(.ecosystem):\(.name) \(.version) \(.path) \(.publishable)"' out.ndjson
+}
+
+# edges: eco:name -> eco:dep type, one line per edge of out.ndjson
+edges() {
+	jq -r 'select(.kind=="package") | . as $p | .deps[] | "\($p.ecosystem):\($p.name) -> \(.ecosystem):\(.name) \(.type)"' out.ndjson
+}
+
+# A uv workspace in py/ with two members.
+uv_ws() {
+	w py/pyproject.toml <<'EOT'
+[tool.uv.workspace]
+members = ["packages/*"]
+EOT
+	w py/packages/core/pyproject.toml <<'EOT'
+[project]
+name = "acme-core"
+version = "1.0.0"
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	w py/packages/plugin/pyproject.toml <<'EOT'
+[project]
+name = "acme-plugin"
+version = "1.0.0"
+dependencies = ["acme-core>=1", "black>=24"]
+
+[tool.uv.sources]
+acme-core = { workspace = true }
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+}
+
+@test "fixtures outside every workspace: invalid, duplicate or non-JSON manifests are warnings naming the files" {
+	uv_ws
+	# not listed by the workspace: ignored without a word
+	w py/packages/core/tests/fixtures/x/pyproject.toml <<'EOT'
+[project]
+name = "not a valid name"
+EOT
+	# outside every workspace: warnings
+	w tests/fixtures/bad-name/pyproject.toml <<'EOT'
+[project]
+name = "-bad-"
+version = "1"
+EOT
+	w tests/fixtures/dup/pyproject.toml <<'EOT'
+[project]
+name = "acme_core"
+version = "0.0.1"
+EOT
+	w examples/a/pyproject.toml <<'EOT'
+[project]
+name = "example"
+version = "1"
+EOT
+	w examples/b/pyproject.toml <<'EOT'
+[project]
+name = "Example"
+version = "2"
+EOT
+	w tests/fixtures/broken-json/package.json <<'EOT'
+{"name": "broken", this is deliberately not JSON
+EOT
+	w tests/fixtures/black/pyproject.toml <<'EOT'
+[project]
+name = "black"
+version = "0.0.0"
+EOT
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_success
+	printf '%s\n' "${stderr_lines[@]}" | sort >actual
+	sort >expected <<'EOT'
+rk-discover: tests/fixtures/bad-name/pyproject.toml:2:8: invalid project name '-bad-'
+rk-discover: warning: tests/fixtures/bad-name/pyproject.toml: ignored: it is in no workspace and could not be read
+rk-discover: tests/fixtures/broken-json/package.json:1:20: expected a string key after ',', found 't'
+rk-discover: warning: tests/fixtures/broken-json/package.json: ignored: it is in no workspace and could not be read
+rk-discover: warning: tests/fixtures/dup/pyproject.toml: ignored: python package 'acme_core' is in no workspace and workspace member py/packages/core/pyproject.toml has the same name
+rk-discover: warning: examples/b/pyproject.toml: ignored: python package 'Example' is in no workspace and the package in examples/a/pyproject.toml has the same name
+rk-discover: warning: examples/a/pyproject.toml: ignored: python package 'example' is in no workspace and examples/b/pyproject.toml has the same name
+EOT
+	diff -u expected actual
+	echo "$output" >out.ndjson
+	validate_records out.ndjson
+	brief >actual
+	cat >expected <<'EOT'
+python:acme-core 1.0.0 py/packages/core true
+python:acme-plugin 1.0.0 py/packages/plugin true
+python:black 0.0.0 tests/fixtures/black false
+EOT
+	diff -u expected actual
+	# a dependency on `black` (from the registry) is no edge to the fixture
+	run edges
+	assert_output "python:acme-plugin -> python:acme-core normal"
+	# the whole pipeline goes through
+	run rk-graph --levels <out.ndjson
+	assert_success
+}
+
+@test "errors stay fatal inside workspaces and for the roots the config names" {
+	uv_ws
+	w py/packages/broken/pyproject.toml <<'EOT'
+[project]
+name = "-bad-"
+EOT
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_failure 3
+	[ "$stderr" = "rk-discover: py/packages/broken/pyproject.toml:2:8: invalid project name '-bad-'" ]
+	[ -z "$output" ]
+	rm -r py/packages/broken
+	# a root the config names is fatal even with no workspace table in it
+	w tools/pyproject.toml <<'EOT'
+[project
+EOT
+	echo '{"kind":"config","rule":"uv_workspace","location":"RELEASE.star:1:1","name":"t","root":"tools"}' >cfg.ndjson
+	run --separate-stderr rk-discover --root . <cfg.ndjson
+	assert_failure 3
+	[[ "$stderr" == "rk-discover: tools/pyproject.toml:1:"* ]]
+	[ -z "$output" ]
+	# the repository's own root manifest is fatal too
+	rm -r tools cfg.ndjson
+	echo '{' >package.json
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_failure 3
+	[[ "$stderr" == "rk-discover: package.json:"* ]]
+}
+
+@test "paths ignored by git are not read" {
+	make_git_repo .
+	uv_ws
+	printf 'build/\n*.generated\n/out\n' >.gitignore
+	w build/lib/pyproject.toml <<'EOT'
+[project
+EOT
+	w py/packages/core/x.generated/package.json <<'EOT'
+{ not json
+EOT
+	w out/pyproject.toml <<'EOT'
+[project]
+name = "acme-core"
+version = "9"
+EOT
+	# a nested .gitignore counts too
+	printf 'vendored\n' >py/.gitignore
+	w py/packages/vendored/pyproject.toml <<'EOT'
+[project]
+name = "-bad-"
+EOT
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_success
+	[ -z "$stderr" ]
+	echo "$output" >out.ndjson
+	run brief
+	assert_output "python:acme-core 1.0.0 py/packages/core true
+python:acme-plugin 1.0.0 py/packages/plugin true"
+	# discovering from a subdirectory of the repository applies the same rules
+	run --separate-stderr rk-discover --no-stdin --root py
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "a private root package.json named like a member leaves the member reachable" {
+	w package.json <<'EOT'
+{"name": "genkit", "private": true, "workspaces": ["js/*"]}
+EOT
+	w js/genkit/package.json <<'EOT'
+{"name": "genkit", "version": "1.2.0"}
+EOT
+	w js/plugin/package.json <<'EOT'
+{"name": "@genkit/plugin", "version": "1.2.0", "dependencies": {"genkit": "^1.2.0"}}
+EOT
+	run rk-discover --no-stdin --root .
+	assert_success
+	echo "$output" >out.ndjson
+	validate_records out.ndjson
+	run brief
+	assert_output "npm:@genkit/plugin 1.2.0 js/plugin true
+npm:genkit 1.2.0 js/genkit true"
+	run edges
+	assert_output "npm:@genkit/plugin -> npm:genkit normal"
+	# two members with one name stay an error
+	w js/other/package.json <<'EOT'
+{"name": "genkit", "version": "0.1.0"}
+EOT
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_failure 3
+	[[ "$stderr" == *"duplicate npm package 'genkit'"* ]]
+}
+
+@test "uv: no [build-system], tool.uv.package = false or Private :: Do Not Upload is not publishable" {
+	w pyproject.toml <<'EOT'
+[tool.uv.workspace]
+members = ["p/*"]
+EOT
+	w p/app/pyproject.toml <<'EOT'
+[project]
+name = "app"
+version = "1"
+EOT
+	w p/forced/pyproject.toml <<'EOT'
+[project]
+name = "forced"
+version = "1"
+[tool.uv]
+package = true
+EOT
+	w p/virtual/pyproject.toml <<'EOT'
+[project]
+name = "virtual"
+version = "1"
+[tool.uv]
+package = false
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	w p/private/pyproject.toml <<'EOT'
+[project]
+name = "private"
+version = "1"
+classifiers = ["Private :: Do Not Upload"]
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	w p/lib/pyproject.toml <<'EOT'
+[project]
+name = "lib"
+version = "1"
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	rk-discover --no-stdin --root . >out.ndjson
+	run brief
+	assert_output "python:app 1 p/app false
+python:forced 1 p/forced true
+python:lib 1 p/lib true
+python:private 1 p/private false
+python:virtual 1 p/virtual false"
+}
+
+@test "a UTF-8 byte order mark at the start of package.json is accepted" {
+	printf '\xef\xbb\xbf{"name": "bom", "version": "1.0.0"}\n' >package.json
+	run --separate-stderr rk-discover --no-stdin --root .
+	assert_success
+	[ "$(echo "$output" | jq -r .name)" = bom ]
+	if command -v pnpm >/dev/null; then # pnpm reads it too
+		run pnpm ls --depth -1 --json
+		assert_success
+		[ "$(echo "$output" | jq -r '.[0].name')" = bom ]
+	fi
+}
+
+@test "file: and link: specifiers resolve by path; maturin manifest-path finds the crate" {
+	w package.json <<'EOT'
+{"private": true, "workspaces": ["packages/*", "vendor/*"]}
+EOT
+	w packages/app/package.json <<'EOT'
+{"name": "app", "version": "1.0.0", "dependencies": {"util": "file:../../vendor/util2", "helper": "link:../helper", "gone": "file:../../../outside"}}
+EOT
+	w packages/helper/package.json <<'EOT'
+{"name": "helper-renamed", "version": "1.0.0"}
+EOT
+	w vendor/util1/package.json <<'EOT'
+{"name": "util", "version": "1.0.0"}
+EOT
+	w vendor/util2/package.json <<'EOT'
+{"name": "util-two", "version": "2.0.0"}
+EOT
+	w py/pyproject.toml <<'EOT'
+[project]
+name = "fast"
+version = "0.1.0"
+[build-system]
+requires = ["maturin>=1"]
+build-backend = "maturin"
+[tool.maturin]
+manifest-path = "rust/Cargo.toml"
+EOT
+	w py/rust/Cargo.toml <<'EOT'
+[package]
+name = "fast-core"
+version = "0.1.0"
+EOT
+	run rk-discover --no-stdin --root .
+	assert_success
+	echo "$output" >out.ndjson
+	validate_records out.ndjson
+	run edges
+	assert_output "npm:app -> npm:util-two normal
+npm:app -> npm:helper-renamed normal"
+	run jq -r 'select(.ecosystem=="python") | .crate' out.ndjson
+	assert_output fast-core
+	# the python package owns the crate: no cargo package of its own
+	run jq -r 'select(.ecosystem=="cargo") | .name' out.ndjson
+	assert_output ""
+}
+
+@test "npm ranges: the semver satisfaction npm, pnpm and yarn use to link" {
+	t_helper t-discover semver '^1.2.3' 1.2.3 1.9.0 2.0.0 1.2.2 1.3.0-rc.1 >actual
+	t_helper t-discover semver '^0.2.3' 0.2.9 0.3.0 >>actual
+	t_helper t-discover semver '~1.2' 1.2.9 1.3.0 >>actual
+	t_helper t-discover semver '1.x || >=3.0.0-beta.1 <3.0.1' 1.5.0 2.0.0 3.0.0-beta.2 3.0.0 >>actual
+	t_helper t-discover semver '1.2 - 2.3' 1.2.0 2.3.9 2.4.0 >>actual
+	t_helper t-discover semver '*' 1.0.0 1.0.0-rc.1 >>actual
+	t_helper t-discover semver '>= 1.2' 1.2.0 1.1.9 >>actual
+	t_helper t-discover semver '<1.2' 1.1.9 1.2.0-rc.1 >>actual
+	t_helper t-discover semver '^1.4.0-rc.1' 1.4.0-rc.3 1.4.0-beta.1 1.5.0-rc.1 >>actual
+	t_helper t-discover semver 'latest' 1.0.0 >>actual
+	tr '\n' ' ' <actual >got
+	[ "$(cat got)" = "1 1 0 0 0 1 0 1 0 1 0 1 1 1 1 0 1 0 1 0 1 0 1 0 0 -1 " ]
+	# node-semver itself agrees where it is installed
+	local semver=/usr/lib/node_modules/npm/node_modules/semver
+	if command -v node >/dev/null && [ -d "$semver" ]; then
+		run node -e '
+const s = require(process.argv[1]);
+const cases = [["^1.2.3",["1.2.3","1.9.0","2.0.0","1.2.2","1.3.0-rc.1"]],["^0.2.3",["0.2.9","0.3.0"]],
+["~1.2",["1.2.9","1.3.0"]],["1.x || >=3.0.0-beta.1 <3.0.1",["1.5.0","2.0.0","3.0.0-beta.2","3.0.0"]],
+["1.2 - 2.3",["1.2.0","2.3.9","2.4.0"]],["*",["1.0.0","1.0.0-rc.1"]],[">= 1.2",["1.2.0","1.1.9"]],
+["<1.2",["1.1.9","1.2.0-rc.1"]],["^1.4.0-rc.1",["1.4.0-rc.3","1.4.0-beta.1","1.5.0-rc.1"]]];
+let out = "";
+for (const [r, vs] of cases) for (const v of vs) out += (s.satisfies(v, r) ? 1 : 0) + " ";
+console.log(out + "-1 ");' "$semver"
+		assert_success
+		assert_output "$(cat got)"
+	fi
+}
+
+@test "pnpm links a plain range only with link-workspace-packages; npm and yarn when the range is satisfied" {
+	w pnpm-workspace.yaml <<'EOT'
+packages: ["p/*"]
+EOT
+	w p/core/package.json <<'EOT'
+{"name": "core", "version": "2.0.0"}
+EOT
+	w p/a/package.json <<'EOT'
+{"name": "a", "version": "1.0.0", "dependencies": {"core": "^2.0.0"}, "devDependencies": {"core": "workspace:*"}}
+EOT
+	rk-discover --no-stdin --root . >out.ndjson
+	run edges
+	assert_output "npm:a -> npm:core dev"
+	printf 'packages: ["p/*"]\nlink-workspace-packages: true\n' >pnpm-workspace.yaml
+	rk-discover --no-stdin --root . >out.ndjson
+	run edges
+	assert_output "npm:a -> npm:core normal
+npm:a -> npm:core dev"
+	# the .npmrc setting counts too (the YAML one wins)
+	printf 'packages: ["p/*"]\n' >pnpm-workspace.yaml
+	echo 'link-workspace-packages = true' >.npmrc
+	rk-discover --no-stdin --root . >out.ndjson
+	run edges
+	assert_output "npm:a -> npm:core normal
+npm:a -> npm:core dev"
+	rm .npmrc pnpm-workspace.yaml
+	# npm workspaces: linked when the workspace version satisfies the range
+	w package.json <<'EOT'
+{"private": true, "workspaces": ["p/*"]}
+EOT
+	w p/a/package.json <<'EOT'
+{"name": "a", "version": "1.0.0", "dependencies": {"core": "^2.0.0"}}
+EOT
+	w p/b/package.json <<'EOT'
+{"name": "b", "version": "1.0.0", "dependencies": {"core": "^1.0.0"}}
+EOT
+	rk-discover --no-stdin --root . >out.ndjson
+	run edges
+	assert_output "npm:a -> npm:core normal"
+}
+
+@test "cargo: nested workspaces and exclude, as cargo metadata reads them" {
+	w Cargo.toml <<'EOT'
+[workspace]
+members = ["crates/*"]
+exclude = ["crates/nested", "crates/fixture"]
+EOT
+	w crates/a/Cargo.toml <<'EOT'
+[package]
+name = "a"
+version = "1.0.0"
+EOT
+	w crates/fixture/Cargo.toml <<'EOT'
+[package]
+name = "a"
+version = "0.0.0"
+EOT
+	w crates/nested/Cargo.toml <<'EOT'
+[workspace]
+members = ["inner"]
+EOT
+	w crates/nested/inner/Cargo.toml <<'EOT'
+[package]
+name = "inner"
+version = "0.3.0"
+[dependencies]
+a = { path = "../../a", version = "1" }
+EOT
+	for d in crates/a crates/fixture crates/nested/inner; do w $d/src/lib.rs </dev/null; done
+	run rk-discover --no-stdin --root .
+	assert_success
+	echo "$output" >out.ndjson
+	run jq -r '"\(.name) \(.path) \(.workspace)"' out.ndjson
+	assert_output "a crates/a .
+inner crates/nested/inner crates/nested"
+	command -v cargo >/dev/null || return 0
+	{
+		cargo metadata --no-deps --format-version 1 --offline
+		(cd crates/nested && cargo metadata --no-deps --format-version 1 --offline)
+	} | jq -r --arg top "$PWD/" '.packages[] | "\(.name) \(.manifest_path | ltrimstr($top))"' | sort >expected
+	jq -r '"\(.name) \(.manifest)"' out.ndjson | sort >actual
+	diff -u expected actual
+}
