@@ -201,7 +201,8 @@ static const struct rk_cfg_param p_train[] = {
 	P("plans_dir", PT_STR, "\".releasekit/plans\""),
 	PR("signing", PT_STRS, "[]", "signer", REF_ALWAYS),
 	PE("sbom", PT_STRS, "[]", "spdx|cyclonedx"),
-	P("major_on_zero", PT_BOOL, "false")};
+	P("major_on_zero", PT_BOOL, "false"),
+	PE("order_edges", PT_STRS, "[]", "normal|build|peer|optional|dev|all")};
 static const struct rk_cfg_param p_federation[] = {
 	P("name", PT_STR, NULL),    P("git", PT_STR, NULL),	  P("ref", PT_STR, "\"main\""),
 	P("path", PT_STR, "\".\""), P("backend", PT_STR, "null"), P("groups", PT_STRS, "[]")};

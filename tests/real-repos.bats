@@ -436,3 +436,110 @@ inner crates/nested/inner crates/nested"
 	jq -r '"\(.name) \(.manifest)"' out.ndjson | sort >actual
 	diff -u expected actual
 }
+
+# A core package whose extras name plugins that depend on the core.
+extras_cycle() {
+	w pyproject.toml <<'EOT'
+[tool.uv.workspace]
+members = ["packages/*"]
+EOT
+	w packages/core/pyproject.toml <<'EOT'
+[project]
+name = "core"
+version = "1.0.0"
+
+[project.optional-dependencies]
+google = ["plugin-google"]
+
+[tool.uv.sources]
+plugin-google = { workspace = true }
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	w packages/plugin/pyproject.toml <<'EOT'
+[project]
+name = "plugin-google"
+version = "1.0.0"
+dependencies = [
+  "core>=1",
+]
+
+[tool.uv.sources]
+core = { workspace = true }
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+}
+
+@test "optional edges do not order: a core's extras naming its plugins is no cycle" {
+	extras_cycle
+	rk-discover --no-stdin --root . >out.ndjson
+	run rk-graph --levels out.ndjson
+	assert_success
+	assert_output $'level 0: python:core\nlevel 1: python:plugin-google'
+	# the pipe a new user types
+	run bash -c 'rk-discover --no-stdin --root . | rk-graph --levels'
+	assert_success
+	assert_output $'level 0: python:core\nlevel 1: python:plugin-google'
+	# the graph as uv sees it resolves too (extras do not make uv fail)
+	if command -v uv >/dev/null; then
+		UV_CACHE_DIR="$BATS_TEST_TMPDIR/uvcache" run uv lock --offline -q
+		assert_success
+	fi
+}
+
+@test "a cycle among chosen edge types lists each edge with its type and manifest line" {
+	extras_cycle
+	rk-discover --no-stdin --root . >out.ndjson
+	run --separate-stderr rk-graph --edges all out.ndjson
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-graph: cycle: python:core -(optional, packages/core/pyproject.toml:6)-> python:plugin-google -(normal, packages/plugin/pyproject.toml:5)-> python:core" ]
+	# the config chooses too; --edges overrides it
+	{
+		echo '{"kind":"config","rule":"release_train","location":"RELEASE.star:1:1","name":"default","order_edges":["normal","optional"]}'
+		cat out.ndjson
+	} >cfg.ndjson
+	run --separate-stderr rk-graph --levels cfg.ndjson
+	assert_failure 3
+	[[ "$stderr" == "rk-graph: cycle: python:core -(optional, "* ]]
+	run rk-graph --levels --edges normal cfg.ndjson
+	assert_success
+	# and it comes from RELEASE.star
+	cat >RELEASE.star <<'EOT'
+release_train(name = "default", order_edges = ["normal", "build", "peer", "optional"])
+EOT
+	run --separate-stderr bash -c 'set -o pipefail; rk-config | rk-discover --root . | rk-graph --levels'
+	assert_failure 3
+	[[ "$stderr" == *"rk-graph: cycle: python:core -(optional, packages/core/pyproject.toml:6)-> "* ]]
+	cat >RELEASE.star <<'EOT'
+release_train(name = "default", order_edges = ["normal", "sideways"])
+EOT
+	run --separate-stderr rk-config
+	assert_failure 3
+}
+
+@test "npm: a peer and an optional dependency; cargo: an optional dependency; each edge typed" {
+	w package.json <<'EOT'
+{"private": true, "workspaces": ["p/*"]}
+EOT
+	w p/a/package.json <<'EOT'
+{"name": "a", "version": "1.0.0",
+ "optionalDependencies": {"b": "^1.0.0"}}
+EOT
+	w p/b/package.json <<'EOT'
+{"name": "b", "version": "1.0.0",
+ "peerDependencies": {"a": "^1.0.0"}}
+EOT
+	rk-discover --no-stdin --root . >out.ndjson
+	run rk-graph --levels out.ndjson
+	assert_success
+	assert_output $'level 0: npm:a\nlevel 1: npm:b'
+	run --separate-stderr rk-graph --edges peer,optional out.ndjson
+	assert_failure 3
+	[ "$stderr" = "rk-graph: cycle: npm:a -(optional, p/a/package.json:2)-> npm:b -(peer, p/b/package.json:2)-> npm:a" ]
+}
