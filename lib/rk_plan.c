@@ -89,6 +89,7 @@ struct pkg {
 	size_t grp;  /* release_group index, NONE */
 	char *next, *tag;
 	bool released, has_new;
+	bool first; /* no release tag: a first release, at the manifest's version */
 	char source[RK_SHA256_HEX], mdigest[RK_SHA256_HEX];
 	char *changelog;
 };
@@ -155,6 +156,7 @@ struct plan {
 	struct series *series;
 	size_t nseries, capseries;
 	struct rk_strmap serieskey, prefixes;
+	struct rk_strmap tagowner; /* "<prefix>\001<suffix>" -> first package with it */
 	struct planfile *planfiles;
 	size_t nplanfiles, capplanfiles;
 	/* decisions */
@@ -797,6 +799,32 @@ static const char *tag_format_of(const struct plan *pl, const struct pkg *p)
 	return pl->tag_format ? pl->tag_format : DEFAULT_TAG_FORMAT;
 }
 
+/*
+ * Two packages of different ecosystems whose tags look alike (one name, a
+ * format without {ecosystem} or {label}) would read each other's tags:
+ * refuse, suggesting a format. key is "<prefix>\001<suffix>".
+ */
+static void tag_clash(struct plan *pl, size_t i, const char *fmt, const struct rk_buf *key)
+{
+	const struct pkg *p = &pl->p[i], *q;
+	size_t j;
+
+	if (!strstr(fmt, "{name}"))
+		return; /* one tag for every package (lockstep): shared on purpose */
+	if (!rk_strmap_get(&pl->tagowner, key->data, key->len, &j)) {
+		rk_strmap_put(&pl->tagowner, key->data, key->len, i);
+		return;
+	}
+	q = &pl->p[j];
+	if (!strcmp(q->eco, p->eco))
+		return;
+	die_at(pl, p->line,
+	       "packages %s:%s and %s:%s would read each other's tags with the tag format '%s': "
+	       "use a format with {ecosystem} or {label}, e.g. release_train(tag_format = "
+	       "\"{ecosystem}/{name}-v{version}\"), or a tag_format per release_group or package",
+	       q->eco, q->name, p->eco, p->name, fmt);
+}
+
 static void setup_series(struct plan *pl)
 {
 	size_t i;
@@ -814,6 +842,7 @@ static void setup_series(struct plan *pl)
 		rk_buf_add(&key, pre.data, pre.len);
 		rk_buf_addc(&key, '\001');
 		rk_buf_add(&key, suf.data, suf.len);
+		tag_clash(pl, i, fmt, &key);
 		rk_buf_addf(&key, "\001%d", (int)p->scheme);
 		if (!rk_strmap_get(&pl->serieskey, key.data, key.len, &idx)) {
 			struct series *s;
@@ -840,13 +869,42 @@ static void setup_series(struct plan *pl)
 	}
 }
 
+/*
+ * Peel a tag's target to its commit. Returns 0, or -1 (with a warning) when
+ * the tag points at a tree or a blob: such a tag is skipped.
+ */
+static int tag_commit(struct plan *pl, const char *name, const git_oid *target, git_oid *commit)
+{
+	git_object *o = NULL, *c = NULL;
+	int rc = -1;
+
+	if (git_object_lookup(&o, pl->repo, target, GIT_OBJECT_ANY) == 0 &&
+	    git_object_peel(&c, o, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_cpy(commit, git_object_id(c));
+		rc = 0;
+	} else {
+		rk_warn("tag %s points at no commit (a tree or a blob): skipped", name);
+	}
+	git_object_free(c);
+	git_object_free(o);
+	return rc;
+}
+
 static int on_tag(const char *name, const git_oid *target, void *ctx)
 {
 	struct plan *pl = ctx;
 	size_t len = strlen(name), i;
 	struct rk_version v = RK_VERSION_INIT;
+	git_oid commit;
+	int peeled = 0; /* 1 commit found, -1 no commit */
+	bool claimed = false;
 
-	for (i = 0; i < len; i++) {
+	/*
+	 * The longest prefix first, and only it: a tag belongs to the package
+	 * with the longest name that matches ("acme-2-5" is acme-2's 5, not
+	 * acme's 2.post5).
+	 */
+	for (i = len; i-- > 0 && !claimed;) {
 		size_t s;
 		char c = name[i];
 
@@ -863,12 +921,19 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 				continue;
 			if (rk_version_parse(&v, se->scheme, name + i, len - i - sl, NULL) < 0)
 				continue;
+			if (!peeled)
+				peeled = tag_commit(pl, name, target, &commit) < 0 ? -1 : 1;
+			if (peeled < 0) {
+				rk_version_release(&v);
+				return 0;
+			}
+			claimed = true;
 			RK_GROW(se->tags, se->cap, se->n + 1);
 			t = &se->tags[se->n];
 			t->v = v;
 			rk_version_init(&v);
 			t->name = rk_xstrdup(name);
-			git_oid_cpy(&t->target, target);
+			git_oid_cpy(&t->target, &commit);
 			if (se->best_any == NONE ||
 			    rk_version_compare(&t->v, &se->tags[se->best_any].v) > 0)
 				se->best_any = se->n;
@@ -882,12 +947,77 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 	return 0;
 }
 
+/*
+ * When p's highest release tag (stop) is not in HEAD's history (a tag on a
+ * hotfix branch), count commits since the highest tag that is, and still
+ * go above the highest overall: stop becomes that tag's commit. With no
+ * release tag in HEAD's history at all, stop is left as it is (every commit
+ * counts; the caller warns).
+ */
+static bool stop_in_history(struct plan *pl, const struct pkg *p, const struct series *s,
+			    const git_oid *head, git_oid *stop)
+{
+	size_t j, best = NONE;
+
+	if (git_oid_equal(head, stop) || git_graph_descendant_of(pl->repo, head, stop) == 1)
+		return false;
+	for (j = 0; j < s->n; j++) {
+		const struct tagv *t = &s->tags[j];
+
+		if (rk_version_is_prerelease(&t->v) ||
+		    (best != NONE && rk_version_compare(&t->v, &s->tags[best].v) <= 0))
+			continue;
+		if (git_oid_equal(head, &t->target) ||
+		    git_graph_descendant_of(pl->repo, head, &t->target) == 1)
+			best = j;
+	}
+	if (best == NONE)
+		return true;
+	rk_warn("package '%s': tag %s is not in the history of HEAD (a hotfix branch?): commits "
+		"count since %s, the highest tag that is, and the next version goes above %s",
+		p->name, p->cur_tag, s->tags[best].name, p->cur_tag);
+	git_oid_cpy(stop, &s->tags[best].target);
+	return true;
+}
+
+/*
+ * The manifest's version against the last release tag's: above (a release
+ * made from a branch, a hand bump), the manifest's is where the next
+ * version starts, and a warning says so; below, a warning.
+ */
+static void manifest_vs_tag(struct plan *pl, struct pkg *p, bool elsewhere)
+{
+	struct rk_version m = RK_VERSION_INIT;
+	int c;
+
+	if (!p->version ||
+	    rk_version_parse(&m, p->scheme, p->version, strlen(p->version), NULL) < 0)
+		return;
+	if (rk_version_is_prerelease(&m)) {
+		rk_version_release(&m);
+		return;
+	}
+	c = rk_version_compare(&m, &p->cur);
+	if (c > 0) {
+		rk_warn("package '%s': the manifest's version %s is above the last release tag %s: "
+			"the next version starts from %s",
+			p->name, p->version, p->cur_tag, p->version);
+		rk_version_release(&p->cur);
+		p->cur = m;
+		return;
+	}
+	if (c < 0 && !elsewhere) /* (below a tag on another branch: expected) */
+		rk_warn("package '%s': the manifest's version %s is below the last release tag %s",
+			p->name, p->version, p->cur_tag);
+	rk_version_release(&m);
+}
+
 static void read_tags(struct plan *pl)
 {
 	struct rk_err err;
 	size_t i;
-	git_oid boot;
-	bool has_boot = false;
+	git_oid boot, head;
+	bool has_boot = false, has_head;
 
 	if (rk_history_tags(pl->repo, on_tag, pl, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
@@ -906,6 +1036,7 @@ static void read_tags(struct plan *pl)
 		git_object_free(c);
 		git_object_free(o);
 	}
+	has_head = git_reference_name_to_id(&head, pl->repo, "HEAD") == 0;
 	rk_history_init(&pl->h, pl->repo, pl->n);
 	for (i = 0; i < pl->n; i++) {
 		struct pkg *p = &pl->p[i];
@@ -916,9 +1047,12 @@ static void read_tags(struct plan *pl)
 		if (s->best_stable != NONE) {
 			rk_version_copy(&p->cur, &s->tags[s->best_stable].v);
 			p->cur_tag = s->tags[s->best_stable].name;
-			if (rk_history_peel(pl->repo, &s->tags[s->best_stable].target, &st, &err) <
-			    0)
-				rk_die(RK_EXIT_FAIL, "tag %s: %s", p->cur_tag, err.msg);
+			git_oid_cpy(&st, &s->tags[s->best_stable].target);
+			bool elsewhere = has_head && stop_in_history(pl, p, s, &head, &st);
+
+			if (strstr(tag_format_of(pl, p), "{name}") && p->lock == NONE)
+				manifest_vs_tag(pl, p,
+						elsewhere); /* (lockstep tags: members lag) */
 		} else {
 			const char *v = p->version ? p->version : "0.0.0";
 
@@ -926,6 +1060,8 @@ static void read_tags(struct plan *pl)
 				die_at(pl, p->line, "package '%s': %s", p->name, err.msg);
 			if (has_boot)
 				git_oid_cpy(&st, &boot);
+			/* no release tag: a first release, at the version the manifest has */
+			p->first = !has_boot && p->version != NULL;
 		}
 		if (s->best_any != NONE) {
 			if (rk_history_peel(pl->repo, &s->tags[s->best_any].target, &an, &err) < 0)
@@ -1359,6 +1495,11 @@ static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, st
 		rk_buf_release(&b);
 	} else {
 		rk_version_copy(t, base);
+	}
+	if (p->first && p->lock == NONE) {
+		/* a first release: the manifest's version as it stands */
+		rk_version_release_only(t);
+		return;
 	}
 	if (rk_version_bump(t, bump_of(p->lvl), &err) < 0)
 		rk_die(RK_EXIT_INPUT, "package '%s': cannot bump %s: %s", p->name, p->cur_str,
@@ -1912,6 +2053,7 @@ static void plan_free(struct plan *pl)
 	free(pl->series);
 	rk_strmap_release(&pl->serieskey);
 	rk_strmap_release(&pl->prefixes);
+	rk_strmap_release(&pl->tagowner);
 	for (i = 0; i < pl->nplanfiles; i++) {
 		free(pl->planfiles[i].path);
 		rk_planfile_release(&pl->planfiles[i].pf);

@@ -543,3 +543,143 @@ EOT
 	assert_failure 3
 	[ "$stderr" = "rk-graph: cycle: npm:a -(optional, p/a/package.json:2)-> npm:b -(peer, p/b/package.json:2)-> npm:a" ]
 }
+
+# ---- versions on real histories ----
+
+# rpkg NAME ECO PATH VERSION: a package record (as rk-discover writes it) into in.ndjson
+rpkg() {
+	local mgr=uv man=pyproject.toml
+	case $2 in npm) mgr=pnpm man=package.json ;; cargo) mgr=cargo man=Cargo.toml ;; esac
+	mkdir -p "repo/$3"
+	[ -f "repo/$3/$man" ] || echo "$1" >"repo/$3/$man"
+	printf '{"kind":"package","name":"%s","version":"%s","ecosystem":"%s","manager":"%s","path":"%s","manifest":"%s/%s","publishable":true,"deps":[]}\n' \
+		"$1" "$4" "$2" "$mgr" "$3" "$3" "$man" >>in.ndjson
+}
+
+# commit PATH MESSAGE: change a file under repo/PATH and commit it
+commit() {
+	mkdir -p "repo/$1"
+	echo "$RANDOM$RANDOM" >>"repo/$1/f"
+	git -C repo add -A
+	git -C repo commit -q -m "$2"
+}
+
+# vers: "name current -> next" per release record of rk-plan's output (fails
+# when rk-plan does); its stderr in plan.err
+vers() {
+	rk-plan -C repo --date 20261130 --no-actions <in.ndjson >plan.out 2>plan.err || return
+	jq -r 'select(.kind == "release") | "\(.name) \(.current) -> \(.next)"' plan.out
+}
+
+@test "one name in two ecosystems with a format without {ecosystem}: refused with a suggestion; a format resolves it" {
+	make_git_repo repo
+	rpkg acme npm js/acme 1.0.0
+	rpkg acme python py/acme 1.0.0
+	commit js/acme "feat: x"
+	git -C repo tag acme-v1.0.0
+	commit py/acme "fix: y"
+	run --separate-stderr rk-plan -C repo --no-actions <in.ndjson
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-plan: <stdin>:2: packages npm:acme and python:acme would read each other's tags with the tag format '{name}-v{version}': use a format with {ecosystem} or {label}, e.g. release_train(tag_format = \"{ecosystem}/{name}-v{version}\"), or a tag_format per release_group or package" ]
+	{
+		echo '{"kind":"config","rule":"release_train","tag_format":"{ecosystem}/{name}-v{version}"}'
+		cat in.ndjson
+	} >cfg.ndjson
+	mv cfg.ndjson in.ndjson
+	git -C repo tag npm/acme-v1.0.0 acme-v1.0.0
+	git -C repo tag python/acme-v1.0.0 acme-v1.0.0
+	run vers
+	assert_success
+	assert_output "acme 1.0.0 -> 1.0.1"
+	run jq -r 'select(.kind == "release") | "\(.ecosystem) \(.previous_tag) \(.tag)"' plan.out
+	assert_output "python python/acme-v1.0.0 python/acme-v1.0.1"
+}
+
+@test "the longest package name claims a tag: acme-2-5 is acme-2's, not acme's 2.post5" {
+	make_git_repo repo
+	echo '{"kind":"config","rule":"release_train","tag_format":"{name}-{version}"}' >in.ndjson
+	rpkg acme python acme 1.0.0
+	rpkg acme-2 python acme2 5
+	commit acme "chore: import"
+	git -C repo tag acme-1.0.0
+	git -C repo tag acme-2-5
+	commit acme "fix: a"
+	commit acme2 "fix: b"
+	run vers
+	assert_output "acme 1.0.0 -> 1.0.1
+acme-2 5 -> 5.0.1"
+	run jq -r 'select(.kind == "release") | .previous_tag' <<<"$(rk-plan -C repo --no-actions <in.ndjson)"
+	assert_output $'acme-1.0.0\nacme-2-5'
+}
+
+@test "manifest above the last tag: the next version starts from it, with a warning; below: a warning" {
+	make_git_repo repo
+	rpkg a npm a 1.4.0
+	rpkg b npm b 0.9.0
+	commit a "chore: import"
+	git -C repo tag a-v1.2.0
+	git -C repo tag b-v1.0.0
+	commit a "fix: a"
+	commit b "fix: b"
+	run vers
+	assert_output "a 1.4.0 -> 1.4.1
+b 1.0.0 -> 1.0.1"
+	run cat plan.err
+	assert_output "rk-plan: warning: package 'a': the manifest's version 1.4.0 is above the last release tag a-v1.2.0: the next version starts from 1.4.0
+rk-plan: warning: package 'b': the manifest's version 0.9.0 is below the last release tag b-v1.0.0"
+}
+
+@test "a package without a release tag is a first release at its manifest version" {
+	make_git_repo repo
+	rpkg app npm apps/test-app 1.0.0
+	rpkg lib npm lib 0.3.0
+	commit apps/test-app "feat!: a breaking start"
+	commit apps/test-app "feat: more"
+	commit lib "chore: import"
+	git -C repo tag lib-v0.3.0
+	commit lib "feat: new"
+	run vers
+	assert_output "app 1.0.0 -> 1.0.0
+lib 0.3.0 -> 0.4.0"
+	run jq -r 'select(.kind == "release" and .name == "app") | "\(.tag) \(.previous_tag)"' <<<"$(rk-plan -C repo --no-actions <in.ndjson)"
+	assert_output "app-v1.0.0 null"
+}
+
+@test "a higher tag on a hotfix branch: commits count since the highest tag in HEAD's history, the version goes above both" {
+	make_git_repo repo
+	rpkg a npm a 1.0.0
+	commit a "chore: import"
+	git -C repo tag a-v1.0.0
+	commit a "feat: before the branch"
+	git -C repo tag a-v1.1.0
+	git -C repo checkout -q -b hotfix
+	commit a "fix: hotfix"
+	git -C repo tag a-v1.1.1
+	git -C repo checkout -q main
+	commit a "fix: on main"
+	run vers
+	assert_output "a 1.1.1 -> 1.1.2"
+	run cat plan.err
+	assert_output "rk-plan: warning: package 'a': tag a-v1.1.1 is not in the history of HEAD (a hotfix branch?): commits count since a-v1.1.0, the highest tag that is, and the next version goes above a-v1.1.1"
+	run jq -r 'select(.kind == "release") | .commits' plan.out
+	assert_output 1
+}
+
+@test "a matching tag on a tree or a blob is skipped with a warning" {
+	make_git_repo repo
+	rpkg a npm a 1.0.0
+	commit a "chore: import"
+	git -C repo tag a-v1.0.0
+	git -C repo tag a-v9.0.0 "$(git -C repo rev-parse 'HEAD^{tree}')"
+	git -C repo tag -a -m blob a-v8.0.0 "$(git -C repo rev-parse HEAD:a/f)"
+	commit a "fix: x"
+	run vers
+	assert_output "a 1.0.0 -> 1.0.1"
+	sort plan.err >actual
+	cat >expected <<'EOT'
+rk-plan: warning: tag a-v8.0.0 points at no commit (a tree or a blob): skipped
+rk-plan: warning: tag a-v9.0.0 points at no commit (a tree or a blob): skipped
+EOT
+	diff -u expected actual
+}
