@@ -12,6 +12,8 @@
 
 /* ---- state ---- */
 
+static void strlist_free(char **l, size_t n);
+
 enum mtype { M_PYPROJECT, M_CARGO, M_PACKAGE_JSON, M_PNPM_WS, M_PNPM_LOCK, M_YARN_LOCK };
 
 static const char *const mnames[] = {"pyproject.toml",	    "Cargo.toml",     "package.json",
@@ -29,8 +31,11 @@ struct mfile {
 struct pkgrule {
 	enum rk_eco eco;
 	char *rule, *location, *name, *group;
+	char *label, *tag_format; /* passed on in the package record, or NULL */
 	char **cross;
 	size_t ncross;
+	char **extra; /* extra_paths, passed on */
+	size_t nextra;
 	int skip;    /* -1 unset */
 	int publish; /* -1 unset */
 };
@@ -115,6 +120,9 @@ void rk_discover_free(struct rk_discover *d)
 		for (j = 0; j < r->ncross; j++)
 			free(r->cross[j]);
 		free(r->cross);
+		strlist_free(r->extra, r->nextra);
+		free(r->label);
+		free(r->tag_format);
 		free(r->rule);
 		free(r->location);
 		free(r->name);
@@ -285,9 +293,16 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		r->location = rk_xstrdup(loc);
 		r->name = rk_xstrdup(name);
 		r->group = group ? rk_xstrdup(group) : NULL;
+		r->label = rk_json_get_str(doc, 0, "label")
+				   ? rk_xstrdup(rk_json_get_str(doc, 0, "label"))
+				   : NULL;
+		r->tag_format = rk_json_get_str(doc, 0, "tag_format")
+					? rk_xstrdup(rk_json_get_str(doc, 0, "tag_format"))
+					: NULL;
 		if (cfg_bool(doc, "skip", loc, &r->skip, err) < 0 ||
 		    cfg_bool(doc, "publish", loc, &r->publish, err) < 0 ||
-		    cfg_strlist(doc, "cross_deps", loc, &r->cross, &r->ncross, err) < 0)
+		    cfg_strlist(doc, "cross_deps", loc, &r->cross, &r->ncross, err) < 0 ||
+		    cfg_strlist(doc, "extra_paths", loc, &r->extra, &r->nextra, err) < 0)
 			return -1;
 		return 0;
 	}
@@ -1023,6 +1038,7 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 			free(p->group);
 			p->group = rk_xstrdup(r->group);
 		}
+		p->rule = r;
 		if (r->publish >= 0)
 			p->publish = r->publish;
 		if (r->skip == 1) {
@@ -1173,6 +1189,17 @@ void rk_discover_emit(struct rk_discover *d)
 			rk_jw_kstr(&w, "workspace", p->ws->dir);
 		if (p->crate)
 			rk_jw_kstr(&w, "crate", p->crate);
+		if (p->rule && p->rule->label)
+			rk_jw_kstr(&w, "label", p->rule->label);
+		if (p->rule && p->rule->tag_format)
+			rk_jw_kstr(&w, "tag_format", p->rule->tag_format);
+		if (p->rule && p->rule->nextra) {
+			rk_jw_key(&w, "extra_paths");
+			rk_jw_arr(&w);
+			for (j = 0; j < p->rule->nextra; j++)
+				rk_jw_str(&w, p->rule->extra[j]);
+			rk_jw_arr_end(&w);
+		}
 		rk_jw_kstr(&w, "version_source", p->vsource);
 		if (p->description)
 			rk_jw_kstr(&w, "description", p->description);

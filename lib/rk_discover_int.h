@@ -33,6 +33,8 @@ struct rk_ddep {
 	long dline;	/* the manifest line that declares it (0 unknown) */
 };
 
+struct pkgrule;
+
 struct rk_dpkg {
 	enum rk_eco eco;
 	const char *manager; /* static string */
@@ -54,6 +56,7 @@ struct rk_dpkg {
 	bool version_ws, description_ws; /* cargo: inherited from [workspace.package] */
 	bool dropped;	   /* not a package after all (excluded, owned by a python package) */
 	struct rk_dws *ws; /* the workspace, or NULL when standalone */
+	const struct pkgrule *rule; /* the config's package rule, or NULL (borrowed) */
 	struct rk_ddep *deps;
 	size_t ndeps, capdeps;
 };

@@ -512,7 +512,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 				       s);
 			pl->propagate = lvl_parse(s);
 		}
-		if (rk_json_get(d, 0, "changelog_exclude") >= 0) {
+		if (rk_json_get(d, 0, "changelog_exclude") >= 0 &&
+		    rk_json_type(d, rk_json_get(d, 0, "changelog_exclude")) != RK_JSON_NULL) {
 			free_strv(pl->exclude, pl->nexclude);
 			pl->exclude = str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
 						"release_train");

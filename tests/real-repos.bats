@@ -683,3 +683,233 @@ rk-plan: warning: tag a-v9.0.0 points at no commit (a tree or a blob): skipped
 EOT
 	diff -u expected actual
 }
+
+# ---- config and generation ----
+
+# A small uv workspace in a git repository, discovered as it is.
+gen_repo() {
+	make_git_repo .
+	uv_ws
+	w py/plugins/google/pyproject.toml <<'EOT'
+[project]
+name = "plugin-google"
+version = "1.0.0"
+dependencies = ["acme-core"]
+[tool.uv.sources]
+acme-core = { workspace = true }
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	printf '[tool.uv.workspace]\nmembers = ["packages/*", "plugins/*"]\n' >py/pyproject.toml
+	# the core's extras name the plugin: a cycle only through an optional edge
+	cat >>py/packages/core/pyproject.toml <<'EOT'
+[project.optional-dependencies]
+google = ["plugin-google"]
+EOT
+	sed -i 's/^version = "1.0.0"$/version = "1.0.0"/' py/packages/core/pyproject.toml
+}
+
+@test "releasekit generate: nothing is written or printed when discovery fails; writes are atomic" {
+	gen_repo
+	run --separate-stderr releasekit generate
+	assert_success
+	echo "$output" >RELEASE.star
+	echo '# a hand-written line' >>RELEASE.star
+	cp RELEASE.star before.star
+	# a member that cannot be read: discovery fails
+	w py/packages/broken/pyproject.toml <<'EOT'
+[project
+EOT
+	run --separate-stderr releasekit generate --update
+	assert_failure 3
+	assert_output ""
+	[[ "$stderr" == *"py/packages/broken/pyproject.toml:1:"* ]]
+	[[ "$stderr" == *"releasekit generate: discovery failed (exit 3): nothing written"* ]]
+	cmp before.star RELEASE.star
+	run --separate-stderr releasekit generate
+	assert_failure 3
+	assert_output ""
+	rm -r py/packages/broken
+	# no temporary file is left beside it
+	run releasekit generate --update
+	assert_success
+	run ls -A
+	refute_output --partial "RELEASE.star."
+}
+
+@test "generated groups follow workspaces and directories, never levels; they agree with rk-graph" {
+	gen_repo
+	run --separate-stderr releasekit generate
+	assert_success
+	echo "$output" >RELEASE.star
+	refute_output --partial "level-"
+	grep -Fx 'uv_package(name = "acme-core", group = "py-packages")' RELEASE.star
+	grep -Fx 'uv_package(name = "plugin-google", group = "py-plugins")' RELEASE.star
+	run --separate-stderr releasekit generate --group-by level
+	assert_failure 2
+	[[ "$stderr" == *"--group-by level is gone"* ]]
+	# the pipeline goes through and orders the core first
+	run --separate-stderr bash -c 'set -o pipefail; rk-config | rk-discover --root . | rk-graph --levels'
+	assert_success
+	assert_output $'level 0: python:acme-core\nlevel 1: python:acme-plugin, python:plugin-google'
+}
+
+@test "generate --update leaves a workspace rule written by hand alone" {
+	gen_repo
+	cat >RELEASE.star <<'EOT'
+uv_workspace(
+    name = "python",
+    root = "py",
+)
+EOT
+	run releasekit generate --update
+	assert_success
+	run grep -c '_workspace(' RELEASE.star
+	assert_output 1
+	run rk-config
+	assert_success
+	# a second update changes nothing
+	cp RELEASE.star once.star
+	run releasekit generate --update
+	assert_success
+	cmp once.star RELEASE.star
+}
+
+@test "a UTF-8 byte order mark at the start of RELEASE.star is accepted" {
+	printf '\xef\xbb\xbfrelease_train(name = "bom")\n' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_success
+	[ "$(echo "$output" | jq -r .name)" = bom ]
+	[ "$(echo "$output" | jq -r .location)" = RELEASE.star:1:1 ]
+}
+
+@test "release_group(packages = [...]) takes discovered packages without a package rule each" {
+	gen_repo
+	cat >RELEASE.star <<'EOT'
+release_group(name = "plugins", packages = ["plugin-google", "acme-plugin"])
+EOT
+	run --separate-stderr bash -c 'set -o pipefail; rk-config | rk-discover --root . | rk-graph | rk-plan --no-actions --date 20261130'
+	assert_success
+	run jq -r 'select(.kind == "release") | "\(.name) \(.group // "-")"' <<<"$output"
+	assert_output ""  # nothing committed yet: no release; the group is accepted
+	git add -A && git commit -qm "feat: import"
+	run --separate-stderr bash -c 'set -o pipefail; rk-config | rk-discover --root . | rk-graph | rk-plan --no-actions --date 20261130'
+	assert_success
+	echo "$output" | jq -r 'select(.kind == "release") | .name' | sort >actual
+	printf '%s\n' acme-core acme-plugin plugin-google >expected
+	diff -u expected actual
+	# a name that is no package is reported by rk-plan, at the rule
+	echo 'release_group(name = "more", packages = ["nope"])' >>RELEASE.star
+	run --separate-stderr bash -c 'set -o pipefail; rk-config | rk-discover --root . | rk-graph | rk-plan --no-actions'
+	assert_failure 3
+	[[ "$stderr" == *"release_group 'more': unknown package 'nope'"* ]]
+}
+
+@test "every field rk-config(1) documents is settable in RELEASE.star" {
+	local page="$RK_TOP/man/rk-config.1"
+	# the ones found documented (by rk-plan(1), rk-exec(1)) but rejected
+	for f in propagate changelog_exclude disable_actions bootstrap_commit smoke_test remote_cache extra_paths label tag_format; do
+		grep -q "^\.It Fn [a-z_]* \".*\b$f\b" "$page" || {
+			echo "not documented in rk-config(1): $f"
+			return 1
+		}
+	done
+	# one call per documented builtin, setting every documented field
+	"$RK_TOP/.venv/bin/python" - "$page" "$RK_TOP/share/schemas/config.schema.json" >RELEASE.star <<'EOT'
+import json, re, sys
+page, schema = open(sys.argv[1]).read(), json.load(open(sys.argv[2]))
+props = {}
+for b in schema["allOf"]:
+    props[b["if"]["properties"]["rule"]["const"]] = b["then"]["properties"]
+refs = {"group": '"g"', "groups": '["g"]', "telemetry": '["t"]', "signing": '["s"]',
+        "packages": '["p1"]', "package": '"p1"', "tag_format": '"{name}-v{version}"',
+        "nightly_version": '"{version}.dev{date}"', "handler": '["true"]',
+        "command": '["true"]', "wrap_build": '["true"]', "wrap_publish": '["true"]',
+        "exclude": '[]', "disable_actions": '["smoke_test"]', "order_edges": '["normal", "optional"]',
+        "root": '"."', "paths": '["docs"]', "extra_paths": '["docs"]', "bootstrap_commit": '"HEAD"',
+        "remote_cache": '"http://127.0.0.1:9/"', "changelog_exclude": '["chore"]',
+        "publish_rate": "1.5", "port": "8125", "dashboard_port": "8081"}
+def value(name, p):
+    if name in refs:
+        return refs[name]
+    for alt in p.get("anyOf", []):
+        if "enum" in alt:
+            return json.dumps(alt["enum"][-1])
+        if alt.get("type") not in (None, "null"):
+            return value(name, alt)
+    if "enum" in p:
+        return json.dumps(p["enum"][-1])
+    if p.get("items", {}).get("enum"):
+        return json.dumps([p["items"]["enum"][0]])
+    t = p.get("type")
+    t = [x for x in t if x != "null"][0] if isinstance(t, list) else t
+    return {"string": '"x"', "boolean": "True", "integer": "2", "number": "2",
+            "array": '["x"]', "object": '{"k": "v"}'}.get(t, '"x"')
+order = ["release_group", "signer", "telemetry_sink"]
+calls = []
+seen = 0
+for m in re.finditer(r'^\.It Fn (\w+) "?([^"\n]*)"?$', page, re.M):
+    rule, fields = m.group(1), [f.rstrip("*") for f in m.group(2).split()]
+    if rule in ("env", "secret"):
+        continue
+    args = []
+    for f in fields:
+        seen += 1
+        assert f in props[rule], f"{rule}: {f} is documented but not in the schema"
+        v = {"name": '"p1"' if rule.endswith("_package") else '"t"' if rule == "telemetry_sink" else '"s"' if rule == "signer" else '"g"' if rule == "release_group" else '"git"' if rule == "vcs" else '"github"' if rule == "forge" else '"central"' if rule == "config" else '"n"'}.get(f) or value(f, props[rule][f])
+        if rule == "config" and f == "mode":
+            v = '"central"'
+        if rule.endswith("_package") and f == "name":
+            v = '"p1"' if rule == "uv_package" else '"p-%s"' % rule.split("_")[0]
+        if rule == "release_group" and f == "packages":
+            v = '["p1"]'
+        args.append(f"{f} = {v}")
+    calls.append((order.index(rule) if rule in order else 9, f"{rule}({', '.join(args)})"))
+for _, c in sorted(calls, key=lambda c: c[0]):
+    print(c)
+print(f"# {seen} fields", file=sys.stderr)
+EOT
+	run --separate-stderr rk-config
+	if [ "$status" -ne 0 ]; then
+		cat -n RELEASE.star
+		echo "$stderr"
+	fi
+	assert_success
+	echo "$output" >cfg.ndjson
+	validate_records cfg.ndjson
+	# each call's record carries the fields it set
+	run jq -c 'select(.rule == "release_train") | [.propagate, .changelog_exclude, .disable_actions, .bootstrap_commit, .smoke_test, .remote_cache]' cfg.ndjson
+	assert_output '["none",["chore"],["smoke_test"],"HEAD",true,"http://127.0.0.1:9/"]'
+	run jq -r 'select(.rule == "release_group" or .rule == "uv_package") | "\(.rule) \(.tag_format) \(.label // "-") \(.extra_paths // "-")"' cfg.ndjson
+	assert_output 'release_group {name}-v{version} - -
+uv_package {name}-v{version} x ["docs"]'
+}
+
+@test "package-rule label, tag_format and extra_paths, group tag_format, propagate and disable_actions reach rk-plan" {
+	gen_repo
+	cat >RELEASE.star <<'EOT'
+uv_package(name = "acme-core", label = "core", tag_format = "{label}@{version}", extra_paths = ["docs"])
+release_group(name = "plugins", packages = ["plugin-google"], tag_format = "plugins/{name}/v{version}")
+release_train(name = "default", groups = ["plugins"], propagate = "none", disable_actions = ["smoke_test"])
+EOT
+	mkdir docs && echo a >docs/guide.md
+	git add -A && git commit -qm "chore: import"
+	git tag core@1.0.0 && git tag plugins/plugin-google/v1.0.0 && git tag acme-plugin-v1.0.0
+	echo b >>docs/guide.md
+	git add -A && git commit -qm "fix: a documented bug"
+	rk-config >cfg.ndjson
+	rk-discover --root . <cfg.ndjson >pkgs.ndjson
+	validate_records pkgs.ndjson
+	run jq -c 'select(.kind == "package" and .name == "acme-core") | [.label, .tag_format, .extra_paths]' pkgs.ndjson
+	assert_output '["core","{label}@{version}",["docs"]]'
+	run --separate-stderr rk-plan --date 20261130 <pkgs.ndjson
+	assert_success
+	echo "$output" >plan.ndjson
+	# the docs change counts for acme-core (extra path); propagate = none: no dependent follows
+	run jq -r 'select(.kind == "release") | "\(.name) \(.next) \(.tag) \(.previous_tag)"' plan.ndjson
+	assert_output "acme-core 1.0.1 core@1.0.1 core@1.0.0"
+	run jq -r 'select(.kind == "action") | .type' plan.ndjson
+	refute_output --partial smoke_test
+	assert_output --partial publish
+}
