@@ -1114,6 +1114,31 @@ static int commit_lvl(const struct rk_cc *cc)
 	return L_NONE;
 }
 
+/* Whether msg's first line (trimmed) is header. */
+static bool same_header(const char *msg, const char *header)
+{
+	const char *e = strchr(msg, '\n');
+	size_t n = e ? (size_t)(e - msg) : strlen(msg);
+
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == '\r' || msg[n - 1] == '\t'))
+		n--;
+	while (n && (*msg == ' ' || *msg == '\t'))
+		msg++, n--;
+	return strlen(header) == n && !memcmp(msg, header, n);
+}
+
+/* The level of the commit a revert quotes the header of. */
+static int reverted_lvl(const struct rk_cc *cc)
+{
+	struct rk_cc h = RK_CC_INIT;
+	int l;
+
+	rk_cc_parse(&h, cc->revert_header, strlen(cc->revert_header));
+	l = h.conventional ? commit_lvl(&h) : L_PATCH;
+	rk_cc_release(&h);
+	return l;
+}
+
 static void analyse_commits(struct plan *pl)
 {
 	size_t i, j, k;
@@ -1128,23 +1153,41 @@ static void analyse_commits(struct plan *pl)
 
 		p->has_new = hp->new_since_any;
 		p->ncommits = hp->ncommits;
-		/* reverts, newest first: a revert cancels itself and what it reverts */
+		/*
+		 * reverts, newest first: a revert cancels itself and every commit
+		 * in range it reverts: each id it names ("Refs: a, b"), or with no
+		 * id the commit whose header it quotes ("revert: feat: x")
+		 */
 		for (j = 0; j < hp->ncommits; j++) {
 			struct rk_cc *cc = cc_of(pl, hp->commits[j]);
-			size_t len;
+			bool hit = false;
+			size_t r;
 
-			if (cancel[j] || !cc->revert || !cc->revert_of)
+			if (cancel[j] || !cc->revert)
 				continue;
-			len = strlen(cc->revert_of);
-			for (k = j + 1; k < hp->ncommits; k++) {
-				char hex[GIT_OID_HEXSZ + 1];
+			for (r = 0; r < cc->nrevert_ids; r++) {
+				size_t len = strlen(cc->revert_ids[r]);
 
-				git_oid_tostr(hex, sizeof(hex), &pl->h.commits[hp->commits[k]].oid);
-				if (!strncmp(hex, cc->revert_of, len)) {
-					cancel[j] = cancel[k] = true;
-					break;
+				for (k = j + 1; k < hp->ncommits; k++) {
+					char hex[GIT_OID_HEXSZ + 1];
+
+					git_oid_tostr(hex, sizeof(hex),
+						      &pl->h.commits[hp->commits[k]].oid);
+					if (!cancel[k] && !strncmp(hex, cc->revert_ids[r], len)) {
+						cancel[k] = hit = true;
+						break;
+					}
 				}
 			}
+			for (k = j + 1; !cc->nrevert_ids && cc->revert_header && k < hp->ncommits;
+			     k++)
+				if (!cancel[k] && same_header(pl->h.commits[hp->commits[k]].message,
+							      cc->revert_header)) {
+					cancel[k] = hit = true;
+					break;
+				}
+			if (hit)
+				cancel[j] = true;
 		}
 		for (j = 0; j < hp->ncommits; j++) {
 			struct rk_cc *cc = cc_of(pl, hp->commits[j]);
@@ -1157,6 +1200,8 @@ static void analyse_commits(struct plan *pl)
 				continue;
 			}
 			l = commit_lvl(cc);
+			if (cc->revert && cc->revert_header && reverted_lvl(cc) == L_NONE)
+				l = L_NONE; /* reverting work that caused no bump */
 			add_reason(p, R_COMMIT, hp->commits[j], l);
 			if (l > lvl)
 				lvl = l;
@@ -1472,6 +1517,8 @@ static enum rk_version_bump bump_of(int lvl)
 				: RK_VERSION_BUMP_PATCH;
 }
 
+static void continue_prerelease_line(struct plan *pl, const struct pkg *p, struct rk_version *t);
+
 /* The release target of p (before any channel suffix) into t; lockbase[set] is
  * the member with the highest current version of each lockstep set. */
 static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, struct rk_version *t)
@@ -1505,6 +1552,57 @@ static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, st
 	if (rk_version_bump(t, bump_of(p->lvl), &err) < 0)
 		rk_die(RK_EXIT_INPUT, "package '%s': cannot bump %s: %s", p->name, p->cur_str,
 		       err.msg);
+	if (pl->label && !pl->nightly && !pl->snapshot)
+		continue_prerelease_line(pl, p, t);
+}
+
+/*
+ * On a pre-release channel, the highest existing pre-release line of the
+ * channel's label goes on: with 1.4.0-rc.3 tagged, a target below 1.4.0
+ * becomes 1.4.0 (then rc.4 by counter_of), not a new line 1.3.0-rc.1.
+ */
+static void continue_prerelease_line(struct plan *pl, const struct pkg *p, struct rk_version *t)
+{
+	const struct series *s = &pl->series[p->series];
+	struct rk_version best = RK_VERSION_INIT;
+	struct rk_err err;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct rk_version rel = RK_VERSION_INIT, lab = RK_VERSION_INIT;
+		char *ls, *vs;
+		size_t n;
+
+		if (!rk_version_is_prerelease(&s->tags[i].v))
+			continue;
+		rk_version_copy(&rel, &s->tags[i].v);
+		rk_version_release_only(&rel);
+		if (rel_cmp(&rel, t) > 0 && (!best.nrelease || rel_cmp(&rel, &best) > 0)) {
+			/* of this channel's label: "<rel>-<label>.N" in the scheme's spelling */
+			rk_version_copy(&lab, &rel);
+			if (rk_version_set_prerelease(&lab, pl->label, 0, &err) == 0) {
+				ls = rk_version_str(&lab);
+				vs = rk_version_str(&s->tags[i].v);
+				n = strlen(ls);
+				if (n && ls[n - 1] == '0')
+					n--;
+				if (!strncmp(vs, ls, n) && vs[n] &&
+				    strspn(vs + n, "0123456789") == strlen(vs + n)) {
+					rk_version_release(&best);
+					rk_version_copy(&best, &rel);
+				}
+				free(ls);
+				free(vs);
+			}
+			rk_version_release(&lab);
+		}
+		rk_version_release(&rel);
+	}
+	if (best.nrelease) {
+		rk_version_release(t);
+		rk_version_copy(t, &best);
+	}
+	rk_version_release(&best);
 }
 
 /* The next pre-release counter of label on target t among p's tags. */
@@ -1689,13 +1787,20 @@ static void decide_versions(struct plan *pl)
 
 static void build_changelog(struct plan *pl, struct pkg *p)
 {
-	struct rk_changelog_item *items = rk_xcalloc(p->nreasons + 1, sizeof(*items));
-	char(*ids)[8] = rk_xcalloc(p->nreasons + 1, sizeof(*ids));
-	char **deptext = rk_xcalloc(p->nreasons + 1, sizeof(char *));
+	size_t cap = p->nreasons + 1, i, bf, n = 0;
+	struct rk_changelog_item *items;
+	char(*ids)[8];
+	char **deptext;
 	const char **excl = NULL;
 	struct rk_buf out = RK_BUF_INIT;
-	size_t i, n = 0;
 
+	/* one item per breaking footer of a commit (each with its subject) */
+	for (i = 0; i < p->nreasons; i++)
+		if (p->reasons[i].kind == R_COMMIT && pl->cc[p->reasons[i].ref].nbreaking_texts > 1)
+			cap += pl->cc[p->reasons[i].ref].nbreaking_texts - 1;
+	items = rk_xcalloc(cap, sizeof(*items));
+	ids = rk_xcalloc(cap, sizeof(*ids));
+	deptext = rk_xcalloc(cap, sizeof(char *));
 	for (i = 0; i < p->nreasons; i++) {
 		const struct reason *r = &p->reasons[i];
 		struct rk_changelog_item *it = &items[n];
@@ -1703,13 +1808,29 @@ static void build_changelog(struct plan *pl, struct pkg *p)
 		if (r->kind == R_COMMIT) {
 			const struct rk_cc *cc = &pl->cc[r->ref];
 
-			git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
-			it->type = cc->type;
-			it->scope = cc->scope;
-			it->breaking = cc->breaking;
-			it->text =
-				cc->breaking && cc->breaking_text ? cc->breaking_text : cc->subject;
-			it->id = ids[n];
+			for (bf = 0; bf < cc->nbreaking_texts; bf++) {
+				struct rk_buf b = RK_BUF_INIT;
+
+				it = &items[n];
+				git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
+				it->type = cc->type;
+				it->scope = cc->scope;
+				it->breaking = true;
+				rk_buf_addf(&b, "%s: %s", cc->subject, cc->breaking_texts[bf]);
+				deptext[n] = rk_buf_detach(&b, NULL);
+				it->text = deptext[n];
+				it->id = ids[n];
+				if (bf + 1 < cc->nbreaking_texts)
+					n++;
+			}
+			if (!cc->nbreaking_texts) {
+				git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
+				it->type = cc->type;
+				it->scope = cc->scope;
+				it->breaking = cc->breaking;
+				it->text = cc->subject;
+				it->id = ids[n];
+			}
 		} else if (r->kind == R_PLAN) {
 			const struct planfile *f = &pl->planfiles[r->ref];
 			size_t e;

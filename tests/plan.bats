@@ -515,7 +515,7 @@ b 1.0.0 -> 1.0.1 patch"
 
 ### Breaking Changes
 
-- Node 18 is no longer supported ($(short HEAD~4))
+- new runners: Node 18 is no longer supported ($(short HEAD~4))
 
 ### Features
 
@@ -547,7 +547,7 @@ b 1.0.0 -> 1.0.1 patch"
 
 ### Breaking Changes
 
-- Node 18 is no longer supported ($(short HEAD~4))
+- new runners: Node 18 is no longer supported ($(short HEAD~4))
 
 ### Features
 

@@ -913,3 +913,69 @@ EOT
 	refute_output --partial smoke_test
 	assert_output --partial publish
 }
+
+@test "reverts: a Refs footer with several ids cancels them all; a bare revert: header cancels its commit; reverting no-bump work bumps nothing" {
+	make_git_repo repo
+	rpkg a npm a 1.0.0
+	rpkg b npm b 1.0.0
+	rpkg c npm c 1.0.0
+	commit a "chore: import"
+	git -C repo tag a-v1.0.0 && git -C repo tag b-v1.0.0 && git -C repo tag c-v1.0.0
+	commit a "feat: one"
+	local one=$(git -C repo rev-parse HEAD)
+	commit a "feat!: two"
+	local two=$(git -C repo rev-parse --short HEAD)
+	# the form of the Conventional Commits specification's own revert example
+	commit a "$(printf 'revert: let us never again speak of the noodle incident\n\nRefs: %s, %s' "${one:0:7}" "$two")"
+	commit b "feat: shiny"
+	commit b "revert: feat: shiny"
+	commit c "docs: a typo"
+	git -C repo tag c-v1.0.1 # (released)
+	commit c "revert: docs: a typo"
+	run vers
+	assert_success
+	assert_output ""
+	# without the revert, a's feat! would make 2.0.0
+	git -C repo reset -q --hard HEAD~5
+	run vers
+	assert_output "a 1.0.0 -> 2.0.0"
+}
+
+@test "several BREAKING CHANGE footers all reach the changelog, each with the commit's subject" {
+	make_git_repo repo
+	rpkg a npm a 1.0.0
+	commit a "chore: import"
+	git -C repo tag a-v1.0.0
+	commit a "$(printf 'feat(api): new client\n\nBody text.\n\nBREAKING CHANGE: connect() is gone\nBREAKING CHANGE: timeouts are in seconds\nReviewed-by: Z')"
+	run vers
+	assert_output "a 1.0.0 -> 2.0.0"
+	run jq -r 'select(.kind == "release") | .changelog' plan.out
+	assert_output --partial "### Breaking Changes
+
+- **api:** new client: connect() is gone ($(git -C repo rev-parse --short=7 HEAD))
+- **api:** new client: timeouts are in seconds ($(git -C repo rev-parse --short=7 HEAD))"
+}
+
+@test "a new pre-release continues the highest pre-release line of its channel" {
+	make_git_repo repo
+	rpkg a npm a 1.2.0
+	rpkg b python b 1.2.0
+	commit a "chore: import"
+	git -C repo tag a-v1.2.0 && git -C repo tag b-v1.2.0
+	# (a feat since 1.2.0 alone would start a new line: 1.3.0-rc.1)
+	commit a "feat: big"
+	commit b "feat: big"
+	git -C repo tag a-v1.4.0-rc.3 && git -C repo tag b-v1.4.0rc3
+	git -C repo tag a-v1.4.0-beta.7 # another channel's line does not count
+	commit a "fix: small"
+	commit b "fix: small"
+	rk-plan -C repo --date 20261130 --no-actions --channel rc <in.ndjson >plan.out
+	run jq -r 'select(.kind == "release") | "\(.name) \(.next)"' plan.out
+	assert_output "a 1.4.0-rc.4
+b 1.4.0rc4"
+	# a higher line of another label is not this channel's
+	git -C repo tag a-v1.5.0-alpha.1 a-v1.4.0-rc.3
+	rk-plan -C repo --date 20261130 --no-actions --channel rc <in.ndjson >plan.out
+	run jq -r 'select(.kind == "release" and .name == "a") | .next' plan.out
+	assert_output "1.4.0-rc.4"
+}
