@@ -164,7 +164,8 @@ struct plan {
 	char *label; /* pre-release label, NULL for stable */
 	bool nightly, snapshot;
 	char date8[16], date10[16];
-	size_t *lockn; /* lockstep sets: members count */
+	uint64_t height; /* HEAD's first-parent commit count (nightlies), 0 unknown */
+	size_t *lockn;	 /* lockstep sets: members count */
 	size_t nlocks;
 	char **lockname;
 };
@@ -415,9 +416,9 @@ static void check_nightly_template(const struct plan *pl, const char *s, long li
 	for (c = s; (c = strchr(c, '{')); c++) {
 		if (!strncmp(c, "{version}", 9))
 			nver++;
-		else if (strncmp(c, "{date}", 6))
+		else if (strncmp(c, "{date}", 6) && strncmp(c, "{n}", 3))
 			die_at(pl, line,
-			       "release_train: nightly_version '%s': unknown placeholder (expected {version} and {date})",
+			       "release_train: nightly_version '%s': unknown placeholder (expected {version}, {date} and {n})",
 			       s);
 	}
 	if (nver != 1)
@@ -1644,6 +1645,27 @@ static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk
 }
 
 /*
+ * HEAD's first-parent commit count: what makes two nightlies of one day
+ * differ (one per commit along a branch, the same for the same commit).
+ */
+static uint64_t head_height(struct plan *pl)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	uint64_t n = 0;
+
+	if (pl->height)
+		return pl->height;
+	if (git_revwalk_new(&w, pl->repo) == 0 && git_revwalk_push_head(w) == 0) {
+		git_revwalk_simplify_first_parent(w);
+		while (git_revwalk_next(&id, w) == 0)
+			n++;
+	}
+	git_revwalk_free(w);
+	return pl->height = n;
+}
+
+/*
  * The nightly version of p from the release_train's nightly_version
  * template ({version} the target t, {date} YYYYMMDD), normalised in p's
  * scheme. NULL (the scheme's own spelling) when there is no template, or
@@ -1658,8 +1680,8 @@ static char *nightly_from_template(struct plan *pl, const struct pkg *p, const s
 	struct rk_version v;
 	struct rk_err err;
 
-	if (!c)
-		return NULL;
+	if (!c || !strcmp(c, DEFAULT_NIGHTLY_VERSION))
+		return NULL; /* rk-config's default: the built-in spelling, unique per commit */
 	ver = rk_version_str(t);
 	while (*c) {
 		if (!strncmp(c, "{version}", 9)) {
@@ -1668,6 +1690,9 @@ static char *nightly_from_template(struct plan *pl, const struct pkg *p, const s
 		} else if (!strncmp(c, "{date}", 6)) {
 			rk_buf_adds(&b, pl->date8);
 			c += 6;
+		} else if (!strncmp(c, "{n}", 3)) {
+			rk_buf_addf(&b, "%llu", (unsigned long long)head_height(pl));
+			c += 3;
 		} else {
 			rk_buf_addc(&b, *c++);
 		}
@@ -1753,7 +1778,17 @@ static void decide_versions(struct plan *pl)
 			const char *lab = pl->nightly			   ? "nightly"
 					  : p->scheme == RK_VERSION_PEP440 ? "dev"
 									   : "snapshot";
+			char semlab[64];
 
+			/* nightlies: unique per commit (HEAD's commit count after the
+			 * date): 1.2.4-nightly.20261130.57, 1.2.4.dev20261130000057 */
+			if (pl->nightly && p->scheme == RK_VERSION_PEP440) {
+				date = date * 1000000 + head_height(pl) % 1000000;
+			} else if (pl->nightly) {
+				snprintf(semlab, sizeof(semlab), "nightly.%s", pl->date8);
+				lab = semlab;
+				date = head_height(pl);
+			}
 			if (rk_version_set_prerelease(t, lab, date, &err) < 0)
 				rk_die(RK_EXIT_FAIL, "package '%s': %s", p->name, err.msg);
 			p->next = rk_version_str(t);

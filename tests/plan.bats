@@ -341,13 +341,14 @@ b 1.2.3 -> 1.3.0 minor"
 	change pk/b "fix: x"
 	change pk/c "feat: untagged"
 	run --separate-stderr versions --nightly
-	assert_output "a 1.2.3 -> 1.2.4-nightly.20261126 patch
-b 1.2.3 -> 1.2.4.dev20261126 patch
-c 0.1.0 -> 0.1.0-nightly.20261126 minor"
+	# the date, then HEAD's commit count: unique per commit
+	assert_output "a 1.2.3 -> 1.2.4-nightly.20261126.4 patch
+b 1.2.3 -> 1.2.4.dev20261126000004 patch
+c 0.1.0 -> 0.1.0-nightly.20261126.4 minor"
 	run sh -c "SOURCE_DATE_EPOCH=1798675200 rk-plan -C repo --channel nightly --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.date) \(.channel)\"'"
-	assert_output "1.2.4-nightly.20261231 2026-12-31 nightly
-1.2.4.dev20261231 2026-12-31 nightly
-0.1.0-nightly.20261231 2026-12-31 nightly"
+	assert_output "1.2.4-nightly.20261231.4 2026-12-31 nightly
+1.2.4.dev20261231000004 2026-12-31 nightly
+0.1.0-nightly.20261231.4 2026-12-31 nightly"
 	run --separate-stderr rk-plan --date 2026-11-26 <in.ndjson
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "rk-plan: --date: expected YYYYMMDD, not '2026-11-26'"

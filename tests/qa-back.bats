@@ -55,8 +55,8 @@ ids_of() {
 	# rk-config's default: PEP 440 spelling; SemVer packages keep theirs
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}.dev{date}"}' >>in.ndjson
 	run nightly
-	assert_output "a 1.2.4-nightly.20261126 a-v1.2.4-nightly.20261126 true
-b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
+	assert_output "a 1.2.4-nightly.20261126.3 a-v1.2.4-nightly.20261126.3 true
+b 1.2.4.dev20261126000003 b-v1.2.4.dev20261126000003 true"
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-dev.{date}"}' >>in.ndjson
 	run nightly
 	assert_output "a 1.2.4-dev.20261126 a-v1.2.4-dev.20261126 true
@@ -73,7 +73,7 @@ b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	sed -i '$d' in.ndjson
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{name}.dev{date}"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
-	assert_output "rk-plan: <stdin>:5: release_train: nightly_version '{name}.dev{date}': unknown placeholder (expected {version} and {date})"
+	assert_output "rk-plan: <stdin>:5: release_train: nightly_version '{name}.dev{date}': unknown placeholder (expected {version}, {date} and {n})"
 	sed -i '$d' in.ndjson
 	echo '{"kind":"config","rule":"release_train","nightly_version":"nightly{date}"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
@@ -582,6 +582,6 @@ EOT
 	echo '{"kind":"config","rule":"branch_channel","branch":"main","channel":"edge"}' >>in.ndjson
 	for opt in "--channel edge" ""; do
 		run sh -c "rk-plan -C repo --date 20261126 --no-actions $opt <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel) \(.prerelease)\"'"
-		assert_output "1.2.4-nightly.20261126 edge true"
+		assert_output "1.2.4-nightly.20261126.2 edge true"
 	done
 }

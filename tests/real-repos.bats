@@ -979,3 +979,30 @@ b 1.4.0rc4"
 	run jq -r 'select(.kind == "release" and .name == "a") | .next' plan.out
 	assert_output "1.4.0-rc.4"
 }
+
+@test "two nightlies of one day differ; one commit always gets the same nightly" {
+	make_git_repo repo
+	rpkg a npm a 1.0.0
+	rpkg b python b 1.0.0
+	commit a "chore: import"
+	git -C repo tag a-v1.0.0 && git -C repo tag b-v1.0.0
+	commit a "fix: morning"
+	commit b "fix: morning"
+	nightly() {
+		rk-plan -C repo --date 20261130 --nightly --no-actions <in.ndjson >plan.out || return
+		jq -r 'select(.kind == "release") | .next' plan.out | tr '\n' ' '
+	}
+	run nightly
+	assert_success
+	local morning=$output
+	assert_equal "$morning" "1.0.1-nightly.20261130.3 1.0.1.dev20261130000003 "
+	run nightly
+	assert_equal "$output" "$morning"
+	commit a "fix: evening"
+	run nightly
+	assert_equal "$output" "1.0.1-nightly.20261130.4 1.0.1.dev20261130000004 "
+	# a template makes them unique with {n}
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-dev.{date}{n}"}' >>in.ndjson
+	run nightly
+	assert_equal "$output" "1.0.1-dev.202611304 1.0.1.dev202611304 "
+}
