@@ -1820,6 +1820,49 @@ static void decide_versions(struct plan *pl)
 
 /* ---- changelog and records ---- */
 
+/*
+ * The version of dependency d a dependent's changelog names: its next one;
+ * not released this time, on a pre-release channel its newest pre-release
+ * of the channel's label above its last stable version (what the dependent
+ * is built against), else its current version.
+ */
+static const char *dep_version(struct plan *pl, const struct pkg *d)
+{
+	const struct series *s = &pl->series[d->series];
+	size_t i, best = NONE;
+
+	if (d->next)
+		return d->next;
+	if (!pl->label || pl->nightly || pl->snapshot)
+		return d->cur_str;
+	for (i = 0; i < s->n; i++) {
+		const struct tagv *t = &s->tags[i];
+		struct rk_version lab = RK_VERSION_INIT;
+		struct rk_err err;
+		bool ours = false;
+
+		if (!rk_version_is_prerelease(&t->v) || rk_version_compare(&t->v, &d->cur) <= 0 ||
+		    (best != NONE && rk_version_compare(&t->v, &s->tags[best].v) <= 0))
+			continue;
+		rk_version_copy(&lab, &t->v);
+		if (rk_version_set_prerelease(&lab, pl->label, t->v.pre_num, &err) == 0)
+			ours = rk_version_compare(&lab, &t->v) == 0;
+		rk_version_release(&lab);
+		if (ours)
+			best = i;
+	}
+	if (best == NONE)
+		return d->cur_str;
+	if (!s->vstr) {
+		struct series *ms = &pl->series[d->series];
+
+		ms->vstr = rk_xcalloc(ms->n + 1, sizeof(char *));
+		for (i = 0; i < ms->n; i++)
+			ms->vstr[i] = rk_version_str(&ms->tags[i].v);
+	}
+	return s->vstr[best];
+}
+
 static void build_changelog(struct plan *pl, struct pkg *p)
 {
 	size_t cap = p->nreasons + 1, i, bf, n = 0;
@@ -1884,7 +1927,7 @@ static void build_changelog(struct plan *pl, struct pkg *p)
 			const struct pkg *d = &pl->p[r->ref];
 			struct rk_buf b = RK_BUF_INIT;
 
-			rk_buf_addf(&b, "%s %s", d->name, d->next ? d->next : d->cur_str);
+			rk_buf_addf(&b, "%s %s", d->name, dep_version(pl, d));
 			deptext[n] = rk_buf_detach(&b, NULL);
 			it->text = deptext[n];
 			it->dependency = true;

@@ -1006,3 +1006,24 @@ b 1.4.0rc4"
 	run nightly
 	assert_equal "$output" "1.0.1-dev.202611304 1.0.1.dev202611304 "
 }
+
+@test "on the rc channel a dependent's changelog names the dependency's pre-release, not its last stable version" {
+	make_git_repo repo
+	printf '{"kind":"package","name":"a","version":"1.0.0","ecosystem":"npm","manager":"pnpm","path":"a","manifest":"a/package.json","publishable":true,"deps":[{"name":"lib","ecosystem":"npm","spec":"^1","type":"normal"}]}\n' >in.ndjson
+	rpkg lib npm lib 1.0.0
+	commit a "chore: import"
+	commit lib "chore: import"
+	git -C repo tag a-v1.0.0 && git -C repo tag lib-v1.0.0
+	commit lib "feat: new"
+	# released on the rc channel in the same run: its next version
+	rk-plan -C repo --date 20261130 --no-actions --channel rc <in.ndjson >plan.out
+	run jq -r 'select(.kind == "release" and .name == "a") | .changelog' plan.out
+	assert_output --partial "- lib 1.1.0-rc.1"
+	# released before (tagged), the dependent follows later: still the pre-release
+	git -C repo tag lib-v1.1.0-rc.1
+	commit a "chore: touch"
+	rk-plan -C repo --date 20261130 --no-actions --channel rc <in.ndjson >plan.out
+	run jq -r 'select(.kind == "release" and .name == "a") | .changelog' plan.out
+	assert_output --partial "- lib 1.1.0-rc.1"
+	refute_output --partial "- lib 1.0.0"
+}
