@@ -399,8 +399,9 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 		if (!b)
 			p->publish = 0;
 	} else if (!rk_toml_get(root, "build-system")) {
-		/* uv neither builds nor installs a project without a build
-		 * system (unless tool.uv.package = true): nothing to upload */
+		/* uv neither builds nor installs a project without a
+		 * [build-system] table, unless tool.uv.package = true:
+		 * nothing to upload */
 		p->publish = 0;
 	}
 	v = rk_toml_path(root, "tool", "maturin", "manifest-path", NULL);
