@@ -9,7 +9,7 @@
 
 static const char usage[] =
 	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional]\n"
-	"       rk-config --generate [--update] [--group-by level|dir] [-C DIR] [-f FILE] < packages\n"
+	"       rk-config --generate [--update] [--group-by dir] [-C DIR] [-f FILE] < packages\n"
 	"\n"
 	"Evaluate RELEASE.star (Starlark) into config records, one JSON object per\n"
 	"line on stdout; or, with --generate, write a RELEASE.star for the package\n"
@@ -27,8 +27,9 @@ static const char usage[] =
 	"                         text to stdout\n"
 	"      --update           with --generate: rewrite the generated region of\n"
 	"                         DIR/NAME in place, keeping manual edits\n"
-	"      --group-by HOW     with --generate: infer groups by dependency level\n"
-	"                         (level, the default) or by directory (dir)\n"
+	"      --group-by HOW     with --generate: how to infer release groups; dir\n"
+	"                         (the only way, the default): by workspace and\n"
+	"                         directory\n"
 	"  -h, --help             show this help and exit\n"
 	"      --version          print the version and exit\n"
 	"\n"
@@ -148,10 +149,10 @@ int main(int argc, char **argv)
 	const char *root = ".", *file = "RELEASE.star";
 	enum rk_cfg_mode mode = RK_CFG_AUTO;
 	struct rk_gen_opts gen = {0};
-	int c, generate = 0, update = 0, optional = 0;
+	int c, generate = 0, update = 0, optional = 0, group_by = 0;
 
 	rk_msg_init(argv[0]);
-	gen.group_by = RK_GEN_BY_LEVEL;
+	gen.group_by = RK_GEN_BY_DIR;
 	while ((c = rk_cli_next(&cli)) != -1) {
 		switch (c) {
 		case 'C':
@@ -181,12 +182,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_GROUP_BY:
 			if (!strcmp(optarg, "level"))
-				gen.group_by = RK_GEN_BY_LEVEL;
+				rk_cli_usage_error(&cli, "--group-by level is gone: groups follow "
+							 "workspaces and directories (dir)");
 			else if (!strcmp(optarg, "dir"))
 				gen.group_by = RK_GEN_BY_DIR;
 			else
-				rk_cli_usage_error(
-					&cli, "--group-by must be level or dir, not '%s'", optarg);
+				rk_cli_usage_error(&cli, "--group-by must be dir, not '%s'",
+						   optarg);
+			group_by = 1;
 			break;
 		}
 	}
@@ -194,7 +197,7 @@ int main(int argc, char **argv)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	if (!rk_is_dir(root))
 		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
-	if (!generate && (update || gen.group_by != RK_GEN_BY_LEVEL))
+	if (!generate && (update || group_by))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
 	if (generate && optional)
 		rk_cli_usage_error(&cli, "--optional does not go with --generate");

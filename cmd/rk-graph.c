@@ -15,6 +15,9 @@ static const char usage[] =
 	"      --format FMT    records (default), levels, dot, mermaid, d2, ascii, json\n"
 	"      --levels        same as --format levels\n"
 	"Graph:\n"
+	"      --edges TYPES   dependency types that order the release, comma-separated\n"
+	"                      (normal, build, peer, optional, dev, all; default\n"
+	"                      normal,build,peer, or the config's order_edges)\n"
 	"      --include-dev   dev dependencies constrain the order too\n"
 	"      --strict        a dependency on a package not in the input is an error\n"
 	"Queries (select packages; records keep composing with the next tool):\n"
@@ -43,6 +46,7 @@ enum {
 	OPT_PATH,
 	OPT_GROUP,
 	OPT_ECOSYSTEM,
+	OPT_EDGES,
 };
 
 int main(int argc, char **argv)
@@ -58,6 +62,7 @@ int main(int argc, char **argv)
 		{"path", required_argument, NULL, OPT_PATH},
 		{"group", required_argument, NULL, OPT_GROUP},
 		{"ecosystem", required_argument, NULL, OPT_ECOSYSTEM},
+		{"edges", required_argument, NULL, OPT_EDGES},
 		{NULL, 0, NULL, 0},
 	};
 	struct rk_cli cli = {usage, "", longopts, argc, argv};
@@ -86,6 +91,14 @@ int main(int argc, char **argv)
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
+		case OPT_EDGES: {
+			struct rk_buf msg = RK_BUF_INIT;
+
+			if (rk_dep_mask_parse(optarg, &o.edges, &msg) < 0)
+				rk_cli_usage_error(&cli, "--edges: %s", msg.data);
+			rk_buf_release(&msg);
+			break;
+		}
 		case OPT_DEPS:
 			o.deps = optarg;
 			queries++;

@@ -3,7 +3,7 @@
  * and rendering: rk_graph_add_record, finish (strict or not, dev or not),
  * cycles, levels, reach, path, rk_render in each format.
  *
- * The first input byte picks options (bit 0 include_dev, bit 1 strict);
+ * The first input byte picks options (bit 0 every edge type counts, bit 1 strict);
  * the rest is NDJSON, one record per line.
  */
 #include "rk_common.h"
@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)rk_graph_add_record(&g, &doc, "<fuzz>", line, &err);
 		p += n + 1;
 	}
-	(void)rk_graph_finish(&g, flags & 1, flags & 2, &err);
+	(void)rk_graph_finish(&g, flags & 1 ? (1u << RK_DEP_N) - 1 : RK_GRAPH_EDGES_DEFAULT,
+			      flags & 2, &err);
 	if (!rk_graph_cycles(&g, &out) && g.n) {
 		int *level = rk_xmalloc(sizeof(int) * (size_t)g.n);
 		int *order = rk_xmalloc(sizeof(int) * (size_t)g.n);

@@ -38,6 +38,8 @@ struct rk_gen_directives {
 	int manual_train; /* a release_train( call outside the region */
 	char **groups;	  /* release_group names declared outside the region */
 	size_t ngroups, grpcap;
+	char **wsroots; /* "<prefix>_workspace\0<root>" rules written outside the region */
+	size_t nwsroots, wscap;
 };
 
 /* ---- directives ---- */
@@ -112,6 +114,65 @@ static int is_begin(const char *p, const char *e)
 static int is_end(const char *p, const char *e)
 {
 	return (size_t)(e - p) >= strlen(END_MARK) && !strncmp(p, END_MARK, strlen(END_MARK));
+}
+
+/*
+ * A workspace rule call starting on line p (outside the generated region):
+ * remember its rule and root ("." when not given), so that the generated
+ * region does not declare that workspace a second time.
+ */
+static void manual_workspace(struct rk_gen_directives *d, const char *p, const char *end)
+{
+	static const char *const rules[] = {"uv_workspace(", "cargo_workspace(", "pnpm_workspace(",
+					    "npm_workspace("};
+	const char *e = line_end(p, end), *call = NULL, *stop, *q;
+	size_t i, rl = 0;
+	char *root = NULL;
+	struct rk_buf b = RK_BUF_INIT;
+
+	for (i = 0; i < RK_ARRAY_SIZE(rules) && !call; i++)
+		for (q = p; q + strlen(rules[i]) <= e; q++)
+			if (!strncmp(q, rules[i], strlen(rules[i])) &&
+			    (q == p || !(isalnum((unsigned char)q[-1]) || q[-1] == '_'))) {
+				call = q + strlen(rules[i]);
+				rl = strlen(rules[i]) - 1;
+				p = q;
+				break;
+			}
+	if (!call)
+		return;
+	stop = memchr(call, ')', (size_t)(end - call));
+	if (!stop)
+		stop = end;
+	for (q = call; q + 4 < stop && !root; q++)
+		if (!strncmp(q, "root", 4) && !(isalnum((unsigned char)q[-1]) || q[-1] == '_') &&
+		    !(isalnum((unsigned char)q[4]) || q[4] == '_')) {
+			const char *a = q + 4;
+
+			while (a < stop && (*a == ' ' || *a == '\t'))
+				a++;
+			if (a < stop && *a == '=')
+				root = quoted_after(a + 1, stop);
+		}
+	rk_buf_add(&b, p, rl);
+	rk_buf_addc(&b, '\0');
+	rk_buf_adds(&b, root ? root : ".");
+	free(root);
+	RK_GROW(d->wsroots, d->wscap, d->nwsroots + 1);
+	d->wsroots[d->nwsroots++] = rk_buf_detach(&b, NULL);
+}
+
+/* Whether a workspace rule for (prefix, root) is written by hand. */
+static int manual_ws(const struct rk_gen_directives *d, const char *prefix, const char *root)
+{
+	size_t i, n = strlen(prefix);
+
+	for (i = 0; d && i < d->nwsroots; i++)
+		if (!strncmp(d->wsroots[i], prefix, n) &&
+		    !strcmp(d->wsroots[i] + n, "_workspace") &&
+		    !strcmp(d->wsroots[i] + n + strlen("_workspace") + 1, root))
+			return 1;
+	return 0;
 }
 
 struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, const char *source,
@@ -189,6 +250,8 @@ struct rk_gen_directives *rk_gen_directives_parse(const char *text, size_t len, 
 			free(name);
 			if (!in_region && find(s, e, "release_train("))
 				d->manual_train = 1;
+			if (!in_region)
+				manual_workspace(d, s, end);
 		}
 		p = e < end ? e + 1 : end;
 	}
@@ -210,6 +273,9 @@ void rk_gen_directives_free(struct rk_gen_directives *d)
 	for (i = 0; i < d->ngroups; i++)
 		free(d->groups[i]);
 	free(d->groups);
+	for (i = 0; i < d->nwsroots; i++)
+		free(d->wsroots[i]);
+	free(d->wsroots);
 	free(d->manual);
 	free(d->v);
 	free(d);
@@ -318,47 +384,6 @@ static int read_packages(struct pkgs *ps)
 	return ret;
 }
 
-/* ix: "ecosystem:name" -> package index, for dependency lookups. */
-static long level_of(struct pkgs *ps, const struct rk_strmap *ix, size_t i)
-{
-	struct pkg *p = &ps->v[i];
-	long best = 0;
-	size_t j, hit;
-
-	if (p->level >= 0)
-		return p->level;
-	if (p->visiting)
-		return 0; /* a cycle: rk-graph reports it */
-	p->visiting = 1;
-	for (j = 0; j < p->ndeps; j++) {
-		if (rk_strmap_get(ix, p->deps[j], strlen(p->deps[j]), &hit) && hit != i) {
-			long l = level_of(ps, ix, hit) + 1;
-			if (l > best)
-				best = l;
-		}
-	}
-	p->visiting = 0;
-	p->level = best;
-	return best;
-}
-
-static void compute_levels(struct pkgs *ps)
-{
-	struct rk_strmap ix = RK_STRMAP_INIT;
-	struct rk_buf b = RK_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < ps->n; i++) {
-		rk_buf_reset(&b);
-		rk_buf_addf(&b, "%s:%s", ps->v[i].ecosystem, ps->v[i].name);
-		rk_strmap_add(&ix, b.data, b.len, i, NULL);
-	}
-	for (i = 0; i < ps->n; i++)
-		level_of(ps, &ix, i);
-	rk_strmap_release(&ix);
-	rk_buf_release(&b);
-}
-
 static char *dir_group(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -444,7 +469,8 @@ static void workspace_name(struct rk_buf *b, const char *manager, const char *ro
  * is written when some package has no "workspace" (a standalone package):
  * rk-discover then finds everything, as the records were made.
  */
-static void generate_workspaces(const struct pkgs *ps, struct rk_buf *o)
+static void generate_workspaces(const struct pkgs *ps, const struct rk_gen_directives *d,
+				struct rk_buf *o)
 {
 	static const char *const managers[] = {"uv", "cargo", "pnpm", "npm", "yarn"};
 	const char **roots = NULL;
@@ -471,6 +497,8 @@ static void generate_workspaces(const struct pkgs *ps, struct rk_buf *o)
 			}
 		}
 		for (k = 0; k < n; k++) {
+			if (manual_ws(d, rule_prefix(managers[i]), roots[k]))
+				continue; /* declared by hand outside the region */
 			rk_buf_addf(o, "\n%s_workspace(\n    name = \"", rule_prefix(managers[i]));
 			workspace_name(o, managers[i], roots[k], n > 1);
 			rk_buf_adds(o, "\",\n    root = ");
@@ -500,7 +528,7 @@ static void generate_region(struct pkgs *ps, const struct rk_gen_directives *d, 
 				rk_buf_addf(o, DIRECTIVE "group=%s %s\n", d->v[i].group,
 					    d->v[i].name);
 		}
-	generate_workspaces(ps, o);
+	generate_workspaces(ps, d, o);
 	/* Packages, by group then name. */
 	if (ps->n) /* qsort(NULL, 0) is undefined */
 		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_pkg);
@@ -596,7 +624,6 @@ int rk_gen_run(const struct rk_gen_opts *o)
 	}
 	if (read_packages(&ps) < 0)
 		goto out;
-	compute_levels(&ps); /* "level" from rk-graph is kept when present */
 	for (i = 0; i < ps.n; i++) {
 		struct pkg *p = &ps.v[i];
 		const struct directive *dv = find_directive(d, p->name);
@@ -604,12 +631,10 @@ int rk_gen_run(const struct rk_gen_opts *o)
 			continue;
 		if (dv && dv->group) {
 			p->group = rk_xstrdup(dv->group);
-		} else if (o->group_by == RK_GEN_BY_DIR) {
-			p->group = dir_group(p->path);
 		} else {
-			struct rk_buf g = RK_BUF_INIT;
-			rk_buf_addf(&g, "level-%ld", p->level);
-			p->group = rk_buf_detach(&g, NULL);
+			/* by workspace and directory, as a maintainer groups them;
+			 * never by dependency level (rk-graph orders the release) */
+			p->group = dir_group(p->path);
 		}
 	}
 	generate_region(&ps, d, &region);

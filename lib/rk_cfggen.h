@@ -6,10 +6,11 @@
  * ignored) from stdin and writes a RELEASE.star: one workspace rule per
  * (manager, workspace root), one package rule per package, and one
  * release_group per inferred group, plus a release_train naming them.
- * Groups are inferred from the dependency level (group "level-N", N = 0
- * for packages without internal dependencies; the record's "level" from
- * rk-graph is used when present) or from the package's parent directory
- * (group "py-plugins" for py/plugins/x).
+ * Groups follow workspaces and directories, as a maintainer would choose
+ * them: the package's parent directory (group "py-plugins" for
+ * py/plugins/x; "root" for the top), never its dependency level. A
+ * workspace rule written by hand outside the generated region (same rule,
+ * same root) is not generated again.
  *
  * Everything generated sits between the lines
  *     # releasekit:generate begin
@@ -33,7 +34,6 @@
 #include <stdio.h>
 
 enum rk_gen_group_by {
-	RK_GEN_BY_LEVEL,
 	RK_GEN_BY_DIR,
 };
 

@@ -23,7 +23,8 @@
  * Dependencies. Empty sections are left out; a release with nothing to
  * show gets the line "No notable changes.". Within a section: plan file
  * summaries first, then commits newest first. A breaking commit goes to
- * Breaking Changes only (its footer text, else its subject), even when
+ * Breaking Changes only (rk-plan: one item per BREAKING CHANGE footer,
+ * "subject: footer text"; its subject when it has none), even when
  * its type is excluded; other commits of an excluded type are left out.
  * The scope is bold, the commit id is the short (7 character) id, and a
  * PR reference "(#N)" stays as the subject wrote it. Plan summaries of

@@ -150,15 +150,28 @@ static const struct rk_cfg_param p_uv_pkg[] = {
 	PE("pin_strategy", PT_STR, "null", PIN),
 	P("platforms", PT_STRS, "[]"),
 	P("bump_files", PT_STRS, "[]"),
-	P("build_backend", PT_STR, "null")};
+	P("build_backend", PT_STR, "null"),
+	P("label", PT_STR, "null"),
+	P("tag_format", PT_STR, "null"),
+	P("extra_paths", PT_STRS, "[]")};
 static const struct rk_cfg_param p_pkg[] = {
-	P("name", PT_STR, NULL), PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
-	P("skip", PT_BOOL, "false"), P("cross_deps", PT_STRS, "[]"),
-	PE("pin_strategy", PT_STR, "null", PIN)};
-static const struct rk_cfg_param p_group[] = {
-	P("name", PT_STR, NULL), PR("packages", PT_STRS, "[]", "@package", REF_IF_ANY),
-	PE("pin_strategy", PT_STR, "null", PIN), P("smoke_test", PT_BOOL, "true"),
-	PE("versioning", PT_STR, "null", VERSIONING)};
+	P("name", PT_STR, NULL),
+	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
+	P("skip", PT_BOOL, "false"),
+	P("cross_deps", PT_STRS, "[]"),
+	PE("pin_strategy", PT_STR, "null", PIN),
+	P("label", PT_STR, "null"),
+	P("tag_format", PT_STR, "null"),
+	P("extra_paths", PT_STRS, "[]")};
+/* packages: names of packages rk-discover finds (a package rule for each is not needed) */
+static const struct rk_cfg_param p_group[] = {P("name", PT_STR, NULL),
+					      P("packages", PT_STRS, "[]"),
+					      PE("pin_strategy", PT_STR, "null", PIN),
+					      P("smoke_test", PT_BOOL, "true"),
+					      PE("versioning", PT_STR, "null", VERSIONING),
+					      P("tag_format", PT_STR, "null")};
+static const struct rk_cfg_param p_extra_paths[] = {P("package", PT_STR, NULL),
+						    P("paths", PT_STRS, NULL)};
 static const struct rk_cfg_param p_train[] = {
 	P("name", PT_STR, "\"default\""),
 	PR("groups", PT_STRS, "[]", "release_group", REF_ALWAYS),
@@ -201,7 +214,14 @@ static const struct rk_cfg_param p_train[] = {
 	P("plans_dir", PT_STR, "\".releasekit/plans\""),
 	PR("signing", PT_STRS, "[]", "signer", REF_ALWAYS),
 	PE("sbom", PT_STRS, "[]", "spdx|cyclonedx"),
-	P("major_on_zero", PT_BOOL, "false")};
+	P("major_on_zero", PT_BOOL, "false"),
+	PE("order_edges", PT_STRS, "[]", "normal|build|peer|optional|dev|all"),
+	PE("propagate", PT_STR, "null", "major|minor|patch|none"),
+	P("changelog_exclude", PT_STRS, "null"),
+	P("disable_actions", PT_STRS, "[]"),
+	P("bootstrap_commit", PT_STR, "null"),
+	P("smoke_test", PT_BOOL, "true"),
+	P("remote_cache", PT_STR, "null")};
 static const struct rk_cfg_param p_federation[] = {
 	P("name", PT_STR, NULL),    P("git", PT_STR, NULL),	  P("ref", PT_STR, "\"main\""),
 	P("path", PT_STR, "\".\""), P("backend", PT_STR, "null"), P("groups", PT_STRS, "[]")};
@@ -268,6 +288,7 @@ static const struct rk_cfg_rule rules[] = {
 	R("npm_package", RC_PACKAGE, "npm", "npm", p_pkg, 1),
 	R("release_group", RC_OTHER, NULL, NULL, p_group, 1),
 	R("release_train", RC_OTHER, NULL, NULL, p_train, 1),
+	R("extra_paths", RC_OTHER, NULL, NULL, p_extra_paths, 0),
 	R("federation", RC_OTHER, NULL, NULL, p_federation, 1),
 	R("vcs", RC_SINGLE, NULL, NULL, p_vcs, 0),
 	R("forge", RC_SINGLE, NULL, NULL, p_forge, 0),

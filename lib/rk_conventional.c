@@ -12,6 +12,13 @@ void rk_cc_release(struct rk_cc *cc)
 	free(cc->breaking_text);
 	free(cc->subject);
 	free(cc->revert_of);
+	for (size_t i = 0; i < cc->nrevert_ids; i++)
+		free(cc->revert_ids[i]);
+	free(cc->revert_ids);
+	free(cc->revert_header);
+	for (size_t i = 0; i < cc->nbreaking_texts; i++)
+		free(cc->breaking_texts[i]);
+	free(cc->breaking_texts);
 	memset(cc, 0, sizeof(*cc));
 }
 
@@ -88,6 +95,32 @@ static size_t footer_token(const char *p, const char *e)
 	return 0;
 }
 
+/* Add a reverted id (the first one is revert_of too). */
+static void add_revert_id(struct rk_cc *cc, char *id)
+{
+	size_t cap = cc->nrevert_ids;
+
+	rk_grow((void **)&cc->revert_ids, &cap, cc->nrevert_ids + 1, sizeof(char *));
+	cc->revert_ids[cc->nrevert_ids++] = id;
+	if (!cc->revert_of)
+		cc->revert_of = rk_xstrdup(id);
+}
+
+/* "Refs: 676104e, a215868": every hex id in [p, e). */
+static void refs_ids(struct rk_cc *cc, const char *p, const char *e)
+{
+	while (p < e) {
+		const char *q = p;
+		char *id;
+
+		while (q < e && *q != ',' && *q != ' ' && *q != '\t' && *q != '\r')
+			q++;
+		if (q > p && (id = hex_id(p, q)))
+			add_revert_id(cc, id);
+		p = q < e ? q + 1 : e;
+	}
+}
+
 static void parse_body(struct rk_cc *cc, const char *p, const char *end)
 {
 	while (p < end) {
@@ -125,15 +158,24 @@ static void parse_body(struct rk_cc *cc, const char *p, const char *end)
 				next = ne < end ? ne + 1 : end;
 			}
 			cc->breaking = true;
-			if (!cc->breaking_text && t.len)
-				cc->breaking_text = rk_buf_detach(&t, NULL);
+			if (t.len) {
+				size_t cap = cc->nbreaking_texts;
+
+				rk_grow((void **)&cc->breaking_texts, &cap, cc->nbreaking_texts + 1,
+					sizeof(char *));
+				cc->breaking_texts[cc->nbreaking_texts++] = rk_xstrdup(t.data);
+				if (!cc->breaking_text)
+					cc->breaking_text = rk_buf_detach(&t, NULL);
+			}
 			rk_buf_release(&t);
-		} else if (tok == 6 && memcmp(p, "Refs: ", 6) == 0 && cc->revert &&
-			   !cc->revert_of) {
-			cc->revert_of = hex_id(p + 6, e);
-		} else if (cc->revert && !cc->revert_of && (size_t)(e - p) >= 20 &&
+		} else if (tok == 6 && memcmp(p, "Refs: ", 6) == 0 && cc->revert) {
+			refs_ids(cc, p + 6, e);
+		} else if (cc->revert && (size_t)(e - p) >= 20 &&
 			   memcmp(p, "This reverts commit ", 20) == 0) {
-			cc->revert_of = hex_id(p + 20, e);
+			char *id = hex_id(p + 20, e && e[-1] == '.' ? e - 1 : e);
+
+			if (id)
+				add_revert_id(cc, id);
 		}
 		p = next;
 	}
@@ -156,6 +198,7 @@ void rk_cc_parse(struct rk_cc *cc, const char *msg, size_t len)
 		cc->revert = true;
 		cc->type = rk_xstrdup("revert");
 		cc->subject = rk_xstrndup(hs + 8, (size_t)(he - hs - 9));
+		cc->revert_header = rk_xstrdup(cc->subject);
 		goto body;
 	}
 
@@ -205,6 +248,8 @@ void rk_cc_parse(struct rk_cc *cc, const char *msg, size_t len)
 		cc->breaking = bang;
 		cc->subject = rk_xstrndup(ds, (size_t)(de - ds));
 		cc->revert = strcmp(cc->type, "revert") == 0;
+		if (cc->revert && strstr(cc->subject, ": "))
+			cc->revert_header = rk_xstrdup(cc->subject); /* revert: feat: x */
 		goto body;
 	}
 plain:

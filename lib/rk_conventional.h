@@ -13,7 +13,7 @@
  *            mark a breaking change; the text runs on over the following
  *            lines up to the next footer token ("Token: " / "Token #") or
  *            the end. "Refs: <hex>" names a reverted commit for revert:
- *            commits.
+ *            commits; it may list several ids, separated by commas or blanks.
  *   reverts  git's own 'Revert "<header>"' messages and "revert:" commits
  *            are reverts; the reverted commit is the hex id after "This
  *            reverts commit " in the body, or a "Refs:" footer.
@@ -42,6 +42,12 @@ struct rk_cc {
 	long pr;	     /* PR number from "(#N)" at the end of the subject; 0 when none */
 	bool revert;	     /* a revert commit */
 	char *revert_of;     /* hex id (prefix, >= 7 chars) of the reverted commit, or NULL */
+	char **revert_ids; /* every reverted id: "Refs: a, b" lists several; revert_of is the first */
+	size_t nrevert_ids;
+	char *revert_header;   /* the reverted commit's header when the message states it
+			      * ('Revert "<header>"', or "revert: <header>"), else NULL */
+	char **breaking_texts; /* every BREAKING CHANGE footer's text; breaking_text is the first */
+	size_t nbreaking_texts;
 };
 
 #define RK_CC_INIT                                                                                 \

@@ -3,6 +3,7 @@
 #include "rk_discover_int.h"
 #include "rk_glob.h"
 #include "rk_pep508.h"
+#include "rk_semver_range.h"
 #include "rk_strmap.h"
 
 #include <dirent.h>
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 
 /* ---- state ---- */
+
+static void strlist_free(char **l, size_t n);
 
 enum mtype { M_PYPROJECT, M_CARGO, M_PACKAGE_JSON, M_PNPM_WS, M_PNPM_LOCK, M_YARN_LOCK };
 
@@ -20,14 +23,19 @@ struct mfile {
 	char *rel; /* repo-relative path */
 	size_t dirlen;
 	enum mtype type;
+	bool failed;	    /* could not be read: fatal only where it matters */
+	struct rk_err ferr; /* why (source is rel) */
 };
 
 /* A package rule of the config (uv_package, ...). */
 struct pkgrule {
 	enum rk_eco eco;
 	char *rule, *location, *name, *group;
+	char *label, *tag_format; /* passed on in the package record, or NULL */
 	char **cross;
 	size_t ncross;
+	char **extra; /* extra_paths, passed on */
+	size_t nextra;
 	int skip;    /* -1 unset */
 	int publish; /* -1 unset */
 };
@@ -53,7 +61,10 @@ struct rk_discover {
 	char **strs;		 /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
-	struct rk_buf pass; /* records read on stdin, written by rk_discover_emit */
+	struct rk_buf pass;   /* records read on stdin, written by rk_discover_emit */
+	git_repository *repo; /* the repository around root (ignore rules), or NULL */
+	char *gitprefix;      /* root relative to the repository's work tree, "" or "x/" */
+	struct rk_buf ipath;  /* scratch: a path asked about */
 };
 
 static const char *const econames[] = {"python", "npm", "cargo"};
@@ -109,6 +120,9 @@ void rk_discover_free(struct rk_discover *d)
 		for (j = 0; j < r->ncross; j++)
 			free(r->cross[j]);
 		free(r->cross);
+		strlist_free(r->extra, r->nextra);
+		free(r->label);
+		free(r->tag_format);
 		free(r->rule);
 		free(r->location);
 		free(r->name);
@@ -129,6 +143,12 @@ void rk_discover_free(struct rk_discover *d)
 	free(d->strs);
 	rk_buf_release(&d->key);
 	rk_buf_release(&d->pass);
+	rk_buf_release(&d->ipath);
+	if (d->repo) {
+		git_repository_free(d->repo);
+		git_libgit2_shutdown();
+	}
+	free(d->gitprefix);
 	free(d->root);
 	free(d);
 }
@@ -273,9 +293,16 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		r->location = rk_xstrdup(loc);
 		r->name = rk_xstrdup(name);
 		r->group = group ? rk_xstrdup(group) : NULL;
+		r->label = rk_json_get_str(doc, 0, "label")
+				   ? rk_xstrdup(rk_json_get_str(doc, 0, "label"))
+				   : NULL;
+		r->tag_format = rk_json_get_str(doc, 0, "tag_format")
+					? rk_xstrdup(rk_json_get_str(doc, 0, "tag_format"))
+					: NULL;
 		if (cfg_bool(doc, "skip", loc, &r->skip, err) < 0 ||
 		    cfg_bool(doc, "publish", loc, &r->publish, err) < 0 ||
-		    cfg_strlist(doc, "cross_deps", loc, &r->cross, &r->ncross, err) < 0)
+		    cfg_strlist(doc, "cross_deps", loc, &r->cross, &r->ncross, err) < 0 ||
+		    cfg_strlist(doc, "extra_paths", loc, &r->extra, &r->nextra, err) < 0)
 			return -1;
 		return 0;
 	}
@@ -308,6 +335,62 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 
 /* ---- the walk ---- */
 
+/*
+ * Open the git repository around the root for its ignore rules (none when
+ * the root is in no repository).
+ */
+static void open_repo(struct rk_discover *d)
+{
+	char *rroot, *rwork;
+	const char *wd;
+	size_t n;
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&d->repo, d->root, 0, NULL) < 0 ||
+	    !(wd = git_repository_workdir(d->repo))) {
+		git_repository_free(d->repo);
+		d->repo = NULL;
+		git_libgit2_shutdown();
+		return;
+	}
+	rroot = realpath(d->root, NULL);
+	rwork = realpath(wd, NULL);
+	n = rwork ? strlen(rwork) : 0;
+	if (rroot && rwork && !strncmp(rroot, rwork, n) && (rroot[n] == '/' || !rroot[n])) {
+		struct rk_buf b = RK_BUF_INIT;
+
+		if (rroot[n] == '/')
+			rk_buf_addf(&b, "%s/", rroot + n + 1);
+		else
+			rk_buf_adds(&b, "");
+		d->gitprefix = rk_buf_detach(&b, NULL);
+	} else {
+		git_repository_free(d->repo);
+		d->repo = NULL;
+		git_libgit2_shutdown();
+	}
+	free(rroot);
+	free(rwork);
+}
+
+/* Whether git ignores rel/name (a directory when isdir). */
+static bool git_ignored(struct rk_discover *d, const struct rk_buf *rel, const char *name,
+			bool isdir)
+{
+	int ign = 0;
+
+	if (!d->repo)
+		return false;
+	rk_buf_reset(&d->ipath);
+	rk_buf_adds(&d->ipath, d->gitprefix);
+	if (rel->len)
+		rk_buf_addf(&d->ipath, "%s/", rel->data);
+	rk_buf_adds(&d->ipath, name);
+	if (isdir)
+		rk_buf_addc(&d->ipath, '/');
+	return git_ignore_path_is_ignored(&ign, d->repo, d->ipath.data) == 0 && ign;
+}
+
 static bool skip_dir(const char *name)
 {
 	return name[0] == '.' || !strcmp(name, "node_modules") || !strcmp(name, "target") ||
@@ -320,6 +403,7 @@ static void add_mfile(struct rk_discover *d, const char *reldir, size_t dirlen, 
 
 	RK_GROW(d->mf, d->capmf, d->nmf + 1);
 	m = &d->mf[d->nmf++];
+	memset(m, 0, sizeof(*m));
 	m->type = t;
 	m->dirlen = dirlen;
 	if (dirlen == 1 && reldir[0] == '.') {
@@ -363,7 +447,7 @@ static void walk(struct rk_discover *d, struct rk_buf *abs, struct rk_buf *rel)
 			isdir = lstat(abs->data, &st) == 0 && S_ISDIR(st.st_mode);
 		}
 		if (isdir) {
-			if (skip_dir(n))
+			if (skip_dir(n) || git_ignored(d, rel, n, true))
 				continue;
 			rk_buf_truncate(abs, alen);
 			rk_buf_addf(abs, "/%s", n);
@@ -375,7 +459,7 @@ static void walk(struct rk_discover *d, struct rk_buf *abs, struct rk_buf *rel)
 			continue;
 		}
 		for (t = 0; t < RK_ARRAY_SIZE(mnames); t++)
-			if (!strcmp(n, mnames[t]))
+			if (!strcmp(n, mnames[t]) && !git_ignored(d, rel, n, false))
 				add_mfile(d, rlen ? rel->data : ".", rlen ? rlen : 1,
 					  (enum mtype)t);
 	}
@@ -443,12 +527,9 @@ static int read_manifests(struct rk_discover *d, struct rk_err *err)
 		}
 		free(dir);
 		if (r < 0) {
-			if (!d->keep_going) {
-				rc = -1;
-				break;
-			}
-			rk_err_print(err);
-			rk_warn("%s: skipped (--keep-going)", m->rel);
+			/* decided once the workspaces are known (check_failed) */
+			m->failed = true;
+			m->ferr = *err;
 			continue;
 		}
 		if (out.pkg) {
@@ -498,16 +579,29 @@ static bool is_member(const struct rk_dws *w, const char *dir)
 	       !matches_any(w->excludes, w->nexcludes, rel);
 }
 
-/* The nearest workspace of eco at or above dir, or NULL. */
-static struct rk_dws *nearest_ws(struct rk_discover *d, enum rk_eco eco, const char *dir)
+/*
+ * The nearest workspace of eco at or above dir, or NULL. Cargo looks
+ * further up past a workspace whose `exclude` names dir, as cargo does;
+ * *excluded (when not NULL) tells that one did.
+ */
+static struct rk_dws *nearest_ws_ex(struct rk_discover *d, enum rk_eco eco, const char *dir,
+				    bool *excluded)
 {
 	char *p = rk_xstrdup(dir);
 	struct rk_dws *w = NULL;
 
+	if (excluded)
+		*excluded = false;
 	for (;;) {
 		char *slash;
 
 		w = hget(d, &d->wsdir, (int)eco, p);
+		if (w && eco == RK_ECO_CARGO && strcmp(w->dir, dir) != 0 &&
+		    matches_any(w->excludes, w->nexcludes, rel_to(w->dir, dir))) {
+			w = NULL;
+			if (excluded)
+				*excluded = true;
+		}
 		if (w || !strcmp(p, "."))
 			break;
 		slash = strrchr(p, '/');
@@ -518,6 +612,11 @@ static struct rk_dws *nearest_ws(struct rk_discover *d, enum rk_eco eco, const c
 	}
 	free(p);
 	return w;
+}
+
+static struct rk_dws *nearest_ws(struct rk_discover *d, enum rk_eco eco, const char *dir)
+{
+	return nearest_ws_ex(d, eco, dir, NULL);
 }
 
 static int choose_workspaces(struct rk_discover *d)
@@ -599,12 +698,14 @@ static void assign_members(struct rk_discover *d)
 
 	for (i = 0; i < d->npkg; i++) {
 		struct rk_dpkg *p = d->pkg[i];
-		struct rk_dws *w = nearest_ws(d, p->eco, p->dir);
+		bool excluded;
+		struct rk_dws *w = nearest_ws_ex(d, p->eco, p->dir, &excluded);
 
 		if (!w) {
 			/* standalone; but when config declares the workspaces, only their
-			 * members are packages */
-			if (d->nws && d->ws[0]->from_config)
+			 * members are packages, and what a workspace excludes is no
+			 * package (a fixture) */
+			if ((d->nws && d->ws[0]->from_config) || excluded)
 				p->dropped = true;
 			continue;
 		}
@@ -663,7 +764,8 @@ static int finish_packages(struct rk_discover *d, struct rk_err *err)
 										       : "npm";
 		}
 		if (p->eco == RK_ECO_PYTHON) {
-			struct rk_dpkg *c = hget(d, &d->dirs, RK_ECO_CARGO, p->dir);
+			struct rk_dpkg *c = hget(d, &d->dirs, RK_ECO_CARGO,
+						 p->crate_dir ? p->crate_dir : p->dir);
 
 			if (c) {
 				p->crate = rk_xstrdup(c->name);
@@ -699,17 +801,97 @@ static int finish_packages(struct rk_discover *d, struct rk_err *err)
 	return 0;
 }
 
+/*
+ * A manifest that could not be read is fatal where it matters: at the
+ * repository root, as a member of (or the root of) a workspace, or under
+ * a root the config names. Under a workspace that does not list it, it is
+ * ignored as a valid non-member is; outside every workspace (a test
+ * fixture, an example) it is a warning and the manifest is ignored.
+ */
+static int check_failed(struct rk_discover *d, struct rk_err *err)
+{
+	static const enum rk_eco mecos[] = {RK_ECO_PYTHON, RK_ECO_CARGO, RK_ECO_NPM, RK_ECO_NPM};
+	size_t i;
+
+	for (i = 0; i < d->nmf; i++) {
+		struct mfile *m = &d->mf[i];
+		char *dir;
+		struct rk_dws *w;
+		bool fatal;
+
+		if (!m->failed)
+			continue;
+		dir = strchr(m->rel, '/') ? rk_xstrndup(m->rel, m->dirlen) : rk_xstrdup(".");
+		w = nearest_ws(d, mecos[m->type], dir);
+		fatal = !strcmp(dir, ".") || (w && is_member(w, dir));
+		free(dir);
+		if (w && !fatal)
+			continue; /* under a workspace that does not list it, as valid ones */
+		if (fatal && !d->keep_going) {
+			*err = m->ferr;
+			return -1;
+		}
+		rk_err_print(&m->ferr);
+		if (fatal)
+			rk_warn("%s: skipped (--keep-going)", m->rel);
+		else
+			rk_warn("%s: ignored: it is in no workspace and could not be read", m->rel);
+	}
+	return 0;
+}
+
+/* Whether p is the root package of its own workspace and private. */
+static bool private_root(const struct rk_dpkg *p)
+{
+	return p->ws && !strcmp(p->ws->dir, p->dir) && (p->private_ == 1 || p->publish == 0);
+}
+
+/*
+ * Names are unique per ecosystem among workspace members (fatal), except
+ * that a private workspace root yields to a member of the same name (it is
+ * the workspace, not a package). A package outside every workspace that
+ * shares a name with a member or another such package is ignored with a
+ * warning naming both files.
+ */
 static int index_names(struct rk_discover *d, struct rk_err *err)
 {
 	size_t i;
+	int pass;
 
-	for (i = 0; i < d->npkg; i++) {
-		struct rk_dpkg *p = d->pkg[i], *q;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < d->npkg; i++) {
+			struct rk_dpkg *p = d->pkg[i], *q;
 
-		if (p->dropped)
-			continue;
-		q = hput(d, &d->names, (int)p->eco, p->norm, p);
-		if (q != p) {
+			if (p->dropped || (pass == 0) != (p->ws != NULL))
+				continue;
+			q = hput(d, &d->names, (int)p->eco, p->norm, p);
+			if (q == p)
+				continue;
+			if (pass == 0 && private_root(q) && !private_root(p)) {
+				q->dropped = true; /* the member takes the name */
+				mkkey(d, (int)p->eco, p->norm);
+				rk_strmap_putp(&d->names, d->key.data, d->key.len, p);
+				continue;
+			}
+			if (pass == 0 && private_root(p) && !private_root(q)) {
+				p->dropped = true;
+				continue;
+			}
+			if (pass == 1) {
+				rk_warn("%s: ignored: %s package '%s' is in no workspace and %s %s "
+					"has the same name",
+					p->manifest, econames[p->eco], p->name,
+					q->ws ? "workspace member" : "the package in", q->manifest);
+				p->dropped = true;
+				if (!q->ws && !q->dropped) {
+					rk_warn("%s: ignored: %s package '%s' is in no workspace "
+						"and %s has the same name",
+						q->manifest, econames[q->eco], q->name,
+						p->manifest);
+					q->dropped = true;
+				}
+				continue;
+			}
 			rk_err_set(err, p->manifest, p->line, p->col,
 				   "duplicate %s package '%s' (also in %s)", econames[p->eco],
 				   p->name, q->manifest);
@@ -741,6 +923,23 @@ static struct rk_dpkg *find_name(struct rk_discover *d, enum rk_eco eco, const c
 	p = hget(d, &d->names, (int)eco, norm);
 	free(norm);
 	return p;
+}
+
+/*
+ * Whether the package manager links a dependency written as a plain range
+ * (no workspace: protocol, no path) to the workspace package t. pnpm does
+ * only with link-workspace-packages (false by default since pnpm 9), and
+ * then, like npm and yarn, only when t's version satisfies the range.
+ */
+static bool linked(const struct rk_dpkg *p, const struct rk_ddep *dep, const struct rk_dpkg *t)
+{
+	if (p->eco != RK_ECO_NPM || !p->ws)
+		return true;
+	if (p->ws->kind == RK_WS_PNPM && p->ws->link_ws != 1)
+		return false;
+	if (!t->version)
+		return true;
+	return rk_npm_range_satisfied(dep->spec, t->version) == 1;
 }
 
 /* Resolve every dependency to a package of the repository; drop external ones. */
@@ -780,10 +979,17 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 				}
 			}
 			if (dep->path)
-				t = hget(d, &d->dirs, RK_ECO_CARGO, dep->path);
+				t = hget(d, &d->dirs, (int)dep->eco, dep->path);
 			else if (dep->eco != RK_ECO_NPM || strncmp(dep->spec, "npm:", 4) != 0)
 				t = find_name(d, dep->eco, dep->name);
 			if (t && t->dropped)
+				t = NULL;
+			/* by name, a workspace member reaches only members (a project
+			 * outside every workspace named like a registry package is no
+			 * edge), and a pnpm member a plain range only when pnpm links it */
+			if (t && !dep->path && !dep->strict && p->ws && !t->ws)
+				t = NULL;
+			if (t && !dep->path && !dep->strict && !linked(p, dep, t))
 				t = NULL;
 			if (dep->strict && (!t || !p->ws || t->ws != p->ws)) {
 				rk_err_set(
@@ -832,6 +1038,7 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 			free(p->group);
 			p->group = rk_xstrdup(r->group);
 		}
+		p->rule = r;
 		if (r->publish >= 0)
 			p->publish = r->publish;
 		if (r->skip == 1) {
@@ -882,6 +1089,7 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 {
 	size_t i;
 
+	open_repo(d);
 	if (d->ncfgws) {
 		for (i = 0; i < d->ncfgws; i++) {
 			struct rk_buf abs = RK_BUF_INIT;
@@ -924,6 +1132,8 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 	choose_workspaces(d);
 	index_dirs(d);
 	assign_members(d);
+	if (check_failed(d, err) < 0)
+		return -1;
 	if (finish_packages(d, err) < 0 || index_names(d, err) < 0)
 		return -1;
 	if (resolve_deps(d, err) < 0)
@@ -979,6 +1189,17 @@ void rk_discover_emit(struct rk_discover *d)
 			rk_jw_kstr(&w, "workspace", p->ws->dir);
 		if (p->crate)
 			rk_jw_kstr(&w, "crate", p->crate);
+		if (p->rule && p->rule->label)
+			rk_jw_kstr(&w, "label", p->rule->label);
+		if (p->rule && p->rule->tag_format)
+			rk_jw_kstr(&w, "tag_format", p->rule->tag_format);
+		if (p->rule && p->rule->nextra) {
+			rk_jw_key(&w, "extra_paths");
+			rk_jw_arr(&w);
+			for (j = 0; j < p->rule->nextra; j++)
+				rk_jw_str(&w, p->rule->extra[j]);
+			rk_jw_arr_end(&w);
+		}
 		rk_jw_kstr(&w, "version_source", p->vsource);
 		if (p->description)
 			rk_jw_kstr(&w, "description", p->description);
@@ -998,6 +1219,8 @@ void rk_discover_emit(struct rk_discover *d)
 				rk_jw_kstr(&w, "marker", dep->marker);
 			if (dep->cross)
 				rk_jw_kbool(&w, "cross", 1);
+			if (dep->dline > 0)
+				rk_jw_kint(&w, "line", dep->dline);
 			rk_jw_obj_end(&w);
 		}
 		rk_jw_arr_end(&w);

@@ -13,12 +13,16 @@
  * package is written, sorted by ecosystem then name.
  *
  * Walk: directories whose name starts with '.' and node_modules, target and
- * __pycache__ are not entered.
+ * __pycache__ are not entered; inside a git work tree, paths git ignores are
+ * neither entered nor read (libgit2 ignore rules).
  *
- * Errors: a malformed or invalid manifest, a duplicate name, or a config
- * record naming an unknown package or workspace fills err ("file:line:col:
- * reason") and makes rk_discover_scan()/rk_discover_config() return -1
- * (exit 3). With keep_going a malformed or invalid manifest, a duplicate
+ * Errors: a malformed or invalid manifest at the root, in a workspace that
+ * lists it or under a configured root, a duplicate name among workspace
+ * members, or a config record naming an unknown package or workspace fills
+ * err ("file:line:col: reason") and makes rk_discover_scan() /
+ * rk_discover_config() return -1 (exit 3). Outside every workspace, a
+ * manifest that cannot be read or a package whose name a member or another
+ * such package has is a warning on stderr and ignored. With keep_going a malformed or invalid manifest, a duplicate
  * name or a failed cargo inheritance is a warning on stderr instead and the
  * manifest is ignored; a workspace dependency (workspace: protocol, uv
  * workspace source) naming no member of its workspace is a warning and the

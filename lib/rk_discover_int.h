@@ -20,7 +20,8 @@ struct rk_ddep {
 	char *spec;   /* version requirement as written, "" when none */
 	char *marker; /* python: the environment marker, or NULL */
 	char *group;  /* python: the extra or dependency group; npm/cargo: NULL */
-	char *path;   /* cargo: path dependency, repo-relative normalised dir; or NULL */
+	char *path;   /* cargo path dependency, npm file:/link: specifier: the
+		       * repo-relative normalised dir it points at; or NULL */
 	char *key;    /* cargo: the table key (for `workspace = true` lookups) */
 	enum rk_deptype type;
 	enum rk_eco eco;
@@ -29,7 +30,10 @@ struct rk_ddep {
 	bool strict;	/* must name a member of the same workspace: npm workspace:
 		      * protocol, python [tool.uv.sources] { workspace = true } */
 	long line, col; /* strict: where it is declared */
+	long dline;	/* the manifest line that declares it (0 unknown) */
 };
+
+struct pkgrule;
 
 struct rk_dpkg {
 	enum rk_eco eco;
@@ -44,6 +48,7 @@ struct rk_dpkg {
 	long vline, vcol;    /* where the version is written */
 	char *description;
 	char *crate;			 /* python: the crate of a Cargo.toml next to it */
+	char *crate_dir;		 /* python: [tool.maturin] manifest-path's dir, or NULL */
 	char *group;			 /* from config */
 	int publish;			 /* 1, 0; -1 inherit from the cargo workspace */
 	int private_;			 /* npm: -1 unset, 0/1 "private" */
@@ -51,6 +56,7 @@ struct rk_dpkg {
 	bool version_ws, description_ws; /* cargo: inherited from [workspace.package] */
 	bool dropped;	   /* not a package after all (excluded, owned by a python package) */
 	struct rk_dws *ws; /* the workspace, or NULL when standalone */
+	const struct pkgrule *rule; /* the config's package rule, or NULL (borrowed) */
 	struct rk_ddep *deps;
 	size_t ndeps, capdeps;
 };
@@ -71,6 +77,7 @@ struct rk_dws {
 	char *version;
 	char *description;
 	int publish; /* -1 unset */
+	int link_ws; /* pnpm link-workspace-packages: -1 unset, 0 false, 1 true/deep */
 	struct rk_ddep *deps;
 	size_t ndeps, capdeps;
 };

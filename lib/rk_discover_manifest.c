@@ -51,6 +51,7 @@ void rk_dpkg_free(struct rk_dpkg *p)
 	free(p->manifest);
 	free(p->description);
 	free(p->crate);
+	free(p->crate_dir);
 	free(p->group);
 	free(p);
 }
@@ -133,6 +134,7 @@ static struct rk_dws *ws_new(enum rk_wskind kind, const char *rel, const char *d
 	w->dir = rk_xstrdup(dir);
 	w->manifest = rk_xstrdup(rel);
 	w->publish = -1;
+	w->link_ws = -1;
 	return w;
 }
 
@@ -247,6 +249,7 @@ static int py_req(struct rk_dpkg *p, const struct rk_toml_value *v, enum rk_dept
 	d->spec = r.spec;
 	d->marker = r.marker;
 	d->group = group ? rk_xstrdup(group) : NULL;
+	d->dline = sp.line;
 	free(r.extras);
 	free(r.url);
 	return 0;
@@ -395,6 +398,27 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 			return toml_fail(err, rel, v, "'%s' must be a boolean", "tool.uv.package");
 		if (!b)
 			p->publish = 0;
+	} else if (!rk_toml_get(root, "build-system")) {
+		/* uv neither builds nor installs a project without a
+		 * [build-system] table, unless tool.uv.package = true:
+		 * nothing to upload */
+		p->publish = 0;
+	}
+	v = rk_toml_path(root, "tool", "maturin", "manifest-path", NULL);
+	if (v && rk_toml_type(v) == RK_TOML_STRING) {
+		char *m = rk_dpath_join(dir, rk_toml_str(v)), *slash;
+
+		if (!m)
+			return toml_fail(err, rel, v, "'%s' points outside the repository",
+					 "tool.maturin.manifest-path");
+		slash = strrchr(m, '/');
+		if (slash) {
+			*slash = '\0';
+		} else {
+			m[0] = '.';
+			m[1] = '\0';
+		}
+		p->crate_dir = m;
 	}
 	if (py_req_list(p, rk_toml_get(proj, "dependencies"), "dependencies", RK_DEP_NORMAL, NULL,
 			false, rel, err) < 0 ||
@@ -468,6 +492,7 @@ static int cargo_dep(struct rk_ddep **deps, size_t *n, size_t *cap, const char *
 		d->key = rk_xstrdup(key);
 		d->name = rk_xstrdup(key);
 		d->spec = rk_xstrdup(rk_toml_str(v));
+		d->dline = rk_toml_key_span(v).line;
 		return 0;
 	}
 	if (rk_toml_type(v) != RK_TOML_TABLE)
@@ -476,6 +501,7 @@ static int cargo_dep(struct rk_ddep **deps, size_t *n, size_t *cap, const char *
 	d->eco = RK_ECO_CARGO;
 	d->type = type;
 	d->key = rk_xstrdup(key);
+	d->dline = rk_toml_key_span(v).line;
 	if (toml_optstr(v, "package", rel, &s, err) < 0)
 		return -1;
 	d->name = rk_xstrdup(s ? s : key);
@@ -763,14 +789,22 @@ static int json_deps(struct rk_dpkg *p, const struct rk_json *d, const char *key
 		dep->type = type;
 		dep->name = rk_xstrdup(rk_json_str(d, k));
 		dep->spec = rk_xstrdup(rk_json_str(d, v));
-		if (!strncmp(dep->spec, "workspace:", 10)) {
+		{
 			struct rk_err pos;
 
-			dep->strict = true;
 			json_fail(&pos, rel, d, v, "%s", "");
-			dep->line = pos.line;
+			dep->line = dep->dline = pos.line;
 			dep->col = pos.col;
 		}
+		if (!strncmp(dep->spec, "workspace:", 10))
+			dep->strict = true;
+		else if (!strncmp(dep->spec, "file:", 5) || !strncmp(dep->spec, "link:", 5))
+			/* a path: the package there, whatever its name (none when it
+			 * is outside the repository) */
+			dep->path = rk_dpath_join(p->dir, dep->spec + 5);
+		if ((!strncmp(dep->spec, "file:", 5) || !strncmp(dep->spec, "link:", 5)) &&
+		    !dep->path)
+			dep->path = rk_xstrdup("\n"); /* matches no directory */
 	}
 	return 0;
 }
@@ -877,7 +911,11 @@ int rk_dread_package_json(const char *path, const char *rel, const char *dir,
 	memset(out, 0, sizeof(*out));
 	if (slurp(&b, path, rel, err) < 0)
 		return -1;
-	rc = rk_json_parse(&d, b.data ? b.data : "", b.len, rel, 1, err);
+	/* a UTF-8 byte order mark is accepted, as pnpm and npm accept it */
+	if (b.len >= 3 && !memcmp(b.data, "\xef\xbb\xbf", 3))
+		rc = rk_json_parse(&d, b.data + 3, b.len - 3, rel, 1, err);
+	else
+		rc = rk_json_parse(&d, b.data ? b.data : "", b.len, rel, 1, err);
 	if (rc == 0)
 		rc = package_json(&d, rel, dir, out, err);
 	rk_json_release(&d);
@@ -929,6 +967,15 @@ int rk_dparse_pnpm_yaml(const char *text, size_t len, const char *rel, struct rk
 		yaml_node_t *v = yaml_document_get_node(&doc, pair->value);
 		yaml_node_item_t *it;
 
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    (!strcmp((const char *)k->data.scalar.value, "link-workspace-packages") ||
+		     !strcmp((const char *)k->data.scalar.value, "linkWorkspacePackages")) &&
+		    v && v->type == YAML_SCALAR_NODE) {
+			const char *sv = (const char *)v->data.scalar.value;
+
+			w->link_ws = !strcmp(sv, "true") || !strcmp(sv, "deep");
+			continue;
+		}
 		if (!k || k->type != YAML_SCALAR_NODE ||
 		    strcmp((const char *)k->data.scalar.value, "packages") != 0)
 			continue;
@@ -959,6 +1006,44 @@ out:
 	return rc;
 }
 
+/*
+ * link-workspace-packages from the .npmrc beside pnpm-workspace.yaml (ws_path);
+ * the YAML setting, read after, overrides it.
+ */
+static void npmrc_link(const char *ws_path, struct rk_dws *w)
+{
+	struct rk_buf p = RK_BUF_INIT, b = RK_BUF_INIT;
+	const char *slash = strrchr(ws_path, '/');
+	char *line, *save = NULL;
+
+	if (slash)
+		rk_buf_add(&p, ws_path, (size_t)(slash - ws_path + 1));
+	rk_buf_adds(&p, ".npmrc");
+	if (rk_is_file(p.data) && rk_buf_read_file(&b, p.data) == 0 && b.data) {
+		for (line = strtok_r(b.data, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(line, '='), *k = line, *v, *e;
+
+			if (!eq)
+				continue;
+			*eq = '\0';
+			v = eq + 1;
+			while (*k == ' ' || *k == '\t')
+				k++;
+			for (e = eq; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
+				e[-1] = '\0';
+			while (*v == ' ' || *v == '\t')
+				v++;
+			for (e = v + strlen(v); e > v && strchr(" \t\r", e[-1]); e--)
+				e[-1] = '\0';
+			if (!strcmp(k, "link-workspace-packages"))
+				w->link_ws = !strcmp(v, "true") || !strcmp(v, "deep");
+		}
+	}
+	rk_buf_release(&p);
+	rk_buf_release(&b);
+}
+
 int rk_dread_pnpm_workspace(const char *path, const char *rel, const char *dir,
 			    struct rk_dmanifest *out, struct rk_err *err)
 {
@@ -969,6 +1054,7 @@ int rk_dread_pnpm_workspace(const char *path, const char *rel, const char *dir,
 	if (slurp(&b, path, rel, err) < 0)
 		return -1;
 	out->ws = ws_new(RK_WS_PNPM, rel, dir);
+	npmrc_link(path, out->ws);
 	rc = rk_dparse_pnpm_yaml(b.data ? b.data : "", b.len, rel, out->ws, err);
 	rk_buf_release(&b);
 	if (rc < 0)

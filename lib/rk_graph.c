@@ -21,6 +21,37 @@ const char *rk_eco_name(int eco)
 	return eco >= 0 && eco < RK_ECO_N ? eco_names[eco] : "?";
 }
 
+int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_buf *msg)
+{
+	const char *p = s;
+
+	*mask = 0;
+	if (!strcmp(s, "all")) {
+		*mask = (1u << RK_DEP_N) - 1;
+		return 0;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		int i;
+
+		for (i = 0; i < RK_DEP_N; i++)
+			if (strlen(type_names[i]) == n && !strncmp(p, type_names[i], n))
+				break;
+		if (i == RK_DEP_N) {
+			rk_buf_addf(msg,
+				    "unknown dependency type '%.*s' (expected normal, build, peer, "
+				    "optional, dev or all)",
+				    (int)n, p);
+			return -1;
+		}
+		*mask |= RK_DEP_BIT(i);
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 int rk_dep_type_parse(const char *s)
 {
 	for (int i = 0; i < RK_DEP_N; i++)
@@ -132,6 +163,7 @@ int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char 
 	nd->eco = eco;
 	nd->name = add_str(g, name, strlen(name));
 	nd->group = group ? add_str(g, group, strlen(group)) : NO_GROUP;
+	nd->manifest = NO_GROUP;
 	nd->source = source;
 	nd->line = line;
 	return v;
@@ -151,6 +183,18 @@ void rk_graph_add_dep(struct rk_graph *g, int from, int eco, const char *name, i
 	p->cross = (unsigned char)(cross != 0);
 	p->line = line;
 	p->col = col;
+	p->mline = 0;
+}
+
+void rk_graph_set_dep_mline(struct rk_graph *g, long mline)
+{
+	if (g->npend)
+		g->pend[g->npend - 1].mline = mline;
+}
+
+void rk_graph_set_manifest(struct rk_graph *g, int v, const char *manifest)
+{
+	g->nodes[v].manifest = add_str(g, manifest, strlen(manifest));
 }
 
 const char *rk_graph_name(const struct rk_graph *g, int v)
@@ -201,14 +245,14 @@ static void sort_by(const int *key, size_t n, int nkeys, const int *idx, int *ou
 		outv[count[key[idx[i]]]++] = idx[i];
 }
 
-int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_err *err)
+int rk_graph_finish(struct rk_graph *g, unsigned edge_mask, int strict, struct rk_err *err)
 {
 	int n = g->n;
 	size_t m = 0;
 	int *tmp, *idx, *key, *count;
 	int rc = 0;
 
-	g->include_dev = include_dev;
+	g->edge_mask = edge_mask;
 	g->finished = 1;
 
 	/* Ranks: sort by (ecosystem, name). */
@@ -236,10 +280,13 @@ int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_e
 			}
 			continue;
 		}
+		if (!(edge_mask & RK_DEP_BIT(p->type)))
+			continue; /* does not count: not kept, even as a duplicate */
 		g->edges[m].from = p->from;
 		g->edges[m].to = to;
 		g->edges[m].type = p->type;
 		g->edges[m].cross = p->cross;
+		g->edges[m].mline = p->mline;
 		m++;
 	}
 	free(g->pend);
@@ -275,11 +322,8 @@ int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_e
 				continue; /* a weaker duplicate */
 			e[k++] = *x;
 		}
-		/* e is sorted by (from, rank(to)); drop non-counting edges. */
-		m = 0;
-		for (size_t i = 0; i < k; i++)
-			if (e[i].type != RK_DEP_DEV || include_dev)
-				e[m++] = e[i];
+		/* e is sorted by (from, rank(to)) and holds counting edges only */
+		m = k;
 		free(g->edges);
 		g->edges = e;
 		g->nedges = m;
@@ -362,6 +406,28 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 }
 
 /* ---- cycles ---- */
+
+/* " -(type, manifest:line)-> " for the edge from -> to. */
+static void edge_label(const struct rk_graph *g, int from, int to, struct rk_buf *out)
+{
+	for (int i = g->out_at[from]; i < g->out_at[from + 1]; i++) {
+		const struct rk_graph_edge *e = &g->edges[g->out[i]];
+		size_t man = g->nodes[from].manifest;
+
+		if (e->to != to)
+			continue;
+		rk_buf_addf(out, " -(%s", type_names[e->type]);
+		if (e->cross)
+			rk_buf_adds(out, ", cross_deps");
+		else if (man != NO_GROUP && e->mline > 0)
+			rk_buf_addf(out, ", %s:%ld", str_at(g, man), e->mline);
+		else if (man != NO_GROUP)
+			rk_buf_addf(out, ", %s", str_at(g, man));
+		rk_buf_adds(out, ")-> ");
+		return;
+	}
+	rk_buf_adds(out, " -> ");
+}
 
 int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 {
@@ -471,8 +537,10 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 		for (int u = last; u >= 0; u = index[u])
 			call[len++] = u;
 		for (int i = len - 1; i >= 0; i--) {
+			int to = i ? call[i - 1] : s;
+
 			rk_graph_id(g, call[i], out);
-			rk_buf_adds(out, " -> ");
+			edge_label(g, call[i], to, out);
 			on[call[i]] = 1; /* shown */
 		}
 		rk_graph_id(g, s, out);

@@ -11,8 +11,10 @@
  *
  * An edge goes from a package to one of its dependencies and has a type
  * (enum rk_dep_type). Whether an edge "counts" (constrains the order, is
- * followed by queries and renderings) is decided once: normal, build,
- * optional and peer edges count; dev edges count only with include_dev.
+ * followed by queries and renderings) is decided once, by a mask of types:
+ * by default (RK_GRAPH_EDGES_DEFAULT) normal, build and peer edges, the
+ * ones that must be published first; optional and dev edges only when the
+ * mask names them.
  * Edges to packages that are not nodes are dropped by rk_graph_finish()
  * (an error in strict mode): the input may be a filtered subset.
  *
@@ -51,12 +53,18 @@ enum rk_dep_type {
 	RK_DEP_N,
 };
 
+/* Bit of a dependency type in an edge mask. */
+#define RK_DEP_BIT(t) (1u << (t))
+#define RK_GRAPH_EDGES_DEFAULT                                                                     \
+	(RK_DEP_BIT(RK_DEP_NORMAL) | RK_DEP_BIT(RK_DEP_BUILD) | RK_DEP_BIT(RK_DEP_PEER))
+
 struct rk_graph_node {
-	size_t name;  /* offset of the name as written, in strs */
-	size_t group; /* offset of the group name, or (size_t)-1 */
-	int eco;      /* enum rk_eco */
-	int rank;     /* position when all nodes are sorted by (ecosystem, name) */
-	long line;    /* where the node was defined (for messages) */
+	size_t name;	 /* offset of the name as written, in strs */
+	size_t manifest; /* offset of the manifest path, or (size_t)-1 */
+	size_t group;	 /* offset of the group name, or (size_t)-1 */
+	int eco;	 /* enum rk_eco */
+	int rank;	 /* position when all nodes are sorted by (ecosystem, name) */
+	long line;	 /* where the node was defined (for messages) */
 	const char *source;
 };
 
@@ -64,6 +72,7 @@ struct rk_graph_edge {
 	int from, to;
 	unsigned char type;  /* enum rk_dep_type */
 	unsigned char cross; /* 1: a cross-ecosystem edge added from config */
+	long mline;	     /* the manifest line that declares it, 0 unknown */
 };
 
 /* A dependency not yet resolved (rk_graph_finish resolves them). */
@@ -73,6 +82,7 @@ struct rk_graph_pending {
 	size_t name; /* offset in strs */
 	unsigned char type, cross;
 	long line, col;
+	long mline; /* the manifest line that declares it, 0 unknown */
 };
 
 struct rk_graph {
@@ -90,8 +100,8 @@ struct rk_graph {
 	 * the target's rank; in edges likewise, sorted by the source's rank. */
 	int *out_at, *out;
 	int *in_at, *in;
-	int *by_rank; /* node index of each rank */
-	int include_dev;
+	int *by_rank;	    /* node index of each rank */
+	unsigned edge_mask; /* RK_DEP_BIT of each counting type */
 	int finished;
 };
 
@@ -108,6 +118,11 @@ int rk_eco_parse(const char *s);
 const char *rk_eco_name(int eco);
 /* "normal" -> RK_DEP_NORMAL; -1 when unknown. */
 int rk_dep_type_parse(const char *s);
+/*
+ * A comma-separated list of dependency types ("normal,build,peer"; "all"
+ * for every type) -> *mask. Returns 0, or -1 naming the bad item in msg.
+ */
+int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_buf *msg);
 const char *rk_dep_type_name(int type);
 
 /*
@@ -121,14 +136,18 @@ int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char 
 /* Record that node `from` depends on (eco, name); line/col locate it. */
 void rk_graph_add_dep(struct rk_graph *g, int from, int eco, const char *name, int type, int cross,
 		      long line, long col);
+/* The manifest line that declares the last dependency added (cycle messages). */
+void rk_graph_set_dep_mline(struct rk_graph *g, long mline);
+/* The manifest path of node v (cycle messages; copied). */
+void rk_graph_set_manifest(struct rk_graph *g, int v, const char *manifest);
 
 /*
- * Resolve the dependencies and build the adjacency. Dev edges are kept only
- * when include_dev. A dependency on a package that is not in the graph is
+ * Resolve the dependencies and build the adjacency. Only edges whose type is
+ * in edge_mask (RK_DEP_BIT) are kept. A dependency on a package that is not in the graph is
  * dropped; with strict it is an error instead (the first in input order):
  * returns -1 with err set. Returns 0 otherwise.
  */
-int rk_graph_finish(struct rk_graph *g, int include_dev, int strict, struct rk_err *err);
+int rk_graph_finish(struct rk_graph *g, unsigned edge_mask, int strict, struct rk_err *err);
 
 const char *rk_graph_name(const struct rk_graph *g, int v);
 /* NULL when the package has no group. */
@@ -151,8 +170,9 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
  * Cycles. Finds the strongly connected components (Tarjan, iterative) that
  * contain a cycle (two or more nodes, or a self-loop) and appends one line
  * per component to out, ordered by the component's first node in (ecosystem,
- * name) order: the shortest cycle through that node,
- *     "python:a -> python:b -> python:a"
+ * name) order: the shortest cycle through that node, each edge with its type
+ * and, when known, the manifest line that declares it,
+ *     "python:a -(normal, a/pyproject.toml:4)-> python:b -(peer)-> python:a"
  * followed, when the component holds more packages than the cycle shows, by
  * " (same cycle group: npm:c, npm:d)". Returns the number of components.
  */

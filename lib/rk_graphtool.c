@@ -17,6 +17,7 @@ struct rec {
 
 struct state {
 	const struct rk_graphtool *o;
+	unsigned cfg_edges; /* from a release_train config record's order_edges; 0 none */
 	struct rk_graph g;
 	struct rk_buf text; /* every record's line, back to back */
 	struct rec *recs;
@@ -77,10 +78,13 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 	v = rk_graph_add_node(g, eco, name, group, source, line, err);
 	if (v < 0)
 		return -1;
+	if (rk_json_get_str(d, 0, "manifest"))
+		rk_graph_set_manifest(g, v, rk_json_get_str(d, 0, "manifest"));
 
 	for (int e = rk_json_first(d, tdeps), i = 0; e >= 0; e = rk_json_next(d, e), i++) {
 		int tn = rk_json_get(d, e, "name"), te = rk_json_get(d, e, "ecosystem");
 		int tt = rk_json_get(d, e, "type"), tc = rk_json_get(d, e, "cross");
+		int tl = rk_json_get(d, e, "line");
 		const char *dn = rk_json_str(d, tn);
 		int deco = eco, type = RK_DEP_NORMAL, cross = 0;
 
@@ -103,6 +107,14 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 		if (tc >= 0 && (cross = rk_json_bool(d, tc)) < 0)
 			return bad(&w, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
 		rk_graph_add_dep(g, v, deco, dn, type, cross, line, col_of(d, e));
+		if (tl >= 0) {
+			long long ml;
+
+			if (rk_json_int(d, tl, &ml) < 0 || ml < 1)
+				return bad(&w, tl,
+					   "\"deps\"[%d]: \"line\" must be a positive integer", i);
+			rk_graph_set_dep_mline(g, (long)ml);
+		}
 	}
 	return v;
 }
@@ -119,6 +131,61 @@ static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *
 		       rk_json_get(d, 0, "depth") >= 0;
 	rec->close = (size_t)d->tok[0].end - 1; /* the object's '}' */
 	return 0;
+}
+
+/*
+ * A release_train config record's "order_edges" (the dependency types that
+ * order a release). Returns 0, or -1 with st->err.
+ */
+static int config_edges(struct state *st, const struct rk_ndjson *r)
+{
+	const struct rk_json *d = &r->doc;
+	const char *rule = rk_json_get_str(d, 0, "rule");
+	int t = rk_json_get(d, 0, "order_edges");
+	struct rk_buf list = RK_BUF_INIT, msg = RK_BUF_INIT;
+	unsigned mask;
+	int rc = 0;
+
+	if (!rule || strcmp(rule, "release_train") != 0 || t < 0 ||
+	    rk_json_type(d, t) == RK_JSON_NULL)
+		return 0;
+	if (rk_json_type(d, t) != RK_JSON_ARRAY)
+		return rk_err_set(&st->err, r->source, r->line, col_of(d, t),
+				  "config record: \"order_edges\" must be a list of strings");
+	for (int e = rk_json_first(d, t); e >= 0; e = rk_json_next(d, e)) {
+		if (!rk_json_str(d, e)) {
+			rc = rk_err_set(&st->err, r->source, r->line, col_of(d, e),
+					"config record: \"order_edges\" must be a list of strings");
+			goto out;
+		}
+		rk_buf_addf(&list, "%s%s", list.len ? "," : "", rk_json_str(d, e));
+	}
+	if (!list.len) {
+		st->cfg_edges = 0;
+		goto out;
+	}
+	if (rk_dep_mask_parse(list.data, &mask, &msg) < 0) {
+		rc = rk_err_set(&st->err, r->source, r->line, 0, "release_train order_edges: %s",
+				msg.data);
+		goto out;
+	}
+	st->cfg_edges = mask;
+out:
+	rk_buf_release(&list);
+	rk_buf_release(&msg);
+	return rc;
+}
+
+/* The dependency types that count: --edges, else the config, else the default. */
+static unsigned edge_mask(const struct state *st)
+{
+	unsigned m = st->o->edges    ? st->o->edges
+		     : st->cfg_edges ? st->cfg_edges
+				     : RK_GRAPH_EDGES_DEFAULT;
+
+	if (st->o->include_dev)
+		m |= RK_DEP_BIT(RK_DEP_DEV);
+	return m;
 }
 
 /* Read every input. Returns 0, or an exit code after printing the error. */
@@ -158,6 +225,10 @@ static int read_input(struct state *st)
 			rec->node = -1;
 			rk_buf_add(&st->text, r.text.data, r.text.len);
 			if (!strcmp(r.kind, "package") && add_package(st, &r, rec) < 0) {
+				rc = -2;
+				break;
+			}
+			if (!strcmp(r.kind, "config") && config_edges(st, &r) < 0) {
 				rc = -2;
 				break;
 			}
@@ -247,7 +318,7 @@ static int run(struct state *st)
 	rc = read_input(st);
 	if (rc)
 		return rc;
-	if (rk_graph_finish(g, o->include_dev, o->strict, &st->err) < 0) {
+	if (rk_graph_finish(g, edge_mask(st), o->strict, &st->err) < 0) {
 		rk_err_print(&st->err);
 		return RK_EXIT_INPUT;
 	}

@@ -21,9 +21,16 @@
  * if the input had held only them. Nothing is written unless the whole run
  * succeeds.
  *
+ * Edges that count (order the release, are followed by queries): those
+ * of the types in --edges; else in the last release_train config record's
+ * "order_edges"; else normal, build and peer. --include-dev adds dev.
+ * Cycles are looked for among counting edges only.
+ *
  * Exit codes: 0 ok; 1 --path found no path; 2 a bad package argument
  * (unknown or ambiguous) or an unreadable input file; 3 bad input or a
- * dependency cycle (one line per cycle: "rk-graph: cycle: a -> b -> a").
+ * dependency cycle (one line per cycle, each edge with its type and the
+ * manifest line that declares it: "rk-graph: cycle: a -(normal,
+ * a/package.json:5)-> b -(peer, b/package.json:7)-> a").
  */
 #ifndef RK_GRAPHTOOL_H
 #define RK_GRAPHTOOL_H
@@ -34,6 +41,7 @@
 struct rk_graphtool {
 	int format;			 /* enum rk_format */
 	int include_dev;		 /* dev edges count too */
+	unsigned edges;			 /* --edges: RK_DEP_BIT mask; 0: config or default */
 	int strict;			 /* a dependency outside the input is an error */
 	const char *deps, *rdeps;	 /* --deps PKG / --rdeps PKG, or NULL */
 	const char *path_from, *path_to; /* --path A B, or NULL */

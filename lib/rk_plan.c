@@ -90,6 +90,7 @@ struct pkg {
 	size_t grp;  /* release_group index, NONE */
 	char *next, *tag;
 	bool released, has_new;
+	bool first; /* no release tag: a first release, at the manifest's version */
 	char source[RK_SHA256_HEX], mdigest[RK_SHA256_HEX];
 	char *changelog;
 };
@@ -156,6 +157,7 @@ struct plan {
 	struct series *series;
 	size_t nseries, capseries;
 	struct rk_strmap serieskey, prefixes;
+	struct rk_strmap tagowner; /* "<prefix>\001<suffix>" -> first package with it */
 	struct planfile *planfiles;
 	size_t nplanfiles, capplanfiles;
 	/* decisions */
@@ -164,7 +166,8 @@ struct plan {
 	bool nightly, snapshot;
 	bool publish_only; /* HEAD is a release commit: plan its publish phase */
 	char date8[16], date10[16];
-	size_t *lockn; /* lockstep sets: members count */
+	uint64_t height; /* HEAD's first-parent commit count (nightlies), 0 unknown */
+	size_t *lockn;	 /* lockstep sets: members count */
 	size_t nlocks;
 	char **lockname;
 };
@@ -417,9 +420,9 @@ static void check_nightly_template(const struct plan *pl, const char *s, long li
 	for (c = s; (c = strchr(c, '{')); c++) {
 		if (!strncmp(c, "{version}", 9))
 			nver++;
-		else if (strncmp(c, "{date}", 6))
+		else if (strncmp(c, "{date}", 6) && strncmp(c, "{n}", 3))
 			die_at(pl, line,
-			       "release_train: nightly_version '%s': unknown placeholder (expected {version} and {date})",
+			       "release_train: nightly_version '%s': unknown placeholder (expected {version}, {date} and {n})",
 			       s);
 	}
 	if (nver != 1)
@@ -514,7 +517,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 				       s);
 			pl->propagate = lvl_parse(s);
 		}
-		if (rk_json_get(d, 0, "changelog_exclude") >= 0) {
+		if (rk_json_get(d, 0, "changelog_exclude") >= 0 &&
+		    rk_json_type(d, rk_json_get(d, 0, "changelog_exclude")) != RK_JSON_NULL) {
 			free_strv(pl->exclude, pl->nexclude);
 			pl->exclude = str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
 						"release_train");
@@ -801,6 +805,32 @@ static const char *tag_format_of(const struct plan *pl, const struct pkg *p)
 	return pl->tag_format ? pl->tag_format : DEFAULT_TAG_FORMAT;
 }
 
+/*
+ * Two packages of different ecosystems whose tags look alike (one name, a
+ * format without {ecosystem} or {label}) would read each other's tags:
+ * refuse, suggesting a format. key is "<prefix>\001<suffix>".
+ */
+static void tag_clash(struct plan *pl, size_t i, const char *fmt, const struct rk_buf *key)
+{
+	const struct pkg *p = &pl->p[i], *q;
+	size_t j;
+
+	if (!strstr(fmt, "{name}"))
+		return; /* one tag for every package (lockstep): shared on purpose */
+	if (!rk_strmap_get(&pl->tagowner, key->data, key->len, &j)) {
+		rk_strmap_put(&pl->tagowner, key->data, key->len, i);
+		return;
+	}
+	q = &pl->p[j];
+	if (!strcmp(q->eco, p->eco))
+		return;
+	die_at(pl, p->line,
+	       "packages %s:%s and %s:%s would read each other's tags with the tag format '%s': "
+	       "use a format with {ecosystem} or {label}, e.g. release_train(tag_format = "
+	       "\"{ecosystem}/{name}-v{version}\"), or a tag_format per release_group or package",
+	       q->eco, q->name, p->eco, p->name, fmt);
+}
+
 static void setup_series(struct plan *pl)
 {
 	size_t i;
@@ -818,6 +848,7 @@ static void setup_series(struct plan *pl)
 		rk_buf_add(&key, pre.data, pre.len);
 		rk_buf_addc(&key, '\001');
 		rk_buf_add(&key, suf.data, suf.len);
+		tag_clash(pl, i, fmt, &key);
 		rk_buf_addf(&key, "\001%d", (int)p->scheme);
 		if (!rk_strmap_get(&pl->serieskey, key.data, key.len, &idx)) {
 			struct series *s;
@@ -844,13 +875,42 @@ static void setup_series(struct plan *pl)
 	}
 }
 
+/*
+ * Peel a tag's target to its commit. Returns 0, or -1 (with a warning) when
+ * the tag points at a tree or a blob: such a tag is skipped.
+ */
+static int tag_commit(struct plan *pl, const char *name, const git_oid *target, git_oid *commit)
+{
+	git_object *o = NULL, *c = NULL;
+	int rc = -1;
+
+	if (git_object_lookup(&o, pl->repo, target, GIT_OBJECT_ANY) == 0 &&
+	    git_object_peel(&c, o, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_cpy(commit, git_object_id(c));
+		rc = 0;
+	} else {
+		rk_warn("tag %s points at no commit (a tree or a blob): skipped", name);
+	}
+	git_object_free(c);
+	git_object_free(o);
+	return rc;
+}
+
 static int on_tag(const char *name, const git_oid *target, void *ctx)
 {
 	struct plan *pl = ctx;
 	size_t len = strlen(name), i;
 	struct rk_version v = RK_VERSION_INIT;
+	git_oid commit;
+	int peeled = 0; /* 1 commit found, -1 no commit */
+	bool claimed = false;
 
-	for (i = 0; i < len; i++) {
+	/*
+	 * The longest prefix first, and only it: a tag belongs to the package
+	 * with the longest name that matches ("acme-2-5" is acme-2's 5, not
+	 * acme's 2.post5).
+	 */
+	for (i = len; i-- > 0 && !claimed;) {
 		size_t s;
 		char c = name[i];
 
@@ -867,12 +927,19 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 				continue;
 			if (rk_version_parse(&v, se->scheme, name + i, len - i - sl, NULL) < 0)
 				continue;
+			if (!peeled)
+				peeled = tag_commit(pl, name, target, &commit) < 0 ? -1 : 1;
+			if (peeled < 0) {
+				rk_version_release(&v);
+				return 0;
+			}
+			claimed = true;
 			RK_GROW(se->tags, se->cap, se->n + 1);
 			t = &se->tags[se->n];
 			t->v = v;
 			rk_version_init(&v);
 			t->name = rk_xstrdup(name);
-			git_oid_cpy(&t->target, target);
+			git_oid_cpy(&t->target, &commit);
 			if (se->best_any == NONE ||
 			    rk_version_compare(&t->v, &se->tags[se->best_any].v) > 0)
 				se->best_any = se->n;
@@ -886,12 +953,77 @@ static int on_tag(const char *name, const git_oid *target, void *ctx)
 	return 0;
 }
 
+/*
+ * When p's highest release tag (stop) is not in HEAD's history (a tag on a
+ * hotfix branch), count commits since the highest tag that is, and still
+ * go above the highest overall: stop becomes that tag's commit. With no
+ * release tag in HEAD's history at all, stop is left as it is (every commit
+ * counts; the caller warns).
+ */
+static bool stop_in_history(struct plan *pl, const struct pkg *p, const struct series *s,
+			    const git_oid *head, git_oid *stop)
+{
+	size_t j, best = NONE;
+
+	if (git_oid_equal(head, stop) || git_graph_descendant_of(pl->repo, head, stop) == 1)
+		return false;
+	for (j = 0; j < s->n; j++) {
+		const struct tagv *t = &s->tags[j];
+
+		if (rk_version_is_prerelease(&t->v) ||
+		    (best != NONE && rk_version_compare(&t->v, &s->tags[best].v) <= 0))
+			continue;
+		if (git_oid_equal(head, &t->target) ||
+		    git_graph_descendant_of(pl->repo, head, &t->target) == 1)
+			best = j;
+	}
+	if (best == NONE)
+		return true;
+	rk_warn("package '%s': tag %s is not in the history of HEAD (a hotfix branch?): commits "
+		"count since %s, the highest tag that is, and the next version goes above %s",
+		p->name, p->cur_tag, s->tags[best].name, p->cur_tag);
+	git_oid_cpy(stop, &s->tags[best].target);
+	return true;
+}
+
+/*
+ * The manifest's version against the last release tag's: above (a release
+ * made from a branch, a hand bump), the manifest's is where the next
+ * version starts, and a warning says so; below, a warning.
+ */
+static void manifest_vs_tag(struct plan *pl, struct pkg *p, bool elsewhere)
+{
+	struct rk_version m = RK_VERSION_INIT;
+	int c;
+
+	if (!p->version ||
+	    rk_version_parse(&m, p->scheme, p->version, strlen(p->version), NULL) < 0)
+		return;
+	if (rk_version_is_prerelease(&m)) {
+		rk_version_release(&m);
+		return;
+	}
+	c = rk_version_compare(&m, &p->cur);
+	if (c > 0) {
+		rk_warn("package '%s': the manifest's version %s is above the last release tag %s: "
+			"the next version starts from %s",
+			p->name, p->version, p->cur_tag, p->version);
+		rk_version_release(&p->cur);
+		p->cur = m;
+		return;
+	}
+	if (c < 0 && !elsewhere) /* (below a tag on another branch: expected) */
+		rk_warn("package '%s': the manifest's version %s is below the last release tag %s",
+			p->name, p->version, p->cur_tag);
+	rk_version_release(&m);
+}
+
 static void read_tags(struct plan *pl)
 {
 	struct rk_err err;
 	size_t i;
-	git_oid boot;
-	bool has_boot = false;
+	git_oid boot, head;
+	bool has_boot = false, has_head;
 
 	if (rk_history_tags(pl->repo, on_tag, pl, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
@@ -910,6 +1042,7 @@ static void read_tags(struct plan *pl)
 		git_object_free(c);
 		git_object_free(o);
 	}
+	has_head = git_reference_name_to_id(&head, pl->repo, "HEAD") == 0;
 	rk_history_init(&pl->h, pl->repo, pl->n);
 	for (i = 0; i < pl->n; i++) {
 		struct pkg *p = &pl->p[i];
@@ -920,9 +1053,12 @@ static void read_tags(struct plan *pl)
 		if (s->best_stable != NONE) {
 			rk_version_copy(&p->cur, &s->tags[s->best_stable].v);
 			p->cur_tag = s->tags[s->best_stable].name;
-			if (rk_history_peel(pl->repo, &s->tags[s->best_stable].target, &st, &err) <
-			    0)
-				rk_die(RK_EXIT_FAIL, "tag %s: %s", p->cur_tag, err.msg);
+			git_oid_cpy(&st, &s->tags[s->best_stable].target);
+			bool elsewhere = has_head && stop_in_history(pl, p, s, &head, &st);
+
+			if (strstr(tag_format_of(pl, p), "{name}") && p->lock == NONE)
+				manifest_vs_tag(pl, p,
+						elsewhere); /* (lockstep tags: members lag) */
 		} else {
 			const char *v = p->version ? p->version : "0.0.0";
 
@@ -930,6 +1066,8 @@ static void read_tags(struct plan *pl)
 				die_at(pl, p->line, "package '%s': %s", p->name, err.msg);
 			if (has_boot)
 				git_oid_cpy(&st, &boot);
+			/* no release tag: a first release, at the version the manifest has */
+			p->first = !has_boot && p->version != NULL;
 		}
 		if (s->best_any != NONE) {
 			if (rk_history_peel(pl->repo, &s->tags[s->best_any].target, &an, &err) < 0)
@@ -981,6 +1119,31 @@ static int commit_lvl(const struct rk_cc *cc)
 	return L_NONE;
 }
 
+/* Whether msg's first line (trimmed) is header. */
+static bool same_header(const char *msg, const char *header)
+{
+	const char *e = strchr(msg, '\n');
+	size_t n = e ? (size_t)(e - msg) : strlen(msg);
+
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == '\r' || msg[n - 1] == '\t'))
+		n--;
+	while (n && (*msg == ' ' || *msg == '\t'))
+		msg++, n--;
+	return strlen(header) == n && !memcmp(msg, header, n);
+}
+
+/* The level of the commit a revert quotes the header of. */
+static int reverted_lvl(const struct rk_cc *cc)
+{
+	struct rk_cc h = RK_CC_INIT;
+	int l;
+
+	rk_cc_parse(&h, cc->revert_header, strlen(cc->revert_header));
+	l = h.conventional ? commit_lvl(&h) : L_PATCH;
+	rk_cc_release(&h);
+	return l;
+}
+
 static void analyse_commits(struct plan *pl)
 {
 	size_t i, j, k;
@@ -995,23 +1158,41 @@ static void analyse_commits(struct plan *pl)
 
 		p->has_new = hp->new_since_any;
 		p->ncommits = hp->ncommits;
-		/* reverts, newest first: a revert cancels itself and what it reverts */
+		/*
+		 * reverts, newest first: a revert cancels itself and every commit
+		 * in range it reverts: each id it names ("Refs: a, b"), or with no
+		 * id the commit whose header it quotes ("revert: feat: x")
+		 */
 		for (j = 0; j < hp->ncommits; j++) {
 			struct rk_cc *cc = cc_of(pl, hp->commits[j]);
-			size_t len;
+			bool hit = false;
+			size_t r;
 
-			if (cancel[j] || !cc->revert || !cc->revert_of)
+			if (cancel[j] || !cc->revert)
 				continue;
-			len = strlen(cc->revert_of);
-			for (k = j + 1; k < hp->ncommits; k++) {
-				char hex[GIT_OID_HEXSZ + 1];
+			for (r = 0; r < cc->nrevert_ids; r++) {
+				size_t len = strlen(cc->revert_ids[r]);
 
-				git_oid_tostr(hex, sizeof(hex), &pl->h.commits[hp->commits[k]].oid);
-				if (!strncmp(hex, cc->revert_of, len)) {
-					cancel[j] = cancel[k] = true;
-					break;
+				for (k = j + 1; k < hp->ncommits; k++) {
+					char hex[GIT_OID_HEXSZ + 1];
+
+					git_oid_tostr(hex, sizeof(hex),
+						      &pl->h.commits[hp->commits[k]].oid);
+					if (!cancel[k] && !strncmp(hex, cc->revert_ids[r], len)) {
+						cancel[k] = hit = true;
+						break;
+					}
 				}
 			}
+			for (k = j + 1; !cc->nrevert_ids && cc->revert_header && k < hp->ncommits;
+			     k++)
+				if (!cancel[k] && same_header(pl->h.commits[hp->commits[k]].message,
+							      cc->revert_header)) {
+					cancel[k] = hit = true;
+					break;
+				}
+			if (hit)
+				cancel[j] = true;
 		}
 		for (j = 0; j < hp->ncommits; j++) {
 			struct rk_cc *cc = cc_of(pl, hp->commits[j]);
@@ -1024,6 +1205,8 @@ static void analyse_commits(struct plan *pl)
 				continue;
 			}
 			l = commit_lvl(cc);
+			if (cc->revert && cc->revert_header && reverted_lvl(cc) == L_NONE)
+				l = L_NONE; /* reverting work that caused no bump */
 			add_reason(p, R_COMMIT, hp->commits[j], l);
 			if (l > lvl)
 				lvl = l;
@@ -1339,6 +1522,8 @@ static enum rk_version_bump bump_of(int lvl)
 				: RK_VERSION_BUMP_PATCH;
 }
 
+static void continue_prerelease_line(struct plan *pl, const struct pkg *p, struct rk_version *t);
+
 /* The release target of p (before any channel suffix) into t; lockbase[set] is
  * the member with the highest current version of each lockstep set. */
 static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, struct rk_version *t)
@@ -1364,9 +1549,65 @@ static void target_of(struct plan *pl, struct pkg *p, const size_t *lockbase, st
 	} else {
 		rk_version_copy(t, base);
 	}
+	if (p->first && p->lock == NONE) {
+		/* a first release: the manifest's version as it stands */
+		rk_version_release_only(t);
+		return;
+	}
 	if (rk_version_bump(t, bump_of(p->lvl), &err) < 0)
 		rk_die(RK_EXIT_INPUT, "package '%s': cannot bump %s: %s", p->name, p->cur_str,
 		       err.msg);
+	if (pl->label && !pl->nightly && !pl->snapshot)
+		continue_prerelease_line(pl, p, t);
+}
+
+/*
+ * On a pre-release channel, the highest existing pre-release line of the
+ * channel's label goes on: with 1.4.0-rc.3 tagged, a target below 1.4.0
+ * becomes 1.4.0 (then rc.4 by counter_of), not a new line 1.3.0-rc.1.
+ */
+static void continue_prerelease_line(struct plan *pl, const struct pkg *p, struct rk_version *t)
+{
+	const struct series *s = &pl->series[p->series];
+	struct rk_version best = RK_VERSION_INIT;
+	struct rk_err err;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct rk_version rel = RK_VERSION_INIT, lab = RK_VERSION_INIT;
+		char *ls, *vs;
+		size_t n;
+
+		if (!rk_version_is_prerelease(&s->tags[i].v))
+			continue;
+		rk_version_copy(&rel, &s->tags[i].v);
+		rk_version_release_only(&rel);
+		if (rel_cmp(&rel, t) > 0 && (!best.nrelease || rel_cmp(&rel, &best) > 0)) {
+			/* of this channel's label: "<rel>-<label>.N" in the scheme's spelling */
+			rk_version_copy(&lab, &rel);
+			if (rk_version_set_prerelease(&lab, pl->label, 0, &err) == 0) {
+				ls = rk_version_str(&lab);
+				vs = rk_version_str(&s->tags[i].v);
+				n = strlen(ls);
+				if (n && ls[n - 1] == '0')
+					n--;
+				if (!strncmp(vs, ls, n) && vs[n] &&
+				    strspn(vs + n, "0123456789") == strlen(vs + n)) {
+					rk_version_release(&best);
+					rk_version_copy(&best, &rel);
+				}
+				free(ls);
+				free(vs);
+			}
+			rk_version_release(&lab);
+		}
+		rk_version_release(&rel);
+	}
+	if (best.nrelease) {
+		rk_version_release(t);
+		rk_version_copy(t, &best);
+	}
+	rk_version_release(&best);
 }
 
 /* The next pre-release counter of label on target t among p's tags. */
@@ -1408,6 +1649,27 @@ static uint64_t counter_of(struct plan *pl, const struct pkg *p, const struct rk
 }
 
 /*
+ * HEAD's first-parent commit count: what makes two nightlies of one day
+ * differ (one per commit along a branch, the same for the same commit).
+ */
+static uint64_t head_height(struct plan *pl)
+{
+	git_revwalk *w = NULL;
+	git_oid id;
+	uint64_t n = 0;
+
+	if (pl->height)
+		return pl->height;
+	if (git_revwalk_new(&w, pl->repo) == 0 && git_revwalk_push_head(w) == 0) {
+		git_revwalk_simplify_first_parent(w);
+		while (git_revwalk_next(&id, w) == 0)
+			n++;
+	}
+	git_revwalk_free(w);
+	return pl->height = n;
+}
+
+/*
  * The nightly version of p from the release_train's nightly_version
  * template ({version} the target t, {date} YYYYMMDD), normalised in p's
  * scheme. NULL (the scheme's own spelling) when there is no template, or
@@ -1422,8 +1684,8 @@ static char *nightly_from_template(struct plan *pl, const struct pkg *p, const s
 	struct rk_version v;
 	struct rk_err err;
 
-	if (!c)
-		return NULL;
+	if (!c || !strcmp(c, DEFAULT_NIGHTLY_VERSION))
+		return NULL; /* rk-config's default: the built-in spelling, unique per commit */
 	ver = rk_version_str(t);
 	while (*c) {
 		if (!strncmp(c, "{version}", 9)) {
@@ -1432,6 +1694,9 @@ static char *nightly_from_template(struct plan *pl, const struct pkg *p, const s
 		} else if (!strncmp(c, "{date}", 6)) {
 			rk_buf_adds(&b, pl->date8);
 			c += 6;
+		} else if (!strncmp(c, "{n}", 3)) {
+			rk_buf_addf(&b, "%llu", (unsigned long long)head_height(pl));
+			c += 3;
 		} else {
 			rk_buf_addc(&b, *c++);
 		}
@@ -1517,7 +1782,17 @@ static void decide_versions(struct plan *pl)
 			const char *lab = pl->nightly			   ? "nightly"
 					  : p->scheme == RK_VERSION_PEP440 ? "dev"
 									   : "snapshot";
+			char semlab[64];
 
+			/* nightlies: unique per commit (HEAD's commit count after the
+			 * date): 1.2.4-nightly.20261130.57, 1.2.4.dev20261130000057 */
+			if (pl->nightly && p->scheme == RK_VERSION_PEP440) {
+				date = date * 1000000 + head_height(pl) % 1000000;
+			} else if (pl->nightly) {
+				snprintf(semlab, sizeof(semlab), "nightly.%s", pl->date8);
+				lab = semlab;
+				date = head_height(pl);
+			}
 			if (rk_version_set_prerelease(t, lab, date, &err) < 0)
 				rk_die(RK_EXIT_FAIL, "package '%s': %s", p->name, err.msg);
 			p->next = rk_version_str(t);
@@ -1549,15 +1824,65 @@ static void decide_versions(struct plan *pl)
 
 /* ---- changelog and records ---- */
 
+/*
+ * The version of dependency d a dependent's changelog names: its next one;
+ * not released this time, on a pre-release channel its newest pre-release
+ * of the channel's label above its last stable version (what the dependent
+ * is built against), else its current version.
+ */
+static const char *dep_version(struct plan *pl, const struct pkg *d)
+{
+	const struct series *s = &pl->series[d->series];
+	size_t i, best = NONE;
+
+	if (d->next)
+		return d->next;
+	if (!pl->label || pl->nightly || pl->snapshot)
+		return d->cur_str;
+	for (i = 0; i < s->n; i++) {
+		const struct tagv *t = &s->tags[i];
+		struct rk_version lab = RK_VERSION_INIT;
+		struct rk_err err;
+		bool ours = false;
+
+		if (!rk_version_is_prerelease(&t->v) || rk_version_compare(&t->v, &d->cur) <= 0 ||
+		    (best != NONE && rk_version_compare(&t->v, &s->tags[best].v) <= 0))
+			continue;
+		rk_version_copy(&lab, &t->v);
+		if (rk_version_set_prerelease(&lab, pl->label, t->v.pre_num, &err) == 0)
+			ours = rk_version_compare(&lab, &t->v) == 0;
+		rk_version_release(&lab);
+		if (ours)
+			best = i;
+	}
+	if (best == NONE)
+		return d->cur_str;
+	if (!s->vstr) {
+		struct series *ms = &pl->series[d->series];
+
+		ms->vstr = rk_xcalloc(ms->n + 1, sizeof(char *));
+		for (i = 0; i < ms->n; i++)
+			ms->vstr[i] = rk_version_str(&ms->tags[i].v);
+	}
+	return s->vstr[best];
+}
+
 static void build_changelog(struct plan *pl, struct pkg *p)
 {
-	struct rk_changelog_item *items = rk_xcalloc(p->nreasons + 1, sizeof(*items));
-	char(*ids)[8] = rk_xcalloc(p->nreasons + 1, sizeof(*ids));
-	char **deptext = rk_xcalloc(p->nreasons + 1, sizeof(char *));
+	size_t cap = p->nreasons + 1, i, bf, n = 0;
+	struct rk_changelog_item *items;
+	char(*ids)[8];
+	char **deptext;
 	const char **excl = NULL;
 	struct rk_buf out = RK_BUF_INIT;
-	size_t i, n = 0;
 
+	/* one item per breaking footer of a commit (each with its subject) */
+	for (i = 0; i < p->nreasons; i++)
+		if (p->reasons[i].kind == R_COMMIT && pl->cc[p->reasons[i].ref].nbreaking_texts > 1)
+			cap += pl->cc[p->reasons[i].ref].nbreaking_texts - 1;
+	items = rk_xcalloc(cap, sizeof(*items));
+	ids = rk_xcalloc(cap, sizeof(*ids));
+	deptext = rk_xcalloc(cap, sizeof(char *));
 	for (i = 0; i < p->nreasons; i++) {
 		const struct reason *r = &p->reasons[i];
 		struct rk_changelog_item *it = &items[n];
@@ -1565,13 +1890,29 @@ static void build_changelog(struct plan *pl, struct pkg *p)
 		if (r->kind == R_COMMIT) {
 			const struct rk_cc *cc = &pl->cc[r->ref];
 
-			git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
-			it->type = cc->type;
-			it->scope = cc->scope;
-			it->breaking = cc->breaking;
-			it->text =
-				cc->breaking && cc->breaking_text ? cc->breaking_text : cc->subject;
-			it->id = ids[n];
+			for (bf = 0; bf < cc->nbreaking_texts; bf++) {
+				struct rk_buf b = RK_BUF_INIT;
+
+				it = &items[n];
+				git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
+				it->type = cc->type;
+				it->scope = cc->scope;
+				it->breaking = true;
+				rk_buf_addf(&b, "%s: %s", cc->subject, cc->breaking_texts[bf]);
+				deptext[n] = rk_buf_detach(&b, NULL);
+				it->text = deptext[n];
+				it->id = ids[n];
+				if (bf + 1 < cc->nbreaking_texts)
+					n++;
+			}
+			if (!cc->nbreaking_texts) {
+				git_oid_tostr(ids[n], sizeof(ids[n]), &pl->h.commits[r->ref].oid);
+				it->type = cc->type;
+				it->scope = cc->scope;
+				it->breaking = cc->breaking;
+				it->text = cc->subject;
+				it->id = ids[n];
+			}
 		} else if (r->kind == R_PLAN) {
 			const struct planfile *f = &pl->planfiles[r->ref];
 			size_t e;
@@ -1590,7 +1931,7 @@ static void build_changelog(struct plan *pl, struct pkg *p)
 			const struct pkg *d = &pl->p[r->ref];
 			struct rk_buf b = RK_BUF_INIT;
 
-			rk_buf_addf(&b, "%s %s", d->name, d->next ? d->next : d->cur_str);
+			rk_buf_addf(&b, "%s %s", d->name, dep_version(pl, d));
 			deptext[n] = rk_buf_detach(&b, NULL);
 			it->text = deptext[n];
 			it->dependency = true;
@@ -2127,6 +2468,7 @@ static void plan_free(struct plan *pl)
 	free(pl->series);
 	rk_strmap_release(&pl->serieskey);
 	rk_strmap_release(&pl->prefixes);
+	rk_strmap_release(&pl->tagowner);
 	for (i = 0; i < pl->nplanfiles; i++) {
 		free(pl->planfiles[i].path);
 		rk_planfile_release(&pl->planfiles[i].pf);

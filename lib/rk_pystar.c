@@ -587,6 +587,12 @@ static struct src *add_src(struct rk_star *s, const char *name, char *text, size
 {
 	struct src *sr;
 
+	if (text && len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		/* a UTF-8 byte order mark (editors on Windows write one): not Starlark */
+		memmove(text, text + 3, len - 3);
+		len -= 3;
+		text[len] = '\0';
+	}
 	RK_GROW(s->srcs, s->srccap, s->nsrcs + 1);
 	sr = &s->srcs[s->nsrcs++];
 	sr->name = rk_xstrdup(name);

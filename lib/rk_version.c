@@ -750,6 +750,16 @@ void rk_version_strip_meta(struct rk_version *v)
 	set_str(&v->meta, NULL);
 }
 
+void rk_version_release_only(struct rk_version *v)
+{
+	set_str(&v->meta, NULL);
+	set_str(&v->pre, NULL);
+	v->pre_kind = RK_VERSION_PRE_NONE;
+	v->pre_num = 0;
+	v->has_post = v->has_dev = false;
+	v->post = v->dev = 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Bumps */
 

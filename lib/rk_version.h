@@ -174,6 +174,8 @@ char *rk_version_str(const struct rk_version *v);
 bool rk_version_is_prerelease(const struct rk_version *v);
 /* Drop SemVer build metadata / the PEP 440 local label. */
 void rk_version_strip_meta(struct rk_version *v);
+/* Keep the epoch and release numbers only (1.4.0-rc.3 -> 1.4.0, 2.0a1.post3 -> 2.0). */
+void rk_version_release_only(struct rk_version *v);
 
 /*
  * BUMPS. Every bump drops build metadata / the local label, keeps the PEP

@@ -114,7 +114,7 @@ EOF
 	echo '{"kind":"config","rule":"uv_workspace","name":"py","root":"python","members":[],"exclude":[],"ecosystem":"python","manager":"uv","location":"RELEASE.star:1:1"}' >expected
 	diff -u expected actual
 	sed -n 5p out.ndjson >actual
-	echo '{"kind":"config","rule":"uv_package","name":"a","group":"core","skip":false,"cross_deps":["x"],"pin_strategy":null,"platforms":[],"bump_files":[],"build_backend":null,"ecosystem":"python","manager":"uv","location":"RELEASE.star:5:1"}' >expected
+	echo '{"kind":"config","rule":"uv_package","name":"a","group":"core","skip":false,"cross_deps":["x"],"pin_strategy":null,"platforms":[],"bump_files":[],"build_backend":null,"label":null,"tag_format":null,"extra_paths":[],"ecosystem":"python","manager":"uv","location":"RELEASE.star:5:1"}' >expected
 	diff -u expected actual
 	sed -n 16p out.ndjson >actual
 	echo '{"kind":"config","rule":"action","name":"docs","inputs":["docs/**"],"outputs":["site/"],"command":["/bin/sh","-c","make docs"],"timeout":60,"location":"RELEASE.star:16:1"}' >expected
@@ -129,7 +129,7 @@ EOF
 	run rk-config
 	assert_success
 	echo "$output" | jq -r 'keys_unsorted | join(" ")' >actual
-	echo "kind rule name groups jobs pin_strategy smoke_test_delay max_retries retry_backoff lock_timeout publish_rate channel prerelease_token versioning interactive create_release release_draft release_artifacts release_notes tag_format dashboard dashboard_port ai_resolve ai_model reports report_dir report_title telemetry telemetry_labels commit_back commit_back_branch commit_back_message approval approval_timeout approval_reviewers nightly_channel nightly_tag nightly_version version_strategy plans_dir signing sbom major_on_zero location" >expected
+	echo "kind rule name groups jobs pin_strategy smoke_test_delay max_retries retry_backoff lock_timeout publish_rate channel prerelease_token versioning interactive create_release release_draft release_artifacts release_notes tag_format dashboard dashboard_port ai_resolve ai_model reports report_dir report_title telemetry telemetry_labels commit_back commit_back_branch commit_back_message approval approval_timeout approval_reviewers nightly_channel nightly_tag nightly_version version_strategy plans_dir signing sbom major_on_zero order_edges propagate changelog_exclude disable_actions bootstrap_commit smoke_test remote_cache location" >expected
 	diff -u expected actual
 	echo "$output" | jq -c '[.name, .tag_format, .versioning, .version_strategy, .jobs, .max_retries, .channel, .plans_dir, .major_on_zero]' >actual
 	echo '["default","{name}-v{version}","independent","conventional-commits",4,3,"latest",".releasekit/plans",false]' >expected
@@ -282,8 +282,10 @@ EOF
 @test "config: references to undefined groups and packages are errors" {
 	printf 'release_group(name = "core")\n\nrelease_train(groups = ["core", "editor"])\nrelease_group(name = "editors")\n' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:3:1: release_train() groups: no release_group named 'editor' (did you mean 'editors'?)"
+	# a group names discovered packages: no package rule is needed for each (rk-plan checks them)
 	printf 'uv_package(name = "a")\nrelease_group(name = "core", packages = ["a", "zzz"])\n' | star RELEASE.star
-	must_fail_with 3 "rk-config: RELEASE.star:2:1: release_group() packages: no package named 'zzz'"
+	run rk-config
+	assert_success
 	printf 'uv_package(name = "a", group = "cor")\nrelease_group(name = "core", packages = ["a"])\n' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:1:1: uv_package() group: no release_group named 'cor' (did you mean 'core'?)"
 	printf 'release_train(telemetry = ["log"])\n' | star RELEASE.star
@@ -485,7 +487,7 @@ packages() {
 EOF
 }
 
-@test "generate: writes a well-formatted RELEASE.star grouped by level, which evaluates back to the packages" {
+@test "generate: writes a well-formatted RELEASE.star grouped by workspace and directory, which evaluates back to the packages" {
 	packages | rk-config --generate >RELEASE.star
 	cat >expected <<'EOF'
 # RELEASE.star -- releasekit configuration (Starlark).
@@ -514,46 +516,55 @@ pnpm_workspace(
     root = "js",
 )
 
-# Group level-0
-pnpm_package(name = "@acme/web", group = "level-0")
-uv_package(name = "core", group = "level-0")
-cargo_package(name = "fast", group = "level-0")
+# Group js
+pnpm_package(name = "@acme/web", group = "js")
 
-# Group level-1
-uv_package(name = "plugin-x", group = "level-1")
+# Group py-packages
+uv_package(name = "core", group = "py-packages")
 
-# Group level-2
-uv_package(name = "plugin-y", group = "level-2", skip = True)
+# Group py-plugins
+uv_package(name = "plugin-x", group = "py-plugins")
+uv_package(name = "plugin-y", group = "py-plugins", skip = True)
+
+# Group rust-crates
+cargo_package(name = "fast", group = "rust-crates")
 
 release_group(
-    name = "level-0",
+    name = "js",
     packages = [
         "@acme/web",
-        "core",
-        "fast",
     ],
 )
 
 release_group(
-    name = "level-1",
+    name = "py-packages",
+    packages = [
+        "core",
+    ],
+)
+
+release_group(
+    name = "py-plugins",
     packages = [
         "plugin-x",
+        "plugin-y",
     ],
 )
 
 release_group(
-    name = "level-2",
+    name = "rust-crates",
     packages = [
-        "plugin-y",
+        "fast",
     ],
 )
 
 release_train(
     name = "default",
     groups = [
-        "level-0",
-        "level-1",
-        "level-2",
+        "js",
+        "py-packages",
+        "py-plugins",
+        "rust-crates",
     ],
 )
 # releasekit:generate end
@@ -648,7 +659,7 @@ EOF
 @test "generate: releasekit generate --help and releasekit --help list it" {
 	run releasekit generate --help
 	assert_success
-	assert_line --index 0 "usage: releasekit generate [--update] [--group-by level|dir]"
+	assert_line --index 0 "usage: releasekit generate [--update] [--group-by dir]"
 	run releasekit --help
 	assert_line --partial "generate"
 }
@@ -689,7 +700,7 @@ EOF
 	assert_success
 	echo "$output" >RELEASE.star
 	grep -Fx '    root = "python",' RELEASE.star
-	grep -Fx 'uv_package(name = "acme-cli", group = "level-1")' RELEASE.star
+	grep -Fx 'uv_package(name = "acme-cli", group = "python-packages")' RELEASE.star
 	rk-config | rk-discover -C . >after.ndjson
 	validate_records after.ndjson
 	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' before.ndjson >expected
@@ -697,13 +708,13 @@ EOF
 	diff -u expected actual
 	jq -r 'select(.kind == "package") | "\(.name) \(.group)"' after.ndjson >actual
 	cat >expected <<'EOF'
-fastcli level-1
-fastcore level-0
-@acme/web-core level-0
-@acme/web-ui level-1
-acme-monorepo level-0
-acme-cli level-1
-acme-core level-0
+fastcli rust-crates
+fastcore rust-crates
+@acme/web-core packages
+@acme/web-ui packages
+acme-monorepo root
+acme-cli python-packages
+acme-core python-packages
 EOF
 	diff -u expected actual
 	# --update after a manual edit keeps it.

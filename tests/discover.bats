@@ -105,11 +105,11 @@ EOT
 	disc
 	cat >expected <<'EOT'
 python:ACME-cli null uv packages/cli true
-python:acme-buildtool 0.1.0 uv tools/buildtool true
-python:acme-testkit 0.1.0 uv tools/testkit true
-python:acme.core 1.2.0 uv packages/core true
+python:acme-buildtool 0.1.0 uv tools/buildtool false
+python:acme-testkit 0.1.0 uv tools/testkit false
+python:acme.core 1.2.0 uv packages/core false
 python:acme_widgets 0.3.0 uv tools/deep/widgets false
-python:root-app 1.0.0 uv . true
+python:root-app 1.0.0 uv . false
 EOT
 	brief >actual
 	diff -u expected actual
@@ -244,7 +244,6 @@ EOT
 npm:@acme/ui -> npm:@acme/core workspace:^ normal
 npm:@acme/ui -> npm:@acme/tool workspace:1.0.0 dev
 npm:@acme/ui -> npm:@acme/theme workspace:~ peer
-npm:@acme/ui -> npm:@acme/icons 1.2.3 optional
 npm:monorepo -> npm:@acme/tool workspace:* dev
 EOT
 	edges >actual
@@ -422,7 +421,7 @@ cargo:solo-rs 0.3.0 cargo rs true
 cargo:solo-rs2 0.0.0 cargo rs2 false
 npm:solo-js 0.2.0 pnpm js true
 npm:solo-js2 1.0.0 npm js2 true
-python:solo-py 0.1.0 uv py true
+python:solo-py 0.1.0 uv py false
 EOT
 	brief >actual
 	diff -u expected actual
@@ -497,7 +496,7 @@ cargo:bindings 0.4.0 cargo rust/bindings true
 npm:root null pnpm . false
 npm:web 1.0.0 pnpm packages/web true
 python:acme-bindings 0.4.0 uv rust/bindings true
-python:core 0.1.0 uv python/libs/core true
+python:core 0.1.0 uv python/libs/core false
 python:fast-ext 2.0.0 uv python/libs/ext true
 EOT
 	brief >actual
@@ -513,6 +512,10 @@ EOT
 }
 
 @test "a duplicate name in one ecosystem is an error naming both manifests" {
+	w pyproject.toml <<'EOT'
+[tool.uv.workspace]
+members = ["*"]
+EOT
 	w a/pyproject.toml <<'EOT'
 [project]
 name = "Acme_Core"
@@ -540,6 +543,18 @@ EOT
 }
 
 @test "malformed manifests: file:line:col and exit 3; --keep-going warns and skips" {
+	# inside workspaces (as members), a manifest that cannot be read is fatal
+	w pyproject.toml <<'EOT'
+[tool.uv.workspace]
+members = ["*"]
+EOT
+	w package.json <<'EOT'
+{"workspaces": ["*"]}
+EOT
+	w Cargo.toml <<'EOT'
+[workspace]
+members = ["bad-type"]
+EOT
 	w ok/pyproject.toml <<'EOT'
 [project]
 name = "ok"
@@ -600,11 +615,6 @@ EOT
 	w bad-ws/package.json <<'EOT'
 {"name": "w", "workspaces": "packages/*"}
 EOT
-	w bad-inherit/Cargo.toml <<'EOT'
-[package]
-name = "bi"
-version.workspace = true
-EOT
 	run --separate-stderr rk-discover --no-stdin --root . --keep-going
 	assert_success
 	cat >expected <<'EOT'
@@ -614,8 +624,6 @@ rk-discover: bad-type/Cargo.toml:4:11: 'publish' must be a boolean or an array o
 rk-discover: warning: bad-type/Cargo.toml: skipped (--keep-going)
 rk-discover: bad-ws/package.json:1:29: 'workspaces' must be an array of strings
 rk-discover: warning: bad-ws/package.json: skipped (--keep-going)
-rk-discover: bad-inherit/Cargo.toml:3:1: version.workspace = true but the package is in no workspace
-rk-discover: warning: bad-inherit/Cargo.toml: skipped (--keep-going)
 EOT
 	printf '%s\n' "${stderr_lines[@]}" >actual
 	diff -u expected actual

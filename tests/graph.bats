@@ -79,7 +79,7 @@ EOF
 	assert_output ""
 }
 
-@test "dev edges do not constrain the order unless --include-dev; other types do" {
+@test "normal, build and peer edges order by default; optional and dev with --edges or --include-dev" {
 	{
 		pkg a python python:b:dev
 		pkg b python python:c:build
@@ -90,20 +90,38 @@ EOF
 	run rk-graph --levels in.ndjson
 	assert_success
 	assert_output - <<'EOF'
+level 0: python:a, python:c, python:e
+level 1: python:b, python:d
+EOF
+	run rk-graph --levels --include-dev in.ndjson
+	assert_success
+	assert_output - <<'EOF'
+level 0: python:c, python:e
+level 1: python:b, python:d
+level 2: python:a
+EOF
+	run rk-graph --levels --edges normal,build,peer,optional in.ndjson
+	assert_success
+	assert_output - <<'EOF'
 level 0: python:a, python:e
 level 1: python:d
 level 2: python:c
 level 3: python:b
 EOF
-	run rk-graph --levels --include-dev in.ndjson
-	assert_success
-	assert_output - <<'EOF'
+	for e in all normal,build,peer,optional,dev; do
+		run rk-graph --levels --edges $e in.ndjson
+		assert_success
+		assert_output - <<'EOF'
 level 0: python:e
 level 1: python:d
 level 2: python:c
 level 3: python:b
 level 4: python:a
 EOF
+	done
+	run --separate-stderr rk-graph --edges normal,bogus in.ndjson
+	assert_failure 2
+	[[ "$stderr" == "rk-graph: --edges: unknown dependency type 'bogus' (expected normal, build, peer, optional, dev or all)"* ]]
 	# A dev-only cycle is no cycle; with --include-dev it is.
 	{
 		pkg x cargo cargo:y
@@ -115,7 +133,7 @@ EOF
 	run --separate-stderr rk-graph --include-dev dev.ndjson
 	[ "$status" -eq 3 ]
 	assert_output ""
-	[ "$stderr" = "rk-graph: cycle: cargo:x -> cargo:y -> cargo:x" ]
+	[ "$stderr" = "rk-graph: cycle: cargo:x -(normal, p/x/m)-> cargo:y -(dev, p/y/m)-> cargo:x" ]
 }
 
 @test "a package listing one dependency twice keeps the strongest edge type" {
@@ -138,7 +156,7 @@ EOF
 	run --separate-stderr rk-graph in.ndjson
 	[ "$status" -eq 3 ]
 	assert_output ""
-	[ "$stderr" = "rk-graph: cycle: npm:a -> npm:a" ]
+	[ "$stderr" = "rk-graph: cycle: npm:a -(normal, p/a/m)-> npm:a" ]
 }
 
 @test "cycles: a 2-cycle and a 3-cycle as two components, in (ecosystem, name) order" {
@@ -154,8 +172,8 @@ EOF
 	[ "$status" -eq 3 ]
 	assert_output ""
 	[ "${#stderr_lines[@]}" -eq 2 ]
-	[ "${stderr_lines[0]}" = "rk-graph: cycle: cargo:m -> cargo:n -> cargo:o -> cargo:m" ]
-	[ "${stderr_lines[1]}" = "rk-graph: cycle: python:yy -> python:zz -> python:yy" ]
+	[ "${stderr_lines[0]}" = "rk-graph: cycle: cargo:m -(normal, p/m/m)-> cargo:n -(normal, p/n/m)-> cargo:o -(normal, p/o/m)-> cargo:m" ]
+	[ "${stderr_lines[1]}" = "rk-graph: cycle: python:yy -(normal, p/yy/m)-> python:zz -(normal, p/zz/m)-> python:yy" ]
 }
 
 @test "cycles: the shortest cycle through the first package, the rest of the component named" {
@@ -167,15 +185,16 @@ EOF
 	} >in.ndjson
 	run --separate-stderr rk-graph in.ndjson
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "rk-graph: cycle: npm:a -> npm:b -> npm:a (same cycle group: npm:c, npm:d)" ]
+	[ "$stderr" = "rk-graph: cycle: npm:a -(normal, p/a/m)-> npm:b -(normal, p/b/m)-> npm:a (same cycle group: npm:c, npm:d)" ]
 }
 
 @test "renderings: every format matches its expected file" {
+	# optional edges shown (dashed) when they count
 	for f in levels dot mermaid d2 ascii json; do
-		rk-graph --format "$f" <"$F/packages.ndjson" >"out.$f"
+		rk-graph --edges normal,build,peer,optional --format "$f" <"$F/packages.ndjson" >"out.$f"
 		diff -u "$F/expected.$f" "out.$f"
 	done
-	rk-graph --levels "$F/packages.ndjson" >out.l
+	rk-graph --edges normal,build,peer,optional --levels "$F/packages.ndjson" >out.l
 	diff -u "$F/expected.levels" out.l
 	validate_records out.json
 }

@@ -36,7 +36,7 @@ short() {
 	change pk/h "$(printf 'fix: y\n\nBREAKING-CHANGE: gone too')"
 	change pk/i "Update some things"
 	change pk/j "$(printf 'fix: z\n\nThis mentions BREAKING CHANGE: mid-line, which is no footer')"
-	run versions
+	run --separate-stderr versions
 	assert_success
 	assert_output "a 1.0.0 -> 1.1.0 minor
 b 1.0.0 -> 1.0.1 patch
@@ -70,10 +70,10 @@ i 1.0.0 1 1"
 	init
 	tag z-v0.3.0
 	change pk/z "feat!: rework"
-	run versions
+	run --separate-stderr versions
 	assert_output "z 0.3.0 -> 0.4.0 minor"
 	echo '{"kind":"config","rule":"release_train","major_on_zero":true}' >>in.ndjson
-	run versions
+	run --separate-stderr versions
 	assert_output "z 0.3.0 -> 1.0.0 major"
 }
 
@@ -92,7 +92,7 @@ i 1.0.0 1 1"
 	change pk/c "feat: back and forth"
 	git -C repo revert --no-edit HEAD >/dev/null
 	git -C repo revert --no-edit HEAD >/dev/null
-	run versions
+	run --separate-stderr versions
 	assert_output "b 1.0.0 -> 1.0.1 patch
 c 1.0.0 -> 1.1.0 minor"
 	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.name == \"b\" and .kind == \"release\") | .reasons[0].type, .changelog'"
@@ -112,19 +112,19 @@ c 1.0.0 -> 1.1.0 minor"
 	init
 	for p in a-v1.0.0 b-v2.0.0 c-v3.0.0 d-v4.0.0; do tag $p; done
 	change pk/a "feat: new"
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.1.0 minor
 b 2.0.0 -> 2.0.1 patch
 d 4.0.0 -> 4.0.1 patch"
 	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -c 'select(.name == \"d\" and .kind == \"release\") | .reasons'"
 	assert_output '[{"dependency":"b","ecosystem":"npm","version":"2.0.1","bump":"patch"}]'
 	echo '{"kind":"config","rule":"release_train","propagate":"minor"}' >>in.ndjson
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.1.0 minor
 b 2.0.0 -> 2.1.0 minor
 d 4.0.0 -> 4.1.0 minor"
 	echo '{"kind":"config","rule":"release_train","propagate":"none"}' >>in.ndjson
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.1.0 minor"
 }
 
@@ -136,7 +136,7 @@ d 4.0.0 -> 4.1.0 minor"
 	init
 	tag v1.4.0
 	change pk/a "feat: x"
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.4.0 -> 1.5.0 minor
 b 1.4.0 -> 1.5.0 minor
 c 1.4.0 -> 1.5.0 minor"
@@ -164,7 +164,7 @@ release:npm:a <- push:tags"
 	change pk/a "fix: x"
 	change pk/c "fix: y"
 	change pk/d "feat: z"
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 2.0.1 patch
 b 2.0.0 -> 2.0.1 patch
 c 3.0.0 -> 3.0.1 patch
@@ -184,7 +184,7 @@ e 0.2.0 -> 0.3.0 minor"
 	tag a-v1.0.0
 	tag b-v2.0.0
 	change pk/a "fix: x"
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.0.1 patch"
 }
 
@@ -220,16 +220,17 @@ c 2.0.0 major .releasekit/plans/c-major.md"
 - small ($(short HEAD))"
 	mkdir -p repo/changes
 	mv repo/.releasekit/plans/c-major.md repo/changes/
-	run versions --plans-dir changes
+	run --separate-stderr versions --plans-dir changes
 	assert_output "a 1.0.0 -> 1.0.1 patch
 c 1.0.0 -> 2.0.0 major"
 	echo '{"kind":"config","rule":"release_train","plans_dir":"changes"}' >>in.ndjson
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.0.1 patch
 c 1.0.0 -> 2.0.0 major"
 }
 
 @test "plan files: malformed front matter and unknown packages are errors with file:line" {
+	echo '{"kind":"config","rule":"release_train","tag_format":"{ecosystem}-{name}-v{version}"}' >in.ndjson
 	pkg a npm pk/a 1.0.0
 	pkg a python py/a 1.0.0
 	init
@@ -269,38 +270,38 @@ c 1.0.0 -> 2.0.0 major"
 	tag b-v1.2.3
 	change pk/a "fix: x"
 	change pk/b "feat: y"
-	run versions --channel rc
+	run --separate-stderr versions --channel rc
 	assert_output "a 1.2.3 -> 1.2.4-rc.1 patch
 b 1.2.3 -> 1.3.0rc1 minor"
-	run versions --channel beta
+	run --separate-stderr versions --channel beta
 	assert_output "a 1.2.3 -> 1.2.4-beta.1 patch
 b 1.2.3 -> 1.3.0b1 minor"
-	run versions --channel alpha
+	run --separate-stderr versions --channel alpha
 	assert_output "a 1.2.3 -> 1.2.4-alpha.1 patch
 b 1.2.3 -> 1.3.0a1 minor"
-	run versions --channel canary
+	run --separate-stderr versions --channel canary
 	assert_output "a 1.2.3 -> 1.2.4-canary.1 patch
 b 1.2.3 -> 1.3.0.dev1 minor"
-	run versions --channel experiments
+	run --separate-stderr versions --channel experiments
 	assert_output "a 1.2.3 -> 1.2.4-experiments.1 patch
 b 1.2.3 -> 1.3.0.dev1 minor"
-	run versions --prerelease pr.7
+	run --separate-stderr versions --prerelease pr.7
 	assert_output "a 1.2.3 -> 1.2.4-pr.7.1 patch
 b 1.2.3 -> 1.3.0.dev1 minor"
 	tag a-v1.2.4-rc.1
 	tag a-v1.2.4-rc.2
 	tag b-v1.3.0rc1
 	# nothing new since the last pre-release tags: nothing to release on rc
-	run versions --channel rc
+	run --separate-stderr versions --channel rc
 	assert_output ""
 	change pk/a "fix: z"
-	run versions --channel rc
+	run --separate-stderr versions --channel rc
 	assert_output "a 1.2.3 -> 1.2.4-rc.3 patch"
 	# latest promotes everything since the last stable release
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.2.3 -> 1.2.4 patch
 b 1.2.3 -> 1.3.0 minor"
-	run versions --channel next
+	run --separate-stderr versions --channel next
 	assert_output "a 1.2.3 -> 1.2.4 patch
 b 1.2.3 -> 1.3.0 minor"
 	echo '{"kind":"config","rule":"release_train","channel":"experiments","prerelease_token":"exp"}' >>in.ndjson
@@ -316,16 +317,16 @@ b 1.2.3 -> 1.3.0 minor"
 	init
 	tag a-v1.2.3
 	change pk/a "fix: x"
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.2.3 -> 1.2.4 patch"
 	git -C repo checkout -q -b release/1.x
 	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel)\"'"
 	assert_output "1.2.4-beta.1 beta"
-	run versions --branch next
+	run --separate-stderr versions --branch next
 	assert_output "a 1.2.3 -> 1.2.4 patch"
-	run versions --branch preview
+	run --separate-stderr versions --branch preview
 	assert_output "a 1.2.3 -> 1.2.4-pre.1 patch"
-	run versions --branch main
+	run --separate-stderr versions --branch main
 	assert_output "a 1.2.3 -> 1.2.4 patch"
 }
 
@@ -339,14 +340,15 @@ b 1.2.3 -> 1.3.0 minor"
 	change pk/a "fix: x"
 	change pk/b "fix: x"
 	change pk/c "feat: untagged"
-	run versions --nightly
-	assert_output "a 1.2.3 -> 1.2.4-nightly.20261126 patch
-b 1.2.3 -> 1.2.4.dev20261126 patch
-c 0.1.0 -> 0.2.0-nightly.20261126 minor"
+	run --separate-stderr versions --nightly
+	# the date, then HEAD's commit count: unique per commit
+	assert_output "a 1.2.3 -> 1.2.4-nightly.20261126.4 patch
+b 1.2.3 -> 1.2.4.dev20261126000004 patch
+c 0.1.0 -> 0.1.0-nightly.20261126.4 minor"
 	run sh -c "SOURCE_DATE_EPOCH=1798675200 rk-plan -C repo --channel nightly --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.date) \(.channel)\"'"
-	assert_output "1.2.4-nightly.20261231 2026-12-31 nightly
-1.2.4.dev20261231 2026-12-31 nightly
-0.2.0-nightly.20261231 2026-12-31 nightly"
+	assert_output "1.2.4-nightly.20261231.4 2026-12-31 nightly
+1.2.4.dev20261231000004 2026-12-31 nightly
+0.1.0-nightly.20261231.4 2026-12-31 nightly"
 	run --separate-stderr rk-plan --date 2026-11-26 <in.ndjson
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "rk-plan: --date: expected YYYYMMDD, not '2026-11-26'"
@@ -404,7 +406,7 @@ c 1.0.post1 1.0.1 python/c/1.0.post1 python/c/1.0.1
 d 3.0.0 3.0.1 dee-3.0.0 dee-3.0.1"
 }
 
-@test "tags at the release commit stop the history; untagged packages start from the manifest" {
+@test "tags at the release commit stop the history; an untagged package is a first release at its manifest version" {
 	pkg a npm pk/a 0.4.0
 	pkg b npm pk/b 0.4.0
 	init
@@ -415,7 +417,7 @@ d 3.0.0 3.0.1 dee-3.0.0 dee-3.0.1"
 	plan >out.ndjson
 	run jq -r 'select(.kind == "release") | "\(.name) \(.current) \(.next) \(.previous_tag) \(.commits)"' out.ndjson
 	assert_output "a 1.0.0 1.0.1 a-v1.0.0 1
-b 0.4.0 0.4.1 null 2"
+b 0.4.0 0.4.0 null 2"
 }
 
 @test "bad tag_format: one error line naming the record, exit 3" {
@@ -477,19 +479,19 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	init
 	for p in root a b; do tag $p-v1.0.0; done
 	change shared/proto "fix: proto"
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.0.1 patch
 b 1.0.0 -> 1.0.1 patch"
 	tag a-v1.0.1
 	tag b-v1.0.1
 	change docs "fix: root docs"
-	run versions
+	run --separate-stderr versions
 	assert_output "root 1.0.0 -> 1.0.1 patch"
 	tag root-v1.0.1
 	echo x >repo/Makefile.common
 	git -C repo add -A
 	git -C repo commit -q -m "fix: common make rules"
-	run versions
+	run --separate-stderr versions
 	assert_output "b 1.0.1 -> 1.0.2 patch"
 }
 
@@ -516,7 +518,7 @@ b 1.0.0 -> 1.0.1 patch"
 
 ### Breaking Changes
 
-- Node 18 is no longer supported ($(short HEAD~4))
+- new runners: Node 18 is no longer supported ($(short HEAD~4))
 
 ### Features
 
@@ -548,7 +550,7 @@ b 1.0.0 -> 1.0.1 patch"
 
 ### Breaking Changes
 
-- Node 18 is no longer supported ($(short HEAD~4))
+- new runners: Node 18 is no longer supported ($(short HEAD~4))
 
 ### Features
 
@@ -810,13 +812,13 @@ python:b 0.5.1"
 	tag a-v1.0.0
 	tag b-v1.0.0
 	git -C repo merge -q --no-ff -m "Merge branch 'feature'" feature
-	run versions
+	run --separate-stderr versions
 	assert_output "a 1.0.0 -> 1.1.0 minor"
 	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.commits) \(.non_conventional)\"'"
 	assert_output "2 1"
 	# merged before the tag: nothing new
 	git -C repo tag a-v1.1.0
-	run versions
+	run --separate-stderr versions
 	assert_output ""
 }
 
@@ -829,7 +831,7 @@ python:b 0.5.1"
 	git -C repo tag start
 	change pk/b "fix: new"
 	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"start"}' >>in.ndjson
-	run versions
+	run --separate-stderr versions
 	assert_output "b 0.1.0 -> 0.1.1 patch"
 	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"nope"}' >>in.ndjson
 	run --separate-stderr rk-plan -C repo <in.ndjson

@@ -44,6 +44,8 @@ ids_of() {
 	pkg a npm pk/a 1.2.3
 	pkg b python pk/b 1.2.3
 	init
+	git -C repo tag a-v1.2.3
+	git -C repo tag b-v1.2.3
 	change pk/a "fix: x"
 	change pk/b "fix: x"
 	nightly() {
@@ -53,8 +55,8 @@ ids_of() {
 	# rk-config's default: PEP 440 spelling; SemVer packages keep theirs
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}.dev{date}"}' >>in.ndjson
 	run nightly
-	assert_output "a 1.2.4-nightly.20261126 a-v1.2.4-nightly.20261126 true
-b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
+	assert_output "a 1.2.4-nightly.20261126.3 a-v1.2.4-nightly.20261126.3 true
+b 1.2.4.dev20261126000003 b-v1.2.4.dev20261126000003 true"
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-dev.{date}"}' >>in.ndjson
 	run nightly
 	assert_output "a 1.2.4-dev.20261126 a-v1.2.4-dev.20261126 true
@@ -71,7 +73,7 @@ b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	sed -i '$d' in.ndjson
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{name}.dev{date}"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
-	assert_output "rk-plan: <stdin>:5: release_train: nightly_version '{name}.dev{date}': unknown placeholder (expected {version} and {date})"
+	assert_output "rk-plan: <stdin>:5: release_train: nightly_version '{name}.dev{date}': unknown placeholder (expected {version}, {date} and {n})"
 	sed -i '$d' in.ndjson
 	echo '{"kind":"config","rule":"release_train","nightly_version":"nightly{date}"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
@@ -114,6 +116,7 @@ tag:npm:a <- verify:npm:a loop"
 @test "rk-plan: a shallow clone fails with one line saying how to fetch the history" {
 	pkg a npm a 1.0.0
 	init
+	git -C repo tag a-v1.0.0
 	change a "feat: x"
 	change a "fix: y"
 	git clone -q --depth 1 "file://$T/repo" shallow
@@ -152,6 +155,8 @@ tag:npm:a <- verify:npm:a loop"
 	pkg a npm a 1.0.0
 	pkg b npm b 1.0.0
 	init
+	git -C repo tag a-v1.0.0
+	git -C repo tag b-v1.0.0
 	mkdir -p repo/.releasekit/plans
 	printf '\357\273\277---\na: minor # new API\n# b is next\n"b": patch\t# fix\n---\n\nSummary.\n' >repo/.releasekit/plans/bom.md
 	run sh -c 'rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | \"\(.name) \(.next) \(.plan_files[0])\""'
@@ -167,6 +172,7 @@ b 1.0.1 .releasekit/plans/bom.md"
 @test "rk-plan: a plans dir that is a file is an error; a missing or empty one is no plan" {
 	pkg a npm a 1.0.0
 	init
+	git -C repo tag a-v1.0.0
 	change a "fix: x"
 	touch repo/notes
 	run --separate-stderr rk-plan -C repo --plans-dir notes <in.ndjson
@@ -206,7 +212,7 @@ b 1.0.1 .releasekit/plans/bom.md"
 	printf '{"kind":"package","name":"b","ecosystem":"npm","path":"./b/","version":"1.0.0"}\n' >>ok.ndjson
 	change b "feat: b"
 	run sh -c 'rk-plan -C repo --no-actions <ok.ndjson | jq -r "select(.kind == \"release\") | .name + \" \" + .next"'
-	assert_output "b 1.1.0"
+	assert_output "b 1.0.0" # untagged: a first release at its manifest version
 }
 
 # ---- rk-exec ----
@@ -534,7 +540,7 @@ EOT
 	change a "fix: main"
 	run --separate-stderr rk-plan -C repo --date 20261126 --no-actions <in.ndjson
 	assert_success
-	assert_equal "$stderr" "rk-plan: warning: package 'a': tag a-v1.0.1 is not in the history of HEAD (a release branch?): all of HEAD's commits count since the start"
+	assert_equal "$stderr" "rk-plan: warning: package 'a': tag a-v1.0.1 is not in the history of HEAD (a hotfix branch?): commits count since a-v1.0.0, the highest tag that is, and the next version goes above a-v1.0.1"
 	# a tag in the history: no warning
 	git -C repo tag -d a-v1.0.1 >/dev/null
 	run --separate-stderr rk-plan -C repo --date 20261126 --no-actions <in.ndjson
@@ -576,6 +582,6 @@ EOT
 	echo '{"kind":"config","rule":"branch_channel","branch":"main","channel":"edge"}' >>in.ndjson
 	for opt in "--channel edge" ""; do
 		run sh -c "rk-plan -C repo --date 20261126 --no-actions $opt <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel) \(.prerelease)\"'"
-		assert_output "1.2.4-nightly.20261126 edge true"
+		assert_output "1.2.4-nightly.20261126.2 edge true"
 	done
 }

@@ -113,10 +113,10 @@ EOT
 	releasekit generate --update </dev/null
 	cd "$T"
 	[ ! -e pkgs/b/RELEASE.star ]
-	grep -q '^uv_package(name = "a", group = "level-0")$' RELEASE.star
+	grep -q '^uv_package(name = "a", group = "pkgs", skip = True)$' RELEASE.star
 	rk-config >cfg.ndjson
 	jq -r 'select(.rule == "uv_package") | "\(.name) \(.group)"' cfg.ndjson >actual
-	printf 'a level-0\nb level-1\n' >expected
+	printf 'a pkgs\nb pkgs\n' >expected
 	diff -u expected actual
 }
 
@@ -124,7 +124,7 @@ EOT
 	two_packages
 	# a CI step's stdin is often not a terminal; it is not package records
 	echo 'not json' | releasekit generate >gen.star
-	grep -q '^uv_package(name = "b", group = "level-1")$' gen.star
+	grep -q '^uv_package(name = "b", group = "pkgs", skip = True)$' gen.star
 }
 
 @test "rk-discover: a \\u0000 in a manifest string is an error, not a name cut short" {
@@ -209,7 +209,7 @@ EOT
 	assert_output - <<'EOT'
 {"kind":"note","n":1}
 {"kind":"x"}
-{"kind":"package","name":"a","version":"1","ecosystem":"python","manager":"uv","path":".","manifest":"pyproject.toml","publishable":true,"version_source":"static","deps":[]}
+{"kind":"package","name":"a","version":"1","ecosystem":"python","manager":"uv","path":".","manifest":"pyproject.toml","publishable":false,"version_source":"static","deps":[]}
 EOT
 }
 
@@ -238,7 +238,7 @@ EOT
 	[ "$(readlink RELEASE.star)" = conf/RELEASE.star ]
 	[ "$(stat -c %a conf/RELEASE.star)" = 600 ]
 	[ "$(head -1 conf/RELEASE.star)" = "x = 1" ]
-	grep -q '^uv_package(name = "a", group = "level-0")$' conf/RELEASE.star
+	grep -q '^uv_package(name = "a", group = "root")$' conf/RELEASE.star
 	[ -z "$(ls conf | grep -v '^RELEASE.star$')" ] # no temporary left
 }
 
@@ -318,6 +318,7 @@ EOT
 
 @test "rk-discover: a FIFO named like a manifest is an error, not a hang" {
 	mkdir -p a b
+	echo '{"workspaces": ["*"]}' >package.json # (a member: its error is fatal)
 	mkfifo a/package.json
 	printf '[project]\nname = "b"\nversion = "1"\n' >b/pyproject.toml
 	# timeout only guards against the old hang; no time is asserted

@@ -4,10 +4,13 @@
  *   t-discover pep508 REQ...          name|extras|spec|url|marker, or "error COL: msg"
  *   t-discover norm NAME...           the PEP 503 form
  *   t-discover normpath PATH...       rk_path_normalize, or "error"
+ *   t-discover semver RANGE VERSION... one line per VERSION: 1, 0 or -1
+ *                                     (rk_npm_range_satisfied)
  */
 #include "rk_common.h"
 #include "rk_glob.h"
 #include "rk_pep508.h"
+#include "rk_semver_range.h"
 
 int main(int argc, char **argv)
 {
@@ -32,6 +35,9 @@ int main(int argc, char **argv)
 			       r.marker ? r.marker : "-");
 			rk_pep508_release(&r);
 		}
+	} else if (!strcmp(argv[1], "semver") && argc >= 3) {
+		for (i = 3; i < argc; i++)
+			printf("%d\n", rk_npm_range_satisfied(argv[2], argv[i]));
 	} else if (!strcmp(argv[1], "norm")) {
 		for (i = 2; i < argc; i++) {
 			char *n = rk_pep503_normalize(argv[i], strlen(argv[i]));
