@@ -1,12 +1,14 @@
 /* rk-exec: run the action DAG with a content-addressed cache; emit events. */
 #include "rk_common.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "rk_cache.h"
 #include "rk_cli.h"
 #include "rk_json.h"
 #include "rk_lock.h"
+#include "rk_progress.h"
 #include "rk_sched.h"
 
 static const char usage[] =
@@ -35,6 +37,9 @@ static const char usage[] =
 	"      --lock-timeout S      wait up to S seconds for the repository lock\n"
 	"                            (default 0: fail at once)\n"
 	"      --seed N              seed of the retry jitter\n"
+	"      --progress MODE       progress on stderr: auto (live on a terminal, else\n"
+	"                            plain lines), live, plain, none (default\n"
+	"                            $RK_PROGRESS, else auto)\n"
 	"      --cache-stats         print the cache's size and entries, and exit\n"
 	"      --cache-prune         remove old entries (--max-age 30d, --max-size 10G)\n"
 	"      --max-age AGE         prune entries unused for AGE (s, m, h, d)\n"
@@ -64,6 +69,7 @@ enum {
 	O_PRUNE,
 	O_MAXAGE,
 	O_MAXSIZE,
+	O_PROGRESS,
 };
 
 /* "NAME=N" into a limit; name may be absent for --retries N. */
@@ -188,6 +194,38 @@ static int cache_admin(const char *dir, int stats, long long max_age, long long 
 	return rk_finish(0);
 }
 
+/*
+ * The progress display on stderr (--progress, else $RK_PROGRESS, else
+ * auto). A live display on a terminal stdout replaces the NDJSON there
+ * (records are for pipes and files; the display is for people).
+ */
+static struct rk_progress *progress_open(const char *arg, enum rk_progress_mode mode,
+					 struct rk_sched_opts *o)
+{
+	const char *env = getenv("RK_PROGRESS"), *nc = getenv("NO_COLOR");
+	struct rk_progress *p;
+
+	if (!arg && env && *env && rk_progress_parse_mode(env, 2, &mode) != 0)
+		rk_die(RK_EXIT_USAGE, "RK_PROGRESS: expected auto, live, plain or none, got '%s'",
+		       env);
+	if (!arg && !(env && *env))
+		rk_progress_parse_mode("auto", 2, &mode);
+	p = rk_progress_new(2, mode, !(nc && *nc));
+	if (mode != RK_PROGRESS_NONE) {
+		o->observe = rk_progress_record;
+		o->observe_ctx = p;
+	}
+	if (mode == RK_PROGRESS_LIVE && isatty(1)) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			fflush(stdout);
+			dup2(fd, 1);
+			close(fd);
+		}
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -209,6 +247,7 @@ int main(int argc, char **argv)
 		{"cache-prune", no_argument, NULL, O_PRUNE},
 		{"max-age", required_argument, NULL, O_MAXAGE},
 		{"max-size", required_argument, NULL, O_MAXSIZE},
+		{"progress", required_argument, NULL, O_PROGRESS},
 		{NULL, 0, NULL, 0}};
 	struct rk_cli cli = {usage, "j:", longopts, argc, argv};
 	struct rk_sched_opts o = {0};
@@ -221,6 +260,9 @@ int main(int argc, char **argv)
 	struct rk_cache cache;
 	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT, pass = RK_BUF_INIT;
 	struct rk_ndjson r;
+	struct rk_progress *prog;
+	enum rk_progress_mode pmode = RK_PROGRESS_NONE;
+	const char *progress_arg = NULL;
 	struct rk_err err;
 	struct rk_sched *s;
 	struct rk_lock lock = {0};
@@ -301,6 +343,13 @@ int main(int argc, char **argv)
 					&cli, "--max-age: expected e.g. 7d, 12h, 30m, got '%s'",
 					optarg);
 			break;
+		case O_PROGRESS:
+			progress_arg = optarg;
+			if (rk_progress_parse_mode(optarg, 2, &pmode) != 0)
+				rk_cli_usage_error(
+					&cli, "--progress: expected auto, live, plain or none, got '%s'",
+					optarg);
+			break;
 		case O_MAXSIZE:
 			max_size = parse_size(optarg);
 			if (max_size < 0)
@@ -337,6 +386,7 @@ int main(int argc, char **argv)
 	o.nlimits = nlimits;
 	o.retries = retries;
 	o.nretries = nretries;
+	prog = progress_open(progress_arg, pmode, &o);
 	s = rk_sched_new(&o);
 
 	rk_ndjson_init(&r, fp, input ? input : "<stdin>");
@@ -344,6 +394,10 @@ int main(int argc, char **argv)
 		int k = rk_sched_add(s, &r, &err);
 		if (k < 0)
 			rk_die_err(&err);
+		if (k == 1)
+			rk_progress_action(prog, rk_json_get_str(&r.doc, 0, "id"),
+					   rk_json_get_str(&r.doc, 0, "type"),
+					   rk_json_get_str(&r.doc, 0, "package"));
 		if (k == 0) { /* held back: bad input writes nothing */
 			rk_buf_add(&pass, r.text.data, r.text.len);
 			rk_buf_addc(&pass, '\n');
@@ -370,6 +424,7 @@ int main(int argc, char **argv)
 		rk_lock_release(&lock);
 	}
 
+	rk_progress_free(prog);
 	rk_sched_free(s);
 	rk_ndjson_release(&r);
 	if (fp != stdin)
