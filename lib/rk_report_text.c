@@ -219,9 +219,9 @@ void rk_report_text(const struct rk_report *r, int color, struct rk_buf *out)
 		rk_buf_addc(out, '\n');
 		tail_lines(out, "  ", "stderr", a->retry_tail);
 	}
-	for (i = 0; i < r->nact; i++)
+	for (i = 0, any = 0; i < r->nact; i++)
 		if (r->act[i].note)
-			rk_buf_addf(out, "%snote: %s: %s\n", i ? "" : "\n", r->act[i].id,
+			rk_buf_addf(out, "%snote: %s: %s\n", any++ ? "" : "\n", r->act[i].id,
 				    r->act[i].note);
 	rk_buf_release(&v);
 	rk_buf_release(&t);
