@@ -42,6 +42,9 @@ static const char usage[] =
 	"                            $RK_PROGRESS, else auto)\n"
 	"      --cache-stats         print the cache's size and entries, and exit\n"
 	"      --cache-prune         remove old entries (--max-age 30d, --max-size 10G)\n"
+	"      --cache-show KEY      print the action cache entry KEY: lines 'stdout\n"
+	"                            DIGEST SIZE', 'stderr DIGEST SIZE', 'output DIGEST\n"
+	"                            SIZE PATH' (exit 1 when there is none)\n"
 	"      --max-age AGE         prune entries unused for AGE (s, m, h, d)\n"
 	"      --max-size SIZE       prune least recently used entries above SIZE (K, M, G)\n"
 	"  -h, --help                show this help and exit\n"
@@ -70,6 +73,7 @@ enum {
 	O_MAXAGE,
 	O_MAXSIZE,
 	O_PROGRESS,
+	O_SHOW,
 };
 
 /* "NAME=N" into a limit; name may be absent for --retries N. */
@@ -194,6 +198,34 @@ static int cache_admin(const char *dir, int stats, long long max_age, long long 
 	return rk_finish(0);
 }
 
+/* --cache-show KEY: the digests an action cache entry names. */
+static int cache_show(const char *dir, const char *key)
+{
+	struct rk_buf raw = RK_BUF_INIT, out = RK_BUF_INIT;
+	struct rk_ac_result res;
+	struct rk_cache c;
+	int rc;
+
+	cache_open(&c, dir);
+	rc = rk_cache_get_ac(&c, key, &raw);
+	if (rc == 0)
+		rk_die(RK_EXIT_FAIL, "no action cache entry %s in %s", key, c.root);
+	if (rc < 0 || rk_ac_decode(raw.data, raw.len, &res) != 0)
+		rk_die(RK_EXIT_FAIL, "cannot read the action cache entry %s in %s: %s", key, c.root,
+		       strerror(errno));
+	rk_buf_addf(&out, "stdout %s %lld\nstderr %s %lld\n", res.stdout_digest, res.stdout_size,
+		    res.stderr_digest, res.stderr_size);
+	for (size_t i = 0; i < res.nfiles; i++)
+		rk_buf_addf(&out, "output %s %lld %s\n", res.files[i].digest, res.files[i].size,
+			    res.files[i].path);
+	rk_out(out.data, out.len);
+	rk_ac_result_release(&res);
+	rk_buf_release(&raw);
+	rk_buf_release(&out);
+	rk_cache_release(&c);
+	return rk_finish(0);
+}
+
 /*
  * The progress display on stderr (--progress, else $RK_PROGRESS, else
  * auto). A live display on a terminal stdout replaces the NDJSON there
@@ -248,6 +280,7 @@ int main(int argc, char **argv)
 		{"max-age", required_argument, NULL, O_MAXAGE},
 		{"max-size", required_argument, NULL, O_MAXSIZE},
 		{"progress", required_argument, NULL, O_PROGRESS},
+		{"cache-show", required_argument, NULL, O_SHOW},
 		{NULL, 0, NULL, 0}};
 	struct rk_cli cli = {usage, "j:", longopts, argc, argv};
 	struct rk_sched_opts o = {0};
@@ -262,7 +295,7 @@ int main(int argc, char **argv)
 	struct rk_ndjson r;
 	struct rk_progress *prog;
 	enum rk_progress_mode pmode = RK_PROGRESS_NONE;
-	const char *progress_arg = NULL;
+	const char *progress_arg = NULL, *show_key = NULL;
 	struct rk_err err;
 	struct rk_sched *s;
 	struct rk_lock lock = {0};
@@ -343,6 +376,9 @@ int main(int argc, char **argv)
 					&cli, "--max-age: expected e.g. 7d, 12h, 30m, got '%s'",
 					optarg);
 			break;
+		case O_SHOW:
+			show_key = optarg;
+			break;
 		case O_PROGRESS:
 			progress_arg = optarg;
 			if (rk_progress_parse_mode(optarg, 2, &pmode) != 0)
@@ -361,6 +397,14 @@ int main(int argc, char **argv)
 	}
 	if (!prune && (max_age >= 0 || max_size >= 0))
 		rk_cli_usage_error(&cli, "--max-age and --max-size go with --cache-prune");
+	if (show_key) {
+		if (optind < argc)
+			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+		if (!rk_cache_is_hex(show_key))
+			rk_cli_usage_error(&cli, "--cache-show: expected a 64-digit hex key, got '%s'",
+					   show_key);
+		return cache_show(cache_dir, show_key);
+	}
 	if (stats || prune) {
 		if (optind < argc)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);

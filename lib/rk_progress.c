@@ -484,6 +484,24 @@ void rk_progress_record(void *ctx, const char *rec, size_t len)
 		a->attempt = (int)v;
 	free(a->reason);
 	a->reason = reason ? rk_xstrdup(reason) : NULL;
+	if (!strcmp(state, "retrying") && !rk_json_get_str(d, 0, "note")) {
+		/* "exited 1" says little: the last line of stderr says why ("429 ...") */
+		const char *t = rk_json_get_str(d, 0, "stderr_tail");
+		size_t n = t ? strlen(t) : 0, b;
+		while (n && t[n - 1] == '\n')
+			n--;
+		for (b = n; b && t[b - 1] != '\n'; b--)
+			;
+		if (n > b) {
+			struct rk_buf m = RK_BUF_INIT;
+			rk_buf_add(&m, t + b, n - b);
+			if (reason)
+				rk_buf_addf(&m, " (%s)", reason);
+			free(a->reason);
+			a->reason = rk_buf_detach(&m, NULL);
+			reason = a->reason;
+		}
+	}
 	if (!strcmp(state, "queued"))
 		a->st = P_QUEUED;
 	else if (!strcmp(state, "started")) {

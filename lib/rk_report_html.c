@@ -83,6 +83,8 @@ static const char css[] =
 	"vertical-align:-2px}\n"
 	".failure{border:1px solid #ff8182;border-radius:6px;padding:8px 16px;margin:12px 0}\n"
 	".failure h3{margin:4px 0;font-size:15px;color:#cf222e}\n"
+	".retried{border:1px solid #e16f24;border-radius:6px;padding:8px 16px;margin:12px 0}\n"
+	".retried h3{margin:4px 0;font-size:15px;color:#bc4c00}\n"
 	"pre.log{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px;margin:4px 0}\n";
 
 static void headline_html(const struct rk_report *r, struct rk_buf *out)
