@@ -16,6 +16,8 @@ static const char usage[] =
 	"durations, cache hits, retries, and each failure with the tail of its log.\n"
 	"\n"
 	"  -f, --format FORMAT   text (default), markdown, json, html, junit\n"
+	"      --text, --markdown, --json, --html, --junit\n"
+	"                        same as --format FORMAT\n"
 	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
 	"      --pass-through    copy every input record to stdout unchanged; the\n"
 	"                        report goes to --output, else to stderr\n"
@@ -34,7 +36,8 @@ static const char usage[] =
 	"Exit: 0 rendered, 1 failed release (--exit-status) or write error, 2 usage,\n"
 	"3 bad input, 4 partial release (--exit-status). See rk-report(1).\n";
 
-enum { O_PASS = 256, O_COLOR, O_EXIT, O_NOCI, O_DOTENV };
+enum { O_PASS = 256, O_COLOR, O_EXIT, O_NOCI, O_DOTENV, O_FMT };
+static const char *const formats[] = {"text", "markdown", "json", "html", "junit"};
 
 static void render(const struct rk_report *r, const char *format, int color, struct rk_buf *out)
 {
@@ -92,6 +95,11 @@ int main(int argc, char **argv)
 		{"exit-status", no_argument, NULL, O_EXIT},
 		{"no-ci", no_argument, NULL, O_NOCI},
 		{"dotenv", required_argument, NULL, O_DOTENV},
+		{"text", no_argument, NULL, O_FMT + 0},
+		{"markdown", no_argument, NULL, O_FMT + 1},
+		{"json", no_argument, NULL, O_FMT + 2},
+		{"html", no_argument, NULL, O_FMT + 3},
+		{"junit", no_argument, NULL, O_FMT + 4},
 		{NULL, 0, NULL, 0},
 	};
 	struct rk_cli cli = {usage, "f:o:", longopts, argc, argv};
@@ -137,6 +145,13 @@ int main(int argc, char **argv)
 			break;
 		case O_DOTENV:
 			dotenv = optarg;
+			break;
+		case O_FMT:
+		case O_FMT + 1:
+		case O_FMT + 2:
+		case O_FMT + 3:
+		case O_FMT + 4:
+			format = formats[c - O_FMT];
 			break;
 		}
 	}

@@ -252,3 +252,20 @@ print(w, h)' report.png
 	assert_failure 1
 	[[ "$stderr" == "rk-report: cannot write /nonexistent/dir/x: "* ]]
 }
+
+@test "report: the GitHub and GitLab CI files parse and their rk-report commands run" {
+	cp "$FIX/stream.ndjson" events.ndjson
+	for f in "$RK_TOP"/share/ci/github-release.yml "$RK_TOP"/share/ci/gitlab-release.yml; do
+		/usr/bin/python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$f"
+		n=0
+		while IFS= read -r cmd; do
+			n=$((n + 1))
+			: >gh-out
+			GITHUB_OUTPUT=$PWD/gh-out run eval "$cmd <events.ndjson >/dev/null"
+			[ "$status" = 0 ] || [ "$status" = 4 ] || fail "$f: '$cmd' exited $status: $output"
+		done < <(grep -v '^ *#' "$f" | grep -o 'rk-report [^|>]*' | sed 's/ *$//')
+		[ "$n" -ge 2 ]
+	done
+	[ -s release-report.html ] && [ -s release-junit.xml ] && [ -s release.env ] && [ -s release-mr.md ]
+	grep -qx 'released=true' release.env
+}
