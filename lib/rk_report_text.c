@@ -17,6 +17,8 @@ static void version_str(const struct rk_rpkg *p, struct rk_buf *b, const char *a
 		rk_buf_adds(b, p->next);
 	else if (p->version)
 		rk_buf_adds(b, p->version);
+	else
+		rk_buf_adds(b, "-");
 }
 
 static void headline(const struct rk_report *r, struct rk_buf *b)
@@ -49,8 +51,8 @@ static void headline(const struct rk_report *r, struct rk_buf *b)
 
 static void totals(const struct rk_report *r, struct rk_buf *b)
 {
-	rk_buf_addf(b, "%zu actions: %zu succeeded, %zu cached, %zu failed, %zu skipped", r->nact,
-		    r->n_ok, r->n_cached, r->n_failed, r->n_skipped);
+	rk_buf_addf(b, "%zu action%s: %zu succeeded, %zu cached, %zu failed, %zu skipped", r->nact,
+		    r->nact == 1 ? "" : "s", r->n_ok, r->n_cached, r->n_failed, r->n_skipped);
 	if (r->n_retries)
 		rk_buf_addf(b, "; %zu retr%s", r->n_retries, r->n_retries == 1 ? "y" : "ies");
 	rk_buf_adds(b, "; ");

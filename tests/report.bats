@@ -269,3 +269,40 @@ print(w, h)' report.png
 	[ -s release-report.html ] && [ -s release-junit.xml ] && [ -s release.env ] && [ -s release-mr.md ]
 	grep -qx 'released=true' release.env
 }
+
+@test "report: the README's commands: rk-exec | rk-report, the HTML report, releasekit logs" {
+	make_git_repo repo
+	cd repo || return 1
+	key=$(printf x | sha256sum | cut -c1-64)
+	jq -cn --arg key "$key" '{kind:"action",id:"build:python:acme-core",type:"build",package:"acme-core",deps:[],key:$key,argv:["sh","-c","echo built; echo warn >&2"]}' >actions.ndjson
+	run bash -c 'set -o pipefail; rk-exec < actions.ndjson | rk-report'
+	assert_success
+	assert_line --index 0 'releasekit: released: 1 of 1 package released'
+	rk-exec --no-cache <actions.ndjson >events.ndjson
+	run rk-report --format html -o report.html events.ndjson
+	assert_success
+	grep -q '<svg id="gantt"' report.html
+	run releasekit logs build:python:acme-core events.ndjson
+	assert_success
+	assert_output $'==> build:python:acme-core: stdout (attempt 1) <==\nbuilt\n==> build:python:acme-core: stderr (attempt 1) <==\nwarn'
+}
+
+@test "report: every format takes an empty stream, events alone, and a stream cut short" {
+	: >empty
+	head -n 60 "$FIX/stream.ndjson" >cut
+	grep '"kind":"event"' "$FIX/stream.ndjson" >events-only
+	for f in text markdown json html junit; do
+		for s in empty cut events-only; do
+			run rk-report --format "$f" "$s"
+			assert_success
+			[ -n "$output" ]
+		done
+	done
+	run rk-report empty
+	assert_output 'releasekit: nothing to release'
+	run rk-report -f json cut
+	[ "$(jq -r .status <<<"$output")" = running ]
+	run rk-report events-only
+	assert_line --index 0 'releasekit: partial release: 4 of 5 packages released, 1 failed'
+	assert_line --regexp '^  cargo:fastcore +- +- +released'
+}
