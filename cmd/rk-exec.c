@@ -383,7 +383,8 @@ int main(int argc, char **argv)
 			progress_arg = optarg;
 			if (rk_progress_parse_mode(optarg, 2, &pmode) != 0)
 				rk_cli_usage_error(
-					&cli, "--progress: expected auto, live, plain or none, got '%s'",
+					&cli,
+					"--progress: expected auto, live, plain or none, got '%s'",
 					optarg);
 			break;
 		case O_MAXSIZE:
@@ -401,7 +402,8 @@ int main(int argc, char **argv)
 		if (optind < argc)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 		if (!rk_cache_is_hex(show_key))
-			rk_cli_usage_error(&cli, "--cache-show: expected a 64-digit hex key, got '%s'",
+			rk_cli_usage_error(&cli,
+					   "--cache-show: expected a 64-digit hex key, got '%s'",
 					   show_key);
 		return cache_show(cache_dir, show_key);
 	}

@@ -117,11 +117,13 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "markdown") &&
-			    strcmp(optarg, "json") && strcmp(optarg, "html") && strcmp(optarg, "junit"))
-				rk_cli_usage_error(&cli,
-						   "--format: expected text, markdown, json, html or "
-						   "junit, got '%s'",
-						   optarg);
+			    strcmp(optarg, "json") && strcmp(optarg, "html") &&
+			    strcmp(optarg, "junit"))
+				rk_cli_usage_error(
+					&cli,
+					"--format: expected text, markdown, json, html or "
+					"junit, got '%s'",
+					optarg);
 			format = optarg;
 			break;
 		case 'o':
@@ -131,7 +133,8 @@ int main(int argc, char **argv)
 			pass = 1;
 			break;
 		case O_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never"))
 				rk_cli_usage_error(
 					&cli, "--color: expected auto, always or never, got '%s'",
 					optarg);

@@ -37,9 +37,9 @@ struct rk_progress {
 	struct rk_strmap ids, pkgs;
 	struct rk_json doc;
 	long long t0;
-	int drawn; /* lines of the live area on screen */
+	int drawn;				/* lines of the live area on screen */
 	int started, finished, stop, thread_on; /* started: an event came */
-	struct rk_buf summary; /* the final line, once the summary record came */
+	struct rk_buf summary;			/* the final line, once the summary record came */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -245,8 +245,7 @@ static void clear_area(struct rk_progress *p, struct rk_buf *b)
 }
 
 /* Package lines into b; all of them, or at most max (active ones first). */
-static int add_pkg_lines(struct rk_progress *p, struct rk_buf *b, long long now, int width,
-			 int max)
+static int add_pkg_lines(struct rk_progress *p, struct rk_buf *b, long long now, int width, int max)
 {
 	struct rk_buf line = RK_BUF_INIT, detail = RK_BUF_INIT;
 	size_t namew = 0, i, hidden = 0;
@@ -536,8 +535,7 @@ void rk_progress_record(void *ctx, const char *rec, size_t len)
 		}
 		if (reason)
 			rk_buf_addf(&above, ": %s", reason);
-		if (a->st == P_WAIT &&
-		    rk_json_int(d, rk_json_get(d, 0, "retry_in_ms"), &v) == 0) {
+		if (a->st == P_WAIT && rk_json_int(d, rk_json_get(d, 0, "retry_in_ms"), &v) == 0) {
 			rk_buf_adds(&above, "; retry in ");
 			fmt_secs(&above, v);
 		}

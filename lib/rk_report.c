@@ -226,8 +226,8 @@ static int add_event(struct rk_report *r, const struct rk_ndjson *nd, struct rk_
 	struct rk_raction *a;
 
 	if (!id || !st)
-		return rk_err_set(err, nd->source, nd->line, 0,
-				  "event has no string \"%s\"", id ? "state" : "action");
+		return rk_err_set(err, nd->source, nd->line, 0, "event has no string \"%s\"",
+				  id ? "state" : "action");
 	t = parse_time(tm);
 	if (t < 0)
 		return rk_err_set(err, nd->source, nd->line, 0,
@@ -263,13 +263,13 @@ static int add_event(struct rk_report *r, const struct rk_ndjson *nd, struct rk_
 		a->pending_kind = RK_SEG_RUN;
 		a->pending_attempt = attempt;
 		a->state = RK_RS_PENDING;
-	} else if (!strcmp(st, "succeeded") || !strcmp(st, "failed") ||
-		   !strcmp(st, "retrying")) {
-		enum rk_rout out = st[0] == 's' ? RK_OUT_OK : st[0] == 'f' ? RK_OUT_FAILED
-									   : RK_OUT_RETRY;
+	} else if (!strcmp(st, "succeeded") || !strcmp(st, "failed") || !strcmp(st, "retrying")) {
+		enum rk_rout out = st[0] == 's'	  ? RK_OUT_OK
+				   : st[0] == 'f' ? RK_OUT_FAILED
+						  : RK_OUT_RETRY;
 		long long s = a->pending_ms >= 0 && a->pending_kind == RK_SEG_RUN ? a->pending_ms
-			      : dur >= 0					   ? t - dur
-										   : t;
+			      : dur >= 0					  ? t - dur
+										  : t;
 		if (a->pending_kind != RK_SEG_RUN)
 			close_pending(a, s);
 		add_seg(a, RK_SEG_RUN, s < 0 ? 0 : s, t, out, attempt);

@@ -70,10 +70,10 @@ struct rk_raction {
 	size_t ndeps;
 	enum rk_rstate state;
 	int attempts, retries, exit_code, has_exit;
-	long long duration_ms; /* sum of attempts */
+	long long duration_ms;						      /* sum of attempts */
 	char *reason, *note, *cause, *stdout_tail, *stderr_tail, *retry_tail; /* owned or NULL */
-	long long last_ms;     /* time of the last event (ms since t0) */
-	long long pending_ms;  /* start of the open segment, -1: none */
+	long long last_ms;    /* time of the last event (ms since t0) */
+	long long pending_ms; /* start of the open segment, -1: none */
 	enum rk_rseg_kind pending_kind;
 	int pending_attempt;
 	struct rk_rseg *seg;
@@ -82,13 +82,14 @@ struct rk_raction {
 };
 
 struct rk_rpkg {
-	char *name, *ecosystem;			   /* owned */
+	char *name, *ecosystem;			      /* owned */
 	char *version, *next, *bump, *tag, *manifest; /* owned or NULL */
-	char **deps;				   /* internal dependency names; owned */
+	char **deps;				      /* internal dependency names; owned */
 	size_t ndeps;
 	int level; /* -1 unknown (computed by finish) */
 	int has_release, has_package;
-	const char *status; /* after finish: released, failed, blocked, running, planned, unchanged */
+	const char
+		*status; /* after finish: released, failed, blocked, running, planned, unchanged */
 	size_t nact, nok, ncached, nfailed, nskipped, nretries;
 	long long start, end; /* span of its events, ms since t0; start < 0: none */
 };

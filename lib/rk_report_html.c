@@ -106,8 +106,8 @@ static void headline_html(const struct rk_report *r, struct rk_buf *out)
 			rk_buf_addf(out, "; %zu retr%s", r->n_retries,
 				    r->n_retries == 1 ? "y" : "ies");
 		rk_buf_adds(out, "; ");
-		rk_report_secs(out, r->has_summary && r->sum_duration_ms ? r->sum_duration_ms
-									 : r->end);
+		rk_report_secs(out,
+			       r->has_summary && r->sum_duration_ms ? r->sum_duration_ms : r->end);
 		if (r->interrupted) {
 			rk_buf_adds(out, " (interrupted by ");
 			esc(out, r->interrupted);
@@ -185,14 +185,15 @@ static void dep_graph(const struct rk_report *r, struct rk_buf *out)
 			height = count[l];
 	height = height * ROW_H + 2 * PAD + 16;
 	width = (maxlevel + 1) * COL_W + 2 * PAD;
-	rk_buf_addf(out,
-		    "<section><h2>Dependency graph</h2>\n<svg id=\"dep-graph\" "
-		    "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		    "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"package dependency graph\">\n"
-		    "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
-		    "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" "
-		    "fill=\"#8c959f\"/></marker></defs>\n",
-		    width, height, width, height);
+	rk_buf_addf(
+		out,
+		"<section><h2>Dependency graph</h2>\n<svg id=\"dep-graph\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"package dependency graph\">\n"
+		"<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+		"markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" "
+		"fill=\"#8c959f\"/></marker></defs>\n",
+		width, height, width, height);
 	for (int l = 0; l <= maxlevel; l++)
 		rk_buf_addf(out, "<text class=\"axis\" x=\"%d\" y=\"%d\">level %d</text>\n",
 			    PAD + l * COL_W, PAD + 8, l);
@@ -227,10 +228,11 @@ static void dep_graph(const struct rk_report *r, struct rk_buf *out)
 		int x = PAD + (p->level < 0 ? 0 : p->level) * COL_W, y = PAD + 16 + row[i] * ROW_H;
 		rk_buf_addf(out, "<g class=\"node status-%s\" data-package=\"", p->status);
 		pkg_key(out, p);
-		rk_buf_addf(out,
-			    "\"><title>%s</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-			    "rx=\"6\"/>",
-			    p->status, x, y, NODE_W, NODE_H);
+		rk_buf_addf(
+			out,
+			"\"><title>%s</title><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+			"rx=\"6\"/>",
+			p->status, x, y, NODE_W, NODE_H);
 		rk_buf_addf(out, "<text x=\"%d\" y=\"%d\">", x + 8, y + 17);
 		esc(out, p->name);
 		rk_buf_addf(out, "</text><text class=\"ver\" x=\"%d\" y=\"%d\">", x + 8, y + 33);
@@ -267,7 +269,7 @@ static void seg_title(struct rk_buf *out, const struct rk_raction *a, const stru
 	rk_buf_addf(out, ": %s", kinds[s->kind]);
 	if (s->kind == RK_SEG_RUN) {
 		rk_buf_addf(out, ", attempt %d", s->attempt ? s->attempt : 1);
-		rk_buf_adds(out, s->out == RK_OUT_OK       ? ", succeeded"
+		rk_buf_adds(out, s->out == RK_OUT_OK	   ? ", succeeded"
 				 : s->out == RK_OUT_FAILED ? ", failed"
 				 : s->out == RK_OUT_RETRY  ? ", failed (retried)"
 							   : ", did not finish");
@@ -289,8 +291,8 @@ static void gantt(const struct rk_report *r, struct rk_buf *out)
 	long long span = r->end > 0 ? r->end : 1, step;
 	size_t i, k, j, npk = r->npkg + 1;
 	int rows = 0, y, height;
-	static const long long steps[] = {10,	 20,	 50,	 100,	  200,	   500,	   1000,
-					  2000,	 5000,	 10000,	 15000,	  30000,   60000,  120000,
+	static const long long steps[] = {10,	  20,	  50,	  100,	   200,	    500,    1000,
+					  2000,	  5000,	  10000,  15000,   30000,   60000,  120000,
 					  300000, 600000, 900000, 1800000, 3600000, 7200000};
 
 	if (!r->nevents)
@@ -371,12 +373,14 @@ static void gantt(const struct rk_report *r, struct rk_buf *out)
 				double x1 = xpos(s->start, span), x2 = xpos(s->end, span);
 				if (s->kind == RK_SEG_CACHED || s->kind == RK_SEG_SKIPPED) {
 					int cached = s->kind == RK_SEG_CACHED;
-					rk_buf_addf(out, "<g class=\"%s\">", cached ? "cached" : "skipped");
+					rk_buf_addf(out, "<g class=\"%s\">",
+						    cached ? "cached" : "skipped");
 					seg_title(out, a, s);
 					if (cached)
-						rk_buf_addf(out,
-							    "<path d=\"M%.1f,%dl6,6l-6,6l-6,-6z\"/>",
-							    x1, y + 2);
+						rk_buf_addf(
+							out,
+							"<path d=\"M%.1f,%dl6,6l-6,6l-6,-6z\"/>",
+							x1, y + 2);
 					else
 						rk_buf_addf(out,
 							    "<path d=\"M%.1f,%dl8,8m0,-8l-8,8\"/>",
@@ -393,7 +397,7 @@ static void gantt(const struct rk_report *r, struct rk_buf *out)
 				else if (s->kind == RK_SEG_WAIT)
 					rk_buf_adds(out, "wait");
 				else
-					rk_buf_adds(out, s->out == RK_OUT_OK       ? "run ok"
+					rk_buf_adds(out, s->out == RK_OUT_OK	   ? "run ok"
 							 : s->out == RK_OUT_FAILED ? "run failed"
 							 : s->out == RK_OUT_RETRY  ? "run retry"
 										   : "run open");
@@ -423,7 +427,8 @@ static void failures(const struct rk_report *r, struct rk_buf *out)
 		if (a->state != RK_RS_FAILED && !a->retries)
 			continue;
 		if (!any++)
-			rk_buf_adds(out, "<section id=\"failures\"><h2>Failures and retries</h2>\n");
+			rk_buf_adds(out,
+				    "<section id=\"failures\"><h2>Failures and retries</h2>\n");
 		rk_buf_addf(out, "<article class=\"%s\" data-action=\"",
 			    a->state == RK_RS_FAILED ? "failure" : "retried");
 		esc(out, a->id);
@@ -450,12 +455,16 @@ static void failures(const struct rk_report *r, struct rk_buf *out)
 		rk_buf_adds(out, "</p>\n");
 		if (a->state == RK_RS_FAILED) {
 			if (a->stdout_tail) {
-				rk_buf_adds(out, "<h4>stdout (last lines)</h4><pre class=\"log stdout\">");
+				rk_buf_adds(
+					out,
+					"<h4>stdout (last lines)</h4><pre class=\"log stdout\">");
 				esc(out, a->stdout_tail);
 				rk_buf_adds(out, "</pre>\n");
 			}
 			if (a->stderr_tail) {
-				rk_buf_adds(out, "<h4>stderr (last lines)</h4><pre class=\"log stderr\">");
+				rk_buf_adds(
+					out,
+					"<h4>stderr (last lines)</h4><pre class=\"log stderr\">");
 				esc(out, a->stderr_tail);
 				rk_buf_adds(out, "</pre>\n");
 			}
@@ -474,9 +483,10 @@ static void failures(const struct rk_report *r, struct rk_buf *out)
 
 void rk_report_html(const struct rk_report *r, struct rk_buf *out)
 {
-	rk_buf_addf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			 "<title>releasekit report</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+	rk_buf_addf(out,
+		    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<title>releasekit report</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 		    css);
 	headline_html(r, out);
 	packages_table(r, out);

@@ -123,8 +123,9 @@ void rk_report_junit(const struct rk_report *r, struct rk_buf *out)
 	size_t i, k, npk = r->npkg + 1;
 
 	rk_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	rk_buf_addf(out, "<testsuites name=\"releasekit\" tests=\"%zu\" failures=\"%zu\" "
-			 "errors=\"0\" skipped=\"%zu\" time=\"",
+	rk_buf_addf(out,
+		    "<testsuites name=\"releasekit\" tests=\"%zu\" failures=\"%zu\" "
+		    "errors=\"0\" skipped=\"%zu\" time=\"",
 		    r->nact, r->n_failed, r->n_skipped);
 	xml_secs(out, r->has_summary && r->sum_duration_ms ? r->sum_duration_ms : r->end);
 	rk_buf_adds(out, "\">\n");
@@ -150,8 +151,10 @@ void rk_report_junit(const struct rk_report *r, struct rk_buf *out)
 			rk_buf_addc(out, ':');
 		}
 		xml(out, name);
-		rk_buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"",
-			    n, nf, ns);
+		rk_buf_addf(
+			out,
+			"\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"", n,
+			nf, ns);
 		xml_secs(out, t);
 		rk_buf_adds(out, "\">\n");
 		for (i = 0; i < r->nact; i++) {
@@ -195,8 +198,9 @@ void rk_report_junit(const struct rk_report *r, struct rk_buf *out)
 				}
 				rk_buf_adds(out, "</system-out>\n    </testcase>\n");
 			} else if (a->state == RK_RS_PENDING) {
-				rk_buf_adds(out, ">\n      <skipped message=\"did not finish\"/>\n    "
-						 "</testcase>\n");
+				rk_buf_adds(out,
+					    ">\n      <skipped message=\"did not finish\"/>\n    "
+					    "</testcase>\n");
 			} else {
 				rk_buf_adds(out, "/>\n");
 			}
@@ -248,7 +252,8 @@ static void ci_values(const struct rk_report *r, struct rk_buf *out, int dotenv)
 		if (strcmp(p->status, "released"))
 			continue;
 		if (!dotenv) {
-			rk_buf_addf(out, "%s--version=%s\n", p->name, p->next ? p->next : p->version);
+			rk_buf_addf(out, "%s--version=%s\n", p->name,
+				    p->next ? p->next : p->version);
 			continue;
 		}
 		for (s = p->name; *s; s++)

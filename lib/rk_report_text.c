@@ -29,7 +29,8 @@ static void headline(const struct rk_report *r, struct rk_buf *b)
 	for (size_t i = 0; i < r->npkg; i++)
 		n += shown(&r->pkg[i]) != 0;
 	if (!strcmp(st, "planned")) {
-		rk_buf_addf(b, "would release %zu package%s", r->planned, r->planned == 1 ? "" : "s");
+		rk_buf_addf(b, "would release %zu package%s", r->planned,
+			    r->planned == 1 ? "" : "s");
 		return;
 	}
 	if (!strcmp(st, "nothing") && !r->nevents) {
@@ -215,7 +216,8 @@ void rk_report_text(const struct rk_report *r, int color, struct rk_buf *out)
 		if (!a->retries)
 			continue;
 		rk_buf_addf(out, "\nretried: %s: %d retr%s (last: %s)", a->id, a->retries,
-			    a->retries == 1 ? "y" : "ies", a->reason ? a->reason : "retryable failure");
+			    a->retries == 1 ? "y" : "ies",
+			    a->reason ? a->reason : "retryable failure");
 		if (a->state == RK_RS_SUCCEEDED)
 			rk_buf_addf(out, "; succeeded on attempt %d", a->attempts);
 		rk_buf_addc(out, '\n');
