@@ -444,6 +444,13 @@ int main(int argc, char **argv)
 			rk_progress_action(prog, rk_json_get_str(&r.doc, 0, "id"),
 					   rk_json_get_str(&r.doc, 0, "type"),
 					   rk_json_get_str(&r.doc, 0, "package"));
+		if (k == 0 && !strcmp(r.kind, "package")) {
+			long long lv;
+			if (rk_json_int(&r.doc, rk_json_get(&r.doc, 0, "level"), &lv) == 0 &&
+			    lv < 100000)
+				rk_progress_level(prog, rk_json_get_str(&r.doc, 0, "name"),
+						  (int)lv);
+		}
 		if (k == 0) { /* held back: bad input writes nothing */
 			rk_buf_add(&pass, r.text.data, r.text.len);
 			rk_buf_addc(&pass, '\n');

@@ -9,6 +9,7 @@
 
 #include "rk_json.h"
 #include "rk_proc.h"
+#include "rk_sort.h"
 #include "rk_strmap.h"
 
 enum pstate { P_PENDING, P_QUEUED, P_RUNNING, P_WAIT, P_OK, P_CACHED, P_FAILED, P_SKIPPED };
@@ -25,6 +26,7 @@ struct pact {
 struct ppkg {
 	char *name;
 	size_t *acts, n, cap;
+	int level; /* from a package record; -1 unknown */
 };
 
 struct rk_progress {
@@ -34,7 +36,7 @@ struct rk_progress {
 	size_t na, acap;
 	struct ppkg *p;
 	size_t np, pcap;
-	struct rk_strmap ids, pkgs;
+	struct rk_strmap ids, pkgs, levels; /* levels: package -> level + 1, before its actions */
 	struct rk_json doc;
 	long long t0;
 	int drawn;				/* lines of the live area on screen */
@@ -244,33 +246,50 @@ static void clear_area(struct rk_progress *p, struct rk_buf *b)
 	p->drawn = 0;
 }
 
-/* Package lines into b; all of them, or at most max (active ones first). */
+static int by_level(const void *ctx, int a, int b)
+{
+	const struct rk_progress *p = ctx;
+	return p->p[a].level - p->p[b].level;
+}
+
+/*
+ * Package lines into b, by level (then input order); at most max lines
+ * (max < 0: all), and when they do not all fit, the active ones first.
+ */
 static int add_pkg_lines(struct rk_progress *p, struct rk_buf *b, long long now, int width, int max)
 {
 	struct rk_buf line = RK_BUF_INIT, detail = RK_BUF_INIT;
-	size_t namew = 0, i, hidden = 0;
-	int pass, lines = 0;
+	size_t namew = 0, i, k, hidden = 0;
+	int pass, lines = 0, fits = max < 0 || p->np <= (size_t)max;
+	int *order = rk_xcalloc(p->np + 1, sizeof(int)), *tmp = rk_xcalloc(p->np + 1, sizeof(int));
 
 	for (i = 0; i < p->np; i++)
 		if (strlen(p->p[i].name) > namew)
 			namew = strlen(p->p[i].name);
 	if (namew > 40)
 		namew = 40;
-	/* pass 0: active or failed packages; pass 1: the rest */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < p->np; i++) {
+	for (i = 0; i < p->np; i++)
+		order[i] = (int)i;
+	rk_sort_idx(order, tmp, (int)p->np, by_level, p);
+	/* pass 0: active or failed packages (everything when all fit); pass 1: the rest */
+	for (pass = 0; pass < 2 - fits; pass++) {
+		for (k = 0; k < p->np; k++) {
 			enum pstate st;
+			i = (size_t)order[k];
 			rk_buf_reset(&detail);
 			st = pkg_line(p, &p->p[i], now, &detail);
-			if ((st == P_RUNNING || st == P_WAIT || st == P_FAILED) != (pass == 0))
+			if (!fits &&
+			    (st == P_RUNNING || st == P_WAIT || st == P_FAILED) != (pass == 0))
 				continue;
 			if (max >= 0 && lines >= max) {
 				hidden++;
 				continue;
 			}
 			rk_buf_reset(&line);
-			rk_buf_addf(&line, "  %s %-*s  %s", mark(st), (int)namew, p->p[i].name,
-				    detail.data);
+			rk_buf_addf(&line, "  %s %-*s  ", mark(st), (int)namew, p->p[i].name);
+			if (p->p[i].level >= 0)
+				rk_buf_addf(&line, "L%d  ", p->p[i].level);
+			rk_buf_adds(&line, detail.data);
 			if (p->color) {
 				/* colour the mark only: "  " + mark */
 				size_t ml = strlen(mark(st));
@@ -291,6 +310,8 @@ static int add_pkg_lines(struct rk_progress *p, struct rk_buf *b, long long now,
 	}
 	rk_buf_release(&line);
 	rk_buf_release(&detail);
+	free(order);
+	free(tmp);
 	return lines;
 }
 
@@ -391,6 +412,9 @@ void rk_progress_action(struct rk_progress *p, const char *id, const char *type,
 	if (added) {
 		RK_GROW(p->p, p->pcap, p->np + 1);
 		memset(&p->p[p->np], 0, sizeof(p->p[0]));
+		size_t lv;
+		p->p[p->np].level =
+			rk_strmap_get(&p->levels, pk, strlen(pk), &lv) ? (int)lv - 1 : -1;
 		p->p[p->np++].name = rk_xstrdup(pk);
 	}
 	i = p->na;
@@ -403,6 +427,20 @@ void rk_progress_action(struct rk_progress *p, const char *id, const char *type,
 	rk_strmap_put(&p->ids, id, strlen(id), i);
 	RK_GROW(p->p[k].acts, p->p[k].cap, p->p[k].n + 1);
 	p->p[k].acts[p->p[k].n++] = i;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void rk_progress_level(struct rk_progress *p, const char *package, int level)
+{
+	size_t k;
+
+	if (!package || level < 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	if (rk_strmap_get(&p->pkgs, package, strlen(package), &k))
+		p->p[k].level = level;
+	else
+		rk_strmap_put(&p->levels, package, strlen(package), (size_t)level + 1);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -617,6 +655,7 @@ void rk_progress_free(struct rk_progress *p)
 	free(p->p);
 	rk_strmap_release(&p->ids);
 	rk_strmap_release(&p->pkgs);
+	rk_strmap_release(&p->levels);
 	rk_json_release(&p->doc);
 	rk_buf_release(&p->summary);
 	pthread_mutex_destroy(&p->mu);

@@ -5,7 +5,8 @@
  * Modes:
  *   RK_PROGRESS_LIVE   redrawn in place (cursor up, clear below): a header
  *                      with the counts and the elapsed time, then one line
- *                      per package with its running action, elapsed time,
+ *                      per package (by dependency level, when known) with
+ *                      its level, its running action, elapsed time,
  *                      retry waits ("retry 2 in 30s: exited 75"), and the
  *                      final state. Failures and retries are also printed
  *                      once above the live area (with the stdout/stderr
@@ -57,6 +58,10 @@ struct rk_progress *rk_progress_new(int fd, enum rk_progress_mode mode, int colo
 /* One action of the run (strings copied; package may be NULL). */
 void rk_progress_action(struct rk_progress *p, const char *id, const char *type,
 			const char *package);
+/* The dependency level of a package (from rk-graph's package records):
+ * packages are shown by level, "L1" before their state. Before or after
+ * the package's actions; a negative level is ignored. */
+void rk_progress_level(struct rk_progress *p, const char *package, int level);
 /* One record (JSON text, len bytes, no '\n' needed); ctx is the display. */
 void rk_progress_record(void *ctx, const char *rec, size_t len);
 /* Stop the redraw thread and draw the final view; idempotent. */
