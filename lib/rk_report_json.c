@@ -249,8 +249,8 @@ static void ci_values(const struct rk_report *r, struct rk_buf *out, int dotenv)
 	for (i = 0; i < r->npkg; i++) {
 		const struct rk_rpkg *p = &r->pkg[i];
 		const char *s;
-		if (strcmp(p->status, "released"))
-			continue;
+		if (strcmp(p->status, "released") || strpbrk(p->name, "\r\n="))
+			continue; /* a key that would break the file's lines is left out */
 		if (!dotenv) {
 			rk_buf_addf(out, "%s--version=%s\n", p->name,
 				    p->next ? p->next : p->version);

@@ -33,6 +33,8 @@ bash_complete() {
 		[ -f "$R/fish/vendor_completions.d/$t.fish" ]
 	done
 	[ -f "$R/fish/vendor_completions.d/releasekit.fish" ]
+	# and the CI files next to the schemas
+	[ -f "$R/releasekit/ci/github-release.yml" ] && [ -f "$R/releasekit/ci/gitlab-release.yml" ]
 	run head -n 1 "$R/zsh/site-functions/_releasekit"
 	assert_output '#compdef releasekit rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report'
 }

@@ -60,6 +60,20 @@ on_tty() {
 	! grep -q '"kind":"event"' tty.out
 }
 
+@test "progress: packages are shown by dependency level when package records give it" {
+	{
+		echo '{"kind":"package","name":"b","version":"1.0.0","ecosystem":"python","manager":"uv","path":"b","manifest":"b/pyproject.toml","publishable":true,"deps":[],"level":0}'
+		echo '{"kind":"package","name":"a","version":"1.0.0","ecosystem":"python","manager":"uv","path":"a","manifest":"a/pyproject.toml","publishable":true,"deps":[{"name":"b","ecosystem":"python","spec":">=1","type":"normal"}],"level":1}'
+		cat plan
+	} >plan2
+	run on_tty "NO_COLOR=1 rk-exec -j 2 plan2 >/dev/null"
+	text=$(printf '%s' "$output" | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g')
+	# the final view: level 0 (b) before level 1 (a)
+	run bash -c 'printf "%s\n" "$1" | grep -E "^  . [ab] " | tail -n 2' _ "$text"
+	assert_line --index 0 --regexp '^  . b +L0  build failed: exited 2'
+	assert_line --index 1 --regexp '^  . a +L1  done'
+}
+
 @test "progress: NO_COLOR on a terminal gives no colour codes" {
 	run on_tty "NO_COLOR=1 rk-exec -j 2 plan"
 	assert_failure 1

@@ -306,3 +306,17 @@ print(w, h)' report.png
 	assert_line --index 0 'releasekit: partial release: 4 of 5 packages released, 1 failed'
 	assert_line --regexp '^  cargo:fastcore +- +- +released'
 }
+
+@test "report: text colours with --color always or on a terminal, never with NO_COLOR or in a pipe" {
+	run rk-report --color always "$FIX/stream.ndjson"
+	assert_success
+	grep -q $'\e\\[32mreleased\e\\[0m' <<<"$output"
+	grep -q $'\e\\[31;1mfailed\e\\[0m' <<<"$output"
+	run rk-report "$FIX/stream.ndjson"
+	! grep -q $'\e' <<<"$output"
+	run script -qefc "rk-report --no-ci $FIX/stream.ndjson" /dev/null
+	grep -q $'\e\\[32mreleased' <<<"$output"
+	run script -qefc "NO_COLOR=1 rk-report --no-ci $FIX/stream.ndjson" /dev/null
+	! grep -q $'\e' <<<"$output"
+	grep -q 'releasekit: partial release' <<<"$output"
+}
