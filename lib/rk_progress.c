@@ -515,23 +515,29 @@ void rk_progress_record(void *ctx, const char *rec, size_t len)
 	p->started = 1;
 	a = &p->a[i];
 	reason = rk_json_get_str(d, 0, "reason");
-	if (!reason)
-		reason = rk_json_get_str(d, 0, "note");
 	if (rk_json_int(d, rk_json_get(d, 0, "attempt"), &v) == 0 && v > 0 && v < 1000000)
 		a->attempt = (int)v;
 	free(a->reason);
 	a->reason = reason ? rk_xstrdup(reason) : NULL;
-	if (!strcmp(state, "retrying") && !rk_json_get_str(d, 0, "note")) {
-		/* "exited 1" says little: the last line of stderr says why ("429 ...") */
-		const char *t = rk_json_get_str(d, 0, "stderr_tail");
-		size_t n = t ? strlen(t) : 0, b;
-		while (n && t[n - 1] == '\n')
-			n--;
-		for (b = n; b && t[b - 1] != '\n'; b--)
-			;
-		if (n > b) {
+	{
+		/* Why, in words: the executor's note ("429 from the registry"), else for
+		 * a retry the last line of stderr; "exited 1" alone says little. */
+		const char *why = rk_json_get_str(d, 0, "note"), *t = NULL;
+		size_t n = 0, b = 0;
+		if (!why && !strcmp(state, "retrying")) {
+			t = rk_json_get_str(d, 0, "stderr_tail");
+			n = t ? strlen(t) : 0;
+			while (n && t[n - 1] == '\n')
+				n--;
+			for (b = n; b && t[b - 1] != '\n'; b--)
+				;
+		}
+		if (why || n > b) {
 			struct rk_buf m = RK_BUF_INIT;
-			rk_buf_add(&m, t + b, n - b);
+			if (why)
+				rk_buf_adds(&m, why);
+			else
+				rk_buf_add(&m, t + b, n - b);
 			if (reason)
 				rk_buf_addf(&m, " (%s)", reason);
 			free(a->reason);

@@ -164,3 +164,24 @@ on_tty() {
 	assert_failure 1
 	[[ "$stderr" == "releasekit logs: build:python:b: stdout (attempt 1) is not in the cache "*" (pruned?)"* ]]
 }
+
+@test "progress: an executor's note says why (a retry wait, an effect already done); unknown records are ignored" {
+	{
+		echo '{"kind":"action","id":"publish:npm:x","type":"publish","package":"x","deps":[],"key":"k"}'
+		echo '{"kind":"action","id":"tag:npm:x","type":"tag","package":"x","deps":[],"key":"k"}'
+		echo '{"kind":"mystery","anything":[1,2]}'
+		echo '{"kind":"event","action":"publish:npm:x","state":"started","time":"2026-12-01T00:00:00.000Z","attempt":1,"future":true}'
+		echo '{"kind":"event","action":"publish:npm:x","state":"retrying","time":"2026-12-01T00:00:01.000Z","attempt":1,"duration_ms":1000,"reason":"exited 1","note":"429 from the registry","retry_in_ms":30000}'
+		echo '{"kind":"event","action":"publish:npm:x","state":"started","time":"2026-12-01T00:00:31.000Z","attempt":2}'
+		echo '{"kind":"event","action":"publish:npm:x","state":"succeeded","time":"2026-12-01T00:00:32.000Z","attempt":2,"duration_ms":1000}'
+		echo '{"kind":"event","action":"tag:npm:x","state":"succeeded","time":"2026-12-01T00:00:33.000Z","attempt":1,"duration_ms":5,"note":"already done"}'
+		echo '{"kind":"event","action":"unknown:action","state":"started","time":"2026-12-01T00:00:33.000Z"}'
+		echo '{"kind":"summary","actions":2,"succeeded":2,"cached":0,"failed":0,"skipped":0,"retries":1,"duration_ms":33000}'
+	} >stream
+	run --separate-stderr t_helper t-progress plain <stream
+	assert_success
+	[[ "${stderr_lines[1]}" =~ \]\ publish:npm:x\ retrying\ in\ 1\.0s:\ 429\ from\ the\ registry\ \(exited\ 1\)\;\ retry\ in\ 30\.0s$ ]]
+	[[ "${stderr_lines[4]}" =~ \]\ tag:npm:x\ succeeded\ in\ 0\.0s:\ already\ done$ ]]
+	[[ "${stderr_lines[5]}" =~ \]\ Finished:\ 2\ succeeded,\ 0\ cached,\ 0\ failed,\ 0\ skipped,\ 1\ retries\ in\ 33\.0s$ ]]
+	[ "${#stderr_lines[@]}" = 6 ]
+}
