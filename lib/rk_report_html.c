@@ -278,7 +278,8 @@ static void seg_title(struct rk_buf *out, const struct rk_raction *a, const stru
 		rk_buf_adds(out, ", ");
 		rk_report_secs(out, s->end - s->start);
 	}
-	if ((s->kind == RK_SEG_SKIPPED || (s->kind == RK_SEG_RUN && s->out != RK_OUT_OK)) &&
+	if ((s->kind == RK_SEG_SKIPPED || s->kind == RK_SEG_WAIT ||
+	     (s->kind == RK_SEG_RUN && s->out != RK_OUT_OK)) &&
 	    a->reason) {
 		rk_buf_adds(out, ": ");
 		esc(out, a->reason);
