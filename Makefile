@@ -69,7 +69,11 @@ FUZZ_SRC  = $(wildcard fuzz/fuzz-*.c)
 HDRS = $(wildcard lib/*.h)
 C_FILES = $(wildcard cmd/*.c lib/*.c lib/*.h tests/helpers/*.c fuzz/*.c)
 
-all: $(BINS) $(B)/bin/releasekit $(THELP)
+all: $(BINS) $(B)/bin/releasekit $(THELP) $(B)/completions/bash/releasekit
+
+# Shell completions, generated from the tools' own option tables.
+$(B)/completions/bash/releasekit: scripts/gen-completions $(BINS) $(B)/bin/releasekit $(wildcard scripts/commands/*)
+	scripts/gen-completions $(B)/bin $(B)/completions
 
 $(B)/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -122,7 +126,7 @@ lint:
 	@echo "lint: clang-format"; $(CLANG_FORMAT) --dry-run --Werror $(C_FILES)
 	@echo "lint: mandoc"; mandoc -T lint -W warning man/*.[0-9]
 	@echo "lint: banned functions"; scripts/check-banned $(C_FILES)
-	@echo "lint: shell syntax"; for f in scripts/releasekit scripts/bootstrap scripts/commands/* bench/*.sh; do \
+	@echo "lint: shell syntax"; for f in scripts/releasekit scripts/bootstrap scripts/gen-completions scripts/commands/* bench/*.sh; do \
 	  [ -f "$$f" ] || continue; bash -n "$$f" || exit 1; done
 
 FUZZ_CC ?= clang
@@ -148,6 +152,12 @@ install: all
 	cp -R share/. $(DESTDIR)$(DATADIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 644 $(B)/completions/bash/releasekit $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
+	for t in $(TOOLS); do ln -sf releasekit $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; done
+	install -m 644 $(B)/completions/zsh/_releasekit $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
+	install -m 644 $(B)/completions/fish/*.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/
 
 clean:
 	rm -rf $(B)

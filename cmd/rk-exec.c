@@ -2,6 +2,7 @@
 #include "rk_common.h"
 
 #include <signal.h>
+#include <fcntl.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -13,6 +14,7 @@
 #include "rk_journal.h"
 #include "rk_json.h"
 #include "rk_lock.h"
+#include "rk_progress.h"
 #include "rk_sched.h"
 
 static const char usage[] =
@@ -41,8 +43,14 @@ static const char usage[] =
 	"      --lock-timeout S      wait up to S seconds for the repository lock\n"
 	"                            (default 0: fail at once)\n"
 	"      --seed N              seed of the retry jitter\n"
+	"      --progress MODE       progress on stderr: auto (live on a terminal, else\n"
+	"                            plain lines), live, plain, none (default\n"
+	"                            $RK_PROGRESS, else auto)\n"
 	"      --cache-stats         print the cache's size and entries, and exit\n"
 	"      --cache-prune         remove old entries (--max-age 30d, --max-size 10G)\n"
+	"      --cache-show KEY      print the action cache entry KEY: lines 'stdout\n"
+	"                            DIGEST SIZE', 'stderr DIGEST SIZE', 'output DIGEST\n"
+	"                            SIZE PATH' (exit 1 when there is none)\n"
 	"      --max-age AGE         prune entries unused for AGE (s, m, h, d)\n"
 	"      --max-size SIZE       prune least recently used entries above SIZE (K, M, G)\n"
 	"  -h, --help                show this help and exit\n"
@@ -70,6 +78,8 @@ enum {
 	O_PRUNE,
 	O_MAXAGE,
 	O_MAXSIZE,
+	O_PROGRESS,
+	O_SHOW,
 };
 
 /* "NAME=N" into a limit; name may be absent for --retries N. */
@@ -222,6 +232,66 @@ static int cache_admin(const char *dir, int stats, long long max_age, long long 
 	return rk_finish(0);
 }
 
+/* --cache-show KEY: the digests an action cache entry names. */
+static int cache_show(const char *dir, const char *key)
+{
+	struct rk_buf raw = RK_BUF_INIT, out = RK_BUF_INIT;
+	struct rk_ac_result res;
+	struct rk_cache c;
+	int rc;
+
+	cache_open(&c, dir);
+	rc = rk_cache_get_ac(&c, key, &raw);
+	if (rc == 0)
+		rk_die(RK_EXIT_FAIL, "no action cache entry %s in %s", key, c.root);
+	if (rc < 0 || rk_ac_decode(raw.data, raw.len, &res) != 0)
+		rk_die(RK_EXIT_FAIL, "cannot read the action cache entry %s in %s: %s", key, c.root,
+		       strerror(errno));
+	rk_buf_addf(&out, "stdout %s %lld\nstderr %s %lld\n", res.stdout_digest, res.stdout_size,
+		    res.stderr_digest, res.stderr_size);
+	for (size_t i = 0; i < res.nfiles; i++)
+		rk_buf_addf(&out, "output %s %lld %s\n", res.files[i].digest, res.files[i].size,
+			    res.files[i].path);
+	rk_out(out.data, out.len);
+	rk_ac_result_release(&res);
+	rk_buf_release(&raw);
+	rk_buf_release(&out);
+	rk_cache_release(&c);
+	return rk_finish(0);
+}
+
+/*
+ * The progress display on stderr (--progress, else $RK_PROGRESS, else
+ * auto). A live display on a terminal stdout replaces the NDJSON there
+ * (records are for pipes and files; the display is for people).
+ */
+static struct rk_progress *progress_open(const char *arg, enum rk_progress_mode mode,
+					 struct rk_sched_opts *o)
+{
+	const char *env = getenv("RK_PROGRESS"), *nc = getenv("NO_COLOR");
+	struct rk_progress *p;
+
+	if (!arg && env && *env && rk_progress_parse_mode(env, 2, &mode) != 0)
+		rk_die(RK_EXIT_USAGE, "RK_PROGRESS: expected auto, live, plain or none, got '%s'",
+		       env);
+	if (!arg && !(env && *env))
+		rk_progress_parse_mode("auto", 2, &mode);
+	p = rk_progress_new(2, mode, !(nc && *nc));
+	if (mode != RK_PROGRESS_NONE) {
+		o->observe = rk_progress_record;
+		o->observe_ctx = p;
+	}
+	if (mode == RK_PROGRESS_LIVE && isatty(1)) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0) {
+			fflush(stdout);
+			dup2(fd, 1);
+			close(fd);
+		}
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -243,6 +313,8 @@ int main(int argc, char **argv)
 		{"cache-prune", no_argument, NULL, O_PRUNE},
 		{"max-age", required_argument, NULL, O_MAXAGE},
 		{"max-size", required_argument, NULL, O_MAXSIZE},
+		{"progress", required_argument, NULL, O_PROGRESS},
+		{"cache-show", required_argument, NULL, O_SHOW},
 		{NULL, 0, NULL, 0}};
 	struct rk_cli cli = {usage, "j:", longopts, argc, argv};
 	struct rk_sched_opts o = {0};
@@ -255,6 +327,9 @@ int main(int argc, char **argv)
 	struct rk_cache cache;
 	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT, pass = RK_BUF_INIT;
 	struct rk_ndjson r;
+	struct rk_progress *prog;
+	enum rk_progress_mode pmode = RK_PROGRESS_NONE;
+	const char *progress_arg = NULL, *show_key = NULL;
 	struct rk_err err;
 	struct rk_sched *s;
 	struct rk_lock lock = {0};
@@ -337,6 +412,17 @@ int main(int argc, char **argv)
 					&cli, "--max-age: expected e.g. 7d, 12h, 30m, got '%s'",
 					optarg);
 			break;
+		case O_SHOW:
+			show_key = optarg;
+			break;
+		case O_PROGRESS:
+			progress_arg = optarg;
+			if (rk_progress_parse_mode(optarg, 2, &pmode) != 0)
+				rk_cli_usage_error(
+					&cli,
+					"--progress: expected auto, live, plain or none, got '%s'",
+					optarg);
+			break;
 		case O_MAXSIZE:
 			max_size = parse_size(optarg);
 			if (max_size < 0)
@@ -348,6 +434,15 @@ int main(int argc, char **argv)
 	}
 	if (!prune && (max_age >= 0 || max_size >= 0))
 		rk_cli_usage_error(&cli, "--max-age and --max-size go with --cache-prune");
+	if (show_key) {
+		if (optind < argc)
+			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
+		if (!rk_cache_is_hex(show_key))
+			rk_cli_usage_error(&cli,
+					   "--cache-show: expected a 64-digit hex key, got '%s'",
+					   show_key);
+		return cache_show(cache_dir, show_key);
+	}
 	if (stats || prune) {
 		if (optind < argc)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
@@ -373,6 +468,7 @@ int main(int argc, char **argv)
 	o.nlimits = nlimits;
 	o.retries = retries;
 	o.nretries = nretries;
+	prog = progress_open(progress_arg, pmode, &o);
 	s = rk_sched_new(&o);
 
 	rk_ndjson_init(&r, fp, input ? input : "<stdin>");
@@ -380,6 +476,17 @@ int main(int argc, char **argv)
 		int k = rk_sched_add(s, &r, &err);
 		if (k < 0)
 			rk_die_err(&err);
+		if (k == 1)
+			rk_progress_action(prog, rk_json_get_str(&r.doc, 0, "id"),
+					   rk_json_get_str(&r.doc, 0, "type"),
+					   rk_json_get_str(&r.doc, 0, "package"));
+		if (k == 0 && !strcmp(r.kind, "package")) {
+			long long lv;
+			if (rk_json_int(&r.doc, rk_json_get(&r.doc, 0, "level"), &lv) == 0 &&
+			    lv < 100000)
+				rk_progress_level(prog, rk_json_get_str(&r.doc, 0, "name"),
+						  (int)lv);
+		}
 		if (k == 0) { /* held back: bad input writes nothing */
 			rk_buf_add(&pass, r.text.data, r.text.len);
 			rk_buf_addc(&pass, '\n');
@@ -418,6 +525,7 @@ int main(int argc, char **argv)
 		rk_lock_release(&lock);
 	}
 
+	rk_progress_free(prog);
 	rk_sched_free(s);
 	rk_ndjson_release(&r);
 	if (fp != stdin)

@@ -23,12 +23,26 @@ void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...)
 	exit(RK_EXIT_USAGE);
 }
 
+/* --list-options: one line per option, "=" after those that take a value. */
+static void list_options(const struct rk_cli *cli, const struct option *opts, size_t n)
+{
+	const char *s = cli->shortopts ? cli->shortopts : "";
+
+	printf("-h\n");
+	for (; *s; s++)
+		if (*s != ':')
+			printf("-%c%s\n", *s, s[1] == ':' ? "=" : "");
+	for (size_t i = 0; i < n; i++)
+		printf("--%s%s\n", opts[i].name, opts[i].has_arg == no_argument ? "" : "=");
+}
+
 int rk_cli_next(struct rk_cli *cli)
 {
 	/* Options are built once per call; cheap next to everything else. */
 	static const struct option common[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"list-options", no_argument, NULL, RK_CLI_LIST_OPTIONS},
 	};
 	struct option opts[128];
 	char shortopts[128];
@@ -39,6 +53,7 @@ int rk_cli_next(struct rk_cli *cli)
 		opts[n++] = *o;
 	opts[n++] = common[0];
 	opts[n++] = common[1];
+	opts[n++] = common[2];
 	memset(&opts[n], 0, sizeof(opts[n]));
 	snprintf(shortopts, sizeof(shortopts), ":h%s", cli->shortopts ? cli->shortopts : "");
 
@@ -50,6 +65,9 @@ int rk_cli_next(struct rk_cli *cli)
 		exit(rk_finish(RK_EXIT_OK));
 	case 'V':
 		printf("%s %s\n", rk_progname, RK_VERSION);
+		exit(rk_finish(RK_EXIT_OK));
+	case RK_CLI_LIST_OPTIONS:
+		list_options(cli, opts, n - 1);
 		exit(rk_finish(RK_EXIT_OK));
 	case '?':
 		/* a long option sets optopt to its value, which may be no character */

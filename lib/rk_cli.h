@@ -26,7 +26,11 @@ struct rk_cli {
  * Next option, as getopt_long returns it (optarg/optind as usual), or -1 at
  * the end. --help, -h and --version are handled here (exit 0); unknown
  * options and missing arguments print usage to stderr and exit 2.
+ * The hidden --list-options prints the tool's options from its tables, one
+ * a line ("-f=", "--format=", "--all"; "=" when a value follows), and exits
+ * 0: scripts/gen-completions builds the shell completions from it.
  */
+#define RK_CLI_LIST_OPTIONS 0x4c53
 int rk_cli_next(struct rk_cli *cli);
 
 /* Print "prog: msg" and usage to stderr, exit RK_EXIT_USAGE. */

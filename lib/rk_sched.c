@@ -653,7 +653,7 @@ struct evinfo {
 	const struct rk_proc_result *res;
 	const char *stdout_digest, *stderr_digest;
 	long long stdout_size, stderr_size;
-	const char *stderr_tail;
+	const char *stderr_tail, *stdout_tail;
 	const char *reason;
 	const char *cause;
 	long long retry_in_ms; /* < 0: omitted */
@@ -726,6 +726,8 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 	}
 	if (e->stderr_tail)
 		rk_jw_kstr(&w, "stderr_tail", e->stderr_tail);
+	if (e->stdout_tail)
+		rk_jw_kstr(&w, "stdout_tail", e->stdout_tail);
 	if (e->reason)
 		rk_jw_kstr(&w, "reason", e->reason);
 	if (e->cause)
@@ -743,6 +745,8 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 /* Write s->ev and flush: a reader (rk-report) sees each event as it happens. */
 static void emit_flush(struct rk_sched *s)
 {
+	if (s->o.observe)
+		s->o.observe(s->o.observe_ctx, s->ev.data, s->ev.len);
 	rk_record_emit(&s->ev);
 	rk_out_flush();
 }
@@ -1537,7 +1541,7 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 {
 	struct act *a = &s->a[i];
 	struct rk_buf out = RK_BUF_INIT, err = RK_BUF_INIT, resf = RK_BUF_INIT;
-	struct rk_buf tail = RK_BUF_INIT, why = RK_BUF_INIT;
+	struct rk_buf tail = RK_BUF_INIT, why = RK_BUF_INIT, otail = RK_BUF_INIT;
 	struct rk_ac_result r;
 	struct evinfo e = {0};
 	double retry_after;
@@ -1550,8 +1554,10 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	attempt_path(s, i, "err", &err);
 	attempt_path(s, i, "result", &resf);
 	ok = res->exited && res->code == 0 && !res->timed_out && !a->interrupted;
-	if (!ok)
+	if (!ok) {
 		stderr_tail(a, err.data, &tail);
+		stderr_tail(a, out.data, &otail);
+	}
 	read_result_file(resf.data, &retry_after, &retryable, &more_outputs, &note);
 	unlink(resf.data);
 	if (hash_file(out.data, r.stdout_digest, &r.stdout_size) != 0 ||
@@ -1612,6 +1618,7 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	}
 	e.reason = why.data;
 	e.stderr_tail = tail.len ? tail.data : NULL;
+	e.stdout_tail = otail.len ? otail.data : NULL;
 
 	if (retryable < 0) {
 		retryable = res->timed_out;
@@ -1659,6 +1666,7 @@ out:
 	rk_buf_release(&err);
 	rk_buf_release(&resf);
 	rk_buf_release(&tail);
+	rk_buf_release(&otail);
 	rk_buf_release(&why);
 }
 

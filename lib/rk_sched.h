@@ -110,6 +110,10 @@ struct rk_sched_opts {
 	struct rk_cache *cache;	 /* required */
 	const char *remote_url;	 /* NULL: from a release_train config record, if any */
 	unsigned long long seed; /* jitter; 0: from the clock */
+	/* Called with each event and the summary record (JSON, no '\n') just
+	 * before it is written, e.g. for rk_progress; NULL: none. */
+	void (*observe)(void *ctx, const char *rec, size_t len);
+	void *observe_ctx;
 };
 
 struct rk_sched;

@@ -46,6 +46,9 @@ setup_common() {
 	export GIT_AUTHOR_NAME="Test Author" GIT_AUTHOR_EMAIL="author@example.com"
 	export GIT_COMMITTER_NAME="Test Committer" GIT_COMMITTER_EMAIL="committer@example.com"
 	export PATH="$RK_BUILD/bin:$PATH"
+	# rk-exec writes progress lines to a stderr that is not a terminal;
+	# tests/progress.bats tests them, the others read stderr for messages.
+	export RK_PROGRESS=none
 	if [ "${RK_VALGRIND:-}" = 1 ]; then
 		PATH="$(_rk_valgrind_bin):$PATH"
 	fi
