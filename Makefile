@@ -4,7 +4,7 @@
 #   make check           bootstrap (idempotent), build, run the bats suite
 #   make demo            bootstrap (idempotent), build, run scripts/demo
 #   make lint            clang-format check, mandoc -T lint, banned functions
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= (with the Python venv rk-config needs)
 #   make SANITIZE=address,undefined check
 #   make VALGRIND=1 check    run every tool under valgrind in the suite
 #   make fuzz            build the libFuzzer targets and run each briefly
@@ -22,6 +22,7 @@ TOOLS = rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report
 B        ?= build$(if $(SANITIZE),-san)
 CC       ?= cc
 PYCONFIG ?= /usr/bin/python3-config
+PYTHON   ?= /usr/bin/python3
 
 WARN = -Wall -Wextra -Wformat-security \
        -Wstrict-prototypes -Wold-style-definition -Wvla -Wshadow \
@@ -170,10 +171,12 @@ install: all
 	install -m 755 $(BINS) $(B)/bin/releasekit $(DESTDIR)$(BINDIR)
 	install -d $(DESTDIR)$(LIBEXECDIR)/commands
 	install -m 644 scripts/commands/* $(DESTDIR)$(LIBEXECDIR)/commands
+	install -m 644 scripts/releasekit-setup.sh $(DESTDIR)$(LIBEXECDIR)
 	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
 	cp -R share/. $(DESTDIR)$(DATADIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	@scripts/install-venv $(DESTDIR)$(PREFIX)/lib/releasekit/venv $(PYTHON)
 
 clean:
 	rm -rf $(B)
