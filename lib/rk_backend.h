@@ -60,7 +60,10 @@ struct rk_edits {
 	size_t n, cap;
 };
 
-#define RK_EDITS_INIT {NULL, 0, 0}
+#define RK_EDITS_INIT                                                                              \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void rk_edits_release(struct rk_edits *e);
 

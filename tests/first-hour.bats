@@ -230,6 +230,9 @@ tools() { (cd "$RK_BUILD/bin" && ls rk-*); }
 		assert_output --partial "Exit: 0 ok"
 		assert_output --partial "-C DIR"
 	done
+	run releasekit --help
+	assert_success
+	assert_output --partial "Exit: 0 ok"
 	# every long option of rk-discover, rk-graph and rk-plan is in the spec
 	# the porcelain normalizes with (scripts/releasekit-setup.sh)
 	. "$RK_TOP/scripts/releasekit-setup.sh"
