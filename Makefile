@@ -2,8 +2,9 @@
 #
 #   make                 build everything into build/
 #   make check           bootstrap (idempotent), build, run the bats suite
+#   make demo            bootstrap (idempotent), build, run scripts/demo
 #   make lint            clang-format check, mandoc -T lint, banned functions
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= (with the Python venv rk-config needs)
 #   make SANITIZE=address,undefined check
 #   make VALGRIND=1 check    run every tool under valgrind in the suite
 #   make fuzz            build the libFuzzer targets and run each briefly
@@ -21,6 +22,7 @@ TOOLS = rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report
 B        ?= build$(if $(SANITIZE),-san)
 CC       ?= cc
 PYCONFIG ?= /usr/bin/python3-config
+PYTHON   ?= /usr/bin/python3
 
 WARN = -Wall -Wextra -Wformat-security \
        -Wstrict-prototypes -Wold-style-definition -Wvla -Wshadow \
@@ -35,15 +37,25 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRK_VERSION='"$(VERSION
             -DRK_DATADIR='"$(DATADIR)"' -Ilib
 CFLAGS   += -std=c11 $(OPT) $(WARN)
 
-PKGS      = libgit2 libcurl openssl yaml-0.1
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS  += $(PKG_CFLAGS)
-LDLIBS    += $(PKG_LIBS) -lm
+# The flags of the Debian -dev packages are asked for when a recipe first
+# needs them, not when this file is read: `make demo` and `make check` run
+# scripts/bootstrap (which installs those packages) and then build in a
+# second make, so the first run on a fresh machine links (tests/first-hour.bats).
+# Each is computed once: the first use replaces the variable by its value.
+PKG_CONFIG ?= pkg-config
+PKGS        = libgit2 libcurl openssl yaml-0.1
+PKG_CFLAGS  = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS    = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
+CPPFLAGS   += $(PKG_CFLAGS)
+LDLIBS     += $(PKG_LIBS) -lm
 
 # rk-config alone embeds Python.
-PY_CFLAGS := $(shell $(PYCONFIG) --includes 2>/dev/null)
-PY_LIBS   := $(shell $(PYCONFIG) --ldflags --embed 2>/dev/null)
+PY_CFLAGS = $(eval PY_CFLAGS := $$(shell $(PYCONFIG) --includes 2>/dev/null))$(PY_CFLAGS)
+PY_LIBS   = $(eval PY_LIBS := $$(shell $(PYCONFIG) --ldflags --embed 2>/dev/null))$(PY_LIBS)
+
+# What the bootstrap puts first on PATH for the suite and the demo.
+BOOTSTRAP ?= scripts/bootstrap
+TOOLS_PATH = $(CURDIR)/.venv/bin:$(CURDIR)/.tools/nodejs/bin:$(CURDIR)/.tools/goroot/bin:$(CURDIR)/.tools/node/node_modules/.bin:$(CURDIR)/.tools/go/bin
 
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -74,6 +86,15 @@ all: $(BINS) $(B)/bin/releasekit $(THELP) $(B)/completions/bash/releasekit
 # Shell completions, generated from the tools' own option tables.
 $(B)/completions/bash/releasekit: scripts/gen-completions $(BINS) $(B)/bin/releasekit $(wildcard scripts/commands/*)
 	scripts/gen-completions $(B)/bin $(B)/completions
+
+# Before compiling anything: the -dev packages must be there (a clear message
+# instead of a missing git2.h or undefined references).
+deps-present:
+	@$(PKG_CONFIG) --exists $(PKGS) && [ -x "$(PYCONFIG)" ] || { \
+	  echo "make: the build needs pkg-config, $(PKGS) and $(PYCONFIG):" \
+	       "run scripts/bootstrap (make demo and make check do)" >&2; exit 1; }
+
+$(LIB_OBJ) $(PYLIB_OBJ) $(BINS:$(B)/bin/%=$(B)/cmd/%.o): | deps-present
 
 $(B)/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -106,19 +127,25 @@ $(B)/tests/%: tests/helpers/%.c $(LIB) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 bootstrap:
-	@scripts/bootstrap
+	@$(BOOTSTRAP)
+
+# bootstrap, then build in a second make: that one reads this file again and
+# computes the flags with the packages the bootstrap installed.
+bootstrapped-build:
+	@$(BOOTSTRAP)
+	@$(MAKE) --no-print-directory all
 
 # The test suite: bats over tests/*.bats, with the tools of $(B)/bin on PATH.
 # TESTS='tests/json.bats' narrows it; VALGRIND=1 runs each tool under valgrind.
 TESTS ?= $(sort $(wildcard tests/*.bats))
 BATS_JOBS ?= 1
-check: bootstrap all
+check: bootstrapped-build
 	@RK_BUILD="$(abspath $(B))" RK_TOP="$(CURDIR)" RK_VALGRIND="$(VALGRIND)" \
-	  PATH="$(abspath $(B))/bin:$(CURDIR)/.venv/bin:$(CURDIR)/.tools/node/node_modules/.bin:$(CURDIR)/.tools/go/bin:$$PATH" \
+	  PATH="$(abspath $(B))/bin:$(TOOLS_PATH):$$PATH" \
 	  bats $(if $(filter-out 1,$(BATS_JOBS)),--jobs $(BATS_JOBS)) $(TESTS)
 
-demo: bootstrap all
-	@RK_TOP="$(CURDIR)" PATH="$(abspath $(B))/bin:$(CURDIR)/.venv/bin:$(CURDIR)/.tools/node/node_modules/.bin:$$PATH" \
+demo: bootstrapped-build
+	@RK_TOP="$(CURDIR)" PATH="$(abspath $(B))/bin:$(TOOLS_PATH):$$PATH" \
 	  scripts/demo
 
 CLANG_FORMAT ?= clang-format
@@ -148,6 +175,7 @@ install: all
 	install -m 755 $(BINS) $(B)/bin/releasekit $(DESTDIR)$(BINDIR)
 	install -d $(DESTDIR)$(LIBEXECDIR)/commands
 	install -m 644 scripts/commands/* $(DESTDIR)$(LIBEXECDIR)/commands
+	install -m 644 scripts/releasekit-setup.sh $(DESTDIR)$(LIBEXECDIR)
 	cp -R rules/. $(DESTDIR)$(DATADIR)/rules/
 	cp -R share/. $(DESTDIR)$(DATADIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
@@ -158,9 +186,10 @@ install: all
 	for t in $(TOOLS); do ln -sf releasekit $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; done
 	install -m 644 $(B)/completions/zsh/_releasekit $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
 	install -m 644 $(B)/completions/fish/*.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/
+	@scripts/install-venv $(DESTDIR)$(PREFIX)/lib/releasekit/venv $(PYTHON)
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all check bootstrap demo lint fuzz install clean
+.PHONY: all check bootstrap bootstrapped-build deps-present demo lint fuzz install clean
 .DELETE_ON_ERROR:

@@ -4,6 +4,7 @@
 #include "rk_config.h"
 #include "rk_cfggen.h"
 #include "rk_pystar.h"
+#include "rk_discover.h"
 
 #include <unistd.h>
 
@@ -15,7 +16,9 @@ static const char usage[] =
 	"line on stdout; or, with --generate, write a RELEASE.star for the package\n"
 	"records (rk-discover) read on stdin.\n"
 	"\n"
-	"  -C, --root DIR         the workspace root (default: .)\n"
+	"  -C DIR                 run as if started in DIR\n"
+	"      --root DIR         the workspace root (default: the git work tree's\n"
+	"                         top level, else the current directory)\n"
 	"  -f, --file NAME        the configuration file name (default: RELEASE.star)\n"
 	"      --config-mode MODE central, hybrid, decentralized or auto (default):\n"
 	"                         central = DIR/NAME only; hybrid = DIR/NAME plus\n"
@@ -34,10 +37,12 @@ static const char usage[] =
 	"      --version          print the version and exit\n"
 	"\n"
 	"Environment: RK_VENV (the venv holding starlark-pyo3), RK_RULES_DIR (the\n"
-	"bundled rules). Exit: 0 ok, 1 failure, 2 usage, 3 bad configuration.\n"
+	"bundled rules).\n"
+	"Exit: 0 ok, 1 failure, 2 usage, 3 bad configuration; a closed stdout ends\n"
+	"quietly with the status the tool would have had.\n"
 	"See rk-config(1).\n";
 
-enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY, OPT_OPTIONAL };
+enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY, OPT_OPTIONAL, OPT_ROOT };
 
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
 static char *rules_dir(void)
@@ -137,7 +142,7 @@ out:
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"root", required_argument, NULL, 'C'},
+		{"root", required_argument, NULL, OPT_ROOT},
 		{"file", required_argument, NULL, 'f'},
 		{"config-mode", required_argument, NULL, OPT_MODE},
 		{"generate", no_argument, NULL, OPT_GENERATE},
@@ -145,8 +150,9 @@ int main(int argc, char **argv)
 		{"group-by", required_argument, NULL, OPT_GROUP_BY},
 		{"optional", no_argument, NULL, OPT_OPTIONAL},
 		{NULL, 0, NULL, 0}};
-	struct rk_cli cli = {usage, "C:f:", longopts, argc, argv};
-	const char *root = ".", *file = "RELEASE.star";
+	struct rk_cli cli = {usage, "f:", longopts, argc, argv};
+	const char *root = NULL, *file = "RELEASE.star";
+	char *default_root = NULL;
 	enum rk_cfg_mode mode = RK_CFG_AUTO;
 	struct rk_gen_opts gen = {0};
 	int c, generate = 0, update = 0, optional = 0, group_by = 0;
@@ -155,7 +161,7 @@ int main(int argc, char **argv)
 	gen.group_by = RK_GEN_BY_DIR;
 	while ((c = rk_cli_next(&cli)) != -1) {
 		switch (c) {
-		case 'C':
+		case OPT_ROOT:
 			root = optarg;
 			break;
 		case 'f':
@@ -195,7 +201,9 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	if (!rk_is_dir(root))
+	if (!root)
+		root = default_root = rk_discover_default_root();
+	else if (!rk_is_dir(root))
 		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
 	if (!generate && (update || group_by))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
@@ -205,7 +213,10 @@ int main(int argc, char **argv)
 		gen.update = update;
 		gen.root = root;
 		gen.file = file;
-		return rk_finish(rk_gen_run(&gen));
+		c = rk_gen_run(&gen);
+	} else {
+		c = evaluate(argv[0], root, file, mode, optional);
 	}
-	return rk_finish(evaluate(argv[0], root, file, mode, optional));
+	free(default_root);
+	return rk_finish(c);
 }

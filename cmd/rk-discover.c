@@ -14,7 +14,8 @@ static const char usage[] =
 	"by ecosystem and name. Records on standard input are passed through first;\n"
 	"config records from rk-config (workspaces, package settings) are applied.\n"
 	"\n"
-	"  -C, --root DIR    discover under DIR (default: the git work tree's top\n"
+	"  -C DIR            run as if started in DIR\n"
+	"      --root DIR    discover under DIR (default: the git work tree's top\n"
 	"                    level, else the current directory)\n"
 	"  -k, --keep-going  warn about malformed manifests and skip them\n"
 	"      --no-stdin    do not read records from standard input\n"
@@ -23,29 +24,31 @@ static const char usage[] =
 	"      --version     print the version and exit\n"
 	"\n"
 	"Standard input is read when it is not a terminal (or '-' is given) and\n"
-	"--no-stdin is not. Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest\n"
-	"or config.\n"
+	"--no-stdin is not. Without config records (and without --no-stdin), a\n"
+	"RELEASE.star at the root is not applied: a note on stderr says so.\n"
+	"Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest or config; a\n"
+	"closed stdout ends quietly with the status the tool would have had.\n"
 	"See rk-discover(1).\n";
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"root", required_argument, NULL, 'C'},
+		{"root", required_argument, NULL, 'r'},
 		{"keep-going", no_argument, NULL, 'k'},
 		{"no-stdin", no_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	struct rk_cli cli = {usage, "C:k", longopts, argc, argv};
+	struct rk_cli cli = {usage, "k", longopts, argc, argv};
 	struct rk_discover_opts o = {0};
 	struct rk_discover *d;
 	struct rk_err err = {0};
 	char *root = NULL;
-	int c, use_stdin = -1, rc = RK_EXIT_OK;
+	int c, use_stdin = -1, no_stdin = 0, rc = RK_EXIT_OK;
 
 	rk_msg_init(argv[0]);
 	while ((c = rk_cli_next(&cli)) != -1) {
 		switch (c) {
-		case 'C':
+		case 'r':
 			free(root);
 			root = rk_xstrdup(optarg);
 			break;
@@ -54,6 +57,7 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			use_stdin = 0;
+			no_stdin = 1;
 			break;
 		}
 	}
@@ -81,6 +85,17 @@ int main(int argc, char **argv)
 		rc = RK_EXIT_INPUT;
 	} else {
 		rk_discover_emit(d);
+		if (!no_stdin && !rk_discover_config_records(d)) {
+			struct rk_buf star = RK_BUF_INIT;
+
+			rk_buf_addf(&star, "%s/RELEASE.star", root);
+			if (rk_is_file(star.data))
+				rk_error(
+					"note: %s is not applied (no config records on stdin): "
+					"'rk-config | rk-discover' or 'releasekit discover' apply it",
+					star.data);
+			rk_buf_release(&star);
+		}
 	}
 	rk_discover_free(d);
 	free(root);

@@ -39,6 +39,7 @@ static const char usage[] =
 	"      --cache-dir DIR       the cache (default $RK_CACHE_DIR, else\n"
 	"                            ${XDG_CACHE_HOME:-$HOME/.cache}/releasekit)\n"
 	"      --remote-cache URL    Bazel HTTP cache (e.g. bazel-remote) to share with\n"
+	"  -C DIR                    run as if started in DIR\n"
 	"      --repo DIR            repository root (default: git root of the cwd)\n"
 	"      --lock-timeout S      wait up to S seconds for the repository lock\n"
 	"                            (default 0: fail at once)\n"
@@ -336,6 +337,7 @@ int main(int argc, char **argv)
 	FILE *fp = stdin;
 
 	rk_msg_init(argv[0]);
+	rk_msg_epipe_status(141); /* a closed stdout stops the run: rk-exec(1) */
 	if (argc == 3 && strcmp(argv[1], "--run-action") == 0)
 		return run_action(argv[2]);
 	o.default_retries = -1;

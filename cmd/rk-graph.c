@@ -28,11 +28,14 @@ static const char usage[] =
 	"      --group NAME    packages whose \"group\" is NAME\n"
 	"      --ecosystem E   packages of ecosystem E (python, npm, cargo)\n"
 	"\n"
+	"  -C DIR              run as if started in DIR\n"
 	"  -h, --help          show this help and exit\n"
 	"      --version       print the version and exit\n"
 	"\n"
 	"PKG is ecosystem:name (python:genkit, npm:@scope/x) or a bare name that is\n"
-	"unambiguous. Exit: 0 ok, 1 no path, 2 usage, 3 bad input or a cycle.\n"
+	"unambiguous.\n"
+	"Exit: 0 ok, 1 no path, 2 usage, 3 bad input or a cycle; a closed stdout\n"
+	"ends quietly with the status the tool would have had.\n"
 	"See rk-graph(1).\n";
 
 enum {

@@ -10,7 +10,8 @@ static const char usage[] =
 	"history, tags and plan files, and write the records through followed by\n"
 	"one release record per released package and the action DAG.\n"
 	"\n"
-	"  -C, --repo DIR          the git repository (default: the current directory's)\n"
+	"  -C DIR                  run as if started in DIR\n"
+	"      --repo DIR          the git repository (default: the current directory's)\n"
 	"      --channel NAME      latest, next, alpha, beta, rc, canary, nightly, snapshot\n"
 	"                          or a custom channel (default: branch_channel config,\n"
 	"                          release_train channel, latest)\n"
@@ -27,7 +28,10 @@ static const char usage[] =
 	"  -h, --help              show this help and exit\n"
 	"      --version           print the version and exit\n"
 	"\n"
-	"FILE is read instead of standard input. See rk-plan(1).\n";
+	"FILE is read instead of standard input.\n"
+	"Exit: 0 ok, 1 failure (git, plan files), 2 usage, 3 bad input (a malformed\n"
+	"record, config or plan file); a closed stdout ends quietly with the status\n"
+	"the tool would have had. See rk-plan(1).\n";
 
 enum {
 	OPT_CHANNEL = 256,
@@ -40,12 +44,13 @@ enum {
 	OPT_ALL,
 	OPT_NO_ACTIONS,
 	OPT_STATS,
+	OPT_REPO,
 };
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"repo", required_argument, NULL, 'C'},
+		{"repo", required_argument, NULL, OPT_REPO},
 		{"channel", required_argument, NULL, OPT_CHANNEL},
 		{"prerelease", required_argument, NULL, OPT_PRERELEASE},
 		{"nightly", no_argument, NULL, OPT_NIGHTLY},
@@ -58,7 +63,7 @@ int main(int argc, char **argv)
 		{"stats", no_argument, NULL, OPT_STATS},
 		{NULL, 0, NULL, 0},
 	};
-	struct rk_cli cli = {usage, "C:", longopts, argc, argv};
+	struct rk_cli cli = {usage, "", longopts, argc, argv};
 	struct rk_plan_opts o;
 	FILE *in = stdin;
 	const char *source;
@@ -68,7 +73,7 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	while ((c = rk_cli_next(&cli)) != -1) {
 		switch (c) {
-		case 'C':
+		case OPT_REPO:
 			o.repo = optarg;
 			break;
 		case OPT_CHANNEL:

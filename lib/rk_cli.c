@@ -9,17 +9,26 @@ static void print_usage(const struct rk_cli *cli, FILE *fp)
 	fputs(cli->usage, fp);
 }
 
+/* The command the user typed: $RK_USAGE_NAME (the porcelain's) or ours. */
+static const char *usage_name(void)
+{
+	const char *name = getenv("RK_USAGE_NAME");
+
+	return name && *name ? name : rk_progname;
+}
+
 void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...)
 {
 	struct rk_buf b = RK_BUF_INIT;
 	va_list ap;
 
+	(void)cli;
 	va_start(ap, fmt);
 	rk_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	rk_error("%s", b.data);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s\n", usage_name(), b.data);
 	rk_buf_release(&b);
-	print_usage(cli, stderr);
 	exit(RK_EXIT_USAGE);
 }
 
@@ -28,12 +37,26 @@ static void list_options(const struct rk_cli *cli, const struct option *opts, si
 {
 	const char *s = cli->shortopts ? cli->shortopts : "";
 
-	printf("-h\n");
+	printf("-h\n-C=\n");
 	for (; *s; s++)
 		if (*s != ':')
 			printf("-%c%s\n", *s, s[1] == ':' ? "=" : "");
 	for (size_t i = 0; i < n; i++)
 		printf("--%s%s\n", opts[i].name, opts[i].has_arg == no_argument ? "" : "=");
+}
+
+/* An option error: one line pointing at --help. */
+__attribute__((format(printf, 2, 3))) _Noreturn static void option_error(const struct rk_cli *cli,
+									 const char *fmt, ...)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	const char *name = usage_name();
+	va_list ap;
+
+	va_start(ap, fmt);
+	rk_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	rk_cli_usage_error(cli, "%s (see '%s --help')", b.data, name);
 }
 
 int rk_cli_next(struct rk_cli *cli)
@@ -55,7 +78,7 @@ int rk_cli_next(struct rk_cli *cli)
 	opts[n++] = common[1];
 	opts[n++] = common[2];
 	memset(&opts[n], 0, sizeof(opts[n]));
-	snprintf(shortopts, sizeof(shortopts), ":h%s", cli->shortopts ? cli->shortopts : "");
+	snprintf(shortopts, sizeof(shortopts), ":hC:%s", cli->shortopts ? cli->shortopts : "");
 
 	opterr = 0;
 	c = getopt_long(cli->argc, cli->argv, shortopts, opts, &idx);
@@ -69,15 +92,21 @@ int rk_cli_next(struct rk_cli *cli)
 	case RK_CLI_LIST_OPTIONS:
 		list_options(cli, opts, n - 1);
 		exit(rk_finish(RK_EXIT_OK));
+	case 'C':
+		/* -C DIR: as if started in DIR (relative paths, the default root) */
+		if (!*optarg || chdir(optarg) != 0)
+			option_error(cli, "-C %s: %s", optarg,
+				     *optarg ? strerror(errno) : "empty directory name");
+		return rk_cli_next(cli);
 	case '?':
 		/* a long option sets optopt to its value, which may be no character */
 		if (optopt > 0 && optopt < 128 && strncmp(cli->argv[optind - 1], "--", 2))
-			rk_cli_usage_error(cli, "unknown option '-%c'", optopt);
+			option_error(cli, "unknown option '-%c'", optopt);
 		if (optopt)
 			rk_cli_usage_error(cli, "option '%.*s' takes no argument",
 					   (int)strcspn(cli->argv[optind - 1], "="),
 					   cli->argv[optind - 1]);
-		rk_cli_usage_error(cli, "unknown option '%s'", cli->argv[optind - 1]);
+		option_error(cli, "unknown option '%s'", cli->argv[optind - 1]);
 	case ':':
 		if (optopt > 0 && optopt < 128 && strncmp(cli->argv[optind - 1], "--", 2))
 			rk_cli_usage_error(cli, "option '-%c' needs an argument", optopt);

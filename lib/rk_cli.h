@@ -4,7 +4,12 @@
  *
  *   --help      usage on stdout, exit 0
  *   --version   "rk-x VERSION" on stdout, exit 0
- *   bad option  "rk-x: <reason>" then usage on stderr, exit 2
+ *   -C DIR      chdir(DIR) at once: "run as if started in DIR" (relative
+ *               paths and the default root are then DIR's)
+ *   bad option  one line on stderr, exit 2: "rk-x: <reason>", and for an
+ *               unknown option or a bad -C "rk-x: <reason> (see 'rk-x --help')";
+ *               $RK_USAGE_NAME, when set (the releasekit porcelain sets it
+ *               to "releasekit COMMAND"), replaces "rk-x" in it
  *
  * Each tool defines its usage text and option table and calls
  * rk_cli_parse() in a loop, getopt_long style.
@@ -24,8 +29,10 @@ struct rk_cli {
 
 /*
  * Next option, as getopt_long returns it (optarg/optind as usual), or -1 at
- * the end. --help, -h and --version are handled here (exit 0); unknown
- * options and missing arguments print usage to stderr and exit 2.
+ * the end. --help, -h and --version are handled here (exit 0), and -C DIR
+ * (never returned; a directory that cannot be entered is a usage error);
+ * unknown options and missing arguments are usage errors (exit 2). A tool's
+ * own options must not use 'C'.
  * The hidden --list-options prints the tool's options from its tables, one
  * a line ("-f=", "--format=", "--all"; "=" when a value follows), and exits
  * 0: scripts/gen-completions builds the shell completions from it.
@@ -33,7 +40,10 @@ struct rk_cli {
 #define RK_CLI_LIST_OPTIONS 0x4c53
 int rk_cli_next(struct rk_cli *cli);
 
-/* Print "prog: msg" and usage to stderr, exit RK_EXIT_USAGE. */
+/*
+ * Print one line "prog: msg" to stderr (prog: $RK_USAGE_NAME when set),
+ * exit RK_EXIT_USAGE.
+ */
 _Noreturn void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

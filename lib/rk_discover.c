@@ -51,6 +51,7 @@ struct rk_discover {
 	size_t nws, capws;
 	struct rk_dws **cfgws; /* workspaces declared by config */
 	size_t ncfgws, capcfgws;
+	size_t nconfig; /* config records read (rk_discover_config_records) */
 	struct pkgrule *rules;
 	size_t nrules, caprules;
 	struct rk_strmap names;	 /* "<eco>:<norm>" -> pkg */
@@ -308,6 +309,11 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 	}
 }
 
+size_t rk_discover_config_records(const struct rk_discover *d)
+{
+	return d->nconfig;
+}
+
 int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source,
 			     struct rk_err *err)
 {
@@ -318,7 +324,7 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 	while ((rc = rk_ndjson_next(&r)) > 0) {
 		rk_buf_add(&d->pass, r.text.data, r.text.len);
 		rk_buf_addc(&d->pass, '\n');
-		if (!strcmp(r.kind, "config") &&
+		if (!strcmp(r.kind, "config") && ++d->nconfig &&
 		    rk_discover_config(d, &r.doc, source, r.line, err) < 0) {
 			ret = -1;
 			break;

@@ -69,6 +69,9 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source,
 			     struct rk_err *err);
 
+/* How many config records rk_discover_read_records() has read (of any rule). */
+size_t rk_discover_config_records(const struct rk_discover *d);
+
 /* Walk, parse, resolve and apply config. Returns 0 or -1 (err filled). */
 int rk_discover_scan(struct rk_discover *d, struct rk_err *err);
 

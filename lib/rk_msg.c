@@ -9,6 +9,7 @@ const char *rk_progname = "releasekit";
 static void (*epipe_fn)(void *ctx);
 static void *epipe_ctx;
 static int epipe_seen;
+static int epipe_status = -1; /* rk_msg_epipe_status(); -1: the code as is */
 
 void rk_msg_init(const char *argv0)
 {
@@ -116,11 +117,16 @@ int rk_finish(int code)
 		failed = 1;
 	if (failed) {
 		if (errno == EPIPE || epipe_seen)
-			exit(code);
+			exit(epipe_status >= 0 ? epipe_status : code);
 		rk_error("write error on stdout: %s", strerror(errno));
 		return RK_EXIT_FAIL;
 	}
 	return code;
+}
+
+void rk_msg_epipe_status(int code)
+{
+	epipe_status = code;
 }
 
 void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx)
@@ -135,7 +141,7 @@ static void out_failed(void)
 	if (errno != EPIPE)
 		rk_die(RK_EXIT_FAIL, "write error on stdout: %s", strerror(errno));
 	if (!epipe_fn)
-		exit(RK_EXIT_OK);
+		exit(epipe_status >= 0 ? epipe_status : RK_EXIT_OK);
 	epipe_seen = 1;
 	epipe_fn(epipe_ctx);
 }

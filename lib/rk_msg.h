@@ -80,6 +80,12 @@ void rk_out_flush(void);
  * up when its reader goes away (rk-exec stops its commands).
  */
 void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx);
+/*
+ * The exit status when stdout's reader has gone away (EPIPE), instead of
+ * the default: 0 from rk_out, `code` from rk_finish (a filter's output was
+ * merely cut short). rk-exec sets 128 + SIGPIPE: its run was stopped.
+ */
+void rk_msg_epipe_status(int code);
 
 /* Allocation that never returns NULL: out of memory dies with RK_EXIT_FAIL. */
 void *rk_xmalloc(size_t n);

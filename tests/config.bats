@@ -659,7 +659,7 @@ EOF
 @test "generate: releasekit generate --help and releasekit --help list it" {
 	run releasekit generate --help
 	assert_success
-	assert_line --index 0 "usage: releasekit generate [--update] [--group-by dir]"
+	assert_line --index 0 "usage: releasekit generate [-C DIR] [--update] [--group-by dir] [-k] [--root DIR]"
 	run releasekit --help
 	assert_line --partial "generate"
 }
@@ -740,6 +740,11 @@ EOF
 	jq -r '.location' out.ndjson >actual
 	echo 'RELEASE.star:2:1' >expected
 	diff -u expected actual
+	# make install made the venv at PREFIX/lib/releasekit/venv: no RK_VENV needed
+	run env -u RK_VENV -u RK_RULES_DIR "$r/bin/rk-config"
+	assert_success
+	# without it, the message says where it looked
+	rm -rf "$r/lib/releasekit/venv"
 	run env -u RK_VENV -u RK_RULES_DIR "$r/bin/rk-config"
 	assert_equal "$status" 1
 	assert_output "rk-config: cannot read $r/bin/../../.venv/pyvenv.cfg: No such file or directory (set RK_VENV to a venv with starlark-pyo3; see rk-config(1))"

@@ -110,7 +110,7 @@ tag:npm:a <- verify:npm:a loop"
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "rk-exec: option '-j' needs an argument"
 	run --separate-stderr rk-exec -q
-	assert_equal "${stderr_lines[0]}" "rk-exec: unknown option '-q'"
+	assert_equal "${stderr_lines[0]}" "rk-exec: unknown option '-q' (see 'rk-exec --help')"
 }
 
 @test "rk-plan: a shallow clone fails with one line saying how to fetch the history" {
@@ -423,8 +423,7 @@ teardown() {
 	run --separate-stderr releasekit cache prune
 	assert_failure 2
 	assert_output ""
-	assert_equal "${stderr_lines[0]}" "releasekit cache prune: needs --max-age or --max-size"
-	assert_equal "${stderr_lines[1]}" "usage: releasekit cache [stats]"
+	assert_equal "$stderr" "releasekit cache prune: needs --max-age or --max-size"
 	run --separate-stderr releasekit cache prune --max-age 5w
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "releasekit cache prune: --max-age: expected e.g. 7d, 12h, 30m, got '5w'"

@@ -13,6 +13,9 @@ w() {
 @test "rk-discover --root: a missing directory or a file is a usage error" {
 	run rk-discover --no-stdin -C "$T/nope"
 	assert_failure 2
+	assert_line --index 0 "rk-discover: -C $T/nope: No such file or directory (see 'rk-discover --help')"
+	run rk-discover --no-stdin --root "$T/nope"
+	assert_failure 2
 	assert_line --index 0 "rk-discover: --root $T/nope: not a directory"
 	touch file
 	run rk-discover --no-stdin --root file
@@ -43,7 +46,8 @@ EOT
 	run --separate-stderr rk-config
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = "rk-config: no RELEASE.star in . or its package directories" ]
+	# the default root: the git work tree's top level, as rk-discover's
+	[ "$stderr" = "rk-config: no RELEASE.star in $(pwd -P) or its package directories" ]
 	run --separate-stderr rk-config --optional
 	assert_success
 	assert_output ""

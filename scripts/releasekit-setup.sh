@@ -1,0 +1,61 @@
+# releasekit-setup.sh: what every scripts/commands/* script shares (sourced,
+# git-sh-setup style; installed as PREFIX/libexec/releasekit/releasekit-setup.sh).
+#
+#   . "$RK_SETUP"
+#   rk_options SHORT LONG "$@"    normalize the arguments with getopt(1)
+#   set -- "${RK_ARGS[@]}"        (bundles split, abbreviations expanded,
+#                                 operands after "--"); a bad option is one
+#                                 line naming the user's command, exit 2
+#   rk_usage_error MSG            "releasekit CMD: MSG", exit 2 (an unknown
+#                                 option adds "(see 'releasekit CMD --help')")
+#   rk_cd DIR                     -C DIR: run as if started in DIR
+#   rk_root                       the default root: the git work tree's top
+#                                 level, else the current directory
+#
+# The option specs of the tools a command passes options to (one copy,
+# here; tests/first-hour.bats checks them against each tool's --help):
+#   RK_DISCOVER_SHORT/LONG  rk-discover's, which every discovering command takes
+#   RK_GRAPH_LONG           rk-graph's
+#   RK_PLAN_LONG            rk-plan's
+# $RK_USAGE_NAME ("releasekit CMD", set by the releasekit wrapper) also names
+# the command in the tools' own usage errors.
+
+: "${RK_USAGE_NAME:=releasekit ${RK_COMMAND:-$(basename "$0")}}"
+export RK_USAGE_NAME
+
+RK_DISCOVER_SHORT="kC:"
+RK_DISCOVER_LONG="keep-going,root:,no-stdin"
+RK_GRAPH_LONG="format:,levels,include-dev,strict,deps:,rdeps:,depth:,path:,group:,ecosystem:"
+RK_PLAN_LONG="repo:,channel:,prerelease:,nightly,snapshot,branch:,date:,plans-dir:,all,no-actions,stats"
+
+rk_usage_error() {
+	echo "$RK_USAGE_NAME: $*" >&2
+	exit 2
+}
+
+rk_options() {
+	local short=$1 long=$2 out err rc=0
+	shift 2
+	err=$(mktemp)
+	out=$(getopt -n "$RK_USAGE_NAME" -s bash -o "h$short" -l "help,$long" -- "$@" 2>"$err") || rc=$?
+	if [ "$rc" != 0 ]; then
+		local msg
+		msg=$(head -n 1 "$err" | sed -e "s/^$RK_USAGE_NAME: //" \
+			-e "s/^unrecognized option '\(.*\)'$/unknown option '\1'/" \
+			-e "s/^invalid option -- '\(.\)'$/unknown option '-\1'/" \
+			-e "s/^option requires an argument -- '\(.\)'$/option '-\1' needs an argument/" \
+			-e "s/^option '\(.*\)' requires an argument$/option '\1' needs an argument/")
+		rm -f "$err"
+		rk_usage_error "$msg (see '$RK_USAGE_NAME --help')"
+	fi
+	rm -f "$err"
+	eval "RK_ARGS=($out)"
+}
+
+rk_cd() {
+	[ -n "$1" ] && cd "$1" 2>/dev/null || rk_usage_error "$1: no such directory"
+}
+
+rk_root() {
+	git rev-parse --show-toplevel 2>/dev/null || pwd
+}
