@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rk_exec_prepare.h"
+#include "rk_exec_publish.h"
 
 /*
  * One line per action type. Issues that add executors append their lines
@@ -20,6 +21,7 @@ static const struct rk_executor table[] = {
 	{"lockfile", rk_xrun_lockfile, true, false}, {"changelog", rk_xrun_changelog, true, false},
 	{"commit", rk_xrun_commit, true, false},     {"pin", rk_xrun_pin, true, false},
 	{"unpin", rk_xrun_unpin, true, false},	     {"tag", rk_xrun_tag, true, false},
+	{"build", rk_xrun_build, false, true},	     {"publish", rk_xrun_publish, true, false},
 };
 
 const struct rk_executor *rk_executor_find(const char *type)

@@ -83,6 +83,13 @@ int rk_cargo_check(struct rk_reg *r, const char *name, const char *version, cons
 int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
 		    const char *sha256, bool *conflict, struct rk_err *err);
 
+/* Read a file of a cargo index (relpath: "config.json", or an index path)
+ * into out: over HTTP for sparse+http(s)://, with libgit2 from HEAD's tree
+ * for a git index at a path or file:// URL. *found is false when the file
+ * is not there. */
+int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *out, bool *found,
+			struct rk_err *err);
+
 /* The cargo index path of a crate name ("3/f/foo", "se/rd/serde"), lower-cased. */
 void rk_cargo_index_path(const char *name, struct rk_buf *out);
 

@@ -24,17 +24,16 @@ static void index_key(const char *u, struct rk_buf *out)
 		out->data[--out->len] = 0;
 }
 
-/* The crate's index file: *found 0 when the crate has none. */
-static int read_index(struct rk_reg *r, const char *name, struct rk_buf *out, bool *found,
-		      struct rk_err *err)
+int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *out, bool *found,
+			struct rk_err *err)
 {
 	struct rk_buf rel = RK_BUF_INIT, url = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT;
 	int rc = -1;
 
 	*found = false;
-	rk_cargo_index_path(name, &rel);
+	rk_buf_adds(&rel, relpath);
 	if (!r->index) {
-		rk_err_set(err, NULL, 0, 0, "cargo: no registry index to check %s", name);
+		rk_err_set(err, NULL, 0, 0, "cargo: no registry index to read %s", relpath);
 	} else if (strncmp(r->index, "sparse+", 7) == 0) {
 		static const char *hdrs[] = {"Cache-Control: no-cache", NULL};
 		struct rk_http_resp resp = RK_HTTP_RESP_INIT;
@@ -108,7 +107,7 @@ int rk_cargo_check(struct rk_reg *r, const char *name, const char *version, cons
 		   const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs,
 		   struct rk_err *err)
 {
-	struct rk_buf idx = RK_BUF_INIT;
+	struct rk_buf idx = RK_BUF_INIT, rel = RK_BUF_INIT;
 	struct rk_json d;
 	bool found;
 	size_t i = 0;
@@ -117,7 +116,8 @@ int rk_cargo_check(struct rk_reg *r, const char *name, const char *version, cons
 	(void)file;
 	rk_json_init(&d);
 	*t = RK_REG_ABSENT;
-	if (read_index(r, name, &idx, &found, err) != 0)
+	rk_cargo_index_path(name, &rel);
+	if (rk_cargo_index_read(r, rel.data, &idx, &found, err) != 0)
 		goto out;
 	rc = 0;
 	while (found && i < idx.len) {
@@ -145,6 +145,7 @@ int rk_cargo_check(struct rk_reg *r, const char *name, const char *version, cons
 out:
 	rk_json_release(&d);
 	rk_buf_release(&idx);
+	rk_buf_release(&rel);
 	return rc;
 }
 

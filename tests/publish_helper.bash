@@ -1,0 +1,128 @@
+# Fixtures for the publish tests: `load publish_helper` (after test_helper
+# and registries_helper).
+#
+# make_mono DIR: a git repository with three workspaces whose packages
+# depend on each other across ecosystems (by cross_deps in RELEASE.star):
+#   python (uv workspace py/):  rkp-core 0.1.0, rkp-cli 0.1.0 -> rkp-core
+#   npm (pnpm workspace .):     @rkp/web-core 1.0.0, @rkp/web-ui 1.0.0 -> @rkp/web-core
+#   cargo (workspace rs/):      rkp-fast 0.2.0, rkp-fastcli 0.2.0 -> rkp-fast
+# (publish = ["local"], the registry of scripts/registries)
+#   cross: @rkp/web-core -> rkp-core, rkp-fast -> rkp-core
+make_mono() {
+	local d=$1
+	make_git_repo "$d"
+	mkdir -p "$d/py/packages/core/src/rkp_core" "$d/py/packages/cli/src/rkp_cli" \
+		"$d/js/web-core" "$d/js/web-ui" "$d/rs/crates/fast/src" "$d/rs/crates/fastcli/src"
+	cat >"$d/py/pyproject.toml" <<'EOT'
+[tool.uv.workspace]
+members = ["packages/*"]
+EOT
+	cat >"$d/py/packages/core/pyproject.toml" <<'EOT'
+[project]
+name = "rkp-core"
+version = "0.1.0"
+requires-python = ">=3.9"
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	echo 'VALUE = "core"' >"$d/py/packages/core/src/rkp_core/__init__.py"
+	cat >"$d/py/packages/cli/pyproject.toml" <<'EOT'
+[project]
+name = "rkp-cli"
+version = "0.1.0"
+requires-python = ">=3.9"
+dependencies = ["rkp-core>=0.1.0"]
+
+[tool.uv.sources]
+rkp-core = { workspace = true }
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+EOT
+	echo 'from rkp_core import VALUE' >"$d/py/packages/cli/src/rkp_cli/__init__.py"
+	echo '{"name":"rkp-mono","private":true}' >"$d/package.json"
+	printf 'packages:\n  - "js/*"\n' >"$d/pnpm-workspace.yaml"
+	cat >"$d/js/web-core/package.json" <<'EOT'
+{
+  "name": "@rkp/web-core",
+  "version": "1.0.0",
+  "main": "index.js"
+}
+EOT
+	echo 'module.exports = "web-core";' >"$d/js/web-core/index.js"
+	cat >"$d/js/web-ui/package.json" <<'EOT'
+{
+  "name": "@rkp/web-ui",
+  "version": "1.0.0",
+  "main": "index.js",
+  "dependencies": {
+    "@rkp/web-core": "workspace:^"
+  }
+}
+EOT
+	echo 'module.exports = require("@rkp/web-core") + "+ui";' >"$d/js/web-ui/index.js"
+	cat >"$d/rs/Cargo.toml" <<'EOT'
+[workspace]
+members = ["crates/*"]
+resolver = "2"
+EOT
+	cat >"$d/rs/crates/fast/Cargo.toml" <<'EOT'
+[package]
+name = "rkp-fast"
+version = "0.2.0"
+edition = "2021"
+description = "fast"
+license = "MIT"
+publish = ["local"]
+EOT
+	echo 'pub fn word() -> &'"'"'static str { "fast" }' >"$d/rs/crates/fast/src/lib.rs"
+	cat >"$d/rs/crates/fastcli/Cargo.toml" <<'EOT'
+[package]
+name = "rkp-fastcli"
+version = "0.2.0"
+edition = "2021"
+description = "fast cli"
+license = "MIT"
+publish = ["local"]
+
+[dependencies]
+rkp-fast = { path = "../fast", version = "0.2.0", registry = "local" }
+EOT
+	echo 'fn main() { println!("{}", rkp_fast::word()); }' >"$d/rs/crates/fastcli/src/main.rs"
+	cat >"$d/RELEASE.star" <<'EOT'
+workspace(name = "py", ecosystem = "python", root = "py")
+workspace(name = "js", ecosystem = "npm", root = ".")
+workspace(name = "rs", ecosystem = "cargo", root = "rs")
+package(name = "@rkp/web-core", cross_deps = ["rkp-core"])
+package(name = "rkp-fast", cross_deps = ["rkp-core"])
+EOT
+	printf '.releasekit/\nnode_modules/\ntarget/\ndist/\n' >"$d/.gitignore"
+	git -C "$d" add -A
+	git -C "$d" commit -q -m "feat: initial"
+}
+
+# pub_plan [EXTRA_PARAMS_JSON]: build -> publish actions for every
+# publishable package rk-discover finds in the current directory (one
+# line each, on stdout), with params as rk-plan writes them; a package's
+# publish waits for its internal dependencies' publish. EXTRA_PARAMS_JSON
+# is merged into every publish action's params (e.g. {"rate":2}).
+pub_plan() {
+	local extra=${1:-"{}"}
+	rk-discover | jq -c --argjson extra "$extra" '
+		select(.kind == "package" and .publishable and .version != null) |
+		(.ecosystem + ":" + .name) as $k |
+		{p: {manager, path, manifest, workspace}} as $base |
+		({kind: "action", id: ("build:" + $k), type: "build", package: .name,
+		  ecosystem: .ecosystem, version: .version, deps: [], phase: "publish",
+		  key: "", params: $base.p},
+		 {kind: "action", id: ("publish:" + $k), type: "publish", package: .name,
+		  ecosystem: .ecosystem, version: .version, phase: "publish",
+		  deps: (["build:" + $k] + [.deps[] | select(.type == "normal") | "publish:" + .ecosystem + ":" + .name]),
+		  key: "", params: ($base.p + $extra)})' |
+		while IFS= read -r l; do
+			jq -c --arg k "$(printf '%s' "$l" | sha256sum | cut -c1-64)" '.key = $k' <<<"$l"
+		done
+}
