@@ -180,6 +180,23 @@ static void on_wait(void *ctx, const struct rk_http_wait *w)
  * slot; taking a slot is a read-modify-write under flock; the wait is
  * outside the lock.
  */
+struct rate {
+	struct rk_xctx *x;
+	const char *url;
+	double rate;
+};
+
+static int rate_slot(struct rk_xctx *x, const char *url, double rate);
+
+static int before_upload(void *ctx, struct rk_err *err)
+{
+	struct rate *rt = ctx;
+
+	(void)err; /* rate_slot sets x->err, which is err */
+	rk_xctx_killpoint(rt->x, "upload");
+	return rate_slot(rt->x, rt->url, rt->rate);
+}
+
 static int rate_slot(struct rk_xctx *x, const char *url, double rate)
 {
 	struct rk_buf dir = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT;
@@ -240,6 +257,7 @@ int rk_xrun_publish(struct rk_xctx *x)
 	const struct rk_pubops *ops;
 	struct rk_pub_pkg p;
 	struct rk_reg r;
+	struct rate rl;
 	char **files = NULL;
 	size_t n = 0, i, up = 0, already = 0;
 	double rate = 0;
@@ -259,6 +277,11 @@ int rk_xrun_publish(struct rk_xctx *x)
 		goto out;
 	}
 	rk_http_url_show(r.url, &show);
+	rl.x = x;
+	rl.url = r.url;
+	rl.rate = rate;
+	r.before_upload = before_upload;
+	r.before_ctx = &rl;
 	rk_dist_dir(p.ecosystem, p.name, p.version, &rel);
 	rk_buf_addf(&abs, "%s/%s", x->root, rel.data);
 	if (list_dir(abs.data, &files, &n) != 0) {
@@ -274,9 +297,6 @@ int rk_xrun_publish(struct rk_xctx *x)
 			continue;
 		rk_buf_reset(&f);
 		rk_buf_addf(&f, "%s/%s", abs.data, files[i]);
-		if (rate_slot(x, r.url, rate) != 0)
-			goto out;
-		rk_xctx_killpoint(x, "upload");
 		if (rk_registry_publish_file(&r, p.name, p.version, f.data, &res, &x->err) != 0) {
 			rk_xctx_retryable(x, false);
 			goto out;

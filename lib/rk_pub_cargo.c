@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 
+#include "rk_glob.h"
 #include "rk_json.h"
 #include "rk_toml.h"
 
@@ -29,14 +30,69 @@ static char *publish_registry(const struct rk_pub_pkg *p)
 	return name;
 }
 
+/* The names of the crates p's manifest reaches through path dependencies
+ * (normal, build, and dev ones that carry a version: those cargo package
+ * keeps), transitively, appended to names (each once). dir: the manifest's
+ * directory relative to root. */
+static void path_deps(const char *root, const char *dir, char ***names, size_t *n, size_t *cap,
+		      int depth)
+{
+	static const char *const secs[] = {"dependencies", "build-dependencies", "dev-dependencies"};
+	struct rk_buf path = RK_BUF_INIT;
+	struct rk_err e = {0};
+	struct rk_toml_doc *doc;
+	const struct rk_toml_value *rt, *nm;
+	size_t s, i, k;
+
+	rk_buf_addf(&path, "%s/%s/Cargo.toml", root, dir);
+	doc = depth < 64 ? rk_toml_parse_file(path.data, &e) : NULL;
+	rt = doc ? rk_toml_root(doc) : NULL;
+	nm = rt ? rk_toml_path(rt, "package", "name", NULL) : NULL;
+	if (depth > 0 && nm && rk_toml_str(nm)) {
+		for (k = 0; k < *n; k++)
+			if (strcmp((*names)[k], rk_toml_str(nm)) == 0)
+				break;
+		if (k < *n)
+			goto out; /* seen */
+		rk_grow((void **)names, cap, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = rk_xstrdup(rk_toml_str(nm));
+	}
+	for (s = 0; rt && s < 3; s++) {
+		const struct rk_toml_value *tab = rk_toml_get(rt, secs[s]);
+
+		for (i = 0; tab && rk_toml_type(tab) == RK_TOML_TABLE && i < rk_toml_len(tab); i++) {
+			const struct rk_toml_value *d = rk_toml_at(tab, i);
+			const char *pp = rk_toml_str(rk_toml_get(d, "path"));
+			struct rk_buf sub = RK_BUF_INIT;
+
+			if (!pp || (s == 2 && !rk_toml_get(d, "version")))
+				continue;
+			rk_buf_addf(&sub, "%s/%s", dir, pp);
+			rk_path_normalize(sub.data);
+			sub.len = strlen(sub.data);
+			path_deps(root, sub.data, names, n, cap, depth + 1);
+			rk_buf_release(&sub);
+		}
+	}
+out:
+	rk_toml_free(doc);
+	rk_buf_release(&path);
+}
+
 static int cargo_build(const struct rk_pub_pkg *p, const char *dist, struct rk_err *err)
 {
 	struct rk_buf cwd = RK_BUF_INIT, tgt = RK_BUF_INIT, crate = RK_BUF_INIT, to = RK_BUF_INIT,
 		      data = RK_BUF_INIT;
 	char *reg = publish_registry(p);
-	char *argv[12];
+	char **argv, **deps = NULL;
+	size_t ndeps = 0, dcap = 0, i;
 	int n = 0, rc = -1;
 
+	/* the crates it reaches by path are packaged with it: cargo resolves
+	 * them from its local overlay, not from the registry (where they may
+	 * not be yet); only this crate's file is taken */
+	path_deps(p->root, p->path, &deps, &ndeps, &dcap, 0);
+	argv = rk_xcalloc(12 + 2 * ndeps, sizeof(*argv));
 	rk_buf_addf(&cwd, "%s/%s", p->root, p->workspace ? p->workspace : p->path);
 	rk_buf_addf(&tgt, "%s/.releasekit/cargo-target", p->root);
 	argv[n++] = (char *)"cargo";
@@ -50,6 +106,10 @@ static int cargo_build(const struct rk_pub_pkg *p, const char *dist, struct rk_e
 	if (reg) {
 		argv[n++] = (char *)"--registry";
 		argv[n++] = reg;
+	}
+	for (i = 0; i < ndeps; i++) {
+		argv[n++] = (char *)"-p";
+		argv[n++] = deps[i];
 	}
 	argv[n] = NULL;
 	if (rk_pub_run(argv, cwd.data, 1800, err) != 0)
@@ -69,6 +129,10 @@ static int cargo_build(const struct rk_pub_pkg *p, const char *dist, struct rk_e
 	}
 	rc = 0;
 out:
+	for (i = 0; i < ndeps; i++)
+		free(deps[i]);
+	free(deps);
+	free(argv);
 	free(reg);
 	rk_buf_release(&cwd);
 	rk_buf_release(&tgt);

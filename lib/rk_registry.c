@@ -87,6 +87,8 @@ int rk_registry_publish_file(struct rk_reg *r, const char *name, const char *ver
 		other_digest(name, version, file, sum, &theirs, err);
 		goto out;
 	}
+	if (r->before_upload && r->before_upload(r->before_ctx, err) != 0)
+		goto out;
 	if (kinds[k].upload(r, name, version, file, sum, &conflict, err) != 0)
 		goto out;
 	if (conflict) {

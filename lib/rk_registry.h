@@ -46,6 +46,10 @@ struct rk_reg {
 	const char *token; /* secret, or NULL */
 	const char *tag;   /* npm: the dist-tag to move (default "latest") */
 	struct rk_http_opts http;
+	/* called right before each upload (after the check): publish_rate's
+	 * wait; non-zero stops the publish (err set) */
+	int (*before_upload)(void *ctx, struct rk_err *err);
+	void *before_ctx;
 };
 
 enum rk_reg_truth { RK_REG_ABSENT, RK_REG_SAME, RK_REG_OTHER };

@@ -1,25 +1,28 @@
 # Fixtures for the publish tests: `load publish_helper` (after test_helper
 # and registries_helper).
 #
-# make_mono DIR: a git repository with three workspaces whose packages
+# make_mono DIR [PREFIX]: a git repository with three workspaces whose packages
 # depend on each other across ecosystems (by cross_deps in RELEASE.star):
-#   python (uv workspace py/):  rkp-core 0.1.0, rkp-cli 0.1.0 -> rkp-core
-#   npm (pnpm workspace .):     @rkp/web-core 1.0.0, @rkp/web-ui 1.0.0 -> @rkp/web-core
-#   cargo (workspace rs/):      rkp-fast 0.2.0, rkp-fastcli 0.2.0 -> rkp-fast
-# (publish = ["local"], the registry of scripts/registries)
-#   cross: @rkp/web-core -> rkp-core, rkp-fast -> rkp-core
+# (P = PREFIX, default rkp; the registries are shared by a file's tests, so
+# each test takes its own prefix):
+#   python (uv workspace py/):  P-core 0.1.0, P-cli 0.1.0 -> P-core
+#   npm (pnpm workspace .):     @P/web-core 1.0.0, @P/web-ui 1.0.0 -> @P/web-core
+#                               (workspace:^; pnpm install --offline is run)
+#   cargo (workspace rs/):      P-fast 0.2.0, P-fastcli 0.2.0 -> P-fast
+#                               (publish = ["local"], the registry of scripts/registries)
+#   cross (RELEASE.star):       @P/web-core -> P-core, P-fast -> P-core
 make_mono() {
-	local d=$1
+	local d=$1 P=${2:-rkp}
 	make_git_repo "$d"
-	mkdir -p "$d/py/packages/core/src/rkp_core" "$d/py/packages/cli/src/rkp_cli" \
+	mkdir -p "$d/py/packages/core/src/${P}_core" "$d/py/packages/cli/src/${P}_cli" \
 		"$d/js/web-core" "$d/js/web-ui" "$d/rs/crates/fast/src" "$d/rs/crates/fastcli/src"
-	cat >"$d/py/pyproject.toml" <<'EOT'
+	cat >"$d/py/pyproject.toml" <<EOT
 [tool.uv.workspace]
 members = ["packages/*"]
 EOT
-	cat >"$d/py/packages/core/pyproject.toml" <<'EOT'
+	cat >"$d/py/packages/core/pyproject.toml" <<EOT
 [project]
-name = "rkp-core"
+name = "${P}-core"
 version = "0.1.0"
 requires-python = ">=3.9"
 
@@ -27,51 +30,51 @@ requires-python = ">=3.9"
 requires = ["hatchling"]
 build-backend = "hatchling.build"
 EOT
-	echo 'VALUE = "core"' >"$d/py/packages/core/src/rkp_core/__init__.py"
-	cat >"$d/py/packages/cli/pyproject.toml" <<'EOT'
+	echo 'VALUE = "core"' >"$d/py/packages/core/src/${P}_core/__init__.py"
+	cat >"$d/py/packages/cli/pyproject.toml" <<EOT
 [project]
-name = "rkp-cli"
+name = "${P}-cli"
 version = "0.1.0"
 requires-python = ">=3.9"
-dependencies = ["rkp-core>=0.1.0"]
+dependencies = ["${P}-core>=0.1.0"]
 
 [tool.uv.sources]
-rkp-core = { workspace = true }
+${P}-core = { workspace = true }
 
 [build-system]
 requires = ["hatchling"]
 build-backend = "hatchling.build"
 EOT
-	echo 'from rkp_core import VALUE' >"$d/py/packages/cli/src/rkp_cli/__init__.py"
-	echo '{"name":"rkp-mono","private":true}' >"$d/package.json"
+	echo "from ${P}_core import VALUE" >"$d/py/packages/cli/src/${P}_cli/__init__.py"
+	echo "{\"name\":\"${P}-mono\",\"private\":true}" >"$d/package.json"
 	printf 'packages:\n  - "js/*"\n' >"$d/pnpm-workspace.yaml"
-	cat >"$d/js/web-core/package.json" <<'EOT'
+	cat >"$d/js/web-core/package.json" <<EOT
 {
-  "name": "@rkp/web-core",
+  "name": "@${P}/web-core",
   "version": "1.0.0",
   "main": "index.js"
 }
 EOT
 	echo 'module.exports = "web-core";' >"$d/js/web-core/index.js"
-	cat >"$d/js/web-ui/package.json" <<'EOT'
+	cat >"$d/js/web-ui/package.json" <<EOT
 {
-  "name": "@rkp/web-ui",
+  "name": "@${P}/web-ui",
   "version": "1.0.0",
   "main": "index.js",
   "dependencies": {
-    "@rkp/web-core": "workspace:^"
+    "@${P}/web-core": "workspace:^"
   }
 }
 EOT
-	echo 'module.exports = require("@rkp/web-core") + "+ui";' >"$d/js/web-ui/index.js"
-	cat >"$d/rs/Cargo.toml" <<'EOT'
+	echo "module.exports = require(\"@${P}/web-core\") + \"+ui\";" >"$d/js/web-ui/index.js"
+	cat >"$d/rs/Cargo.toml" <<EOT
 [workspace]
 members = ["crates/*"]
 resolver = "2"
 EOT
-	cat >"$d/rs/crates/fast/Cargo.toml" <<'EOT'
+	cat >"$d/rs/crates/fast/Cargo.toml" <<EOT
 [package]
-name = "rkp-fast"
+name = "${P}-fast"
 version = "0.2.0"
 edition = "2021"
 description = "fast"
@@ -79,9 +82,9 @@ license = "MIT"
 publish = ["local"]
 EOT
 	echo 'pub fn word() -> &'"'"'static str { "fast" }' >"$d/rs/crates/fast/src/lib.rs"
-	cat >"$d/rs/crates/fastcli/Cargo.toml" <<'EOT'
+	cat >"$d/rs/crates/fastcli/Cargo.toml" <<EOT
 [package]
-name = "rkp-fastcli"
+name = "${P}-fastcli"
 version = "0.2.0"
 edition = "2021"
 description = "fast cli"
@@ -89,17 +92,18 @@ license = "MIT"
 publish = ["local"]
 
 [dependencies]
-rkp-fast = { path = "../fast", version = "0.2.0", registry = "local" }
+${P}-fast = { path = "../fast", version = "0.2.0", registry = "local" }
 EOT
-	echo 'fn main() { println!("{}", rkp_fast::word()); }' >"$d/rs/crates/fastcli/src/main.rs"
-	cat >"$d/RELEASE.star" <<'EOT'
+	echo "fn main() { println!(\"{}\", ${P}_fast::word()); }" >"$d/rs/crates/fastcli/src/main.rs"
+	cat >"$d/RELEASE.star" <<EOT
 workspace(name = "py", ecosystem = "python", root = "py")
 workspace(name = "js", ecosystem = "npm", root = ".")
 workspace(name = "rs", ecosystem = "cargo", root = "rs")
-package(name = "@rkp/web-core", cross_deps = ["rkp-core"])
-package(name = "rkp-fast", cross_deps = ["rkp-core"])
+package(name = "@${P}/web-core", cross_deps = ["${P}-core"])
+package(name = "${P}-fast", cross_deps = ["${P}-core"])
 EOT
 	printf '.releasekit/\nnode_modules/\ntarget/\ndist/\n' >"$d/.gitignore"
+	(cd "$d" && pnpm install --offline >/dev/null 2>&1) || return 1
 	git -C "$d" add -A
 	git -C "$d" commit -q -m "feat: initial"
 }
