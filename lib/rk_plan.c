@@ -67,6 +67,7 @@ struct series {
 
 struct pkg {
 	char *name, *eco, *path, *manifest, *version, *group, *label, *tag_format;
+	char *manager, *workspace, *lockfile; /* for the executors' params */
 	bool publishable;
 	bool has_order;
 	long order, line;
@@ -331,6 +332,8 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	p->group = dup_or_null(opt_str(pl, d, 0, "group", line, "package"));
 	p->label = dup_or_null(opt_str(pl, d, 0, "label", line, "package"));
 	p->tag_format = dup_or_null(opt_str(pl, d, 0, "tag_format", line, "package"));
+	p->manager = dup_or_null(opt_str(pl, d, 0, "manager", line, "package"));
+	p->workspace = dup_or_null(opt_str(pl, d, 0, "workspace", line, "package"));
 	p->publishable = rk_json_bool(d, rk_json_get(d, 0, "publishable")) != 0;
 	p->scheme = strcmp(eco, "python") ? RK_VERSION_SEMVER : RK_VERSION_PEP440;
 	p->lock = p->grp = p->series = NONE;
@@ -1717,6 +1720,48 @@ static void manifest_digest(struct plan *pl, struct pkg *p)
 	rk_buf_release(&path);
 }
 
+/* A string field of a config record's canonical JSON, or NULL (borrowed from tmp). */
+static const char *cfg_field(const char *json, const char *key, struct rk_json *tmp)
+{
+	struct rk_err err;
+
+	rk_json_release(tmp);
+	if (!json || rk_json_parse(tmp, json, strlen(json), "<config>", 1, &err) < 0)
+		return NULL;
+	return rk_json_get_str(tmp, 0, key);
+}
+
+/* The lockfile of p's workspace (or of p when standalone) when one exists. */
+static void find_lockfile(struct plan *pl, struct pkg *p)
+{
+	static const char *const lf[][2] = {{"uv", "uv.lock"},
+					    {"pnpm", "pnpm-lock.yaml"},
+					    {"npm", "package-lock.json"},
+					    {"yarn", "yarn.lock"},
+					    {"cargo", "Cargo.lock"}};
+	const char *wd = git_repository_workdir(pl->repo);
+	const char *dir = p->workspace ? p->workspace : p->path;
+	size_t i;
+
+	free(p->lockfile);
+	p->lockfile = NULL;
+	for (i = 0; p->manager && wd && i < sizeof(lf) / sizeof(lf[0]); i++) {
+		struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT;
+
+		if (strcmp(lf[i][0], p->manager))
+			continue;
+		if (!strcmp(dir, ".") || !*dir)
+			rk_buf_adds(&rel, lf[i][1]);
+		else
+			rk_buf_addf(&rel, "%s/%s", dir, lf[i][1]);
+		rk_buf_addf(&abs, "%s%s", wd, rel.data);
+		if (rk_is_file(abs.data))
+			p->lockfile = rk_buf_detach(&rel, NULL);
+		rk_buf_release(&rel);
+		rk_buf_release(&abs);
+	}
+}
+
 /* Write the action records; with check_only, check the DAG and write nothing. */
 static void emit_actions(struct plan *pl, bool check_only)
 {
@@ -1727,9 +1772,15 @@ static void emit_actions(struct plan *pl, bool check_only)
 	size_t *slot = rk_xcalloc(pl->n + 1, sizeof(size_t));
 	size_t **deps = rk_xcalloc(pl->n + 1, sizeof(size_t *));
 	char **cfg = rk_xcalloc(pl->n + 1, sizeof(char *));
-	size_t i, j, k, m = 0;
+	size_t **alldeps = rk_xcalloc(pl->n + 1, sizeof(size_t *));
+	char **pins = rk_xcalloc(pl->n + 1, sizeof(char *));
+	const char **planpaths = rk_xcalloc(pl->nplanfiles + 1, sizeof(char *));
+	size_t i, j, k, m = 0, nrel;
 	struct rk_err err;
 	struct rk_buf single = RK_BUF_INIT;
+	struct rk_json tmp = RK_JSON_INIT;
+	char head[GIT_OID_HEXSZ + 1] = "";
+	git_oid hoid;
 
 	memset(&ao, 0, sizeof(ao));
 	ao.workdir = git_repository_workdir(pl->repo);
@@ -1740,10 +1791,26 @@ static void emit_actions(struct plan *pl, bool check_only)
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
 	ao.config_json = single.data;
 
+	if (git_reference_name_to_id(&hoid, pl->repo, "HEAD") == 0)
+		git_oid_tostr(head, sizeof(head), &hoid);
+	ao.head = *head ? head : NULL;
+	for (i = 0; i < pl->nplanfiles; i++) {
+		bool used = false;
+
+		for (k = 0; k < pl->n && !used; k++)
+			for (j = 0; j < pl->p[k].nplans && !used; j++)
+				used = pl->p[k].released && pl->p[k].plans[j] == i;
+		if (used)
+			planpaths[ao.nplan_files++] = pl->planfiles[i].path;
+	}
+	ao.plan_files = planpaths;
+
 	src = rk_xcalloc(pl->n + 1, sizeof(*src));
 	if (!check_only && rk_history_source_digests(&pl->h, src, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
 	ap = rk_xcalloc(pl->n + 1, sizeof(*ap));
+	/* released packages first (dependencies first), then the dependents
+	 * that are not released but whose ranges may have to move */
 	for (k = 0; k < pl->n; k++) {
 		struct pkg *p = &pl->p[pl->topo[k]];
 
@@ -1752,16 +1819,50 @@ static void emit_actions(struct plan *pl, bool check_only)
 			continue;
 		slot[pl->topo[k]] = m++;
 	}
+	nrel = m;
+	for (k = 0; k < pl->n && !pl->snapshot; k++) {
+		struct pkg *p = &pl->p[pl->topo[k]];
+		bool needs = false;
+
+		for (j = 0; j < p->ndeps && !p->released; j++)
+			needs = needs || (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released);
+		if (needs)
+			slot[pl->topo[k]] = m++;
+	}
 	m = 0;
-	for (k = 0; k < pl->n; k++) {
-		size_t pi = pl->topo[k];
+	for (k = 0; k < 2 * pl->n; k++) {
+		size_t pi = pl->topo[k % pl->n];
 		struct pkg *p = &pl->p[pi];
 		struct rk_actions_pkg *a;
 		struct rk_buf c = RK_BUF_INIT;
+		const char *pin = NULL;
 
-		if (!p->released)
+		if (slot[pi] == NONE || (k < pl->n) != p->released)
 			continue;
 		a = &ap[m];
+		a->ranges_only = !p->released;
+		a->manager = p->manager;
+		a->manifest = p->manifest;
+		a->workspace = p->workspace;
+		if (!check_only)
+			find_lockfile(pl, p);
+		a->lockfile = p->lockfile;
+		a->current = p->cur_str;
+		a->previous_tag = p->cur_tag;
+		a->changelog = p->changelog;
+		a->date = pl->date10;
+		if (p->grp != NONE)
+			pin = cfg_field(pl->groups[p->grp].json, "pin_strategy", &tmp);
+		if (!pin)
+			pin = cfg_field(pl->train_json, "pin_strategy", &tmp);
+		pins[m] = pin ? rk_xstrdup(pin) : NULL;
+		a->pin_strategy = pins[m];
+		alldeps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
+		for (j = 0; j < p->ndeps; j++)
+			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
+			    slot[p->deps[j].idx] != NONE)
+				alldeps[m][a->nall_deps++] = slot[p->deps[j].idx];
+		a->all_deps = alldeps[m];
 		if (!check_only)
 			manifest_digest(pl, p);
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
@@ -1785,7 +1886,8 @@ static void emit_actions(struct plan *pl, bool check_only)
 		a->config_json = cfg[m];
 		deps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
 		for (j = 0; j < p->ndeps; j++)
-			if (dep_counts(&p->deps[j]) && slot[p->deps[j].idx] != NONE)
+			if (dep_counts(&p->deps[j]) && pl->p[p->deps[j].idx].released &&
+			    slot[p->deps[j].idx] != NONE)
 				deps[m][a->ndeps++] = slot[p->deps[j].idx];
 		a->deps = deps[m];
 		m++;
@@ -1806,8 +1908,15 @@ static void emit_actions(struct plan *pl, bool check_only)
 	for (i = 0; i < m; i++) {
 		free(deps[i]);
 		free(cfg[i]);
+		free(alldeps[i]);
+		free(pins[i]);
 	}
 	free(deps);
+	free(alldeps);
+	free(pins);
+	free(planpaths);
+	rk_json_release(&tmp);
+	(void)nrel;
 	free(cfg);
 	free(cmds);
 	free(ap);
@@ -1833,6 +1942,9 @@ static void plan_free(struct plan *pl)
 		free(p->group);
 		free(p->label);
 		free(p->tag_format);
+		free(p->manager);
+		free(p->workspace);
+		free(p->lockfile);
 		free_strv(p->extra, p->nextra);
 		for (j = 0; j < p->ndeps; j++) {
 			free(p->deps[j].name);
