@@ -5,6 +5,7 @@
 
 #include "rk_cache.h"
 #include "rk_cli.h"
+#include "rk_executor.h"
 #include "rk_json.h"
 #include "rk_lock.h"
 #include "rk_sched.h"
@@ -141,6 +142,28 @@ static long long parse_size(const char *s)
 	return parse_scaled(s, u, 'B', 1LL << 62);
 }
 
+/*
+ * The hidden internal mode: rk-exec --run-action FILE runs the built-in
+ * executor of the action record in FILE, at the repository root (the cwd
+ * the scheduler gives it). See rk_executor.h.
+ */
+static int run_action(const char *file)
+{
+	struct rk_buf root = RK_BUF_INIT;
+	struct rk_err err = {0};
+	int rc;
+
+	if (rk_repo_root(".", &root) != 0)
+		rk_die(RK_EXIT_FAIL, "cannot find the repository root: %s", strerror(errno));
+	rc = rk_executor_run_file(file, root.data, &err);
+	if (rc && err.source)
+		rk_err_print(&err);
+	else if (rc)
+		rk_error("%s", err.msg);
+	rk_buf_release(&root);
+	return rk_finish(rc);
+}
+
 /* Open the cache or die naming its directory. */
 static void cache_open(struct rk_cache *c, const char *dir)
 {
@@ -227,6 +250,8 @@ int main(int argc, char **argv)
 	FILE *fp = stdin;
 
 	rk_msg_init(argv[0]);
+	if (argc == 3 && strcmp(argv[1], "--run-action") == 0)
+		return run_action(argv[2]);
 	o.default_retries = -1;
 	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (o.jobs < 1)

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rk_executor.h"
 #include "rk_proc.h"
 #include "rk_remote.h"
 #include "rk_strmap.h"
@@ -30,8 +31,10 @@ enum state {
 
 struct act {
 	char *id, *type, *package, *key, *resource, *cwd;
-	char **argv; /* NULL-terminated or NULL */
-	char **env;  /* "K=V" strings, NULL-terminated or NULL */
+	char *record;		      /* the action's line, for built-in executors */
+	const struct rk_executor *ex; /* the type's built-in executor, or NULL */
+	char **argv;		      /* NULL-terminated or NULL */
+	char **env;		      /* "K=V" strings, NULL-terminated or NULL */
 	size_t nenv;
 	char **outputs; /* NULL-terminated or NULL */
 	int *retry_codes;
@@ -119,6 +122,7 @@ struct rk_sched {
 	long long retries_done;
 	struct rk_buf ev; /* event scratch */
 	long long hook_seq;
+	char *self; /* this executable (/proc/self/exe), for built-in executors */
 };
 
 /* ---- small helpers ---- */
@@ -199,6 +203,7 @@ static void act_free(struct act *a)
 	free(a->key);
 	free(a->resource);
 	free(a->cwd);
+	free(a->record);
 	free_strv(a->argv);
 	free_strv(a->env);
 	free_strv(a->outputs);
@@ -225,6 +230,7 @@ void rk_sched_free(struct rk_sched *s)
 	}
 	free(s->hooks);
 	free(s->config_remote);
+	free(s->self);
 	for (i = 0; i < s->nupload; i++)
 		free(s->upload[i]);
 	free(s->upload);
@@ -522,6 +528,9 @@ int rk_sched_add(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *e
 	a.package = opt_str(d, 0, "package");
 	a.cwd = opt_str(d, 0, "cwd");
 	a.resource = opt_str(d, 0, "resource");
+	a.ex = rk_executor_find(type);
+	if (a.ex && !a.argv)
+		a.record = rk_xstrndup(r->text.data, r->text.len);
 	RK_GROW(s->a, s->cap, s->n + 1);
 	s->a[s->n] = a;
 	rk_strmap_put(&s->ids, a.id, strlen(a.id), s->n);
@@ -649,6 +658,7 @@ struct evinfo {
 	const char *cause;
 	long long retry_in_ms; /* < 0: omitted */
 	const struct rk_ac_result *outputs;
+	const char *note; /* the executor's note= line */
 };
 
 static void signame(int sig, char *out, size_t n)
@@ -720,6 +730,8 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 		rk_jw_kstr(&w, "reason", e->reason);
 	if (e->cause)
 		rk_jw_kstr(&w, "cause", e->cause);
+	if (e->note)
+		rk_jw_kstr(&w, "note", e->note);
 	if (e->retry_in_ms >= 0)
 		rk_jw_kint(&w, "retry_in_ms", e->retry_in_ms);
 	if (strcmp(e->state, "cached") == 0)
@@ -1120,7 +1132,9 @@ static void make_ready(struct rk_sched *s, int i)
 			    NULL);
 		return;
 	}
-	if (!s->o.no_cache && cache_lookup(s, a, &r)) {
+	/* an effect, poll or check asks the truth each time: only cacheable
+	 * types (and command actions) are looked up */
+	if (!s->o.no_cache && (!a->ex || a->ex->cacheable) && cache_lookup(s, a, &r)) {
 		if (restore_outputs(s, a, &r) == 0) {
 			struct evinfo e = {0};
 			e.state = "cached";
@@ -1228,15 +1242,39 @@ static void start(struct rk_sched *s, int i)
 	struct act *a = &s->a[i];
 	struct rk_buf out = RK_BUF_INIT, err = RK_BUF_INIT, resf = RK_BUF_INIT;
 	struct rk_buf cwd = RK_BUF_INIT, e1 = RK_BUF_INIT, e2 = RK_BUF_INIT, e3 = RK_BUF_INIT;
+	struct rk_buf actf = RK_BUF_INIT;
 	struct rk_proc_opts po = {0};
-	char **env;
+	char **env, *self_argv[4] = {NULL, NULL, NULL, NULL};
 	size_t ne = 0, k, j;
 
 	a->attempt++;
 	a->timed_out = a->term_sent = a->interrupted = 0;
 	a->kill_at_ms = a->deadline_ms = 0;
 	a->start_ms = rk_now_ms();
-	if (!a->argv) {
+	if (!a->argv && a->ex) {
+		/* a built-in executor: this program, --run-action FILE */
+		attempt_path(s, i, "action", &actf);
+		if (!s->self ||
+		    rk_write_file_atomic(actf.data, a->record, strlen(a->record), 0600) != 0) {
+			struct rk_buf why = RK_BUF_INIT;
+			struct evinfo e = {0};
+			rk_buf_addf(&why, "cannot start the built-in executor of '%s': %s", a->type,
+				    s->self ? strerror(errno) : "cannot find rk-exec's executable");
+			e.state = "failed";
+			e.attempt = a->attempt;
+			e.duration_ms = 0;
+			e.retry_in_ms = -1;
+			e.reason = why.data;
+			fail_now(s, i, &e);
+			rk_buf_release(&why);
+			rk_buf_release(&actf);
+			rk_buf_release(&cwd);
+			return;
+		}
+		self_argv[0] = s->self;
+		self_argv[1] = (char *)"--run-action";
+		self_argv[2] = actf.data;
+	} else if (!a->argv) {
 		struct rk_buf why = RK_BUF_INIT;
 		struct evinfo e = {0};
 		rk_buf_addf(&why, "no executor for action type '%s' yet", a->type);
@@ -1265,6 +1303,7 @@ static void start(struct rk_sched *s, int i)
 			e.reason = why.data;
 			fail_now(s, i, &e);
 			rk_buf_release(&why);
+			rk_buf_release(&actf);
 			return;
 		}
 		rk_buf_reset(&s->ev);
@@ -1299,13 +1338,15 @@ static void start(struct rk_sched *s, int i)
 	env[ne++] = e1.data;
 	env[ne++] = e2.data;
 	env[ne++] = e3.data;
-	if (a->cwd && a->cwd[0] == '/')
+	if (self_argv[0])
+		rk_buf_adds(&cwd, s->o.repo_root); /* built-ins run at the root */
+	else if (a->cwd && a->cwd[0] == '/')
 		rk_buf_adds(&cwd, a->cwd);
 	else if (a->cwd && *a->cwd)
 		rk_buf_addf(&cwd, "%s/%s", s->o.repo_root, a->cwd);
 	else
 		rk_buf_adds(&cwd, s->o.repo_root);
-	po.argv = a->argv;
+	po.argv = self_argv[0] ? self_argv : a->argv;
 	po.env = env;
 	po.cwd = cwd.data;
 	po.stdout_path = out.data;
@@ -1316,10 +1357,10 @@ static void start(struct rk_sched *s, int i)
 		int en = errno;
 		struct stat st;
 		if (a->cwd && stat(cwd.data, &st) != 0)
-			rk_buf_addf(&why, "cannot run '%s': working directory '%s': %s", a->argv[0],
+			rk_buf_addf(&why, "cannot run '%s': working directory '%s': %s", po.argv[0],
 				    a->cwd, strerror(en));
 		else
-			rk_buf_addf(&why, "cannot run '%s': %s", a->argv[0], strerror(en));
+			rk_buf_addf(&why, "cannot run '%s': %s", po.argv[0], strerror(en));
 		e.state = "failed";
 		e.attempt = a->attempt;
 		e.duration_ms = rk_now_ms() - a->start_ms;
@@ -1336,6 +1377,7 @@ static void start(struct rk_sched *s, int i)
 		s->running[s->nrunning++] = i;
 	}
 	free(env);
+	rk_buf_release(&actf);
 	rk_buf_release(&out);
 	rk_buf_release(&err);
 	rk_buf_release(&resf);
@@ -1384,14 +1426,22 @@ static void stderr_tail(const struct act *a, const char *path, struct rk_buf *ou
 	rk_buf_release(&b);
 }
 
-/* Parse $RK_RESULT_FILE: retry_after=SECONDS, retryable=true|false. */
-static void read_result_file(const char *path, double *retry_after, int *retryable)
+/*
+ * Parse $RK_RESULT_FILE: retry_after=SECONDS, retryable=true|false,
+ * output=PATH (appended to outputs, a NULL-terminated vector) and
+ * note=TEXT (the last one, into *note; malloc'd).
+ */
+static void read_result_file(const char *path, double *retry_after, int *retryable, char ***outputs,
+			     char **note)
 {
 	struct rk_buf b = RK_BUF_INIT;
 	char *line, *save = NULL;
+	size_t nout = 0, outcap = 0;
 
 	*retry_after = -1;
 	*retryable = -1;
+	*outputs = NULL;
+	*note = NULL;
 	if (rk_buf_read_file(&b, path) != 0 || !b.data) {
 		rk_buf_release(&b);
 		return;
@@ -1408,6 +1458,13 @@ static void read_result_file(const char *path, double *retry_after, int *retryab
 		} else if (strcmp(line, "retryable=false") == 0 ||
 			   strcmp(line, "retryable=0") == 0) {
 			*retryable = 0;
+		} else if (strncmp(line, "output=", 7) == 0 && line[7]) {
+			RK_GROW(*outputs, outcap, nout + 2);
+			(*outputs)[nout++] = rk_xstrdup(line + 7);
+			(*outputs)[nout] = NULL;
+		} else if (strncmp(line, "note=", 5) == 0) {
+			free(*note);
+			*note = rk_xstrdup(line + 5);
 		}
 	}
 	rk_buf_release(&b);
@@ -1422,29 +1479,39 @@ static unsigned long long rng_next(struct rk_sched *s)
 	return s->rng * 2685821657736338717ULL;
 }
 
-/* Store a successful attempt's outputs into the CAS/AC; *r receives the result. */
-static void record_success(struct rk_sched *s, int i, struct rk_ac_result *r)
+/* Store a successful attempt's outputs (declared, then those of the result
+ * file) into the CAS/AC; *r receives the result. */
+static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_result *r)
 {
 	struct act *a = &s->a[i];
 	struct rk_buf enc = RK_BUF_INIT;
 	char **p;
+	int pass;
 
-	for (p = a->outputs; p && *p; p++) {
-		struct rk_buf path = RK_BUF_INIT;
-		char hex[RK_SHA256_HEX];
-		long long size = 0;
-		struct stat st;
-		rk_buf_addf(&path, "%s/%s", s->o.repo_root, *p);
-		if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    rk_cache_put_file_copy(s->o.cache, path.data, hex, &size) != 0) {
-			rk_warn("action '%s': output %s not stored: %s", a->id, *p,
-				errno ? strerror(errno) : "not a regular file");
+	for (pass = 0, p = a->outputs; pass < 2; pass++, p = more)
+		for (; p && *p; p++) {
+			struct rk_buf path = RK_BUF_INIT;
+			char hex[RK_SHA256_HEX];
+			long long size = 0;
+			struct stat st;
+			if (**p == '/' || strcmp(*p, "..") == 0 || strncmp(*p, "../", 3) == 0 ||
+			    strstr(*p, "/../")) {
+				rk_warn("action '%s': output %s not stored: not inside the repository",
+					a->id, *p);
+				continue;
+			}
+			rk_buf_addf(&path, "%s/%s", s->o.repo_root, *p);
+			errno = 0;
+			if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
+			    rk_cache_put_file_copy(s->o.cache, path.data, hex, &size) != 0) {
+				rk_warn("action '%s': output %s not stored: %s", a->id, *p,
+					errno ? strerror(errno) : "not a regular file");
+				rk_buf_release(&path);
+				continue;
+			}
+			rk_ac_result_add_file(r, *p, hex, size, (st.st_mode & 0111) != 0);
 			rk_buf_release(&path);
-			continue;
 		}
-		rk_ac_result_add_file(r, *p, hex, size, (st.st_mode & 0111) != 0);
-		rk_buf_release(&path);
-	}
 	rk_ac_encode(r, &enc);
 	writer_ac(&s->w, a->id, a->key, &enc);
 	if (s->have_remote) {
@@ -1476,6 +1543,7 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	double retry_after;
 	int retryable, ok;
 	size_t k;
+	char **more_outputs, *note;
 
 	rk_ac_result_init(&r);
 	attempt_path(s, i, "out", &out);
@@ -1484,7 +1552,7 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	ok = res->exited && res->code == 0 && !res->timed_out && !a->interrupted;
 	if (!ok)
 		stderr_tail(a, err.data, &tail);
-	read_result_file(resf.data, &retry_after, &retryable);
+	read_result_file(resf.data, &retry_after, &retryable, &more_outputs, &note);
 	unlink(resf.data);
 	if (hash_file(out.data, r.stdout_digest, &r.stdout_size) != 0 ||
 	    hash_file(err.data, r.stderr_digest, &r.stderr_size) != 0) {
@@ -1503,9 +1571,10 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	e.stderr_digest = r.stderr_digest;
 	e.stderr_size = r.stderr_size;
 	e.retry_in_ms = -1;
+	e.note = note;
 
 	if (ok) {
-		record_success(s, i, &r);
+		record_success(s, i, more_outputs, &r);
 		e.state = "succeeded";
 		e.outputs = &r;
 		a->state = ST_SUCCEEDED;
@@ -1523,7 +1592,18 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 
 	if (fail_reason)
 		rk_buf_adds(&why, fail_reason);
-	else {
+	else if (a->ex && !a->argv && res->exited && res->code != 0 && tail.len) {
+		/* a built-in executor's message: its last stderr line */
+		const char *l = tail.data + tail.len;
+		size_t pl = strlen(rk_progname);
+		while (l > tail.data && l[-1] == '\n')
+			l--;
+		while (l > tail.data && l[-1] != '\n')
+			l--;
+		if (strncmp(l, rk_progname, pl) == 0 && strncmp(l + pl, ": ", 2) == 0)
+			l += pl + 2;
+		rk_buf_add(&why, l, strcspn(l, "\n"));
+	} else {
 		char d[96];
 		rk_proc_describe(res, d, sizeof(d));
 		if (res->timed_out)
@@ -1573,6 +1653,8 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	}
 	rk_ac_result_release(&r);
 out:
+	free_strv(more_outputs);
+	free(note);
 	rk_buf_release(&out);
 	rk_buf_release(&err);
 	rk_buf_release(&resf);
@@ -1791,6 +1873,14 @@ int rk_sched_run(struct rk_sched *s)
 		}
 	}
 
+	{
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n > 0) {
+			self[n] = '\0';
+			s->self = rk_xstrdup(self);
+		}
+	}
 	writer_start(&s->w, s->o.cache);
 	if (pipe(sig_pipe) != 0)
 		rk_die(RK_EXIT_FAIL, "pipe: %s", strerror(errno));

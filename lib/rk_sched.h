@@ -18,7 +18,8 @@
  * the SIGCHLD / SIGINT / SIGTERM handlers, with the nearest timeout,
  * kill-escalation or retry time as poll's timeout; it never sleep-polls.
  *
- * Cache: before an action is queued its key is looked up in the AC (local,
+ * Cache: before an action is queued its key is looked up (see the cache
+ * policy by type above) in the AC (local,
  * then the remote, read-through); a hit whose blobs are present is reported
  * "cached" and counts as success. A successful command's stdout, stderr and
  * declared outputs go to the CAS and its result to the AC, and (write-behind)
@@ -33,8 +34,20 @@
  * plus the action's "env" plus RK_ACTION_ID, RK_ATTEMPT and RK_RESULT_FILE;
  * cwd relative to the repository root; stdin /dev/null; stdout and stderr to
  * files that end up in the CAS (never on the terminal). An action without
- * argv whose type has no executor fails ("no executor for action type 'build'
- * yet").
+ * argv whose type has a built-in executor (rk_executor.h) runs the same way
+ * as the command "<this executable> --run-action FILE" (FILE: the action's
+ * record, in the attempt's scratch directory; cwd the repository root).
+ * An action without argv whose type has no executor fails ("no executor for
+ * action type 'build' yet").
+ *
+ * The result file: besides retryable= and retry_after= (below), every
+ * "output=PATH" line adds PATH (relative to the repository root) to the
+ * action's outputs (stored in the CAS on success, restored on a hit), and
+ * the last "note=TEXT" line goes into the event's "note".
+ *
+ * Cache policy by type: a type whose built-in executor is not cacheable
+ * (an effect, or a check that asks a registry) is never looked up in the
+ * AC, argv or not; command actions and cacheable types are.
  *
  * Retries: a failed attempt is retried (up to max_retries: the action's
  * "max_retries", else --retries TYPE=N, else --retries N, else 2) when it is
