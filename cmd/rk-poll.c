@@ -248,6 +248,8 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		rk_error("%s:%s %s: %s", eco, name, version, r.reason);
 	}
 	if (rc == 0 && r.state == RK_POLL_AVAILABLE && t->verify) {
+		int attempts = r.attempts;
+
 		if (rk_poll_verify(&po, &tg, &r, &err) < 0) {
 			char m[RK_ERR_MAX + 64];
 
@@ -259,6 +261,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 			rk_error("%s:%s %s: verify: %s", eco, name, version, r.reason);
 		}
 		verified = r.state == RK_POLL_AVAILABLE;
+		r.attempts = attempts;
 	}
 	if (t->smoke && r.state == RK_POLL_AVAILABLE) {
 		if (rk_smoke_run(&t->so, eco, name, version, &sm, &err) < 0) {

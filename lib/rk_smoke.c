@@ -165,7 +165,7 @@ static const char node_check[] =
 	"try { require(n); console.log('required', n); }\n"
 	"catch (e) {\n"
 	"  if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'))\n"
-	"    import(require('path').resolve('node_modules', n)).then(() => console.log('imported', n), fail);\n"
+	"    import(n).then(() => console.log('imported', n), fail);\n"
 	"  else fail(e);\n"
 	"}\n";
 
