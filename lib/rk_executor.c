@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+#include "rk_exec_poll.h"
 #include "rk_exec_prepare.h"
 
 /*
@@ -20,6 +21,10 @@ static const struct rk_executor table[] = {
 	{"lockfile", rk_xrun_lockfile, true, false}, {"changelog", rk_xrun_changelog, true, false},
 	{"commit", rk_xrun_commit, true, false},     {"pin", rk_xrun_pin, true, false},
 	{"unpin", rk_xrun_unpin, true, false},	     {"tag", rk_xrun_tag, true, false},
+	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
+	{"poll", rk_xrun_poll, false, false},
+	{"smoke_test", rk_xrun_smoke_test, false, false},
+	{"verify", rk_xrun_verify, false, false},
 };
 
 const struct rk_executor *rk_executor_find(const char *type)

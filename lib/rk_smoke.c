@@ -192,6 +192,14 @@ static int smoke_python(struct smoke *s, const char *name, const char *version, 
 	}
 	if (o->command) {
 		const char *argv[] = {"/bin/sh", "-c", o->command, NULL};
+		const char *path = getenv("PATH");
+		struct rk_buf pb = RK_BUF_INIT;
+
+		/* the command runs in the venv, as if activated */
+		rk_buf_addf(&pb, "%s/bin:%s", venv.data, path ? path : "/usr/bin:/bin");
+		env_set(s, "PATH", pb.data);
+		env_set(s, "VIRTUAL_ENV", venv.data);
+		rk_buf_release(&pb);
 		rc = step(s, "smoke_test command", argv, NULL);
 	} else {
 		const char *argv[] = {py.data, "-c", py_check, name, o->module,
