@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+#include "rk_exec_poll.h"
 #include "rk_exec_prepare.h"
 #include "rk_exec_publish.h"
 
@@ -22,6 +23,10 @@ static const struct rk_executor table[] = {
 	{"commit", rk_xrun_commit, true, false},     {"pin", rk_xrun_pin, true, false},
 	{"unpin", rk_xrun_unpin, true, false},	     {"tag", rk_xrun_tag, true, false},
 	{"build", rk_xrun_build, false, true},	     {"publish", rk_xrun_publish, true, false},
+	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
+	{"poll", rk_xrun_poll, false, false},
+	{"smoke_test", rk_xrun_smoke_test, false, false},
+	{"verify", rk_xrun_verify, false, false},
 };
 
 const struct rk_executor *rk_executor_find(const char *type)

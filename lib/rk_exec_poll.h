@@ -1,0 +1,39 @@
+/*
+ * rk_exec_poll.h - the built-in executors poll, smoke_test and verify
+ * (the table is in rk_executor.c; the context in rk_executor.h). Each
+ * always asks the registry: none is an effect, none is cacheable.
+ *
+ * The package is the action's "package", "ecosystem" and "version"
+ * (params.version when the action has none). Optional params:
+ *
+ *   registry       the ecosystem's registry: simple index URL (python),
+ *                  npm registry URL, cargo sparse index URL or git index
+ *                  path/file:// URL. Default: the environment rk-poll(1)
+ *                  reads (RK_PYPI_SIMPLE, RK_NPM_URL, RK_CARGO_INDEX, ...).
+ *   dist           the built artifacts' directory, relative to the
+ *                  repository root (default
+ *                  .releasekit/dist/<ecosystem>/<name>-<version>)
+ *   channel        npm: the dist-tag that must name the version (default
+ *                  latest; "" none)
+ *   poll:        deadline_s (default 600), initial_s (1), max_delay_s (30)
+ *   smoke_test:  smoke_test: a command (string, run with sh -c in the
+ *                  scratch directory) replacing the check, or false to
+ *                  skip it (note "skipped: smoke_test = False"); module
+ *                  (python: the module to import); timeout_s (default 600;
+ *                  rk-exec's own timeout_s bounds the action too)
+ *
+ * poll writes one event record per attempt on stdout (the action's log)
+ * and fails, not retryable, on a timeout or a digest mismatch; verify
+ * fails on a mismatch naming both digests; smoke_test fails with the step
+ * that failed and the last lines of its output.
+ */
+#ifndef RK_EXEC_POLL_H
+#define RK_EXEC_POLL_H
+
+#include "rk_executor.h"
+
+int rk_xrun_poll(struct rk_xctx *x);
+int rk_xrun_smoke_test(struct rk_xctx *x);
+int rk_xrun_verify(struct rk_xctx *x);
+
+#endif
