@@ -97,6 +97,20 @@ static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_pubop
 	return 0;
 }
 
+/* params.dist (rk-plan writes it), else the contract's directory; never
+ * outside the repository's .releasekit/. */
+static void dist_of(struct rk_xctx *x, const struct rk_pub_pkg *p, struct rk_buf *rel)
+{
+	const char *d = rk_xctx_param(x, "dist");
+
+	if (d && strncmp(d, ".releasekit/", 12) == 0 && !strstr(d, "..")) {
+		rk_buf_reset(rel);
+		rk_buf_adds(rel, d);
+	} else {
+		rk_dist_dir(p->ecosystem, p->name, p->version, rel);
+	}
+}
+
 int rk_xrun_build(struct rk_xctx *x)
 {
 	struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT, f = RK_BUF_INIT;
@@ -108,7 +122,7 @@ int rk_xrun_build(struct rk_xctx *x)
 
 	if (pkg_of(x, &p, &ops) != 0)
 		return -1;
-	rk_dist_dir(p.ecosystem, p.name, p.version, &rel);
+	dist_of(x, &p, &rel);
 	rk_buf_addf(&abs, "%s/%s", x->root, rel.data);
 	/* start from an empty directory: what is there is what this build made */
 	if (list_dir(abs.data, &files, &n) == 0) {
@@ -282,7 +296,7 @@ int rk_xrun_publish(struct rk_xctx *x)
 	rl.rate = rate;
 	r.before_upload = before_upload;
 	r.before_ctx = &rl;
-	rk_dist_dir(p.ecosystem, p.name, p.version, &rel);
+	dist_of(x, &p, &rel);
 	rk_buf_addf(&abs, "%s/%s", x->root, rel.data);
 	if (list_dir(abs.data, &files, &n) != 0) {
 		rk_err_set(&x->err, NULL, 0, 0, "%s: no artifacts (%s): the build action makes them",

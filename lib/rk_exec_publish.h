@@ -20,6 +20,16 @@
  *            publish_rate; shared by every rk-exec child through a lock
  *            file under .releasekit/rate/).
  *
+ *   sign     an effect. No signer exists yet: succeeds with the note
+ *            "not signed: ... not implemented yet" (lib/rk_exec_push.c).
+ *   push     an effect. params: remote (default origin), tags. Asks the
+ *            remote (ls-remote) first: tags there with the same object are
+ *            done, one there with another object fails, the rest are
+ *            pushed in one push (libgit2).
+ *   release  a forge release. No forge client exists yet: a remote that is
+ *            not a known forge is skipped with a note; a forge remote fails
+ *            with "not implemented yet".
+ *
  * HTTP waits (429 Retry-After, backoff) are logged on stderr, one line
  * each: "rk-exec: ID: waiting S s (retry-after|backoff) after HTTP N from
  * URL (attempt A)". Kill points (RK_TEST_KILL_AT): "upload" (before each
@@ -33,5 +43,8 @@
 
 int rk_xrun_build(struct rk_xctx *x);
 int rk_xrun_publish(struct rk_xctx *x);
+int rk_xrun_sign(struct rk_xctx *x);
+int rk_xrun_push(struct rk_xctx *x);
+int rk_xrun_release(struct rk_xctx *x);
 
 #endif
