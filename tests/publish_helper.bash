@@ -46,7 +46,7 @@ requires = ["hatchling"]
 build-backend = "hatchling.build"
 EOT
 	echo "from ${P}_core import VALUE" >"$d/py/packages/cli/src/${P}_cli/__init__.py"
-	echo "{\"name\":\"${P}-mono\",\"private\":true}" >"$d/package.json"
+	echo "{\"name\":\"${P}-mono\",\"version\":\"0.0.0\",\"private\":true}" >"$d/package.json"
 	printf 'packages:\n  - "js/*"\n' >"$d/pnpm-workspace.yaml"
 	cat >"$d/js/web-core/package.json" <<EOT
 {
@@ -95,12 +95,16 @@ publish = ["local"]
 ${P}-fast = { path = "../fast", version = "0.2.0", registry = "local" }
 EOT
 	echo "fn main() { println!(\"{}\", ${P}_fast::word()); }" >"$d/rs/crates/fastcli/src/main.rs"
+	echo "pub fn cli_word() -> &'static str { ${P}_fast::word() }" >"$d/rs/crates/fastcli/src/lib.rs"
 	cat >"$d/RELEASE.star" <<EOT
-workspace(name = "py", ecosystem = "python", root = "py")
-workspace(name = "js", ecosystem = "npm", root = ".")
-workspace(name = "rs", ecosystem = "cargo", root = "rs")
-package(name = "@${P}/web-core", cross_deps = ["${P}-core"])
-package(name = "${P}-fast", cross_deps = ["${P}-core"])
+load("@releasekit//rules/uv.star", "uv_workspace", "uv_package")
+load("@releasekit//rules/pnpm.star", "pnpm_workspace", "pnpm_package")
+load("@releasekit//rules/cargo.star", "cargo_workspace", "cargo_package")
+uv_workspace(name = "py", root = "py", members = ["packages/*"])
+pnpm_workspace(name = "js", root = ".", packages = ["js/*"])
+cargo_workspace(name = "rs", root = "rs", members = ["crates/*"])
+pnpm_package(name = "@${P}/web-core", cross_deps = ["python:${P}-core"])
+cargo_package(name = "${P}-fast", cross_deps = ["python:${P}-core"])
 EOT
 	printf '.releasekit/\nnode_modules/\ntarget/\ndist/\n' >"$d/.gitignore"
 	(cd "$d" && pnpm install --offline >/dev/null 2>&1) || return 1
