@@ -34,7 +34,8 @@ static char *publish_registry(const struct rk_pub_pkg *p)
  * (normal, build, and dev ones that carry a version: those cargo package
  * keeps), transitively, appended to names (each once). dir: the manifest's
  * directory relative to root. */
-static void path_deps(const char *root, const char *dir, char ***names, size_t *n, size_t *cap,
+static void path_deps(const char *root, const char *dir, const char *ws,
+		      const struct rk_toml_value *wsdeps, char ***names, size_t *n, size_t *cap,
 		      int depth)
 {
 	static const char *const secs[] = {"dependencies", "build-dependencies", "dev-dependencies"};
@@ -61,16 +62,27 @@ static void path_deps(const char *root, const char *dir, char ***names, size_t *
 		const struct rk_toml_value *tab = rk_toml_get(rt, secs[s]);
 
 		for (i = 0; tab && rk_toml_type(tab) == RK_TOML_TABLE && i < rk_toml_len(tab); i++) {
-			const struct rk_toml_value *d = rk_toml_at(tab, i);
-			const char *pp = rk_toml_str(rk_toml_get(d, "path"));
-			struct rk_buf sub = RK_BUF_INIT;
+			const struct rk_toml_value *d = rk_toml_at(tab, i), *w = d;
+			const char *pp = rk_toml_str(rk_toml_get(d, "path")), *base = dir;
+			struct rk_buf sub = RK_BUF_INIT, key = RK_BUF_INIT;
+			int inherit = 0;
 
-			if (!pp || (s == 2 && !rk_toml_get(d, "version")))
+			/* name = { workspace = true }: the path is the workspace's */
+			if (!pp && rk_toml_get(d, "workspace") &&
+			    rk_toml_bool(rk_toml_get(d, "workspace"), &inherit) == 0 && inherit &&
+			    wsdeps) {
+				rk_buf_add(&key, rk_toml_key_at(tab, i), rk_toml_key_len_at(tab, i));
+				w = rk_toml_get(wsdeps, key.data);
+				pp = rk_toml_str(rk_toml_get(w, "path"));
+				base = ws;
+			}
+			rk_buf_release(&key);
+			if (!pp || (s == 2 && !rk_toml_get(w, "version")))
 				continue;
-			rk_buf_addf(&sub, "%s/%s", dir, pp);
+			rk_buf_addf(&sub, "%s/%s", base, pp);
 			rk_path_normalize(sub.data);
 			sub.len = strlen(sub.data);
-			path_deps(root, sub.data, names, n, cap, depth + 1);
+			path_deps(root, sub.data, ws, wsdeps, names, n, cap, depth + 1);
 			rk_buf_release(&sub);
 		}
 	}
@@ -91,7 +103,21 @@ static int cargo_build(const struct rk_pub_pkg *p, const char *dist, struct rk_e
 	/* the crates it reaches by path are packaged with it: cargo resolves
 	 * them from its local overlay, not from the registry (where they may
 	 * not be yet); only this crate's file is taken */
-	path_deps(p->root, p->path, &deps, &ndeps, &dcap, 0);
+	{
+		struct rk_buf wp = RK_BUF_INIT;
+		struct rk_err we = {0};
+		struct rk_toml_doc *wd = NULL;
+
+		if (p->workspace) {
+			rk_buf_addf(&wp, "%s/%s/Cargo.toml", p->root, p->workspace);
+			wd = rk_toml_parse_file(wp.data, &we);
+		}
+		path_deps(p->root, p->path, p->workspace ? p->workspace : p->path,
+			  wd ? rk_toml_path(rk_toml_root(wd), "workspace", "dependencies", NULL) : NULL,
+			  &deps, &ndeps, &dcap, 0);
+		rk_toml_free(wd);
+		rk_buf_release(&wp);
+	}
 	argv = rk_xcalloc(12 + 2 * ndeps, sizeof(*argv));
 	rk_buf_addf(&cwd, "%s/%s", p->root, p->workspace ? p->workspace : p->path);
 	rk_buf_addf(&tgt, "%s/.releasekit/cargo-target", p->root);

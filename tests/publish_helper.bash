@@ -95,7 +95,6 @@ publish = ["local"]
 ${P}-fast = { path = "../fast", version = "0.2.0", registry = "local" }
 EOT
 	echo "fn main() { println!(\"{}\", ${P}_fast::word()); }" >"$d/rs/crates/fastcli/src/main.rs"
-	echo "pub fn cli_word() -> &'static str { ${P}_fast::word() }" >"$d/rs/crates/fastcli/src/lib.rs"
 	cat >"$d/RELEASE.star" <<EOT
 load("@releasekit//rules/uv.star", "uv_workspace", "uv_package")
 load("@releasekit//rules/pnpm.star", "pnpm_workspace", "pnpm_package")
