@@ -80,9 +80,8 @@ static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_pubop
 				  x->id);
 	*ops = rk_pubops_for(p->ecosystem);
 	if (!*ops)
-		return rk_err_set(&x->err, x->file, 1, 0,
-				  "action '%s': %s: %s is not supported", x->id, p->ecosystem,
-				  x->type);
+		return rk_err_set(&x->err, x->file, 1, 0, "action '%s': %s: %s is not supported",
+				  x->id, p->ecosystem, x->type);
 	p->manager = rk_xctx_param(x, "manager");
 	p->path = rk_xctx_param_req(x, "path");
 	p->manifest = rk_xctx_param_req(x, "manifest");
@@ -177,11 +176,11 @@ static void on_wait(void *ctx, const struct rk_http_wait *w)
 	if (w->status)
 		fprintf(stderr,
 			"rk-exec: %s: waiting %.3f s (%s%s) after HTTP %ld from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason,
-			w->retry_after >= 0 ? ", Retry-After" : "", w->status, w->method, w->url,
-			w->attempt);
+			x->id, w->seconds, w->reason, w->retry_after >= 0 ? ", Retry-After" : "",
+			w->status, w->method, w->url, w->attempt);
 	else
-		fprintf(stderr, "rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
+		fprintf(stderr,
+			"rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
 			x->id, w->seconds, w->reason, w->error ? w->error : "an error", w->method,
 			w->url, w->attempt);
 	fflush(stderr);
@@ -248,7 +247,8 @@ static int rate_slot(struct rk_xctx *x, const char *url, double rate)
 		rc = rk_err_set(&x->err, NULL, 0, 0, "%s: %s", path.data, strerror(errno));
 	flock(fd, LOCK_UN);
 	if (rc == 0 && next > now) {
-		struct timespec w = {(time_t)((next - now) / 1000), (long)((next - now) % 1000) * 1000000};
+		struct timespec w = {(time_t)((next - now) / 1000),
+				     (long)((next - now) % 1000) * 1000000};
 
 		fprintf(stderr, "rk-exec: %s: waiting %.3f s (publish_rate %g/s to %s)\n", x->id,
 			(double)(next - now) / 1000.0, rate, show.data);
@@ -299,8 +299,9 @@ int rk_xrun_publish(struct rk_xctx *x)
 	dist_of(x, &p, &rel);
 	rk_buf_addf(&abs, "%s/%s", x->root, rel.data);
 	if (list_dir(abs.data, &files, &n) != 0) {
-		rk_err_set(&x->err, NULL, 0, 0, "%s: no artifacts (%s): the build action makes them",
-			   rel.data, strerror(errno));
+		rk_err_set(&x->err, NULL, 0, 0,
+			   "%s: no artifacts (%s): the build action makes them", rel.data,
+			   strerror(errno));
 		rk_xctx_retryable(x, false);
 		goto out;
 	}
@@ -327,8 +328,8 @@ int rk_xrun_publish(struct rk_xctx *x)
 		}
 	}
 	if (up + already == 0) {
-		rk_err_set(&x->err, NULL, 0, 0, "%s: no artifacts to publish: the build action makes them",
-			   rel.data);
+		rk_err_set(&x->err, NULL, 0, 0,
+			   "%s: no artifacts to publish: the build action makes them", rel.data);
 		rk_xctx_retryable(x, false);
 		goto out;
 	}

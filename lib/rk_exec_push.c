@@ -8,13 +8,15 @@ static int git_fail(struct rk_xctx *x, const char *what)
 {
 	const git_error *e = git_error_last();
 
-	return rk_err_set(&x->err, NULL, 0, 0, "%s: %s", what, e && e->message ? e->message : "failed");
+	return rk_err_set(&x->err, NULL, 0, 0, "%s: %s", what,
+			  e && e->message ? e->message : "failed");
 }
 
 /* sign: no signer is configured by any rule yet; say so plainly. */
 int rk_xrun_sign(struct rk_xctx *x)
 {
-	return rk_xctx_note(x, "not signed: no signing is configured (signing is not implemented yet)");
+	return rk_xctx_note(
+		x, "not signed: no signing is configured (signing is not implemented yet)");
 }
 
 struct remote_tags {
@@ -50,9 +52,10 @@ int rk_xrun_push(struct rk_xctx *x)
 		goto out;
 	}
 	if (git_remote_lookup(&remote, repo, remote_name) != 0) {
-		rk_err_set(&x->err, NULL, 0, 0,
-			   "push: the repository has no remote '%s' (add it, or publish with --no-push)",
-			   remote_name);
+		rk_err_set(
+			&x->err, NULL, 0, 0,
+			"push: the repository has no remote '%s' (add it, or publish with --no-push)",
+			remote_name);
 		goto out;
 	}
 	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, NULL, NULL, NULL) != 0 ||
@@ -72,7 +75,8 @@ int rk_xrun_push(struct rk_xctx *x)
 		rk_buf_reset(&ref);
 		rk_buf_addf(&ref, "refs/tags/%s", name);
 		if (git_reference_name_to_id(&local, repo, ref.data) != 0) {
-			rk_err_set(&x->err, NULL, 0, 0, "push: tag %s does not exist here (the tag action makes it)",
+			rk_err_set(&x->err, NULL, 0, 0,
+				   "push: tag %s does not exist here (the tag action makes it)",
 				   name);
 			goto out;
 		}
@@ -85,9 +89,10 @@ int rk_xrun_push(struct rk_xctx *x)
 
 				git_oid_tostr(a, sizeof(a), &heads[i]->oid);
 				git_oid_tostr(b, sizeof(b), &local);
-				rk_err_set(&x->err, NULL, 0, 0,
-					   "push: tag %s on '%s' points at %s, here at %s (not overwritten)",
-					   name, remote_name, a, b);
+				rk_err_set(
+					&x->err, NULL, 0, 0,
+					"push: tag %s on '%s' points at %s, here at %s (not overwritten)",
+					name, remote_name, a, b);
 				goto out;
 			}
 		}
@@ -111,10 +116,11 @@ int rk_xrun_push(struct rk_xctx *x)
 			rk_xctx_retryable(x, true);
 			goto out;
 		}
-		rk_xctx_note(x, "pushed %zu tag%s to %s (%zu already there)", npush, npush == 1 ? "" : "s",
-			     remote_name, ndone);
+		rk_xctx_note(x, "pushed %zu tag%s to %s (%zu already there)", npush,
+			     npush == 1 ? "" : "s", remote_name, ndone);
 	} else {
-		rk_xctx_note(x, "already done: %zu tag%s on %s", ndone, ndone == 1 ? "" : "s", remote_name);
+		rk_xctx_note(x, "already done: %zu tag%s on %s", ndone, ndone == 1 ? "" : "s",
+			     remote_name);
 	}
 	rc = 0;
 out:
@@ -143,7 +149,8 @@ int rk_xrun_release(struct rk_xctx *x)
 	int rc = 0;
 
 	git_libgit2_init();
-	if (git_repository_open(&repo, x->root) == 0 && git_remote_lookup(&remote, repo, "origin") == 0)
+	if (git_repository_open(&repo, x->root) == 0 &&
+	    git_remote_lookup(&remote, repo, "origin") == 0)
 		url = git_remote_url(remote);
 	if (url && (strstr(url, "github") || strstr(url, "gitlab") || strstr(url, "gitea") ||
 		    strstr(url, "codeberg")))

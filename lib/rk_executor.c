@@ -18,12 +18,18 @@
  */
 static const struct rk_executor table[] = {
 	/* type        run                  effect cacheable */
-	{"bump", rk_xrun_bump, true, false},	     {"ranges", rk_xrun_ranges, true, false},
-	{"lockfile", rk_xrun_lockfile, true, false}, {"changelog", rk_xrun_changelog, true, false},
-	{"commit", rk_xrun_commit, true, false},     {"pin", rk_xrun_pin, true, false},
-	{"unpin", rk_xrun_unpin, true, false},	     {"tag", rk_xrun_tag, true, false},
-	{"build", rk_xrun_build, false, true},	     {"publish", rk_xrun_publish, true, false},
-	{"sign", rk_xrun_sign, true, false},	     {"push", rk_xrun_push, true, false},
+	{"bump", rk_xrun_bump, true, false},
+	{"ranges", rk_xrun_ranges, true, false},
+	{"lockfile", rk_xrun_lockfile, true, false},
+	{"changelog", rk_xrun_changelog, true, false},
+	{"commit", rk_xrun_commit, true, false},
+	{"pin", rk_xrun_pin, true, false},
+	{"unpin", rk_xrun_unpin, true, false},
+	{"tag", rk_xrun_tag, true, false},
+	{"build", rk_xrun_build, false, true},
+	{"publish", rk_xrun_publish, true, false},
+	{"sign", rk_xrun_sign, true, false},
+	{"push", rk_xrun_push, true, false},
 	{"release", rk_xrun_release, true, false},
 	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
 	{"poll", rk_xrun_poll, false, false},

@@ -128,7 +128,8 @@ void rk_http_mask(struct rk_buf *b, const char *secret)
 
 void rk_base64(const void *data, size_t n, struct rk_buf *out)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *s = data;
 	size_t i;
 	char q[4];
@@ -158,9 +159,9 @@ void rk_base64(const void *data, size_t n, struct rk_buf *out)
 /* One attempt's state for the callbacks. */
 struct attempt {
 	struct rk_buf *body;
-	FILE *out;	  /* streaming target (2xx only), or NULL */
+	FILE *out; /* streaming target (2xx only), or NULL */
 	size_t max_body;
-	long status;	  /* from the status line, for the write callback */
+	long status; /* from the status line, for the write callback */
 	CURL *c;
 	double retry_after;
 	char *content_type;
@@ -205,7 +206,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	if (a->out && st >= 200 && st < 300)
 		return fwrite(p, 1, len, a->out) == len ? len : 0;
 	if (a->body->len < a->max_body)
-		rk_buf_add(a->body, p, len < a->max_body - a->body->len ? len : a->max_body - a->body->len);
+		rk_buf_add(a->body, p,
+			   len < a->max_body - a->body->len ? len : a->max_body - a->body->len);
 	return len;
 }
 
@@ -311,7 +313,8 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout_s * 1000));
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(o->timeout_s * 1000));
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(o->low_speed_s > 1 ? o->low_speed_s : 1));
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+				 (long)(o->low_speed_s > 1 ? o->low_speed_s : 1));
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "releasekit/" RK_VERSION);
 		/* never send the Authorization header to another host */
 		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -325,7 +328,8 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 
 			bf = fopen(req->body_file, "rbe");
 			if (!bf || fstat(fileno(bf), &sb) != 0) {
-				rk_err_set(err, NULL, 0, 0, "%s: %s", req->body_file, strerror(errno));
+				rk_err_set(err, NULL, 0, 0, "%s: %s", req->body_file,
+					   strerror(errno));
 				if (bf)
 					fclose(bf);
 				if (a.out)
@@ -354,7 +358,8 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 				ok = false;
 			a.out = NULL;
 			if (ok && rename(tmp.data, req->out_file) != 0) {
-				rk_err_set(err, NULL, 0, 0, "%s: %s", req->out_file, strerror(errno));
+				rk_err_set(err, NULL, 0, 0, "%s: %s", req->out_file,
+					   strerror(errno));
 				unlink(tmp.data);
 				goto out;
 			}
@@ -388,8 +393,9 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 				a.content_type = NULL;
 				rc = 0;
 			} else {
-				rk_err_set(err, NULL, 0, 0, "%s %s: %s (after %d attempts)", req->method,
-					   show.data, *cerr ? cerr : curl_easy_strerror(cr), tries);
+				rk_err_set(err, NULL, 0, 0, "%s %s: %s (after %d attempts)",
+					   req->method, show.data,
+					   *cerr ? cerr : curl_easy_strerror(cr), tries);
 			}
 			goto out;
 		} else if (st >= 500 && ra >= 0) {
@@ -406,15 +412,15 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 			why = "backoff";
 		}
 		if (o->on_wait) {
-			struct rk_http_wait w = {req->method,
-						 show.data,
-						 cr == CURLE_OK ? st : 0,
-						 why,
-						 wait,
-						 ra,
-						 resp->attempts,
-						 cr == CURLE_OK ? NULL
-								: (*cerr ? cerr : curl_easy_strerror(cr))};
+			struct rk_http_wait w = {
+				req->method,
+				show.data,
+				cr == CURLE_OK ? st : 0,
+				why,
+				wait,
+				ra,
+				resp->attempts,
+				cr == CURLE_OK ? NULL : (*cerr ? cerr : curl_easy_strerror(cr))};
 			o->on_wait(o->ctx, &w);
 		}
 		resp->waited_s += wait;

@@ -45,13 +45,13 @@
 
 struct rk_http_wait {
 	const char *method;
-	const char *url;     /* shown form (no userinfo, no query) */
-	long status;	     /* the answer that caused the wait, 0 for a transport error */
-	const char *reason;  /* "retry-after", "backoff" */
-	double seconds;	     /* the wait about to start */
-	double retry_after;  /* the server's value, or -1 */
-	int attempt;	     /* the attempt that failed (1-based) */
-	const char *error;   /* transport error text, or NULL */
+	const char *url;    /* shown form (no userinfo, no query) */
+	long status;	    /* the answer that caused the wait, 0 for a transport error */
+	const char *reason; /* "retry-after", "backoff" */
+	double seconds;	    /* the wait about to start */
+	double retry_after; /* the server's value, or -1 */
+	int attempt;	    /* the attempt that failed (1-based) */
+	const char *error;  /* transport error text, or NULL */
 };
 
 struct rk_http_opts {
@@ -73,27 +73,30 @@ struct rk_http_opts {
 void rk_http_opts_default(struct rk_http_opts *o);
 
 struct rk_http_req {
-	const char *method;	     /* "GET", "PUT", "POST", "HEAD" */
+	const char *method; /* "GET", "PUT", "POST", "HEAD" */
 	const char *url;
-	const char *const *headers;  /* "Name: value" lines, NULL-terminated; not secret */
-	const char *auth;	     /* the Authorization header's value (secret), or NULL */
-	const void *body;	     /* request body in memory, or NULL */
+	const char *const *headers; /* "Name: value" lines, NULL-terminated; not secret */
+	const char *auth;	    /* the Authorization header's value (secret), or NULL */
+	const void *body;	    /* request body in memory, or NULL */
 	size_t body_len;
-	const char *body_file;	     /* or a file to stream as the body */
-	const char *out_file;	     /* stream a 2xx answer's body here (atomically) */
-	size_t max_body;	     /* in-memory answers beyond this are cut; 0: 64 MiB */
+	const char *body_file; /* or a file to stream as the body */
+	const char *out_file;  /* stream a 2xx answer's body here (atomically) */
+	size_t max_body;       /* in-memory answers beyond this are cut; 0: 64 MiB */
 };
 
 struct rk_http_resp {
-	long status;		/* last answer's HTTP status */
-	struct rk_buf body;	/* the answer's body (unless out_file took a 2xx) */
-	char *content_type;	/* malloc'd or NULL */
-	int attempts;		/* requests sent */
-	int n429;		/* of which answered 429 */
-	double waited_s;	/* total time waited between attempts */
+	long status;	    /* last answer's HTTP status */
+	struct rk_buf body; /* the answer's body (unless out_file took a 2xx) */
+	char *content_type; /* malloc'd or NULL */
+	int attempts;	    /* requests sent */
+	int n429;	    /* of which answered 429 */
+	double waited_s;    /* total time waited between attempts */
 };
 
-#define RK_HTTP_RESP_INIT {0, RK_BUF_INIT, NULL, 0, 0, 0}
+#define RK_HTTP_RESP_INIT                                                                          \
+	{                                                                                          \
+		0, RK_BUF_INIT, NULL, 0, 0, 0                                                      \
+	}
 
 void rk_http_resp_release(struct rk_http_resp *r);
 

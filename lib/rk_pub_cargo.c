@@ -38,7 +38,8 @@ static void path_deps(const char *root, const char *dir, const char *ws,
 		      const struct rk_toml_value *wsdeps, char ***names, size_t *n, size_t *cap,
 		      int depth)
 {
-	static const char *const secs[] = {"dependencies", "build-dependencies", "dev-dependencies"};
+	static const char *const secs[] = {"dependencies", "build-dependencies",
+					   "dev-dependencies"};
 	struct rk_buf path = RK_BUF_INIT;
 	struct rk_err e = {0};
 	struct rk_toml_doc *doc;
@@ -61,7 +62,8 @@ static void path_deps(const char *root, const char *dir, const char *ws,
 	for (s = 0; rt && s < 3; s++) {
 		const struct rk_toml_value *tab = rk_toml_get(rt, secs[s]);
 
-		for (i = 0; tab && rk_toml_type(tab) == RK_TOML_TABLE && i < rk_toml_len(tab); i++) {
+		for (i = 0; tab && rk_toml_type(tab) == RK_TOML_TABLE && i < rk_toml_len(tab);
+		     i++) {
 			const struct rk_toml_value *d = rk_toml_at(tab, i), *w = d;
 			const char *pp = rk_toml_str(rk_toml_get(d, "path")), *base = dir;
 			struct rk_buf sub = RK_BUF_INIT, key = RK_BUF_INIT;
@@ -71,7 +73,8 @@ static void path_deps(const char *root, const char *dir, const char *ws,
 			if (!pp && rk_toml_get(d, "workspace") &&
 			    rk_toml_bool(rk_toml_get(d, "workspace"), &inherit) == 0 && inherit &&
 			    wsdeps) {
-				rk_buf_add(&key, rk_toml_key_at(tab, i), rk_toml_key_len_at(tab, i));
+				rk_buf_add(&key, rk_toml_key_at(tab, i),
+					   rk_toml_key_len_at(tab, i));
 				w = rk_toml_get(wsdeps, key.data);
 				pp = rk_toml_str(rk_toml_get(w, "path"));
 				base = ws;
@@ -113,7 +116,8 @@ static int cargo_build(const struct rk_pub_pkg *p, const char *dist, struct rk_e
 			wd = rk_toml_parse_file(wp.data, &we);
 		}
 		path_deps(p->root, p->path, p->workspace ? p->workspace : p->path,
-			  wd ? rk_toml_path(rk_toml_root(wd), "workspace", "dependencies", NULL) : NULL,
+			  wd ? rk_toml_path(rk_toml_root(wd), "workspace", "dependencies", NULL)
+			     : NULL,
 			  &deps, &ndeps, &dcap, 0);
 		rk_toml_free(wd);
 		rk_buf_release(&wp);
@@ -274,8 +278,8 @@ static int cargo_target(const struct rk_pub_pkg *p, struct rk_reg *r, struct rk_
 	if (!tok && home) {
 		rk_buf_reset(&f);
 		rk_buf_addf(&f, "%s/credentials.toml", home);
-		toml_reg_get(f.data, reg && strcmp(reg, "crates-io") != 0 ? reg : NULL, "token", keep,
-			     &r->token);
+		toml_reg_get(f.data, reg && strcmp(reg, "crates-io") != 0 ? reg : NULL, "token",
+			     keep, &r->token);
 	}
 	rc = 0;
 out:

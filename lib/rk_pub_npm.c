@@ -68,7 +68,8 @@ static bool npmrc_get(const char *file, const char *key, struct rk_buf *out)
 				q++;
 				q += strspn(q, " \t");
 				expand(q, out);
-				while (out->len && (out->data[out->len - 1] == ' ' || out->data[out->len - 1] == '\t'))
+				while (out->len && (out->data[out->len - 1] == ' ' ||
+						    out->data[out->len - 1] == '\t'))
 					out->data[--out->len] = 0;
 				found = true;
 			}

@@ -10,14 +10,19 @@ static int uv_build(const struct rk_pub_pkg *p, const char *dist, struct rk_err 
 	int rc;
 
 	if (p->workspace) {
-		char *argv[] = {(char *)"uv",	       (char *)"build",	  (char *)"--package",
-				(char *)p->name,       (char *)"--out-dir", (char *)dist,
-				(char *)"--no-progress", NULL};
+		char *argv[] = {(char *)"uv",
+				(char *)"build",
+				(char *)"--package",
+				(char *)p->name,
+				(char *)"--out-dir",
+				(char *)dist,
+				(char *)"--no-progress",
+				NULL};
 
 		rk_buf_addf(&cwd, "%s/%s", p->root, p->workspace);
 		rc = rk_pub_run(argv, cwd.data, 1800, err);
 	} else {
-		char *argv[] = {(char *)"uv",	   (char *)"build", NULL, (char *)"--out-dir",
+		char *argv[] = {(char *)"uv", (char *)"build",	       NULL, (char *)"--out-dir",
 				(char *)dist, (char *)"--no-progress", NULL};
 
 		rk_buf_addf(&src, "%s/%s", p->root, p->path);

@@ -20,8 +20,7 @@ const struct rk_pubops *rk_pubops_for(const char *ecosystem)
 	return NULL;
 }
 
-void rk_dist_dir(const char *ecosystem, const char *name, const char *version,
-		 struct rk_buf *out)
+void rk_dist_dir(const char *ecosystem, const char *name, const char *version, struct rk_buf *out)
 {
 	const char *p;
 

@@ -39,7 +39,7 @@
 
 /* What the operations need of a package and of the action's params. */
 struct rk_pub_pkg {
-	const char *root;      /* absolute repository root */
+	const char *root; /* absolute repository root */
 	const char *name;
 	const char *ecosystem;
 	const char *manager;   /* "uv", "pnpm", "npm", "cargo" */
@@ -77,8 +77,7 @@ struct rk_pubops {
 const struct rk_pubops *rk_pubops_for(const char *ecosystem);
 
 /* ".releasekit/dist/<ecosystem>/<name>-<version>" (relative to the root). */
-void rk_dist_dir(const char *ecosystem, const char *name, const char *version,
-		 struct rk_buf *out);
+void rk_dist_dir(const char *ecosystem, const char *name, const char *version, struct rk_buf *out);
 
 /* Helpers shared by the modules. */
 /* Run argv in cwd (absolute), output inheriting ours; timeout in seconds. */

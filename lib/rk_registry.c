@@ -53,8 +53,8 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static int other_digest(const char *name, const char *version, const char *file,
-			const char *ours, const struct rk_buf *theirs, struct rk_err *err)
+static int other_digest(const char *name, const char *version, const char *file, const char *ours,
+			const struct rk_buf *theirs, struct rk_err *err)
 {
 	return rk_err_set(err, NULL, 0, 0,
 			  "%s %s is already published with other bytes: the registry has "
@@ -135,8 +135,7 @@ void rk_cargo_index_path(const char *name, struct rk_buf *out)
 	free(l);
 }
 
-int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out,
-		  struct rk_err *err)
+int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out, struct rk_err *err)
 {
 	char tmpl[] = "/tmp/rk-tar-XXXXXX";
 	char *argv[] = {(char *)"tar", (char *)"-xzOf", (char *)tarball, (char *)member, NULL};
@@ -163,8 +162,7 @@ int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out,
 	return rc;
 }
 
-void rk_registry_answer(const struct rk_reg *r, const struct rk_http_resp *resp,
-			struct rk_buf *out)
+void rk_registry_answer(const struct rk_reg *r, const struct rk_http_resp *resp, struct rk_buf *out)
 {
 	struct rk_buf t = RK_BUF_INIT;
 	size_t i, n = resp->body.len < 200 ? resp->body.len : 200;

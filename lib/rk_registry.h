@@ -74,11 +74,13 @@ int rk_registry_check(struct rk_reg *r, const char *name, const char *version, c
 /* The per-registry halves (used by rk_registry.c). upload sets *conflict
  * when the registry answered that the version or file already exists. */
 int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const char *file,
-		  const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs, struct rk_err *err);
+		  const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs,
+		  struct rk_err *err);
 int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
 		   const char *sha256, bool *conflict, struct rk_err *err);
 int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const char *file,
-		 const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs, struct rk_err *err);
+		 const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs,
+		 struct rk_err *err);
 int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
 		  const char *sha256, bool *conflict, struct rk_err *err);
 int rk_cargo_check(struct rk_reg *r, const char *name, const char *version, const char *file,
@@ -101,8 +103,7 @@ void rk_cargo_index_path(const char *name, struct rk_buf *out);
  * Extract one member of a gzip'ed tarball (npm .tgz, .crate, sdist) into
  * out, by running tar(1). Returns 0, or -1 with err set.
  */
-int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out,
-		  struct rk_err *err);
+int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out, struct rk_err *err);
 
 /* A server's answer as one short line for a message: status and the first
  * 200 bytes of text, with the token masked. */

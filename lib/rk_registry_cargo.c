@@ -53,7 +53,8 @@ int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *ou
 			if (resp.status == 404 || resp.status == 410 || resp.status == 451) {
 				rc = 0;
 			} else if (resp.status == 200) {
-				rk_buf_add(out, resp.body.data ? resp.body.data : "", resp.body.len);
+				rk_buf_add(out, resp.body.data ? resp.body.data : "",
+					   resp.body.len);
 				*found = true;
 				rc = 0;
 			} else {
@@ -75,7 +76,8 @@ int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *ou
 
 		git_libgit2_init();
 		rk_buf_addf(&url, "HEAD:%s", rel.data);
-		if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0) {
+		if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) !=
+		    0) {
 			const git_error *ge = git_error_last();
 
 			rk_err_set(err, NULL, 0, 0, "cargo: index %s: %s", path,
@@ -239,7 +241,8 @@ static void deps_of(struct rk_jw *w, const struct rk_toml_value *tab, const char
 static void put_u32(struct rk_buf *b, size_t n)
 {
 	unsigned char le[4] = {(unsigned char)(n & 0xff), (unsigned char)((n >> 8) & 0xff),
-			       (unsigned char)((n >> 16) & 0xff), (unsigned char)((n >> 24) & 0xff)};
+			       (unsigned char)((n >> 16) & 0xff),
+			       (unsigned char)((n >> 24) & 0xff)};
 
 	rk_buf_add(b, le, 4);
 }
@@ -266,8 +269,8 @@ int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, con
 	if (!r->url)
 		return rk_err_set(err, NULL, 0, 0, "cargo: no registry API URL for %s", name);
 	index_key(r->index, &ours);
-	crates_io = r->index && (strstr(r->index, "index.crates.io") ||
-				 strstr(r->index, "crates.io-index"));
+	crates_io = r->index &&
+		    (strstr(r->index, "index.crates.io") || strstr(r->index, "crates.io-index"));
 	rk_buf_addf(&member, "%s-%s/Cargo.toml", name, version);
 	if (rk_tar_member(file, member.data, &toml, err) != 0)
 		goto out;

@@ -48,7 +48,8 @@ static int digests(const struct rk_buf *data, struct rk_buf *integrity, char sha
 }
 
 int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const char *file,
-		 const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs, struct rk_err *err)
+		 const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs,
+		 struct rk_err *err)
 {
 	static const char *hdrs[] = {"Accept: application/json", "Cache-Control: no-cache", NULL};
 	struct rk_buf url = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
@@ -91,8 +92,8 @@ int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const 
 		rk_err_set(err, NULL, 0, 0, "GET %s: %s", show.data, a.data);
 		goto out;
 	}
-	if (rk_json_parse(&d, resp.body.data ? resp.body.data : "", resp.body.len, "<packument>",
-			  1, err) != 0)
+	if (rk_json_parse(&d, resp.body.data ? resp.body.data : "", resp.body.len, "<packument>", 1,
+			  err) != 0)
 		goto out;
 	v = rk_json_get(&d, rk_json_get(&d, 0, "versions"), version);
 	if (v < 0) {
@@ -132,8 +133,8 @@ int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const
 	static const char *hdrs[] = {"Content-Type: application/json", "Accept: application/json",
 				     "npm-command: publish", NULL};
 	struct rk_buf url = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
-		      data = RK_BUF_INIT, integ = RK_BUF_INIT, auth = RK_BUF_INIT,
-		      pj = RK_BUF_INIT, body = RK_BUF_INIT, tmp = RK_BUF_INIT;
+		      data = RK_BUF_INIT, integ = RK_BUF_INIT, auth = RK_BUF_INIT, pj = RK_BUF_INIT,
+		      body = RK_BUF_INIT, tmp = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
 	struct rk_json d;
@@ -236,11 +237,10 @@ int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const
 	}
 	rk_buf_addc(&resp.body, 0);
 	resp.body.len--;
-	if (resp.status == 409 ||
-	    (resp.status == 403 && resp.body.data &&
-	     (strstr(resp.body.data, "cannot publish over") ||
-	      strstr(resp.body.data, "already present") ||
-	      strstr(resp.body.data, "already exists")))) {
+	if (resp.status == 409 || (resp.status == 403 && resp.body.data &&
+				   (strstr(resp.body.data, "cannot publish over") ||
+				    strstr(resp.body.data, "already present") ||
+				    strstr(resp.body.data, "already exists")))) {
 		*conflict = true;
 		rc = 0;
 		goto out;

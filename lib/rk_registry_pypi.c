@@ -67,13 +67,15 @@ static int html_digest(const char *html, const char *file, char out[RK_SHA256_HE
 	int seen = 0;
 
 	while ((p = strstr(p, file)) != NULL) {
-		bool starts = p == html || p[-1] == '/' || p[-1] == '"' || p[-1] == '\'' || p[-1] == '>';
+		bool starts =
+			p == html || p[-1] == '/' || p[-1] == '"' || p[-1] == '\'' || p[-1] == '>';
 		const char *q = p + n;
 
 		p += n;
 		if (!starts)
 			continue;
-		if (strncmp(q, "#sha256=", 8) == 0 && strspn(q + 8, "0123456789abcdefABCDEF") == 64) {
+		if (strncmp(q, "#sha256=", 8) == 0 &&
+		    strspn(q + 8, "0123456789abcdefABCDEF") == 64) {
 			memcpy(out, q + 8, 64);
 			out[64] = 0;
 			return 1;
@@ -85,11 +87,11 @@ static int html_digest(const char *html, const char *file, char out[RK_SHA256_HE
 }
 
 int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const char *file,
-		  const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs, struct rk_err *err)
+		  const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs,
+		  struct rk_err *err)
 {
-	static const char *hdrs[] = {
-		"Accept: application/vnd.pypi.simple.v1+json, text/html;q=0.2",
-		"Cache-Control: no-cache", NULL};
+	static const char *hdrs[] = {"Accept: application/vnd.pypi.simple.v1+json, text/html;q=0.2",
+				     "Cache-Control: no-cache", NULL};
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
 	struct rk_buf url = RK_BUF_INIT, nm = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT;
@@ -127,7 +129,8 @@ int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const
 		const char *h;
 
 		rk_json_init(&d);
-		if (rk_json_parse(&d, resp.body.data, resp.body.len, "<simple index page>", 1, err) != 0) {
+		if (rk_json_parse(&d, resp.body.data, resp.body.len, "<simple index page>", 1,
+				  err) != 0) {
 			rk_json_release(&d);
 			goto out;
 		}

@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 
 			rc = rk_registry_publish_file(&r, argv[5], argv[6], argv[7], &res, &err);
 			if (rc == 0)
-				printf("%s\n", res == RK_PUB_ALREADY ? "already published" : "uploaded");
+				printf("%s\n",
+				       res == RK_PUB_ALREADY ? "already published" : "uploaded");
 		} else {
 			struct rk_buf theirs = RK_BUF_INIT;
 			enum rk_reg_truth t;
@@ -90,10 +91,13 @@ int main(int argc, char **argv)
 
 			if (rk_sha256_file(argv[7], sum) != 0)
 				rk_die(1, "%s: %s", argv[7], strerror(errno));
-			rc = rk_registry_check(&r, argv[5], argv[6], argv[7], sum, &t, &theirs, &err);
+			rc = rk_registry_check(&r, argv[5], argv[6], argv[7], sum, &t, &theirs,
+					       &err);
 			if (rc == 0)
 				printf("%s%s%s\n",
-				       t == RK_REG_SAME ? "same" : t == RK_REG_OTHER ? "other" : "absent",
+				       t == RK_REG_SAME	   ? "same"
+				       : t == RK_REG_OTHER ? "other"
+							   : "absent",
 				       theirs.len ? " " : "", theirs.len ? theirs.data : "");
 			rk_buf_release(&theirs);
 		}
