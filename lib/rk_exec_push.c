@@ -19,11 +19,26 @@ int rk_xrun_sign(struct rk_xctx *x)
 		x, "not signed: no signing is configured (signing is not implemented yet)");
 }
 
-struct remote_tags {
-	char **names;
-	git_oid *oids;
-	size_t n;
-};
+/*
+ * The URL of remote `name` (remote.NAME.url), or NULL; malloc'd. Read from
+ * the configuration rather than with git_remote_lookup, whose regex
+ * iteration over the config leaks in this libgit2.
+ */
+static char *remote_url(git_repository *repo, const char *name)
+{
+	git_config *cfg = NULL;
+	struct rk_buf key = RK_BUF_INIT;
+	const char *v = NULL;
+	char *url = NULL;
+
+	rk_buf_addf(&key, "remote.%s.url", name);
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_string(&v, cfg, key.data) == 0 && v)
+		url = rk_xstrdup(v);
+	git_config_free(cfg);
+	rk_buf_release(&key);
+	return url;
+}
 
 /*
  * push: every tag of params.tags to params.remote (default origin), asking
@@ -40,6 +55,7 @@ int rk_xrun_push(struct rk_xctx *x)
 	const git_remote_head **heads = NULL;
 	size_t nheads = 0, i, npush = 0, ndone = 0;
 	git_strarray specs = {NULL, 0};
+	char *url = NULL;
 	git_push_options po;
 	struct rk_buf ref = RK_BUF_INIT, spec = RK_BUF_INIT, list = RK_BUF_INIT;
 	int rc = -1;
@@ -51,11 +67,16 @@ int rk_xrun_push(struct rk_xctx *x)
 		git_fail(x, x->root);
 		goto out;
 	}
-	if (git_remote_lookup(&remote, repo, remote_name) != 0) {
+	url = remote_url(repo, remote_name);
+	if (!url) {
 		rk_err_set(
 			&x->err, NULL, 0, 0,
 			"push: the repository has no remote '%s' (add it, or publish with --no-push)",
 			remote_name);
+		goto out;
+	}
+	if (git_remote_create_anonymous(&remote, repo, url) != 0) {
+		git_fail(x, remote_name);
 		goto out;
 	}
 	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, NULL, NULL, NULL) != 0 ||
@@ -130,6 +151,7 @@ out:
 	git_remote_free(remote);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
+	free(url);
 	rk_buf_release(&ref);
 	rk_buf_release(&spec);
 	rk_buf_release(&list);
@@ -144,14 +166,12 @@ out:
 int rk_xrun_release(struct rk_xctx *x)
 {
 	git_repository *repo = NULL;
-	git_remote *remote = NULL;
-	const char *url = NULL;
+	char *url = NULL;
 	int rc = 0;
 
 	git_libgit2_init();
-	if (git_repository_open(&repo, x->root) == 0 &&
-	    git_remote_lookup(&remote, repo, "origin") == 0)
-		url = git_remote_url(remote);
+	if (git_repository_open(&repo, x->root) == 0)
+		url = remote_url(repo, "origin");
 	if (url && (strstr(url, "github") || strstr(url, "gitlab") || strstr(url, "gitea") ||
 		    strstr(url, "codeberg")))
 		rc = rk_err_set(&x->err, NULL, 0, 0,
@@ -160,7 +180,7 @@ int rk_xrun_release(struct rk_xctx *x)
 				url);
 	else
 		rk_xctx_note(x, "skipped: origin is not a known forge (no release page to create)");
-	git_remote_free(remote);
+	free(url);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
 	return rc;
