@@ -379,3 +379,21 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 	*changed = true;
 	return 0;
 }
+
+int rk_changelog_file_release(struct rk_edits *ed, const char *root, const char *path,
+			      const char *version, const char *section, const char *prev_tag,
+			      const char *tag, bool *changed, struct rk_err *err)
+{
+	struct rk_buf link = RK_BUF_INIT;
+	char *base = NULL;
+	enum rk_forge f = tag ? rk_forge_from_origin(root, &base) : RK_FORGE_NONE;
+	int rc;
+
+	if (f != RK_FORGE_NONE)
+		rk_forge_compare_url(f, base, prev_tag, tag, &link);
+	rc = rk_changelog_file_insert(ed, root, path, version, section, link.len ? link.data : NULL,
+				      changed, err);
+	free(base);
+	rk_buf_release(&link);
+	return rc;
+}
