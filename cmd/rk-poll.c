@@ -34,7 +34,8 @@ static const char usage[] =
 	"Polling:\n"
 	"      --deadline S        give up after S seconds in all (default 600)\n"
 	"      --initial S         first backoff ceiling (default 1)\n"
-	"      --max-delay S       backoff and Retry-After cap (default 30)\n"
+	"      --max-delay S       backoff cap (default 30)\n"
+	"      --max-retry-after S cap on a 429's Retry-After (default 300)\n"
 	"      --request-timeout S per request (default 30)\n"
 	"      --tag TAG           npm dist-tag that must name the version (default:\n"
 	"                          the release's channel, else latest; '' none)\n"
@@ -60,6 +61,7 @@ enum {
 	OPT_DEADLINE,
 	OPT_INITIAL,
 	OPT_MAX_DELAY,
+	OPT_MAX_RETRY_AFTER,
 	OPT_REQ_TIMEOUT,
 	OPT_TAG,
 	OPT_DIST_ROOT,
@@ -209,6 +211,15 @@ static void emit_availability(const struct pkg *p, const struct rk_poll_result *
 	rk_buf_release(&b);
 }
 
+/* err as one line: "source:line:col: msg", or msg alone when it names no file. */
+static void fmt_err(const struct rk_err *err, char *out, size_t n)
+{
+	if (err->source)
+		rk_err_format(err, out, n);
+	else
+		snprintf(out, n, "%s", err->msg);
+}
+
 static void one(struct tool *t, const char *eco, const char *name, const char *version,
 		const char *channel)
 {
@@ -240,7 +251,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 	if (rc < 0) {
 		char m[RK_ERR_MAX + 64];
 
-		rk_err_format(&err, m, sizeof(m));
+		fmt_err(&err, m, sizeof(m));
 		rk_error("%s", m);
 		r.state = RK_POLL_ERROR;
 		snprintf(r.reason, sizeof(r.reason), "%s", m);
@@ -253,7 +264,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		if (rk_poll_verify(&po, &tg, &r, &err) < 0) {
 			char m[RK_ERR_MAX + 64];
 
-			rk_err_format(&err, m, sizeof(m));
+			fmt_err(&err, m, sizeof(m));
 			rk_error("%s", m);
 			r.state = RK_POLL_ERROR;
 			snprintf(r.reason, sizeof(r.reason), "%s", m);
@@ -267,7 +278,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		if (rk_smoke_run(&t->so, eco, name, version, &sm, &err) < 0) {
 			char m[RK_ERR_MAX + 64];
 
-			rk_err_format(&err, m, sizeof(m));
+			fmt_err(&err, m, sizeof(m));
 			rk_error("%s", m);
 			smoke_state = "failed";
 			snprintf(sm.reason, sizeof(sm.reason), "%s", m);
@@ -303,6 +314,7 @@ int main(int argc, char **argv)
 		{"deadline", required_argument, NULL, OPT_DEADLINE},
 		{"initial", required_argument, NULL, OPT_INITIAL},
 		{"max-delay", required_argument, NULL, OPT_MAX_DELAY},
+		{"max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER},
 		{"request-timeout", required_argument, NULL, OPT_REQ_TIMEOUT},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"dist-root", required_argument, NULL, OPT_DIST_ROOT},
@@ -357,6 +369,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_MAX_DELAY:
 			t.po.max_delay_s = seconds(&cli, "--max-delay", optarg);
+			break;
+		case OPT_MAX_RETRY_AFTER:
+			t.po.max_retry_after_s = seconds(&cli, "--max-retry-after", optarg);
 			break;
 		case OPT_REQ_TIMEOUT:
 			t.po.request_timeout_ms =

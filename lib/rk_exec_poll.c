@@ -65,6 +65,7 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 	p->po.deadline_s = param_num(x, "deadline_s", 600);
 	p->po.initial_s = param_num(x, "initial_s", 1);
 	p->po.max_delay_s = param_num(x, "max_delay_s", 30);
+	p->po.max_retry_after_s = param_num(x, "max_retry_after_s", 300);
 	p->t.ecosystem = x->ecosystem;
 	p->t.name = x->package;
 	p->t.version = version;

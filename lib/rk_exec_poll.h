@@ -15,7 +15,8 @@
  *                  .releasekit/dist/<ecosystem>/<name>-<version>)
  *   channel        npm: the dist-tag that must name the version (default
  *                  latest; "" none)
- *   poll:        deadline_s (default 600), initial_s (1), max_delay_s (30)
+ *   poll:        deadline_s (default 600), initial_s (1), max_delay_s (30),
+ *                  max_retry_after_s (300)
  *   smoke_test:  smoke_test: a command (string, run with sh -c in the
  *                  scratch directory) replacing the check, or false to
  *                  skip it (note "skipped: smoke_test = False"); module

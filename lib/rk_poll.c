@@ -951,8 +951,9 @@ int rk_poll_wait(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 					  t->ecosystem, t->name, t->version,
 					  (double)res->elapsed_ms / 1000.0, res->attempts, last);
 			} else if (res->http_status == 429 && res->retry_after >= 0) {
-				double w = res->retry_after < o->max_delay_s ? res->retry_after
-									     : o->max_delay_s;
+				double w = res->retry_after < o->max_retry_after_s
+						   ? res->retry_after
+						   : o->max_retry_after_s;
 				wait_ms = (long long)(w * 1000.0);
 			} else {
 				double ceil = o->initial_s * pow(2.0, n - 1);

@@ -161,7 +161,11 @@ static const char py_check[] =
 
 static const char node_check[] =
 	"const n = process.argv[1];\n"
-	"const fail = (e) => { console.error(e); process.exit(1); };\n"
+	"const fail = (e) => {\n"
+	"  console.error(e && e.stack ? e.stack.split('\\n').slice(1, 4).join('\\n') : '');\n"
+	"  console.error((e && e.code ? e.code + ': ' : '') + (e && e.message ? e.message : e));\n"
+	"  process.exit(1);\n"
+	"};\n"
 	"try { require(n); console.log('required', n); }\n"
 	"catch (e) {\n"
 	"  if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'))\n"
