@@ -338,3 +338,36 @@ act() {
 	[ "$(jq -r 'select(.kind=="event") | .state' out2 | tr '\n' ' ')" = 'queued started failed ' ]
 	jq -r 'select(.state=="failed") | .stderr_tail' out2 | grep -q 'smoke test of python:rkp-exe 3.0.0 failed: smoke_test command: exited 7'
 }
+
+@test "poll: alone after another tool's publish: releasekit plan --format json | rk-poll --wait --verify" {
+	make_git_repo repo
+	cd repo
+	printf '[project]\nname = "rkp-planned"\nversion = "0.1.0"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n' >pyproject.toml
+	mkdir -p src/rkp_planned web
+	echo 'X = 1' >src/rkp_planned/__init__.py
+	echo '{"name":"rkp-planned-web","version":"1.0.0","main":"index.js"}' >web/package.json
+	echo 'module.exports = 1;' >web/index.js
+	echo '{"name":"root","private":true,"workspaces":["web"]}' >package.json
+	git add -A
+	git commit -q -m "feat: first"
+	run --separate-stderr releasekit plan --format json
+	assert_success
+	printf '%s\n' "$output" >../plan.ndjson
+	# the private root package is not published: rk-poll skips it
+	[ "$(jq -r 'select(.kind=="release") | "\(.ecosystem):\(.name) \(.next) \(.publish)"' ../plan.ndjson | sort | tr '\n' ,)" = \
+		'npm:rkp-planned-web 1.1.0 true,npm:root 0.1.0 false,python:rkp-planned 0.2.0 true,' ]
+	# another tool publishes those versions (no artifacts of ours in .releasekit/dist)
+	sed -i 's/^version = "0.1.0"/version = "0.2.0"/' pyproject.toml
+	uv build -q --out-dir ../pydist
+	uv publish -q ../pydist/*
+	(cd web && npm version -q --no-git-tag-version 1.1.0 >/dev/null && npm publish -q >/dev/null)
+	git checkout -q -- .
+	run --separate-stderr bash -o pipefail -c 'releasekit plan --format json | rk-poll --wait --verify --deadline 60'
+	assert_success
+	printf '%s\n' "$output" >../out
+	validate_records ../out
+	# every input record passed through, then the poll's records
+	[ "$(jq -c 'select(.kind!="event" and .kind!="availability")' ../out | wc -l)" = "$(wc -l <../plan.ndjson)" ]
+	[ "$(jq -r 'select(.kind=="availability") | "\(.name) \(.state) \(.verified) \(.digest_checked)"' ../out | sort | tr '\n' ,)" = \
+		'rkp-planned available true false,rkp-planned-web available true false,' ]
+}
