@@ -386,7 +386,8 @@ int main(int argc, char **argv)
 			t.dist_root = optarg;
 			break;
 		case OPT_SEED:
-			t.po.seed = (unsigned int)rk_cli_long(&cli, "--seed", optarg, 1, 0x7fffffff);
+			t.po.seed =
+				(unsigned int)rk_cli_long(&cli, "--seed", optarg, 1, 0x7fffffff);
 			break;
 		}
 	}
@@ -423,8 +424,9 @@ int main(int argc, char **argv)
 		if (!eco || !name || !next) {
 			struct rk_err err = {rd.source, rd.line, 1, ""};
 
-			snprintf(err.msg, sizeof(err.msg),
-				 "release record needs string \"ecosystem\", \"name\" and \"next\"");
+			snprintf(
+				err.msg, sizeof(err.msg),
+				"release record needs string \"ecosystem\", \"name\" and \"next\"");
 			rk_die_err(&err);
 		}
 		rk_out_flush();

@@ -41,8 +41,7 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 					 NULL};
 	static const char *const npm[] = {"RK_NPM_URL", "npm_config_registry",
 					  "NPM_CONFIG_REGISTRY", NULL};
-	static const char *const cargo[] = {"RK_CARGO_INDEX", "CARGO_REGISTRIES_LOCAL_INDEX",
-					    NULL};
+	static const char *const cargo[] = {"RK_CARGO_INDEX", "CARGO_REGISTRIES_LOCAL_INDEX", NULL};
 	const char *reg = rk_xctx_param(x, "registry"), *dist = rk_xctx_param(x, "dist");
 	const char *version = x->version ? x->version : rk_xctx_param(x, "version");
 
@@ -50,11 +49,12 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 	p->po = (struct rk_poll_opts)RK_POLL_OPTS_INIT;
 	if (!x->package || !x->ecosystem || !version)
 		return rk_err_set(&x->err, x->file, 1, 0,
-				  "action '%s': needs \"package\", \"ecosystem\" and a version", x->id);
+				  "action '%s': needs \"package\", \"ecosystem\" and a version",
+				  x->id);
 	if (!reg)
 		reg = env_first(!strcmp(x->ecosystem, "python") ? py
-				: !strcmp(x->ecosystem, "npm")	 ? npm
-								 : cargo);
+				: !strcmp(x->ecosystem, "npm")	? npm
+								: cargo);
 	p->registry = reg;
 	if (!strcmp(x->ecosystem, "python"))
 		p->po.pypi = reg;
@@ -91,9 +91,10 @@ static void on_attempt(void *ctx, const struct rk_poll_attempt *a)
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "kind", "event");
 	rk_jw_kstr(&w, "action", x->id);
-	rk_jw_kstr(&w, "state", a->res->state == RK_POLL_AVAILABLE ? "succeeded"
-				: a->retry_in_ms >= 0		   ? "retrying"
-								   : "failed");
+	rk_jw_kstr(&w, "state",
+		   a->res->state == RK_POLL_AVAILABLE ? "succeeded"
+		   : a->retry_in_ms >= 0	      ? "retrying"
+						      : "failed");
 	rk_jw_kstr(&w, "time", now);
 	rk_jw_kstr(&w, "type", "poll");
 	rk_jw_kstr(&w, "package", x->package);
@@ -138,7 +139,8 @@ int rk_xrun_poll(struct rk_xctx *x)
 	if (rc == 0 && r.state == RK_POLL_AVAILABLE)
 		rk_xctx_note(x, "available after %d attempt%s (%.1fs)%s", r.attempts,
 			     r.attempts == 1 ? "" : "s", (double)r.elapsed_ms / 1000.0,
-			     r.digest_checked ? ", digests match" : ", no built artifact to compare");
+			     r.digest_checked ? ", digests match"
+					      : ", no built artifact to compare");
 	return finish(x, &p, &r, rc, "poll");
 }
 

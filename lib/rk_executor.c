@@ -17,11 +17,14 @@
  */
 static const struct rk_executor table[] = {
 	/* type        run                  effect cacheable */
-	{"bump", rk_xrun_bump, true, false},	     {"ranges", rk_xrun_ranges, true, false},
-	{"lockfile", rk_xrun_lockfile, true, false}, {"changelog", rk_xrun_changelog, true, false},
-	{"commit", rk_xrun_commit, true, false},     {"pin", rk_xrun_pin, true, false},
-	{"unpin", rk_xrun_unpin, true, false},	     {"tag", rk_xrun_tag, true, false},
-	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
+	{"bump", rk_xrun_bump, true, false},
+	{"ranges", rk_xrun_ranges, true, false},
+	{"lockfile", rk_xrun_lockfile, true, false},
+	{"changelog", rk_xrun_changelog, true, false},
+	{"commit", rk_xrun_commit, true, false},
+	{"pin", rk_xrun_pin, true, false},
+	{"unpin", rk_xrun_unpin, true, false},
+	{"tag", rk_xrun_tag, true, false},
 	{"poll", rk_xrun_poll, false, false},
 	{"smoke_test", rk_xrun_smoke_test, false, false},
 	{"verify", rk_xrun_verify, false, false},
