@@ -6,6 +6,7 @@
 #include "rk_cache.h"
 #include "rk_cli.h"
 #include "rk_executor.h"
+#include "rk_journal.h"
 #include "rk_json.h"
 #include "rk_lock.h"
 #include "rk_sched.h"
@@ -391,7 +392,19 @@ int main(int argc, char **argv)
 			 root.data, who.data, RK_LOCK_NAME, lock_timeout);
 		rc = RK_EXIT_FAIL;
 	} else {
-		rc = rk_sched_run(s);
+		size_t nj = 0;
+
+		/* first put back whatever a killed run left pinned */
+		if (rk_journal_restore_all(root.data, &nj, &err) < 0) {
+			rk_error("%s", err.msg);
+			rc = RK_EXIT_FAIL;
+		} else {
+			if (nj)
+				rk_warn("restored the files of %zu pin journal%s a killed run left "
+					"in %s/.releasekit/journal",
+					nj, nj == 1 ? "" : "s", root.data);
+			rc = rk_sched_run(s);
+		}
 		rk_lock_release(&lock);
 	}
 

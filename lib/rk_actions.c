@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 const char *const rk_action_type_names[RK_ACT_NTYPES] = {
-	"bump",	      "pin",	"build", "sign",      "publish", "poll",
-	"smoke_test", "verify", "tag",	 "changelog", "release",
+	"bump", "ranges",  "lockfile", "changelog",  "commit", "pin", "build", "unpin",
+	"sign", "publish", "poll",     "smoke_test", "verify", "tag", "push",  "release",
 };
 
 int rk_action_type_parse(const char *name)
@@ -28,6 +28,7 @@ struct act {
 	const char *type;
 	long pkg; /* -1 for single command actions */
 	const struct rk_actions_cmd *cmd;
+	long ws; /* lockfile actions: the index of a package of the workspace */
 	size_t *deps;
 	size_t ndeps, cap;
 	int state; /* 0 new, 1 visiting, 2 done */
@@ -51,6 +52,7 @@ static size_t act_new(struct dag *g, char *id, const char *type, long pkg,
 	a->type = type;
 	a->pkg = pkg;
 	a->cmd = cmd;
+	a->ws = -1;
 	rk_strmap_put(&g->ids, id, strlen(id), g->n);
 	return g->n++;
 }
@@ -81,10 +83,15 @@ static bool enabled(const struct rk_actions_opts *o, const struct rk_actions_pkg
 {
 	if (o->disabled[t] || (t == RK_ACT_SMOKE_TEST && p->no_smoke_test))
 		return false;
+	if (o->publish_only && t <= RK_ACT_COMMIT)
+		return false;
+	if (p->ranges_only)
+		return t == RK_ACT_RANGES;
 	if (o->snapshot)
-		return t == RK_ACT_BUMP || t == RK_ACT_PIN || t == RK_ACT_BUILD;
+		return t == RK_ACT_BUMP || t == RK_ACT_PIN || t == RK_ACT_BUILD ||
+		       t == RK_ACT_UNPIN;
 	if (!p->publishable)
-		return !(t >= RK_ACT_BUILD && t <= RK_ACT_VERIFY);
+		return !(t >= RK_ACT_PIN && t <= RK_ACT_VERIFY);
 	return true;
 }
 
@@ -145,14 +152,274 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* "<dir>/<file>", or file when dir is "." or empty. */
+static void path_in(struct rk_buf *b, const char *dir, const char *file)
+{
+	if (!dir || !*dir || !strcmp(dir, "."))
+		rk_buf_adds(b, file);
+	else
+		rk_buf_addf(b, "%s/%s", dir, file);
+}
+
+static void changelog_file(const struct rk_actions_pkg *p, struct rk_buf *b)
+{
+	if (p->changelog_file)
+		rk_buf_adds(b, p->changelog_file);
+	else
+		path_in(b, p->path, "CHANGELOG.md");
+}
+
+/* The workspace root's manifest, where versions and dependencies may be inherited from. */
+static void ws_manifest(const struct rk_actions_pkg *p, struct rk_buf *b)
+{
+	const char *f = !strcmp(p->ecosystem, "cargo")	  ? "Cargo.toml"
+			: !strcmp(p->ecosystem, "python") ? "pyproject.toml"
+							  : "package.json";
+
+	path_in(b, p->workspace, f);
+}
+
+static void kdeps(struct rk_jw *w, const char *key, const struct rk_actions_pkg *p,
+		  const size_t *deps, size_t n, const struct rk_actions_pkg *pkgs)
+{
+	size_t k;
+
+	rk_jw_key(w, key);
+	rk_jw_arr(w);
+	for (k = 0; k < n; k++) {
+		const struct rk_actions_pkg *d = &pkgs[deps[k]];
+
+		rk_jw_obj(w);
+		rk_jw_kstr(w, "name", d->name);
+		rk_jw_kstr(w, "ecosystem", d->ecosystem);
+		rk_jw_kstr(w, "version", d->version);
+		rk_jw_obj_end(w);
+	}
+	rk_jw_arr_end(w);
+	(void)p;
+}
+
+/* The package's own fields every per-package executor gets. */
+static void kpkg(struct rk_jw *w, const struct rk_actions_pkg *p)
+{
+	rk_jw_kstr(w, "manager", p->manager);
+	rk_jw_kstr(w, "path", p->path);
+	rk_jw_kstr(w, "manifest", p->manifest);
+	if (p->workspace)
+		rk_jw_kstr(w, "workspace", p->workspace);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The commit's params: every file prepare may write, the plan files it deletes, the releases. */
+static void commit_params(struct rk_jw *w, const struct rk_actions_opts *o,
+			  const struct rk_actions_pkg *pkgs, size_t n)
+{
+	char **v = NULL;
+	size_t nv = 0, cap = 0, i, k;
+	struct rk_buf b = RK_BUF_INIT, msg = RK_BUF_INIT;
+	size_t nrel = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rk_actions_pkg *p = &pkgs[i];
+
+		RK_GROW(v, cap, nv + 5);
+		if (p->manifest)
+			v[nv++] = rk_xstrdup(p->manifest);
+		if (p->workspace) {
+			ws_manifest(p, &b);
+			v[nv++] = rk_buf_detach(&b, NULL);
+		}
+		if (p->lockfile)
+			v[nv++] = rk_xstrdup(p->lockfile);
+		if (!p->ranges_only && !o->disabled[RK_ACT_CHANGELOG]) {
+			changelog_file(p, &b);
+			v[nv++] = rk_buf_detach(&b, NULL);
+		}
+	}
+	for (i = 0; i < o->nplan_files; i++) {
+		RK_GROW(v, cap, nv + 1);
+		v[nv++] = rk_xstrdup(o->plan_files[i]);
+	}
+	qsort(v, nv, sizeof(*v), cmp_str);
+	rk_jw_kstr(w, "head", o->head);
+	rk_jw_key(w, "paths");
+	rk_jw_arr(w);
+	for (i = 0; i < nv; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]))
+			rk_jw_str(w, v[i]);
+	rk_jw_arr_end(w);
+	rk_jw_key(w, "delete");
+	rk_jw_arr(w);
+	for (i = 0; i < o->nplan_files; i++)
+		rk_jw_str(w, o->plan_files[i]);
+	rk_jw_arr_end(w);
+	rk_jw_key(w, "releases");
+	rk_jw_arr(w);
+	for (i = 0; i < n; i++) {
+		if (pkgs[i].ranges_only)
+			continue;
+		rk_jw_obj(w);
+		rk_jw_kstr(w, "ecosystem", pkgs[i].ecosystem);
+		rk_jw_kstr(w, "name", pkgs[i].name);
+		rk_jw_kstr(w, "version", pkgs[i].version);
+		if (pkgs[i].tag)
+			rk_jw_kstr(w, "tag", pkgs[i].tag);
+		rk_jw_obj_end(w);
+		nrel++;
+	}
+	rk_jw_arr_end(w);
+	if (o->commit_message) {
+		rk_buf_adds(&msg, o->commit_message);
+	} else {
+		rk_buf_adds(&msg, "chore(release): ");
+		if (nrel > 3)
+			rk_buf_addf(&msg, "%zu packages", nrel);
+		for (i = 0, k = 0; i < n && nrel <= 3; i++)
+			if (!pkgs[i].ranges_only)
+				rk_buf_addf(&msg, "%s%s %s", k++ ? ", " : "", pkgs[i].name,
+					    pkgs[i].version);
+		rk_buf_adds(&msg, "\n\n");
+		for (i = 0; i < n; i++)
+			if (!pkgs[i].ranges_only)
+				rk_buf_addf(&msg, "- %s:%s %s\n", pkgs[i].ecosystem, pkgs[i].name,
+					    pkgs[i].version);
+	}
+	rk_jw_kstr(w, "message", msg.data);
+	for (i = 0; i < nv; i++)
+		free(v[i]);
+	free(v);
+	rk_buf_release(&msg);
+	rk_buf_release(&b);
+}
+
+/* The "params" of built-in action i: what its executor needs (rk_exec_prepare.h). */
+static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const struct dag *g,
+			 size_t i, const struct rk_actions_pkg *pkgs, size_t n)
+{
+	const struct act *a = &g->a[i];
+	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
+	int t = rk_action_type_parse(a->type);
+	struct rk_buf b = RK_BUF_INIT;
+	size_t k;
+
+	rk_jw_obj(w);
+	if (p) {
+		kpkg(w, p);
+		if (t >= RK_ACT_PIN && t <= RK_ACT_VERIFY) {
+			char *q;
+
+			rk_buf_addf(&b, ".releasekit/dist/%s/%s-%s", p->ecosystem, p->name,
+				    p->version);
+			for (q = b.data; *q; q++)
+				if (*q == '/' && q > b.data + 19 + strlen(p->ecosystem))
+					*q = '+'; /* @scope/x */
+			rk_jw_kstr(w, "dist", b.data);
+			rk_buf_reset(&b);
+		}
+	}
+	switch (t) {
+	case RK_ACT_BUMP:
+		rk_jw_kstr(w, "version", p->version);
+		if (p->current)
+			rk_jw_kstr(w, "current", p->current);
+		break;
+	case RK_ACT_RANGES:
+		kdeps(w, "deps", p, p->all_deps, p->nall_deps, pkgs);
+		break;
+	case RK_ACT_PIN:
+		rk_jw_kstr(w, "strategy", p->pin_strategy ? p->pin_strategy : "exact");
+		kdeps(w, "deps", p, p->deps, p->ndeps, pkgs);
+		break;
+	case RK_ACT_LOCKFILE: {
+		const struct rk_actions_pkg *q = &pkgs[a->ws];
+
+		rk_jw_kstr(w, "manager", q->manager);
+		rk_jw_kstr(w, "workspace", q->workspace ? q->workspace : q->path);
+		rk_jw_kstr(w, "lockfile", q->lockfile);
+		rk_jw_key(w, "packages");
+		rk_jw_arr(w);
+		for (k = 0; k < n; k++)
+			if (pkgs[k].lockfile && q->lockfile &&
+			    !strcmp(pkgs[k].lockfile, q->lockfile))
+				rk_jw_str(w, pkgs[k].name);
+		rk_jw_arr_end(w);
+		break;
+	}
+	case RK_ACT_CHANGELOG:
+		changelog_file(p, &b);
+		rk_jw_kstr(w, "file", b.data);
+		rk_jw_kstr(w, "name", p->name);
+		rk_jw_kstr(w, "version", p->version);
+		rk_jw_kstr(w, "section", p->changelog ? p->changelog : "");
+		if (p->previous_tag)
+			rk_jw_kstr(w, "previous_tag", p->previous_tag);
+		if (p->tag)
+			rk_jw_kstr(w, "tag", p->tag);
+		if (p->date)
+			rk_jw_kstr(w, "date", p->date);
+		break;
+	case RK_ACT_COMMIT:
+		commit_params(w, o, pkgs, n);
+		break;
+	case RK_ACT_TAG:
+		rk_jw_kstr(w, "tag", p->tag);
+		if (o->publish_only && o->head)
+			rk_jw_kstr(w, "target", o->head);
+		break;
+	case RK_ACT_PUSH:
+		rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
+		rk_jw_key(w, "tags");
+		rk_jw_arr(w);
+		for (k = 0; k < a->ndeps; k++) {
+			const struct act *d = &g->a[a->deps[k]];
+
+			if (d->pkg >= 0 && pkgs[d->pkg].tag)
+				rk_jw_str(w, pkgs[d->pkg].tag);
+		}
+		rk_jw_arr_end(w);
+		break;
+	case RK_ACT_RELEASE:
+		if (p->tag)
+			rk_jw_kstr(w, "tag", p->tag);
+		rk_jw_kstr(w, "notes", p->changelog ? p->changelog : "");
+		break;
+	default:
+		if (p)
+			rk_jw_kstr(w, "version", p->version);
+		break;
+	}
+	rk_jw_obj_end(w);
+	rk_buf_release(&b);
+}
+
+/* A command's phase: prepare when it feeds a prepare type or only follows them. */
+static const char *cmd_phase(const struct rk_actions_cmd *c)
+{
+	size_t k;
+	int t, maxin = -1;
+
+	for (k = 0; k < c->noutputs; k++)
+		if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t <= RK_ACT_COMMIT)
+			return "prepare";
+	for (k = 0; k < c->ninputs; k++)
+		if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+			maxin = t;
+	return maxin >= 0 && maxin < RK_ACT_COMMIT ? "prepare" : "publish";
+}
+
 /* Write the record of action i (its key computed here). */
 static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
-		 const struct rk_actions_pkg *pkgs)
+		 const struct rk_actions_pkg *pkgs, size_t n)
 {
 	const struct act *a = &g->a[i];
 	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
 	const struct rk_actions_cmd *c = a->cmd;
 	struct rk_buf kb = RK_BUF_INIT, canon = RK_BUF_INIT, rec = RK_BUF_INIT;
+	struct rk_buf params = RK_BUF_INIT;
 	struct rk_jw w;
 	struct rk_json d = RK_JSON_INIT;
 	struct rk_err err;
@@ -165,6 +432,9 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		argv = rk_xcalloc(c->nargv + 1, sizeof(*argv));
 		for (k = 0; k < c->nargv; k++)
 			argv[k] = subst(c->argv[k], p);
+	} else {
+		rk_jw_init(&w, &params);
+		write_params(&w, o, g, i, pkgs, n);
 	}
 
 	/* the key's inputs */
@@ -185,6 +455,10 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 			rk_jw_raw(&w, cj, strlen(cj));
 		else
 			rk_jw_null(&w);
+	}
+	if (!c) {
+		rk_jw_key(&w, "params");
+		rk_jw_raw(&w, params.data, params.len);
 	}
 	if (c) {
 		rk_jw_kstr(&w, "name", c->name);
@@ -223,6 +497,10 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 	rk_jw_kstr(&w, "kind", "action");
 	rk_jw_kstr(&w, "id", a->id);
 	rk_jw_kstr(&w, "type", c ? "command" : a->type);
+	rk_jw_kstr(&w, "phase",
+		   c						    ? cmd_phase(c)
+		   : rk_action_type_parse(a->type) <= RK_ACT_COMMIT ? "prepare"
+								    : "publish");
 	if (p) {
 		rk_jw_kstr(&w, "package", p->name);
 		rk_jw_kstr(&w, "ecosystem", p->ecosystem);
@@ -236,6 +514,10 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		rk_jw_str(&w, g->a[a->deps[k]].id);
 	rk_jw_arr_end(&w);
 	rk_jw_kstr(&w, "key", key);
+	if (!c) {
+		rk_jw_key(&w, "params");
+		rk_jw_raw(&w, params.data, params.len);
+	}
 	if (c) {
 		rk_jw_kstr(&w, "name", c->name);
 		rk_jw_key(&w, "argv");
@@ -273,6 +555,7 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 	rk_buf_release(&kb);
 	rk_buf_release(&canon);
 	rk_buf_release(&rec);
+	rk_buf_release(&params);
 }
 
 /* A cycle being unwound: the actions on it, innermost first. */
@@ -374,25 +657,98 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	size_t *ncmdact = rk_xcalloc(ncmds + 1, sizeof(*ncmdact));
 	size_t *order = NULL;
 	struct cycle cy = {0};
-	size_t i, j, k;
+	struct rk_strmap wslast = RK_STRMAP_INIT;
+	size_t i, j, k, x, *locks = NULL, nlocks = 0, lockcap = 0;
+	long last = -1, commit = -1, push = -1;
+	size_t nrel = 0; /* released packages come first, ranges_only ones last */
 	int t, rc = -1;
 
 	if (rk_actions_check(cmds, ncmds, err) < 0)
 		goto out;
+	while (nrel < n && !pkgs[nrel].ranges_only)
+		nrel++;
 
-	/* the chains; packages with the same tag share its tag and release actions */
+	/* prepare: one serial chain (bump, ranges), the lockfiles, then the
+	 * changelogs and the commit */
+	for (i = 0; i < n; i++)
+		for (t = 0; t < RK_ACT_NTYPES; t++)
+			pos[i * RK_ACT_NTYPES + t] = -1;
+	for (t = RK_ACT_BUMP; t <= RK_ACT_RANGES; t++)
+		for (i = 0; i < n; i++) {
+			if (!enabled(o, &pkgs[i], t) || (t == RK_ACT_RANGES && !pkgs[i].nall_deps))
+				continue;
+			x = act_new(&g,
+				    idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
+				    rk_action_type_names[t], (long)i, NULL);
+			if (last >= 0)
+				act_dep(&g, x, (size_t)last);
+			last = (long)x;
+			pos[i * RK_ACT_NTYPES + t] = (long)x;
+		}
 	for (i = 0; i < n; i++) {
-		long prev = -1;
-		size_t first = i;
+		struct rk_buf lid = RK_BUF_INIT;
 
+		if (!pkgs[i].lockfile || !pkgs[i].manager || o->disabled[RK_ACT_LOCKFILE] ||
+		    o->publish_only || o->snapshot ||
+		    (pos[i * RK_ACT_NTYPES + RK_ACT_BUMP] < 0 &&
+		     pos[i * RK_ACT_NTYPES + RK_ACT_RANGES] < 0))
+			continue;
+		rk_buf_addf(&lid, "lockfile:%s:%s", pkgs[i].manager,
+			    pkgs[i].workspace ? pkgs[i].workspace : pkgs[i].path);
+		if (!rk_strmap_get(&g.ids, lid.data, lid.len, &x)) {
+			x = act_new(&g, rk_buf_detach(&lid, NULL),
+				    rk_action_type_names[RK_ACT_LOCKFILE], -1, NULL);
+			g.a[x].ws = (long)i;
+			if (last >= 0)
+				act_dep(&g, x, (size_t)last);
+			RK_GROW(locks, lockcap, nlocks + 1);
+			locks[nlocks++] = x;
+		}
+		pos[i * RK_ACT_NTYPES + RK_ACT_LOCKFILE] = (long)x;
+		rk_buf_release(&lid);
+	}
+	for (i = 0; i < n; i++) {
+		if (!enabled(o, &pkgs[i], RK_ACT_CHANGELOG))
+			continue;
+		x = act_new(&g, idf("changelog", pkgs[i].ecosystem, pkgs[i].name), "changelog",
+			    (long)i, NULL);
+		if (last >= 0)
+			act_dep(&g, x, (size_t)last);
+		for (k = 0; k < nlocks; k++)
+			act_dep(&g, x, locks[k]);
+		last = (long)x;
+		nlocks = 0; /* the first changelog waits for them; the rest for it */
+		pos[i * RK_ACT_NTYPES + RK_ACT_CHANGELOG] = (long)x;
+	}
+	if (nrel && !o->disabled[RK_ACT_COMMIT] && !o->publish_only && !o->snapshot) {
+		commit = (long)act_new(&g, rk_xstrdup("commit:release"), "commit", -1, NULL);
+		if (last >= 0)
+			act_dep(&g, (size_t)commit, (size_t)last);
+		for (k = 0; k < nlocks; k++)
+			act_dep(&g, (size_t)commit, locks[k]);
+		for (i = 0; i < n; i++)
+			pos[i * RK_ACT_NTYPES + RK_ACT_COMMIT] = commit;
+	}
+	nlocks = 0;
+
+	/* publish: per package; packages with the same tag share its tag and
+	 * release actions; pin..unpin one workspace at a time */
+	for (i = 0; i < n; i++) {
+		long prev = commit >= 0 ? commit : last; /* after the whole prepare phase */
+		size_t first = i;
+		struct rk_buf wsk = RK_BUF_INIT;
+		size_t wsi;
+
+		if (pkgs[i].ranges_only)
+			continue;
 		if (pkgs[i].tag && !rk_strmap_get(&tags, pkgs[i].tag, strlen(pkgs[i].tag), &first))
 			rk_strmap_put(&tags, pkgs[i].tag, strlen(pkgs[i].tag), i);
-		for (t = 0; t < RK_ACT_NTYPES; t++) {
-			pos[i * RK_ACT_NTYPES + t] = -1;
+		rk_buf_addf(&wsk, "%s%c%s", pkgs[i].manager ? pkgs[i].manager : pkgs[i].ecosystem,
+			    0, pkgs[i].workspace ? pkgs[i].workspace : pkgs[i].path);
+		for (t = RK_ACT_PIN; t <= RK_ACT_TAG; t++) {
 			if (!enabled(o, &pkgs[i], t))
 				continue;
-			if (first != i && (t == RK_ACT_TAG || t == RK_ACT_RELEASE) &&
-			    pos[first * RK_ACT_NTYPES + t] >= 0) {
+			if (first != i && t == RK_ACT_TAG && pos[first * RK_ACT_NTYPES + t] >= 0) {
 				pos[i * RK_ACT_NTYPES + t] = pos[first * RK_ACT_NTYPES + t];
 				if (prev >= 0)
 					act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + t],
@@ -400,13 +756,20 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 				prev = pos[i * RK_ACT_NTYPES + t];
 				continue;
 			}
-			pos[i * RK_ACT_NTYPES + t] = (long)act_new(
-				&g, idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
-				rk_action_type_names[t], (long)i, NULL);
+			x = act_new(&g,
+				    idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
+				    rk_action_type_names[t], (long)i, NULL);
+			pos[i * RK_ACT_NTYPES + t] = (long)x;
 			if (prev >= 0)
-				act_dep(&g, (size_t)pos[i * RK_ACT_NTYPES + t], (size_t)prev);
-			prev = pos[i * RK_ACT_NTYPES + t];
+				act_dep(&g, x, (size_t)prev);
+			if (t <= RK_ACT_UNPIN && prev == (commit >= 0 ? commit : last) &&
+			    rk_strmap_get(&wslast, wsk.data, wsk.len, &wsi))
+				act_dep(&g, x, wsi);
+			if (t <= RK_ACT_UNPIN)
+				rk_strmap_put(&wslast, wsk.data, wsk.len, x); /* replaces */
+			prev = (long)x;
 		}
+		rk_buf_release(&wsk);
 	}
 	/* a dependent's publish waits for its dependencies' poll */
 	for (i = 0; i < n; i++) {
@@ -416,13 +779,46 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			continue;
 		for (k = 0; k < pkgs[i].ndeps; k++) {
 			size_t d = pkgs[i].deps[k];
-			long x = pos[d * RK_ACT_NTYPES + RK_ACT_POLL];
+			long y = pos[d * RK_ACT_NTYPES + RK_ACT_POLL];
 
-			if (x < 0)
-				x = pos[d * RK_ACT_NTYPES + RK_ACT_PUBLISH];
-			if (x >= 0)
-				act_dep(&g, (size_t)pub, (size_t)x);
+			if (y < 0)
+				y = pos[d * RK_ACT_NTYPES + RK_ACT_PUBLISH];
+			if (y >= 0)
+				act_dep(&g, (size_t)pub, (size_t)y);
 		}
+	}
+	/* push the tags (one action), then the forge releases */
+	for (i = 0; i < n; i++) {
+		long tg = pos[i * RK_ACT_NTYPES + RK_ACT_TAG];
+
+		if (tg < 0 || o->disabled[RK_ACT_PUSH])
+			continue;
+		if (push < 0)
+			push = (long)act_new(&g, rk_xstrdup("push:tags"), "push", -1, NULL);
+		act_dep(&g, (size_t)push, (size_t)tg);
+	}
+	for (i = 0; i < n; i++) {
+		long prev = push >= 0 ? push : pos[i * RK_ACT_NTYPES + RK_ACT_TAG];
+		size_t first = i;
+
+		pos[i * RK_ACT_NTYPES + RK_ACT_PUSH] = push;
+		if (!enabled(o, &pkgs[i], RK_ACT_RELEASE))
+			continue;
+		if (pkgs[i].tag)
+			rk_strmap_get(&tags, pkgs[i].tag, strlen(pkgs[i].tag), &first);
+		if (first != i && pos[first * RK_ACT_NTYPES + RK_ACT_RELEASE] >= 0) {
+			pos[i * RK_ACT_NTYPES + RK_ACT_RELEASE] =
+				pos[first * RK_ACT_NTYPES + RK_ACT_RELEASE];
+			continue;
+		}
+		if (prev < 0) /* untagged: after the package's last step */
+			for (t = RK_ACT_VERIFY; t >= 0 && prev < 0; t--)
+				prev = pos[i * RK_ACT_NTYPES + t];
+		x = act_new(&g, idf("release", pkgs[i].ecosystem, pkgs[i].name), "release", (long)i,
+			    NULL);
+		pos[i * RK_ACT_NTYPES + RK_ACT_RELEASE] = (long)x;
+		if (prev >= 0)
+			act_dep(&g, x, (size_t)prev);
 	}
 	/* command actions: create, then wire */
 	for (j = 0; j < ncmds; j++) {
@@ -433,17 +829,17 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			if (rk_action_type_parse(c->inputs[k]) >= 0)
 				per = true;
 		cmdact[j] = rk_xcalloc(n + 1, sizeof(size_t));
-		if (!n)
+		if (!nrel)
 			continue; /* nothing is released: no commands either */
 		if (!per) {
 			cmdact[j][0] = act_new(&g, rk_xstrdup(c->name), "command", -1, c);
 			ncmdact[j] = 1;
 			continue;
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < nrel; i++)
 			cmdact[j][i] = act_new(&g, idf(c->name, pkgs[i].ecosystem, pkgs[i].name),
 					       "command", (long)i, c);
-		ncmdact[j] = n;
+		ncmdact[j] = nrel;
 	}
 	for (j = 0; j < ncmds; j++) {
 		const struct rk_actions_cmd *c = &cmds[j];
@@ -453,8 +849,6 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			size_t me = cmdact[j][i];
 
 			for (k = 0; k < c->ninputs; k++) {
-				size_t x;
-
 				t = rk_action_type_parse(c->inputs[k]);
 				if (t >= 0) {
 					int u;
@@ -469,8 +863,6 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 				}
 			}
 			for (k = 0; k < c->noutputs; k++) {
-				size_t x;
-
 				t = rk_action_type_parse(c->outputs[k]);
 				if (t >= 0 && per) {
 					int u;
@@ -496,7 +888,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			goto out;
 		}
 	for (i = 0; i < g.n && !o->check_only; i++)
-		emit(o, &g, order[i], pkgs);
+		emit(o, &g, order[i], pkgs, n);
 	rc = 0;
 out:
 	for (i = 0; i < g.n; i++) {
@@ -508,6 +900,8 @@ out:
 	free(cy.v);
 	rk_strmap_release(&g.ids);
 	rk_strmap_release(&tags);
+	rk_strmap_release(&wslast);
+	free(locks);
 	for (j = 0; j < ncmds; j++)
 		free(cmdact[j]);
 	free(cmdact);

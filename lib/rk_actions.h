@@ -1,39 +1,58 @@
 /*
  * rk_actions.h - the action DAG of a release plan, with cache keys.
  *
- * For each released package, in the order given (dependencies first), the
- * chain
- *     bump -> pin -> build -> sign -> publish -> poll -> smoke_test -> verify
- *          -> tag -> changelog -> release
- * minus the types that are disabled. A package that is not publishable
- * loses build, sign, publish, poll, smoke_test and verify; one with
- * no_smoke_test loses smoke_test; a snapshot plan
- * keeps only bump, pin and build (snapshots are never published or
- * tagged). Each action depends on the previous one of its package; a
- * package's publish also depends on the poll (else publish) of each
- * released dependency it lists (so nothing is published before what it
- * needs is installable). Packages whose tags are the same (a lockstep
- * format such as "v{version}") share one tag and one release action: the
- * first package's, which then waits for each package's previous step.
+ * Two phases (../shared/design.md section 8; every built-in action carries
+ * "phase" and "params", the input of its executor, see rk-plan(1)):
+ *
+ * prepare (changes the repository), one serial chain, so that no two
+ * actions edit one file at once:
+ *     bump:<eco>:<name>           each released package
+ *  -> ranges:<eco>:<name>         each package (released or not) with an
+ *                                 internal dependency on a released one
+ *  -> lockfile:<manager>:<dir>    each workspace with a lockfile (these
+ *                                 run in parallel)
+ *  -> changelog:<eco>:<name>      each released package
+ *  -> commit:release              one release commit
+ * publish, per released package:
+ *     pin -> build -> unpin -> sign -> publish -> poll -> smoke_test
+ *         -> verify -> tag
+ * then push:tags (one, after every tag) and release:<eco>:<name> (the
+ * forge release) after it. pin waits for the commit; within one workspace
+ * (manager + directory) the pin..unpin triples run one after another (the
+ * pins edit shared files); a dependent's publish waits for the poll (else
+ * publish) of each released dependency it lists, so nothing is published
+ * before what it needs is installable. Packages whose tags are the same (a
+ * lockstep format such as "v{version}") share one tag and one release
+ * action: the first package's, which waits for each package's verify.
+ *
+ * A type that is disabled leaves the chain (its neighbours are joined). A
+ * package that is not publishable loses pin, build, unpin, sign, publish,
+ * poll, smoke_test and verify; one with no_smoke_test loses smoke_test; a
+ * snapshot plan keeps only bump, pin, build and unpin (snapshots are never
+ * committed, published or tagged). publish_only (a plan made from a release
+ * commit) has no prepare phase.
  *
  * Command actions (config rule "action"): an input that is an action type
  * ("build") makes the command per package: one action
  * "<name>:<ecosystem>:<package>" for every released package, after that
  * package's action of that type (the nearest earlier one when it is
- * disabled). An input that is an action id ("publish:npm:web") adds that
- * edge (ignored when the action is not in the plan). Any other input is a
- * file or directory, relative to the repository root, whose content digest
- * goes into the cache key. An output that is an action type (per-package
- * commands) or id makes that action wait for the command; other outputs
- * are just recorded. A command with no action-type input is a single
- * action with id "<name>". argv elements may use {name}, {version},
- * {ecosystem}, {path} and {tag} (per-package commands); cwd is the
- * package directory ("." for single actions); env carries RK_PACKAGE,
- * RK_ECOSYSTEM, RK_VERSION, RK_PATH and RK_TAG.
+ * disabled or absent). An input that is an action id ("publish:npm:web")
+ * adds that edge (ignored when the action is not in the plan). Any other
+ * input is a file or directory, relative to the repository root, whose
+ * content digest goes into the cache key. An output that is an action type
+ * (per-package commands) or id makes that action wait for the command;
+ * other outputs are just recorded. A command with no action-type input is
+ * a single action with id "<name>". argv elements may use {name},
+ * {version}, {ecosystem}, {path} and {tag} (per-package commands); cwd is
+ * the package directory ("." for single actions); env carries RK_PACKAGE,
+ * RK_ECOSYSTEM, RK_VERSION, RK_PATH and RK_TAG. A command's phase is
+ * prepare when it feeds a prepare type (an output) or only follows them
+ * (every action-type input is a prepare type), else publish.
  *
  * Cache key: SHA-256 (hex) of the canonical JSON (rk_json_canonical) of
  *     {"type","package","ecosystem","version","source","manifest","tool",
- *      "config", and for commands "argv","env","cwd","timeout_s","inputs"}
+ *      "config","params", and for commands "argv","env","cwd","timeout_s",
+ *      "inputs"}
  * where source is the package's source digest, manifest its
  * pinned-manifest digest and config the config records it depends on.
  *
@@ -48,18 +67,23 @@
 
 #include "rk_msg.h"
 
-/* Action types of the built-in chain, in chain order. */
+/* Action types of the built-in DAG, in order. */
 enum rk_action_type {
 	RK_ACT_BUMP,
+	RK_ACT_RANGES,
+	RK_ACT_LOCKFILE,
+	RK_ACT_CHANGELOG,
+	RK_ACT_COMMIT, /* the last of the prepare phase */
 	RK_ACT_PIN,
 	RK_ACT_BUILD,
+	RK_ACT_UNPIN,
 	RK_ACT_SIGN,
 	RK_ACT_PUBLISH,
 	RK_ACT_POLL,
 	RK_ACT_SMOKE_TEST,
 	RK_ACT_VERIFY,
 	RK_ACT_TAG,
-	RK_ACT_CHANGELOG,
+	RK_ACT_PUSH,
 	RK_ACT_RELEASE,
 	RK_ACT_NTYPES
 };
@@ -71,12 +95,25 @@ int rk_action_type_parse(const char *name);
 struct rk_actions_pkg {
 	const char *name, *ecosystem, *path, *version, *tag;
 	bool publishable;
+	bool ranges_only;	     /* not released: a dependent that only gets ranges */
 	bool no_smoke_test;	     /* smoke_test = false (release_train or release_group) */
 	const char *source_digest;   /* hex */
 	const char *manifest_digest; /* hex */
 	const char *config_json;     /* JSON array of the config records it depends on */
 	const size_t *deps;	     /* indices of released dependencies (publish waits) */
 	size_t ndeps;
+	/* for the executors' params (NULL when unknown) */
+	const size_t *all_deps; /* released internal dependencies of any type (ranges) */
+	size_t nall_deps;
+	const char *manager, *manifest;
+	const char *workspace;	    /* workspace root directory, or NULL (standalone) */
+	const char *lockfile;	    /* the lockfile that exists for it, or NULL */
+	const char *current;	    /* the version being replaced */
+	const char *previous_tag;   /* or NULL */
+	const char *changelog;	    /* the release's section (Markdown), or NULL */
+	const char *changelog_file; /* NULL: <path>/CHANGELOG.md */
+	const char *pin_strategy;   /* exact, compatible, minimum; NULL: exact */
+	const char *date;	    /* YYYY-MM-DD */
 };
 
 struct rk_actions_cmd {
@@ -100,6 +137,12 @@ struct rk_actions_opts {
 	const char *tool;	 /* tool identity, e.g. "rk-plan 0.1.0" */
 	const char *config_json; /* config for single command actions: JSON array */
 	bool check_only;	 /* build and check the DAG, write nothing (digests unused) */
+	bool publish_only;	 /* a plan from a release commit: no prepare phase */
+	const char *head; /* HEAD's commit (hex): the commit's parent, publish's tag target */
+	const char *const *plan_files; /* consumed plan files, deleted by the commit */
+	size_t nplan_files;
+	const char *commit_message; /* NULL: "chore(release): ..." listing the releases */
+	const char *remote;	    /* push's remote; NULL: origin */
 };
 
 /*

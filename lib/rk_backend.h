@@ -24,8 +24,10 @@
  * are added by the issues that need them, after the editing operations.
  *
  * Errors: every operation returns 0, or -1 with err set to one line that
- * names the file (and line where known). Nothing here exits or writes
- * stdout.
+ * names the file (and line where known): print it with rk_err_format or
+ * rk_die_err ("pyproject.toml:7: ..."). err->source then points at static
+ * storage that the next failing call reuses (copy it to keep it). Nothing
+ * here exits or writes stdout.
  */
 #ifndef RK_BACKEND_H
 #define RK_BACKEND_H
@@ -53,6 +55,7 @@ struct rk_edit {
 	struct rk_buf before; /* the bytes read from disk (empty for a new file) */
 	struct rk_buf after;  /* the new bytes */
 	bool created;	      /* the file did not exist */
+	bool deleted;	      /* the file is to be removed (rk_edits_delete) */
 };
 
 struct rk_edits {
@@ -60,7 +63,10 @@ struct rk_edits {
 	size_t n, cap;
 };
 
-#define RK_EDITS_INIT {NULL, 0, 0}
+#define RK_EDITS_INIT                                                                              \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void rk_edits_release(struct rk_edits *e);
 
@@ -92,8 +98,17 @@ enum rk_spec_mode {
 	RK_SPEC_WIDEN,	    /* only when the version falls outside it, keeping the operator style */
 	RK_SPEC_PIN_EXACT,  /* pin for the build: ==V, =V (cargo), V (npm) */
 	RK_SPEC_PIN_COMPAT, /* pin for the build: ~=V (python), ~V (npm), ~V (cargo) */
-	RK_SPEC_PIN_CARET,  /* pin for the build: ^V (npm, cargo); >=V,<next-major (python) */
+	RK_SPEC_PIN_CARET,  /* pin for the build: ^V (npm, cargo); >=V,<caret bound (python) */
 };
+
+/* A command to run (lock_cmd). Everything owned. */
+struct rk_be_cmd {
+	char **argv;	/* NULL-terminated */
+	char *cwd;	/* relative to the repository root ("." for the root) */
+	char *lockfile; /* the file it rewrites, relative to the repository root */
+};
+
+void rk_be_cmd_release(struct rk_be_cmd *c);
 
 struct rk_backend {
 	const char *ecosystem;
@@ -116,9 +131,73 @@ struct rk_backend {
 	int (*set_dep_spec)(const struct rk_be_pkg *p, const char *dep, const char *version,
 			    enum rk_spec_mode mode, struct rk_edits *ed, bool *changed,
 			    struct rk_err *err);
+
+	/* ---- appended by issue 13 (prepare) ---- */
+
+	/*
+	 * The package manager's own offline command that refreshes the
+	 * lockfile of workspace ws (ws->path: the workspace root directory,
+	 * ws->manager: which tool), so that only the workspace's own
+	 * entries change (third-party entries stay as locked):
+	 *   uv     uv lock --offline                                   uv.lock
+	 *   pnpm   pnpm install --lockfile-only --offline --ignore-scripts
+	 *                                                              pnpm-lock.yaml
+	 *   npm    npm install --package-lock-only --offline --ignore-scripts
+	 *                                                              package-lock.json
+	 *   cargo  cargo update --workspace --offline                  Cargo.lock
+	 * Fills out (release with rk_be_cmd_release); the caller runs argv in
+	 * root/cwd, and only when the lockfile exists (a workspace without
+	 * one is not given one). An unsupported manager (yarn) is an error.
+	 */
+	int (*lock_cmd)(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err);
 };
 
 /* The backend of an ecosystem ("python", "npm", "cargo"), or NULL. */
 const struct rk_backend *rk_backend_for(const char *ecosystem);
+
+/* ---- helpers appended for the prepare executors ---- */
+
+/*
+ * Like rk_edits_get, but a file that does not exist gives a new edit with
+ * created set and empty before/after (a CHANGELOG.md to create). Its
+ * directory must exist when the set is written.
+ */
+struct rk_edit *rk_edits_get_new(struct rk_edits *e, const char *root, const char *path,
+				 struct rk_err *err);
+
+/* Replace the pending content of an edit with data[0..len). */
+void rk_edits_set(struct rk_edit *ed, const void *data, size_t len);
+
+/*
+ * Mark path (relative to root) for removal (a consumed plan file): its
+ * edit gets deleted set and an empty after. A file already absent is no
+ * change (returns 0, no edit). rk_edits_write unlinks it; rk_edits_diff
+ * shows a deletion.
+ */
+int rk_edits_delete(struct rk_edits *e, const char *root, const char *path, struct rk_err *err);
+
+/*
+ * bump_file(path, pattern) targets (RELEASE.star): pattern is a POSIX
+ * extended regular expression matched line by line (^ and $ match at
+ * line ends); its first match in the file names the version: capture
+ * group 1 when the pattern has one, else the whole match (a trailing CR
+ * left out). read gives that text (*out malloc'd); write replaces it with
+ * version (the first match only; every other byte unchanged). Errors: a
+ * bad pattern, no match ("path: pattern '...' matches nothing"), an
+ * unreadable file.
+ */
+int rk_bump_file_read(struct rk_edits *ed, const char *root, const char *path, const char *pattern,
+		      char **out, struct rk_err *err);
+int rk_bump_file_write(struct rk_edits *ed, const char *root, const char *path, const char *pattern,
+		       const char *version, struct rk_err *err);
+
+/*
+ * Fault injection for the crash tests: when the environment holds
+ * RK_TEST_KILL_WRITE=N, the process raises SIGKILL just before its N-th
+ * file write (counted over rk_edits_write, the journal and
+ * rk_journal_restore, in order, from 1). Called by those writers;
+ * executors that write files of their own may call it too.
+ */
+void rk_fault_point(void);
 
 #endif

@@ -32,6 +32,9 @@
 
 #include "rk_executor.h"
 
+/* The trailer key of a release commit: "Release-Kit-Release: <eco>:<name> <version>". */
+#define RK_RELEASE_TRAILER "Release-Kit-Release"
+
 int rk_xrun_bump(struct rk_xctx *x);
 int rk_xrun_ranges(struct rk_xctx *x);
 int rk_xrun_lockfile(struct rk_xctx *x);
@@ -40,5 +43,13 @@ int rk_xrun_pin(struct rk_xctx *x);
 int rk_xrun_unpin(struct rk_xctx *x);
 int rk_xrun_commit(struct rk_xctx *x);
 int rk_xrun_tag(struct rk_xctx *x);
+
+/*
+ * The write-ahead list of the files prepare's executors wrote (one path a
+ * line, appended before each write): <root>/.releasekit/prepare-written
+ * into out (the directory made). The commit action commits them (with its
+ * params.paths) and removes the list.
+ */
+int rk_exec_written_path(const char *root, struct rk_buf *out, struct rk_err *err);
 
 #endif

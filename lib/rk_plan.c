@@ -67,6 +67,7 @@ struct series {
 
 struct pkg {
 	char *name, *eco, *path, *manifest, *version, *group, *label, *tag_format;
+	char *manager, *workspace, *lockfile; /* for the executors' params */
 	bool publishable;
 	bool has_order;
 	long order, line;
@@ -161,6 +162,7 @@ struct plan {
 	char *chan;  /* effective channel */
 	char *label; /* pre-release label, NULL for stable */
 	bool nightly, snapshot;
+	bool publish_only; /* HEAD is a release commit: plan its publish phase */
 	char date8[16], date10[16];
 	size_t *lockn; /* lockstep sets: members count */
 	size_t nlocks;
@@ -331,6 +333,8 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	p->group = dup_or_null(opt_str(pl, d, 0, "group", line, "package"));
 	p->label = dup_or_null(opt_str(pl, d, 0, "label", line, "package"));
 	p->tag_format = dup_or_null(opt_str(pl, d, 0, "tag_format", line, "package"));
+	p->manager = dup_or_null(opt_str(pl, d, 0, "manager", line, "package"));
+	p->workspace = dup_or_null(opt_str(pl, d, 0, "workspace", line, "package"));
 	p->publishable = rk_json_bool(d, rk_json_get(d, 0, "publishable")) != 0;
 	p->scheme = strcmp(eco, "python") ? RK_VERSION_SEMVER : RK_VERSION_PEP440;
 	p->lock = p->grp = p->series = NONE;
@@ -1717,6 +1721,48 @@ static void manifest_digest(struct plan *pl, struct pkg *p)
 	rk_buf_release(&path);
 }
 
+/* A string field of a config record's canonical JSON, or NULL (borrowed from tmp). */
+static const char *cfg_field(const char *json, const char *key, struct rk_json *tmp)
+{
+	struct rk_err err;
+
+	rk_json_release(tmp);
+	if (!json || rk_json_parse(tmp, json, strlen(json), "<config>", 1, &err) < 0)
+		return NULL;
+	return rk_json_get_str(tmp, 0, key);
+}
+
+/* The lockfile of p's workspace (or of p when standalone) when one exists. */
+static void find_lockfile(struct plan *pl, struct pkg *p)
+{
+	static const char *const lf[][2] = {{"uv", "uv.lock"},
+					    {"pnpm", "pnpm-lock.yaml"},
+					    {"npm", "package-lock.json"},
+					    {"yarn", "yarn.lock"},
+					    {"cargo", "Cargo.lock"}};
+	const char *wd = git_repository_workdir(pl->repo);
+	const char *dir = p->workspace ? p->workspace : p->path;
+	size_t i;
+
+	free(p->lockfile);
+	p->lockfile = NULL;
+	for (i = 0; p->manager && wd && i < sizeof(lf) / sizeof(lf[0]); i++) {
+		struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT;
+
+		if (strcmp(lf[i][0], p->manager))
+			continue;
+		if (!strcmp(dir, ".") || !*dir)
+			rk_buf_adds(&rel, lf[i][1]);
+		else
+			rk_buf_addf(&rel, "%s/%s", dir, lf[i][1]);
+		rk_buf_addf(&abs, "%s%s", wd, rel.data);
+		if (rk_is_file(abs.data))
+			p->lockfile = rk_buf_detach(&rel, NULL);
+		rk_buf_release(&rel);
+		rk_buf_release(&abs);
+	}
+}
+
 /* Write the action records; with check_only, check the DAG and write nothing. */
 static void emit_actions(struct plan *pl, bool check_only)
 {
@@ -1727,23 +1773,46 @@ static void emit_actions(struct plan *pl, bool check_only)
 	size_t *slot = rk_xcalloc(pl->n + 1, sizeof(size_t));
 	size_t **deps = rk_xcalloc(pl->n + 1, sizeof(size_t *));
 	char **cfg = rk_xcalloc(pl->n + 1, sizeof(char *));
-	size_t i, j, k, m = 0;
+	size_t **alldeps = rk_xcalloc(pl->n + 1, sizeof(size_t *));
+	char **pins = rk_xcalloc(pl->n + 1, sizeof(char *));
+	const char **planpaths = rk_xcalloc(pl->nplanfiles + 1, sizeof(char *));
+	size_t i, j, k, m = 0, nrel;
 	struct rk_err err;
 	struct rk_buf single = RK_BUF_INIT;
+	struct rk_json tmp = RK_JSON_INIT;
+	char head[GIT_OID_HEXSZ + 1] = "";
+	git_oid hoid;
 
 	memset(&ao, 0, sizeof(ao));
 	ao.workdir = git_repository_workdir(pl->repo);
 	memcpy(ao.disabled, pl->disabled, sizeof(ao.disabled));
 	ao.snapshot = pl->snapshot;
+	ao.publish_only = pl->publish_only;
 	ao.check_only = check_only;
 	ao.tool = "rk-plan " RK_VERSION;
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
 	ao.config_json = single.data;
 
+	if (git_reference_name_to_id(&hoid, pl->repo, "HEAD") == 0)
+		git_oid_tostr(head, sizeof(head), &hoid);
+	ao.head = *head ? head : NULL;
+	for (i = 0; i < pl->nplanfiles; i++) {
+		bool used = false;
+
+		for (k = 0; k < pl->n && !used; k++)
+			for (j = 0; j < pl->p[k].nplans && !used; j++)
+				used = pl->p[k].released && pl->p[k].plans[j] == i;
+		if (used)
+			planpaths[ao.nplan_files++] = pl->planfiles[i].path;
+	}
+	ao.plan_files = planpaths;
+
 	src = rk_xcalloc(pl->n + 1, sizeof(*src));
 	if (!check_only && rk_history_source_digests(&pl->h, src, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
 	ap = rk_xcalloc(pl->n + 1, sizeof(*ap));
+	/* released packages first (dependencies first), then the dependents
+	 * that are not released but whose ranges may have to move */
 	for (k = 0; k < pl->n; k++) {
 		struct pkg *p = &pl->p[pl->topo[k]];
 
@@ -1752,16 +1821,50 @@ static void emit_actions(struct plan *pl, bool check_only)
 			continue;
 		slot[pl->topo[k]] = m++;
 	}
+	nrel = m;
+	for (k = 0; k < pl->n && !pl->snapshot; k++) {
+		struct pkg *p = &pl->p[pl->topo[k]];
+		bool needs = false;
+
+		for (j = 0; j < p->ndeps && !p->released; j++)
+			needs = needs || (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released);
+		if (needs)
+			slot[pl->topo[k]] = m++;
+	}
 	m = 0;
-	for (k = 0; k < pl->n; k++) {
-		size_t pi = pl->topo[k];
+	for (k = 0; k < 2 * pl->n; k++) {
+		size_t pi = pl->topo[k % pl->n];
 		struct pkg *p = &pl->p[pi];
 		struct rk_actions_pkg *a;
 		struct rk_buf c = RK_BUF_INIT;
+		const char *pin = NULL;
 
-		if (!p->released)
+		if (slot[pi] == NONE || (k < pl->n) != p->released)
 			continue;
 		a = &ap[m];
+		a->ranges_only = !p->released;
+		a->manager = p->manager;
+		a->manifest = p->manifest;
+		a->workspace = p->workspace;
+		if (!check_only)
+			find_lockfile(pl, p);
+		a->lockfile = p->lockfile;
+		a->current = p->cur_str;
+		a->previous_tag = p->cur_tag;
+		a->changelog = p->changelog;
+		a->date = pl->date10;
+		if (p->grp != NONE)
+			pin = cfg_field(pl->groups[p->grp].json, "pin_strategy", &tmp);
+		if (!pin)
+			pin = cfg_field(pl->train_json, "pin_strategy", &tmp);
+		pins[m] = pin ? rk_xstrdup(pin) : NULL;
+		a->pin_strategy = pins[m];
+		alldeps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
+		for (j = 0; j < p->ndeps; j++)
+			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
+			    slot[p->deps[j].idx] != NONE)
+				alldeps[m][a->nall_deps++] = slot[p->deps[j].idx];
+		a->all_deps = alldeps[m];
 		if (!check_only)
 			manifest_digest(pl, p);
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
@@ -1785,7 +1888,8 @@ static void emit_actions(struct plan *pl, bool check_only)
 		a->config_json = cfg[m];
 		deps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
 		for (j = 0; j < p->ndeps; j++)
-			if (dep_counts(&p->deps[j]) && slot[p->deps[j].idx] != NONE)
+			if (dep_counts(&p->deps[j]) && pl->p[p->deps[j].idx].released &&
+			    slot[p->deps[j].idx] != NONE)
 				deps[m][a->ndeps++] = slot[p->deps[j].idx];
 		a->deps = deps[m];
 		m++;
@@ -1806,14 +1910,120 @@ static void emit_actions(struct plan *pl, bool check_only)
 	for (i = 0; i < m; i++) {
 		free(deps[i]);
 		free(cfg[i]);
+		free(alldeps[i]);
+		free(pins[i]);
 	}
 	free(deps);
+	free(alldeps);
+	free(pins);
+	free(planpaths);
+	rk_json_release(&tmp);
+	(void)nrel;
 	free(cfg);
 	free(cmds);
 	free(ap);
 	free(src);
 	free(slot);
 	rk_buf_release(&single);
+}
+
+/* ---- publish mode ---- */
+
+#define RELEASE_TRAILER "Release-Kit-Release"
+
+/*
+ * HEAD is a release commit (its "Release-Kit-Release: eco:name version"
+ * trailers, written by rk-exec's commit action) and the work tree has no
+ * change to a tracked file: release exactly those packages and versions
+ * (no bump: the publish phase). Returns false, changing nothing, otherwise.
+ */
+static bool from_release_commit(struct plan *pl)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	git_message_trailer_array tr = {0};
+	git_status_list *st = NULL;
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	size_t i, k, n = 0;
+	bool ok = false;
+
+	if (git_reference_name_to_id(&oid, pl->repo, "HEAD") < 0 ||
+	    git_commit_lookup(&c, pl->repo, &oid) < 0 ||
+	    git_message_trailers(&tr, git_commit_message(c)) < 0)
+		goto out;
+	for (i = 0; i < tr.count; i++)
+		n += !strcmp(tr.trailers[i].key, RELEASE_TRAILER);
+	if (!n)
+		goto out;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&st, pl->repo, &so) < 0)
+		rk_die(RK_EXIT_FAIL, "reading the work tree's status: %s",
+		       git_error_last()->message);
+	if (git_status_list_entrycount(st) > 0) {
+		const git_status_entry *e = git_status_byindex(st, 0);
+		const char *path = e->index_to_workdir ? e->index_to_workdir->new_file.path
+				   : e->head_to_index  ? e->head_to_index->new_file.path
+						       : "?";
+
+		rk_warn("HEAD is a release commit, but the work tree differs from it (%s%s): "
+			"planning a new release",
+			path, git_status_list_entrycount(st) > 1 ? ", ..." : "");
+		goto out;
+	}
+	for (k = 0; k < pl->n; k++)
+		pl->p[k].released = false;
+	for (i = 0; i < tr.count; i++) {
+		const char *v = tr.trailers[i].value, *sp = strrchr(v, ' ');
+		struct rk_buf id = RK_BUF_INIT, tag = RK_BUF_INIT;
+		struct rk_version cur, next;
+		struct rk_err err;
+		struct pkg *p;
+		size_t idx;
+
+		if (strcmp(tr.trailers[i].key, RELEASE_TRAILER))
+			continue;
+		if (!sp || sp == v || !sp[1])
+			rk_die(RK_EXIT_INPUT,
+			       "HEAD: malformed trailer '%s: %s' (expected "
+			       "'ECOSYSTEM:NAME VERSION')",
+			       RELEASE_TRAILER, v);
+		rk_buf_add(&id, v, (size_t)(sp - v));
+		idx = find_pkg(pl, id.data);
+		if (idx >= pl->n)
+			rk_die(RK_EXIT_INPUT,
+			       "HEAD's release commit names %s, which is not a package of the input",
+			       id.data);
+		p = &pl->p[idx];
+		free(p->next);
+		free(p->tag);
+		p->next = rk_xstrdup(sp + 1);
+		p->released = true;
+		rk_version_init(&cur);
+		rk_version_init(&next);
+		if (rk_version_parse(&next, p->scheme, p->next, strlen(p->next), &err) < 0)
+			rk_die(RK_EXIT_INPUT, "HEAD: trailer for %s: %s", id.data, err.msg);
+		p->lvl = L_PATCH;
+		if (p->cur_str &&
+		    rk_version_parse(&cur, p->scheme, p->cur_str, strlen(p->cur_str), &err) == 0) {
+			if (cur.nrelease && next.nrelease && cur.release[0] != next.release[0])
+				p->lvl = L_MAJOR;
+			else if (cur.nrelease > 1 && next.nrelease > 1 &&
+				 cur.release[1] != next.release[1])
+				p->lvl = L_MINOR;
+		}
+		rk_version_release(&cur);
+		rk_version_release(&next);
+		rk_tagfmt_expand(tag_format_of(pl, p), p->name, p->label, p->eco, p->next, &tag);
+		p->tag = rk_buf_detach(&tag, NULL);
+		rk_buf_release(&id);
+	}
+	pl->publish_only = ok = true;
+out:
+	git_status_list_free(st);
+	git_message_trailer_array_free(&tr);
+	git_commit_free(c);
+	return ok;
 }
 
 /* ---- the run ---- */
@@ -1833,6 +2043,9 @@ static void plan_free(struct plan *pl)
 		free(p->group);
 		free(p->label);
 		free(p->tag_format);
+		free(p->manager);
+		free(p->workspace);
+		free(p->lockfile);
 		free_strv(p->extra, p->nextra);
 		for (j = 0; j < p->ndeps; j++) {
 			free(p->deps[j].name);
@@ -2011,9 +2224,10 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	decide_channel(&pl);
 	propagate(&pl);
 	decide_versions(&pl);
-	for (k = 0; k < pl.n; k++)
-		if (pl.p[pl.topo[k]].released)
-			build_changelog(&pl, &pl.p[pl.topo[k]]);
+	if (!from_release_commit(&pl))
+		for (k = 0; k < pl.n; k++)
+			if (pl.p[pl.topo[k]].released)
+				build_changelog(&pl, &pl.p[pl.topo[k]]);
 	/* everything is decided; a cycle through action rules still writes nothing */
 	if (!o->no_actions)
 		emit_actions(&pl, true);

@@ -144,11 +144,11 @@ c 1.4.0 -> 1.5.0 minor"
 	assert_output '[[{"group":"fixed","bump":"minor"}],"v1.5.0"]'
 	# one tag v1.5.0: one tag and one release action, waiting for every package
 	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and (.type == \"tag\" or .type == \"release\" or .type == \"changelog\")) | \"\(.id) <- \(.deps | join(\" \"))\"'"
-	assert_output "tag:npm:a <- verify:npm:a verify:python:b verify:cargo:c
-changelog:npm:a <- tag:npm:a
-changelog:python:b <- tag:npm:a
-changelog:cargo:c <- tag:npm:a
-release:npm:a <- changelog:npm:a changelog:python:b changelog:cargo:c"
+	assert_output "changelog:npm:a <- bump:cargo:c
+changelog:python:b <- changelog:npm:a
+changelog:cargo:c <- changelog:python:b
+tag:npm:a <- verify:npm:a verify:python:b verify:cargo:c
+release:npm:a <- push:tags"
 }
 
 @test "per-group versioning: lockstep within a group, independent outside" {
@@ -367,11 +367,13 @@ c 0.1.0 -> 0.2.0-nightly.20261126 minor"
 1.2.4.dev20261126+snapshot false true"
 	run jq -r 'select(.kind == "action") | .id' out.ndjson
 	assert_output "bump:npm:a
+bump:python:b
 pin:npm:a
 build:npm:a
-bump:python:b
+unpin:npm:a
 pin:python:b
-build:python:b"
+build:python:b
+unpin:python:b"
 }
 
 @test "tag formats: {name}@{version}, {name}/v{version}, {ecosystem}/{name}/{version}, {label}" {
@@ -586,56 +588,67 @@ b 1.0.0 -> 1.0.1 patch"
 	rk-plan -C repo --date 20261126 <in.ndjson >out.ndjson
 	validate_records out.ndjson
 	run jq -r 'select(.kind == "action") | "\(.id) <- \(.deps | join(" "))"' out.ndjson
+	# prepare: one serial chain (ranges: b's normal and c's dev dependency
+	# on a), then publish per package
 	assert_output "bump:npm:a <- 
-pin:npm:a <- bump:npm:a
+bump:python:b <- bump:npm:a
+bump:cargo:c <- bump:python:b
+ranges:python:b <- bump:cargo:c
+ranges:cargo:c <- ranges:python:b
+changelog:npm:a <- ranges:cargo:c
+changelog:python:b <- changelog:npm:a
+changelog:cargo:c <- changelog:python:b
+commit:release <- changelog:cargo:c
+pin:npm:a <- commit:release
 build:npm:a <- pin:npm:a
-sign:npm:a <- build:npm:a
+unpin:npm:a <- build:npm:a
+sign:npm:a <- unpin:npm:a
 publish:npm:a <- sign:npm:a
 poll:npm:a <- publish:npm:a
 smoke_test:npm:a <- poll:npm:a
 verify:npm:a <- smoke_test:npm:a
 tag:npm:a <- verify:npm:a
-changelog:npm:a <- tag:npm:a
-release:npm:a <- changelog:npm:a
-bump:python:b <- 
-pin:python:b <- bump:python:b
+pin:python:b <- commit:release
 build:python:b <- pin:python:b
-sign:python:b <- build:python:b
+unpin:python:b <- build:python:b
+sign:python:b <- unpin:python:b
 publish:python:b <- sign:python:b poll:npm:a
 poll:python:b <- publish:python:b
 smoke_test:python:b <- poll:python:b
 verify:python:b <- smoke_test:python:b
 tag:python:b <- verify:python:b
-changelog:python:b <- tag:python:b
-release:python:b <- changelog:python:b
-bump:cargo:c <- 
-pin:cargo:c <- bump:cargo:c
+pin:cargo:c <- commit:release
 build:cargo:c <- pin:cargo:c
-sign:cargo:c <- build:cargo:c
+unpin:cargo:c <- build:cargo:c
+sign:cargo:c <- unpin:cargo:c
 publish:cargo:c <- sign:cargo:c
 poll:cargo:c <- publish:cargo:c
 smoke_test:cargo:c <- poll:cargo:c
 verify:cargo:c <- smoke_test:cargo:c
 tag:cargo:c <- verify:cargo:c
-changelog:cargo:c <- tag:cargo:c
-release:cargo:c <- changelog:cargo:c"
+push:tags <- tag:npm:a tag:python:b tag:cargo:c
+release:npm:a <- push:tags
+release:python:b <- push:tags
+release:cargo:c <- push:tags"
+	jq -e -s 'map(select(.kind == "action")) | all(.phase == (if (.type | IN("bump","ranges","lockfile","changelog","commit")) then "prepare" else "publish" end))' out.ndjson
 	# disabled steps leave the chain; poll disabled: the edge goes to publish
-	echo '{"kind":"config","rule":"release_train","disable_actions":["sign","poll","smoke_test","verify"]}' >>in.ndjson
+	echo '{"kind":"config","rule":"release_train","disable_actions":["sign","poll","smoke_test","verify","unpin","ranges","push"]}' >>in.ndjson
 	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and .package != \"c\") | \"\(.id) <- \(.deps | join(\" \"))\"'"
 	assert_output "bump:npm:a <- 
-pin:npm:a <- bump:npm:a
+bump:python:b <- bump:npm:a
+changelog:npm:a <- bump:cargo:c
+changelog:python:b <- changelog:npm:a
+commit:release <- changelog:cargo:c
+pin:npm:a <- commit:release
 build:npm:a <- pin:npm:a
 publish:npm:a <- build:npm:a
 tag:npm:a <- publish:npm:a
-changelog:npm:a <- tag:npm:a
-release:npm:a <- changelog:npm:a
-bump:python:b <- 
-pin:python:b <- bump:python:b
+pin:python:b <- commit:release
 build:python:b <- pin:python:b
 publish:python:b <- build:python:b publish:npm:a
 tag:python:b <- publish:python:b
-changelog:python:b <- tag:python:b
-release:python:b <- changelog:python:b"
+release:npm:a <- tag:npm:a
+release:python:b <- tag:python:b"
 }
 
 @test "unpublishable packages are released without build and registry steps" {
@@ -646,9 +659,10 @@ release:python:b <- changelog:python:b"
 	change pk/a "fix: x"
 	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\") | .id'"
 	assert_output "bump:npm:a
-pin:npm:a
-tag:npm:a
 changelog:npm:a
+commit:release
+tag:npm:a
+push:tags
 release:npm:a"
 }
 
@@ -665,9 +679,9 @@ release:npm:a"
 	rk-plan -C repo --date 20261126 <in.ndjson | grep -v '"kind":"config"' >out.ndjson
 	validate_records out.ndjson
 	run jq -c 'select(.kind == "action" and (.id | startswith("docs:npm:a") or startswith("publish:npm:a") or startswith("announce")))' out.ndjson
-	assert_line --index 0 --regexp '^\{"kind":"action","id":"docs:npm:a","type":"command","package":"a","ecosystem":"npm","version":"1.0.1","deps":\["build:npm:a"\],"key":"[0-9a-f]{64}","name":"docs","argv":\["make","-C","pk/a","docs","VERSION=1.0.1"\],"env":\{"RK_ECOSYSTEM":"npm","RK_PACKAGE":"a","RK_PATH":"pk/a","RK_TAG":"a-v1.0.1","RK_VERSION":"1.0.1"\},"cwd":"pk/a","timeout_s":120,"outputs":\["publish","site/"\]\}$'
+	assert_line --index 0 --regexp '^\{"kind":"action","id":"docs:npm:a","type":"command","phase":"publish","package":"a","ecosystem":"npm","version":"1.0.1","deps":\["build:npm:a"\],"key":"[0-9a-f]{64}","name":"docs","argv":\["make","-C","pk/a","docs","VERSION=1.0.1"\],"env":\{"RK_ECOSYSTEM":"npm","RK_PACKAGE":"a","RK_PATH":"pk/a","RK_TAG":"a-v1.0.1","RK_VERSION":"1.0.1"\},"cwd":"pk/a","timeout_s":120,"outputs":\["publish","site/"\]\}$'
 	assert_line --index 1 --regexp '^\{"kind":"action","id":"publish:npm:a","type":"publish",.*"deps":\["sign:npm:a","docs:npm:a"\]'
-	assert_line --index 2 --regexp '^\{"kind":"action","id":"announce","type":"command","deps":\["release:npm:a","release:npm:b"\],"key":"[0-9a-f]{64}","name":"announce","argv":\["./announce.sh"\],"env":\{\},"cwd":".","timeout_s":0,"outputs":\[\]\}$'
+	assert_line --index 2 --regexp '^\{"kind":"action","id":"announce","type":"command","phase":"publish","deps":\["release:npm:a","release:npm:b"\],"key":"[0-9a-f]{64}","name":"announce","argv":\["./announce.sh"\],"env":\{\},"cwd":".","timeout_s":0,"outputs":\[\]\}$'
 	# the file input is part of the key
 	k1=$(jq -r 'select(.id == "docs:npm:a") | .key' out.ndjson)
 	mkdir -p repo/docs && echo "x = 1" >repo/docs/conf.py
@@ -693,13 +707,14 @@ release:npm:a"
 	keys >k1
 	keys >k2
 	cmp k1 k2
-	[ "$(wc -l <k1)" -eq 22 ]
-	[ "$(cut -d' ' -f2 k1 | sort -u | wc -l)" -eq 22 ]
+	# a: 12 actions, b: 13 (with ranges), commit:release and push:tags
+	[ "$(wc -l <k1)" -eq 27 ]
+	[ "$(cut -d' ' -f2 k1 | sort -u | wc -l)" -eq 27 ]
 	# an uncommitted change in a: a's keys change, b's do not (a's version is the same)
 	echo "local edit" >>repo/pk/a/file.txt
 	keys >k3
 	run changed k1 k3
-	assert_output "npm:a=11 "
+	assert_output "npm:a=12 "
 	git -C repo checkout -q -- pk/a/file.txt
 	keys >k4
 	cmp k1 k4
@@ -707,13 +722,14 @@ release:npm:a"
 	echo new >repo/pk/b/new.txt
 	keys >k5
 	run changed k1 k5
-	assert_output "npm:b=11 "
+	assert_output "npm:b=13 "
 	rm repo/pk/b/new.txt
 	# a's next version changes: a's keys, and b's through its pinned manifest
+	# and ranges; the commit's (its parent, message) and push's (the tags)
 	change pk/a "feat: z"
 	keys >k6
 	run changed k1 k6
-	assert_output "npm:a=11 npm:b=11 "
+	assert_output "npm:a=12 npm:b=13 release=1 tags=1 "
 	git -C repo reset -q --hard HEAD~
 	keys >k7
 	cmp k1 k7
@@ -721,13 +737,13 @@ release:npm:a"
 	{ cat in.ndjson; echo '{"kind":"config","rule":"release_train","name":"train"}'; } >cfg.ndjson
 	keys cfg.ndjson >k8
 	run changed k1 k8
-	assert_output "npm:a=11 npm:b=11 "
+	assert_output "npm:a=12 npm:b=13 release=1 tags=1 "
 	# b's manifest text: only b's keys
 	echo "more" >>repo/pk/b/package.json
 	git -C repo commit -q -am "chore: manifest"
 	keys >k9
 	run changed k1 k9
-	assert_output "npm:b=11 "
+	assert_output "npm:b=13 release=1 "
 }
 
 @test "releasekit plan, version and changelog porcelain" {
@@ -767,7 +783,7 @@ python:b 0.5.1"
 - a 1.1.0"
 	releasekit plan --input ../in.ndjson --format json >../out.ndjson
 	validate_records ../out.ndjson
-	[ "$(jq -s 'map(select(.kind == "action")) | length' ../out.ndjson)" -eq 22 ]
+	[ "$(jq -s 'map(select(.kind == "action")) | length' ../out.ndjson)" -eq 27 ]
 	run releasekit plan --input ../in.ndjson --channel rc --date 20261126 --format yaml
 	assert_failure 2
 	assert_output "releasekit plan: unknown format 'yaml' (expected table or json)"

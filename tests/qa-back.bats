@@ -24,7 +24,7 @@ ids_of() {
 	grep -v '"kind":"config"' out.ndjson >records.ndjson
 	validate_records records.ndjson
 	run ids_of a <out.ndjson
-	assert_output "bump:npm:a pin:npm:a build:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a changelog:npm:a release:npm:a "
+	assert_output "bump:npm:a changelog:npm:a pin:npm:a build:npm:a unpin:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a release:npm:a "
 	run jq -r 'select(.id == "verify:npm:a") | .deps[]' out.ndjson
 	assert_output "poll:npm:a"
 	run ids_of b <out.ndjson
@@ -86,7 +86,7 @@ b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
 	assert_failure 3
 	assert_output ""
-	assert_equal "$stderr" "rk-plan: <stdin>:2: action 'loop': dependency cycle: build:npm:a -> loop -> publish:npm:a -> sign:npm:a -> build:npm:a"
+	assert_equal "$stderr" "rk-plan: <stdin>:2: action 'loop': dependency cycle: build:npm:a -> loop -> publish:npm:a -> sign:npm:a -> unpin:npm:a -> build:npm:a"
 	# without the cycle it is placed between the two
 	sed -i 's/"build:npm:a"/"tag:npm:a"/' in.ndjson
 	run sh -c 'rk-plan -C repo --date 20261126 <in.ndjson | jq -r "select(.kind == \"action\" and (.id == \"loop\" or .id == \"tag:npm:a\")) | \"\(.id) <- \(.deps | join(\" \"))\""'

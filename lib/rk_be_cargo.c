@@ -1,0 +1,388 @@
+/*
+ * rk_be_cargo.c - the cargo backend: Cargo.toml.
+ *
+ * Version: [package] version, or, when the package says
+ * version.workspace = true, [workspace.package] version of the workspace
+ * root manifest (the package's workspace directory, else the nearest
+ * Cargo.toml above it that has a [workspace] table).
+ *
+ * Dependencies: every dependency table ([dependencies],
+ * [dev-dependencies], [build-dependencies], their target.'cfg'.*
+ * variants, and [workspace.dependencies] of a workspace root), written as
+ * a string (dep = "0.3"), an inline table (dep = { version = "0.3", path =
+ * "../dep" }) or a table ([dependencies.dep]); a renamed dependency (other
+ * = { package = "dep", ... }) counts as dep. An entry with workspace = true
+ * is rewritten in the workspace root's [workspace.dependencies]. An entry
+ * without a version (path only) is left alone by WIDEN; a pin adds
+ * `version = "=V"` to it (cargo publish needs one), except in
+ * dev-dependencies, which cargo publish drops when they have no version.
+ */
+#include "rk_common.h"
+
+#include "rk_be.h"
+#include "rk_spec.h"
+
+/* The workspace root manifest of p (relative to root), malloc'd; NULL with err. */
+static char *workspace_manifest(const struct rk_be_pkg *p, struct rk_edits *ed, struct rk_err *err)
+{
+	char *dir;
+
+	if (p->workspace)
+		return rk_be_join(p->workspace, "Cargo.toml");
+	{
+		/* a root package that is its workspace's root too */
+		struct rk_edit *e = rk_edits_get(ed, p->root, p->manifest, err);
+		struct rk_toml_doc *doc = e ? rk_be_toml(e, err) : NULL;
+		bool ws = doc && rk_toml_get(rk_toml_root(doc), "workspace");
+
+		rk_toml_free(doc);
+		if (!doc)
+			return NULL;
+		if (ws)
+			return rk_xstrdup(e->path);
+	}
+	dir = rk_be_join(p->path, "");
+	for (;;) {
+		char *slash = strrchr(dir, '/'), *m;
+		struct rk_buf full = RK_BUF_INIT;
+
+		if (!strcmp(dir, ".") || !*dir) {
+			free(dir);
+			break;
+		}
+		if (slash)
+			*slash = '\0';
+		else
+			dir[0] = '\0';
+		m = rk_be_join(dir, "Cargo.toml");
+		rk_buf_addf(&full, "%s/%s", p->root, m);
+		if (rk_is_file(full.data)) {
+			struct rk_edit *e = rk_edits_get(ed, p->root, m, err);
+			struct rk_toml_doc *doc = e ? rk_be_toml(e, err) : NULL;
+			bool ws = doc && rk_toml_get(rk_toml_root(doc), "workspace");
+
+			rk_toml_free(doc);
+			rk_buf_release(&full);
+			if (!e || !doc) {
+				free(m);
+				free(dir);
+				return NULL;
+			}
+			if (ws) {
+				free(dir);
+				return m;
+			}
+		} else {
+			rk_buf_release(&full);
+		}
+		free(m);
+		if (!*dir) {
+			free(dir);
+			break;
+		}
+	}
+	rk_be_fail(err, "%s: version.workspace = true but no workspace root manifest above it",
+		   p->manifest);
+	return NULL;
+}
+
+static bool is_true(const struct rk_toml_value *v)
+{
+	int b;
+	return rk_toml_bool(v, &b) == 0 && b;
+}
+
+/* The version's edit and (re-parsed) value; *docp must be freed. */
+static int version_value(const struct rk_be_pkg *p, struct rk_edits *ed, struct rk_edit **ep,
+			 struct rk_toml_doc **docp, const struct rk_toml_value **vp,
+			 struct rk_err *err)
+{
+	struct rk_edit *e = rk_edits_get(ed, p->root, p->manifest, err);
+	struct rk_toml_doc *doc;
+	const struct rk_toml_value *pkg, *v;
+	char *wsm;
+
+	*docp = NULL;
+	if (!e || !(doc = rk_be_toml(e, err)))
+		return -1;
+	pkg = rk_toml_get(rk_toml_root(doc), "package");
+	v = rk_toml_get(pkg, "version");
+	if (!pkg) {
+		rk_toml_free(doc);
+		return rk_be_fail(err, "%s: no [package] table", p->manifest);
+	}
+	if (!v) {
+		rk_toml_free(doc);
+		return rk_be_fail(err, "%s: no package.version", p->manifest);
+	}
+	if (rk_toml_type(v) == RK_TOML_STRING) {
+		*ep = e;
+		*docp = doc;
+		*vp = v;
+		return 0;
+	}
+	if (rk_toml_type(v) != RK_TOML_TABLE || !is_true(rk_toml_get(v, "workspace"))) {
+		long line = rk_toml_span(v).line;
+		rk_toml_free(doc);
+		return rk_be_fail(
+			err, "%s:%ld: package.version must be a string or { workspace = true }",
+			p->manifest, line);
+	}
+	rk_toml_free(doc);
+	wsm = workspace_manifest(p, ed, err);
+	if (!wsm)
+		return -1;
+	e = rk_edits_get(ed, p->root, wsm, err);
+	if (!e || !(doc = rk_be_toml(e, err))) {
+		free(wsm);
+		return -1;
+	}
+	v = rk_toml_path(rk_toml_root(doc), "workspace", "package", "version", NULL);
+	if (rk_toml_type(v) != RK_TOML_STRING) {
+		rk_toml_free(doc);
+		rk_be_fail(err, "%s: no string [workspace.package] version (inherited by %s)", wsm,
+			   p->manifest);
+		free(wsm);
+		return -1;
+	}
+	free(wsm);
+	*ep = e;
+	*docp = doc;
+	*vp = v;
+	return 0;
+}
+
+static int cargo_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, char **out,
+			      struct rk_err *err)
+{
+	struct rk_edit *e;
+	struct rk_toml_doc *doc;
+	const struct rk_toml_value *v;
+
+	if (version_value(p, ed, &e, &doc, &v, err) < 0)
+		return -1;
+	*out = rk_xstrdup(rk_toml_str(v));
+	rk_toml_free(doc);
+	return 0;
+}
+
+static int cargo_write_version(const struct rk_be_pkg *p, const char *version, struct rk_edits *ed,
+			       struct rk_err *err)
+{
+	struct rk_edit *e;
+	struct rk_toml_doc *doc;
+	const struct rk_toml_value *v;
+
+	if (version_value(p, ed, &e, &doc, &v, err) < 0)
+		return -1;
+	if (strcmp(rk_toml_str(v), version))
+		rk_be_toml_set(e, doc, v, version);
+	rk_toml_free(doc);
+	return 0;
+}
+
+/* ---- dependency specifiers ---- */
+
+static void dep_tables(const struct rk_toml_value *root, bool ws_only,
+		       const struct rk_toml_value **v, bool *dev, size_t *n, size_t max)
+{
+	static const char *const kinds[] = {"dependencies", "dev-dependencies", "dev_dependencies",
+					    "build-dependencies", "build_dependencies"};
+	const struct rk_toml_value *t;
+
+	*n = 0;
+#define PUSH(x, d)                                                                                 \
+	do {                                                                                       \
+		if (rk_toml_type(x) == RK_TOML_TABLE && *n < max) {                                \
+			dev[*n] = (d);                                                             \
+			v[(*n)++] = (x);                                                           \
+		}                                                                                  \
+	} while (0)
+	PUSH(rk_toml_path(root, "workspace", "dependencies", NULL), false);
+	if (ws_only)
+		return;
+	for (size_t k = 0; k < RK_ARRAY_SIZE(kinds); k++)
+		PUSH(rk_toml_get(root, kinds[k]), k == 1 || k == 2);
+	t = rk_toml_get(root, "target");
+	for (size_t i = 0; rk_toml_type(t) == RK_TOML_TABLE && i < rk_toml_len(t); i++)
+		for (size_t k = 0; k < RK_ARRAY_SIZE(kinds); k++)
+			PUSH(rk_toml_get(rk_toml_at(t, i), kinds[k]), k == 1 || k == 2);
+#undef PUSH
+}
+
+/*
+ * A pin for a dependency written without a version (path only): cargo
+ * publish needs one, so `version = "..."` is added to its inline table or
+ * under its [dependencies.name] header. 1 added, 0 not possible (dotted keys).
+ */
+static int add_version(struct rk_edit *e, const struct rk_toml_doc *doc,
+		       const struct rk_toml_value *v, const char *spec)
+{
+	struct rk_toml_span sp = rk_toml_span(v);
+	struct rk_buf t = RK_BUF_INIT;
+	const char *s = e->after.data;
+	size_t at;
+
+	if (rk_toml_is_inline(v)) {
+		size_t close = sp.end - 1, k = close;
+
+		while (k > sp.start + 1 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+			k--;
+		at = k;
+		rk_buf_adds(&t, s[k - 1] == '{' ? " version = " : ", version = ");
+		rk_toml_quote(&t, spec, strlen(spec));
+		if (s[k - 1] == '{')
+			rk_buf_addc(&t, ' ');
+	} else if (sp.end > sp.start && s[sp.start] == '[') {
+		const char *nl = memchr(s + sp.end, '\n', e->after.len - sp.end);
+		bool crlf = nl && nl > s && nl[-1] == '\r';
+
+		if (!nl) {
+			at = e->after.len;
+			rk_buf_adds(&t, "\n");
+		} else {
+			at = (size_t)(nl - s) + 1;
+		}
+		rk_buf_adds(&t, "version = ");
+		rk_toml_quote(&t, spec, strlen(spec));
+		rk_buf_adds(&t, crlf ? "\r\n" : "\n");
+	} else {
+		return 0;
+	}
+	(void)doc;
+	rk_be_splice(e, at, at, t.data, t.len);
+	rk_buf_release(&t);
+	return 1;
+}
+
+/* One pass over a manifest: the first entry that changes is rewritten (1), or none (0). */
+static int edit_pass(struct rk_edit *e, const char *dep, const char *version,
+		     enum rk_spec_mode mode, bool ws_only, bool *needs_ws, bool *ws_nondev,
+		     struct rk_err *err)
+{
+	struct rk_toml_doc *doc = rk_be_toml(e, err);
+	const struct rk_toml_value *tabs[128];
+	bool dev[128];
+	size_t nt;
+
+	if (!doc)
+		return -1;
+	dep_tables(rk_toml_root(doc), ws_only, tabs, dev, &nt, RK_ARRAY_SIZE(tabs));
+	for (size_t i = 0; i < nt; i++) {
+		for (size_t k = 0; k < rk_toml_len(tabs[i]); k++) {
+			const struct rk_toml_value *v = rk_toml_at(tabs[i], k), *sv;
+			const char *crate = rk_toml_key_at(tabs[i], k), *pk;
+			char *nw = NULL;
+
+			if (rk_toml_type(v) == RK_TOML_TABLE &&
+			    (pk = rk_toml_str(rk_toml_get(v, "package"))))
+				crate = pk;
+			if (strcmp(crate, dep))
+				continue;
+			if (rk_toml_type(v) == RK_TOML_STRING) {
+				sv = v;
+			} else if (is_true(rk_toml_get(v, "workspace"))) {
+				*needs_ws = true;
+				if (!dev[i])
+					*ws_nondev = true;
+				continue;
+			} else {
+				sv = rk_toml_get(v, "version");
+				if (!sv) {
+					/* path or git only: a pin adds a version, except for
+					 * dev-dependencies (cargo publish drops those) */
+					bool pin_it = mode != RK_SPEC_WIDEN && !dev[i] &&
+						      (!ws_only || *ws_nondev) &&
+						      rk_toml_get(v, "path");
+					if (pin_it &&
+					    rk_spec_rewrite(RK_SPEC_CARGO, "", version, mode, &nw,
+							    err) == 0 &&
+					    nw && add_version(e, doc, v, nw)) {
+						free(nw);
+						rk_toml_free(doc);
+						return 1;
+					}
+					free(nw);
+					continue;
+				}
+				if (rk_toml_type(sv) != RK_TOML_STRING) {
+					long line = rk_toml_span(sv).line;
+					rk_toml_free(doc);
+					return rk_be_fail(err,
+							  "%s:%ld: %s's version is not a string",
+							  e->path, line, dep);
+				}
+			}
+			if (rk_spec_rewrite(RK_SPEC_CARGO, rk_toml_str(sv), version, mode, &nw,
+					    err) < 0) {
+				char msg[RK_ERR_MAX];
+				long line = rk_toml_span(sv).line;
+
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				rk_toml_free(doc);
+				return rk_be_fail(err, "%s:%ld: %s: %s", e->path, line, dep, msg);
+			}
+			if (nw) {
+				rk_be_toml_set(e, doc, sv, nw);
+				free(nw);
+				rk_toml_free(doc);
+				return 1;
+			}
+		}
+	}
+	rk_toml_free(doc);
+	return 0;
+}
+
+static int edit_manifest(struct rk_edit *e, const char *dep, const char *version,
+			 enum rk_spec_mode mode, bool ws_only, bool *changed, bool *needs_ws,
+			 bool *ws_nondev, struct rk_err *err)
+{
+	int rc;
+
+	while ((rc = edit_pass(e, dep, version, mode, ws_only, needs_ws, ws_nondev, err)) == 1)
+		*changed = true;
+	return rc;
+}
+
+static int cargo_set_dep_spec(const struct rk_be_pkg *p, const char *dep, const char *version,
+			      enum rk_spec_mode mode, struct rk_edits *ed, bool *changed,
+			      struct rk_err *err)
+{
+	struct rk_edit *e = rk_edits_get(ed, p->root, p->manifest, err);
+	bool needs_ws = false, ws_nondev = false;
+	char *wsm;
+	int rc;
+
+	*changed = false;
+	if (!e ||
+	    edit_manifest(e, dep, version, mode, false, changed, &needs_ws, &ws_nondev, err) < 0)
+		return -1;
+	if (!needs_ws)
+		return 0;
+	wsm = workspace_manifest(p, ed, err);
+	if (!wsm)
+		return -1;
+	e = rk_edits_get(ed, p->root, wsm, err);
+	free(wsm);
+	if (!e)
+		return -1;
+	rc = edit_manifest(e, dep, version, mode, true, changed, &needs_ws, &ws_nondev, err);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cargo_lock_cmd(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err)
+{
+	static const char *const argv[] = {"cargo", "update", "--workspace", "--offline", NULL};
+
+	rk_be_cmd_set(out, ws, "Cargo.lock", argv);
+	return 0;
+}
+
+const struct rk_backend rk_be_cargo = {
+	.ecosystem = "cargo",
+	.read_version = cargo_read_version,
+	.write_version = cargo_write_version,
+	.set_dep_spec = cargo_set_dep_spec,
+	.lock_cmd = cargo_lock_cmd,
+};
