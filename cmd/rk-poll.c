@@ -40,7 +40,7 @@ static const char usage[] =
 	"      --tag TAG           npm dist-tag that must name the version (default:\n"
 	"                          the release's channel, else latest; '' none)\n"
 	"      --dist-root DIR     built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
-	"                          (default .releasekit/dist)\n"
+	"                          ('/' in a name as '+'; default .releasekit/dist)\n"
 	"\n"
 	"  -h, --help              show this help and exit\n"
 	"      --version           print the version and exit\n"
@@ -230,13 +230,17 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 	struct rk_smoke_result sm;
 	struct rk_err err = {0};
 	struct rk_buf dist = RK_BUF_INIT;
-	const char *smoke_state = NULL;
+	const char *smoke_state = NULL, *q;
 	int verified = -1, rc;
 	long long left = t->deadline - rk_now_ms();
 
 	r.retry_after = -1;
 	tg.channel = t->tag ? t->tag : channel;
-	rk_buf_addf(&dist, "%s/%s/%s-%s", t->dist_root, eco, name, version);
+	/* as the build action writes them: '/' in a name (npm scopes) as '+' */
+	rk_buf_addf(&dist, "%s/%s/", t->dist_root, eco);
+	for (q = name; *q; q++)
+		rk_buf_addc(&dist, *q == '/' ? '+' : *q);
+	rk_buf_addf(&dist, "-%s", version);
 	tg.dist_dir = dist.data;
 	po.deadline_s = left > 0 ? (double)left / 1000.0 : 0;
 	if (t->once) {

@@ -33,12 +33,12 @@ py_publish() { uv publish -q "$DIST/python/$1-$2/"*; }
 npm_pkg() {
 	local name=$1 ver=$2 js=${3:-module.exports = 42;} extra=${4:-'{"main":"index.js"}'} d
 	d="src-${name//\//_}-$ver"
-	mkdir -p "$d" "$DIST/npm/$name-$ver"
+	mkdir -p "$d" "$DIST/npm/${name//\//+}-$ver"
 	jq -cn --arg n "$name" --arg v "$ver" --argjson x "$extra" '{name:$n,version:$v} + $x' >"$d/package.json"
 	printf '%s\n' "$js" >"$d/index.js"
-	(cd "$d" && npm pack -q --pack-destination "$DIST/npm/$name-$ver" >/dev/null)
+	(cd "$d" && npm pack -q --pack-destination "$DIST/npm/${name//\//+}-$ver" >/dev/null)
 }
-npm_publish() { npm publish -q ${3:+--tag "$3"} "$DIST/npm/$1-$2/"*.tgz >/dev/null; }
+npm_publish() { npm publish -q ${3:+--tag "$3"} "$DIST/npm/${1//\//+}-$2/"*.tgz >/dev/null; }
 
 # cargo_pkg NAME VERSION [LIB_RS]: cargo package into the dist dir.
 cargo_pkg() {
@@ -151,7 +151,7 @@ FAST=(--initial 0.05 --max-delay 0.2)
 	assert_success
 	printf '%s\n' "$output" >out
 	[ "$(avail out | jq -r '.files[0].listed')" = \
-		"sha512-$(openssl dgst -sha512 -binary "$DIST"/npm/@rkp/tagged-2.0.0/*.tgz | base64 -w0)" ]
+		"sha512-$(openssl dgst -sha512 -binary "$DIST"/npm/@rkp+tagged-2.0.0/*.tgz | base64 -w0)" ]
 }
 
 @test "poll: a version that never shows up times out with a clear message" {
@@ -309,7 +309,7 @@ act() {
 	start_faultproxy pypi "$RK_PYPI_URL" \
 		--fault '{"path":"^/simple/rkp-exe/","fault":"notyet","version":"3.0.0","count":2}'
 	py_publish rkp-exe 3.0.0
-	p=$(jq -cn --arg r "$FP_URL/simple/" '{registry:$r, initial_s:0.05, max_delay_s:0.2, deadline_s:60}')
+	p=$(jq -cn --arg r "$FP_URL/simple/" '{index_url:$r, initial_s:0.05, max_delay_s:0.2, deadline_s:60}')
 	{
 		act poll python rkp-exe 3.0.0 '[]' "$p"
 		act verify python rkp-exe 3.0.0 '["poll:python:rkp-exe"]' "$p"
@@ -361,13 +361,14 @@ act() {
 	uv build -q --out-dir ../pydist
 	uv publish -q ../pydist/*
 	(cd web && npm version -q --no-git-tag-version 1.1.0 >/dev/null && npm publish -q >/dev/null)
-	git checkout -q -- .
+	git checkout -q -- . && git clean -fdq
 	run --separate-stderr bash -o pipefail -c 'releasekit plan --format json | rk-poll --wait --verify --deadline 60'
 	assert_success
 	printf '%s\n' "$output" >../out
 	validate_records ../out
 	# every input record passed through, then the poll's records
-	[ "$(jq -c 'select(.kind!="event" and .kind!="availability")' ../out | wc -l)" = "$(wc -l <../plan.ndjson)" ]
+	jq -c 'select(.kind!="event" and .kind!="availability")' ../out >../passed
+	diff <(jq -c "{kind,name,id}" ../plan.ndjson) <(jq -c "{kind,name,id}" ../passed)
 	[ "$(jq -r 'select(.kind=="availability") | "\(.name) \(.state) \(.verified) \(.digest_checked)"' ../out | sort | tr '\n' ,)" = \
 		'rkp-planned available true false,rkp-planned-web available true false,' ]
 }
