@@ -7,6 +7,7 @@
 load test_helper
 load registries_helper
 load faultproxy
+load publish_helper
 
 setup_file() { registries_start; }
 teardown_file() { registries_stop; }
@@ -292,9 +293,10 @@ FAST=(--initial 0.05 --max-delay 0.2)
 	# a configured command replaces the check; a timeout bounds it
 	run --separate-stderr rk-poll --once --smoke --smoke-cmd 'test "$RK_SMOKE_NAME@$RK_SMOKE_VERSION" = rkp-bad@1.0.0' in
 	assert_success
-	run --separate-stderr rk-poll --once --smoke --smoke-timeout 3 --smoke-cmd 'sleep 30' <(rel npm rkp-bad 1.0.0)
+	run --separate-stderr rk-poll --once --smoke --smoke-timeout 8 --smoke-cmd 'sleep 60' <(rel npm rkp-bad 1.0.0)
 	assert_failure 1
-	echo "$output" | avail | jq -r .smoke.reason | grep -q '^smoke_test command: timed out after'
+	echo "$output" | avail | jq -r .smoke.reason | grep -Eq '^(smoke_test command|npm install): timed out after' ||
+		fail "$output"
 }
 
 # act TYPE ECO NAME VERSION DEPS [PARAMS]: an action record for rk-exec.
@@ -371,4 +373,29 @@ act() {
 	diff <(jq -c "{kind,name,id}" ../plan.ndjson) <(jq -c "{kind,name,id}" ../passed)
 	[ "$(jq -r 'select(.kind=="availability") | "\(.name) \(.state) \(.verified) \(.digest_checked)"' ../out | sort | tr '\n' ,)" = \
 		'rkp-planned available true false,rkp-planned-web available true false,' ]
+}
+
+@test "release: every dependent's publish starts after its dependencies' poll succeeded; every poll, smoke test and verify passes" {
+	make_mono repo rkw
+	git init -q --bare origin.git
+	git -C repo remote add origin "$T/origin.git"
+	cd repo
+	run --separate-stderr releasekit release
+	assert_success
+	ev=.releasekit/publish.events
+	validate_records "$ev"
+	# every poll, smoke_test and verify of the six packages succeeded
+	for t in poll smoke_test verify; do
+		[ "$(jq -r --arg t "$t" 'select(.kind=="event" and .type==$t and .state=="succeeded") | .action' "$ev" | sort -u | wc -l)" = 6 ] ||
+			fail "$t: $(jq -c --arg t "$t" 'select(.kind=="event" and .type==$t)' "$ev")"
+	done
+	# the plan's edges from poll to publish: each one held (RFC 3339 UTC times compare as strings)
+	jq -s -e --slurpfile plan .releasekit/publish.plan '
+		(map(select(.kind=="event" and .state=="succeeded")) | map({(.action): .time}) | add) as $done |
+		(map(select(.kind=="event" and .state=="started")) | map({(.action): .time}) | add) as $start |
+		[$plan[] | select(.kind=="action" and .type=="publish") | . as $a |
+			$a.deps[] | select(startswith("poll:")) | {dep: ., publish: $a.id}] as $edges |
+		($edges | length) >= 4 and
+		all($edges[]; $done[.dep] != null and $start[.publish] != null and $done[.dep] <= $start[.publish])' \
+		"$ev" >/dev/null || fail "$(jq -c 'select(.kind=="action" and .type=="publish") | {id, deps}' .releasekit/publish.plan)"
 }
