@@ -34,12 +34,13 @@ static const char usage[] =
 	"Polling:\n"
 	"      --deadline S        give up after S seconds in all (default 600)\n"
 	"      --initial S         first backoff ceiling (default 1)\n"
-	"      --max-delay S       backoff and Retry-After cap (default 30)\n"
+	"      --max-delay S       backoff cap (default 30)\n"
+	"      --max-retry-after S cap on a 429's Retry-After (default 300)\n"
 	"      --request-timeout S per request (default 30)\n"
 	"      --tag TAG           npm dist-tag that must name the version (default:\n"
 	"                          the release's channel, else latest; '' none)\n"
 	"      --dist-root DIR     built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
-	"                          (default .releasekit/dist)\n"
+	"                          ('/' in a name as '+'; default .releasekit/dist)\n"
 	"\n"
 	"  -h, --help              show this help and exit\n"
 	"      --version           print the version and exit\n"
@@ -60,6 +61,7 @@ enum {
 	OPT_DEADLINE,
 	OPT_INITIAL,
 	OPT_MAX_DELAY,
+	OPT_MAX_RETRY_AFTER,
 	OPT_REQ_TIMEOUT,
 	OPT_TAG,
 	OPT_DIST_ROOT,
@@ -209,6 +211,15 @@ static void emit_availability(const struct pkg *p, const struct rk_poll_result *
 	rk_buf_release(&b);
 }
 
+/* err as one line: "source:line:col: msg", or msg alone when it names no file. */
+static void fmt_err(const struct rk_err *err, char *out, size_t n)
+{
+	if (err->source)
+		rk_err_format(err, out, n);
+	else
+		snprintf(out, n, "%s", err->msg);
+}
+
 static void one(struct tool *t, const char *eco, const char *name, const char *version,
 		const char *channel)
 {
@@ -219,13 +230,17 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 	struct rk_smoke_result sm;
 	struct rk_err err = {0};
 	struct rk_buf dist = RK_BUF_INIT;
-	const char *smoke_state = NULL;
+	const char *smoke_state = NULL, *q;
 	int verified = -1, rc;
 	long long left = t->deadline - rk_now_ms();
 
 	r.retry_after = -1;
 	tg.channel = t->tag ? t->tag : channel;
-	rk_buf_addf(&dist, "%s/%s/%s-%s", t->dist_root, eco, name, version);
+	/* as the build action writes them: '/' in a name (npm scopes) as '+' */
+	rk_buf_addf(&dist, "%s/%s/", t->dist_root, eco);
+	for (q = name; *q; q++)
+		rk_buf_addc(&dist, *q == '/' ? '+' : *q);
+	rk_buf_addf(&dist, "-%s", version);
 	tg.dist_dir = dist.data;
 	po.deadline_s = left > 0 ? (double)left / 1000.0 : 0;
 	if (t->once) {
@@ -240,7 +255,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 	if (rc < 0) {
 		char m[RK_ERR_MAX + 64];
 
-		rk_err_format(&err, m, sizeof(m));
+		fmt_err(&err, m, sizeof(m));
 		rk_error("%s", m);
 		r.state = RK_POLL_ERROR;
 		snprintf(r.reason, sizeof(r.reason), "%s", m);
@@ -253,7 +268,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		if (rk_poll_verify(&po, &tg, &r, &err) < 0) {
 			char m[RK_ERR_MAX + 64];
 
-			rk_err_format(&err, m, sizeof(m));
+			fmt_err(&err, m, sizeof(m));
 			rk_error("%s", m);
 			r.state = RK_POLL_ERROR;
 			snprintf(r.reason, sizeof(r.reason), "%s", m);
@@ -267,7 +282,7 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		if (rk_smoke_run(&t->so, eco, name, version, &sm, &err) < 0) {
 			char m[RK_ERR_MAX + 64];
 
-			rk_err_format(&err, m, sizeof(m));
+			fmt_err(&err, m, sizeof(m));
 			rk_error("%s", m);
 			smoke_state = "failed";
 			snprintf(sm.reason, sizeof(sm.reason), "%s", m);
@@ -303,6 +318,7 @@ int main(int argc, char **argv)
 		{"deadline", required_argument, NULL, OPT_DEADLINE},
 		{"initial", required_argument, NULL, OPT_INITIAL},
 		{"max-delay", required_argument, NULL, OPT_MAX_DELAY},
+		{"max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER},
 		{"request-timeout", required_argument, NULL, OPT_REQ_TIMEOUT},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"dist-root", required_argument, NULL, OPT_DIST_ROOT},
@@ -358,6 +374,9 @@ int main(int argc, char **argv)
 		case OPT_MAX_DELAY:
 			t.po.max_delay_s = seconds(&cli, "--max-delay", optarg);
 			break;
+		case OPT_MAX_RETRY_AFTER:
+			t.po.max_retry_after_s = seconds(&cli, "--max-retry-after", optarg);
+			break;
 		case OPT_REQ_TIMEOUT:
 			t.po.request_timeout_ms =
 				(long)(seconds(&cli, "--request-timeout", optarg) * 1000.0);
@@ -371,7 +390,8 @@ int main(int argc, char **argv)
 			t.dist_root = optarg;
 			break;
 		case OPT_SEED:
-			t.po.seed = (unsigned int)rk_cli_long(&cli, "--seed", optarg, 1, 0x7fffffff);
+			t.po.seed =
+				(unsigned int)rk_cli_long(&cli, "--seed", optarg, 1, 0x7fffffff);
 			break;
 		}
 	}
@@ -408,8 +428,9 @@ int main(int argc, char **argv)
 		if (!eco || !name || !next) {
 			struct rk_err err = {rd.source, rd.line, 1, ""};
 
-			snprintf(err.msg, sizeof(err.msg),
-				 "release record needs string \"ecosystem\", \"name\" and \"next\"");
+			snprintf(
+				err.msg, sizeof(err.msg),
+				"release record needs string \"ecosystem\", \"name\" and \"next\"");
 			rk_die_err(&err);
 		}
 		rk_out_flush();

@@ -7,6 +7,7 @@
 #include "rk_json.h"
 #include "rk_poll.h"
 #include "rk_proc.h"
+#include "rk_pubops.h"
 #include "rk_smoke.h"
 
 struct xpoll {
@@ -14,6 +15,7 @@ struct xpoll {
 	struct rk_poll_target t;
 	struct rk_buf dist;
 	const char *registry;
+	struct rk_pub_keep keep; /* strings of the publish target */
 };
 
 static const char *env_first(const char *const *names)
@@ -41,20 +43,46 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 					 NULL};
 	static const char *const npm[] = {"RK_NPM_URL", "npm_config_registry",
 					  "NPM_CONFIG_REGISTRY", NULL};
-	static const char *const cargo[] = {"RK_CARGO_INDEX", "CARGO_REGISTRIES_LOCAL_INDEX",
-					    NULL};
-	const char *reg = rk_xctx_param(x, "registry"), *dist = rk_xctx_param(x, "dist");
+	static const char *const cargo[] = {"RK_CARGO_INDEX", "CARGO_REGISTRIES_LOCAL_INDEX", NULL};
+	const char *reg = NULL, *dist = rk_xctx_param(x, "dist");
 	const char *version = x->version ? x->version : rk_xctx_param(x, "version");
 
 	memset(p, 0, sizeof(*p));
 	p->po = (struct rk_poll_opts)RK_POLL_OPTS_INIT;
 	if (!x->package || !x->ecosystem || !version)
 		return rk_err_set(&x->err, x->file, 1, 0,
-				  "action '%s': needs \"package\", \"ecosystem\" and a version", x->id);
+				  "action '%s': needs \"package\", \"ecosystem\" and a version",
+				  x->id);
+	{
+		/* where publish uploads: the same configuration (params overrides,
+		 * the ecosystem's own files, the environment) */
+		const struct rk_pubops *ops = rk_pubops_for(x->ecosystem);
+		struct rk_pub_pkg pp = {0};
+		struct rk_reg rr = {0};
+		struct rk_err e = {0};
+
+		pp.root = x->root;
+		pp.name = x->package;
+		pp.ecosystem = x->ecosystem;
+		pp.version = version;
+		pp.manager = rk_xctx_param(x, "manager");
+		pp.path = rk_xctx_param(x, "path");
+		pp.manifest = rk_xctx_param(x, "manifest");
+		pp.workspace = rk_xctx_param(x, "workspace");
+		pp.registry_url = rk_xctx_param(x, "registry_url");
+		pp.index_url = rk_xctx_param(x, "index_url");
+		pp.registry = rk_xctx_param(x, "registry");
+		if (ops && pp.path && pp.manifest && ops->target(&pp, &rr, &p->keep, &e) == 0)
+			reg = !strcmp(x->ecosystem, "npm") ? rr.url : rr.index;
+		else if (!strcmp(x->ecosystem, "npm"))
+			reg = pp.registry_url;
+		else
+			reg = pp.index_url;
+	}
 	if (!reg)
 		reg = env_first(!strcmp(x->ecosystem, "python") ? py
-				: !strcmp(x->ecosystem, "npm")	 ? npm
-								 : cargo);
+				: !strcmp(x->ecosystem, "npm")	? npm
+								: cargo);
 	p->registry = reg;
 	if (!strcmp(x->ecosystem, "python"))
 		p->po.pypi = reg;
@@ -65,6 +93,7 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 	p->po.deadline_s = param_num(x, "deadline_s", 600);
 	p->po.initial_s = param_num(x, "initial_s", 1);
 	p->po.max_delay_s = param_num(x, "max_delay_s", 30);
+	p->po.max_retry_after_s = param_num(x, "max_retry_after_s", 300);
 	p->t.ecosystem = x->ecosystem;
 	p->t.name = x->package;
 	p->t.version = version;
@@ -72,8 +101,7 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 	if (dist)
 		rk_buf_adds(&p->dist, dist);
 	else
-		rk_buf_addf(&p->dist, ".releasekit/dist/%s/%s-%s", x->ecosystem, x->package,
-			    version);
+		rk_dist_dir(x->ecosystem, x->package, version, &p->dist);
 	p->t.dist_dir = p->dist.data;
 	return 0;
 }
@@ -90,9 +118,10 @@ static void on_attempt(void *ctx, const struct rk_poll_attempt *a)
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "kind", "event");
 	rk_jw_kstr(&w, "action", x->id);
-	rk_jw_kstr(&w, "state", a->res->state == RK_POLL_AVAILABLE ? "succeeded"
-				: a->retry_in_ms >= 0		   ? "retrying"
-								   : "failed");
+	rk_jw_kstr(&w, "state",
+		   a->res->state == RK_POLL_AVAILABLE ? "succeeded"
+		   : a->retry_in_ms >= 0	      ? "retrying"
+						      : "failed");
 	rk_jw_kstr(&w, "time", now);
 	rk_jw_kstr(&w, "type", "poll");
 	rk_jw_kstr(&w, "package", x->package);
@@ -121,6 +150,7 @@ static int finish(struct rk_xctx *x, struct xpoll *p, struct rk_poll_result *r, 
 	}
 	rk_poll_result_release(r);
 	rk_buf_release(&p->dist);
+	rk_pub_keep_release(&p->keep);
 	return rc;
 }
 
@@ -137,7 +167,8 @@ int rk_xrun_poll(struct rk_xctx *x)
 	if (rc == 0 && r.state == RK_POLL_AVAILABLE)
 		rk_xctx_note(x, "available after %d attempt%s (%.1fs)%s", r.attempts,
 			     r.attempts == 1 ? "" : "s", (double)r.elapsed_ms / 1000.0,
-			     r.digest_checked ? ", digests match" : ", no built artifact to compare");
+			     r.digest_checked ? ", digests match"
+					      : ", no built artifact to compare");
 	return finish(x, &p, &r, rc, "poll");
 }
 
@@ -175,6 +206,7 @@ int rk_xrun_smoke_test(struct rk_xctx *x)
 	tok = rk_xctx_param_tok(x, "smoke_test");
 	if (rk_json_bool(x->a, tok) == 0) {
 		rk_buf_release(&p.dist);
+		rk_pub_keep_release(&p.keep);
 		rk_xctx_note(x, "skipped: smoke_test = False");
 		return 0;
 	}
@@ -186,6 +218,7 @@ int rk_xrun_smoke_test(struct rk_xctx *x)
 	so.timeout_s = param_num(x, "timeout_s", 600);
 	rc = rk_smoke_run(&so, p.t.ecosystem, p.t.name, p.t.version, &sm, &x->err);
 	rk_buf_release(&p.dist);
+	rk_pub_keep_release(&p.keep);
 	if (rc < 0)
 		return -1;
 	printf("smoke test: %s\n", sm.check);

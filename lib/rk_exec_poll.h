@@ -6,16 +6,22 @@
  * The package is the action's "package", "ecosystem" and "version"
  * (params.version when the action has none). Optional params:
  *
- *   registry       the ecosystem's registry: simple index URL (python),
- *                  npm registry URL, cargo sparse index URL or git index
- *                  path/file:// URL. Default: the environment rk-poll(1)
- *                  reads (RK_PYPI_SIMPLE, RK_NPM_URL, RK_CARGO_INDEX, ...).
+ *   where          as publish finds it (the same params and configuration:
+ *                  rk_pubops.h): index_url (python: the simple index;
+ *                  cargo: the index, sparse URL or git path/file:// URL),
+ *                  registry_url (npm: the registry), registry (cargo: the
+ *                  registry's name), else the package's manifest and
+ *                  workspace config and the environment (UV_DEFAULT_INDEX,
+ *                  npm_config_registry, CARGO_REGISTRIES_<NAME>_INDEX);
+ *                  when rk-plan gave no path and manifest: RK_PYPI_SIMPLE,
+ *                  RK_NPM_URL, RK_CARGO_INDEX as rk-poll(1) reads them.
  *   dist           the built artifacts' directory, relative to the
  *                  repository root (default
  *                  .releasekit/dist/<ecosystem>/<name>-<version>)
  *   channel        npm: the dist-tag that must name the version (default
  *                  latest; "" none)
- *   poll:        deadline_s (default 600), initial_s (1), max_delay_s (30)
+ *   poll:        deadline_s (default 600), initial_s (1), max_delay_s (30),
+ *                  max_retry_after_s (300)
  *   smoke_test:  smoke_test: a command (string, run with sh -c in the
  *                  scratch directory) replacing the check, or false to
  *                  skip it (note "skipped: smoke_test = False"); module

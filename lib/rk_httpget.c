@@ -103,7 +103,8 @@ int rk_httpget(const char *url, const char *const *headers, long timeout_ms,
 	rc = curl_easy_perform(c);
 	curl_slist_free_all(hdr);
 	if (rc != CURLE_OK) {
-		snprintf(r->error, sizeof(r->error), "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
+		snprintf(r->error, sizeof(r->error), "%s",
+			 *errbuf ? errbuf : curl_easy_strerror(rc));
 		curl_easy_cleanup(c);
 		return -1;
 	}

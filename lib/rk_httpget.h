@@ -21,11 +21,11 @@
 #include "rk_buf.h"
 
 struct rk_httpget_resp {
-	long status;	      /* HTTP status, 0 when none arrived */
-	struct rk_buf body;   /* the body (owned; reused across calls) */
+	long status;		/* HTTP status, 0 when none arrived */
+	struct rk_buf body;	/* the body (owned; reused across calls) */
 	char content_type[128]; /* the Content-Type header, "" when absent */
-	double retry_after;   /* Retry-After in seconds (delta form), -1 when absent */
-	char error[256];      /* the transport failure, for -1 */
+	double retry_after;	/* Retry-After in seconds (delta form), -1 when absent */
+	char error[256];	/* the transport failure, for -1 */
 };
 
 void rk_httpget_resp_init(struct rk_httpget_resp *r);

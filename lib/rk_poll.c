@@ -18,8 +18,7 @@
 
 const char *rk_poll_state_name(enum rk_poll_state s)
 {
-	static const char *const names[] = {"available", "missing", "mismatch", "timeout",
-					    "error"};
+	static const char *const names[] = {"available", "missing", "mismatch", "timeout", "error"};
 	return names[s];
 }
 
@@ -299,8 +298,8 @@ static char *html_unescape(const char *s, size_t n)
 		static const struct {
 			const char *ent;
 			char c;
-		} ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
-			    {"&#39;", '\''}, {"&#x27;", '\''}};
+		} ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
+			    {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}};
 		size_t k;
 		bool done = false;
 
@@ -338,8 +337,8 @@ static void parse_simple_html(const char *s, struct listings *l)
 			continue;
 		}
 		href = p;
-		while ((href = strstr(href, "href=")) && href < end &&
-		       href > p && !isspace((unsigned char)href[-1]))
+		while ((href = strstr(href, "href=")) && href < end && href > p &&
+		       !isspace((unsigned char)href[-1]))
 			href += 5;
 		if (!href || href >= end) {
 			p = end;
@@ -535,8 +534,8 @@ static void check_python(const struct rk_poll_opts *o, const struct rk_poll_targ
 		strlower(f->listed);
 		if (strcmp(f->listed, f->expected) != 0) {
 			set_state(res, RK_POLL_MISMATCH, false,
-				  "%s: %s is listed with sha256 %s, the built file has %s", res->url,
-				  f->file, f->listed, f->expected);
+				  "%s: %s is listed with sha256 %s, the built file has %s",
+				  res->url, f->file, f->listed, f->expected);
 			break;
 		}
 	}
@@ -572,8 +571,9 @@ static void check_npm(const struct rk_poll_opts *o, const struct rk_poll_target 
 	}
 	res->url = rk_httpget_display(url.data);
 	rk_httpget_resp_init(&r);
-	if (fetch(o, url.data, "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
-		  res, &r) < 0)
+	if (fetch(o, url.data,
+		  "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8", res,
+		  &r) < 0)
 		goto out;
 	if (rk_json_parse(&d, r.body.data, r.body.len, res->url, 1, &jerr) < 0) {
 		char m[600];
@@ -622,9 +622,8 @@ static void check_npm(const struct rk_poll_opts *o, const struct rk_poll_target 
 	if (*tag) {
 		tagv = rk_json_get_str(&d, rk_json_get(&d, 0, "dist-tags"), tag);
 		if (!tagv || strcmp(tagv, t->version) != 0) {
-			set_state(res, RK_POLL_MISSING, true,
-				  "%s: dist-tag %s is %s, not yet %s", res->url, tag,
-				  tagv ? tagv : "unset", t->version);
+			set_state(res, RK_POLL_MISSING, true, "%s: dist-tag %s is %s, not yet %s",
+				  res->url, tag, tagv ? tagv : "unset", t->version);
 			goto out;
 		}
 	}
@@ -883,15 +882,13 @@ int rk_poll_once(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		return rk_err_set(err, NULL, 0, 0, "%s:%s: unknown ecosystem '%s'", t->ecosystem,
 				  t->name, t->ecosystem);
 	if (!reg || !*reg)
-		return rk_err_set(err, NULL, 0, 0,
-				  "%s:%s: no %s registry configured (%s)", t->ecosystem, t->name,
-				  t->ecosystem,
-				  !strcmp(t->ecosystem, "python")
-					  ? "--pypi or RK_PYPI_SIMPLE"
-					  : !strcmp(t->ecosystem, "npm")
-						    ? "--npm, RK_NPM_URL or npm_config_registry"
-						    : "--cargo-index, RK_CARGO_INDEX or "
-						      "CARGO_REGISTRIES_LOCAL_INDEX");
+		return rk_err_set(err, NULL, 0, 0, "%s:%s: no %s registry configured (%s)",
+				  t->ecosystem, t->name, t->ecosystem,
+				  !strcmp(t->ecosystem, "python") ? "--pypi or RK_PYPI_SIMPLE"
+				  : !strcmp(t->ecosystem, "npm")
+					  ? "--npm, RK_NPM_URL or npm_config_registry"
+					  : "--cargo-index, RK_CARGO_INDEX or "
+					    "CARGO_REGISTRIES_LOCAL_INDEX");
 	if (load_artifacts(t, res, err) < 0)
 		return -1;
 	res->attempts++;
@@ -951,8 +948,9 @@ int rk_poll_wait(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 					  t->ecosystem, t->name, t->version,
 					  (double)res->elapsed_ms / 1000.0, res->attempts, last);
 			} else if (res->http_status == 429 && res->retry_after >= 0) {
-				double w = res->retry_after < o->max_delay_s ? res->retry_after
-									     : o->max_delay_s;
+				double w = res->retry_after < o->max_retry_after_s
+						   ? res->retry_after
+						   : o->max_retry_after_s;
 				wait_ms = (long long)(w * 1000.0);
 			} else {
 				double ceil = o->initial_s * pow(2.0, n - 1);
@@ -1029,10 +1027,11 @@ int rk_poll_verify(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		const char *want, *got;
 
 		url = !strcmp(t->ecosystem, "cargo") ? cargo_dl(o, t, res)
-			: f->src ? rk_xstrdup(f->src) : NULL;
+		      : f->src			     ? rk_xstrdup(f->src)
+						     : NULL;
 		if (!url) {
-			set_state(res, RK_POLL_ERROR, false, "%s: no download URL for %s",
-				  res->url, f->file ? f->file : t->name);
+			set_state(res, RK_POLL_ERROR, false, "%s: no download URL for %s", res->url,
+				  f->file ? f->file : t->name);
 			break;
 		}
 		free(f->url);

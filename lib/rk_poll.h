@@ -28,7 +28,7 @@
  *
  * Waiting: attempts are spaced by exponential backoff with full jitter (a
  * uniform delay in [0, min(max_delay, initial * 2^(n-1))]); a 429's
- * Retry-After is waited as given (capped by max_delay); the last sleep is
+ * Retry-After is waited as given (capped by max_retry_after); the last sleep is
  * cut to the deadline, and one attempt is made at the deadline.
  *
  * Errors: functions return 0 with the outcome in the result (available,
@@ -46,17 +46,21 @@
 #include "rk_msg.h"
 
 struct rk_poll_opts {
-	const char *pypi;  /* simple index base URL (.../simple) */
-	const char *npm;   /* npm registry base URL */
-	const char *cargo; /* sparse index URL, or git index path / file:// URL */
-	double initial_s;  /* first backoff ceiling (default 1) */
-	double max_delay_s; /* backoff cap and Retry-After cap (default 30) */
-	double deadline_s;  /* give up after this long (default 600) */
-	long request_timeout_ms; /* per request (default 30000) */
-	unsigned int seed;	 /* jitter seed; 0: from the clock and pid */
+	const char *pypi;	  /* simple index base URL (.../simple) */
+	const char *npm;	  /* npm registry base URL */
+	const char *cargo;	  /* sparse index URL, or git index path / file:// URL */
+	double initial_s;	  /* first backoff ceiling (default 1) */
+	double max_delay_s;	  /* backoff cap (default 30) */
+	double max_retry_after_s; /* Retry-After cap (default 300) */
+	double deadline_s;	  /* give up after this long (default 600) */
+	long request_timeout_ms;  /* per request (default 30000) */
+	unsigned int seed;	  /* jitter seed; 0: from the clock and pid */
 };
 
-#define RK_POLL_OPTS_INIT {NULL, NULL, NULL, 1.0, 30.0, 600.0, 30000L, 0}
+#define RK_POLL_OPTS_INIT                                                                          \
+	{                                                                                          \
+		NULL, NULL, NULL, 1.0, 30.0, 300.0, 600.0, 30000L, 0                               \
+	}
 
 struct rk_poll_target {
 	const char *ecosystem; /* python, npm, cargo */

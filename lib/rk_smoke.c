@@ -161,7 +161,11 @@ static const char py_check[] =
 
 static const char node_check[] =
 	"const n = process.argv[1];\n"
-	"const fail = (e) => { console.error(e); process.exit(1); };\n"
+	"const fail = (e) => {\n"
+	"  console.error(e && e.stack ? e.stack.split('\\n').slice(1, 4).join('\\n') : '');\n"
+	"  console.error((e && e.code ? e.code + ': ' : '') + (e && e.message ? e.message : e));\n"
+	"  process.exit(1);\n"
+	"};\n"
 	"try { require(n); console.log('required', n); }\n"
 	"catch (e) {\n"
 	"  if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED'))\n"
@@ -184,9 +188,9 @@ static int smoke_python(struct smoke *s, const char *name, const char *version, 
 			goto out;
 	}
 	{
-		const char *argv[] = {"uv",	     "pip",	   "install",  "--quiet",	    "--python",
-				py.data,     "--index-url", o->pypi, "--refresh-package",
-				name, req.data,	   NULL};
+		const char *argv[] = {
+			"uv",	       "pip",	"install",	     "--quiet", "--python", py.data,
+			"--index-url", o->pypi, "--refresh-package", name,	req.data,   NULL};
 		if (step(s, "uv pip install", argv, NULL) < 0)
 			goto out;
 	}
@@ -202,8 +206,7 @@ static int smoke_python(struct smoke *s, const char *name, const char *version, 
 		rk_buf_release(&pb);
 		rc = step(s, "smoke_test command", argv, NULL);
 	} else {
-		const char *argv[] = {py.data, "-c", py_check, name, o->module,
-				NULL};
+		const char *argv[] = {py.data, "-c", py_check, name, o->module, NULL};
 		rc = step(s, o->module ? "import" : "import (top-level modules)", argv, NULL);
 	}
 out:
@@ -225,9 +228,9 @@ static int smoke_npm(struct smoke *s, const char *name, const char *version, str
 	rk_buf_addf(&spec, "%s@%s", name, version);
 	rk_buf_addf(&cache, "%s/npm-cache", s->res->dir);
 	{
-		const char *argv[] = {"npm",	       "install",     "--no-audit", "--no-fund",
-				"--registry",  o->npm, "--cache",    cache.data,
-				"--no-save",   spec.data,     NULL};
+		const char *argv[] = {"npm",	    "install", "--no-audit", "--no-fund",
+				      "--registry", o->npm,    "--cache",    cache.data,
+				      "--no-save",  spec.data, NULL};
 		if (step(s, "npm install", argv, NULL) < 0)
 			goto out;
 	}
@@ -333,13 +336,13 @@ int rk_smoke_run(const struct rk_smoke_opts *o, const char *ecosystem, const cha
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	reg = !strcmp(ecosystem, "python") ? o->pypi
-	      : !strcmp(ecosystem, "npm")  ? o->npm
+	reg = !strcmp(ecosystem, "python")  ? o->pypi
+	      : !strcmp(ecosystem, "npm")   ? o->npm
 	      : !strcmp(ecosystem, "cargo") ? o->cargo
 					    : NULL;
 	if (strcmp(ecosystem, "python") && strcmp(ecosystem, "npm") && strcmp(ecosystem, "cargo"))
-		return rk_err_set(err, NULL, 0, 0, "%s:%s: unknown ecosystem '%s'", ecosystem,
-				  name, ecosystem);
+		return rk_err_set(err, NULL, 0, 0, "%s:%s: unknown ecosystem '%s'", ecosystem, name,
+				  ecosystem);
 	if (!reg || !*reg)
 		return rk_err_set(err, NULL, 0, 0, "%s:%s: no %s registry to install from",
 				  ecosystem, name, ecosystem);

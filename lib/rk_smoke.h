@@ -49,7 +49,8 @@ struct rk_smoke_opts {
 
 struct rk_smoke_result {
 	bool passed;
-	char check[512];   /* what was checked ("import demo", "require(x)", "cargo build", the command) */
+	char check
+		[512]; /* what was checked ("import demo", "require(x)", "cargo build", the command) */
 	char reason[1024]; /* why it failed */
 	char dir[512];	   /* the scratch directory */
 	long long duration_ms;
