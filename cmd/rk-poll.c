@@ -1,26 +1,454 @@
-/* rk-poll: Poll registries, run smoke tests, verify artifacts. */
+/* rk-poll: wait until released versions can be installed; smoke-test and verify them. */
 #include "rk_common.h"
 #include "rk_cli.h"
+#include "rk_json.h"
+#include "rk_poll.h"
+#include "rk_proc.h"
+#include "rk_smoke.h"
 
-static const char usage[] = "usage: rk-poll [options]\n"
-			    "\n"
-			    "Poll registries, run smoke tests, verify artifacts.\n"
-			    "\n"
-			    "  -h, --help      show this help and exit\n"
-			    "      --version   print the version and exit\n"
-			    "\n"
-			    "Not implemented yet: see the project's open issues. See rk-poll(1).\n";
+#include <math.h>
+
+static const char usage[] =
+	"usage: rk-poll [options] [file]\n"
+	"\n"
+	"Read records (stdin or file), pass them through, and for every release\n"
+	"record (that publishes) ask the package's registry, the way an installer\n"
+	"does, whether its next version can be installed, with the built artifact's\n"
+	"digest. Each attempt is an event record; each package ends with an\n"
+	"availability record.\n"
+	"\n"
+	"Mode:\n"
+	"      --wait              poll until available or the deadline (default)\n"
+	"      --once              check once\n"
+	"      --verify            also download what the registry serves and compare\n"
+	"                          its SHA-256 with the built artifact's\n"
+	"      --smoke             also install it in a scratch directory and load it\n"
+	"      --smoke-cmd CMD     with --smoke: run CMD (sh -c) instead of the check\n"
+	"      --smoke-timeout S   bound each smoke test (default 600)\n"
+	"Registries (default: from the environment scripts/registries env sets):\n"
+	"      --pypi URL          simple index ($RK_PYPI_SIMPLE, $UV_DEFAULT_INDEX,\n"
+	"                          $PIP_INDEX_URL)\n"
+	"      --npm URL           npm registry ($RK_NPM_URL, $npm_config_registry)\n"
+	"      --cargo-index IDX   sparse index URL, or git index path or file:// URL\n"
+	"                          ($RK_CARGO_INDEX, $CARGO_REGISTRIES_LOCAL_INDEX)\n"
+	"Polling:\n"
+	"      --deadline S        give up after S seconds in all (default 600)\n"
+	"      --initial S         first backoff ceiling (default 1)\n"
+	"      --max-delay S       backoff cap (default 30)\n"
+	"      --max-retry-after S cap on a 429's Retry-After (default 300)\n"
+	"      --request-timeout S per request (default 30)\n"
+	"      --tag TAG           npm dist-tag that must name the version (default:\n"
+	"                          the release's channel, else latest; '' none)\n"
+	"      --dist-root DIR     built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
+	"                          ('/' in a name as '+'; default .releasekit/dist)\n"
+	"\n"
+	"  -h, --help              show this help and exit\n"
+	"      --version           print the version and exit\n"
+	"\n"
+	"Exit: 0 every package available (verified, smoke-tested), 1 not, 2 usage,\n"
+	"3 bad input. See rk-poll(1).\n";
+
+enum {
+	OPT_WAIT = 256,
+	OPT_ONCE,
+	OPT_VERIFY,
+	OPT_SMOKE,
+	OPT_SMOKE_CMD,
+	OPT_SMOKE_TIMEOUT,
+	OPT_PYPI,
+	OPT_NPM,
+	OPT_CARGO,
+	OPT_DEADLINE,
+	OPT_INITIAL,
+	OPT_MAX_DELAY,
+	OPT_MAX_RETRY_AFTER,
+	OPT_REQ_TIMEOUT,
+	OPT_TAG,
+	OPT_DIST_ROOT,
+	OPT_SEED,
+};
+
+struct tool {
+	struct rk_poll_opts po;
+	struct rk_smoke_opts so;
+	bool once, verify, smoke;
+	const char *tag;
+	const char *dist_root;
+	long long deadline; /* rk_now_ms() at which every wait ends */
+	int failed;
+};
+
+static double seconds(const struct rk_cli *cli, const char *opt, const char *v)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(d) || d < 0)
+		rk_cli_usage_error(cli, "%s: expected seconds (a number >= 0), got '%s'", opt, v);
+	return d;
+}
+
+static const char *env_first(const char *a, const char *b, const char *c)
+{
+	const char *names[] = {a, b, c};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const char *v = names[i] ? getenv(names[i]) : NULL;
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+struct pkg {
+	struct tool *t;
+	const char *eco, *name, *version;
+};
+
+static void emit_event(const struct pkg *p, const char *state, const struct rk_poll_attempt *a,
+		       const char *type)
+{
+	struct rk_buf b = RK_BUF_INIT, id = RK_BUF_INIT;
+	struct rk_jw w;
+	char now[32];
+
+	rk_time_rfc3339(now);
+	rk_buf_addf(&id, "%s:%s:%s", type, p->eco, p->name);
+	rk_jw_init(&w, &b);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "kind", "event");
+	rk_jw_kstr(&w, "action", id.data);
+	rk_jw_kstr(&w, "state", state);
+	rk_jw_kstr(&w, "time", now);
+	rk_jw_kstr(&w, "type", type);
+	rk_jw_kstr(&w, "package", p->name);
+	if (a) {
+		rk_jw_kint(&w, "attempt", a->attempt);
+		rk_jw_kint(&w, "duration_ms", a->duration_ms);
+		rk_jw_kint(&w, "elapsed_ms", a->elapsed_ms);
+		if (a->retry_in_ms >= 0)
+			rk_jw_kint(&w, "retry_in_ms", a->retry_in_ms);
+		if (a->res->reason[0])
+			rk_jw_kstr(&w, "reason", a->res->reason);
+	}
+	rk_jw_obj_end(&w);
+	rk_record_emit(&b);
+	rk_buf_release(&b);
+	rk_buf_release(&id);
+}
+
+static void on_attempt(void *ctx, const struct rk_poll_attempt *a)
+{
+	const struct pkg *p = ctx;
+	const char *state = a->res->state == RK_POLL_AVAILABLE ? "succeeded"
+			    : a->retry_in_ms >= 0	       ? "retrying"
+							       : "failed";
+	emit_event(p, state, a, "poll");
+	rk_out_flush();
+}
+
+static void emit_availability(const struct pkg *p, const struct rk_poll_result *r, int verified,
+			      const struct rk_smoke_result *sm, const char *smoke_state)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	struct rk_jw w;
+	size_t i;
+
+	rk_jw_init(&w, &b);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "kind", "availability");
+	rk_jw_kstr(&w, "name", p->name);
+	rk_jw_kstr(&w, "ecosystem", p->eco);
+	rk_jw_kstr(&w, "version", p->version);
+	rk_jw_kstr(&w, "state", rk_poll_state_name(r->state));
+	if (r->url)
+		rk_jw_kstr(&w, "url", r->url);
+	rk_jw_kint(&w, "attempts", r->attempts);
+	rk_jw_kint(&w, "elapsed_ms", r->elapsed_ms);
+	rk_jw_kbool(&w, "digest_checked", r->digest_checked);
+	if (verified >= 0)
+		rk_jw_kbool(&w, "verified", verified);
+	rk_jw_key(&w, "files");
+	rk_jw_arr(&w);
+	for (i = 0; i < r->nfiles; i++) {
+		const struct rk_poll_file *f = &r->files[i];
+
+		rk_jw_obj(&w);
+		if (f->file)
+			rk_jw_kstr(&w, "file", f->file);
+		if (f->sha256)
+			rk_jw_kstr(&w, "sha256", f->sha256);
+		if (f->expected)
+			rk_jw_kstr(&w, "expected", f->expected);
+		if (f->listed)
+			rk_jw_kstr(&w, "listed", f->listed);
+		if (f->served)
+			rk_jw_kstr(&w, "served", f->served);
+		if (f->url)
+			rk_jw_kstr(&w, "url", f->url);
+		rk_jw_obj_end(&w);
+	}
+	rk_jw_arr_end(&w);
+	if (smoke_state) {
+		rk_jw_key(&w, "smoke");
+		rk_jw_obj(&w);
+		rk_jw_kstr(&w, "state", smoke_state);
+		if (sm) {
+			rk_jw_kstr(&w, "check", sm->check);
+			rk_jw_kint(&w, "duration_ms", sm->duration_ms);
+			if (!sm->passed && sm->reason[0])
+				rk_jw_kstr(&w, "reason", sm->reason);
+		}
+		rk_jw_obj_end(&w);
+	}
+	if (r->reason[0])
+		rk_jw_kstr(&w, "reason", r->reason);
+	rk_jw_obj_end(&w);
+	rk_record_emit(&b);
+	rk_buf_release(&b);
+}
+
+/* err as one line: "source:line:col: msg", or msg alone when it names no file. */
+static void fmt_err(const struct rk_err *err, char *out, size_t n)
+{
+	if (err->source)
+		rk_err_format(err, out, n);
+	else
+		snprintf(out, n, "%s", err->msg);
+}
+
+static void one(struct tool *t, const char *eco, const char *name, const char *version,
+		const char *channel)
+{
+	struct pkg p = {t, eco, name, version};
+	struct rk_poll_target tg = {eco, name, version, NULL, NULL};
+	struct rk_poll_result r = {0};
+	struct rk_poll_opts po = t->po;
+	struct rk_smoke_result sm;
+	struct rk_err err = {0};
+	struct rk_buf dist = RK_BUF_INIT;
+	const char *smoke_state = NULL, *q;
+	int verified = -1, rc;
+	long long left = t->deadline - rk_now_ms();
+
+	r.retry_after = -1;
+	tg.channel = t->tag ? t->tag : channel;
+	/* as the build action writes them: '/' in a name (npm scopes) as '+' */
+	rk_buf_addf(&dist, "%s/%s/", t->dist_root, eco);
+	for (q = name; *q; q++)
+		rk_buf_addc(&dist, *q == '/' ? '+' : *q);
+	rk_buf_addf(&dist, "-%s", version);
+	tg.dist_dir = dist.data;
+	po.deadline_s = left > 0 ? (double)left / 1000.0 : 0;
+	if (t->once) {
+		rc = rk_poll_once(&po, &tg, &r, &err);
+		if (rc == 0) {
+			struct rk_poll_attempt a = {1, 0, 0, -1, &r};
+			on_attempt(&p, &a);
+		}
+	} else {
+		rc = rk_poll_wait(&po, &tg, on_attempt, &p, &r, &err);
+	}
+	if (rc < 0) {
+		char m[RK_ERR_MAX + 64];
+
+		fmt_err(&err, m, sizeof(m));
+		rk_error("%s", m);
+		r.state = RK_POLL_ERROR;
+		snprintf(r.reason, sizeof(r.reason), "%s", m);
+	} else if (r.state != RK_POLL_AVAILABLE) {
+		rk_error("%s:%s %s: %s", eco, name, version, r.reason);
+	}
+	if (rc == 0 && r.state == RK_POLL_AVAILABLE && t->verify) {
+		int attempts = r.attempts;
+
+		if (rk_poll_verify(&po, &tg, &r, &err) < 0) {
+			char m[RK_ERR_MAX + 64];
+
+			fmt_err(&err, m, sizeof(m));
+			rk_error("%s", m);
+			r.state = RK_POLL_ERROR;
+			snprintf(r.reason, sizeof(r.reason), "%s", m);
+		} else if (r.state != RK_POLL_AVAILABLE) {
+			rk_error("%s:%s %s: verify: %s", eco, name, version, r.reason);
+		}
+		verified = r.state == RK_POLL_AVAILABLE;
+		r.attempts = attempts;
+	}
+	if (t->smoke && r.state == RK_POLL_AVAILABLE) {
+		if (rk_smoke_run(&t->so, eco, name, version, &sm, &err) < 0) {
+			char m[RK_ERR_MAX + 64];
+
+			fmt_err(&err, m, sizeof(m));
+			rk_error("%s", m);
+			smoke_state = "failed";
+			snprintf(sm.reason, sizeof(sm.reason), "%s", m);
+			t->failed++;
+		} else if (!sm.passed) {
+			rk_error("%s:%s %s: smoke test failed: %s", eco, name, version, sm.reason);
+			smoke_state = "failed";
+			t->failed++;
+		} else {
+			smoke_state = "passed";
+		}
+	}
+	if (r.state != RK_POLL_AVAILABLE)
+		t->failed++;
+	emit_availability(&p, &r, verified, smoke_state ? &sm : NULL, smoke_state);
+	rk_out_flush();
+	rk_poll_result_release(&r);
+	rk_buf_release(&dist);
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		{"wait", no_argument, NULL, OPT_WAIT},
+		{"once", no_argument, NULL, OPT_ONCE},
+		{"verify", no_argument, NULL, OPT_VERIFY},
+		{"smoke", no_argument, NULL, OPT_SMOKE},
+		{"smoke-cmd", required_argument, NULL, OPT_SMOKE_CMD},
+		{"smoke-timeout", required_argument, NULL, OPT_SMOKE_TIMEOUT},
+		{"pypi", required_argument, NULL, OPT_PYPI},
+		{"npm", required_argument, NULL, OPT_NPM},
+		{"cargo-index", required_argument, NULL, OPT_CARGO},
+		{"deadline", required_argument, NULL, OPT_DEADLINE},
+		{"initial", required_argument, NULL, OPT_INITIAL},
+		{"max-delay", required_argument, NULL, OPT_MAX_DELAY},
+		{"max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER},
+		{"request-timeout", required_argument, NULL, OPT_REQ_TIMEOUT},
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"dist-root", required_argument, NULL, OPT_DIST_ROOT},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{NULL, 0, NULL, 0},
+	};
 	struct rk_cli cli = {usage, "", longopts, argc, argv};
-	int c;
+	struct tool t = {RK_POLL_OPTS_INIT};
+	struct rk_ndjson rd;
+	const char *in;
+	FILE *fp = stdin;
+	double deadline_s = 600;
+	int c, rc;
 
 	rk_msg_init(argv[0]);
-	while ((c = rk_cli_next(&cli)) != -1)
-		;
-	if (optind < argc)
-		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-	rk_cli_not_implemented("rk-poll");
+	t.dist_root = ".releasekit/dist";
+	t.so.timeout_s = 600;
+	while ((c = rk_cli_next(&cli)) != -1) {
+		switch (c) {
+		case OPT_WAIT:
+			t.once = false;
+			break;
+		case OPT_ONCE:
+			t.once = true;
+			break;
+		case OPT_VERIFY:
+			t.verify = true;
+			break;
+		case OPT_SMOKE:
+			t.smoke = true;
+			break;
+		case OPT_SMOKE_CMD:
+			t.so.command = optarg;
+			break;
+		case OPT_SMOKE_TIMEOUT:
+			t.so.timeout_s = seconds(&cli, "--smoke-timeout", optarg);
+			break;
+		case OPT_PYPI:
+			t.po.pypi = optarg;
+			break;
+		case OPT_NPM:
+			t.po.npm = optarg;
+			break;
+		case OPT_CARGO:
+			t.po.cargo = optarg;
+			break;
+		case OPT_DEADLINE:
+			deadline_s = seconds(&cli, "--deadline", optarg);
+			break;
+		case OPT_INITIAL:
+			t.po.initial_s = seconds(&cli, "--initial", optarg);
+			break;
+		case OPT_MAX_DELAY:
+			t.po.max_delay_s = seconds(&cli, "--max-delay", optarg);
+			break;
+		case OPT_MAX_RETRY_AFTER:
+			t.po.max_retry_after_s = seconds(&cli, "--max-retry-after", optarg);
+			break;
+		case OPT_REQ_TIMEOUT:
+			t.po.request_timeout_ms =
+				(long)(seconds(&cli, "--request-timeout", optarg) * 1000.0);
+			if (t.po.request_timeout_ms < 1)
+				t.po.request_timeout_ms = 1;
+			break;
+		case OPT_TAG:
+			t.tag = optarg;
+			break;
+		case OPT_DIST_ROOT:
+			t.dist_root = optarg;
+			break;
+		case OPT_SEED:
+			t.po.seed =
+				(unsigned int)rk_cli_long(&cli, "--seed", optarg, 1, 0x7fffffff);
+			break;
+		}
+	}
+	if (t.so.command && !t.smoke)
+		rk_cli_usage_error(&cli, "--smoke-cmd needs --smoke");
+	in = rk_cli_input(&cli);
+	if (!t.po.pypi)
+		t.po.pypi = env_first("RK_PYPI_SIMPLE", "UV_DEFAULT_INDEX", "PIP_INDEX_URL");
+	if (!t.po.npm)
+		t.po.npm = env_first("RK_NPM_URL", "npm_config_registry", "NPM_CONFIG_REGISTRY");
+	if (!t.po.cargo)
+		t.po.cargo = env_first("RK_CARGO_INDEX", "CARGO_REGISTRIES_LOCAL_INDEX", NULL);
+	t.so.pypi = t.po.pypi;
+	t.so.npm = t.po.npm;
+	t.so.cargo = t.po.cargo;
+	if (in && !(fp = fopen(in, "r")))
+		rk_die(RK_EXIT_INPUT, "%s: %s", in, strerror(errno));
+	t.deadline = rk_now_ms() + (long long)(deadline_s * 1000.0);
+	rk_ndjson_init(&rd, fp, in ? in : "<stdin>");
+	while ((rc = rk_ndjson_next(&rd)) > 0) {
+		const struct rk_json *d = &rd.doc;
+		const char *eco, *name, *next, *chan;
+		char *e2, *n2, *v2, *c2;
+
+		rk_ndjson_pass(&rd);
+		if (strcmp(rd.kind, "release") != 0)
+			continue;
+		if (rk_json_bool(d, rk_json_get(d, 0, "publish")) == 0)
+			continue;
+		eco = rk_json_get_str(d, 0, "ecosystem");
+		name = rk_json_get_str(d, 0, "name");
+		next = rk_json_get_str(d, 0, "next");
+		chan = rk_json_get_str(d, 0, "channel");
+		if (!eco || !name || !next) {
+			struct rk_err err = {rd.source, rd.line, 1, ""};
+
+			snprintf(
+				err.msg, sizeof(err.msg),
+				"release record needs string \"ecosystem\", \"name\" and \"next\"");
+			rk_die_err(&err);
+		}
+		rk_out_flush();
+		/* the record's storage is reused by the next read: copy */
+		e2 = rk_xstrdup(eco);
+		n2 = rk_xstrdup(name);
+		v2 = rk_xstrdup(next);
+		c2 = chan ? rk_xstrdup(chan) : NULL;
+		one(&t, e2, n2, v2, c2);
+		free(e2);
+		free(n2);
+		free(v2);
+		free(c2);
+	}
+	if (rc < 0)
+		rk_die_err(&rd.err);
+	rk_ndjson_release(&rd);
+	if (fp != stdin)
+		fclose(fp);
+	return rk_finish(t.failed ? RK_EXIT_FAIL : RK_EXIT_OK);
 }

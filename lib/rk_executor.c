@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+#include "rk_exec_poll.h"
 #include "rk_exec_prepare.h"
+#include "rk_exec_publish.h"
 
 /*
  * One line per action type. Issues that add executors append their lines
@@ -16,10 +18,23 @@
  */
 static const struct rk_executor table[] = {
 	/* type        run                  effect cacheable */
-	{"bump", rk_xrun_bump, true, false},	     {"ranges", rk_xrun_ranges, true, false},
-	{"lockfile", rk_xrun_lockfile, true, false}, {"changelog", rk_xrun_changelog, true, false},
-	{"commit", rk_xrun_commit, true, false},     {"pin", rk_xrun_pin, true, false},
-	{"unpin", rk_xrun_unpin, true, false},	     {"tag", rk_xrun_tag, true, false},
+	{"bump", rk_xrun_bump, true, false},
+	{"ranges", rk_xrun_ranges, true, false},
+	{"lockfile", rk_xrun_lockfile, true, false},
+	{"changelog", rk_xrun_changelog, true, false},
+	{"commit", rk_xrun_commit, true, false},
+	{"pin", rk_xrun_pin, true, false},
+	{"unpin", rk_xrun_unpin, true, false},
+	{"tag", rk_xrun_tag, true, false},
+	{"build", rk_xrun_build, false, true},
+	{"publish", rk_xrun_publish, true, false},
+	{"sign", rk_xrun_sign, true, false},
+	{"push", rk_xrun_push, true, false},
+	{"release", rk_xrun_release, true, false},
+	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
+	{"poll", rk_xrun_poll, false, false},
+	{"smoke_test", rk_xrun_smoke_test, false, false},
+	{"verify", rk_xrun_verify, false, false},
 };
 
 const struct rk_executor *rk_executor_find(const char *type)

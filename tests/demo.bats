@@ -3,7 +3,11 @@
 
 load test_helper
 
-@test "demo: discovers, graphs and plans the example monorepo" {
+# rustup's toolchains stay where they are when a test moves HOME.
+: "${RUSTUP_HOME:=$HOME/.rustup}"
+export RUSTUP_HOME
+
+@test "demo: discovers, graphs, plans and releases the example monorepo to local registries, then installs it" {
 	run "$RK_TOP/scripts/demo"
 	assert_success
 	assert_line "cargo:fastcore 0.5.0 rust/crates/fastcore"
@@ -20,4 +24,16 @@ load test_helper
 	assert_line "Release-Kit-Release: python:acme-core 0.4.0"
 	assert_line "+version = \"0.4.0\""
 	assert_line "nothing to prepare: HEAD is a release commit ('releasekit publish' publishes it)"
+	# the release, for real, to the local registries
+	assert_line --regexp '^ok +commit:release +committed [0-9a-f]+'
+	assert_line --regexp '^ok +publish:python:acme-core +uploaded 2 files to http://127\.0\.0\.1:[0-9]+/$'
+	assert_line --regexp '^ok +publish:npm:@acme/web-ui +uploaded 1 file to http://127\.0\.0\.1:[0-9]+/$'
+	assert_line --regexp '^ok +publish:cargo:fastcli +uploaded 1 file to http://127\.0\.0\.1:[0-9]+$'
+	assert_line --regexp '^ok +publish:cargo:fastcore +already published$'
+	assert_line --regexp '^ok +push:tags +pushed 5 tags to origin'
+	assert_line "acme-cli imports acme_core"
+	assert_line "@acme/web-ui loads"
+	assert_line "3"
+	assert_line "fastcli-v0.5.1"
+	refute_line --regexp '^FAILED'
 }

@@ -18,6 +18,8 @@ bats_require_minimum_version 1.5.0
 : "${RK_TOP:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 : "${RK_BUILD:=$RK_TOP/build}"
 export RK_TOP RK_BUILD
+# leaks inside system libraries (libgit2's remotes) under SANITIZE=address
+export LSAN_OPTIONS="suppressions=$RK_TOP/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 _rk_valgrind_bin() {
 	local d="$BATS_RUN_TMPDIR/valgrind-bin"

@@ -1,0 +1,50 @@
+/*
+ * rk_exec_publish.h - the built-in executors that build and publish (the
+ * table is in rk_executor.c; the context in rk_executor.h).
+ *
+ *   build    cacheable. Runs the ecosystem's own tool (rk_pubops.h) on the
+ *            tree as it is (pinned by the pin action before it) into
+ *            .releasekit/dist/<ecosystem>/<name>-<version>/ (emptied
+ *            first), and declares every file there as an output (so a
+ *            cache hit restores them). Action fields: package, ecosystem,
+ *            version. params: manager, path, manifest, workspace?.
+ *   publish  an effect. Uploads every artifact of that directory (wheel
+ *            and sdist; the npm tarball; the .crate) to the package's
+ *            registry, asking the registry first (rk_registry.h): note
+ *            "already published" when every file was there with the same
+ *            digest, else "uploaded N file(s) to URL". params: as build,
+ *            plus the RELEASE.star overrides registry_url, index_url,
+ *            registry (cargo's registry name), token_env (the variable that
+ *            holds the token, e.g. from secret()), tag (npm dist-tag; the
+ *            channel), rate (uploads per second to this registry, from
+ *            publish_rate; shared by every rk-exec child through a lock
+ *            file under .releasekit/rate/).
+ *
+ *   sign     an effect. No signer exists yet: succeeds with the note
+ *            "not signed: ... not implemented yet" (lib/rk_exec_push.c).
+ *   push     an effect. params: remote (default origin), tags. Asks the
+ *            remote (ls-remote) first: tags there with the same object are
+ *            done, one there with another object fails, the rest are
+ *            pushed in one push (libgit2).
+ *   release  a forge release. No forge client exists yet: a remote that is
+ *            not a known forge is skipped with a note; a forge remote fails
+ *            with "not implemented yet".
+ *
+ * HTTP waits (429 Retry-After, backoff) are logged on stderr, one line
+ * each: "rk-exec: ID: waiting S s (retry-after|backoff) after HTTP N from
+ * URL (attempt A)". Kill points (RK_TEST_KILL_AT): "upload" (before each
+ * file's upload) and "uploaded" (after the registry took it, before
+ * anything is reported).
+ */
+#ifndef RK_EXEC_PUBLISH_H
+#define RK_EXEC_PUBLISH_H
+
+#include "rk_executor.h"
+
+int rk_xrun_build(struct rk_xctx *x);
+int rk_xrun_publish(struct rk_xctx *x);
+int rk_xrun_sign(struct rk_xctx *x);
+int rk_xrun_push(struct rk_xctx *x);
+int rk_xrun_release(struct rk_xctx *x);
+
+#endif

@@ -1,0 +1,442 @@
+/* rk_http.c - the one HTTP client (libcurl) with 429/5xx/transport retries; see rk_http.h. */
+#include "rk_common.h"
+#include "rk_http.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rk_proc.h"
+
+/* The first occurrence of n bytes of needle in hay[0..len), or NULL. */
+static char *find_bytes(char *hay, size_t len, const char *needle, size_t n)
+{
+	size_t i;
+
+	for (i = 0; n && i + n <= len; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
+static double env_num(const char *name, double def, double lo, double hi)
+{
+	const char *v = getenv(name);
+	char *end;
+	double d;
+
+	if (!v || !*v)
+		return def;
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || *end || !(d >= lo && d <= hi))
+		return def;
+	return d;
+}
+
+void rk_http_opts_default(struct rk_http_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->connect_timeout_s = 10;
+	o->timeout_s = env_num("RK_HTTP_TIMEOUT", 300, 0.1, 86400);
+	o->low_speed_s = 60;
+	o->max_attempts = (int)env_num("RK_HTTP_MAX_ATTEMPTS", 5, 1, 100);
+	o->max_429 = 30;
+	o->backoff_base_s = env_num("RK_HTTP_BACKOFF_BASE", 0.5, 0, 3600);
+	o->backoff_cap_s = env_num("RK_HTTP_BACKOFF_CAP", 30, 0, 86400);
+	o->retry_after_max_s = env_num("RK_HTTP_RETRY_AFTER_MAX", 300, 0, 86400);
+}
+
+void rk_http_resp_release(struct rk_http_resp *r)
+{
+	rk_buf_release(&r->body);
+	free(r->content_type);
+	r->content_type = NULL;
+}
+
+double rk_http_parse_retry_after(const char *v, double now)
+{
+	char *end;
+	double d;
+	time_t t;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (!*v)
+		return -1;
+	if (*v >= '0' && *v <= '9') {
+		errno = 0;
+		d = strtod(v, &end);
+		while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+			end++;
+		if (errno || *end || d < 0)
+			return -1;
+		return d;
+	}
+	t = curl_getdate(v, NULL);
+	if (t == (time_t)-1)
+		return -1;
+	d = (double)t - now;
+	return d < 0 ? 0 : d;
+}
+
+void rk_http_url_show(const char *url, struct rk_buf *out)
+{
+	const char *p = strstr(url, "://"), *host, *at, *end;
+
+	rk_buf_reset(out);
+	if (!p) {
+		rk_buf_add(out, url, strcspn(url, "?#"));
+		return;
+	}
+	host = p + 3;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	rk_buf_add(out, url, (size_t)(host - url));
+	if (at)
+		host = at + 1;
+	rk_buf_add(out, host, strcspn(host, "?#"));
+}
+
+void rk_http_mask(struct rk_buf *b, const char *secret)
+{
+	struct rk_buf o = RK_BUF_INIT;
+	size_t n, i = 0;
+	char *hit;
+
+	if (!secret || !*secret || !b->len)
+		return;
+	n = strlen(secret);
+	while (i < b->len) {
+		hit = find_bytes(b->data + i, b->len - i, secret, n);
+		if (!hit) {
+			rk_buf_add(&o, b->data + i, b->len - i);
+			break;
+		}
+		rk_buf_add(&o, b->data + i, (size_t)(hit - (b->data + i)));
+		rk_buf_adds(&o, "***");
+		i = (size_t)(hit - b->data) + n;
+	}
+	rk_buf_release(b);
+	*b = o;
+	if (!b->data)
+		rk_buf_adds(b, "");
+}
+
+void rk_base64(const void *data, size_t n, struct rk_buf *out)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *s = data;
+	size_t i;
+	char q[4];
+
+	rk_buf_grow(out, (n + 2) / 3 * 4 + 1);
+	for (i = 0; i + 2 < n; i += 3) {
+		q[0] = tab[s[i] >> 2];
+		q[1] = tab[((s[i] & 3) << 4) | (s[i + 1] >> 4)];
+		q[2] = tab[((s[i + 1] & 15) << 2) | (s[i + 2] >> 6)];
+		q[3] = tab[s[i + 2] & 63];
+		rk_buf_add(out, q, 4);
+	}
+	if (i < n) {
+		q[0] = tab[s[i] >> 2];
+		if (i + 1 < n) {
+			q[1] = tab[((s[i] & 3) << 4) | (s[i + 1] >> 4)];
+			q[2] = tab[(s[i + 1] & 15) << 2];
+		} else {
+			q[1] = tab[(s[i] & 3) << 4];
+			q[2] = '=';
+		}
+		q[3] = '=';
+		rk_buf_add(out, q, 4);
+	}
+}
+
+/* One attempt's state for the callbacks. */
+struct attempt {
+	struct rk_buf *body;
+	FILE *out; /* streaming target (2xx only), or NULL */
+	size_t max_body;
+	long status; /* from the status line, for the write callback */
+	CURL *c;
+	double retry_after;
+	char *content_type;
+	double now;
+};
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct attempt *a = ud;
+	size_t len = size * n, k;
+	char *v;
+
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		/* a new answer (e.g. after 100 Continue): forget the last one's headers */
+		a->retry_after = -1;
+		free(a->content_type);
+		a->content_type = NULL;
+		return len;
+	}
+	k = strcspn(p, ":");
+	if (k >= len)
+		return len;
+	v = rk_xstrndup(p + k + 1, len - k - 1);
+	v[strcspn(v, "\r\n")] = 0;
+	if (k == 11 && strncasecmp(p, "Retry-After", 11) == 0)
+		a->retry_after = rk_http_parse_retry_after(v, a->now);
+	if (k == 12 && strncasecmp(p, "Content-Type", 12) == 0) {
+		free(a->content_type);
+		a->content_type = rk_xstrdup(v + strspn(v, " \t"));
+	}
+	free(v);
+	return len;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	struct attempt *a = ud;
+	size_t len = size * n;
+	long st = 0;
+
+	curl_easy_getinfo(a->c, CURLINFO_RESPONSE_CODE, &st);
+	if (a->out && st >= 200 && st < 300)
+		return fwrite(p, 1, len, a->out) == len ? len : 0;
+	if (a->body->len < a->max_body)
+		rk_buf_add(a->body, p,
+			   len < a->max_body - a->body->len ? len : a->max_body - a->body->len);
+	return len;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (!(s > 0))
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static bool transient_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_SSL_CONNECT_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool transient_status(long st)
+{
+	return st == 500 || st == 502 || st == 503 || st == 504 || st == 507 || st == 520 ||
+	       st == 522 || st == 524 || st == 408;
+}
+
+int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
+	       struct rk_http_resp *resp, struct rk_err *err)
+{
+	struct rk_buf show = RK_BUF_INIT, tmp = RK_BUF_INIT, authh = RK_BUF_INIT;
+	struct curl_slist *hl = NULL;
+	struct attempt a;
+	unsigned seed = (unsigned)(rk_now_ms() ^ ((long long)getpid() << 16));
+	int tries = 0, rc = -1;
+	size_t i;
+	CURL *c;
+
+	rk_http_url_show(req->url, &show);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c = curl_easy_init();
+	if (!c) {
+		rk_err_set(err, NULL, 0, 0, "%s %s: cannot initialise libcurl", req->method,
+			   show.data);
+		goto out;
+	}
+	for (i = 0; req->headers && req->headers[i]; i++)
+		hl = curl_slist_append(hl, req->headers[i]);
+	if (req->auth) {
+		rk_buf_addf(&authh, "Authorization: %s", req->auth);
+		hl = curl_slist_append(hl, authh.data);
+	}
+	/* no "Expect: 100-continue" round trip before bodies */
+	hl = curl_slist_append(hl, "Expect:");
+	memset(&a, 0, sizeof(a));
+	for (;;) {
+		CURLcode cr;
+		FILE *bf = NULL;
+		long st = 0;
+		double wait = -1, ra;
+		const char *why = NULL;
+		char cerr[CURL_ERROR_SIZE] = "";
+
+		curl_easy_reset(c);
+		rk_buf_reset(&resp->body);
+		free(a.content_type);
+		memset(&a, 0, sizeof(a));
+		a.body = &resp->body;
+		a.max_body = req->max_body ? req->max_body : (size_t)64 << 20;
+		a.c = c;
+		a.retry_after = -1;
+		a.now = (double)time(NULL);
+		if (req->out_file) {
+			rk_buf_reset(&tmp);
+			rk_buf_addf(&tmp, "%s.part.%ld", req->out_file, (long)getpid());
+			a.out = fopen(tmp.data, "wbe");
+			if (!a.out) {
+				rk_err_set(err, NULL, 0, 0, "%s: %s", tmp.data, strerror(errno));
+				goto out;
+			}
+		}
+		curl_easy_setopt(c, CURLOPT_URL, req->url);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &a);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout_s * 1000));
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(o->timeout_s * 1000));
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+				 (long)(o->low_speed_s > 1 ? o->low_speed_s : 1));
+		curl_easy_setopt(c, CURLOPT_USERAGENT, "releasekit/" RK_VERSION);
+		/* never send the Authorization header to another host */
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		if (strcmp(req->method, "HEAD") == 0)
+			curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		else if (strcmp(req->method, "GET") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+		if (req->body_file) {
+			struct stat sb;
+
+			bf = fopen(req->body_file, "rbe");
+			if (!bf || fstat(fileno(bf), &sb) != 0) {
+				rk_err_set(err, NULL, 0, 0, "%s: %s", req->body_file,
+					   strerror(errno));
+				if (bf)
+					fclose(bf);
+				if (a.out)
+					fclose(a.out);
+				goto out;
+			}
+			curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(c, CURLOPT_READDATA, bf);
+			curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)sb.st_size);
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+		} else if (req->body) {
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		}
+		tries++;
+		resp->attempts++;
+		cr = curl_easy_perform(c);
+		if (bf)
+			fclose(bf);
+		if (cr == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+		if (a.out) {
+			bool ok = cr == CURLE_OK && st >= 200 && st < 300;
+
+			if (fclose(a.out) != 0)
+				ok = false;
+			a.out = NULL;
+			if (ok && rename(tmp.data, req->out_file) != 0) {
+				rk_err_set(err, NULL, 0, 0, "%s: %s", req->out_file,
+					   strerror(errno));
+				unlink(tmp.data);
+				goto out;
+			}
+			if (!ok)
+				unlink(tmp.data);
+		}
+		ra = a.retry_after;
+		if (cr == CURLE_OK && st == 429 && resp->n429 < o->max_429) {
+			resp->n429++;
+			tries--; /* a 429 does not use up an attempt */
+			if (ra >= 0) {
+				wait = ra > o->retry_after_max_s ? o->retry_after_max_s : ra;
+				why = "retry-after";
+			}
+		} else if (cr == CURLE_OK && !transient_status(st)) {
+			resp->status = st;
+			free(resp->content_type);
+			resp->content_type = a.content_type;
+			a.content_type = NULL;
+			rc = 0;
+			goto out;
+		} else if (cr != CURLE_OK && !transient_curl(cr)) {
+			rk_err_set(err, NULL, 0, 0, "%s %s: %s", req->method, show.data,
+				   *cerr ? cerr : curl_easy_strerror(cr));
+			goto out;
+		} else if (tries >= o->max_attempts) {
+			if (cr == CURLE_OK) {
+				resp->status = st;
+				free(resp->content_type);
+				resp->content_type = a.content_type;
+				a.content_type = NULL;
+				rc = 0;
+			} else {
+				rk_err_set(err, NULL, 0, 0, "%s %s: %s (after %d attempts)",
+					   req->method, show.data,
+					   *cerr ? cerr : curl_easy_strerror(cr), tries);
+			}
+			goto out;
+		} else if (st >= 500 && ra >= 0) {
+			/* a 503 with Retry-After: the server said how long */
+			wait = ra > o->retry_after_max_s ? o->retry_after_max_s : ra;
+			why = "retry-after";
+		}
+		if (wait < 0) {
+			double cap = o->backoff_base_s * pow(2, tries - 1);
+
+			if (cap > o->backoff_cap_s)
+				cap = o->backoff_cap_s;
+			wait = cap * ((double)rand_r(&seed) / ((double)RAND_MAX + 1.0));
+			why = "backoff";
+		}
+		if (o->on_wait) {
+			struct rk_http_wait w = {
+				req->method,
+				show.data,
+				cr == CURLE_OK ? st : 0,
+				why,
+				wait,
+				ra,
+				resp->attempts,
+				cr == CURLE_OK ? NULL : (*cerr ? cerr : curl_easy_strerror(cr))};
+			o->on_wait(o->ctx, &w);
+		}
+		resp->waited_s += wait;
+		sleep_s(wait);
+	}
+out:
+	free(a.content_type);
+	if (c)
+		curl_easy_cleanup(c);
+	curl_slist_free_all(hl);
+	/* the header line held the token: wipe it before freeing */
+	if (authh.data)
+		memset(authh.data, 0, authh.len);
+	rk_buf_release(&authh);
+	rk_buf_release(&show);
+	rk_buf_release(&tmp);
+	curl_global_cleanup();
+	return rc;
+}

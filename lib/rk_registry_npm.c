@@ -1,0 +1,267 @@
+/* rk_registry_npm.c - npm's packument PUT and the packument as the truth; see rk_registry.h. */
+#include "rk_common.h"
+#include "rk_registry.h"
+
+#include <openssl/evp.h>
+
+#include "rk_json.h"
+
+static void join_url(const char *base, const char *rest, struct rk_buf *out)
+{
+	size_t n = strlen(base);
+
+	rk_buf_reset(out);
+	rk_buf_adds(out, base);
+	if (n && base[n - 1] != '/')
+		rk_buf_addc(out, '/');
+	rk_buf_adds(out, rest);
+}
+
+/* "@scope/name" -> "@scope%2fname" (the packument's path). */
+static void escaped(const char *name, struct rk_buf *out)
+{
+	const char *p;
+
+	for (p = name; *p; p++) {
+		if (*p == '/')
+			rk_buf_adds(out, "%2f");
+		else
+			rk_buf_addc(out, *p);
+	}
+}
+
+/* "sha512-<base64>" and the sha1 hex of data. */
+static int digests(const struct rk_buf *data, struct rk_buf *integrity, char sha1[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_Digest(data->data, data->len, md, &n, EVP_sha512(), NULL) != 1)
+		return -1;
+	rk_buf_adds(integrity, "sha512-");
+	rk_base64(md, n, integrity);
+	if (EVP_Digest(data->data, data->len, md, &n, EVP_sha1(), NULL) != 1)
+		return -1;
+	for (i = 0; i < n && i < 20; i++)
+		snprintf(sha1 + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const char *file,
+		 const char *sha256, enum rk_reg_truth *t, struct rk_buf *theirs,
+		 struct rk_err *err)
+{
+	static const char *hdrs[] = {"Accept: application/json", "Cache-Control: no-cache", NULL};
+	struct rk_buf url = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
+		      data = RK_BUF_INIT, integ = RK_BUF_INIT, auth = RK_BUF_INIT;
+	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
+	struct rk_http_req req = {0};
+	struct rk_json d;
+	char sha1[41] = "";
+	const char *ti, *ts;
+	int v, rc = -1;
+
+	(void)sha256;
+	rk_json_init(&d);
+	if (!r->url)
+		return rk_err_set(err, NULL, 0, 0, "npm: no registry URL for %s", name);
+	escaped(name, &path);
+	join_url(r->url, path.data, &url);
+	rk_http_url_show(url.data, &show);
+	if (rk_buf_read_file(&data, file) != 0 || digests(&data, &integ, sha1) != 0) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
+		goto out;
+	}
+	req.method = "GET";
+	req.url = url.data;
+	req.headers = hdrs;
+	if (r->token && *r->token) {
+		/* private packages need the token to be read */
+		rk_buf_addf(&auth, "Bearer %s", r->token);
+		req.auth = auth.data;
+	}
+	if (rk_http_do(&r->http, &req, &resp, err) != 0)
+		goto out;
+	*t = RK_REG_ABSENT;
+	if (resp.status == 404) {
+		rc = 0;
+		goto out;
+	}
+	if (resp.status != 200) {
+		rk_registry_answer(r, &resp, &a);
+		rk_err_set(err, NULL, 0, 0, "GET %s: %s", show.data, a.data);
+		goto out;
+	}
+	if (rk_json_parse(&d, resp.body.data ? resp.body.data : "", resp.body.len, "<packument>", 1,
+			  err) != 0)
+		goto out;
+	v = rk_json_get(&d, rk_json_get(&d, 0, "versions"), version);
+	if (v < 0) {
+		rc = 0;
+		goto out;
+	}
+	ti = rk_json_get_str(&d, rk_json_get(&d, v, "dist"), "integrity");
+	ts = rk_json_get_str(&d, rk_json_get(&d, v, "dist"), "shasum");
+	if ((ti && strcmp(ti, integ.data) == 0) || (!ti && ts && strcmp(ts, sha1) == 0)) {
+		*t = RK_REG_SAME;
+	} else {
+		*t = RK_REG_OTHER;
+		if (theirs)
+			rk_buf_adds(theirs, ti ? ti : ts ? ts : "(no digest listed)");
+		/* say ours in the same form */
+		rk_buf_addf(theirs, " (ours %s)", ti || !ts ? integ.data : sha1);
+	}
+	rc = 0;
+out:
+	if (auth.data)
+		memset(auth.data, 0, auth.len);
+	rk_json_release(&d);
+	rk_http_resp_release(&resp);
+	rk_buf_release(&url);
+	rk_buf_release(&path);
+	rk_buf_release(&show);
+	rk_buf_release(&a);
+	rk_buf_release(&data);
+	rk_buf_release(&integ);
+	rk_buf_release(&auth);
+	return rc;
+}
+
+int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
+		  const char *sha256, bool *conflict, struct rk_err *err)
+{
+	static const char *hdrs[] = {"Content-Type: application/json", "Accept: application/json",
+				     "npm-command: publish", NULL};
+	struct rk_buf url = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
+		      data = RK_BUF_INIT, integ = RK_BUF_INIT, auth = RK_BUF_INIT, pj = RK_BUF_INIT,
+		      body = RK_BUF_INIT, tmp = RK_BUF_INIT;
+	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
+	struct rk_http_req req = {0};
+	struct rk_json d;
+	struct rk_jw w;
+	char sha1[41] = "";
+	const char *tag = r->tag && *r->tag ? r->tag : "latest", *base, *raw, *pn, *pv;
+	size_t rawlen;
+	int rc = -1;
+
+	(void)sha256;
+	*conflict = false;
+	rk_json_init(&d);
+	if (!r->url)
+		return rk_err_set(err, NULL, 0, 0, "npm: no registry URL for %s", name);
+	escaped(name, &path);
+	join_url(r->url, path.data, &url);
+	rk_http_url_show(url.data, &show);
+	if (rk_buf_read_file(&data, file) != 0 || digests(&data, &integ, sha1) != 0) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (rk_tar_member(file, "package/package.json", &pj, err) != 0)
+		goto out;
+	if (rk_json_parse(&d, pj.data ? pj.data : "", pj.len, "package/package.json", 1, err) != 0)
+		goto out;
+	pn = rk_json_get_str(&d, 0, "name");
+	pv = rk_json_get_str(&d, 0, "version");
+	if (!pn || !pv || strcmp(pn, name) != 0 || strcmp(pv, version) != 0) {
+		rk_err_set(err, NULL, 0, 0, "%s: package.json says %s@%s, expected %s@%s", file,
+			   pn ? pn : "?", pv ? pv : "?", name, version);
+		goto out;
+	}
+	base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	raw = rk_json_raw(&d, 0, &rawlen);
+	rk_jw_init(&w, &body);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "_id", name);
+	rk_jw_kstr(&w, "name", name);
+	if (rk_json_get_str(&d, 0, "description"))
+		rk_jw_kstr(&w, "description", rk_json_get_str(&d, 0, "description"));
+	rk_jw_key(&w, "dist-tags");
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, tag, version);
+	rk_jw_obj_end(&w);
+	rk_jw_key(&w, "versions");
+	rk_jw_obj(&w);
+	rk_jw_key(&w, version);
+	/* the manifest as packed, plus _id and dist */
+	rk_buf_reset(&tmp);
+	rk_buf_add(&tmp, raw, rawlen);
+	while (tmp.len && tmp.data[tmp.len - 1] != '}')
+		tmp.len--;
+	if (tmp.len)
+		tmp.len--;
+	rk_buf_addf(&tmp, ",\"_id\":");
+	rk_buf_truncate(&a, 0);
+	rk_buf_addf(&a, "%s@%s", name, version);
+	rk_json_quote(&tmp, a.data, a.len);
+	rk_buf_adds(&tmp, ",\"dist\":{\"integrity\":");
+	rk_json_quote(&tmp, integ.data, integ.len);
+	rk_buf_addf(&tmp, ",\"shasum\":\"%s\",\"tarball\":", sha1);
+	rk_buf_reset(&a);
+	join_url(r->url, "", &a);
+	rk_buf_addf(&a, "%s/-/%s-%s.tgz", name, base, version);
+	rk_json_quote(&tmp, a.data, a.len);
+	rk_buf_adds(&tmp, "}}");
+	rk_jw_raw(&w, tmp.data, tmp.len);
+	rk_jw_obj_end(&w);
+	rk_jw_key(&w, "access");
+	rk_jw_null(&w);
+	rk_jw_key(&w, "_attachments");
+	rk_jw_obj(&w);
+	rk_buf_reset(&a);
+	rk_buf_addf(&a, "%s-%s.tgz", name, version);
+	rk_jw_key(&w, a.data);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "content_type", "application/octet-stream");
+	rk_buf_reset(&tmp);
+	rk_base64(data.data, data.len, &tmp);
+	rk_jw_key(&w, "data");
+	rk_jw_strn(&w, tmp.data, tmp.len);
+	rk_jw_kint(&w, "length", (long long)data.len);
+	rk_jw_obj_end(&w);
+	rk_jw_obj_end(&w);
+	rk_jw_obj_end(&w);
+	req.method = "PUT";
+	req.url = url.data;
+	req.headers = hdrs;
+	if (r->token && *r->token) {
+		rk_buf_addf(&auth, "Bearer %s", r->token);
+		req.auth = auth.data;
+	}
+	req.body = body.data;
+	req.body_len = body.len;
+	if (rk_http_do(&r->http, &req, &resp, err) != 0)
+		goto out;
+	if (resp.status >= 200 && resp.status < 300) {
+		rc = 0;
+		goto out;
+	}
+	rk_buf_addc(&resp.body, 0);
+	resp.body.len--;
+	if (resp.status == 409 || (resp.status == 403 && resp.body.data &&
+				   (strstr(resp.body.data, "cannot publish over") ||
+				    strstr(resp.body.data, "already present") ||
+				    strstr(resp.body.data, "already exists")))) {
+		*conflict = true;
+		rc = 0;
+		goto out;
+	}
+	rk_registry_answer(r, &resp, &a);
+	rk_err_set(err, NULL, 0, 0, "PUT %s (%s@%s): %s%s", show.data, name, version, a.data,
+		   resp.status == 401 || resp.status == 403 ? " (check the registry token)" : "");
+out:
+	if (auth.data)
+		memset(auth.data, 0, auth.len);
+	rk_json_release(&d);
+	rk_http_resp_release(&resp);
+	rk_buf_release(&url);
+	rk_buf_release(&path);
+	rk_buf_release(&show);
+	rk_buf_release(&a);
+	rk_buf_release(&data);
+	rk_buf_release(&integ);
+	rk_buf_release(&auth);
+	rk_buf_release(&pj);
+	rk_buf_release(&body);
+	rk_buf_release(&tmp);
+	return rc;
+}
