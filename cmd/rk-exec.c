@@ -1,7 +1,11 @@
 /* rk-exec: run the action DAG with a content-addressed cache; emit events. */
 #include "rk_common.h"
 
+#include <signal.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "rk_cache.h"
 #include "rk_cli.h"
@@ -154,6 +158,12 @@ static int run_action(const char *file)
 	struct rk_err err = {0};
 	int rc;
 
+#ifdef __linux__
+	/* children die with rk-exec: a killed run leaves no executor writing behind it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		rk_die(RK_EXIT_FAIL, "rk-exec is gone: not running %s", file);
+#endif
 	if (rk_repo_root(".", &root) != 0)
 		rk_die(RK_EXIT_FAIL, "cannot find the repository root: %s", strerror(errno));
 	rc = rk_executor_run_file(file, root.data, &err);

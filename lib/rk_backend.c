@@ -263,6 +263,11 @@ int rk_edits_delete(struct rk_edits *e, const char *root, const char *path, stru
 	return 0;
 }
 
+static bool same(const struct rk_buf *a, const struct rk_buf *b)
+{
+	return a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
+}
+
 static bool edit_changed(const struct rk_edit *ed)
 {
 	if (ed->deleted)
@@ -293,6 +298,25 @@ int rk_edits_write(const struct rk_edits *e, const char *root, struct rk_err *er
 		if (!edit_changed(ed))
 			continue;
 		full = full_path(root, ed->path);
+		/* the truth first: already written, or changed by someone else */
+		{
+			struct rk_buf cur = RK_BUF_INIT;
+			bool exists = rk_buf_read_file(&cur, full) == 0;
+			bool is_before = ed->created ? !exists : exists && same(&cur, &ed->before);
+			bool is_after = ed->deleted ? !exists : exists && same(&cur, &ed->after);
+
+			rk_buf_release(&cur);
+			if (is_after) {
+				free(full);
+				continue;
+			}
+			if (!is_before) {
+				free(full);
+				return rk_be_fail(
+					err, "%s: changed on disk since it was read; not written",
+					ed->path);
+			}
+		}
 		rk_fault_point();
 		if (ed->deleted) {
 			rc = unlink(full);

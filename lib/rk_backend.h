@@ -84,9 +84,12 @@ size_t rk_edits_changed(const struct rk_edits *e);
 
 /*
  * Write every changed file atomically (temporary file in the same
- * directory, fsync, rename), keeping each file's mode. Returns 0, or -1
- * with err set naming the file that failed (the files before it are
- * written).
+ * directory, fsync, rename), keeping each file's mode. A file whose disk
+ * content already is the new content is skipped (a rerun after a crash);
+ * one that is neither the bytes read nor the new ones was changed by
+ * someone else meanwhile and is an error ("changed on disk since it was
+ * read"), never overwritten. Returns 0, or -1 with err set naming the
+ * file that failed (the files before it are written).
  */
 int rk_edits_write(const struct rk_edits *e, const char *root, struct rk_err *err);
 

@@ -69,7 +69,8 @@ static int find_assign(struct rk_edit *e, const char *attr, size_t *so, size_t *
 				j += n;
 			else
 				goto next;
-		} else if (j + 11 <= nl && !strncasecmp(s + j, "__version__", 11)) {
+		} else if (j + 11 <= nl && !strncasecmp(s + j, "__version__", 11) &&
+			   !ident_char(s[j + 11])) {
 			j += 11;
 		} else if (j + 7 <= nl && !strncasecmp(s + j, "version", 7) &&
 			   !ident_char(s[j + 7])) {

@@ -173,6 +173,20 @@ static bool is_fence(const char *s, size_t n)
 	return starts(s, n, "```") || starts(s, n, "~~~");
 }
 
+/* Whether the code fences of the text pair up; an unclosed one (which
+ * would swallow everything after it) makes the fences count for nothing. */
+static bool fences_balanced(const char *text, size_t len)
+{
+	struct lines l = {text, len};
+	size_t pos = 0, st, en;
+	bool open = false;
+
+	while (next_line(&l, &pos, &st, &en))
+		if (is_fence(text + st, en - st))
+			open = !open;
+	return !open;
+}
+
 /* "## [V]", "## V", "## vV", followed by ']', a space or the end. */
 static bool heading_for(const char *s, size_t n, const char *version)
 {
@@ -237,12 +251,14 @@ static void insert_link(struct rk_buf *b, const char *version, const char *link,
 	bool fence = false;
 	struct rk_buf ref = RK_BUF_INIT, nb = RK_BUF_INIT;
 
+	bool fences = fences_balanced(l.s, l.len);
+
 	rk_buf_addf(&ref, "[%s]: ", version);
 	while (next_line(&l, &pos, &st, &en)) {
 		const char *s = l.s + st;
 		size_t n = en - st;
 
-		if (is_fence(s, n)) {
+		if (fences && is_fence(s, n)) {
 			fence = !fence;
 			continue;
 		}
@@ -288,28 +304,25 @@ static void insert_link(struct rk_buf *b, const char *version, const char *link,
 	rk_buf_release(&ref);
 }
 
-int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *path,
-			     const char *version, const char *section, const char *link,
-			     bool *changed, struct rk_err *err)
+static bool has_crlf(const char *s, size_t n)
 {
-	struct rk_edit *e = rk_edits_get_new(ed, root, path, err);
-	struct lines l;
+	const char *nl = memchr(s, '\n', n);
+
+	return nl && nl > s && nl[-1] == '\r';
+}
+
+int rk_changelog_text_insert(const char *text, size_t len, const char *version, const char *section,
+			     const char *link, struct rk_buf *out)
+{
+	struct lines l = {text, len};
 	const char *eol;
 	size_t pos = 0, st, en, at = (size_t)-1, prev_st = 0, prev_en = 0;
-	bool fence = false, in_unrel = false, have_prev = false;
+	bool fence = false, have_prev = false;
 	struct rk_buf b = RK_BUF_INIT;
 
-	*changed = false;
-	if (!e)
-		return -1;
-	if (strncmp(section, "## ", 3))
-		return rk_be_fail(err, "%s: the section for %s does not start with a '## ' heading",
-				  path, version);
-	l.s = e->after.data ? e->after.data : "";
-	l.len = e->after.len;
-	if (memchr(l.s, '\0', l.len))
-		return rk_be_fail(err, "%s: holds a NUL byte", path);
-	eol = l.len && strstr(l.s, "\r\n") ? "\r\n" : "\n";
+	bool fences = fences_balanced(l.s, l.len);
+
+	eol = has_crlf(l.s, l.len) ? "\r\n" : "\n";
 	if (l.len == 0) {
 		rk_buf_addf(&b, "# Changelog%s%s", eol, eol);
 		add_text(&b, section, eol);
@@ -318,17 +331,16 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 			rk_buf_adds(&b, eol);
 			rk_buf_addf(&b, "[%s]: %s%s", version, link, eol);
 		}
-		rk_edits_set(e, b.data, b.len);
+		rk_buf_add(out, b.data, b.len);
 		rk_buf_release(&b);
-		*changed = true;
-		return 0;
+		return 1;
 	}
 	/* already there? and where it goes */
 	while (next_line(&l, &pos, &st, &en)) {
 		const char *s = l.s + st;
 		size_t n = en - st;
 
-		if (is_fence(s, n)) {
+		if (fences && is_fence(s, n)) {
 			fence = !fence;
 			continue;
 		}
@@ -342,9 +354,7 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 
 			while (tn && (*t == ' ' || *t == '['))
 				t++, tn--;
-			if (tn >= 10 && !strncasecmp(t, "unreleased", 10))
-				in_unrel = true;
-			else
+			if (!(tn >= 10 && !strncasecmp(t, "unreleased", 10)))
 				at = st;
 		}
 		if (at == (size_t)-1) {
@@ -353,7 +363,6 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 			prev_en = en;
 		}
 	}
-	(void)in_unrel;
 	if (at == (size_t)-1) {
 		/* no release yet: at the end */
 		rk_buf_add(&b, l.s, l.len);
@@ -374,8 +383,50 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 	}
 	if (link)
 		insert_link(&b, version, link, eol);
-	rk_edits_set(e, b.data, b.len);
+	rk_buf_add(out, b.data, b.len);
 	rk_buf_release(&b);
-	*changed = true;
+	return 1;
+}
+
+int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *path,
+			     const char *version, const char *section, const char *link,
+			     bool *changed, struct rk_err *err)
+{
+	struct rk_edit *e = rk_edits_get_new(ed, root, path, err);
+	struct rk_buf b = RK_BUF_INIT;
+	const char *s;
+
+	*changed = false;
+	if (!e)
+		return -1;
+	if (strncmp(section, "## ", 3))
+		return rk_be_fail(err, "%s: the section for %s does not start with a '## ' heading",
+				  path, version);
+	s = e->after.data ? e->after.data : "";
+	if (memchr(s, '\0', e->after.len))
+		return rk_be_fail(err, "%s: holds a NUL byte", path);
+	if (rk_changelog_text_insert(s, e->after.len, version, section, link, &b) == 1) {
+		rk_edits_set(e, b.data, b.len);
+		*changed = true;
+	}
+	rk_buf_release(&b);
 	return 0;
+}
+
+int rk_changelog_file_release(struct rk_edits *ed, const char *root, const char *path,
+			      const char *version, const char *section, const char *prev_tag,
+			      const char *tag, bool *changed, struct rk_err *err)
+{
+	struct rk_buf link = RK_BUF_INIT;
+	char *base = NULL;
+	enum rk_forge f = tag ? rk_forge_from_origin(root, &base) : RK_FORGE_NONE;
+	int rc;
+
+	if (f != RK_FORGE_NONE)
+		rk_forge_compare_url(f, base, prev_tag, tag, &link);
+	rc = rk_changelog_file_insert(ed, root, path, version, section, link.len ? link.data : NULL,
+				      changed, err);
+	free(base);
+	rk_buf_release(&link);
+	return rc;
 }

@@ -62,4 +62,21 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 			     const char *version, const char *section, const char *link,
 			     bool *changed, struct rk_err *err);
 
+/*
+ * The same on text[0..len) (no NUL bytes; section starting "## "):
+ * 1 with the new content appended to out, or 0 when a section for
+ * version is already there (out untouched).
+ */
+int rk_changelog_text_insert(const char *text, size_t len, const char *version, const char *section,
+			     const char *link, struct rk_buf *out);
+
+/*
+ * The whole step for an executor: the compare link from root's origin
+ * (tag and prev_tag; no link when tag is NULL or the forge is unknown),
+ * then rk_changelog_file_insert.
+ */
+int rk_changelog_file_release(struct rk_edits *ed, const char *root, const char *path,
+			      const char *version, const char *section, const char *prev_tag,
+			      const char *tag, bool *changed, struct rk_err *err);
+
 #endif

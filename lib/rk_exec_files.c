@@ -429,27 +429,20 @@ int rk_xrun_changelog(struct rk_xctx *x)
 	const char *section = version ? rk_xctx_param_req(x, "section") : NULL;
 	const char *tag = rk_xctx_param(x, "tag"), *prev = rk_xctx_param(x, "previous_tag");
 	struct rk_edits ed = RK_EDITS_INIT;
-	struct rk_buf link = RK_BUF_INIT, done = RK_BUF_INIT;
-	char *base = NULL;
-	enum rk_forge forge;
+	struct rk_buf done = RK_BUF_INIT;
 	bool changed = false;
 	int rc = -1;
 
 	if (!section)
 		return -1;
-	forge = tag ? rk_forge_from_origin(x->root, &base) : RK_FORGE_NONE;
-	if (forge != RK_FORGE_NONE)
-		rk_forge_compare_url(forge, base, prev, tag, &link);
 	/* idempotent: a heading for this version already there changes nothing */
-	if (rk_changelog_file_insert(&ed, x->root, file, version, section,
-				     link.len ? link.data : NULL, &changed, &x->err) < 0)
+	if (rk_changelog_file_release(&ed, x->root, file, version, section, prev, tag, &changed,
+				      &x->err) < 0)
 		goto out;
 	rk_buf_addf(&done, "already done: %s has %s", file, version);
 	rc = finish(x, &ed, version, done.data);
 out:
-	free(base);
 	rk_edits_release(&ed);
-	rk_buf_release(&link);
 	rk_buf_release(&done);
 	return rc;
 }

@@ -290,31 +290,68 @@ static int index_refresh(struct commit_job *j, git_index *idx, size_t *staged)
 	return 0;
 }
 
-/* The time of the commit: SOURCE_DATE_EPOCH when set (reproducible), else now. */
-static int make_signature(struct commit_job *j, git_signature **sig)
+/* A config string into out ("" when unset). */
+static void cfg_str(git_config *cfg, const char *key, struct rk_buf *out)
+{
+	git_buf b = {0};
+
+	rk_buf_reset(out);
+	if (cfg && git_config_get_string_buf(&b, cfg, key) == 0 && b.ptr)
+		rk_buf_adds(out, b.ptr);
+	git_buf_dispose(&b);
+}
+
+/*
+ * Who and when, as git decides it: GIT_{AUTHOR,COMMITTER}_{NAME,EMAIL}
+ * over user.name and user.email; the time SOURCE_DATE_EPOCH when set (a
+ * reproducible release commit), else now.
+ */
+static int make_signatures(struct commit_job *j, git_signature **author, git_signature **committer)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	git_signature *def = NULL;
-	int rc;
+	git_config *cfg = NULL;
+	struct rk_buf name = RK_BUF_INIT, email = RK_BUF_INIT;
+	long long when = -1;
+	int rc = 0, k;
 
-	if (git_signature_default(&def, j->repo) < 0)
-		return git_fail(j->x, "the committer (set user.name and user.email)");
 	if (sde && *sde) {
 		char *end;
-		long long t = strtoll(sde, &end, 10);
 
-		if (*end || t < 0)
-			rc = rk_err_set(&j->x->err, NULL, 0, 0,
-					"SOURCE_DATE_EPOCH='%s' is not a number of seconds", sde);
-		else
-			rc = git_signature_new(sig, def->name, def->email, (git_time_t)t, 0) < 0
-				     ? git_fail(j->x, "the committer")
-				     : 0;
-		git_signature_free(def);
-		return rc;
+		when = strtoll(sde, &end, 10);
+		if (*end || when < 0)
+			return rk_err_set(&j->x->err, NULL, 0, 0,
+					  "SOURCE_DATE_EPOCH='%s' is not a number of seconds", sde);
 	}
-	*sig = def;
-	return 0;
+	(void)git_repository_config_snapshot(&cfg, j->repo);
+	for (k = 0; k < 2 && rc == 0; k++) {
+		const char *en = getenv(k ? "GIT_COMMITTER_NAME" : "GIT_AUTHOR_NAME");
+		const char *ee = getenv(k ? "GIT_COMMITTER_EMAIL" : "GIT_AUTHOR_EMAIL");
+		git_signature **out = k ? committer : author;
+
+		cfg_str(cfg, "user.name", &name);
+		cfg_str(cfg, "user.email", &email);
+		if (en && *en) {
+			rk_buf_reset(&name);
+			rk_buf_adds(&name, en);
+		}
+		if (ee && *ee) {
+			rk_buf_reset(&email);
+			rk_buf_adds(&email, ee);
+		}
+		if (!name.len || !email.len)
+			rc = rk_err_set(
+				&j->x->err, NULL, 0, 0,
+				"who makes the release commit: set user.name and user.email "
+				"(git config) or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL");
+		else if ((when >= 0 ? git_signature_new(out, name.data, email.data,
+							(git_time_t)when, 0)
+				    : git_signature_now(out, name.data, email.data)) < 0)
+			rc = git_fail(j->x, "the commit's signature");
+	}
+	git_config_free(cfg);
+	rk_buf_release(&name);
+	rk_buf_release(&email);
+	return rc;
 }
 
 /* Remove the write-ahead list once the commit holds its files. */
@@ -340,7 +377,7 @@ int rk_xrun_commit(struct rk_xctx *x)
 	git_tree *tree = NULL, *ptree = NULL;
 	git_index *idx = NULL;
 	git_diff *diff = NULL;
-	git_signature *sig = NULL;
+	git_signature *sig = NULL, *author = NULL;
 	struct rk_buf wpath = RK_BUF_INIT, wl = RK_BUF_INIT, msg = RK_BUF_INIT;
 	struct rk_buf bref = RK_BUF_INIT;
 	size_t i, staged;
@@ -458,7 +495,7 @@ int rk_xrun_commit(struct rk_xctx *x)
 		git_fail(x, "writing the tree");
 		goto out;
 	}
-	if (make_signature(&j, &sig) < 0)
+	if (make_signatures(&j, &author, &sig) < 0)
 		goto out;
 	rk_buf_adds(&msg, message);
 	while (msg.len && msg.data[msg.len - 1] == '\n')
@@ -467,8 +504,8 @@ int rk_xrun_commit(struct rk_xctx *x)
 	{
 		const git_commit *parents[1] = {parent};
 
-		if (git_commit_create(&commit_oid, j.repo, NULL, sig, sig, NULL, msg.data, tree, 1,
-				      parents) < 0) {
+		if (git_commit_create(&commit_oid, j.repo, NULL, author, sig, NULL, msg.data, tree,
+				      1, parents) < 0) {
 			git_fail(x, "creating the commit");
 			goto out;
 		}
@@ -518,6 +555,7 @@ out:
 	rk_buf_release(&msg);
 	rk_buf_release(&bref);
 	git_signature_free(sig);
+	git_signature_free(author);
 	git_diff_free(diff);
 	git_index_free(idx);
 	git_tree_free(tree);

@@ -75,12 +75,12 @@ static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_pubop
 	p->ecosystem = x->ecosystem;
 	p->version = x->version ? x->version : rk_xctx_param(x, "version");
 	if (!p->name || !p->ecosystem || !p->version)
-		return rk_err_set(&x->err, x->file, 1, 0,
+		return rk_err_set(&x->err, NULL, 0, 0,
 				  "action '%s': needs \"package\", \"ecosystem\" and \"version\"",
 				  x->id);
 	*ops = rk_pubops_for(p->ecosystem);
 	if (!*ops)
-		return rk_err_set(&x->err, x->file, 1, 0, "action '%s': %s: %s is not supported",
+		return rk_err_set(&x->err, NULL, 0, 0, "action '%s': %s: %s is not supported",
 				  x->id, p->ecosystem, x->type);
 	p->manager = rk_xctx_param(x, "manager");
 	p->path = rk_xctx_param_req(x, "path");

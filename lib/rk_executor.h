@@ -47,8 +47,11 @@
  * rk-exec (its parent) and then itself, as a crash at that point would.
  * Points used by the prepare executors: "start" (before anything), "write"
  * (between two files of one action, after the first), "end" (all written,
- * before reporting), and for commit "objects" (tree and commit objects
- * written, ref not moved) and "ref" (ref moved, index not refreshed).
+ * before reporting), for pin "journal" (the journal written, the files
+ * not), and for commit "objects" (tree and commit objects written, ref not
+ * moved) and "ref" (ref moved, index not refreshed). The backends' own
+ * RK_TEST_KILL_WRITE=N (rk_backend.h) kills the executor child alone just
+ * before its N-th file write.
  */
 #ifndef RK_EXECUTOR_H
 #define RK_EXECUTOR_H

@@ -2006,7 +2006,9 @@ static bool from_release_commit(struct plan *pl)
 		p->lvl = L_PATCH;
 		if (p->cur_str &&
 		    rk_version_parse(&cur, p->scheme, p->cur_str, strlen(p->cur_str), &err) == 0) {
-			if (cur.nrelease && next.nrelease && cur.release[0] != next.release[0])
+			if (!rk_version_compare(&cur, &next))
+				p->lvl = L_NONE; /* already tagged */
+			else if (cur.nrelease && next.nrelease && cur.release[0] != next.release[0])
 				p->lvl = L_MAJOR;
 			else if (cur.nrelease > 1 && next.nrelease > 1 &&
 				 cur.release[1] != next.release[1])

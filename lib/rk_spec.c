@@ -644,8 +644,22 @@ static int parse_target(enum rk_spec_syntax syn, const char *version, struct rk_
 				version, strlen(version), err);
 }
 
+static int spec_satisfies(enum rk_spec_syntax syn, const char *spec, const char *version,
+			  struct rk_err *err);
+static char *trimmed(const char *v);
+
 int rk_spec_satisfies(enum rk_spec_syntax syn, const char *spec, const char *version,
 		      struct rk_err *err)
+{
+	char *v = trimmed(version);
+	int rc = spec_satisfies(syn, spec, v, err);
+
+	free(v);
+	return rc;
+}
+
+static int spec_satisfies(enum rk_spec_syntax syn, const char *spec, const char *version,
+			  struct rk_err *err)
 {
 	struct spec s;
 	struct rk_version v = RK_VERSION_INIT;
@@ -698,6 +712,8 @@ static void write_upper(struct rk_buf *out, const struct rk_version *v, size_t k
 {
 	if (n < k + 1)
 		n = k + 1;
+	if (v->epoch)
+		rk_buf_addf(out, "%" PRIu64 "!", v->epoch);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t x = i < k ? relc(v, i) : i == k ? relc(v, i) + 1 : 0;
 		rk_buf_addf(out, "%s%" PRIu64, i ? "." : "", x);
@@ -870,9 +886,18 @@ static char *pin_text(enum rk_spec_syntax syn, enum rk_spec_mode mode, const str
 			    vtext);
 		break;
 	case RK_SPEC_PIN_COMPAT:
-		if (syn == RK_SPEC_PEP440 && v->nrelease < 2)
-			rk_buf_addf(&b, "~=%s.0", vtext); /* ~= needs two components */
-		else
+		if (syn == RK_SPEC_PEP440 && v->nrelease < 2) {
+			/* ~= needs two release components: "5rc1" -> "~=5.0rc1" */
+			char *n = rk_version_str(v);
+			size_t k = 0;
+
+			if (strchr(n, '!'))
+				k = (size_t)(strchr(n, '!') - n) + 1;
+			while (isdigit((unsigned char)n[k]))
+				k++;
+			rk_buf_addf(&b, "~=%.*s.0%s", (int)k, n, n + k);
+			free(n);
+		} else
 			rk_buf_addf(&b, "%s%s", syn == RK_SPEC_PEP440 ? "~=" : "~", vtext);
 		break;
 	case RK_SPEC_PIN_CARET:
@@ -889,8 +914,34 @@ static char *pin_text(enum rk_spec_syntax syn, enum rk_spec_mode mode, const str
 	return rk_buf_detach(&b, NULL);
 }
 
+static int spec_rewrite(enum rk_spec_syntax syn, const char *spec, const char *version,
+			enum rk_spec_mode mode, char **out, struct rk_err *err);
+
+/* version without surrounding whitespace (PEP 440 allows it; it must not reach the output) */
+static char *trimmed(const char *v)
+{
+	const char *e;
+
+	while (isspace((unsigned char)*v))
+		v++;
+	e = v + strlen(v);
+	while (e > v && isspace((unsigned char)e[-1]))
+		e--;
+	return rk_xstrndup(v, (size_t)(e - v));
+}
+
 int rk_spec_rewrite(enum rk_spec_syntax syn, const char *spec, const char *version,
 		    enum rk_spec_mode mode, char **out, struct rk_err *err)
+{
+	char *v = trimmed(version);
+	int rc = spec_rewrite(syn, spec, v, mode, out, err);
+
+	free(v);
+	return rc;
+}
+
+static int spec_rewrite(enum rk_spec_syntax syn, const char *spec, const char *version,
+			enum rk_spec_mode mode, char **out, struct rk_err *err)
 {
 	struct spec s;
 	struct rk_version v = RK_VERSION_INIT;

@@ -609,4 +609,89 @@ EOT
 	git -C r remote add origin git@github.com:acme/mono.git
 	run tb "$T/r" forge-origin v1 v2
 	assert_output https://github.com/acme/mono/compare/v1...v2
+	# the executor's whole step: the link comes from origin
+	printf '## [2.0.0] - 2026-12-01\n\n- x\n' >s.md
+	run tb "$T/r" changelog-release pkg/CHANGELOG.md 2.0.0 "$T/s.md" core-v1.0.0 core-v2.0.0 diff
+	assert_success
+	assert_line "+[2.0.0]: https://github.com/acme/mono/compare/core-v1.0.0...core-v2.0.0"
+	run tb "$T/r" changelog-release pkg/CHANGELOG.md 2.0.0 "$T/s.md" core-v1.0.0 core-v2.0.0 apply
+	assert_failure 1
+	assert_output $'changed\nt-backend: pkg/CHANGELOG.md: cannot write: No such file or directory'
+	mkdir r/pkg
+	run tb "$T/r" changelog-release pkg/CHANGELOG.md 2.0.0 "$T/s.md" core-v1.0.0 core-v2.0.0 apply
+	assert_success
+	printf '# Changelog\n\n## [2.0.0] - 2026-12-01\n\n- x\n\n[2.0.0]: https://github.com/acme/mono/compare/core-v1.0.0...core-v2.0.0\n' | cmp - r/pkg/CHANGELOG.md
+}
+
+@test "a generated three-ecosystem monorepo: bump every package, pin every edge, the real tools accept it, the journal restores it" {
+	"$RK_TOP/scripts/gen-monorepo" --seed 5 12 m >/dev/null
+	make_git_repo m
+	git -C m add -A
+	git -C m commit -qm init
+	run rk-discover -C m --no-stdin
+	assert_success
+	echo "$output" >pkgs.ndjson
+	# one t-backend run: every package's version to 1.0.0, then every internal edge pinned
+	mapfile -t ops < <(jq -r '[
+		"--eco", .ecosystem, "--manager", .manager, "--path", .path, "--manifest", .manifest,
+		"--workspace", (.workspace // "."), "write", "1.0.0"] | .[]' pkgs.ndjson)
+	mapfile -t pins < <(jq -r '. as $p | .deps[] | [
+		"--eco", $p.ecosystem, "--manager", $p.manager, "--path", $p.path, "--manifest", $p.manifest,
+		"--workspace", ($p.workspace // "."), "dep", .name, "1.0.0", "exact"] | .[]' pkgs.ndjson)
+	[ "${#pins[@]}" -gt 0 ]
+	run tb "$T/m" "${ops[@]}" journal-record pin:all apply
+	assert_success
+	run tb "$T/m" "${pins[@]}" journal-record pin:all apply
+	assert_success
+	# byte spans only: every changed line is replaced, none added or removed
+	git -C m diff --numstat | awk '$1 != $2 { print; bad = 1 } END { exit bad }'
+	run rk-discover -C m --no-stdin
+	assert_success
+	echo "$output" | jq -r '.version' | sort -u | diff - <(echo 1.0.0)
+	echo "$output" | jq -r '.ecosystem as $e | .deps[] | "\($e) \(.spec)"' | sort -u >specs
+	grep -qx 'python ==1.0.0' specs
+	grep -qx 'cargo =1.0.0' specs
+	! grep -v -e '^python ==1.0.0$' -e '^cargo =1.0.0$' -e '^npm workspace:' specs
+	# the tools read what was written
+	if command -v cargo >/dev/null; then
+		(cd m/rs && cargo metadata --format-version 1 --offline --no-deps >/dev/null)
+	fi
+	if command -v uv >/dev/null; then
+		(cd m/py && UV_PYTHON_DOWNLOADS=never uv lock --offline -q)
+		grep -c '^version = "1.0.0"$' m/py/uv.lock
+		rm m/py/uv.lock
+	fi
+	if command -v pnpm >/dev/null; then
+		(cd m && npm_config_store_dir="$BATS_TEST_TMPDIR/store" pnpm install --lockfile-only --offline --ignore-scripts >/dev/null)
+		rm m/pnpm-lock.yaml
+	fi
+	# unpin: every byte back, nothing left for git to see
+	run tb "$T/m" journal-restore-all
+	assert_success
+	assert_output "journals 1"
+	[ -z "$(git -C m status --porcelain)" ]
+}
+
+@test "edit set: a file changed on disk after it was read is not overwritten" {
+	printf '{"version": "1.0.0"}\n' >package.json
+	cat >same.sh <<'EOT'
+#!/bin/sh
+printf '{"version": "2.0.0"}\n' >"$1/package.json"
+EOT
+	chmod +x same.sh
+	# written again with the new bytes already there: nothing to do, no error
+	run tb "$T" --eco npm --manifest package.json write 2.0.0 run-hook "$T/same.sh" apply
+	assert_success
+	printf '{"version": "2.0.0"}\n' | cmp - package.json
+	# the edit set reads, a hook changes the file behind its back, then it writes
+	printf '{"version": "1.0.0"}\n' >package.json
+	cat >race.sh <<'EOT'
+#!/bin/sh
+printf '{"version": "9.9.9"}\n' >"$1/package.json"
+EOT
+	chmod +x race.sh
+	run tb "$T" --eco npm --manifest package.json write 2.0.0 run-hook "$T/race.sh" apply
+	assert_failure 1
+	assert_output "t-backend: package.json: changed on disk since it was read; not written"
+	printf '{"version": "9.9.9"}\n' | cmp - package.json
 }

@@ -18,6 +18,12 @@ export RUSTUP_HOME
 	assert_line --regexp '^npm:@acme/web-ui +1\.1\.2 -> 1\.1\.3 +patch +fix\(ui\): escape labels \(#42\)$'
 	assert_line "- **core:** streaming responses ($(printf '%s' "$output" | grep -o 'streaming responses ([0-9a-f]*)' | head -1 | grep -o '[0-9a-f]\{7,\}'))"
 	refute_line --partial "npm:@acme/web-core 1.4.0 ->"
+	# prepare: the dry run's diff, the release commit and its diff, then nothing to do
+	assert_line "ok      bump:python:acme-core  0.4.0: python/packages/acme-core/pyproject.toml"
+	assert_line --regexp '^prepared: [0-9a-f]{7} chore\(release\): 5 packages$'
+	assert_line "Release-Kit-Release: python:acme-core 0.4.0"
+	assert_line "+version = \"0.4.0\""
+	assert_line "nothing to prepare: HEAD is a release commit ('releasekit publish' publishes it)"
 	# the release, for real, to the local registries
 	assert_line --regexp '^ok +commit:release +committed [0-9a-f]+'
 	assert_line --regexp '^ok +publish:python:acme-core +uploaded 2 files to http://127\.0\.0\.1:[0-9]+/$'

@@ -446,7 +446,7 @@ EOF
 	[ "$(ev out2 pub failed | jq -r .reason)" = "before-hook 'gate' failed: exited 2: denied" ]
 }
 
-@test "exec: actions without argv have no executor yet; a missing program fails cleanly" {
+@test "exec: a built-in action without what its executor needs fails plainly; a missing program fails cleanly" {
 	{
 		jq -cn --arg k "$(K b)" '{kind:"action",id:"b",type:"build",deps:[],key:$k}'
 		act m '[]' '["no-such-program-rk"]'
@@ -455,7 +455,7 @@ EOF
 	assert_failure 1
 	printf '%s\n' "$output" >out
 	validate_records out
-	[ "$(ev out b failed | jq -r .reason)" = "no executor for action type 'build' yet" ]
+	[ "$(ev out b failed | jq -r .reason)" = "action 'b': needs \"package\", \"ecosystem\" and \"version\"" ]
 	[ "$(ev out m failed | jq -r .reason)" = "cannot run 'no-such-program-rk': No such file or directory" ]
 }
 

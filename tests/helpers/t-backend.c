@@ -17,12 +17,14 @@
  *   bump-write FILE PATTERN V
  *   delete FILE              rk_edits_delete
  *   create FILE TEXT         rk_edits_get_new + rk_edits_set(TEXT)
+ *   run-hook PROG            run PROG ROOT and wait (changes behind the edit set's back)
  *   changed                  print rk_edits_changed
  *   diff                     print rk_edits_diff
  *   apply                    rk_edits_write
  *   lock-cmd                 print the lockfile command: "cwd", "lockfile", then argv, one a line
  *   changelog FILE V SECTION-FILE LINK   rk_changelog_file_insert (LINK "-": none);
  *                            print "changed" or "unchanged"
+ *   changelog-release FILE V SECTION-FILE PREV TAG   rk_changelog_file_release ("-": none)
  *   forge URL PREV TAG       print the compare URL (PREV "-": first release) or "none"
  *   forge-origin PREV TAG    the same for ROOT's origin remote
  *   journal-record KEY       rk_journal_record of the edit set
@@ -31,6 +33,9 @@
  * Errors: "t-backend: msg", exit 1 (3 for a bad spec); usage exits 2.
  */
 #include "rk_common.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "rk_backend.h"
 #include "rk_changelog_file.h"
@@ -171,6 +176,17 @@ int main(int argc, char **argv)
 			if (!e)
 				fail(&err, 1);
 			rk_edits_set(e, text, strlen(text));
+		} else if (!strcmp(op, "run-hook")) {
+			const char *prog = ARG();
+			pid_t pid = fork();
+			int st;
+			if (pid == 0) {
+				execl(prog, prog, p.root, (char *)NULL);
+				_exit(127);
+			}
+			if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+			    WEXITSTATUS(st) != 0)
+				rk_die(1, "%s failed", prog);
 		} else if (!strcmp(op, "changed")) {
 			printf("%zu\n", rk_edits_changed(&ed));
 		} else if (!strcmp(op, "diff")) {
@@ -200,6 +216,19 @@ int main(int argc, char **argv)
 			if (rk_changelog_file_insert(&ed, p.root, f, v, sec.data,
 						     strcmp(link, "-") ? link : NULL, &changed,
 						     &err) < 0)
+				fail(&err, 1);
+			rk_buf_release(&sec);
+			printf("%s\n", changed ? "changed" : "unchanged");
+		} else if (!strcmp(op, "changelog-release")) {
+			const char *f = ARG(), *v = ARG(), *sf = ARG(), *prev = ARG(), *tag = ARG();
+			struct rk_buf sec = RK_BUF_INIT;
+			bool changed;
+			if (rk_buf_read_file(&sec, sf) < 0)
+				rk_die(1, "%s: %s", sf, strerror(errno));
+			rk_buf_add(&sec, "", 0);
+			if (rk_changelog_file_release(
+				    &ed, p.root, f, v, sec.data, strcmp(prev, "-") ? prev : NULL,
+				    strcmp(tag, "-") ? tag : NULL, &changed, &err) < 0)
 				fail(&err, 1);
 			rk_buf_release(&sec);
 			printf("%s\n", changed ? "changed" : "unchanged");
