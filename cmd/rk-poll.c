@@ -39,6 +39,7 @@ static const char usage[] =
 	"      --request-timeout S per request (default 30)\n"
 	"      --tag TAG           npm dist-tag that must name the version (default:\n"
 	"                          the release's channel, else latest; '' none)\n"
+	"      --seed N            seed the backoff's jitter (default: the clock)\n"
 	"      --dist-root DIR     built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
 	"                          ('/' in a name as '+'; default .releasekit/dist)\n"
 	"\n"

@@ -925,7 +925,8 @@ int rk_poll_wait(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		 rk_poll_attempt_fn fn, void *ctx, struct rk_poll_result *res, struct rk_err *err)
 {
 	long long start = rk_now_ms(), deadline = start + (long long)(o->deadline_s * 1000.0);
-	unsigned int seed = o->seed ? o->seed : (unsigned int)(rk_now_ms() ^ (getpid() << 16));
+	unsigned int seed =
+		o->seed ? o->seed : (unsigned int)rk_now_ms() ^ ((unsigned int)getpid() << 16);
 	int n;
 
 	res->attempts = 0;

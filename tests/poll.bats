@@ -160,7 +160,7 @@ FAST=(--initial 0.05 --max-delay 0.2)
 	npm_publish rkp-never 1.0.0
 	start_faultproxy npm "$RK_NPM_URL" --fault '{"path":"^/rkp-never$","fault":"notyet","version":"1.0.0"}'
 	rel npm rkp-never 1.0.0 >in
-	run --separate-stderr rk-poll --wait "${FAST[@]}" --deadline 1 --npm "$FP_URL" in
+	run --separate-stderr rk-poll --wait "${FAST[@]}" --seed 7 --deadline 1 --npm "$FP_URL" in
 	assert_failure 1
 	printf '%s\n' "$output" >out
 	validate_records out
