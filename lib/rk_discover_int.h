@@ -31,6 +31,8 @@ struct rk_ddep {
 		      * protocol, python [tool.uv.sources] { workspace = true } */
 	long line, col; /* strict: where it is declared */
 	long dline;	/* the manifest line that declares it (0 unknown) */
+	const char *tdir; /* resolved to a package whose name another package of its
+			   * ecosystem shares: that package's dir (borrowed) */
 };
 
 struct pkgrule;
@@ -55,6 +57,8 @@ struct rk_dpkg {
 	bool skip;			 /* from config */
 	bool version_ws, description_ws; /* cargo: inherited from [workspace.package] */
 	bool dropped;	   /* not a package after all (excluded, owned by a python package) */
+	bool dup;	   /* pnpm: another member of the workspace has the same name */
+	struct rk_dpkg *twin; /* dup: the next package with the same name, or NULL */
 	struct rk_dws *ws; /* the workspace, or NULL when standalone */
 	const struct pkgrule *rule; /* the config's package rule, or NULL (borrowed) */
 	struct rk_ddep *deps;
