@@ -1182,7 +1182,19 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 				    !strncmp(c, econames[e], (size_t)(colon - c)))
 					break;
 			if (colon && e < RK_ECO_N) {
-				t = find_name(d, (enum rk_eco)e, colon + 1);
+				struct rk_buf amb = RK_BUF_INIT;
+
+				t = find_rule_pkg(d, (enum rk_eco)e, colon + 1, &amb);
+				if (!t && amb.len) {
+					rk_err_set(
+						err, r->location, 0, 0,
+						"%s '%s': cross_deps '%s' names several packages "
+						"(%s); write ecosystem:name@path",
+						r->rule, r->name, c, amb.data);
+					rk_buf_release(&amb);
+					return -1;
+				}
+				rk_buf_release(&amb);
 			} else {
 				for (e = 0; e < RK_ECO_N; e++) {
 					struct rk_dpkg *u = find_name(d, (enum rk_eco)e, c);
@@ -1196,6 +1208,11 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 					if (u)
 						t = u;
 				}
+				if (t && t->dup)
+					return rk_err_set(
+						err, r->location, 0, 0,
+						"%s '%s': cross_deps '%s' names several packages; write ecosystem:name@path",
+						r->rule, r->name, c);
 			}
 			if (!t)
 				return rk_err_set(err, r->location, 0, 0,
@@ -1207,6 +1224,7 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 			dep->spec = rk_xstrdup("");
 			dep->type = RK_DEP_NORMAL;
 			dep->cross = true;
+			dep->tdir = t->dup ? t->dir : NULL;
 		}
 	}
 	return 0;

@@ -499,7 +499,8 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 		return bare[0] ? ambiguous(g, arg, found[0], msg) : found[0];
 	if (!nfound) { /* a package's path */
 		for (int v = 0; v < g->n; v++)
-			if (g->nodes[v].path != NO_GROUP && !strcmp(str_at(g, g->nodes[v].path), arg))
+			if (g->nodes[v].path != NO_GROUP &&
+			    !strcmp(str_at(g, g->nodes[v].path), arg))
 				found[nfound < RK_ECO_N ? nfound++ : 0] = v;
 		if (nfound == 1)
 			return found[0];

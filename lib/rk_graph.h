@@ -85,7 +85,7 @@ struct rk_graph_pending {
 	size_t name; /* offset in strs */
 	unsigned char type, cross;
 	long line, col;
-	long mline; /* the manifest line that declares it, 0 unknown */
+	long mline;  /* the manifest line that declares it, 0 unknown */
 	size_t path; /* the target's path (offset in strs), or (size_t)-1 */
 };
 

@@ -166,3 +166,18 @@ EOT
 	assert_output ""
 	[[ $stderr == *"rk-plan: <stdin>:"*": package npm:web@packages/web: releasing packages that share a name is not implemented yet (their actions would share ids)" ]]
 }
+
+@test "cross_deps name a shared name as ecosystem:name@path; bare, it is an error" {
+	fixture
+	echo '{"kind":"config","rule":"pnpm_package","location":"RELEASE.star:1:1","name":"root","cross_deps":["npm:web@apps/web"]}' >cfg
+	run --separate-stderr rk-discover --root . <cfg
+	assert_success
+	[ "$(echo "$output" | jq -c 'select(.kind=="package" and .name=="root") | .deps')" = '[{"name":"web","ecosystem":"npm","path":"apps/web","spec":"","type":"normal","cross":true}]' ]
+	for c in web npm:web; do
+		echo "{\"kind\":\"config\",\"rule\":\"pnpm_package\",\"location\":\"RELEASE.star:1:1\",\"name\":\"root\",\"cross_deps\":[\"$c\"]}" >cfg
+		run --separate-stderr rk-discover --root . <cfg
+		[ "$status" -eq 3 ]
+		assert_output ""
+		[[ $(echo "$stderr" | tail -n 1) == "rk-discover: RELEASE.star:1:1: pnpm_package 'root': cross_deps '$c' names several packages"*"; write ecosystem:name@path" ]]
+	done
+}
