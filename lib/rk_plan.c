@@ -663,6 +663,17 @@ static size_t find_pkg(const struct plan *pl, const char *s)
 		return idx;
 	if (rk_strmap_get(&pl->byname, s, strlen(s), &idx))
 		return idx == NONE ? NONE - 1 : idx;
+	if (pl->shared != NONE && strrchr(s, '@') > s) { /* name@path, names pnpm members share */
+		const char *at = strrchr(s, '@'), *colon = strchr(s, ':');
+		const char *nm = colon && colon < at ? colon + 1 : s;
+
+		for (idx = 0; idx < pl->n; idx++)
+			if (!strcmp(pl->p[idx].path, at + 1) &&
+			    strlen(pl->p[idx].name) == (size_t)(at - nm) &&
+			    !strncmp(pl->p[idx].name, nm, (size_t)(at - nm)) &&
+			    (nm == s || !strncmp(pl->p[idx].eco, s, (size_t)(colon - s))))
+				return idx;
+	}
 	return NONE;
 }
 
@@ -740,7 +751,8 @@ static void resolve(struct plan *pl)
 				rk_buf_addf(&id, "%s:%s", p->eco, p->name);
 				if (glob ? (fnmatch(pat, p->name, 0) == 0 ||
 					    fnmatch(pat, id.data, 0) == 0)
-					 : (!strcmp(pat, p->name) || !strcmp(pat, id.data))) {
+					 : (!strcmp(pat, p->name) || !strcmp(pat, id.data) ||
+					    (pl->shared != NONE && find_pkg(pl, pat) == i))) {
 					p->grp = j;
 					hit = true;
 				}
@@ -2351,9 +2363,10 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	resolve(&pl);
 	if (rk_history_open(&pl.repo, o->repo, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	if (pl.shared != NONE) /* the errors below point at package records */
+		set_loc(&pl, NULL);
 	setup_series(&pl);
 	if (pl.shared != NONE) {
-		set_loc(&pl, NULL);
 		die_at(&pl, pl.p[pl.shared].line,
 		       "package %s:%s@%s: releasing packages that share a name is not implemented "
 		       "yet (their actions would share ids)",

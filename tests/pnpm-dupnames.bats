@@ -181,3 +181,22 @@ EOT
 		[[ $(echo "$stderr" | tail -n 1) == "rk-discover: RELEASE.star:1:1: pnpm_package 'root': cross_deps '$c' names several packages"*"; write ecosystem:name@path" ]]
 	done
 }
+
+@test "releasekit generate names packages that share a name as name@path, and rk-discover takes them" {
+	fixture
+	run --separate-stderr releasekit generate
+	assert_success
+	echo "$output" >RELEASE.star
+	grep -qxF 'pnpm_package(name = "web@apps/web", group = "apps")' RELEASE.star
+	grep -qxF 'pnpm_package(name = "web@packages/web", group = "packages")' RELEASE.star
+	run --separate-stderr releasekit discover
+	assert_success
+	[ "$(echo "$output" | jq -r 'select(.kind=="package" and .name=="web") | "\(.id) \(.group)"')" = "npm:web@apps/web apps
+npm:web@packages/web packages" ]
+	# rk-plan knows name@path in release groups; it refuses the shared tags
+	git add -A
+	git -c user.name=t -c user.email=t@example.com commit -qm "feat: start"
+	run --separate-stderr releasekit plan
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"rk-plan: <stdin>:"*": packages npm:web@apps/web and npm:web@packages/web share a name and would share the tags"* ]]
+}
