@@ -33,7 +33,7 @@ static const char usage[] =
 	"      --version       print the version and exit\n"
 	"\n"
 	"PKG is ecosystem:name (python:genkit, npm:@scope/x) or a bare name that is\n"
-	"unambiguous.\n"
+	"unambiguous; where packages share a name, ecosystem:name@path or the path.\n"
 	"Exit: 0 ok, 1 no path, 2 usage, 3 bad input or a cycle; a closed stdout\n"
 	"ends quietly with the status the tool would have had.\n"
 	"See rk-graph(1).\n";

@@ -354,7 +354,14 @@ static int read_packages(struct pkgs *ps)
 		RK_GROW(ps->v, ps->cap, ps->n + 1);
 		p = &ps->v[ps->n++];
 		memset(p, 0, sizeof(*p));
-		p->name = rk_xstrdup(name);
+		/* pnpm members sharing a name (the record has an id): name@path */
+		if (rk_json_get_str(d, 0, "id")) {
+			struct rk_buf nb = RK_BUF_INIT;
+			rk_buf_addf(&nb, "%s@%s", name, path);
+			p->name = rk_buf_detach(&nb, NULL);
+		} else {
+			p->name = rk_xstrdup(name);
+		}
 		p->ecosystem = rk_xstrdup(eco);
 		p->manager = rk_xstrdup(mgr);
 		p->path = rk_xstrdup(path);

@@ -5,6 +5,7 @@
 #include "rk_pep508.h"
 #include "rk_semver_range.h"
 #include "rk_strmap.h"
+#include "rk_version.h"
 
 #include <dirent.h>
 #include <git2.h>
@@ -898,6 +899,19 @@ static int index_names(struct rk_discover *d, struct rk_err *err)
 				}
 				continue;
 			}
+			if (pass == 0 && p->ws && q->ws && p->ws->kind == RK_WS_PNPM &&
+			    q->ws->kind == RK_WS_PNPM) {
+				/* pnpm allows it: keep both, each identified by its path */
+				p->twin = q->twin;
+				q->twin = p;
+				p->dup = q->dup = true;
+				rk_warn("%s: %s package '%s' has the same name as %s (pnpm allows "
+					"it): both are kept, as %s:%s@%s and %s:%s@%s",
+					p->manifest, econames[p->eco], p->name, q->manifest,
+					econames[q->eco], q->name, q->dir, econames[p->eco],
+					p->name, p->dir);
+				continue;
+			}
 			rk_err_set(err, p->manifest, p->line, p->col,
 				   "duplicate %s package '%s' (also in %s)", econames[p->eco],
 				   p->name, q->manifest);
@@ -948,6 +962,75 @@ static bool linked(const struct rk_dpkg *p, const struct rk_ddep *dep, const str
 	return rk_npm_range_satisfied(dep->spec, t->version) == 1;
 }
 
+/* Whether c comes before b as pnpm's choice: the higher version, then the path. */
+static bool twin_before(const struct rk_dpkg *c, const struct rk_dpkg *b)
+{
+	struct rk_version vc = RK_VERSION_INIT, vb = RK_VERSION_INIT;
+	struct rk_err e;
+	int cmp = 0;
+
+	if (c->version && b->version &&
+	    rk_version_parse(&vc, RK_VERSION_SEMVER, c->version, strlen(c->version), &e) == 0 &&
+	    rk_version_parse(&vb, RK_VERSION_SEMVER, b->version, strlen(b->version), &e) == 0)
+		cmp = rk_version_compare(&vc, &vb);
+	rk_version_release(&vc);
+	rk_version_release(&vb);
+	if (cmp)
+		return cmp > 0;
+	if (!c->version != !b->version)
+		return c->version != NULL;
+	return strcmp(c->dir, b->dir) < 0;
+}
+
+/*
+ * t is one of several packages with dep's name (pnpm allows that): choose the
+ * one the dependency means among the packages with that name in p's
+ * workspace (any, when p is standalone). pnpm 10 links the highest version
+ * whatever the range says (checked: `workspace:^1` with web 1.4.0 and web
+ * 2.1.0 in the workspace links 2.1.0); so do we, and equal versions go to the
+ * path that sorts first. Unless the chosen package is the only one whose
+ * version satisfies the range (the workspace: protocol's range; `*`, `^` and
+ * `~` take any), warn naming the dependent's manifest and line, the
+ * candidates and the choice.
+ */
+static struct rk_dpkg *pick_twin(const struct rk_dpkg *p, const struct rk_ddep *dep,
+				 struct rk_dpkg *t)
+{
+	const char *range = dep->spec;
+	struct rk_dpkg *c, *best = NULL, *sat = NULL;
+	struct rk_buf names = RK_BUF_INIT;
+	int nsat = 0, ncand = 0;
+
+	if (!strncmp(range, "workspace:", 10))
+		range += 10;
+	if (!*range || !strcmp(range, "^") || !strcmp(range, "~"))
+		range = "*";
+	for (c = t; c; c = c->twin) {
+		if (c->dropped || (p->ws && c->ws != p->ws))
+			continue;
+		ncand++;
+		rk_buf_addf(&names, "%s%s:%s@%s%s%s", names.len ? ", " : "", econames[c->eco],
+			    c->name, c->dir, c->version ? " " : "", c->version ? c->version : "");
+		if (!best || twin_before(c, best))
+			best = c;
+		if (!c->version || rk_npm_range_satisfied(range, c->version) == 1) {
+			nsat++;
+			sat = c;
+		}
+	}
+	if (!best) {
+		rk_buf_release(&names);
+		return t;
+	}
+	if (ncand > 1 && !(nsat == 1 && sat == best))
+		rk_warn("%s:%ld: dependency '%s' (%s) is ambiguous: %s; %d satisfy the range; "
+			"taking %s:%s@%s (the highest version, as pnpm links; then the first path)",
+			p->manifest, dep->dline > 0 ? dep->dline : dep->line, dep->name, dep->spec,
+			names.data, nsat, econames[best->eco], best->name, best->dir);
+	rk_buf_release(&names);
+	return best;
+}
+
 /* Resolve every dependency to a package of the repository; drop external ones. */
 static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 {
@@ -988,6 +1071,8 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 				t = hget(d, &d->dirs, (int)dep->eco, dep->path);
 			else if (dep->eco != RK_ECO_NPM || strncmp(dep->spec, "npm:", 4) != 0)
 				t = find_name(d, dep->eco, dep->name);
+			if (t && t->dup && !dep->path)
+				t = pick_twin(p, dep, t);
 			if (t && t->dropped)
 				t = NULL;
 			/* by name, a workspace member reaches only members (a project
@@ -1013,7 +1098,9 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 			}
 			for (k = 0; t && k < n; k++) /* the same edge twice (target tables) */
 				if (p->deps[k].type == dep->type &&
-				    !strcmp(p->deps[k].name, t->name) && p->deps[k].eco == t->eco)
+				    !strcmp(p->deps[k].name, t->name) && p->deps[k].eco == t->eco &&
+				    (p->deps[k].tdir == NULL) == !t->dup &&
+				    (!t->dup || !strcmp(p->deps[k].tdir, t->dir)))
 					t = NULL;
 			if (!t || t == p) {
 				rk_ddep_release(dep);
@@ -1022,11 +1109,42 @@ static int resolve_deps(struct rk_discover *d, struct rk_err *err)
 			free(dep->name);
 			dep->name = rk_xstrdup(t->name);
 			dep->eco = t->eco;
+			dep->tdir = t->dup ? t->dir : NULL;
 			p->deps[n++] = *dep;
 		}
 		p->ndeps = n;
 	}
 	return 0;
+}
+
+/*
+ * The package a config rule names: name, or name@path when pnpm members share
+ * the name (a bare name that several packages have is an error listing them).
+ * Returns NULL with *ambig set when the name is ambiguous.
+ */
+static struct rk_dpkg *find_rule_pkg(struct rk_discover *d, enum rk_eco eco, const char *name,
+				     struct rk_buf *ambig)
+{
+	struct rk_dpkg *p = find_name(d, eco, name), *c;
+	const char *at = strrchr(name, '@');
+
+	if (!p && at && at > name) {
+		char *base = rk_xstrndup(name, (size_t)(at - name));
+
+		for (c = find_name(d, eco, base); c; c = c->twin)
+			if (!c->dropped && c->dup && !strcmp(c->dir, at + 1))
+				break;
+		free(base);
+		return c;
+	}
+	if (!p || !p->dup)
+		return p;
+	rk_buf_reset(ambig);
+	for (c = p; c; c = c->twin)
+		if (!c->dropped)
+			rk_buf_addf(ambig, "%s%s:%s@%s", ambig->len ? ", " : "", econames[c->eco],
+				    c->name, c->dir);
+	return NULL;
 }
 
 static int apply_rules(struct rk_discover *d, struct rk_err *err)
@@ -1035,8 +1153,17 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 
 	for (i = 0; i < d->nrules; i++) {
 		struct pkgrule *r = &d->rules[i];
-		struct rk_dpkg *p = find_name(d, r->eco, r->name);
+		struct rk_buf ambig = RK_BUF_INIT;
+		struct rk_dpkg *p = find_rule_pkg(d, r->eco, r->name, &ambig);
 
+		if (!p && ambig.len) {
+			rk_err_set(err, r->location, 0, 0,
+				   "%s: '%s' names several %s packages (%s); write name@path",
+				   r->rule, r->name, econames[r->eco], ambig.data);
+			rk_buf_release(&ambig);
+			return -1;
+		}
+		rk_buf_release(&ambig);
 		if (!p)
 			return rk_err_set(err, r->location, 0, 0, "%s: no %s package named '%s'",
 					  r->rule, econames[r->eco], r->name);
@@ -1061,7 +1188,19 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 				    !strncmp(c, econames[e], (size_t)(colon - c)))
 					break;
 			if (colon && e < RK_ECO_N) {
-				t = find_name(d, (enum rk_eco)e, colon + 1);
+				struct rk_buf amb = RK_BUF_INIT;
+
+				t = find_rule_pkg(d, (enum rk_eco)e, colon + 1, &amb);
+				if (!t && amb.len) {
+					rk_err_set(
+						err, r->location, 0, 0,
+						"%s '%s': cross_deps '%s' names several packages "
+						"(%s); write ecosystem:name@path",
+						r->rule, r->name, c, amb.data);
+					rk_buf_release(&amb);
+					return -1;
+				}
+				rk_buf_release(&amb);
 			} else {
 				for (e = 0; e < RK_ECO_N; e++) {
 					struct rk_dpkg *u = find_name(d, (enum rk_eco)e, c);
@@ -1075,6 +1214,11 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 					if (u)
 						t = u;
 				}
+				if (t && t->dup)
+					return rk_err_set(
+						err, r->location, 0, 0,
+						"%s '%s': cross_deps '%s' names several packages; write ecosystem:name@path",
+						r->rule, r->name, c);
 			}
 			if (!t)
 				return rk_err_set(err, r->location, 0, 0,
@@ -1086,6 +1230,7 @@ static int apply_rules(struct rk_discover *d, struct rk_err *err)
 			dep->spec = rk_xstrdup("");
 			dep->type = RK_DEP_NORMAL;
 			dep->cross = true;
+			dep->tdir = t->dup ? t->dir : NULL;
 		}
 	}
 	return 0;
@@ -1154,12 +1299,13 @@ static int cmp_pkg(const void *a, const void *b)
 	const struct rk_dpkg *p = *(struct rk_dpkg *const *)a, *q = *(struct rk_dpkg *const *)b;
 	int c = strcmp(econames[p->eco], econames[q->eco]);
 
-	return c ? c : strcmp(p->name, q->name);
+	c = c ? c : strcmp(p->name, q->name);
+	return c ? c : strcmp(p->dir, q->dir);
 }
 
 void rk_discover_emit(struct rk_discover *d)
 {
-	struct rk_buf b = RK_BUF_INIT;
+	struct rk_buf b = RK_BUF_INIT, id = RK_BUF_INIT;
 	struct rk_jw w;
 	struct rk_dpkg **v = rk_xmalloc((d->npkg ? d->npkg : 1) * sizeof(*v));
 	size_t i, j, n = 0;
@@ -1179,6 +1325,11 @@ void rk_discover_emit(struct rk_discover *d)
 		rk_jw_obj(&w);
 		rk_jw_kstr(&w, "kind", "package");
 		rk_jw_kstr(&w, "name", p->name);
+		if (p->dup) {
+			rk_buf_reset(&id);
+			rk_buf_addf(&id, "%s:%s@%s", econames[p->eco], p->name, p->dir);
+			rk_jw_kstr(&w, "id", id.data);
+		}
 		rk_jw_kstr(&w, "version", p->version);
 		rk_jw_kstr(&w, "ecosystem", econames[p->eco]);
 		rk_jw_kstr(&w, "manager", p->manager);
@@ -1217,6 +1368,8 @@ void rk_discover_emit(struct rk_discover *d)
 			rk_jw_obj(&w);
 			rk_jw_kstr(&w, "name", dep->name);
 			rk_jw_kstr(&w, "ecosystem", econames[dep->eco]);
+			if (dep->tdir)
+				rk_jw_kstr(&w, "path", dep->tdir);
 			rk_jw_kstr(&w, "spec", dep->spec);
 			rk_jw_kstr(&w, "type", deptypes[dep->type]);
 			if (dep->group)
@@ -1235,6 +1388,7 @@ void rk_discover_emit(struct rk_discover *d)
 	}
 	free(v);
 	rk_buf_release(&b);
+	rk_buf_release(&id);
 }
 
 char *rk_discover_default_root(void)

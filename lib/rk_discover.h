@@ -20,7 +20,8 @@
  * lists it or under a configured root, a duplicate name among workspace
  * members, or a config record naming an unknown package or workspace fills
  * err ("file:line:col: reason") and makes rk_discover_scan() /
- * rk_discover_config() return -1 (exit 3). Outside every workspace, a
+ * rk_discover_config() return -1 (exit 3); pnpm members sharing a name are
+ * both kept (a warning), identified by path (the record's "id"). Outside every workspace, a
  * manifest that cannot be read or a package whose name a member or another
  * such package has is a warning on stderr and ignored. With keep_going a malformed or invalid manifest, a duplicate
  * name or a failed cargo inheritance is a warning on stderr instead and the

@@ -25,12 +25,14 @@ struct rk_ddep {
 	char *key;    /* cargo: the table key (for `workspace = true` lookups) */
 	enum rk_deptype type;
 	enum rk_eco eco;
-	bool ws;	/* cargo: `workspace = true` */
-	bool cross;	/* from config cross_deps */
-	bool strict;	/* must name a member of the same workspace: npm workspace:
+	bool ws;	  /* cargo: `workspace = true` */
+	bool cross;	  /* from config cross_deps */
+	bool strict;	  /* must name a member of the same workspace: npm workspace:
 		      * protocol, python [tool.uv.sources] { workspace = true } */
-	long line, col; /* strict: where it is declared */
-	long dline;	/* the manifest line that declares it (0 unknown) */
+	long line, col;	  /* strict: where it is declared */
+	long dline;	  /* the manifest line that declares it (0 unknown) */
+	const char *tdir; /* resolved to a package whose name another package of its
+			   * ecosystem shares: that package's dir (borrowed) */
 };
 
 struct pkgrule;
@@ -54,8 +56,10 @@ struct rk_dpkg {
 	int private_;			 /* npm: -1 unset, 0/1 "private" */
 	bool skip;			 /* from config */
 	bool version_ws, description_ws; /* cargo: inherited from [workspace.package] */
-	bool dropped;	   /* not a package after all (excluded, owned by a python package) */
-	struct rk_dws *ws; /* the workspace, or NULL when standalone */
+	bool dropped;	      /* not a package after all (excluded, owned by a python package) */
+	bool dup;	      /* pnpm: another member of the workspace has the same name */
+	struct rk_dpkg *twin; /* dup: the next package with the same name, or NULL */
+	struct rk_dws *ws;    /* the workspace, or NULL when standalone */
 	const struct pkgrule *rule; /* the config's package rule, or NULL (borrowed) */
 	struct rk_ddep *deps;
 	size_t ndeps, capdeps;

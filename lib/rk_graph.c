@@ -142,14 +142,35 @@ int rk_graph_find(const struct rk_graph *g, int eco, const char *name)
 int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char *group,
 		      const char *source, long line, struct rk_err *err)
 {
+	return rk_graph_add_node_at(g, eco, name, NULL, group, source, line, err);
+}
+
+int rk_graph_add_node_at(struct rk_graph *g, int eco, const char *name, const char *path,
+			 const char *group, const char *source, long line, struct rk_err *err)
+{
 	struct rk_buf key = RK_BUF_INIT;
 	struct rk_graph_node *nd;
 	bool added;
-	int v;
+	int v, first = -1;
 
 	node_key(eco, name, &key);
 	v = (int)rk_strmap_add(&g->ids, key.data, key.len, (size_t)g->n, &added);
 	rk_buf_release(&key);
+	if (!added && path) {
+		int u;
+
+		for (u = v; u >= 0; u = g->nodes[u].twin) {
+			const struct rk_graph_node *o = &g->nodes[u];
+			if (o->path == NO_GROUP || !strcmp(str_at(g, o->path), path))
+				break;
+		}
+		if (u < 0) { /* all have other paths: keep both */
+			first = v;
+			added = true;
+		} else {
+			v = u;
+		}
+	}
 	if (!added) {
 		const struct rk_graph_node *o = &g->nodes[v];
 		return rk_err_set(err, source, line, 0,
@@ -166,6 +187,13 @@ int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char 
 	nd->manifest = NO_GROUP;
 	nd->source = source;
 	nd->line = line;
+	nd->path = path ? add_str(g, path, strlen(path)) : NO_GROUP;
+	nd->twin = -1;
+	if (first >= 0) { /* second in the chain after the first */
+		nd->twin = g->nodes[first].twin;
+		g->nodes[first].twin = v;
+		g->nodes[first].dup = nd->dup = 1;
+	}
 	return v;
 }
 
@@ -184,6 +212,13 @@ void rk_graph_add_dep(struct rk_graph *g, int from, int eco, const char *name, i
 	p->line = line;
 	p->col = col;
 	p->mline = 0;
+	p->path = NO_GROUP;
+}
+
+void rk_graph_set_dep_path(struct rk_graph *g, const char *path)
+{
+	if (g->npend)
+		g->pend[g->npend - 1].path = add_str(g, path, strlen(path));
 }
 
 void rk_graph_set_dep_mline(struct rk_graph *g, long mline)
@@ -210,6 +245,13 @@ const char *rk_graph_group(const struct rk_graph *g, int v)
 void rk_graph_id(const struct rk_graph *g, int v, struct rk_buf *b)
 {
 	rk_buf_addf(b, "%s:%s", rk_eco_name(g->nodes[v].eco), rk_graph_name(g, v));
+	if (g->nodes[v].dup)
+		rk_buf_addf(b, "@%s", str_at(g, g->nodes[v].path));
+}
+
+const char *rk_graph_dup_path(const struct rk_graph *g, int v)
+{
+	return g->nodes[v].dup ? str_at(g, g->nodes[v].path) : NULL;
 }
 
 /* ---- finishing: ranks, edges, adjacency ---- */
@@ -226,7 +268,9 @@ static int cmp_nodes(const void *ctx, int a, int b)
 	c = strcmp(str_at(g, x->name), str_at(g, y->name));
 	if (c)
 		return c;
-	/* Equal names are duplicates, rejected earlier; keep the sort total. */
+	if (x->dup && y->dup) /* a name packages share: by path */
+		return strcmp(str_at(g, x->path), str_at(g, y->path));
+	/* Other equal names are duplicates, rejected earlier; keep the sort total. */
 	return a < b ? -1 : a > b;
 }
 
@@ -270,6 +314,32 @@ int rk_graph_finish(struct rk_graph *g, unsigned edge_mask, int strict, struct r
 	for (size_t i = 0; i < g->npend; i++) {
 		const struct rk_graph_pending *p = &g->pend[i];
 		int to = rk_graph_find(g, p->eco, str_at(g, p->name));
+		if (to >= 0 && g->nodes[to].dup) {
+			int u = to;
+			while (p->path != NO_GROUP && u >= 0 &&
+			       strcmp(str_at(g, g->nodes[u].path), str_at(g, p->path)))
+				u = g->nodes[u].twin;
+			if (p->path == NO_GROUP) { /* ambiguous: always an error */
+				const struct rk_graph_node *f = &g->nodes[p->from];
+				struct rk_buf c = RK_BUF_INIT;
+				for (u = to; u >= 0; u = g->nodes[u].twin) {
+					if (c.len)
+						rk_buf_adds(&c, ", ");
+					rk_graph_id(g, u, &c);
+				}
+				if (!rc)
+					rc = rk_err_set(err, f->source, p->line, p->col,
+							"%s:%s depends on %s:%s, a name several "
+							"packages have (%s): the dependency needs "
+							"their \"path\"",
+							rk_eco_name(f->eco), str_at(g, f->name),
+							rk_eco_name(p->eco), str_at(g, p->name),
+							c.data);
+				rk_buf_release(&c);
+				continue;
+			}
+			to = u;
+		}
 		if (to < 0) {
 			if (strict && !rc) {
 				const struct rk_graph_node *f = &g->nodes[p->from];
@@ -364,6 +434,40 @@ int rk_graph_finish(struct rk_graph *g, unsigned edge_mask, int strict, struct r
 
 /* ---- lookup of command-line names ---- */
 
+/*
+ * (eco, "name") as rk_graph_find, or (eco, "name@path"): the node with that
+ * name and path (a name packages share); -1 when none.
+ */
+static int find_at(const struct rk_graph *g, int eco, const char *arg, int *bare)
+{
+	const char *at = strrchr(arg, '@');
+	char *name;
+	int v = rk_graph_find(g, eco, arg);
+
+	*bare = v >= 0 && g->nodes[v].dup;
+	if (v >= 0 || !at || at == arg)
+		return v;
+	name = rk_xstrndup(arg, (size_t)(at - arg));
+	v = rk_graph_find(g, eco, name);
+	free(name);
+	while (v >= 0 && !(g->nodes[v].dup && !strcmp(str_at(g, g->nodes[v].path), at + 1)))
+		v = g->nodes[v].twin;
+	return v;
+}
+
+/* A name packages share, given bare: -1 with msg listing them. */
+static int ambiguous(const struct rk_graph *g, const char *arg, int v, struct rk_buf *msg)
+{
+	rk_buf_addf(msg, "'%s' names several packages: ", arg);
+	for (int u = v; u >= 0; u = g->nodes[u].twin) {
+		if (u != v)
+			rk_buf_adds(msg, ", ");
+		rk_graph_id(g, u, msg);
+	}
+	rk_buf_adds(msg, "; name one as ECOSYSTEM:NAME@PATH or by its path");
+	return -1;
+}
+
 int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
 {
 	const char *colon = strchr(arg, ':');
@@ -378,20 +482,29 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 			eco[n] = '\0';
 			int e = rk_eco_parse(eco);
 			if (e >= 0) {
-				int v = rk_graph_find(g, e, colon + 1);
+				int bare, v = find_at(g, e, colon + 1, &bare);
 				if (v < 0)
 					rk_buf_addf(msg, "no package %s in the input", arg);
-				return v;
+				return bare ? ambiguous(g, arg, v, msg) : v;
 			}
 		}
 	}
+	int bare[RK_ECO_N];
 	for (int e = 0; e < RK_ECO_N; e++) {
-		int v = rk_graph_find(g, e, arg);
+		int v = find_at(g, e, arg, &bare[nfound]);
 		if (v >= 0)
 			found[nfound++] = v;
 	}
 	if (nfound == 1)
-		return found[0];
+		return bare[0] ? ambiguous(g, arg, found[0], msg) : found[0];
+	if (!nfound) { /* a package's path */
+		for (int v = 0; v < g->n; v++)
+			if (g->nodes[v].path != NO_GROUP &&
+			    !strcmp(str_at(g, g->nodes[v].path), arg))
+				found[nfound < RK_ECO_N ? nfound++ : 0] = v;
+		if (nfound == 1)
+			return found[0];
+	}
 	if (!nfound) {
 		rk_buf_addf(msg, "no package '%s' in the input", arg);
 		return -1;

@@ -66,6 +66,9 @@ struct rk_graph_node {
 	int rank;	 /* position when all nodes are sorted by (ecosystem, name) */
 	long line;	 /* where the node was defined (for messages) */
 	const char *source;
+	size_t path; /* offset of the package's path, or (size_t)-1 */
+	int twin;    /* the next node with the same (ecosystem, name), or -1 */
+	int dup;     /* 1: another node has the same (ecosystem, name) */
 };
 
 struct rk_graph_edge {
@@ -82,7 +85,8 @@ struct rk_graph_pending {
 	size_t name; /* offset in strs */
 	unsigned char type, cross;
 	long line, col;
-	long mline; /* the manifest line that declares it, 0 unknown */
+	long mline;  /* the manifest line that declares it, 0 unknown */
+	size_t path; /* the target's path (offset in strs), or (size_t)-1 */
 };
 
 struct rk_graph {
@@ -133,9 +137,21 @@ const char *rk_dep_type_name(int type);
 int rk_graph_add_node(struct rk_graph *g, int eco, const char *name, const char *group,
 		      const char *source, long line, struct rk_err *err);
 
+/*
+ * rk_graph_add_node for a package with a path (may be NULL: as
+ * rk_graph_add_node). Two packages with one (ecosystem, name) are both kept
+ * when both have paths and these differ (pnpm allows that): each is then
+ * identified as "ecosystem:name@path", and a dependency on that name must
+ * name the path (rk_graph_set_dep_path). Otherwise the same error.
+ */
+int rk_graph_add_node_at(struct rk_graph *g, int eco, const char *name, const char *path,
+			 const char *group, const char *source, long line, struct rk_err *err);
+
 /* Record that node `from` depends on (eco, name); line/col locate it. */
 void rk_graph_add_dep(struct rk_graph *g, int from, int eco, const char *name, int type, int cross,
 		      long line, long col);
+/* The target's path of the last dependency added (names shared by packages). */
+void rk_graph_set_dep_path(struct rk_graph *g, const char *path);
 /* The manifest line that declares the last dependency added (cycle messages). */
 void rk_graph_set_dep_mline(struct rk_graph *g, long mline);
 /* The manifest path of node v (cycle messages; copied). */
@@ -152,17 +168,24 @@ int rk_graph_finish(struct rk_graph *g, unsigned edge_mask, int strict, struct r
 const char *rk_graph_name(const struct rk_graph *g, int v);
 /* NULL when the package has no group. */
 const char *rk_graph_group(const struct rk_graph *g, int v);
-/* Append "ecosystem:name" to b. */
+/* The node's path when another node has its name, else NULL. */
+const char *rk_graph_dup_path(const struct rk_graph *g, int v);
+/* Append "ecosystem:name" to b ("ecosystem:name@path" when the name is shared). */
 void rk_graph_id(const struct rk_graph *g, int v, struct rk_buf *b);
 
-/* The node for (eco, name) (name normalised as the ecosystem does), or -1. */
+/*
+ * The node for (eco, name) (name normalised as the ecosystem does), or -1.
+ * When several nodes have that name, the first of them (see .twin, .dup).
+ */
 int rk_graph_find(const struct rk_graph *g, int eco, const char *name);
 
 /*
  * Resolve a package named on the command line: "ecosystem:name", or a bare
- * name that matches in exactly one ecosystem. Returns the node, or -1 with
- * msg set to the reason (unknown package; or ambiguous, listing the
- * candidates as "cargo:x, python:x").
+ * name that matches in exactly one ecosystem; "ecosystem:name@path",
+ * "name@path" or a package's path where packages share a name. Returns the
+ * node, or -1 with msg set to the reason (unknown package; or ambiguous,
+ * listing the candidates as "cargo:x, python:x" or "npm:web@a, npm:web@b"
+ * and how to name one).
  */
 int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg);
 

@@ -75,7 +75,8 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 	if (tdeps >= 0 && rk_json_type(d, tdeps) != RK_JSON_ARRAY)
 		return bad(&w, tdeps, "\"deps\" must be an array");
 
-	v = rk_graph_add_node(g, eco, name, group, source, line, err);
+	v = rk_graph_add_node_at(g, eco, name, rk_json_get_str(d, 0, "path"), group, source, line,
+				 err);
 	if (v < 0)
 		return -1;
 	if (rk_json_get_str(d, 0, "manifest"))
@@ -107,6 +108,8 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 		if (tc >= 0 && (cross = rk_json_bool(d, tc)) < 0)
 			return bad(&w, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
 		rk_graph_add_dep(g, v, deco, dn, type, cross, line, col_of(d, e));
+		if (rk_json_get_str(d, e, "path"))
+			rk_graph_set_dep_path(g, rk_json_get_str(d, e, "path"));
 		if (tl >= 0) {
 			long long ml;
 

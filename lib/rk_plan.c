@@ -126,6 +126,7 @@ struct plan {
 	struct pkg *p;
 	size_t n, cap;
 	struct rk_strmap byid, byname; /* "eco:name" -> idx; name -> idx or NONE (ambiguous) */
+	size_t shared;		       /* a package whose name another has (pnpm), or NONE */
 	size_t *topo;
 	/* config: where an error in the current config record points ("location") */
 	char *loc_src;
@@ -315,9 +316,15 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		die_at(pl, line, "package '%s': no \"path\"", name);
 	check_paths(pl, name, (char **)&path, 1, line);
 	rk_buf_addf(&id, "%s:%s", eco, name);
-	if (rk_strmap_get(&pl->byid, id.data, id.len, &old))
-		die_at(pl, line, "package '%s' appears twice", id.data);
-	rk_strmap_put(&pl->byid, id.data, id.len, pl->n);
+	if (rk_strmap_get(&pl->byid, id.data, id.len, &old)) {
+		/* pnpm members sharing a name (rk-discover gives them an "id"):
+		 * refused once the tag formats are known (setup_series) */
+		if (!rk_json_get_str(d, 0, "id") || !strcmp(pl->p[old].path, path))
+			die_at(pl, line, "package '%s' appears twice", id.data);
+		pl->shared = pl->n;
+	} else {
+		rk_strmap_put(&pl->byid, id.data, id.len, pl->n);
+	}
 	rk_buf_release(&id);
 	if (rk_strmap_get(&pl->byname, name, strlen(name), &old))
 		rk_strmap_put(&pl->byname, name, strlen(name), NONE);
@@ -660,6 +667,17 @@ static size_t find_pkg(const struct plan *pl, const char *s)
 		return idx;
 	if (rk_strmap_get(&pl->byname, s, strlen(s), &idx))
 		return idx == NONE ? NONE - 1 : idx;
+	if (pl->shared != NONE && strrchr(s, '@') > s) { /* name@path, names pnpm members share */
+		const char *at = strrchr(s, '@'), *colon = strchr(s, ':');
+		const char *nm = colon && colon < at ? colon + 1 : s;
+
+		for (idx = 0; idx < pl->n; idx++)
+			if (!strcmp(pl->p[idx].path, at + 1) &&
+			    strlen(pl->p[idx].name) == (size_t)(at - nm) &&
+			    !strncmp(pl->p[idx].name, nm, (size_t)(at - nm)) &&
+			    (nm == s || !strncmp(pl->p[idx].eco, s, (size_t)(colon - s))))
+				return idx;
+	}
 	return NONE;
 }
 
@@ -737,7 +755,8 @@ static void resolve(struct plan *pl)
 				rk_buf_addf(&id, "%s:%s", p->eco, p->name);
 				if (glob ? (fnmatch(pat, p->name, 0) == 0 ||
 					    fnmatch(pat, id.data, 0) == 0)
-					 : (!strcmp(pat, p->name) || !strcmp(pat, id.data))) {
+					 : (!strcmp(pat, p->name) || !strcmp(pat, id.data) ||
+					    (pl->shared != NONE && find_pkg(pl, pat) == i))) {
 					p->grp = j;
 					hit = true;
 				}
@@ -822,6 +841,14 @@ static void tag_clash(struct plan *pl, size_t i, const char *fmt, const struct r
 		return;
 	}
 	q = &pl->p[j];
+	if (!strcmp(q->eco, p->eco) && !strcmp(q->name, p->name))
+		die_at(pl, p->line,
+		       "packages %s:%s@%s and %s:%s@%s share a name and would share the tags of "
+		       "the tag format '%s': give each a label and use {label}, e.g. "
+		       "pnpm_package(name = \"%s@%s\", label = \"...\") with "
+		       "release_train(tag_format = \"{label}-v{version}\"), or a tag_format per "
+		       "package",
+		       q->eco, q->name, q->path, p->eco, p->name, p->path, fmt, p->name, p->path);
 	if (!strcmp(q->eco, p->eco))
 		return;
 	die_at(pl, p->line,
@@ -2494,6 +2521,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	int rc;
 
 	memset(&pl, 0, sizeof(pl));
+	pl.shared = NONE;
 	pl.o = o;
 	pl.source = source;
 	pl.propagate = L_PATCH;
@@ -2550,7 +2578,15 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	resolve(&pl);
 	if (rk_history_open(&pl.repo, o->repo, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	if (pl.shared != NONE) /* the errors below point at package records */
+		set_loc(&pl, NULL);
 	setup_series(&pl);
+	if (pl.shared != NONE) {
+		die_at(&pl, pl.p[pl.shared].line,
+		       "package %s:%s@%s: releasing packages that share a name is not implemented "
+		       "yet (their actions would share ids)",
+		       pl.p[pl.shared].eco, pl.p[pl.shared].name, pl.p[pl.shared].path);
+	}
 	read_tags(&pl);
 	if (rk_history_walk(&pl.h, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);

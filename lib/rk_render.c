@@ -75,6 +75,8 @@ static void text_id(const struct rk_graph *g, int v, struct rk_buf *b)
 		else
 			rk_buf_addc(b, (char)*p);
 	}
+	if (rk_graph_dup_path(g, v))
+		rk_buf_addf(b, "@%s", rk_graph_dup_path(g, v));
 }
 
 /* Display columns of UTF-8 text: one per code point. */
@@ -123,6 +125,13 @@ static void quoted_id(const struct rk_graph *g, int v, struct rk_buf *b)
 			rk_buf_adds(b, "\\n");
 		else if (*p != '\r')
 			rk_buf_addc(b, *p);
+	}
+	for (const char *p = rk_graph_dup_path(g, v); p && *p; p++) {
+		if (p == rk_graph_dup_path(g, v))
+			rk_buf_addc(b, '@');
+		if (*p == '"' || *p == '\\')
+			rk_buf_addc(b, '\\');
+		rk_buf_addc(b, *p);
 	}
 	rk_buf_addc(b, '"');
 }
