@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* syncfs */
 #include "rk_common.h"
 #include "rk_cache.h"
+#include "rk_beneath.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -688,7 +689,8 @@ static int pb_get_file(const unsigned char *data, size_t n, struct rk_ac_result 
 			exe = v != 0;
 		}
 	}
-	if (!path || !*path || !have_digest)
+	/* the path comes from an untrusted cache: never outside the tree */
+	if (!path || !rk_path_safe(path) || !have_digest)
 		goto fail;
 	rk_ac_result_add_file(r, path, hex, size, exe);
 	free(path);

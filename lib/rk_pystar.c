@@ -714,10 +714,10 @@ static PyObject *load_call(PyObject *self, PyObject *arg)
 				PyErr_Format(
 					PyExc_ValueError,
 					"cannot load %s: %s (bundled rules are uv.star, cargo.star, pnpm.star, npm.star, train.star, federation.star)",
-					id, strerror(errno));
+					id, rk_strerror(errno));
 			else
 				PyErr_Format(PyExc_ValueError, "cannot load %s: %s: %s", id,
-					     name.data, strerror(errno));
+					     name.data, rk_strerror(errno));
 			rk_buf_release(&text);
 			goto out;
 		}
@@ -762,7 +762,7 @@ int rk_star_eval(struct rk_star *s, const char *relpath, struct rk_err *err)
 
 	rk_buf_addf(&path, "%s/%s", s->root, relpath);
 	if (rk_buf_read_file(&text, path.data) < 0) {
-		rk_err_set(err, relpath, 0, 0, "cannot read: %s", strerror(errno));
+		rk_err_set(err, relpath, 0, 0, "cannot read: %s", rk_strerror(errno));
 		rk_buf_release(&path);
 		rk_buf_release(&text);
 		return -1;
