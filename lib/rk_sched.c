@@ -2057,6 +2057,7 @@ int rk_sched_run(struct rk_sched *s)
 			}
 		}
 		fill(s);
+		take_signal(s); /* one that came during a hook */
 		if (s->nrunning == 0 && next < 0 && (s->nready == 0 || s->stop))
 			break;
 		for (k = 0; k < s->nrunning; k++) {
