@@ -5,10 +5,12 @@
 #include "rk_cfggen.h"
 #include "rk_pystar.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional]\n"
+	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional] [--max-time S]\n"
+	"                 [--max-memory MB] [--max-depth N]\n"
 	"       rk-config --generate [--update] [--group-by level|dir] [-C DIR] [-f FILE] < packages\n"
 	"\n"
 	"Evaluate RELEASE.star (Starlark) into config records, one JSON object per\n"
@@ -29,6 +31,9 @@ static const char usage[] =
 	"                         DIR/NAME in place, keeping manual edits\n"
 	"      --group-by HOW     with --generate: infer groups by dependency level\n"
 	"                         (level, the default) or by directory (dir)\n"
+	"      --max-time S       stop an evaluation after S seconds (default 60)\n"
+	"      --max-memory MB    stop an evaluation above MB megabytes (default 2048)\n"
+	"      --max-depth N      brackets may nest N levels deep (default 100)\n"
 	"  -h, --help             show this help and exit\n"
 	"      --version          print the version and exit\n"
 	"\n"
@@ -36,7 +41,18 @@ static const char usage[] =
 	"bundled rules). Exit: 0 ok, 1 failure, 2 usage, 3 bad configuration.\n"
 	"See rk-config(1).\n";
 
-enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY, OPT_OPTIONAL };
+enum {
+	OPT_MODE = 256,
+	OPT_GENERATE,
+	OPT_UPDATE,
+	OPT_GROUP_BY,
+	OPT_OPTIONAL,
+	OPT_MAXTIME,
+	OPT_MAXMEM,
+	OPT_MAXDEPTH
+};
+
+static struct rk_star_limits limits = RK_STAR_LIMITS_DEFAULT;
 
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
 static char *rules_dir(void)
@@ -59,6 +75,21 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 	rk_cfg_init(&cfg);
 	rk_buf_addf(&path, "%s/%s", root, file);
 	have_root = rk_is_file(path.data);
+	{
+		/* there, but not a file: say so (not "no such file") */
+		struct stat sb;
+		int e = 0;
+		if (stat(path.data, &sb) != 0)
+			e = errno == ENOENT ? 0 : errno;
+		else if (S_ISDIR(sb.st_mode))
+			e = EISDIR;
+		else if (!S_ISREG(sb.st_mode))
+			e = RK_ENOTREG;
+		if (e) {
+			rk_error("%s: %s", path.data, rk_strerror(e));
+			goto out;
+		}
+	}
 	if (mode != RK_CFG_CENTRAL)
 		pp = rk_cfg_find_package_files(root, file);
 	if (optional && !have_root && !(pp && pp[0])) {
@@ -84,6 +115,7 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 		rc = RK_EXIT_FAIL;
 		goto out;
 	}
+	rk_star_set_limits(st, &limits);
 	if (mode != RK_CFG_DECENTRALIZED) {
 		if (rk_star_eval(st, file, &err) < 0)
 			goto bad;
@@ -143,6 +175,9 @@ int main(int argc, char **argv)
 		{"update", no_argument, NULL, OPT_UPDATE},
 		{"group-by", required_argument, NULL, OPT_GROUP_BY},
 		{"optional", no_argument, NULL, OPT_OPTIONAL},
+		{"max-time", required_argument, NULL, OPT_MAXTIME},
+		{"max-memory", required_argument, NULL, OPT_MAXMEM},
+		{"max-depth", required_argument, NULL, OPT_MAXDEPTH},
 		{NULL, 0, NULL, 0}};
 	struct rk_cli cli = {usage, "C:f:", longopts, argc, argv};
 	const char *root = ".", *file = "RELEASE.star";
@@ -178,6 +213,17 @@ int main(int argc, char **argv)
 			break;
 		case OPT_OPTIONAL:
 			optional = 1;
+			break;
+		case OPT_MAXTIME:
+			limits.max_time_s =
+				(double)rk_cli_long(&cli, "--max-time", optarg, 1, 86400);
+			break;
+		case OPT_MAXMEM:
+			limits.max_memory_mb =
+				rk_cli_long(&cli, "--max-memory", optarg, 64, 1048576);
+			break;
+		case OPT_MAXDEPTH:
+			limits.max_depth = (int)rk_cli_long(&cli, "--max-depth", optarg, 1, 10000);
 			break;
 		case OPT_GROUP_BY:
 			if (!strcmp(optarg, "level"))

@@ -209,10 +209,11 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 			}
 			rk_buf_reset(who);
 			if (dead)
-				rk_buf_addf(who,
-					    "pid %lld on host %s since %s (gone, but the commands it "
-					    "started still run in process groups %s)",
-					    pid, host.data, started.data, groups.data);
+				rk_buf_addf(
+					who,
+					"pid %lld on host %s since %s (gone, but the commands it "
+					"started still run in process groups %s)",
+					pid, host.data, started.data, groups.data);
 			else
 				rk_buf_addf(who, "pid %lld on host %s since %s", pid, host.data,
 					    started.data);

@@ -84,7 +84,7 @@ static int listed(const char *name, size_t len)
 
 int rk_mask_secret_name(const char *name, size_t len)
 {
-	static const char *const words[] = {"TOKEN", "SECRET",	   "PASSWORD", "PASSWD",
+	static const char *const words[] = {"TOKEN",	  "SECRET",	"PASSWORD", "PASSWD",
 					    "PASSPHRASE", "CREDENTIAL", "AUTH",	    "PRIVATE",
 					    "API_KEY",	  "ACCESS_KEY"};
 	size_t i;
@@ -223,8 +223,8 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int rk_mask_file(const struct rk_mask *m, const char *in, const char *out,
-		 char hex[RK_SHA256_HEX], long long *size)
+int rk_mask_file(const struct rk_mask *m, const char *in, const char *out, char hex[RK_SHA256_HEX],
+		 long long *size)
 {
 	enum { CHUNK = 65536 };
 	struct rk_buf win = RK_BUF_INIT, o = RK_BUF_INIT;

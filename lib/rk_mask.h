@@ -56,8 +56,8 @@ void rk_mask_str(const struct rk_mask *m, const char *s, size_t len, struct rk_b
  * written. Returns 0, or -1 with errno (out may be partial; the caller
  * removes it).
  */
-int rk_mask_file(const struct rk_mask *m, const char *in, const char *out,
-		 char hex[RK_SHA256_HEX], long long *size);
+int rk_mask_file(const struct rk_mask *m, const char *in, const char *out, char hex[RK_SHA256_HEX],
+		 long long *size);
 
 /*
  * Process-wide masking of diagnostics: after rk_mask_messages(m), every

@@ -262,7 +262,8 @@ static int wait_for(pid_t pid, int pidfd, long long timeout_ms, int *status, int
 		}
 		if (pidfd >= 0) {
 			struct pollfd p[2] = {{pidfd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
-			if (poll(p, cancel_fd > 0 ? 2 : 1, left > 1000000 ? 1000000 : (int)left) < 0 &&
+			if (poll(p, cancel_fd > 0 ? 2 : 1, left > 1000000 ? 1000000 : (int)left) <
+				    0 &&
 			    errno != EINTR)
 				return -1;
 		} else {

@@ -63,10 +63,10 @@ struct rk_proc_opts {
 #define RK_PROC_GRACE_MS 2000
 
 struct rk_proc_result {
-	int exited;    /* 1 when the child exited normally */
-	int code;      /* its exit code when exited */
-	int signal;    /* the signal that ended it, when !exited */
-	int timed_out; /* 1 when rk_proc_run killed it for the timeout */
+	int exited;	 /* 1 when the child exited normally */
+	int code;	 /* its exit code when exited */
+	int signal;	 /* the signal that ended it, when !exited */
+	int timed_out;	 /* 1 when rk_proc_run killed it for the timeout */
 	int interrupted; /* 1 when rk_proc_run stopped it for cancel_fd */
 	long long duration_ms;
 };

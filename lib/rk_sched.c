@@ -122,10 +122,10 @@ struct rk_sched {
 	long long retries_done;
 	struct rk_buf ev; /* event scratch */
 	long long hook_seq;
-	struct rk_mask mask;   /* secrets: every channel is masked with it */
-	struct rk_buf ctmp;    /* the cache's scratch (masked logs, fetches) */
-	int no_store;	       /* the cache cannot be written: run without storing */
-	int write_error;       /* stdout failed (not EPIPE): stop, exit 1 */
+	struct rk_mask mask; /* secrets: every channel is masked with it */
+	struct rk_buf ctmp;  /* the cache's scratch (masked logs, fetches) */
+	int no_store;	     /* the cache cannot be written: run without storing */
+	int write_error;     /* stdout failed (not EPIPE): stop, exit 1 */
 	long long fetch_seq;
 };
 
@@ -1498,8 +1498,7 @@ static void record_success(struct rk_sched *s, int i, struct rk_ac_result *r)
 		long long size = 0;
 		int exe = 0;
 		/* streamed, never through a symbolic link, never a FIFO or a directory */
-		if (rk_cache_store_beneath(s->o.cache, s->o.repo_root, *p, hex, &size, &exe) !=
-		    0) {
+		if (rk_cache_store_beneath(s->o.cache, s->o.repo_root, *p, hex, &size, &exe) != 0) {
 			int en = errno;
 			rk_warn("action '%s': output %s not stored: %s", a->id, *p,
 				en == ELOOP ? "a symbolic link is in its path" : rk_strerror(en));
