@@ -14,6 +14,20 @@
 #include "rk_proc.h"
 #include "rk_pystar.h"
 
+/* Built with a sanitizer: no RLIMIT_DATA (its shadow memory), and the
+ * evaluator's stderr is left alone (reports must be seen). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RK_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) ||                         \
+	__has_feature(thread_sanitizer)
+#define RK_SANITIZED 1
+#endif
+#endif
+#ifndef RK_SANITIZED
+#define RK_SANITIZED 0
+#endif
+
 #define PRELUDE_ID "@releasekit//prelude"
 #define SECRET_CAPSULE "releasekit.secret"
 
@@ -613,13 +627,7 @@ static int too_deep(const char *t, size_t len, int max, long *line, long *col)
 void rk_star_set_limits(struct rk_star *s, const struct rk_star_limits *l)
 {
 	s->lim = *l;
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-	return;
-#endif
-#endif
-	{
+	if (!RK_SANITIZED) {
 		/* one allocation cannot be checked midway: limit the data size
 		 * (not under valgrind, which manages the heap itself) */
 		const char *pre = getenv("LD_PRELOAD");
@@ -634,7 +642,6 @@ void rk_star_set_limits(struct rk_star *s, const struct rk_star_limits *l)
 			}
 		}
 	}
-#endif
 }
 
 /* A failed allocation aborts the evaluator (Rust's handle_alloc_error). */
@@ -957,7 +964,8 @@ int rk_star_eval(struct rk_star *s, const char *relpath, struct rk_err *err)
 		 * not shown while it runs */
 		struct sigaction sa, old;
 		char lm[200];
-		int saved = dup(2), devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		int saved = dup(2);
+		int devnull = RK_SANITIZED ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
 		limit_msg(s, 2, lm, sizeof(lm));
 		snprintf(abort_msg, sizeof(abort_msg), "%s: %s: %s\n", rk_progname, relpath, lm);
 		fflush(stderr);
