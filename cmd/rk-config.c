@@ -239,7 +239,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	if (!rk_is_dir(root))
-		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
+		rk_die(RK_EXIT_USAGE, "--root %s: %s", root,
+		       access(root, F_OK) == 0 ? "not a directory" : strerror(errno));
 	if (!generate && (update || gen.group_by != RK_GEN_BY_LEVEL))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
 	if (generate && optional)

@@ -137,7 +137,8 @@ static int read_input(struct state *st)
 		struct stat sb;
 
 		if (!fp) {
-			rk_error("cannot open %s: %s", path, rk_strerror(errno));
+			rk_error("cannot %s %s: %s", errno == EISDIR ? "read" : "open", path,
+				 rk_strerror(errno));
 			return RK_EXIT_USAGE;
 		}
 		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {

@@ -436,3 +436,26 @@ mount_cache() {
 	rss=$(echo "$stderr" | sed -n 's/^maxrss=//p')
 	[ "$rss" -lt 60000 ]
 }
+
+@test "faults 12: a 20 MB NDJSON line of numbers is refused in bounded memory by every reader" {
+	command -v /usr/bin/time >/dev/null || skip "GNU time not installed"
+	[ "${RK_VALGRIND:-}" = 1 ] && skip "memory is measured natively"
+	python3 -c "import sys; sys.stdout.write('{\"kind\":\"x\",\"a\":[' + '1,' * 10000000 + '1]}\n')" >big.ndjson
+	for t in rk-exec rk-graph rk-plan; do
+		run --separate-stderr /usr/bin/time -f 'maxrss=%M' "$t" big.ndjson
+		[ "$status" -eq 3 ]
+		[ "$(echo "$stderr" | head -1)" = "$t: big.ndjson:1:1: more than 2000000 JSON values in one record" ]
+		rss=$(echo "$stderr" | sed -n 's/^maxrss=//p')
+		# kilobytes: the line itself is 20 MB (it used to cost 31 times that)
+		[ "$rss" -lt 120000 ]
+	done
+}
+
+@test "faults 13: rk-discover and rk-config --root of a missing directory: one line, exit 2" {
+	run --separate-stderr rk-discover --no-stdin --root missing
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rk-discover: --root missing: No such file or directory" ]
+	run --separate-stderr rk-config --root missing
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "rk-config: --root missing: No such file or directory" ]
+}
