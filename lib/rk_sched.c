@@ -1044,12 +1044,16 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 	}
 	if (got == 1 && rk_ac_decode(b.data ? b.data : "", b.len, r) != 0) {
 		if (!from_remote)
-			rk_warn("action '%s': corrupt cache entry ac/%.2s/%s ignored", a->id,
+			rk_warn("action '%s': %s cache entry ac/%.2s/%s ignored", a->id,
+				errno == EPERM ? "an output path outside the repository in"
+					       : "corrupt",
 				a->key, a->key);
 		else {
 			s->remote.hits--;
-			rk_remote_disable(&s->remote, "GET /ac: not an ActionResult, or an "
-						      "output path outside the repository");
+			rk_remote_disable(&s->remote,
+					  errno == EPERM
+						  ? "GET /ac: an output path outside the repository"
+						  : "GET /ac: not an ActionResult");
 		}
 		got = 0;
 	} else if (got == 1 && r->exit_code != 0) {

@@ -97,9 +97,9 @@ waitfor() {
 		sh_act a 'echo ran >ran' >plan
 		run --separate-stderr rk-exec plan
 		assert_success
-		# a corrupt entry: ignored, the action runs
+		# refused: ignored, the action runs
 		[ "$(states <(echo "$output") a)" = "queued started succeeded" ]
-		[[ "$stderr" == *"corrupt cache entry"* ]]
+		[[ "$stderr" == *"action 'a': an output path outside the repository in cache entry ac/"*" ignored"* ]]
 		rm -f ran "$RK_CACHE_DIR"/ac/*/*
 	done
 	[ ! -e ../outside ] && [ ! -e "$BATS_TEST_TMPDIR/abs" ] && [ ! -e ../outside2 ]
@@ -142,7 +142,7 @@ waitfor() {
 	sh_act a 'true' >plan
 	run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
 	assert_success
-	[[ "$stderr" == *"unavailable (GET /ac: not an ActionResult, or an output path outside the repository)"* ]]
+	[[ "$stderr" == *"unavailable (GET /ac: an output path outside the repository): using the local cache only"* ]]
 	[ "$(states <(echo "$output") a)" = "queued started succeeded" ]
 	[ ! -e ../remote-pwned ]
 }
