@@ -1321,7 +1321,9 @@ static void read_plan_files(struct plan *pl)
 		}
 		rk_buf_addf(&fp, "%s%s", wd, f->path);
 		if (rk_buf_read_file(&text, fp.data) < 0)
-			rk_die(RK_EXIT_FAIL, "%s: %s", f->path, strerror(errno));
+			rk_die(errno == RK_ENOTREG || errno == EISDIR ? RK_EXIT_INPUT
+								      : RK_EXIT_FAIL,
+			       "%s: %s", f->path, rk_strerror(errno));
 		if (rk_planfile_parse(&f->pf, text.data ? text.data : "", text.len, f->path, &err) <
 		    0)
 			rk_die_err(&err);
