@@ -2,6 +2,7 @@
 #include "rk_common.h"
 #include "rk_lock.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -53,6 +54,47 @@ static void hostname_(char *h, size_t n)
 	h[n - 1] = '\0';
 }
 
+/*
+ * Whether process group g has a member that is not a zombie. A member killed
+ * with its parent stays a zombie until init reaps it, and kill(-g, 0) still
+ * finds it: on Linux, /proc tells the states apart; elsewhere kill decides.
+ */
+static int group_alive(pid_t g)
+{
+	DIR *dir;
+	struct dirent *de;
+	int alive = 0;
+
+	if (kill(-g, 0) != 0 && errno != EPERM)
+		return 0;
+	dir = opendir("/proc");
+	if (!dir)
+		return 1;
+	while (!alive && (de = readdir(dir))) {
+		char path[300], buf[512], *rp, st;
+		long long pgrp;
+		FILE *fp;
+		size_t n;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[n] = '\0';
+		/* "pid (comm) S ppid pgrp ...": comm may hold spaces and parentheses */
+		rp = strrchr(buf, ')');
+		if (rp && sscanf(rp + 1, " %c %*d %lld", &st, &pgrp) == 2 && pgrp == (long long)g &&
+		    st != 'Z' && st != 'X')
+			alive = 1;
+	}
+	closedir(dir);
+	return alive;
+}
+
 /* The recorded process groups still alive, as "12, 34" (empty: none). */
 static void live_groups(const struct rk_json *d, struct rk_buf *out)
 {
@@ -65,7 +107,7 @@ static void live_groups(const struct rk_json *d, struct rk_buf *out)
 		long long g;
 		if (rk_json_int(d, e, &g) != 0 || g <= 1 || g > 0x7fffffff)
 			continue;
-		if (kill(-(pid_t)g, 0) == 0 || errno == EPERM)
+		if (group_alive((pid_t)g))
 			rk_buf_addf(out, "%s%lld", out->len ? ", " : "", g);
 	}
 }
@@ -146,6 +188,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 	struct rk_jw w;
 	char me[256], now[32];
 	long long deadline = rk_now_ms() + (long long)(timeout_s * 1000.0);
+	long long dying_since = 0; /* when a gone holder's groups were first seen */
 	int fd, rc = -1;
 
 	l->path = NULL;
@@ -180,6 +223,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 		struct stat st;
 		long long pid = 0;
 		int r = try_lock(path.data, tmp.data);
+
 		if (r == 0) {
 			l->path = rk_buf_detach(&path, NULL);
 			path.data = NULL;
@@ -205,6 +249,15 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 					"process is gone",
 					pid, host.data, started.data);
 				break_stale(path.data, &st);
+				continue;
+			}
+			if (dead && !dying_since)
+				dying_since = rk_now_ms();
+			if (dead && rk_now_ms() - dying_since < 5000) {
+				/* its children die with it (PR_SET_PDEATHSIG): give them
+				 * a moment before calling them orphans */
+				struct timespec ts = {0, 50 * 1000000L};
+				nanosleep(&ts, NULL);
 				continue;
 			}
 			rk_buf_reset(who);

@@ -1574,8 +1574,9 @@ static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_
 						   &exe) != 0) {
 				int en = errno;
 				rk_warn("action '%s': output %s not stored: %s", a->id, *p,
-					en == ELOOP ? "a symbolic link is in its path"
-						    : rk_strerror(en));
+					en == ELOOP    ? "a symbolic link is in its path"
+					: en == EINVAL ? "not inside the repository"
+						       : rk_strerror(en));
 				continue;
 			}
 			rk_ac_result_add_file(r, *p, hex, size, exe);

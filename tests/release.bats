@@ -38,6 +38,8 @@ mono() {
 
 @test "releasekit release: prepare, then build, publish, poll, smoke-test, verify, tag and push every package; a rerun uploads nothing" {
 	mono tr1
+	# (no release tags yet: every package is a first release at its
+	# manifest's version)
 	run releasekit release
 	assert_success
 	echo "$output" >../out
@@ -48,15 +50,15 @@ mono() {
 	done
 	grep -q '^ok      push:tags  pushed 7 tags to origin' ../out
 	# the tags are on origin, at the release commit
-	[ "$(git -C ../origin.git rev-parse refs/tags/tr1-core-v0.2.0)" = "$(git rev-parse HEAD)" ]
-	[ "$(git -C ../origin.git rev-parse 'refs/tags/@tr1/web-ui-v1.1.0')" = "$(git rev-parse HEAD)" ]
+	[ "$(git -C ../origin.git rev-parse refs/tags/tr1-core-v0.1.0)" = "$(git rev-parse HEAD)" ]
+	[ "$(git -C ../origin.git rev-parse 'refs/tags/@tr1/web-ui-v1.0.0')" = "$(git rev-parse HEAD)" ]
 	# the registries serve the new versions; the tree is clean (unpinned)
 	run curl -sf "${RK_NPM_URL}@tr1%2fweb-ui"
-	echo "$output" | jq -e '."dist-tags".latest == "1.1.0" and (.versions."1.1.0".dependencies."@tr1/web-core" == "^1.1.0")' >/dev/null ||
+	echo "$output" | jq -e '."dist-tags".latest == "1.0.0" and (.versions."1.0.0".dependencies."@tr1/web-core" == "^1.0.0")' >/dev/null ||
 		fail "$output"
 	run git -C "$RK_CARGO_INDEX" show HEAD:tr/1-/tr1-fastcli
 	assert_success
-	echo "$output" | jq -s -e 'map(select(.vers == "0.3.0")) | length == 1 and .[0].deps[0].req == "=0.3.0"' >/dev/null
+	echo "$output" | jq -s -e 'map(select(.vers == "0.2.0")) | length == 1 and .[0].deps[0].req == "=0.2.0"' >/dev/null
 	[ -z "$(git status --porcelain)" ]
 	# a dependent's publish started after its dependency's poll succeeded
 	jq -s -e '
@@ -92,5 +94,5 @@ mono() {
 	assert_success
 	assert_output --partial "ok      publish:npm:@tr2/web-ui  uploaded"
 	assert_output --partial "ok      publish:npm:@tr2/web-core  already published"
-	[ "$(git -C ../origin.git rev-parse 'refs/tags/@tr2/web-ui-v1.1.0')" = "$(git rev-parse HEAD)" ]
+	[ "$(git -C ../origin.git rev-parse 'refs/tags/@tr2/web-ui-v1.0.0')" = "$(git rev-parse HEAD)" ]
 }
