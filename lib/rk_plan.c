@@ -68,6 +68,7 @@ struct series {
 struct pkg {
 	char *name, *eco, *path, *manifest, *version, *group, *label, *tag_format;
 	char *manager, *workspace, *lockfile; /* for the executors' params */
+	char *id; /* "eco:name@path" when the name is shared (pnpm), else NULL */
 	bool publishable;
 	bool has_order;
 	long order, line;
@@ -318,7 +319,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	rk_buf_addf(&id, "%s:%s", eco, name);
 	if (rk_strmap_get(&pl->byid, id.data, id.len, &old)) {
 		/* pnpm members sharing a name (rk-discover gives them an "id"):
-		 * refused once the tag formats are known (setup_series) */
+		 * their tags must differ (setup_series) */
 		if (!rk_json_get_str(d, 0, "id") || !strcmp(pl->p[old].path, path))
 			die_at(pl, line, "package '%s' appears twice", id.data);
 		pl->shared = pl->n;
@@ -338,6 +339,10 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	p->name = rk_xstrdup(name);
 	p->eco = rk_xstrdup(eco);
 	p->path = rk_xstrdup(path);
+	if (rk_json_get_str(d, 0, "id")) { /* ours, whatever the record says */
+		rk_buf_addf(&id, "%s:%s@%s", eco, name, path);
+		p->id = rk_buf_detach(&id, NULL);
+	}
 	p->manifest = dup_or_null(opt_str(pl, d, 0, "manifest", line, "package"));
 	p->version = dup_or_null(opt_str(pl, d, 0, "version", line, "package"));
 	p->group = dup_or_null(opt_str(pl, d, 0, "group", line, "package"));
@@ -1993,6 +1998,8 @@ static void emit_release(struct plan *pl, struct pkg *p)
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "kind", "release");
 	rk_jw_kstr(&w, "name", p->name);
+	if (p->id)
+		rk_jw_kstr(&w, "id", p->id);
 	rk_jw_kstr(&w, "ecosystem", p->eco);
 	rk_jw_kstr(&w, "path", p->path);
 	rk_jw_kstr(&w, "current", p->cur_str);
@@ -2237,6 +2244,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 			manifest_digest(pl, p);
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
 		a->name = p->name;
+		a->id = p->id;
 		a->ecosystem = p->eco;
 		a->path = p->path;
 		a->version = p->next;
@@ -2408,6 +2416,7 @@ static void plan_free(struct plan *pl)
 		free(p->name);
 		free(p->eco);
 		free(p->path);
+		free(p->id);
 		free(p->manifest);
 		free(p->version);
 		free(p->group);
@@ -2581,12 +2590,6 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	if (pl.shared != NONE) /* the errors below point at package records */
 		set_loc(&pl, NULL);
 	setup_series(&pl);
-	if (pl.shared != NONE) {
-		die_at(&pl, pl.p[pl.shared].line,
-		       "package %s:%s@%s: releasing packages that share a name is not implemented "
-		       "yet (their actions would share ids)",
-		       pl.p[pl.shared].eco, pl.p[pl.shared].name, pl.p[pl.shared].path);
-	}
 	read_tags(&pl);
 	if (rk_history_walk(&pl.h, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
