@@ -38,6 +38,7 @@ static int lvl_parse(const char *s)
 
 struct dep {
 	char *name, *eco, *type;
+	char *path; /* where the name is shared (pnpm): the one meant, else NULL */
 	size_t idx; /* NONE when not a package of the input */
 };
 
@@ -380,6 +381,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		p->deps[i].name = rk_xstrdup(dn);
 		p->deps[i].eco = rk_xstrdup(de ? de : eco);
 		p->deps[i].type = rk_xstrdup(dt ? dt : "normal");
+		p->deps[i].path = dup_or_null(rk_json_get_str(d, e, "path"));
 		p->deps[i].idx = NONE;
 		i++;
 	}
@@ -710,6 +712,25 @@ static int order_cmp(const void *a, const void *b)
 	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
+/* The package a dependency on a shared name (pnpm) means: by its path. */
+static size_t shared_dep(struct plan *pl, const struct pkg *p, const struct dep *d,
+			 const char *id)
+{
+	size_t k;
+
+	if (!d->path)
+		die_at(pl, p->line,
+		       "package %s:%s depends on %s, a name several packages have: the "
+		       "dependency needs their \"path\"",
+		       p->eco, p->name, id);
+	for (k = 0; k < pl->n; k++)
+		if (pl->p[k].id && !strcmp(pl->p[k].eco, d->eco) &&
+		    !strcmp(pl->p[k].name, d->name) && !strcmp(pl->p[k].path, d->path))
+			return k;
+	die_at(pl, p->line, "package %s:%s depends on %s@%s, which is not a package of the input",
+	       p->eco, p->name, id, d->path);
+}
+
 static void resolve(struct plan *pl)
 {
 	unsigned char *st = rk_xcalloc(pl->n + 1, 1);
@@ -724,7 +745,9 @@ static void resolve(struct plan *pl)
 			size_t idx;
 
 			rk_buf_addf(&id, "%s:%s", p->deps[j].eco, p->deps[j].name);
-			if (rk_strmap_get(&pl->byid, id.data, id.len, &idx) && idx != i)
+			if (rk_strmap_get(&pl->byid, id.data, id.len, &idx) && pl->p[idx].id)
+				idx = shared_dep(pl, p, &p->deps[j], id.data);
+			if (idx < pl->n && idx != i)
 				p->deps[j].idx = idx;
 			rk_buf_release(&id);
 		}
@@ -2430,6 +2453,7 @@ static void plan_free(struct plan *pl)
 			free(p->deps[j].name);
 			free(p->deps[j].eco);
 			free(p->deps[j].type);
+			free(p->deps[j].path);
 		}
 		free(p->deps);
 		rk_version_release(&p->cur);
