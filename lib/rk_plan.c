@@ -2057,6 +2057,8 @@ static void emit_release(struct plan *pl, struct pkg *p)
 
 			rk_jw_kstr(&w, "dependency", d->name);
 			rk_jw_kstr(&w, "ecosystem", d->eco);
+			if (d->id)
+				rk_jw_kstr(&w, "dependency_id", d->id);
 			rk_jw_kstr(&w, "version", d->next ? d->next : d->cur_str);
 		} else {
 			rk_jw_kstr(&w, "group", pl->lockname[r->ref]);

@@ -82,6 +82,8 @@ npm:site 1.0.1" ]
 npm:web@packages/web web 3.0.0 lib-web-v3.0.0
 - site 1.0.1 site-v1.0.1" ]
 	[ "$(jq -r 'select(.kind=="action" and .phase=="prepare") | .id' plan.ndjson)" = "" ]
+	# site's reason names the member it depends on
+	[ "$(jq -c 'select(.kind=="release" and .name=="site") | [.reasons[] | select(.dependency) | .dependency_id]' plan.ndjson)" = '["npm:web@packages/web"]' ]
 	run jq -r 'select(.kind=="action" and (.type=="publish" or .type=="tag" or .type=="build")) | "\(.id) \(.params.tag // .params.dist // .params.path)"' plan.ndjson
 	assert_success
 	assert_line "build:npm:web@apps/web .releasekit/dist/npm/web@apps+web-1.5.0"
