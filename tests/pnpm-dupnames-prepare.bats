@@ -98,6 +98,12 @@ npm:web@packages/web web 3.0.0 lib-web-v3.0.0
 	assert_success
 	assert_line poll:npm:web@packages/web
 	refute_line poll:npm:web@apps/web
+	# the report keeps them apart
+	run rk-report --format json plan.ndjson
+	assert_success
+	[ "$(echo "$output" | jq -r '.packages[] | "\(.name) \(.next) \(.tag)"')" = "site 1.0.1 site-v1.0.1
+web@apps/web 1.5.0 app-web-v1.5.0
+web@packages/web 3.0.0 lib-web-v3.0.0" ]
 	# the two builds land in two directories (run alone: no registry here)
 	jq -c 'select(.kind=="action" and .type=="build" and .package=="web") | .deps=[]' plan.ndjson >builds.ndjson
 	run rk-exec builds.ndjson
