@@ -685,8 +685,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		for (i = 0; i < n; i++) {
 			if (!enabled(o, &pkgs[i], t) || (t == RK_ACT_RANGES && !pkgs[i].nall_deps))
 				continue;
-			x = act_new(&g,
-				    idf(rk_action_type_names[t], &pkgs[i]),
+			x = act_new(&g, idf(rk_action_type_names[t], &pkgs[i]),
 				    rk_action_type_names[t], (long)i, NULL);
 			if (last >= 0)
 				act_dep(&g, x, (size_t)last);
@@ -718,8 +717,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	for (i = 0; i < n; i++) {
 		if (!enabled(o, &pkgs[i], RK_ACT_CHANGELOG))
 			continue;
-		x = act_new(&g, idf("changelog", &pkgs[i]), "changelog",
-			    (long)i, NULL);
+		x = act_new(&g, idf("changelog", &pkgs[i]), "changelog", (long)i, NULL);
 		if (last >= 0)
 			act_dep(&g, x, (size_t)last);
 		for (k = 0; k < nlocks; k++)
@@ -764,8 +762,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 				prev = pos[i * RK_ACT_NTYPES + t];
 				continue;
 			}
-			x = act_new(&g,
-				    idf(rk_action_type_names[t], &pkgs[i]),
+			x = act_new(&g, idf(rk_action_type_names[t], &pkgs[i]),
 				    rk_action_type_names[t], (long)i, NULL);
 			pos[i * RK_ACT_NTYPES + t] = (long)x;
 			if (prev >= 0)
@@ -822,8 +819,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		if (prev < 0) /* untagged: after the package's last step */
 			for (t = RK_ACT_VERIFY; t >= 0 && prev < 0; t--)
 				prev = pos[i * RK_ACT_NTYPES + t];
-		x = act_new(&g, idf("release", &pkgs[i]), "release", (long)i,
-			    NULL);
+		x = act_new(&g, idf("release", &pkgs[i]), "release", (long)i, NULL);
 		pos[i * RK_ACT_NTYPES + RK_ACT_RELEASE] = (long)x;
 		if (prev >= 0)
 			act_dep(&g, x, (size_t)prev);
@@ -845,8 +841,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			continue;
 		}
 		for (i = 0; i < nrel; i++)
-			cmdact[j][i] = act_new(&g, idf(c->name, &pkgs[i]),
-					       "command", (long)i, c);
+			cmdact[j][i] = act_new(&g, idf(c->name, &pkgs[i]), "command", (long)i, c);
 		ncmdact[j] = nrel;
 	}
 	for (j = 0; j < ncmds; j++) {

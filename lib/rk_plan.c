@@ -713,8 +713,7 @@ static int order_cmp(const void *a, const void *b)
 }
 
 /* The package a dependency on a shared name (pnpm) means: by its path. */
-static size_t shared_dep(struct plan *pl, const struct pkg *p, const struct dep *d,
-			 const char *id)
+static size_t shared_dep(struct plan *pl, const struct pkg *p, const struct dep *d, const char *id)
 {
 	size_t k;
 
