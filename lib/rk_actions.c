@@ -71,11 +71,15 @@ static void act_dep(struct dag *g, size_t a, size_t dep)
 	x->deps[x->ndeps++] = dep;
 }
 
-static char *idf(const char *a, const char *eco, const char *name)
+/* "<a>:<eco>:<name>", or "<a>:<id>" for a package sharing its name. */
+static char *idf(const char *a, const struct rk_actions_pkg *p)
 {
 	struct rk_buf b = RK_BUF_INIT;
 
-	rk_buf_addf(&b, "%s:%s:%s", a, eco, name);
+	if (p->id)
+		rk_buf_addf(&b, "%s:%s", a, p->id);
+	else
+		rk_buf_addf(&b, "%s:%s:%s", a, p->ecosystem, p->name);
 	return rk_buf_detach(&b, NULL);
 }
 
@@ -265,6 +269,8 @@ static void commit_params(struct rk_jw *w, const struct rk_actions_opts *o,
 		rk_jw_obj(w);
 		rk_jw_kstr(w, "ecosystem", pkgs[i].ecosystem);
 		rk_jw_kstr(w, "name", pkgs[i].name);
+		if (pkgs[i].id)
+			rk_jw_kstr(w, "id", pkgs[i].id);
 		rk_jw_kstr(w, "version", pkgs[i].version);
 		if (pkgs[i].tag)
 			rk_jw_kstr(w, "tag", pkgs[i].tag);
@@ -284,7 +290,9 @@ static void commit_params(struct rk_jw *w, const struct rk_actions_opts *o,
 					    pkgs[i].version);
 		rk_buf_adds(&msg, "\n\n");
 		for (i = 0; i < n; i++)
-			if (!pkgs[i].ranges_only)
+			if (!pkgs[i].ranges_only && pkgs[i].id)
+				rk_buf_addf(&msg, "- %s %s\n", pkgs[i].id, pkgs[i].version);
+			else if (!pkgs[i].ranges_only)
 				rk_buf_addf(&msg, "- %s:%s %s\n", pkgs[i].ecosystem, pkgs[i].name,
 					    pkgs[i].version);
 	}
@@ -312,8 +320,8 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		if (t >= RK_ACT_PIN && t <= RK_ACT_VERIFY) {
 			char *q;
 
-			rk_buf_addf(&b, ".releasekit/dist/%s/%s-%s", p->ecosystem, p->name,
-				    p->version);
+			rk_buf_addf(&b, ".releasekit/dist/%s/%s-%s", p->ecosystem,
+				    p->id ? strchr(p->id, ':') + 1 : p->name, p->version);
 			for (q = b.data; *q; q++)
 				if (*q == '/' && q > b.data + 19 + strlen(p->ecosystem))
 					*q = '+'; /* @scope/x */
@@ -677,8 +685,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		for (i = 0; i < n; i++) {
 			if (!enabled(o, &pkgs[i], t) || (t == RK_ACT_RANGES && !pkgs[i].nall_deps))
 				continue;
-			x = act_new(&g,
-				    idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
+			x = act_new(&g, idf(rk_action_type_names[t], &pkgs[i]),
 				    rk_action_type_names[t], (long)i, NULL);
 			if (last >= 0)
 				act_dep(&g, x, (size_t)last);
@@ -710,8 +717,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	for (i = 0; i < n; i++) {
 		if (!enabled(o, &pkgs[i], RK_ACT_CHANGELOG))
 			continue;
-		x = act_new(&g, idf("changelog", pkgs[i].ecosystem, pkgs[i].name), "changelog",
-			    (long)i, NULL);
+		x = act_new(&g, idf("changelog", &pkgs[i]), "changelog", (long)i, NULL);
 		if (last >= 0)
 			act_dep(&g, x, (size_t)last);
 		for (k = 0; k < nlocks; k++)
@@ -756,8 +762,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 				prev = pos[i * RK_ACT_NTYPES + t];
 				continue;
 			}
-			x = act_new(&g,
-				    idf(rk_action_type_names[t], pkgs[i].ecosystem, pkgs[i].name),
+			x = act_new(&g, idf(rk_action_type_names[t], &pkgs[i]),
 				    rk_action_type_names[t], (long)i, NULL);
 			pos[i * RK_ACT_NTYPES + t] = (long)x;
 			if (prev >= 0)
@@ -814,8 +819,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		if (prev < 0) /* untagged: after the package's last step */
 			for (t = RK_ACT_VERIFY; t >= 0 && prev < 0; t--)
 				prev = pos[i * RK_ACT_NTYPES + t];
-		x = act_new(&g, idf("release", pkgs[i].ecosystem, pkgs[i].name), "release", (long)i,
-			    NULL);
+		x = act_new(&g, idf("release", &pkgs[i]), "release", (long)i, NULL);
 		pos[i * RK_ACT_NTYPES + RK_ACT_RELEASE] = (long)x;
 		if (prev >= 0)
 			act_dep(&g, x, (size_t)prev);
@@ -837,8 +841,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			continue;
 		}
 		for (i = 0; i < nrel; i++)
-			cmdact[j][i] = act_new(&g, idf(c->name, pkgs[i].ecosystem, pkgs[i].name),
-					       "command", (long)i, c);
+			cmdact[j][i] = act_new(&g, idf(c->name, &pkgs[i]), "command", (long)i, c);
 		ncmdact[j] = nrel;
 	}
 	for (j = 0; j < ncmds; j++) {

@@ -56,6 +56,10 @@
  * where source is the package's source digest, manifest its
  * pinned-manifest digest and config the config records it depends on.
  *
+ * Packages that share a name (pnpm members; rk_actions_pkg.id set) have
+ * "<eco>:<name>@<path>" wherever the others have "<eco>:<name>" in ids
+ * ("bump:npm:web@apps/web"); every other id is unchanged.
+ *
  * Actions are written (rk_record_emit) in a topological order: creation
  * order, each after its dependencies.
  */
@@ -114,6 +118,10 @@ struct rk_actions_pkg {
 	const char *changelog_file; /* NULL: <path>/CHANGELOG.md */
 	const char *pin_strategy;   /* exact, compatible, minimum; NULL: exact */
 	const char *date;	    /* YYYY-MM-DD */
+	/* "<eco>:<name>@<path>" where packages share a name (pnpm), else NULL:
+	 * then it stands for "<eco>:<name>" in action ids, the dist directory
+	 * and the commit's releases (trailers) */
+	const char *id;
 };
 
 struct rk_actions_cmd {

@@ -195,13 +195,18 @@ static int make_trailers(struct commit_job *j)
 		const char *eco = rk_json_get_str(x->a, e, "ecosystem");
 		const char *name = rk_json_get_str(x->a, e, "name");
 		const char *ver = rk_json_get_str(x->a, e, "version");
+		const char *id = rk_json_get_str(x->a, e, "id"); /* packages sharing a name */
 
 		if (!eco || !name || !ver)
 			return rk_err_set(&x->err, x->file, 1, 0,
 					  "action '%s': each of params.releases needs ecosystem, "
 					  "name and version",
 					  x->id);
-		rk_buf_addf(&j->trailers, "%s: %s:%s %s\n", RK_RELEASE_TRAILER, eco, name, ver);
+		if (id)
+			rk_buf_addf(&j->trailers, "%s: %s %s\n", RK_RELEASE_TRAILER, id, ver);
+		else
+			rk_buf_addf(&j->trailers, "%s: %s:%s %s\n", RK_RELEASE_TRAILER, eco, name,
+				    ver);
 	}
 	return 0;
 }

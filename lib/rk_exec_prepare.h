@@ -32,7 +32,11 @@
 
 #include "rk_executor.h"
 
-/* The trailer key of a release commit: "Release-Kit-Release: <eco>:<name> <version>". */
+/*
+ * The trailer key of a release commit: "Release-Kit-Release: <eco>:<name> <version>",
+ * or "<eco>:<name>@<path> <version>" for a package that shares its name (the
+ * "id" of its entry in the commit's params.releases).
+ */
 #define RK_RELEASE_TRAILER "Release-Kit-Release"
 
 int rk_xrun_bump(struct rk_xctx *x);

@@ -38,6 +38,7 @@ static int lvl_parse(const char *s)
 
 struct dep {
 	char *name, *eco, *type;
+	char *path; /* where the name is shared (pnpm): the one meant, else NULL */
 	size_t idx; /* NONE when not a package of the input */
 };
 
@@ -68,6 +69,7 @@ struct series {
 struct pkg {
 	char *name, *eco, *path, *manifest, *version, *group, *label, *tag_format;
 	char *manager, *workspace, *lockfile; /* for the executors' params */
+	char *id; /* "eco:name@path" when the name is shared (pnpm), else NULL */
 	bool publishable;
 	bool has_order;
 	long order, line;
@@ -319,7 +321,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	rk_buf_addf(&id, "%s:%s", eco, name);
 	if (rk_strmap_get(&pl->byid, id.data, id.len, &old)) {
 		/* pnpm members sharing a name (rk-discover gives them an "id"):
-		 * refused once the tag formats are known (setup_series) */
+		 * their tags must differ (setup_series) */
 		if (!rk_json_get_str(d, 0, "id") || !strcmp(pl->p[old].path, path))
 			die_at(pl, line, "package '%s' appears twice", id.data);
 		pl->shared = pl->n;
@@ -339,6 +341,10 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	p->name = rk_xstrdup(name);
 	p->eco = rk_xstrdup(eco);
 	p->path = rk_xstrdup(path);
+	if (rk_json_get_str(d, 0, "id")) { /* ours, whatever the record says */
+		rk_buf_addf(&id, "%s:%s@%s", eco, name, path);
+		p->id = rk_buf_detach(&id, NULL);
+	}
 	p->manifest = dup_or_null(opt_str(pl, d, 0, "manifest", line, "package"));
 	p->version = dup_or_null(opt_str(pl, d, 0, "version", line, "package"));
 	p->group = dup_or_null(opt_str(pl, d, 0, "group", line, "package"));
@@ -376,6 +382,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		p->deps[i].name = rk_xstrdup(dn);
 		p->deps[i].eco = rk_xstrdup(de ? de : eco);
 		p->deps[i].type = rk_xstrdup(dt ? dt : "normal");
+		p->deps[i].path = dup_or_null(rk_json_get_str(d, e, "path"));
 		p->deps[i].idx = NONE;
 		i++;
 	}
@@ -706,6 +713,24 @@ static int order_cmp(const void *a, const void *b)
 	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
+/* The package a dependency on a shared name (pnpm) means: by its path. */
+static size_t shared_dep(struct plan *pl, const struct pkg *p, const struct dep *d, const char *id)
+{
+	size_t k;
+
+	if (!d->path)
+		die_at(pl, p->line,
+		       "package %s:%s depends on %s, a name several packages have: the "
+		       "dependency needs their \"path\"",
+		       p->eco, p->name, id);
+	for (k = 0; k < pl->n; k++)
+		if (pl->p[k].id && !strcmp(pl->p[k].eco, d->eco) &&
+		    !strcmp(pl->p[k].name, d->name) && !strcmp(pl->p[k].path, d->path))
+			return k;
+	die_at(pl, p->line, "package %s:%s depends on %s@%s, which is not a package of the input",
+	       p->eco, p->name, id, d->path);
+}
+
 static void resolve(struct plan *pl)
 {
 	unsigned char *st = rk_xcalloc(pl->n + 1, 1);
@@ -720,7 +745,9 @@ static void resolve(struct plan *pl)
 			size_t idx;
 
 			rk_buf_addf(&id, "%s:%s", p->deps[j].eco, p->deps[j].name);
-			if (rk_strmap_get(&pl->byid, id.data, id.len, &idx) && idx != i)
+			if (rk_strmap_get(&pl->byid, id.data, id.len, &idx) && pl->p[idx].id)
+				idx = shared_dep(pl, p, &p->deps[j], id.data);
+			if (idx < pl->n && idx != i)
 				p->deps[j].idx = idx;
 			rk_buf_release(&id);
 		}
@@ -2001,6 +2028,8 @@ static void emit_release(struct plan *pl, struct pkg *p)
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "kind", "release");
 	rk_jw_kstr(&w, "name", p->name);
+	if (p->id)
+		rk_jw_kstr(&w, "id", p->id);
 	rk_jw_kstr(&w, "ecosystem", p->eco);
 	rk_jw_kstr(&w, "path", p->path);
 	rk_jw_kstr(&w, "current", p->cur_str);
@@ -2035,6 +2064,8 @@ static void emit_release(struct plan *pl, struct pkg *p)
 
 			rk_jw_kstr(&w, "dependency", d->name);
 			rk_jw_kstr(&w, "ecosystem", d->eco);
+			if (d->id)
+				rk_jw_kstr(&w, "dependency_id", d->id);
 			rk_jw_kstr(&w, "version", d->next ? d->next : d->cur_str);
 		} else {
 			rk_jw_kstr(&w, "group", pl->lockname[r->ref]);
@@ -2245,6 +2276,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 			manifest_digest(pl, p);
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
 		a->name = p->name;
+		a->id = p->id;
 		a->ecosystem = p->eco;
 		a->path = p->path;
 		a->version = p->next;
@@ -2435,6 +2467,7 @@ static void plan_free(struct plan *pl)
 		free(p->name);
 		free(p->eco);
 		free(p->path);
+		free(p->id);
 		free(p->manifest);
 		free(p->version);
 		free(p->group);
@@ -2448,6 +2481,7 @@ static void plan_free(struct plan *pl)
 			free(p->deps[j].name);
 			free(p->deps[j].eco);
 			free(p->deps[j].type);
+			free(p->deps[j].path);
 		}
 		free(p->deps);
 		rk_version_release(&p->cur);
@@ -2608,12 +2642,6 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	if (pl.shared != NONE) /* the errors below point at package records */
 		set_loc(&pl, NULL);
 	setup_series(&pl);
-	if (pl.shared != NONE) {
-		die_at(&pl, pl.p[pl.shared].line,
-		       "package %s:%s@%s: releasing packages that share a name is not implemented "
-		       "yet (their actions would share ids)",
-		       pl.p[pl.shared].eco, pl.p[pl.shared].name, pl.p[pl.shared].path);
-	}
 	pl.head_trailers = head_has_release_trailers(&pl);
 	read_tags(&pl);
 	if (rk_history_walk(&pl.h, &err) < 0)

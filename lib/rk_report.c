@@ -162,8 +162,16 @@ static void act_identify(struct rk_report *r, struct rk_raction *a, const char *
 		const char *c = strchr(a->id, ':');
 		a->type = c ? rk_xstrndup(a->id, (size_t)(c - a->id)) : rk_xstrdup("action");
 	}
-	if (a->package && a->pkg == (size_t)-1)
-		a->pkg = pkg_get(r, a->ecosystem, a->package);
+	if (a->package && a->pkg == (size_t)-1) {
+		/* "<type>:<ecosystem>:<name>@<path>": a package sharing its name (pnpm) */
+		const char *c1 = strchr(a->id, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		size_t n = strlen(a->package);
+
+		if (c2 && !strncmp(c2 + 1, a->package, n) && c2[1 + n] == '@' && c2[2 + n])
+			a->pkg = pkg_get(r, a->ecosystem, c2 + 1);
+		else
+			a->pkg = pkg_get(r, a->ecosystem, a->package);
+	}
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
@@ -349,6 +357,8 @@ int rk_report_add(struct rk_report *r, const struct rk_ndjson *nd, struct rk_err
 	eco = rk_json_get_str(d, 0, "ecosystem");
 	if (!name)
 		return 0;
+	if (rk_json_get_str(d, 0, "id") && strchr(rk_json_get_str(d, 0, "id"), ':'))
+		name = strchr(rk_json_get_str(d, 0, "id"), ':') + 1; /* name@path: shared (pnpm) */
 	i = pkg_get(r, eco, name);
 	if (!strcmp(kind, "package")) {
 		struct rk_rpkg *p = &r->pkg[i];

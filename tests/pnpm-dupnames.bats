@@ -148,7 +148,7 @@ level 1: npm:any, npm:old, npm:site" ]
 	[[ $stderr == *"duplicate package npm:any"* ]]
 }
 
-@test "releasekit plan: two packages with one name cannot share one tag; with labels, not implemented yet" {
+@test "releasekit plan: two packages with one name cannot share one tag; with labels, each is released under its id" {
 	fixture
 	git add -A
 	git -c user.name=t -c user.email=t@example.com commit -qm "feat: start"
@@ -161,10 +161,26 @@ pnpm_package(name = "web@apps/web", label = "web-app")
 pnpm_package(name = "web@packages/web", label = "web-lib")
 release_train(tag_format = "{label}-v{version}")
 EOT
-	run --separate-stderr releasekit plan
-	[ "$status" -eq 3 ]
-	assert_output ""
-	[[ $stderr == *"rk-plan: <stdin>:"*": package npm:web@packages/web: releasing packages that share a name is not implemented yet (their actions would share ids)" ]]
+	run --separate-stderr releasekit plan --format json
+	assert_success
+	echo "$output" >plan.ndjson
+	validate_records plan.ndjson
+	# releases carry the id only where the name is shared; tags differ by label
+	run jq -r 'select(.kind=="release") | "\(.id // "-") \(.name) \(.tag)"' plan.ndjson
+	assert_success
+	assert_line "npm:web@apps/web web web-app-v1.4.0"
+	assert_line "npm:web@packages/web web web-lib-v2.1.0"
+	assert_line "- site site-v1.0.0"
+	# action ids: the id where the name is shared, unchanged elsewhere
+	run jq -r 'select(.kind=="action") | .id' plan.ndjson
+	assert_success
+	assert_line bump:npm:web@apps/web
+	assert_line bump:npm:web@packages/web
+	assert_line publish:npm:web@packages/web
+	assert_line tag:npm:web@apps/web
+	assert_line bump:npm:site
+	refute_line bump:npm:web
+	[ "$(jq -r 'select(.kind=="action") | .id' plan.ndjson | sort | uniq -d)" = "" ]
 }
 
 @test "cross_deps name a shared name as ecosystem:name@path; bare, it is an error" {
