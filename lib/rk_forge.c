@@ -171,6 +171,7 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 		ops->auth(tok, &b);
 		f->auth = rk_buf_detach(&b, NULL);
 	}
+	rk_buf_init(&f->last);
 	rk_http_opts_default(&f->http);
 	rc = 1;
 out:
@@ -196,6 +197,7 @@ void rk_forge_close(struct rk_forge_client *f)
 	free(f->token);
 	free(f->auth);
 	free(f->header);
+	rk_buf_release(&f->last);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -226,17 +228,19 @@ void rk_forge_pr_free(struct rk_forge_pr *pr)
 static char *scalar(const struct rk_json *d, int obj, const char *key)
 {
 	int t = obj >= 0 ? rk_json_get(d, obj, key) : -1;
-	size_t n;
-	const char *s;
+	long long v;
+	struct rk_buf b = RK_BUF_INIT;
 
 	if (t < 0)
 		return NULL;
 	if (rk_json_type(d, t) == RK_JSON_STRING)
 		return rk_xstrdup(rk_json_str(d, t));
-	if (rk_json_type(d, t) != RK_JSON_NUMBER)
+	/* numbers: ids and sizes are integers (rk_json_raw points into the
+	 * answer's text, which is gone by now) */
+	if (rk_json_type(d, t) != RK_JSON_NUMBER || rk_json_int(d, t, &v) != 0)
 		return NULL;
-	s = rk_json_raw(d, t, &n);
-	return rk_xstrndup(s, n);
+	rk_buf_addf(&b, "%lld", v);
+	return rk_buf_detach(&b, NULL);
 }
 
 void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_release *r)
@@ -351,8 +355,12 @@ long rk_forge_call_mem(struct rk_forge_client *f, const char *method, const char
 		rk_json_release(&e);
 		goto out;
 	}
-	if (d && resp.body.len &&
-	    rk_json_parse(d, resp.body.data, resp.body.len, "<answer>", 1, err) < 0) {
+	/* the document borrows its text: kept in f->last until the next call */
+	rk_buf_release(&f->last);
+	f->last = resp.body;
+	rk_buf_init(&resp.body);
+	if (d && f->last.len &&
+	    rk_json_parse(d, f->last.data, f->last.len, "<answer>", 1, err) < 0) {
 		rk_http_url_show(url, &show);
 		rk_err_set(err, NULL, 0, 0, "%s %s: the answer is not JSON", method, show.data);
 		st = -1;

@@ -112,6 +112,7 @@ struct rk_forge_client {
 	char *auth;    /* Authorization value (secret), or NULL */
 	char *header;  /* or a whole secret header line (GitLab's JOB-TOKEN), or NULL */
 	struct rk_http_opts http;
+	struct rk_buf last; /* the last answer's body: a parsed answer borrows it */
 };
 
 /* The ops of a forge name ("github", "gitlab", "gitea", "bitbucket"), or NULL. */
@@ -133,7 +134,8 @@ void rk_forge_pr_free(struct rk_forge_pr *pr);
 /*
  * One JSON request to the forge: method, url (absolute), an optional JSON
  * body (or a file with content type ctype); the answer's JSON is parsed
- * into d when want_json. Returns the HTTP status (>0), or -1 with err set
+ * into d when given (d borrows the text, kept in f->last until the next
+ * call on f: copy what you need before calling again). Returns the HTTP status (>0), or -1 with err set
  * for no answer. A status >= 400 also sets err (one line with the
  * forge's message, masked) so callers can just fail with it.
  */

@@ -47,14 +47,14 @@ static void rel_from(const struct rk_json *d, int t, struct rk_forge_release *r)
 	if (l >= 0 && rk_json_type(d, l) == RK_JSON_ARRAY) {
 		r->assets = rk_xcalloc((size_t)rk_json_len(d, l) + 1, sizeof(*r->assets));
 		for (k = rk_json_first(d, l); k >= 0; k = rk_json_next(d, k)) {
-			int id = rk_json_get(d, k, "id");
-			size_t n;
-			const char *raw = id >= 0 ? rk_json_raw(d, id, &n) : NULL;
+			long long id;
 			const char *name = rk_json_get_str(d, k, "name");
+			struct rk_buf b = RK_BUF_INIT;
 
-			if (!raw || !name)
+			if (rk_json_int(d, rk_json_get(d, k, "id"), &id) != 0 || !name)
 				continue;
-			r->assets[r->nassets].id = rk_xstrndup(raw, n);
+			rk_buf_addf(&b, "%lld", id);
+			r->assets[r->nassets].id = rk_buf_detach(&b, NULL);
 			r->assets[r->nassets].name = rk_xstrdup(name);
 			r->assets[r->nassets].size = -1;
 			r->nassets++;
