@@ -369,3 +369,162 @@ done:
 	rk_buf_release(&sn);
 	return rc;
 }
+
+/* ---- the release pull request ---- */
+
+/* Force-push refs/heads/branch to the remote url unless it is there already: 1 pushed, 0 there. */
+static int push_branch(struct rk_xctx *x, struct rk_forge_client *f, const char *url,
+		       const char *branch)
+{
+	git_repository *repo = NULL;
+	git_remote *remote = NULL;
+	const git_remote_head **heads = NULL;
+	size_t nheads = 0, i;
+	git_remote_callbacks cbs;
+	git_push_options po;
+	struct rk_forge_gitauth auth;
+	struct rk_buf ref = RK_BUF_INIT, spec = RK_BUF_INIT;
+	git_oid local;
+	char *specs[1];
+	git_strarray sa = {specs, 1};
+	int rc = -1;
+	const git_error *e;
+
+	git_libgit2_init();
+	rk_forge_gitauth_init(&auth, f);
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	rk_forge_gitauth_callbacks(&auth, &cbs);
+	rk_buf_addf(&ref, "refs/heads/%s", branch);
+	if (git_repository_open(&repo, x->root) != 0 ||
+	    git_reference_name_to_id(&local, repo, ref.data) != 0) {
+		e = git_error_last();
+		rk_err_set(&x->err, NULL, 0, 0, "release pull request: branch %s: %s", branch,
+			   e && e->message ? e->message : "not found");
+		goto out;
+	}
+	if (git_remote_create_anonymous(&remote, repo, url) != 0 ||
+	    git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL, NULL) != 0 ||
+	    git_remote_ls(&heads, &nheads, remote) != 0) {
+		e = git_error_last();
+		rk_err_set(&x->err, NULL, 0, 0, "release pull request: asking the remote: %s",
+			   e && e->message ? e->message : "failed");
+		rk_xctx_retryable(x, true);
+		goto out;
+	}
+	for (i = 0; i < nheads; i++)
+		if (!strcmp(heads[i]->name, ref.data) && git_oid_equal(&heads[i]->oid, &local)) {
+			rc = 0;
+			goto out;
+		}
+	git_remote_disconnect(remote);
+	rk_buf_addf(&spec, "+%s:%s", ref.data, ref.data); /* the branch is ours: forced */
+	specs[0] = spec.data;
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	auth.tries = 0;
+	po.callbacks = cbs;
+	if (git_remote_push(remote, &sa, &po) != 0) {
+		e = git_error_last();
+		rk_err_set(&x->err, NULL, 0, 0, "release pull request: pushing %s: %s", branch,
+			   e && e->message ? e->message : "failed");
+		rk_xctx_retryable(x, true);
+		goto out;
+	}
+	rc = 1;
+out:
+	git_remote_free(remote);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	rk_buf_release(&ref);
+	rk_buf_release(&spec);
+	return rc;
+}
+
+int rk_xrun_release_pr(struct rk_xctx *x)
+{
+	const char *branch = rk_xctx_param_req(x, "branch"), *base, *title, *body;
+	const char *remote = rk_xctx_param(x, "remote");
+	int close = rk_json_bool(x->a, rk_xctx_param_tok(x, "close")) == 1;
+	struct rk_forge_client f;
+	struct rk_forge_pr pr;
+	struct rk_err e;
+	char *url = NULL;
+	int rc = -1, o, pushed = 0;
+
+	memset(&f, 0, sizeof(f));
+	memset(&pr, 0, sizeof(pr));
+	if (!branch || !(base = rk_xctx_param_req(x, "base")))
+		return -1;
+	title = rk_xctx_param(x, "title");
+	body = rk_xctx_param(x, "body");
+	if (!remote)
+		remote = "origin";
+	url = rk_forge_remote_url(x->root, remote);
+	o = rk_forge_open(&f, url, x->a, rk_xctx_param_tok(x, "forge"), &e);
+	if (o <= 0) {
+		if (o == 0)
+			rk_err_set(&x->err, NULL, 0, 0,
+				   "release pull request: remote '%s' is not a known forge "
+				   "(name it with forge(name = ...) in RELEASE.star)",
+				   remote);
+		else
+			x->err = e;
+		goto done;
+	}
+	f.http.on_wait = on_wait;
+	f.http.ctx = x;
+	if (close) {
+		o = f.ops->find_pr(&f, branch, base, &pr, &e);
+		if (o < 0) {
+			forge_fail(x, &e);
+			goto done;
+		}
+		if (o == 0) {
+			rc = rk_xctx_note(x, "nothing pending: no open pull request from %s", branch);
+			goto done;
+		}
+		if (f.ops->close_pr(&f, &pr, &e) < 0) {
+			forge_fail(x, &e);
+			goto done;
+		}
+		rc = rk_xctx_note(x, "nothing pending: closed pull request #%s", pr.id);
+		goto done;
+	}
+	if (!title || !body) {
+		rk_xctx_param_req(x, title ? "body" : "title");
+		goto done;
+	}
+	pushed = push_branch(x, &f, url, branch);
+	if (pushed < 0)
+		goto done;
+	rk_xctx_killpoint(x, "pushed");
+	o = f.ops->find_pr(&f, branch, base, &pr, &e);
+	if (o < 0) {
+		forge_fail(x, &e);
+		goto done;
+	}
+	if (o == 0) {
+		rk_forge_pr_free(&pr);
+		if (f.ops->create_pr(&f, branch, base, title, body, &pr, &e) < 0) {
+			forge_fail(x, &e);
+			goto done;
+		}
+		rc = rk_xctx_note(x, "opened pull request #%s (%s into %s)%s%s", pr.id, branch, base,
+				  pr.url ? ": " : "", pr.url ? pr.url : "");
+	} else if (!same_text(pr.title, title) || !same_text(pr.body, body)) {
+		if (f.ops->update_pr(&f, &pr, title, body, &e) < 0) {
+			forge_fail(x, &e);
+			goto done;
+		}
+		rc = rk_xctx_note(x, "updated pull request #%s%s", pr.id,
+				  pushed ? " (branch force-pushed)" : "");
+	} else {
+		rc = rk_xctx_note(x, "%s pull request #%s", pushed ? "branch pushed for" : "already done:",
+				  pr.id);
+	}
+done:
+	rk_forge_pr_free(&pr);
+	if (f.ops)
+		rk_forge_close(&f);
+	free(url);
+	return rc;
+}

@@ -87,7 +87,7 @@ DEFAULT_PAGING_NUM = 50
 MAX_RESPONSE_ITEMS = 100
 EOT
 	(cd "$d" && GITEA_WORK_DIR="$d" GITEA_CUSTOM="$d/custom" nohup "$GITEA_BIN" web \
-		--config "$d/custom/conf/app.ini" --work-path "$d" >"$d/log/stdout" 2>&1 &
+		--config "$d/custom/conf/app.ini" --work-path "$d" >"$d/log/stdout" 2>&1 3>&- &
 		echo $! >"$d/pid")
 	for i in $(seq 1 600); do
 		curl -sf "http://127.0.0.1:$port/api/v1/version" >/dev/null 2>&1 && break
@@ -105,7 +105,8 @@ EOT
 		--username rk --password 'rk-test-password-1' --email rk@example.com --admin \
 		--must-change-password=false >/dev/null || return 1
 	GITEA_TOKEN=$("$GITEA_BIN" admin user generate-access-token --config "$d/custom/conf/app.ini" \
-		--work-path "$d" --username rk --token-name rk-test --scopes all --raw) || return 1
+		--work-path "$d" --username rk --token-name rk-test --scopes all --raw 2>/dev/null | tail -n1) || return 1
+	# the CLI logs its root warning on stdout too: the token is the last line
 	export GITEA_URL="http://127.0.0.1:$port" GITEA_TOKEN
 	echo "$GITEA_URL" >"$d/url"
 	echo "$GITEA_TOKEN" >"$d/token"
@@ -132,6 +133,16 @@ gitea_api() {
 	else
 		curl -sS -X "$m" -H "Authorization: token $GITEA_TOKEN" "$GITEA_URL/api/v1$p"
 	fi
+}
+
+# gitea_wait_pushed NAME: until Gitea has processed the first push (not "empty")
+gitea_wait_pushed() {
+	local i
+	for i in $(seq 1 300); do
+		gitea_api GET "/repos/rk/$1" | jq -e '.empty == false' >/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 gitea_repo() {
