@@ -405,7 +405,8 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		rk_jw_arr(w);
 		for (k = 0; k < n; k++)
 			if (!pkgs[k].ranges_only &&
-			    (&pkgs[k] == p || (p->tag && pkgs[k].tag && !strcmp(pkgs[k].tag, p->tag)))) {
+			    (&pkgs[k] == p ||
+			     (p->tag && pkgs[k].tag && !strcmp(pkgs[k].tag, p->tag)))) {
 				dist_dir(&pkgs[k], &b);
 				rk_jw_str(w, b.data);
 				rk_buf_reset(&b);

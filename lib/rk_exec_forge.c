@@ -479,7 +479,8 @@ int rk_xrun_release_pr(struct rk_xctx *x)
 			goto done;
 		}
 		if (o == 0) {
-			rc = rk_xctx_note(x, "nothing pending: no open pull request from %s", branch);
+			rc = rk_xctx_note(x, "nothing pending: no open pull request from %s",
+					  branch);
 			goto done;
 		}
 		if (f.ops->close_pr(&f, &pr, &e) < 0) {
@@ -508,8 +509,8 @@ int rk_xrun_release_pr(struct rk_xctx *x)
 			forge_fail(x, &e);
 			goto done;
 		}
-		rc = rk_xctx_note(x, "opened pull request #%s (%s into %s)%s%s", pr.id, branch, base,
-				  pr.url ? ": " : "", pr.url ? pr.url : "");
+		rc = rk_xctx_note(x, "opened pull request #%s (%s into %s)%s%s", pr.id, branch,
+				  base, pr.url ? ": " : "", pr.url ? pr.url : "");
 	} else if (!same_text(pr.title, title) || !same_text(pr.body, body)) {
 		if (f.ops->update_pr(&f, &pr, title, body, &e) < 0) {
 			forge_fail(x, &e);
@@ -518,8 +519,8 @@ int rk_xrun_release_pr(struct rk_xctx *x)
 		rc = rk_xctx_note(x, "updated pull request #%s%s", pr.id,
 				  pushed ? " (branch force-pushed)" : "");
 	} else {
-		rc = rk_xctx_note(x, "%s pull request #%s", pushed ? "branch pushed for" : "already done:",
-				  pr.id);
+		rc = rk_xctx_note(x, "%s pull request #%s",
+				  pushed ? "branch pushed for" : "already done:", pr.id);
 	}
 done:
 	rk_forge_pr_free(&pr);

@@ -82,8 +82,7 @@ static int split_url(const char *url, struct rk_buf *scheme, struct rk_buf *host
 int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_json *d, int cfg,
 		  struct rk_err *err)
 {
-	struct rk_buf scheme = RK_BUF_INIT, host = RK_BUF_INIT, path = RK_BUF_INIT,
-		      b = RK_BUF_INIT;
+	struct rk_buf scheme = RK_BUF_INIT, host = RK_BUF_INIT, path = RK_BUF_INIT, b = RK_BUF_INIT;
 	const struct rk_forge_ops *ops = NULL;
 	const char *name = cfg >= 0 ? rk_json_get_str(d, cfg, "name") : NULL;
 	const char *api = cfg >= 0 ? rk_json_get_str(d, cfg, "api") : NULL;

@@ -80,16 +80,16 @@ struct rk_forge_ops {
 	void (*api_base)(const char *scheme, const char *hostport, struct rk_buf *out);
 	/* the Authorization header's value for token */
 	void (*auth)(const char *token, struct rk_buf *out);
-	int (*find_release)(struct rk_forge_client *f, const char *tag, struct rk_forge_release *out,
-			    struct rk_err *err);
+	int (*find_release)(struct rk_forge_client *f, const char *tag,
+			    struct rk_forge_release *out, struct rk_err *err);
 	int (*create_release)(struct rk_forge_client *f, const char *tag, const char *title,
 			      const char *notes, bool draft, struct rk_forge_release *out,
 			      struct rk_err *err);
 	/* notes NULL: unchanged; draft -1 unchanged, 0 publish */
-	int (*update_release)(struct rk_forge_client *f, struct rk_forge_release *r, const char *notes,
-			      int draft, struct rk_err *err);
-	int (*upload_asset)(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
-			    const char *name, struct rk_err *err);
+	int (*update_release)(struct rk_forge_client *f, struct rk_forge_release *r,
+			      const char *notes, int draft, struct rk_err *err);
+	int (*upload_asset)(struct rk_forge_client *f, const struct rk_forge_release *r,
+			    const char *path, const char *name, struct rk_err *err);
 	int (*delete_asset)(struct rk_forge_client *f, const struct rk_forge_release *r,
 			    const struct rk_forge_asset *a, struct rk_err *err);
 	int (*find_pr)(struct rk_forge_client *f, const char *head, const char *base,
@@ -99,14 +99,15 @@ struct rk_forge_ops {
 			 struct rk_err *err);
 	int (*update_pr)(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
 			 const char *body, struct rk_err *err);
-	int (*close_pr)(struct rk_forge_client *f, const struct rk_forge_pr *pr, struct rk_err *err);
+	int (*close_pr)(struct rk_forge_client *f, const struct rk_forge_pr *pr,
+			struct rk_err *err);
 };
 
 struct rk_forge_client {
 	const struct rk_forge_ops *ops;
-	char *api;   /* API base URL, no trailing '/' */
-	char *owner; /* GitHub/Gitea owner, Bitbucket workspace, GitLab namespace */
-	char *repo;  /* repository name (GitLab: the last path component) */
+	char *api;     /* API base URL, no trailing '/' */
+	char *owner;   /* GitHub/Gitea owner, Bitbucket workspace, GitLab namespace */
+	char *repo;    /* repository name (GitLab: the last path component) */
 	char *project; /* owner/repo, %-encoded for GitLab's :id */
 	char *token;   /* secret, or NULL */
 	char *auth;    /* Authorization value (secret), or NULL */

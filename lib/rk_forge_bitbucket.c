@@ -93,8 +93,8 @@ static int bb_create_release(struct rk_forge_client *f, const char *tag, const c
 	return bb_find_release(f, tag, out, err) < 0 ? -1 : 0;
 }
 
-static int bb_update_release(struct rk_forge_client *f, struct rk_forge_release *r, const char *notes,
-			     int draft, struct rk_err *err)
+static int bb_update_release(struct rk_forge_client *f, struct rk_forge_release *r,
+			     const char *notes, int draft, struct rk_err *err)
 {
 	(void)f;
 	(void)notes;
@@ -183,7 +183,8 @@ static int bb_find_pr(struct rk_forge_client *f, const char *head, const char *b
 		rc = -1;
 	else if ((v = rk_json_get(&d, 0, "values")) >= 0)
 		for (t = rk_json_first(&d, v); t >= 0 && !rc; t = rk_json_next(&d, t)) {
-			const char *sb = branch_of(&d, t, "source"), *db = branch_of(&d, t, "destination");
+			const char *sb = branch_of(&d, t, "source"),
+				   *db = branch_of(&d, t, "destination");
 
 			if (sb && !strcmp(sb, head) && (!db || !strcmp(db, base))) {
 				pr_from(&d, t, out);
@@ -207,8 +208,9 @@ static void branch_obj(struct rk_jw *w, const char *key, const char *name)
 	rk_jw_obj_end(w);
 }
 
-static int bb_create_pr(struct rk_forge_client *f, const char *head, const char *base, const char *title,
-			const char *body, struct rk_forge_pr *out, struct rk_err *err)
+static int bb_create_pr(struct rk_forge_client *f, const char *head, const char *base,
+			const char *title, const char *body, struct rk_forge_pr *out,
+			struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;

@@ -31,8 +31,8 @@ static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
 	rk_forge_esc(f->repo, u);
 }
 
-static int gitea_upload(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
-			const char *name, struct rk_err *err)
+static int gitea_upload(struct rk_forge_client *f, const struct rk_forge_release *r,
+			const char *path, const char *name, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
 	long st;

@@ -41,8 +41,8 @@ static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
 	rk_forge_esc(f->repo, u);
 }
 
-int rk_forge_gh_find_release(struct rk_forge_client *f, const char *tag, struct rk_forge_release *out,
-			     struct rk_err *err)
+int rk_forge_gh_find_release(struct rk_forge_client *f, const char *tag,
+			     struct rk_forge_release *out, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
 	int page, rc = 0;
@@ -105,8 +105,8 @@ int rk_forge_gh_create_release(struct rk_forge_client *f, const char *tag, const
 	return st >= 200 && st < 300 && out->id ? 0 : -1;
 }
 
-int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_release *r, const char *notes,
-			       int draft, struct rk_err *err)
+int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_release *r,
+			       const char *notes, int draft, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT;
 	struct rk_jw w;
@@ -263,13 +263,14 @@ static int gh_patch_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, 
 	return st >= 200 && st < 300 ? 0 : -1;
 }
 
-int rk_forge_gh_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
-			  const char *body, struct rk_err *err)
+int rk_forge_gh_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr,
+			  const char *title, const char *body, struct rk_err *err)
 {
 	return gh_patch_pr(f, pr, title, body, NULL, err);
 }
 
-int rk_forge_gh_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, struct rk_err *err)
+int rk_forge_gh_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr,
+			 struct rk_err *err)
 {
 	return gh_patch_pr(f, pr, NULL, NULL, "closed", err);
 }

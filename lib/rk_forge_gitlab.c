@@ -114,8 +114,8 @@ static int gl_create_release(struct rk_forge_client *f, const char *tag, const c
 	return st >= 200 && st < 300 && out->id ? 0 : -1;
 }
 
-static int gl_update_release(struct rk_forge_client *f, struct rk_forge_release *r, const char *notes,
-			     int draft, struct rk_err *err)
+static int gl_update_release(struct rk_forge_client *f, struct rk_forge_release *r,
+			     const char *notes, int draft, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	struct rk_jw w;
@@ -246,8 +246,9 @@ static int gl_find_pr(struct rk_forge_client *f, const char *head, const char *b
 	return rc;
 }
 
-static int gl_create_pr(struct rk_forge_client *f, const char *head, const char *base, const char *title,
-			const char *body, struct rk_forge_pr *out, struct rk_err *err)
+static int gl_create_pr(struct rk_forge_client *f, const char *head, const char *base,
+			const char *title, const char *body, struct rk_forge_pr *out,
+			struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
