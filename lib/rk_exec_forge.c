@@ -145,6 +145,8 @@ static int collect(struct rk_xctx *x, const char *tag, const char *sums_name, st
 		if (!d)
 			continue;
 		dp = opendir(d);
+		if (!dp && errno == ENOENT)
+			continue; /* nothing built (a private package, an application) */
 		if (!dp) {
 			rk_err_set(&x->err, NULL, 0, 0,
 				   "release %s: %s: %s (the build action makes the artifacts)", tag,
@@ -169,7 +171,7 @@ static int collect(struct rk_xctx *x, const char *tag, const char *sums_name, st
 		closedir(dp);
 	}
 	if (n == 0) {
-		rk_err_set(&x->err, NULL, 0, 0, "release %s: no artifacts under params.dists", tag);
+		rc = 0; /* a release with notes only: no artifacts, no checksums */
 		goto out;
 	}
 	if (n > 1)

@@ -106,7 +106,11 @@ push_main() {
 	echo "$output" >../rels
 	ntags=$(git tag | wc -l)
 	[ "$(jq length ../rels)" = "$ntags" ] || fail "$(jq -r '.[].tag_name' ../rels) vs $(git tag)"
-	jq -e 'all(.[]; .draft == false and (.assets | length >= 2) and any(.assets[]; .name == "SHA256SUMS"))' ../rels
+	jq -e 'all(.[]; .draft == false)' ../rels || fail "$(jq -c '.[] | [.tag_name, .draft, (.assets | length)]' ../rels) $(cat ../out)"
+	# every built package's artifacts and the checksums; the private root package has none
+	jq -e 'all(.[] | select(.tag_name | startswith("gt1-mono") | not);
+		(.assets | length >= 2) and any(.assets[]; .name == "SHA256SUMS"))' ../rels
+	jq -e '.[] | select(.tag_name == "gt1-fast-v0.3.0") | [.assets[].name] | sort == ["SHA256SUMS", "gt1-fast-0.3.0.crate"]' ../rels
 	# the notes are the changelog sections the release wrote
 	jq -e '.[] | select(.tag_name == "gt1-core-v0.2.0") | .body | length > 0' ../rels
 	body=$(jq -r '.[] | select(.tag_name == "gt1-core-v0.2.0") | .body' ../rels)
