@@ -395,6 +395,10 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		if (p->tag)
 			rk_jw_kstr(w, "tag", p->tag);
 		rk_jw_kstr(w, "notes", p->changelog ? p->changelog : "");
+		changelog_file(p, &b); /* the notes when empty: its section for version */
+		rk_jw_kstr(w, "changelog", b.data);
+		rk_buf_reset(&b);
+		rk_jw_kstr(w, "version", p->version);
 		rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
 		if (o->forge_json) {
 			rk_jw_key(w, "forge");

@@ -228,6 +228,46 @@ out:
 	return rc;
 }
 
+/*
+ * The section of version in the changelog file (relative path): from its
+ * "## " heading naming the version ("## [1.2.0]", "## 1.2.0", "## v1.2.0 -
+ * date") to the next "## " heading, heading included; into out.
+ */
+static void changelog_section(const char *file, const char *version, struct rk_buf *out)
+{
+	struct rk_buf text = RK_BUF_INIT;
+	const char *p, *start = NULL, *end = NULL;
+	size_t vl = strlen(version);
+
+	if (!file || rk_buf_read_file(&text, file) < 0 || !text.data)
+		goto out;
+	for (p = text.data; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		if (strncmp(p, "## ", 3) != 0)
+			continue;
+		if (start) {
+			end = p;
+			break;
+		}
+		{
+			const char *h = p + 3;
+
+			h += strspn(h, "[v");
+			if (!strncmp(h, version, vl) && strchr("] \t\r\n", h[vl]))
+				start = p;
+		}
+	}
+	if (start) {
+		if (!end)
+			end = start + strlen(start);
+		while (end > start && isspace((unsigned char)end[-1]))
+			end--;
+		rk_buf_add(out, start, (size_t)(end - start));
+		rk_buf_addc(out, '\n');
+	}
+out:
+	rk_buf_release(&text);
+}
+
 /* s and t equal but for trailing white space (forges trim or add a newline) */
 static bool same_text(const char *s, const char *t)
 {
@@ -260,7 +300,7 @@ int rk_xrun_release(struct rk_xctx *x)
 	size_t nas = 0, i, k, nup = 0;
 	char *url;
 	const char *sums_name = "SHA256SUMS";
-	struct rk_buf sn = RK_BUF_INIT;
+	struct rk_buf sn = RK_BUF_INIT, nb = RK_BUF_INIT;
 	bool created = false, renoted = false, promoted = false;
 	int rc = -1, o;
 
@@ -268,8 +308,11 @@ int rk_xrun_release(struct rk_xctx *x)
 	memset(&f, 0, sizeof(f));
 	if (!remote)
 		remote = "origin";
-	if (!notes)
-		notes = "";
+	if (!notes || !*notes) {
+		/* a publish from a release commit: the section the commit wrote */
+		changelog_section(rk_xctx_param(x, "changelog"), x->version ? x->version : "", &nb);
+		notes = nb.len ? nb.data : "";
+	}
 	url = rk_forge_remote_url(x->root, remote);
 	o = rk_forge_open(&f, url, x->a, cfg, &e);
 	if (o < 0) {
@@ -369,6 +412,7 @@ done:
 		rk_forge_close(&f);
 	free(url);
 	rk_buf_release(&sn);
+	rk_buf_release(&nb);
 	return rc;
 }
 

@@ -117,14 +117,16 @@ EOT
 	fake_fault '{"count":1,"kind":"secondary","seconds":1}'
 	run --separate-stderr rk-exec plan
 	assert_success
+	ev1=$output
 	jq -r 'select(.kind=="event" and .state=="failed" or .state=="retrying")' <<<"$output" | grep -q . && fail "$output"
 	echo "$output" | jq -e -s 'map(select(.kind=="event" and .action=="rel" and .state=="succeeded")) | length == 1'
 	run fake_state
 	echo "$output" >state
 	jq -e '.faults | length == 1' state
-	# the wait was logged (the attempt's stderr) with the server's reason
-	grep -rq "waiting 1.000 s (retry-after, Retry-After) after HTTP 403 from GET $FAKE_URL/repos/rk/mono/releases" \
-		"$RK_CACHE_DIR" .releasekit 2>/dev/null || true
+	# the wait was logged (the attempt's stderr, in the CAS) with the server's reason
+	e=$(jq -r 'select(.kind=="event" and .state=="succeeded") | .stderr_digest' <<<"$ev1")
+	grep -q "waiting 1.000 s (retry-after, Retry-After) after HTTP 403 from GET $FAKE_URL/repos/rk/mono/releases" \
+		"$RK_CACHE_DIR/cas/${e:0:2}/$e"
 	# primary: remaining 0 and a reset moment; the next request after it succeeds
 	fake_fault '{"count":1,"kind":"primary","seconds":2}'
 	run --separate-stderr rk-exec plan
@@ -135,7 +137,7 @@ EOT
 	echo "$output" | jq -e '.faults[1] as $f | [.requests[] | select(.time > $f.time)] | length >= 1'
 }
 
-@test "forge: gitlab: release with asset links (uploads), notes updated on a rerun after a change, merge request calls" {
+@test "forge: gitlab: release with asset links (uploads), notes updated on a rerun after a change" {
 	git remote add origin https://gitlab.com/grp/sub/mono.git
 	fake_start gitlab grp/sub/mono "$TOKEN"
 	export GITLAB_TOKEN=$TOKEN
