@@ -14,8 +14,8 @@ setup_file() {
 	registries_start
 }
 teardown_file() {
-	registries_stop
 	gitea_stop
+	registries_stop
 }
 setup() {
 	setup_common

@@ -86,9 +86,9 @@ ROOT_PATH = $d/log
 DEFAULT_PAGING_NUM = 50
 MAX_RESPONSE_ITEMS = 100
 EOT
-	(cd "$d" && GITEA_WORK_DIR="$d" GITEA_CUSTOM="$d/custom" nohup "$GITEA_BIN" web \
+	GITEA_WORK_DIR="$d" GITEA_CUSTOM="$d/custom" "$GITEA_BIN" web \
 		--config "$d/custom/conf/app.ini" --work-path "$d" >"$d/log/stdout" 2>&1 3>&- &
-		echo $! >"$d/pid")
+	echo $! >"$d/pid"
 	for i in $(seq 1 600); do
 		curl -sf "http://127.0.0.1:$port/api/v1/version" >/dev/null 2>&1 && break
 		if ! kill -0 "$(cat "$d/pid")" 2>/dev/null; then
@@ -114,8 +114,10 @@ EOT
 
 gitea_stop() {
 	local d="$BATS_FILE_TMPDIR/gitea"
-	[ -f "$d/pid" ] && kill "$(cat "$d/pid")" 2>/dev/null
-	rm -f "$d/pid"
+	if [ -f "$d/pid" ]; then
+		kill "$(cat "$d/pid")" 2>/dev/null || true
+		rm -f "$d/pid"
+	fi
 }
 
 # In setup(): the URL and token of the file's Gitea.
