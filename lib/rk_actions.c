@@ -304,6 +304,18 @@ static void commit_params(struct rk_jw *w, const struct rk_actions_opts *o,
 	rk_buf_release(&b);
 }
 
+/* A package's artifact directory, .releasekit/dist/<eco>/<name>-<version> ('/' in a name: '+'). */
+static void dist_dir(const struct rk_actions_pkg *p, struct rk_buf *b)
+{
+	char *q;
+
+	rk_buf_addf(b, ".releasekit/dist/%s/%s-%s", p->ecosystem,
+		    p->id ? strchr(p->id, ':') + 1 : p->name, p->version);
+	for (q = b->data; *q; q++)
+		if (*q == '/' && q > b->data + 19 + strlen(p->ecosystem))
+			*q = '+'; /* @scope/x */
+}
+
 /* The "params" of built-in action i: what its executor needs (rk_exec_prepare.h). */
 static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const struct dag *g,
 			 size_t i, const struct rk_actions_pkg *pkgs, size_t n)
@@ -318,13 +330,7 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 	if (p) {
 		kpkg(w, p);
 		if (t >= RK_ACT_PIN && t <= RK_ACT_VERIFY) {
-			char *q;
-
-			rk_buf_addf(&b, ".releasekit/dist/%s/%s-%s", p->ecosystem,
-				    p->id ? strchr(p->id, ':') + 1 : p->name, p->version);
-			for (q = b.data; *q; q++)
-				if (*q == '/' && q > b.data + 19 + strlen(p->ecosystem))
-					*q = '+'; /* @scope/x */
+			dist_dir(p, &b);
 			rk_jw_kstr(w, "dist", b.data);
 			rk_buf_reset(&b);
 		}
@@ -380,6 +386,10 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		break;
 	case RK_ACT_PUSH:
 		rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
+		if (o->forge_json) { /* its token, for an HTTPS remote */
+			rk_jw_key(w, "forge");
+			rk_jw_raw(w, o->forge_json, strlen(o->forge_json));
+		}
 		rk_jw_key(w, "tags");
 		rk_jw_arr(w);
 		for (k = 0; k < a->ndeps; k++) {
@@ -394,6 +404,27 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		if (p->tag)
 			rk_jw_kstr(w, "tag", p->tag);
 		rk_jw_kstr(w, "notes", p->changelog ? p->changelog : "");
+		changelog_file(p, &b); /* the notes when empty: its section for version */
+		rk_jw_kstr(w, "changelog", b.data);
+		rk_buf_reset(&b);
+		rk_jw_kstr(w, "version", p->version);
+		rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
+		if (o->forge_json) {
+			rk_jw_key(w, "forge");
+			rk_jw_raw(w, o->forge_json, strlen(o->forge_json));
+		}
+		/* the assets: every package of the tag (a train shares one release) */
+		rk_jw_key(w, "dists");
+		rk_jw_arr(w);
+		for (k = 0; k < n; k++)
+			if (!pkgs[k].ranges_only &&
+			    (&pkgs[k] == p ||
+			     (p->tag && pkgs[k].tag && !strcmp(pkgs[k].tag, p->tag)))) {
+				dist_dir(&pkgs[k], &b);
+				rk_jw_str(w, b.data);
+				rk_buf_reset(&b);
+			}
+		rk_jw_arr_end(w);
 		break;
 	default:
 		if (p)

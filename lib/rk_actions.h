@@ -151,6 +151,7 @@ struct rk_actions_opts {
 	size_t nplan_files;
 	const char *commit_message; /* NULL: "chore(release): ..." listing the releases */
 	const char *remote;	    /* push's remote; NULL: origin */
+	const char *forge_json;	    /* the forge(...) record (JSON object) for release, or NULL */
 };
 
 /*

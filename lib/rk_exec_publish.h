@@ -26,9 +26,22 @@
  *            remote (ls-remote) first: tags there with the same object are
  *            done, one there with another object fails, the rest are
  *            pushed in one push (libgit2).
- *   release  a forge release. No forge client exists yet: a remote that is
- *            not a known forge is skipped with a note; a forge remote fails
- *            with "not implemented yet".
+ *   release  an effect (lib/rk_exec_forge.c, lib/rk_forge.h). params: tag,
+ *            notes, remote, forge (the forge(...) record), dists (artifact
+ *            directories). A remote that is no forge is skipped with a
+ *            note. Otherwise the tag's release is looked up (drafts
+ *            included); absent, it is created as a draft with the notes;
+ *            present, other notes are updated; every artifact and a
+ *            SHA256SUMS (written to .releasekit/dist/release/TAG/) is
+ *            uploaded unless there with its size (another size: replaced);
+ *            a draft is then published. The action runs after the
+ *            package's verify and the tag's push. Kill points: "start",
+ *            "created", "upload" (before each upload), "uploaded".
+ *   release_pr  an effect, run by `releasekit prepare --branch B --pr`.
+ *            params: branch, base, remote, forge, title, body, close.
+ *            Force-pushes B (libgit2, the forge's token) unless the remote
+ *            has it, then opens the pull request B -> base or updates the
+ *            open one's title and body; with close, closes the open one.
  *
  * HTTP waits (429 Retry-After, backoff) are logged on stderr, one line
  * each: "rk-exec: ID: waiting S s (retry-after|backoff) after HTTP N from
@@ -46,5 +59,6 @@ int rk_xrun_publish(struct rk_xctx *x);
 int rk_xrun_sign(struct rk_xctx *x);
 int rk_xrun_push(struct rk_xctx *x);
 int rk_xrun_release(struct rk_xctx *x);
+int rk_xrun_release_pr(struct rk_xctx *x);
 
 #endif

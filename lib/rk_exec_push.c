@@ -1,6 +1,7 @@
 /* rk_exec_push.c - the sign, push and release executors; see rk_exec_publish.h. */
 #include "rk_common.h"
 #include "rk_exec_publish.h"
+#include "rk_forge_git.h"
 
 #include <git2.h>
 
@@ -57,11 +58,16 @@ int rk_xrun_push(struct rk_xctx *x)
 	git_strarray specs = {NULL, 0};
 	char *url = NULL;
 	git_push_options po;
+	git_remote_callbacks cbs;
+	struct rk_forge_client forge;
+	struct rk_forge_gitauth auth;
+	struct rk_err ferr;
 	struct rk_buf ref = RK_BUF_INIT, spec = RK_BUF_INIT, list = RK_BUF_INIT;
 	int rc = -1;
 
 	if (!remote_name)
 		remote_name = "origin";
+	memset(&forge, 0, sizeof(forge));
 	git_libgit2_init();
 	if (git_repository_open(&repo, x->root) != 0) {
 		git_fail(x, x->root);
@@ -75,11 +81,18 @@ int rk_xrun_push(struct rk_xctx *x)
 			remote_name);
 		goto out;
 	}
+	/* a forge remote over HTTPS: its token (none: the remote's own access) */
+	if (rk_forge_open(&forge, url, x->a, rk_xctx_param_tok(x, "forge"), &ferr) == 1)
+		rk_forge_gitauth_init(&auth, &forge);
+	else
+		rk_forge_gitauth_init(&auth, NULL);
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	rk_forge_gitauth_callbacks(&auth, &cbs);
 	if (git_remote_create_anonymous(&remote, repo, url) != 0) {
 		git_fail(x, remote_name);
 		goto out;
 	}
-	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, NULL, NULL, NULL) != 0 ||
+	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, NULL, NULL) != 0 ||
 	    git_remote_ls(&heads, &nheads, remote) != 0) {
 		git_fail(x, remote_name);
 		rk_xctx_retryable(x, true);
@@ -132,6 +145,8 @@ int rk_xrun_push(struct rk_xctx *x)
 	git_remote_disconnect(remote);
 	if (npush) {
 		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		auth.tries = 0;
+		po.callbacks = cbs;
 		if (git_remote_push(remote, &specs, &po) != 0) {
 			git_fail(x, "push");
 			rk_xctx_retryable(x, true);
@@ -151,37 +166,11 @@ out:
 	git_remote_free(remote);
 	git_repository_free(repo);
 	git_libgit2_shutdown();
+	if (forge.ops)
+		rk_forge_close(&forge);
 	free(url);
 	rk_buf_release(&ref);
 	rk_buf_release(&spec);
 	rk_buf_release(&list);
-	return rc;
-}
-
-/*
- * release: a forge release (GitHub, GitLab, Gitea) for the tag. No forge
- * client exists yet: with a remote that is not a known forge there is
- * nothing to do (said in the note); with one, it fails plainly.
- */
-int rk_xrun_release(struct rk_xctx *x)
-{
-	git_repository *repo = NULL;
-	char *url = NULL;
-	int rc = 0;
-
-	git_libgit2_init();
-	if (git_repository_open(&repo, x->root) == 0)
-		url = remote_url(repo, "origin");
-	if (url && (strstr(url, "github") || strstr(url, "gitlab") || strstr(url, "gitea") ||
-		    strstr(url, "codeberg")))
-		rc = rk_err_set(&x->err, NULL, 0, 0,
-				"release: creating a forge release on %s is not implemented yet "
-				"(set create_release = False in release_train)",
-				url);
-	else
-		rk_xctx_note(x, "skipped: origin is not a known forge (no release page to create)");
-	free(url);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return rc;
 }

@@ -31,6 +31,7 @@ static const struct rk_executor table[] = {
 	{"sign", rk_xrun_sign, true, false},
 	{"push", rk_xrun_push, true, false},
 	{"release", rk_xrun_release, true, false},
+	{"release_pr", rk_xrun_release_pr, true, false},
 	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
 	{"poll", rk_xrun_poll, false, false},
 	{"smoke_test", rk_xrun_smoke_test, false, false},

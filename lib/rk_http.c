@@ -164,6 +164,7 @@ struct attempt {
 	long status; /* from the status line, for the write callback */
 	CURL *c;
 	double retry_after;
+	double rl_remaining, rl_reset; /* x-ratelimit-remaining / -reset (epoch s), -1 unknown */
 	char *content_type;
 	double now;
 };
@@ -177,6 +178,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
 		/* a new answer (e.g. after 100 Continue): forget the last one's headers */
 		a->retry_after = -1;
+		a->rl_remaining = a->rl_reset = -1;
 		free(a->content_type);
 		a->content_type = NULL;
 		return len;
@@ -188,6 +190,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	v[strcspn(v, "\r\n")] = 0;
 	if (k == 11 && strncasecmp(p, "Retry-After", 11) == 0)
 		a->retry_after = rk_http_parse_retry_after(v, a->now);
+	/* forges' rate limits: GitHub/Gitea x-ratelimit-*, GitLab RateLimit-* */
+	if ((k == 21 && strncasecmp(p, "x-ratelimit-remaining", 21) == 0) ||
+	    (k == 19 && strncasecmp(p, "RateLimit-Remaining", 19) == 0))
+		a->rl_remaining = strtod(v, NULL);
+	if ((k == 17 && strncasecmp(p, "x-ratelimit-reset", 17) == 0) ||
+	    (k == 15 && strncasecmp(p, "RateLimit-Reset", 15) == 0))
+		a->rl_reset = strtod(v, NULL);
 	if (k == 12 && strncasecmp(p, "Content-Type", 12) == 0) {
 		free(a->content_type);
 		a->content_type = rk_xstrdup(v + strspn(v, " \t"));
@@ -292,6 +301,7 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 		a.max_body = req->max_body ? req->max_body : (size_t)64 << 20;
 		a.c = c;
 		a.retry_after = -1;
+		a.rl_remaining = a.rl_reset = -1;
 		a.now = (double)time(NULL);
 		if (req->out_file) {
 			rk_buf_reset(&tmp);
@@ -367,12 +377,23 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 				unlink(tmp.data);
 		}
 		ra = a.retry_after;
-		if (cr == CURLE_OK && st == 429 && resp->n429 < o->max_429) {
+		/* a rate limit: 429, or a forge's 403 that says so (GitHub's primary
+		 * limit: x-ratelimit-remaining 0; its secondary: Retry-After) */
+		if (cr == CURLE_OK &&
+		    (st == 429 || (st == 403 && (ra >= 0 || a.rl_remaining == 0))) &&
+		    resp->n429 < o->max_429) {
 			resp->n429++;
 			tries--; /* a 429 does not use up an attempt */
 			if (ra >= 0) {
 				wait = ra > o->retry_after_max_s ? o->retry_after_max_s : ra;
 				why = "retry-after";
+			} else if (a.rl_reset > 0) {
+				/* the reset is a moment (epoch seconds): wait until it */
+				double d = a.rl_reset - (double)time(NULL);
+
+				d = d < 0 ? 0 : d;
+				wait = d > o->retry_after_max_s ? o->retry_after_max_s : d;
+				why = "x-ratelimit-reset";
 			}
 		} else if (cr == CURLE_OK && !transient_status(st)) {
 			resp->status = st;

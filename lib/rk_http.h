@@ -9,6 +9,11 @@
  *                  A 429 without Retry-After waits the backoff below. 429s
  *                  do not use up max_attempts (a 429 never fails a release);
  *                  max_429 bounds them (a server that only ever says 429).
+ *   rate limits    a forge's 403 that is a rate limit (with Retry-After, or
+ *   (forges)       x-ratelimit-remaining: 0) counts as a 429; without
+ *                  Retry-After the wait is exactly until x-ratelimit-reset
+ *                  (or GitLab's RateLimit-Reset), epoch seconds, capped as
+ *                  above (reason "x-ratelimit-reset").
  *   5xx, resets,   retried with full-jitter exponential backoff: a random
  *   timeouts,      wait in [0, min(backoff_cap_s, backoff_base_s * 2^k)]
  *   no connection  (k = 0, 1, ...), at most max_attempts tries in all.

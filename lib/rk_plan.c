@@ -174,6 +174,7 @@ struct plan {
 	size_t *lockn;	 /* lockstep sets: members count */
 	size_t nlocks;
 	char **lockname;
+	char *forge_json; /* the forge(...) config record, canonical JSON, or NULL */
 };
 
 /* ---- small helpers ---- */
@@ -454,7 +455,9 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 	if (!rule)
 		return;
 	set_loc(pl, loc);
-	if (!strcmp(rule, "release_train")) {
+	if (!strcmp(rule, "forge")) {
+		canonical(d, &pl->forge_json); /* the release executor's (rk_forge.h) */
+	} else if (!strcmp(rule, "release_train")) {
 		const char *s;
 		int t;
 		size_t n, i;
@@ -2195,6 +2198,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 	memcpy(ao.disabled, pl->disabled, sizeof(ao.disabled));
 	ao.snapshot = pl->snapshot;
 	ao.publish_only = pl->publish_only;
+	ao.forge_json = pl->forge_json;
 	ao.check_only = check_only;
 	ao.tool = "rk-plan " RK_VERSION;
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
@@ -2497,6 +2501,7 @@ static void plan_free(struct plan *pl)
 	rk_strmap_release(&pl->byname);
 	free(pl->topo);
 	free(pl->train_json);
+	free(pl->forge_json);
 	free(pl->train_loc);
 	free(pl->loc_src);
 	free(pl->train_name);

@@ -1,0 +1,372 @@
+/* rk_forge.c - the forge interface: recognition, tokens, JSON calls (see rk_forge.h). */
+#include "rk_common.h"
+
+#include <ctype.h>
+#include <strings.h>
+
+#include "rk_forge.h"
+
+static const struct rk_forge_ops *const forges[] = {&rk_forge_github, &rk_forge_gitlab,
+						    &rk_forge_gitea, &rk_forge_bitbucket};
+
+const struct rk_forge_ops *rk_forge_ops_find(const char *name)
+{
+	for (size_t i = 0; i < RK_ARRAY_SIZE(forges); i++)
+		if (name && !strcmp(forges[i]->name, name))
+			return forges[i];
+	return NULL;
+}
+
+void rk_forge_esc(const char *s, struct rk_buf *out)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			rk_buf_addc(out, (char)c);
+		else
+			rk_buf_addf(out, "%%%02X", c);
+	}
+}
+
+/* Split a remote URL into scheme, host[:port] and path (without .git and slashes). */
+static int split_url(const char *url, struct rk_buf *scheme, struct rk_buf *host,
+		     struct rk_buf *path)
+{
+	const char *h = strstr(url, "://"), *p, *e;
+
+	if (h) {
+		const char *slash, *at;
+
+		rk_buf_add(scheme, url, (size_t)(h - url));
+		h += 3;
+		slash = strchr(h, '/');
+		if (!slash)
+			return -1;
+		at = memchr(h, '@', (size_t)(slash - h));
+		if (at)
+			h = at + 1;
+		rk_buf_add(host, h, (size_t)(slash - h));
+		p = slash + 1;
+		if (!strcmp(scheme->data, "ssh")) {
+			/* ssh://git@host:port/path: the web side is https on the host */
+			char *colon = strchr(host->data, ':');
+
+			if (colon)
+				rk_buf_truncate(host, (size_t)(colon - host->data));
+			rk_buf_reset(scheme);
+			rk_buf_adds(scheme, "https");
+		}
+	} else {
+		const char *colon = strchr(url, ':'), *at;
+
+		if (!colon)
+			return -1;
+		at = memchr(url, '@', (size_t)(colon - url));
+		h = at ? at + 1 : url;
+		rk_buf_adds(scheme, "https");
+		rk_buf_add(host, h, (size_t)(colon - h));
+		p = colon + 1;
+	}
+	while (*p == '/')
+		p++;
+	e = p + strlen(p);
+	while (e > p && e[-1] == '/')
+		e--;
+	if (e - p > 4 && !strncmp(e - 4, ".git", 4))
+		e -= 4;
+	rk_buf_add(path, p, (size_t)(e - p));
+	return host->len && path->len && strchr(path->data, '/') ? 0 : -1;
+}
+
+int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_json *d, int cfg,
+		  struct rk_err *err)
+{
+	struct rk_buf scheme = RK_BUF_INIT, host = RK_BUF_INIT, path = RK_BUF_INIT, b = RK_BUF_INIT;
+	const struct rk_forge_ops *ops = NULL;
+	const char *name = cfg >= 0 ? rk_json_get_str(d, cfg, "name") : NULL;
+	const char *api = cfg >= 0 ? rk_json_get_str(d, cfg, "api") : NULL;
+	const char *tok = NULL, *tokname = NULL;
+	int rc = 0, t;
+	char *slash;
+
+	if (name && !strcmp(name, "none"))
+		return 0;
+	if (!url || split_url(url, &scheme, &host, &path) < 0) {
+		if (name)
+			rc = rk_err_set(err, NULL, 0, 0,
+					"forge '%s': the remote's URL names no repository", name);
+		goto out;
+	}
+	if (name) {
+		ops = rk_forge_ops_find(name);
+		if (!ops) {
+			rc = rk_err_set(err, NULL, 0, 0, "forge: unknown name '%s'", name);
+			goto out;
+		}
+	} else {
+		char *base = NULL;
+
+		switch (rk_forge_parse_url(url, &base)) {
+		case RK_FORGE_GITHUB:
+			ops = &rk_forge_github;
+			break;
+		case RK_FORGE_GITLAB:
+			ops = &rk_forge_gitlab;
+			break;
+		case RK_FORGE_BITBUCKET:
+			ops = &rk_forge_bitbucket;
+			break;
+		default:
+			break;
+		}
+		free(base);
+		if (!ops)
+			goto out; /* not a forge */
+	}
+	/* the token */
+	t = cfg >= 0 ? rk_json_get(d, cfg, "token") : -1;
+	if (t >= 0 && rk_json_type(d, t) == RK_JSON_STRING) {
+		rc = rk_err_set(err, NULL, 0, 0,
+				"forge: token must be secret(\"NAME\"), never the token itself");
+		goto out;
+	}
+	if (t >= 0 && rk_json_type(d, t) == RK_JSON_OBJECT &&
+	    (tokname = rk_json_get_str(d, t, "secret"))) {
+		tok = getenv(tokname);
+	} else {
+		tokname = ops->token_env;
+		tok = getenv(tokname);
+		if ((!tok || !*tok) && ops == &rk_forge_gitlab) {
+			tokname = "GITLAB_TOKEN or CI_JOB_TOKEN";
+			tok = getenv("CI_JOB_TOKEN");
+		}
+	}
+	if (!tok || !*tok) {
+		rc = rk_err_set(err, NULL, 0, 0, "%s release: no token (set %s)", ops->name,
+				tokname);
+		goto out;
+	}
+	memset(f, 0, sizeof(*f));
+	f->ops = ops;
+	if (api) {
+		rk_buf_adds(&b, api);
+		while (b.len && b.data[b.len - 1] == '/')
+			rk_buf_truncate(&b, b.len - 1);
+	} else {
+		ops->api_base(scheme.data, host.data, &b);
+	}
+	f->api = rk_buf_detach(&b, NULL);
+	slash = strrchr(path.data, '/');
+	f->owner = rk_xstrndup(path.data, (size_t)(slash - path.data));
+	f->repo = rk_xstrdup(slash + 1);
+	rk_forge_esc(path.data, &b);
+	f->project = rk_buf_detach(&b, NULL);
+	f->token = rk_xstrdup(tok);
+	if (ops == &rk_forge_gitlab && !strcmp(tokname, "GITLAB_TOKEN or CI_JOB_TOKEN")) {
+		rk_buf_addf(&b, "JOB-TOKEN: %s", tok); /* GitLab's job token header */
+		f->header = rk_buf_detach(&b, NULL);
+	} else {
+		ops->auth(tok, &b);
+		f->auth = rk_buf_detach(&b, NULL);
+	}
+	rk_buf_init(&f->last);
+	rk_http_opts_default(&f->http);
+	rc = 1;
+out:
+	rk_buf_release(&scheme);
+	rk_buf_release(&host);
+	rk_buf_release(&path);
+	rk_buf_release(&b);
+	return rc;
+}
+
+void rk_forge_close(struct rk_forge_client *f)
+{
+	free(f->api);
+	free(f->owner);
+	free(f->repo);
+	free(f->project);
+	if (f->token)
+		memset(f->token, 0, strlen(f->token));
+	if (f->auth)
+		memset(f->auth, 0, strlen(f->auth));
+	if (f->header)
+		memset(f->header, 0, strlen(f->header));
+	free(f->token);
+	free(f->auth);
+	free(f->header);
+	rk_buf_release(&f->last);
+	memset(f, 0, sizeof(*f));
+}
+
+void rk_forge_release_free(struct rk_forge_release *r)
+{
+	for (size_t i = 0; i < r->nassets; i++) {
+		free(r->assets[i].id);
+		free(r->assets[i].name);
+	}
+	free(r->assets);
+	free(r->id);
+	free(r->tag);
+	free(r->body);
+	free(r->upload_url);
+	memset(r, 0, sizeof(*r));
+}
+
+void rk_forge_pr_free(struct rk_forge_pr *pr)
+{
+	free(pr->id);
+	free(pr->url);
+	free(pr->title);
+	free(pr->body);
+	memset(pr, 0, sizeof(*pr));
+}
+
+/* A scalar's text (string or number), malloc'd, or NULL. */
+static char *scalar(const struct rk_json *d, int obj, const char *key)
+{
+	int t = obj >= 0 ? rk_json_get(d, obj, key) : -1;
+	long long v;
+	struct rk_buf b = RK_BUF_INIT;
+
+	if (t < 0)
+		return NULL;
+	if (rk_json_type(d, t) == RK_JSON_STRING)
+		return rk_xstrdup(rk_json_str(d, t));
+	/* numbers: ids and sizes are integers (rk_json_raw points into the
+	 * answer's text, which is gone by now) */
+	if (rk_json_type(d, t) != RK_JSON_NUMBER || rk_json_int(d, t, &v) != 0)
+		return NULL;
+	rk_buf_addf(&b, "%lld", v);
+	return rk_buf_detach(&b, NULL);
+}
+
+void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_release *r)
+{
+	int a, k;
+	char *u;
+
+	memset(r, 0, sizeof(*r));
+	r->id = scalar(d, t, "id");
+	r->tag = scalar(d, t, "tag_name");
+	r->body = scalar(d, t, "body");
+	r->draft = rk_json_bool(d, rk_json_get(d, t, "draft")) == 1;
+	u = scalar(d, t, "upload_url");
+	if (u) {
+		u[strcspn(u, "{")] = 0; /* ".../assets{?name,label}" */
+		r->upload_url = u;
+	}
+	a = rk_json_get(d, t, "assets");
+	if (a >= 0 && rk_json_type(d, a) == RK_JSON_ARRAY) {
+		r->assets = rk_xcalloc((size_t)rk_json_len(d, a) + 1, sizeof(*r->assets));
+		for (k = rk_json_first(d, a); k >= 0; k = rk_json_next(d, k)) {
+			struct rk_forge_asset *x = &r->assets[r->nassets];
+			char *sz = scalar(d, k, "size");
+
+			x->id = scalar(d, k, "id");
+			x->name = scalar(d, k, "name");
+			x->size = sz ? atoll(sz) : -1;
+			free(sz);
+			if (x->id && x->name)
+				r->nassets++;
+			else {
+				free(x->id);
+				free(x->name);
+			}
+		}
+	}
+}
+
+void rk_forge_pr_from(const struct rk_json *d, int t, struct rk_forge_pr *pr)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->id = scalar(d, t, "iid");
+	if (!pr->id)
+		pr->id = scalar(d, t, "number");
+	if (!pr->id)
+		pr->id = scalar(d, t, "id");
+	pr->url = scalar(d, t, "html_url");
+	if (!pr->url)
+		pr->url = scalar(d, t, "web_url");
+	pr->title = scalar(d, t, "title");
+	pr->body = scalar(d, t, "body");
+	if (!pr->body)
+		pr->body = scalar(d, t, "description");
+}
+
+long rk_forge_call(struct rk_forge_client *f, const char *method, const char *url, const char *json,
+		   const char *file, const char *ctype, struct rk_json *d, struct rk_err *err)
+{
+	return rk_forge_call_mem(f, method, url, json, json ? strlen(json) : 0, file, ctype, d,
+				 err);
+}
+
+long rk_forge_call_mem(struct rk_forge_client *f, const char *method, const char *url,
+		       const void *data, size_t len, const char *file, const char *ctype,
+		       struct rk_json *d, struct rk_err *err)
+{
+	const char *json = data;
+	struct rk_http_req req;
+	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
+	struct rk_buf ct = RK_BUF_INIT, show = RK_BUF_INIT;
+	const char *hdrs[5];
+	int nh = 0;
+	long st = -1;
+
+	memset(&req, 0, sizeof(req));
+	hdrs[nh++] = "Accept: application/json";
+	if (f->header)
+		hdrs[nh++] = f->header;
+	if (json || file) {
+		rk_buf_addf(&ct, "Content-Type: %s", ctype ? ctype : "application/json");
+		hdrs[nh++] = ct.data;
+	}
+	hdrs[nh] = NULL;
+	req.method = method;
+	req.url = url;
+	req.headers = hdrs;
+	req.auth = f->auth;
+	if (json) {
+		req.body = json;
+		req.body_len = len;
+	}
+	req.body_file = file;
+	if (rk_http_do(&f->http, &req, &resp, err) < 0)
+		goto out;
+	st = resp.status;
+	rk_http_mask(&resp.body, f->token);
+	if (st >= 400) {
+		const char *msg = NULL;
+		struct rk_json e = RK_JSON_INIT;
+		struct rk_err ign;
+
+		if (resp.body.len &&
+		    rk_json_parse(&e, resp.body.data, resp.body.len, "<answer>", 1, &ign) == 0 &&
+		    rk_json_type(&e, 0) == RK_JSON_OBJECT) {
+			msg = rk_json_get_str(&e, 0, "message");
+			if (!msg)
+				msg = rk_json_get_str(&e, 0, "error");
+		}
+		rk_http_url_show(url, &show);
+		rk_err_set(err, NULL, 0, 0, "%s %s: HTTP %ld%s%s", method, show.data, st,
+			   msg ? ": " : "", msg ? msg : "");
+		rk_json_release(&e);
+		goto out;
+	}
+	/* the document borrows its text: kept in f->last until the next call */
+	rk_buf_release(&f->last);
+	f->last = resp.body;
+	rk_buf_init(&resp.body);
+	if (d && f->last.len &&
+	    rk_json_parse(d, f->last.data, f->last.len, "<answer>", 1, err) < 0) {
+		rk_http_url_show(url, &show);
+		rk_err_set(err, NULL, 0, 0, "%s %s: the answer is not JSON", method, show.data);
+		st = -1;
+	}
+out:
+	rk_http_resp_release(&resp);
+	rk_buf_release(&ct);
+	rk_buf_release(&show);
+	return st;
+}

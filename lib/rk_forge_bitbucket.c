@@ -1,0 +1,290 @@
+/*
+ * rk_forge_bitbucket.c - Bitbucket Cloud by its REST API 2.0 (see
+ * rk_forge.h). Bitbucket has no release pages: a tag's "release" is the
+ * repository's Downloads area (its notes stay in CHANGELOG.md; no_notes),
+ * and the pull request flow is its pull requests. Requests:
+ *   GET    /repositories/W/R/downloads?pagelen=100 (following "next")
+ *   POST   /repositories/W/R/downloads  (multipart/form-data, field "files")
+ *   DELETE /repositories/W/R/downloads/NAME
+ *   GET    /repositories/W/R/pullrequests?state=OPEN&q=source.branch.name="H"
+ *   POST   /repositories/W/R/pullrequests
+ *          {title,description,source:{branch:{name}},destination:{branch:{name}}}
+ *   PUT    /repositories/W/R/pullrequests/ID  {title,description}
+ *   POST   /repositories/W/R/pullrequests/ID/decline
+ */
+#include "rk_common.h"
+
+#include "rk_forge.h"
+
+static void bb_api(const char *scheme, const char *host, struct rk_buf *out)
+{
+	(void)scheme;
+	(void)host;
+	rk_buf_adds(out, "https://api.bitbucket.org/2.0");
+}
+
+static void bb_auth(const char *token, struct rk_buf *out)
+{
+	rk_buf_addf(out, "Bearer %s", token);
+}
+
+static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
+{
+	rk_buf_addf(u, "%s/repositories/", f->api);
+	rk_forge_esc(f->owner, u);
+	rk_buf_addc(u, '/');
+	rk_forge_esc(f->repo, u);
+}
+
+static int bb_find_release(struct rk_forge_client *f, const char *tag, struct rk_forge_release *out,
+			   struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT;
+	size_t cap = 0;
+	int pages, rc = 1;
+
+	memset(out, 0, sizeof(*out));
+	out->id = rk_xstrdup(tag);
+	out->tag = rk_xstrdup(tag);
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/downloads?pagelen=100");
+	for (pages = 0; pages < 100 && u.len; pages++) {
+		struct rk_json d = RK_JSON_INIT;
+		long st = rk_forge_call(f, "GET", u.data, NULL, NULL, NULL, &d, err);
+		int v, k;
+		const char *next;
+
+		if (st < 200 || st >= 300) {
+			rc = -1;
+			rk_json_release(&d);
+			break;
+		}
+		v = rk_json_get(&d, 0, "values");
+		for (k = v >= 0 ? rk_json_first(&d, v) : -1; k >= 0; k = rk_json_next(&d, k)) {
+			const char *name = rk_json_get_str(&d, k, "name");
+			long long size = -1;
+
+			if (!name)
+				continue;
+			rk_json_int(&d, rk_json_get(&d, k, "size"), &size);
+			RK_GROW(out->assets, cap, out->nassets + 1);
+			out->assets[out->nassets].id = rk_xstrdup(name);
+			out->assets[out->nassets].name = rk_xstrdup(name);
+			out->assets[out->nassets].size = size;
+			out->nassets++;
+		}
+		next = rk_json_get_str(&d, 0, "next");
+		rk_buf_reset(&u);
+		if (next && !strncmp(next, f->api, strlen(f->api)))
+			rk_buf_adds(&u, next); /* never follow a link to another host */
+		rk_json_release(&d);
+	}
+	rk_buf_release(&u);
+	return rc;
+}
+
+static int bb_create_release(struct rk_forge_client *f, const char *tag, const char *title,
+			     const char *notes, bool draft, struct rk_forge_release *out,
+			     struct rk_err *err)
+{
+	(void)title;
+	(void)notes;
+	(void)draft;
+	return bb_find_release(f, tag, out, err) < 0 ? -1 : 0;
+}
+
+static int bb_update_release(struct rk_forge_client *f, struct rk_forge_release *r,
+			     const char *notes, int draft, struct rk_err *err)
+{
+	(void)f;
+	(void)notes;
+	(void)err;
+	if (draft >= 0)
+		r->draft = draft;
+	return 0;
+}
+
+static int bb_upload(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
+		     const char *name, struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT;
+	const char *bnd = "releasekit-5b0e2a9c4d1f7368";
+	long st = -1;
+
+	(void)r;
+	if (rk_buf_read_file(&file, path) < 0) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rk_buf_addf(&body,
+		    "--%s\r\nContent-Disposition: form-data; name=\"files\"; filename=\"%s\"\r\n"
+		    "Content-Type: application/octet-stream\r\n\r\n",
+		    bnd, name);
+	rk_buf_add(&body, file.data, file.len);
+	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
+	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/downloads");
+	st = rk_forge_call_mem(f, "POST", u.data, body.data, body.len, NULL, ct.data, NULL, err);
+out:
+	rk_buf_release(&u);
+	rk_buf_release(&body);
+	rk_buf_release(&file);
+	rk_buf_release(&ct);
+	return st >= 200 && st < 300 ? 0 : -1;
+}
+
+static int bb_delete_asset(struct rk_forge_client *f, const struct rk_forge_release *r,
+			   const struct rk_forge_asset *a, struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT;
+	long st;
+
+	(void)r;
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/downloads/");
+	rk_forge_esc(a->name, &u);
+	st = rk_forge_call(f, "DELETE", u.data, NULL, NULL, NULL, NULL, err);
+	rk_buf_release(&u);
+	return st >= 200 && st < 300 ? 0 : -1;
+}
+
+static void pr_from(const struct rk_json *d, int t, struct rk_forge_pr *pr)
+{
+	int l = rk_json_get(d, t, "links"), h = l >= 0 ? rk_json_get(d, l, "html") : -1;
+	const char *href = h >= 0 ? rk_json_get_str(d, h, "href") : NULL;
+
+	rk_forge_pr_from(d, t, pr);
+	if (!pr->url && href)
+		pr->url = rk_xstrdup(href);
+}
+
+static const char *branch_of(const struct rk_json *d, int t, const char *side)
+{
+	int s = rk_json_get(d, t, side), b = s >= 0 ? rk_json_get(d, s, "branch") : -1;
+
+	return b >= 0 ? rk_json_get_str(d, b, "name") : NULL;
+}
+
+static int bb_find_pr(struct rk_forge_client *f, const char *head, const char *base,
+		      struct rk_forge_pr *out, struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT, q = RK_BUF_INIT;
+	struct rk_json d = RK_JSON_INIT;
+	long st;
+	int rc = 0, v, t;
+
+	rk_buf_addf(&q, "source.branch.name=\"%s\"", head);
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/pullrequests?state=OPEN&pagelen=50&q=");
+	rk_forge_esc(q.data, &u);
+	st = rk_forge_call(f, "GET", u.data, NULL, NULL, NULL, &d, err);
+	if (st < 200 || st >= 300)
+		rc = -1;
+	else if ((v = rk_json_get(&d, 0, "values")) >= 0)
+		for (t = rk_json_first(&d, v); t >= 0 && !rc; t = rk_json_next(&d, t)) {
+			const char *sb = branch_of(&d, t, "source"),
+				   *db = branch_of(&d, t, "destination");
+
+			if (sb && !strcmp(sb, head) && (!db || !strcmp(db, base))) {
+				pr_from(&d, t, out);
+				rc = 1;
+			}
+		}
+	rk_json_release(&d);
+	rk_buf_release(&u);
+	rk_buf_release(&q);
+	return rc;
+}
+
+static void branch_obj(struct rk_jw *w, const char *key, const char *name)
+{
+	rk_jw_key(w, key);
+	rk_jw_obj(w);
+	rk_jw_key(w, "branch");
+	rk_jw_obj(w);
+	rk_jw_kstr(w, "name", name);
+	rk_jw_obj_end(w);
+	rk_jw_obj_end(w);
+}
+
+static int bb_create_pr(struct rk_forge_client *f, const char *head, const char *base,
+			const char *title, const char *body, struct rk_forge_pr *out,
+			struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
+	struct rk_json d = RK_JSON_INIT;
+	struct rk_jw w;
+	long st;
+
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/pullrequests");
+	rk_jw_init(&w, &b);
+	rk_jw_obj(&w);
+	rk_jw_kstr(&w, "title", title);
+	rk_jw_kstr(&w, "description", body);
+	branch_obj(&w, "source", head);
+	branch_obj(&w, "destination", base);
+	rk_jw_obj_end(&w);
+	st = rk_forge_call(f, "POST", u.data, b.data, NULL, NULL, &d, err);
+	if (st >= 200 && st < 300)
+		pr_from(&d, 0, out);
+	rk_json_release(&d);
+	rk_buf_release(&u);
+	rk_buf_release(&b);
+	return st >= 200 && st < 300 && out->id ? 0 : -1;
+}
+
+static int bb_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
+			const char *body, struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
+	struct rk_jw w;
+	long st;
+
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/pullrequests/");
+	rk_forge_esc(pr->id, &u);
+	rk_jw_init(&w, &b);
+	rk_jw_obj(&w);
+	if (title)
+		rk_jw_kstr(&w, "title", title);
+	if (body)
+		rk_jw_kstr(&w, "description", body);
+	rk_jw_obj_end(&w);
+	st = rk_forge_call(f, "PUT", u.data, b.data, NULL, NULL, NULL, err);
+	rk_buf_release(&u);
+	rk_buf_release(&b);
+	return st >= 200 && st < 300 ? 0 : -1;
+}
+
+static int bb_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, struct rk_err *err)
+{
+	struct rk_buf u = RK_BUF_INIT;
+	long st;
+
+	repo_url(f, &u);
+	rk_buf_adds(&u, "/pullrequests/");
+	rk_forge_esc(pr->id, &u);
+	rk_buf_adds(&u, "/decline");
+	st = rk_forge_call(f, "POST", u.data, "{}", NULL, NULL, NULL, err);
+	rk_buf_release(&u);
+	return st >= 200 && st < 300 ? 0 : -1;
+}
+
+const struct rk_forge_ops rk_forge_bitbucket = {
+	.name = "bitbucket",
+	.token_env = "BITBUCKET_TOKEN",
+	.no_notes = true,
+	.api_base = bb_api,
+	.auth = bb_auth,
+	.find_release = bb_find_release,
+	.create_release = bb_create_release,
+	.update_release = bb_update_release,
+	.upload_asset = bb_upload,
+	.delete_asset = bb_delete_asset,
+	.find_pr = bb_find_pr,
+	.create_pr = bb_create_pr,
+	.update_pr = bb_update_pr,
+	.close_pr = bb_close_pr,
+};

@@ -1,0 +1,202 @@
+#!/usr/bin/env bats
+# Forge releases (issue 17) against the fakes of GitHub, GitLab and
+# Bitbucket (tests/helpers/forgefake: their documented REST calls): the
+# release executor finds the tag's release, creates a draft, uploads the
+# artifacts and SHA256SUMS, promotes it; reruns change nothing; a SIGKILL
+# between uploads is finished by a rerun; rate limits are waited out; the
+# token never shows. The real Gitea: tests/gitea.bats.
+
+load test_helper
+load forge_helper
+
+TOKEN=rk-canary-token-5f3e9a1c77
+
+setup() {
+	setup_common
+	make_git_repo repo
+	cd repo || return 1
+	printf '.releasekit/\n' >.gitignore
+	git add .gitignore
+	git commit -q -m init
+	mkdir -p .releasekit/dist/python/a-1.0.0 .releasekit/dist/npm/b-2.0.0
+	printf 'wheel bytes\n' >.releasekit/dist/python/a-1.0.0/a-1.0.0-py3-none-any.whl
+	printf 'sdist bytes, longer\n' >.releasekit/dist/python/a-1.0.0/a-1.0.0.tar.gz
+	printf 'npm tarball\n' >.releasekit/dist/npm/b-2.0.0/b-2.0.0.tgz
+}
+
+teardown() { fake_stop; }
+
+# the token appears nowhere: outputs, events, logs, the cache, the work tree
+no_canary() {
+	! grep -rl "$TOKEN" "$BATS_TEST_TMPDIR" --exclude=fake.pid 2>/dev/null | grep -v '/fake\.' ||
+		fail "the token leaked: $(grep -rl "$TOKEN" "$BATS_TEST_TMPDIR")"
+}
+
+sums() { (cd "$1" && sha256sum -- *) ; }
+
+@test "forge: github: draft created, artifacts and SHA256SUMS uploaded, promoted; a rerun changes nothing" {
+	git remote add origin https://github.com/rk/mono.git
+	fake_start github rk/mono "$TOKEN"
+	export GITHUB_TOKEN=$TOKEN
+	release_act release:python:a a-v1.0.0 $'## 1.0.0\n\n- feat: a' "{\"name\":\"github\",\"api\":\"$FAKE_URL\"}" \
+		.releasekit/dist/python/a-1.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	printf '%s\n%s\n' "$output" "$stderr" >out
+	jq -e -s 'map(select(.kind=="event" and .action=="release:python:a" and .state=="succeeded"))[0].note ==
+		"github release a-v1.0.0: created as a draft, 3 assets uploaded (3 there), published"' out
+	run fake_state
+	assert_success
+	echo "$output" >state
+	jq -e '.releases | length == 1' state
+	jq -e '.releases[0] | .tag_name == "a-v1.0.0" and .name == "a-v1.0.0" and .draft == false and
+		.body == "## 1.0.0\n\n- feat: a"' state
+	jq -r '.releases[0].assets[].name' state | sort >names
+	printf '%s\n' SHA256SUMS a-1.0.0-py3-none-any.whl a-1.0.0.tar.gz >want
+	diff want names
+	# each asset's bytes as uploaded; SHA256SUMS lists the artifacts
+	for f in a-1.0.0-py3-none-any.whl a-1.0.0.tar.gz; do
+		jq -e --arg n "$f" --arg h "$(sha256sum <.releasekit/dist/python/a-1.0.0/$f | cut -c1-64)" \
+			'.releases[0].assets[] | select(.name == $n) | .sha256 == $h' state
+	done
+	diff <(sums .releasekit/dist/python/a-1.0.0) .releasekit/dist/release/a-v1.0.0/SHA256SUMS
+	# the calls: list, create (draft), 3 uploads, promote
+	jq -r '.requests[] | .method + " " + (.path | sub("\\?.*"; ""))' state >calls
+	cat >want <<EOT
+GET /repos/rk/mono/releases
+POST /repos/rk/mono/releases
+POST /uploads/repos/rk/mono/releases/1001/assets
+POST /uploads/repos/rk/mono/releases/1001/assets
+POST /uploads/repos/rk/mono/releases/1001/assets
+PATCH /repos/rk/mono/releases/1001
+EOT
+	diff want calls
+	# again: asked, nothing changed
+	run --separate-stderr rk-exec plan
+	assert_success
+	printf '%s\n' "$output" >out2
+	jq -e -s 'map(select(.kind=="event" and .action=="release:python:a" and .state=="succeeded"))[0].note ==
+		"already done: github release a-v1.0.0 with 3 assets"' out2
+	run fake_state
+	assert_success
+	echo "$output" | jq -e '(.releases | length == 1) and (.releases[0].assets | length == 3) and
+		([.requests[] | select(.method != "GET")] | length == 5)'
+	no_canary
+}
+
+@test "forge: github: SIGKILL after the draft and after an upload; reruns finish one release with every asset once" {
+	git remote add origin git@github.com:rk/mono.git
+	fake_start github rk/mono "$TOKEN"
+	export GITHUB_TOKEN=$TOKEN
+	release_act rel a-v1.0.0 notes "{\"name\":\"github\",\"api\":\"$FAKE_URL\"}" \
+		.releasekit/dist/python/a-1.0.0 .releasekit/dist/npm/b-2.0.0 >plan
+	RK_TEST_KILL_AT=rel:created run --separate-stderr rk-exec plan
+	[ "$status" -eq 137 ] || fail "status $status: $output $stderr"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and .releases[0].draft and (.releases[0].assets | length == 0)'
+	RK_TEST_KILL_AT=rel:uploaded run --separate-stderr rk-exec plan
+	[ "$status" -eq 137 ] || fail "status $status"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and .releases[0].draft and (.releases[0].assets | length == 1)'
+	run --separate-stderr rk-exec plan
+	assert_success
+	run fake_state
+	echo "$output" >state
+	jq -e '(.releases | length == 1) and (.releases[0].draft == false)' state
+	[ "$(jq -r '.releases[0].assets[].name' state | sort | uniq | wc -l)" = 4 ]
+	[ "$(jq -r '.releases[0].assets | length' state)" = 4 ]
+	no_canary
+}
+
+@test "forge: github: secondary (403 Retry-After) and primary (403 x-ratelimit-reset) limits are waited out" {
+	git remote add origin https://github.com/rk/mono.git
+	fake_start github rk/mono "$TOKEN"
+	export GITHUB_TOKEN=$TOKEN
+	release_act rel a-v1.0.0 notes "{\"name\":\"github\",\"api\":\"$FAKE_URL\"}" \
+		.releasekit/dist/npm/b-2.0.0 >plan
+	fake_fault '{"count":1,"kind":"secondary","seconds":1}'
+	run --separate-stderr rk-exec plan
+	assert_success
+	ev1=$output
+	jq -r 'select(.kind=="event" and .state=="failed" or .state=="retrying")' <<<"$output" | grep -q . && fail "$output"
+	echo "$output" | jq -e -s 'map(select(.kind=="event" and .action=="rel" and .state=="succeeded")) | length == 1'
+	run fake_state
+	echo "$output" >state
+	jq -e '.faults | length == 1' state
+	# the wait was logged (the attempt's stderr, in the CAS) with the server's reason
+	e=$(jq -r 'select(.kind=="event" and .state=="succeeded") | .stderr_digest' <<<"$ev1")
+	grep -q "waiting 1.000 s (retry-after, Retry-After) after HTTP 403 from GET $FAKE_URL/repos/rk/mono/releases" \
+		"$RK_CACHE_DIR/cas/${e:0:2}/$e"
+	# primary: remaining 0 and a reset moment; the next request after it succeeds
+	fake_fault '{"count":1,"kind":"primary","seconds":2}'
+	run --separate-stderr rk-exec plan
+	assert_success
+	run fake_state
+	echo "$output" | jq -e '(.faults | length == 2) and (.releases | length == 1)'
+	# the retried request came after the reset moment (the fake's own clock)
+	echo "$output" | jq -e '.faults[1] as $f | [.requests[] | select(.time > $f.time)] | length >= 1'
+}
+
+@test "forge: gitlab: release with asset links (uploads), notes updated on a rerun after a change" {
+	git remote add origin https://gitlab.com/grp/sub/mono.git
+	fake_start gitlab grp/sub/mono "$TOKEN"
+	export GITLAB_TOKEN=$TOKEN
+	release_act rel a-v1.0.0 'notes one' "{\"name\":\"gitlab\",\"api\":\"$FAKE_URL/api/v4\"}" \
+		.releasekit/dist/python/a-1.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("gitlab release a-v1.0.0: created")'
+	run fake_state
+	echo "$output" >state
+	jq -e '(.releases | length == 1) and .releases[0].body == "notes one" and (.releases[0].assets | length == 3)' state
+	jq -e --arg u "$FAKE_URL/-/project/1/uploads/" '.releases[0].assets | all(.url | startswith($u))' state
+	jq -e --arg h "$(sha256sum <.releasekit/dist/python/a-1.0.0/a-1.0.0.tar.gz | cut -c1-64)" \
+		'.releases[0].assets[] | select(.name == "a-1.0.0.tar.gz") | .sha256 == $h' state
+	# other notes: updated in place, nothing uploaded again
+	release_act rel a-v1.0.0 'notes two' "{\"name\":\"gitlab\",\"api\":\"$FAKE_URL/api/v4\"}" \
+		.releasekit/dist/python/a-1.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "gitlab release a-v1.0.0: notes updated, 0 assets uploaded (3 there)"'
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and .releases[0].body == "notes two" and (.releases[0].assets | length == 3)'
+	no_canary
+}
+
+@test "forge: bitbucket: artifacts and SHA256SUMS-TAG to Downloads; a rerun uploads nothing" {
+	git remote add origin https://bitbucket.org/ws/mono.git
+	fake_start bitbucket ws/mono "$TOKEN"
+	export BITBUCKET_TOKEN=$TOKEN
+	release_act rel b-v2.0.0 notes "{\"name\":\"bitbucket\",\"api\":\"$FAKE_URL/2.0\"}" \
+		.releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	run fake_state
+	echo "$output" | jq -e '[.releases[0].assets[].name] | sort == ["SHA256SUMS-b-v2.0.0", "b-2.0.0.tgz"]'
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "already done: bitbucket release b-v2.0.0 with 2 assets"'
+	no_canary
+}
+
+@test "forge: no token, a token written into the config, an unknown forge, a remote that is no forge" {
+	git remote add origin https://github.com/rk/mono.git
+	unset GITHUB_TOKEN
+	release_act rel a-v1.0.0 n '{"name":"github","api":"http://127.0.0.1:9"}' .releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_failure 1
+	echo "$output" | jq -e -s 'map(select(.state=="failed"))[0].reason == "github release: no token (set GITHUB_TOKEN)"'
+	release_act rel a-v1.0.0 n "{\"name\":\"github\",\"token\":\"$TOKEN\"}" .releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_failure 1
+	echo "$output" | jq -e -s 'map(select(.state=="failed"))[0].reason == "forge: token must be secret(\"NAME\"), never the token itself"'
+	release_act rel a-v1.0.0 n '{"name":"sourcehut"}' .releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_failure 1
+	echo "$output" | jq -e -s 'map(select(.state=="failed"))[0].reason == "forge: unknown name '"'"'sourcehut'"'"'"'
+	git remote set-url origin https://example.org/rk/mono.git
+	release_act rel a-v1.0.0 n null .releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "skipped: origin is not a known forge (no release page to create)"'
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# Forge releases and the release pull request against a real Gitea (issue
+# 17): .tools/gitea/gitea (scripts/bootstrap builds it from the Go module
+# proxy), started once for the file on 127.0.0.1 (tests/gitea_helper.bash).
+
+load test_helper
+load gitea_helper
+load forge_helper
+load registries_helper
+load publish_helper
+
+setup_file() {
+	gitea_start
+	registries_start
+}
+teardown_file() {
+	gitea_stop
+	registries_stop
+}
+setup() {
+	setup_common
+	gitea_env
+	registries_env
+}
+
+# gmono NAME PREFIX: the three-ecosystem fixture (publish_helper) with forge(name =
+# "gitea") and origin = the Gitea repository rk/NAME, main pushed
+gmono() {
+	url=$(gitea_repo "$1")
+	make_mono repo "$2"
+	printf 'forge(name = "gitea")\n' >>repo/RELEASE.star
+	git -C repo commit -q -am "chore: forge"
+	git -C repo remote add origin "$url"
+	cd repo
+	push_main
+	gitea_wait_pushed "$1"
+}
+
+# the token appears in no output, event, log, cache entry or file of the test
+no_canary() {
+	if grep -rlF "$GITEA_TOKEN" "$BATS_TEST_TMPDIR" 2>/dev/null; then
+		fail "the token leaked"
+	fi
+}
+
+# push_main: push the current branch to origin with the token (the test's own git)
+push_main() {
+	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" push -q "${@:---force}" origin HEAD:main
+}
+
+@test "gitea: release executor: draft, assets, SHA256SUMS, promote; SIGKILL between uploads and a rerun leave one release with every asset once" {
+	url=$(gitea_repo exec1)
+	make_git_repo repo
+	cd repo
+	printf '.releasekit/\n' >.gitignore
+	git add .gitignore
+	git commit -q -m init
+	git tag a-v1.0.0
+	git remote add origin "$url"
+	push_main
+	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" push -q origin a-v1.0.0
+	gitea_wait_pushed exec1
+	mkdir -p .releasekit/dist/python/a-1.0.0 .releasekit/dist/npm/b-2.0.0
+	head -c 300000 /dev/urandom >.releasekit/dist/python/a-1.0.0/a-1.0.0.tar.gz
+	printf 'wheel\n' >.releasekit/dist/python/a-1.0.0/a-1.0.0-py3-none-any.whl
+	printf 'tgz\n' >.releasekit/dist/npm/b-2.0.0/b-2.0.0.tgz
+	release_act rel a-v1.0.0 $'## 1.0.0\n\n- feat: one' '{"name":"gitea"}' \
+		.releasekit/dist/python/a-1.0.0 .releasekit/dist/npm/b-2.0.0 >plan
+	RK_TEST_KILL_AT=rel:uploaded run --separate-stderr rk-exec plan
+	[ "$status" -eq 137 ] || fail "status $status: $output $stderr"
+	run gitea_api GET /repos/rk/exec1/releases
+	echo "$output" | jq -e 'length == 1 and .[0].draft == true and (.[0].assets | length == 1)'
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note ==
+		"gitea release a-v1.0.0: 3 assets uploaded (4 there), published"'
+	run gitea_api GET /repos/rk/exec1/releases
+	echo "$output" >rels
+	jq -e 'length == 1 and .[0].draft == false and .[0].tag_name == "a-v1.0.0" and .[0].body == "## 1.0.0\n\n- feat: one"' rels
+	[ "$(jq -r '.[0].assets[].name' rels | sort | tr '\n' ' ')" = "SHA256SUMS a-1.0.0-py3-none-any.whl a-1.0.0.tar.gz b-2.0.0.tgz " ]
+	# every asset's bytes, as Gitea serves them
+	for n in a-1.0.0.tar.gz b-2.0.0.tgz SHA256SUMS; do
+		u=$(jq -r --arg n "$n" '.[0].assets[] | select(.name == $n) | .browser_download_url' rels)
+		curl -sf -o "../$n" "$u"
+	done
+	cmp ../a-1.0.0.tar.gz .releasekit/dist/python/a-1.0.0/a-1.0.0.tar.gz
+	cmp ../b-2.0.0.tgz .releasekit/dist/npm/b-2.0.0/b-2.0.0.tgz
+	grep -q "  a-1.0.0.tar.gz$" ../SHA256SUMS
+	(cd .releasekit/dist/python/a-1.0.0 && grep -v b-2.0.0 ../../../../../SHA256SUMS | sha256sum -c --quiet)
+	# again: nothing changes
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note == "already done: gitea release a-v1.0.0 with 4 assets"'
+	run gitea_api GET /repos/rk/exec1/releases
+	[ "$(echo "$output" | jq -S 'sort_by(.id) | map(del(.assets[].download_count) | .assets |= sort_by(.id))')" = "$(jq -S 'sort_by(.id) | map(del(.assets[].download_count) | .assets |= sort_by(.id))' rels)" ]
+	no_canary
+}
+
+@test "gitea: releasekit release of a three-ecosystem monorepo: one release per tag, notes = changelog sections, artifacts and checksums; a rerun changes nothing" {
+	gmono mono1 gt1
+	run releasekit release
+	assert_success
+	echo "$output" >../out
+	grep -q '^ok      push:tags  pushed' ../out || fail "$output"
+	run gitea_api GET "/repos/rk/mono1/releases?limit=50"
+	echo "$output" >../rels
+	ntags=$(git tag | wc -l)
+	[ "$(jq length ../rels)" = "$ntags" ] || fail "$(jq -r '.[].tag_name' ../rels) vs $(git tag)"
+	jq -e 'all(.[]; .draft == false)' ../rels || fail "$(jq -c '.[] | [.tag_name, .draft, (.assets | length)]' ../rels) $(cat ../out)"
+	# every built package's artifacts and the checksums; the private root package has none
+	jq -e 'all(.[] | select(.tag_name | startswith("gt1-mono") | not);
+		(.assets | length >= 2) and any(.assets[]; .name == "SHA256SUMS"))' ../rels
+	jq -e '.[] | select(.tag_name == "gt1-fast-v0.3.0") | [.assets[].name] | sort == ["SHA256SUMS", "gt1-fast-0.3.0.crate"]' ../rels
+	# the notes are the changelog sections the release wrote
+	jq -e '.[] | select(.tag_name == "gt1-core-v0.2.0") | .body | length > 0' ../rels
+	body=$(jq -r '.[] | select(.tag_name == "gt1-core-v0.2.0") | .body' ../rels)
+	grep -qF -- "$(printf '%s\n' "$body" | sed -n 3p)" py/packages/core/CHANGELOG.md
+	# again: nothing changes on the forge
+	run releasekit release
+	assert_success
+	echo "$output" | grep -q '^ok      release:python:gt1-core  already done: gitea release gt1-core-v0.2.0' || fail "$output"
+	run gitea_api GET "/repos/rk/mono1/releases?limit=50"
+	norm='sort_by(.id) | map(del(.assets[].download_count) | .assets |= sort_by(.id))'
+	diff <(jq -S "$norm" ../rels) <(echo "$output" | jq -S "$norm")
+	no_canary
+}
+
+@test "gitea: the release pull request: opened, updated by the next run, closed when nothing is pending; publish after the merge releases what it said" {
+	gmono mono2 gt2
+	run releasekit prepare --branch release --pr
+	assert_success
+	echo "$output" | grep -q '^ok      release_pr  opened pull request #1 (release into main)' || fail "$output"
+	run gitea_api GET "/repos/rk/mono2/pulls?state=open"
+	echo "$output" >../prs
+	jq -e 'length == 1 and .[0].head.ref == "release" and .[0].base.ref == "main"' ../prs
+	jq -e '.[0].title | startswith("chore(release)")' ../prs
+	jq -r '.[0].body' ../prs | grep -q '^| gt2-core | python | 0.1.0 | 0.2.0 | gt2-core-v0.2.0 |$'
+	jq -r '.[0].body' ../prs | grep -q '^## Changelog$'
+	# a new change on main: the next run rebuilds the branch and updates the same pull request
+	git checkout -q main
+	echo 'MORE = 1' >>py/packages/core/src/gt2_core/__init__.py
+	git commit -q -am "feat: more core"
+	push_main
+	run releasekit prepare --branch release --pr
+	assert_success
+	echo "$output" | grep -q '^ok      release_pr  updated pull request #1 (branch force-pushed)' || fail "$output"
+	run gitea_api GET "/repos/rk/mono2/pulls?state=all"
+	echo "$output" | jq -e 'length == 1 and .[0].state == "open"'
+	[ "$(gitea_api GET /repos/rk/mono2/branches/release | jq -r .commit.id)" = "$(git rev-parse release)" ]
+	# merged (fast-forward: main's head is the release commit), then published from main
+	run gitea_api POST /repos/rk/mono2/pulls/1/merge '{"Do":"fast-forward-only"}'
+	git checkout -q main
+	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" pull -q --ff-only origin main
+	[ "$(git rev-parse HEAD)" = "$(git rev-parse release)" ]
+	run releasekit publish
+	assert_success
+	run gitea_api GET "/repos/rk/mono2/releases?limit=50"
+	echo "$output" | jq -e 'any(.[]; .tag_name == "gt2-core-v0.2.0" and .draft == false)'
+	[ "$(echo "$output" | jq length)" = "$(git tag | wc -l)" ]
+	# nothing pending: --pr closes an open release pull request
+	echo 'x = 1' >>py/packages/core/src/gt2_core/__init__.py
+	git commit -q -am "fix: core again"
+	push_main
+	run releasekit prepare --branch release --pr
+	assert_success
+	# released another way (a release commit made on main): nothing is pending
+	git checkout -q main
+	run releasekit prepare
+	assert_success
+	run releasekit prepare --branch release --pr
+	assert_success
+	echo "$output" | grep -q 'nothing to prepare: HEAD is a release commit' || fail "$output"
+	echo "$output" | grep -q '^ok      release_pr  nothing pending: closed pull request #2' || fail "$output"
+	run gitea_api GET "/repos/rk/mono2/pulls?state=open"
+	echo "$output" | jq -e 'length == 0'
+	no_canary
+}
