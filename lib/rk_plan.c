@@ -5,6 +5,7 @@
 #include "rk_actions.h"
 #include "rk_changelog.h"
 #include "rk_conventional.h"
+#include "rk_graph.h"
 #include "rk_history.h"
 #include "rk_json.h"
 #include "rk_planfile.h"
@@ -40,6 +41,7 @@ struct dep {
 	char *name, *eco, *type;
 	char *path; /* where the name is shared (pnpm): the one meant, else NULL */
 	size_t idx; /* NONE when not a package of the input */
+	long mline; /* the manifest line that declares it (0: unknown) */
 };
 
 enum rkind { R_COMMIT, R_PLAN, R_DEP, R_GROUP };
@@ -134,6 +136,7 @@ struct plan {
 	char *loc_src;
 	long loc_line, loc_col;
 	char *train_loc, *train_json;
+	unsigned order_mask; /* RK_DEP_BIT of the dependency types that order a release */
 	char *tag_format, *versioning, *plans_dir, *channel, *prerelease_token, *bootstrap;
 	char *train_name;
 	long train_line, tag_format_line;
@@ -167,7 +170,7 @@ struct plan {
 	char *chan;  /* effective channel */
 	char *label; /* pre-release label, NULL for stable */
 	bool nightly, snapshot;
-	bool publish_only; /* HEAD is a release commit: plan its publish phase */
+	bool publish_only;  /* HEAD is a release commit: plan its publish phase */
 	bool head_trailers; /* HEAD carries release trailers (a release commit) */
 	char date8[16], date10[16];
 	uint64_t height; /* HEAD's first-parent commit count (nightlies), 0 unknown */
@@ -385,6 +388,13 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		p->deps[i].type = rk_xstrdup(dt ? dt : "normal");
 		p->deps[i].path = dup_or_null(rk_json_get_str(d, e, "path"));
 		p->deps[i].idx = NONE;
+		{
+			long long ml;
+			int lt = rk_json_get(d, e, "line");
+
+			if (lt >= 0 && rk_json_int(d, lt, &ml) == 0 && ml > 0)
+				p->deps[i].mline = (long)ml;
+		}
 		i++;
 	}
 	p->ndeps = i;
@@ -465,6 +475,21 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 
 		canonical(d, &pl->train_json);
 		pl->train_line = line;
+		t = rk_json_get(d, 0, "order_edges");
+		if (t >= 0 && rk_json_type(d, t) == RK_JSON_ARRAY) {
+			int e;
+
+			pl->order_mask = 0;
+			for (e = rk_json_first(d, t); e >= 0; e = rk_json_next(d, e)) {
+				const char *ty = rk_json_str(d, e);
+				int k = ty ? rk_dep_type_parse(ty) : -1;
+
+				if (k < 0)
+					die_at(pl, line,
+					       "release_train: order_edges: unknown dependency type");
+				pl->order_mask |= RK_DEP_BIT(k);
+			}
+		}
 		free(pl->train_loc);
 		pl->train_loc = dup_or_null(loc);
 		free(pl->train_name);
@@ -1510,6 +1535,93 @@ static bool dep_counts(const struct dep *d)
 	return d->idx != NONE && strcmp(d->type, "dev") != 0;
 }
 
+/* An edge that orders a release (a dependent's publish waits for it):
+ * normal, build and peer by default, release_train(order_edges) else. */
+static bool dep_orders(const struct plan *pl, const struct dep *d)
+{
+	int t = rk_dep_type_parse(d->type);
+
+	return d->idx != NONE && t >= 0 && (pl->order_mask & RK_DEP_BIT(t));
+}
+
+/*
+ * A cycle among the ordering edges of released packages cannot be
+ * published in any order: die naming every edge with its type and the
+ * manifest line that declares it (as rk-graph does). Iterative DFS.
+ */
+static void check_order_cycles(struct plan *pl)
+{
+	unsigned char *st = rk_xcalloc(pl->n + 1, 1); /* 0 new, 1 on stack, 2 done */
+	size_t *stk = rk_xcalloc(pl->n + 1, sizeof(size_t));
+	size_t *next = rk_xcalloc(pl->n + 1, sizeof(size_t));
+	size_t root, top, i;
+
+	for (root = 0; root < pl->n; root++) {
+		if (st[root] || !pl->p[root].released)
+			continue;
+		top = 0;
+		stk[top++] = root;
+		st[root] = 1;
+		while (top) {
+			size_t v = stk[top - 1];
+			struct pkg *p = &pl->p[v];
+
+			if (next[v] >= p->ndeps) {
+				st[v] = 2;
+				top--;
+				continue;
+			}
+			{
+				const struct dep *d = &p->deps[next[v]++];
+				size_t w = d->idx;
+
+				if (!dep_orders(pl, d) || !pl->p[w].released || st[w] == 2)
+					continue;
+				if (st[w] == 0) {
+					st[w] = 1;
+					stk[top++] = w;
+					continue;
+				}
+				/* a cycle: w ... v -> w on the stack */
+				{
+					struct rk_buf msg = RK_BUF_INIT;
+					size_t from = 0;
+
+					while (stk[from] != w)
+						from++;
+					rk_buf_addf(&msg, "%s:%s", pl->p[w].eco, pl->p[w].name);
+					for (i = from; i < top; i++) {
+						struct pkg *a = &pl->p[stk[i]];
+						size_t to = i + 1 < top ? stk[i + 1] : w;
+						const struct dep *e = NULL;
+						size_t j;
+
+						for (j = 0; j < a->ndeps && !e; j++)
+							if (a->deps[j].idx == to &&
+							    dep_orders(pl, &a->deps[j]))
+								e = &a->deps[j];
+						rk_buf_addf(&msg, " -(%s", e ? e->type : "?");
+						if (e && a->manifest)
+							rk_buf_addf(&msg, ", %s", a->manifest);
+						if (e && a->manifest && e->mline)
+							rk_buf_addf(&msg, ":%ld", e->mline);
+						rk_buf_addf(&msg, ")-> %s:%s", pl->p[to].eco,
+							    pl->p[to].name);
+					}
+					die_at(pl, pl->p[w].line,
+					       "package cycle: %s: no publish order exists (only "
+					       "normal, build and peer dependencies order a release; "
+					       "release_train(order_edges = ...) chooses others)",
+					       msg.data);
+				}
+			}
+		}
+	}
+	free(st);
+	free(stk);
+	free(next);
+}
+
 static void propagate(struct plan *pl)
 {
 	bool changed = true;
@@ -2300,7 +2412,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 		a->config_json = cfg[m];
 		deps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
 		for (j = 0; j < p->ndeps; j++)
-			if (dep_counts(&p->deps[j]) && pl->p[p->deps[j].idx].released &&
+			if (dep_orders(pl, &p->deps[j]) && pl->p[p->deps[j].idx].released &&
 			    slot[p->deps[j].idx] != NONE)
 				deps[m][a->ndeps++] = slot[p->deps[j].idx];
 		a->deps = deps[m];
@@ -2589,6 +2701,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 	memset(&pl, 0, sizeof(pl));
 	pl.shared = NONE;
 	pl.o = o;
+	pl.order_mask = RK_GRAPH_EDGES_DEFAULT;
 	pl.source = source;
 	pl.propagate = L_PATCH;
 	pl.train_smoke = -1;
@@ -2670,8 +2783,10 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 			if (pl.p[pl.topo[k]].released)
 				build_changelog(&pl, &pl.p[pl.topo[k]]);
 	/* everything is decided; a cycle through action rules still writes nothing */
-	if (!o->no_actions)
+	if (!o->no_actions) {
+		check_order_cycles(&pl);
 		emit_actions(&pl, true);
+	}
 	rk_out(pass.data ? pass.data : "", pass.len);
 	rk_buf_release(&pass);
 	for (k = 0; k < pl.n; k++) {

@@ -1027,3 +1027,30 @@ b 1.4.0rc4"
 	assert_output --partial "- lib 1.1.0-rc.1"
 	refute_output --partial "- lib 1.0.0"
 }
+
+@test "rk-plan: a package cycle is named with each edge's type and manifest line; an optional edge does not order" {
+	make_git_repo cyc
+	cd cyc
+	mkdir a b
+	printf '[project]\nname = "pa"\nversion = "1.0.0"\ndependencies = ["pb"]\n' >a/pyproject.toml
+	printf '[project]\nname = "pb"\nversion = "1.0.0"\ndependencies = ["pa"]\n' >b/pyproject.toml
+	printf '[tool.uv.workspace]\nmembers = ["a", "b"]\n' >pyproject.toml
+	git add -A
+	git commit -q -m "feat: x"
+	rk-discover >pkgs
+	run --separate-stderr rk-plan pkgs
+	assert_failure 3
+	[ -z "$output" ]
+	[ "$stderr" = "rk-plan: pkgs:1: package cycle: python:pa -(normal, a/pyproject.toml:4)-> python:pb -(normal, b/pyproject.toml:4)-> python:pa: no publish order exists (only normal, build and peer dependencies order a release; release_train(order_edges = ...) chooses others)" ]
+	# the core's extras name the plugin that depends on the core: no cycle
+	bs='[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+	printf "[project]\nname = \"pa\"\nversion = \"1.0.0\"\ndependencies = [\"pb\"]\n$bs" >a/pyproject.toml
+	printf "[project]\nname = \"pb\"\nversion = \"1.0.0\"\n[project.optional-dependencies]\nx = [\"pa\"]\n$bs" >b/pyproject.toml
+	git commit -q -am "fix: y"
+	rk-discover >pkgs
+	run --separate-stderr rk-plan pkgs
+	assert_success
+	printf '%s\n' "$output" >plan
+	[ "$(jq -c 'select(.id == "publish:python:pb") | .deps' plan)" = '["sign:python:pb"]' ]
+	[ "$(jq -c 'select(.id == "publish:python:pa") | .deps' plan)" = '["sign:python:pa","poll:python:pb"]' ]
+}
