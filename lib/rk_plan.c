@@ -133,6 +133,7 @@ struct plan {
 	long loc_line, loc_col;
 	char *train_loc, *train_json;
 	char *tag_format, *versioning, *plans_dir, *channel, *prerelease_token, *bootstrap;
+	char *commit_message; /* release_train commit_message, or NULL */
 	char *train_name;
 	long train_line, tag_format_line;
 	bool major_on_zero;
@@ -501,6 +502,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		SETS(prerelease_token, "prerelease_token");
 		SETS(bootstrap, "bootstrap_commit");
 		SETS(nightly_channel, "nightly_channel");
+		SETS(commit_message, "commit_message");
 #undef SETS
 		if ((s = opt_str(pl, d, 0, "nightly_version", line, "release_train"))) {
 			check_nightly_template(pl, s, line);
@@ -2164,6 +2166,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 	if (git_reference_name_to_id(&hoid, pl->repo, "HEAD") == 0)
 		git_oid_tostr(head, sizeof(head), &hoid);
 	ao.head = *head ? head : NULL;
+	ao.commit_message = pl->commit_message;
 	for (i = 0; i < pl->nplanfiles; i++) {
 		bool used = false;
 
@@ -2448,6 +2451,7 @@ static void plan_free(struct plan *pl)
 	free(pl->nightly_version);
 	free(pl->nightly_loc);
 	free(pl->nightly_channel);
+	free(pl->commit_message);
 	free_strv(pl->exclude, pl->nexclude);
 	for (i = 0; i < pl->ngroups; i++) {
 		free(pl->groups[i].name);
