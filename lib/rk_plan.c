@@ -9,6 +9,7 @@
 #include "rk_json.h"
 #include "rk_planfile.h"
 #include "rk_sha256.h"
+#include "rk_spec.h"
 #include "rk_strmap.h"
 #include "rk_tagfmt.h"
 #include "rk_version.h"
@@ -38,6 +39,7 @@ static int lvl_parse(const char *s)
 
 struct dep {
 	char *name, *eco, *type;
+	char *spec; /* the requirement as written ("" when none) */
 	size_t idx; /* NONE when not a package of the input */
 };
 
@@ -369,6 +371,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		const char *dn = rk_json_get_str(d, e, "name");
 		const char *de = rk_json_get_str(d, e, "ecosystem");
 		const char *dt = rk_json_get_str(d, e, "type");
+		const char *ds = rk_json_get_str(d, e, "spec");
 
 		t = rk_json_type(d, e);
 		if (t != RK_JSON_OBJECT || !dn)
@@ -376,6 +379,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		p->deps[i].name = rk_xstrdup(dn);
 		p->deps[i].eco = rk_xstrdup(de ? de : eco);
 		p->deps[i].type = rk_xstrdup(dt ? dt : "normal");
+		p->deps[i].spec = rk_xstrdup(ds ? ds : "");
 		p->deps[i].idx = NONE;
 		i++;
 	}
@@ -2133,6 +2137,31 @@ static void find_lockfile(struct plan *pl, struct pkg *p)
 	}
 }
 
+/*
+ * Whether p's requirement on its dependency d must move for d's next
+ * version: the ranges executor widens it (RK_SPEC_WIDEN) exactly when the
+ * rewrite is not NULL. No requirement ("", a path or workspace-only
+ * dependency) never moves; one that does not parse does (the executor then
+ * names it).
+ */
+static bool range_moves(const struct pkg *p, const struct dep *d, const struct pkg *dp)
+{
+	enum rk_spec_syntax syn;
+	struct rk_err err;
+	char *out = NULL;
+	bool moves;
+
+	if (!d->spec || !*d->spec || !dp->next)
+		return false;
+	if (rk_spec_syntax_for(p->eco, &syn) < 0) /* written in p's manifest */
+		return true;
+	if (rk_spec_rewrite(syn, d->spec, dp->next, RK_SPEC_WIDEN, &out, &err) < 0)
+		return true;
+	moves = out != NULL;
+	free(out);
+	return moves;
+}
+
 /* Write the action records; with check_only, check the DAG and write nothing. */
 static void emit_actions(struct plan *pl, bool check_only)
 {
@@ -2198,7 +2227,9 @@ static void emit_actions(struct plan *pl, bool check_only)
 		bool needs = false;
 
 		for (j = 0; j < p->ndeps && !p->released; j++)
-			needs = needs || (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released);
+			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
+			    range_moves(p, &p->deps[j], &pl->p[p->deps[j].idx]))
+				needs = true;
 		if (needs)
 			slot[pl->topo[k]] = m++;
 	}
@@ -2233,7 +2264,8 @@ static void emit_actions(struct plan *pl, bool check_only)
 		alldeps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
 		for (j = 0; j < p->ndeps; j++)
 			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
-			    slot[p->deps[j].idx] != NONE)
+			    slot[p->deps[j].idx] != NONE &&
+			    range_moves(p, &p->deps[j], &pl->p[p->deps[j].idx]))
 				alldeps[m][a->nall_deps++] = slot[p->deps[j].idx];
 		a->all_deps = alldeps[m];
 		if (!check_only)
@@ -2424,6 +2456,7 @@ static void plan_free(struct plan *pl)
 			free(p->deps[j].name);
 			free(p->deps[j].eco);
 			free(p->deps[j].type);
+			free(p->deps[j].spec);
 		}
 		free(p->deps);
 		rk_version_release(&p->cur);

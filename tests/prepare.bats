@@ -380,3 +380,25 @@ EOT
 	releasekit prepare --no-commit >/dev/null
 	[ "$(cat .releasekit/.gitignore)" = "$(printf '/*\n!/plans/')" ]
 }
+
+@test "rk-plan: a ranges action only where a range must move (a range that admits the new version gets none)" {
+	# @acme/web's range admits @acme/ui 2.0.0 already; acme-a's "0.3" does not admit acme-b 0.4.0
+	sed -i 's|"@acme/ui": "^1.4.0"|"@acme/ui": ">=1.4.0"|' js/packages/web/package.json
+	(cd js && pnpm install --lockfile-only --offline --ignore-scripts >/dev/null)
+	commit_at 04 "chore: wider range"
+	run --separate-stderr releasekit plan --format json
+	assert_success
+	printf '%s\n' "$output" >../plan
+	run jq -r 'select(.kind == "action" and .type == "ranges") | "\(.id) \(.params.deps | map(.name) | join(","))"' ../plan
+	assert_output "ranges:cargo:acme-a acme-b
+ranges:python:acme-app acme-core"
+	# @acme/web is still released (the dependency's bump propagates), pinned for its build
+	jq -e -s 'map(select(.id == "bump:npm:@acme/web")) | length == 1' ../plan
+	jq -e -s 'map(select(.id == "pin:npm:@acme/web"))[0].params.deps == [{"name":"@acme/ui","ecosystem":"npm","version":"2.0.0"}]' ../plan
+	# and prepare leaves the range as written
+	run releasekit prepare
+	assert_success
+	refute_output --partial "ranges:npm:@acme/web"
+	grep -q '"@acme/ui": ">=1.4.0"' js/packages/web/package.json
+	[ -z "$(git status --porcelain --untracked-files=all)" ]
+}
