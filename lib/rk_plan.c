@@ -659,6 +659,13 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 			p->extra[p->nextra++] = v[i];
 		}
 		free(v);
+	} else if (!strcmp(rule, "bump_file")) {
+		/* not wired yet: which package a bump_file belongs to is undecided */
+		const char *path = rk_json_get_str(d, 0, "path");
+
+		rk_warn("%s: bump_file '%s': not implemented yet: rk-plan does not plan it (the "
+			"file is not bumped)",
+			loc && *loc ? loc : "config", path ? path : "?");
 	}
 }
 
