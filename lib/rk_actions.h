@@ -7,8 +7,9 @@
  * prepare (changes the repository), one serial chain, so that no two
  * actions edit one file at once:
  *     bump:<eco>:<name>           each released package
- *  -> ranges:<eco>:<name>         each package (released or not) with an
- *                                 internal dependency on a released one
+ *  -> ranges:<eco>:<name>         each package (released or not) whose
+ *                                 requirement on a released one must move
+ *                                 (rk-plan lists only those in all_deps)
  *  -> lockfile:<manager>:<dir>    each workspace with a lockfile (these
  *                                 run in parallel)
  *  -> changelog:<eco>:<name>      each released package

@@ -221,7 +221,8 @@ static const struct rk_cfg_param p_train[] = {
 	P("disable_actions", PT_STRS, "[]"),
 	P("bootstrap_commit", PT_STR, "null"),
 	P("smoke_test", PT_BOOL, "true"),
-	P("remote_cache", PT_STR, "null")};
+	P("remote_cache", PT_STR, "null"),
+	P("commit_message", PT_STR, "null")};
 static const struct rk_cfg_param p_federation[] = {
 	P("name", PT_STR, NULL),    P("git", PT_STR, NULL),	  P("ref", PT_STR, "\"main\""),
 	P("path", PT_STR, "\".\""), P("backend", PT_STR, "null"), P("groups", PT_STRS, "[]")};

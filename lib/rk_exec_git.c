@@ -53,6 +53,9 @@ static int resolve_commit(struct rk_xctx *x, git_repository *repo, const char *s
 
 /* ---- tag ---- */
 
+static int make_signatures(struct rk_xctx *x, git_repository *repo, git_signature **author,
+			   git_signature **committer);
+
 int rk_xrun_tag(struct rk_xctx *x)
 {
 	const char *tag = rk_xctx_param(x, "tag"), *target = rk_xctx_param(x, "target");
@@ -112,10 +115,8 @@ int rk_xrun_tag(struct rk_xctx *x)
 		goto out;
 	}
 	if (message) {
-		if (git_signature_default(&sig, repo) < 0) {
-			git_fail(x, "the tagger (set user.name and user.email)");
+		if (make_signatures(x, repo, NULL, &sig) < 0)
 			goto out;
-		}
 		e = git_tag_create(&oid, repo, tag, obj, sig, message, 0);
 	} else {
 		e = git_tag_create_lightweight(&oid, repo, tag, obj, 0);
@@ -309,9 +310,11 @@ static void cfg_str(git_config *cfg, const char *key, struct rk_buf *out)
 /*
  * Who and when, as git decides it: GIT_{AUTHOR,COMMITTER}_{NAME,EMAIL}
  * over user.name and user.email; the time SOURCE_DATE_EPOCH when set (a
- * reproducible release commit), else now.
+ * reproducible release commit), else now. author may be NULL: the
+ * committer alone, the tagger of an annotated tag (as git tag does).
  */
-static int make_signatures(struct commit_job *j, git_signature **author, git_signature **committer)
+static int make_signatures(struct rk_xctx *x, git_repository *repo, git_signature **author,
+			   git_signature **committer)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	git_config *cfg = NULL;
@@ -324,11 +327,11 @@ static int make_signatures(struct commit_job *j, git_signature **author, git_sig
 
 		when = strtoll(sde, &end, 10);
 		if (*end || when < 0)
-			return rk_err_set(&j->x->err, NULL, 0, 0,
+			return rk_err_set(&x->err, NULL, 0, 0,
 					  "SOURCE_DATE_EPOCH='%s' is not a number of seconds", sde);
 	}
-	(void)git_repository_config_snapshot(&cfg, j->repo);
-	for (k = 0; k < 2 && rc == 0; k++) {
+	(void)git_repository_config_snapshot(&cfg, repo);
+	for (k = author ? 0 : 1; k < 2 && rc == 0; k++) {
 		const char *en = getenv(k ? "GIT_COMMITTER_NAME" : "GIT_AUTHOR_NAME");
 		const char *ee = getenv(k ? "GIT_COMMITTER_EMAIL" : "GIT_AUTHOR_EMAIL");
 		git_signature **out = k ? committer : author;
@@ -345,13 +348,13 @@ static int make_signatures(struct commit_job *j, git_signature **author, git_sig
 		}
 		if (!name.len || !email.len)
 			rc = rk_err_set(
-				&j->x->err, NULL, 0, 0,
-				"who makes the release commit: set user.name and user.email "
+				&x->err, NULL, 0, 0,
+				"who makes the release commit and tags: set user.name and user.email "
 				"(git config) or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL");
 		else if ((when >= 0 ? git_signature_new(out, name.data, email.data,
 							(git_time_t)when, 0)
 				    : git_signature_now(out, name.data, email.data)) < 0)
-			rc = git_fail(j->x, "the commit's signature");
+			rc = git_fail(x, "the commit's signature");
 	}
 	git_config_free(cfg);
 	rk_buf_release(&name);
@@ -500,7 +503,7 @@ int rk_xrun_commit(struct rk_xctx *x)
 		git_fail(x, "writing the tree");
 		goto out;
 	}
-	if (make_signatures(&j, &author, &sig) < 0)
+	if (make_signatures(j.x, j.repo, &author, &sig) < 0)
 		goto out;
 	rk_buf_adds(&msg, message);
 	while (msg.len && msg.data[msg.len - 1] == '\n')

@@ -14,6 +14,28 @@
 
 #define MAGIC "releasekit-journal 1\n"
 
+/*
+ * Everything directly in .releasekit/ is state (journal/, dist/, rate/,
+ * cargo-target/, prepare.plan, publish.plan, prepare-written, ...), except
+ * plans/, rk-plan's default plans directory, whose files are committed.
+ * The pattern slash-star is anchored here: it does not reach inside plans/.
+ */
+#define STATE_GITIGNORE "/*\n!/plans/\n"
+
+/* Whether the file holds exactly the "*" earlier versions wrote. */
+static bool old_gitignore(const char *path)
+{
+	char b[8];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, b, sizeof(b));
+	close(fd);
+	return n == 2 && b[0] == '*' && b[1] == '\n';
+}
+
 int rk_state_dir(const char *root, struct rk_buf *out, struct rk_err *err)
 {
 	struct rk_buf gi = RK_BUF_INIT;
@@ -24,7 +46,9 @@ int rk_state_dir(const char *root, struct rk_buf *out, struct rk_err *err)
 	if (mkdir(out->data, 0777) != 0 && errno != EEXIST)
 		return rk_be_fail(err, ".releasekit: cannot create: %s", strerror(errno));
 	rk_buf_addf(&gi, "%s/.gitignore", out->data);
-	if (!rk_is_file(gi.data) && rk_write_file_atomic(gi.data, "*\n", 2, 0644) != 0)
+	/* written when absent, or when it is the old "*" that hid the plans too */
+	if ((!rk_is_file(gi.data) || old_gitignore(gi.data)) &&
+	    rk_write_file_atomic(gi.data, STATE_GITIGNORE, strlen(STATE_GITIGNORE), 0644) != 0)
 		rc = rk_be_fail(err, ".releasekit/.gitignore: cannot write: %s", strerror(errno));
 	rk_buf_release(&gi);
 	return rc;

@@ -24,8 +24,12 @@
  * exists keeps the recorded originals (they are older than the disk) and
  * adds files it lacked.
  *
- * rk_state_dir() makes .releasekit/ with a .gitignore holding "*", so
- * nothing in it is ever committed (the dist directory and the journal).
+ * rk_state_dir() makes .releasekit/ with a .gitignore ignoring every entry
+ * at its top (the pattern slash-star) but "!/plans/", so no state in it is
+ * ever committed (the dist directory, the journal, prepare.plan,
+ * publish.plan, prepare-written, ...) while the plan files of rk-plan's
+ * default plans directory .releasekit/plans/ are. An existing .gitignore
+ * holding the old "*" is replaced; any other is left.
  *
  * Journal format (version 1): a line "releasekit-journal 1", a line with
  * the key, then per file a line "F <mode in octal> <created 0|1> <length>
@@ -45,7 +49,7 @@
 
 #include "rk_backend.h"
 
-/* <root>/.releasekit (created, with .gitignore "*") into out (replaced). */
+/* <root>/.releasekit (created, with its .gitignore, see above) into out (replaced). */
 int rk_state_dir(const char *root, struct rk_buf *out, struct rk_err *err);
 
 /* Record the original bytes (each changed edit's `before`, or "absent"

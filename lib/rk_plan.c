@@ -10,6 +10,7 @@
 #include "rk_json.h"
 #include "rk_planfile.h"
 #include "rk_sha256.h"
+#include "rk_spec.h"
 #include "rk_strmap.h"
 #include "rk_tagfmt.h"
 #include "rk_version.h"
@@ -40,6 +41,7 @@ static int lvl_parse(const char *s)
 struct dep {
 	char *name, *eco, *type;
 	char *path; /* where the name is shared (pnpm): the one meant, else NULL */
+	char *spec; /* the requirement as written ("" when none) */
 	size_t idx; /* NONE when not a package of the input */
 	long mline; /* the manifest line that declares it (0: unknown) */
 };
@@ -138,6 +140,7 @@ struct plan {
 	char *train_loc, *train_json;
 	unsigned order_mask; /* RK_DEP_BIT of the dependency types that order a release */
 	char *tag_format, *versioning, *plans_dir, *channel, *prerelease_token, *bootstrap;
+	char *commit_message; /* release_train commit_message, or NULL */
 	char *train_name;
 	long train_line, tag_format_line;
 	bool major_on_zero;
@@ -379,6 +382,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		const char *dn = rk_json_get_str(d, e, "name");
 		const char *de = rk_json_get_str(d, e, "ecosystem");
 		const char *dt = rk_json_get_str(d, e, "type");
+		const char *ds = rk_json_get_str(d, e, "spec");
 
 		t = rk_json_type(d, e);
 		if (t != RK_JSON_OBJECT || !dn)
@@ -387,6 +391,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 		p->deps[i].eco = rk_xstrdup(de ? de : eco);
 		p->deps[i].type = rk_xstrdup(dt ? dt : "normal");
 		p->deps[i].path = dup_or_null(rk_json_get_str(d, e, "path"));
+		p->deps[i].spec = rk_xstrdup(ds ? ds : "");
 		p->deps[i].idx = NONE;
 		{
 			long long ml;
@@ -537,6 +542,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		SETS(prerelease_token, "prerelease_token");
 		SETS(bootstrap, "bootstrap_commit");
 		SETS(nightly_channel, "nightly_channel");
+		SETS(commit_message, "commit_message");
 #undef SETS
 		if ((s = opt_str(pl, d, 0, "nightly_version", line, "release_train"))) {
 			check_nightly_template(pl, s, line);
@@ -689,6 +695,13 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 			p->extra[p->nextra++] = v[i];
 		}
 		free(v);
+	} else if (!strcmp(rule, "bump_file")) {
+		/* not wired yet: which package a bump_file belongs to is undecided */
+		const char *path = rk_json_get_str(d, 0, "path");
+
+		rk_warn("%s: bump_file '%s': not implemented yet: rk-plan does not plan it (the "
+			"file is not bumped)",
+			loc && *loc ? loc : "config", path ? path : "?");
 	}
 }
 
@@ -2285,6 +2298,31 @@ static void find_lockfile(struct plan *pl, struct pkg *p)
 	}
 }
 
+/*
+ * Whether p's requirement on its dependency d must move for d's next
+ * version: the ranges executor widens it (RK_SPEC_WIDEN) exactly when the
+ * rewrite is not NULL. No requirement ("", a path or workspace-only
+ * dependency) never moves; one that does not parse does (the executor then
+ * names it).
+ */
+static bool range_moves(const struct pkg *p, const struct dep *d, const struct pkg *dp)
+{
+	enum rk_spec_syntax syn;
+	struct rk_err err;
+	char *out = NULL;
+	bool moves;
+
+	if (!d->spec || !*d->spec || !dp->next)
+		return false;
+	if (rk_spec_syntax_for(p->eco, &syn) < 0) /* written in p's manifest */
+		return true;
+	if (rk_spec_rewrite(syn, d->spec, dp->next, RK_SPEC_WIDEN, &out, &err) < 0)
+		return true;
+	moves = out != NULL;
+	free(out);
+	return moves;
+}
+
 /* Write the action records; with check_only, check the DAG and write nothing. */
 static void emit_actions(struct plan *pl, bool check_only)
 {
@@ -2319,6 +2357,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 	if (git_reference_name_to_id(&hoid, pl->repo, "HEAD") == 0)
 		git_oid_tostr(head, sizeof(head), &hoid);
 	ao.head = *head ? head : NULL;
+	ao.commit_message = pl->commit_message;
 	for (i = 0; i < pl->nplanfiles; i++) {
 		bool used = false;
 
@@ -2350,7 +2389,9 @@ static void emit_actions(struct plan *pl, bool check_only)
 		bool needs = false;
 
 		for (j = 0; j < p->ndeps && !p->released; j++)
-			needs = needs || (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released);
+			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
+			    range_moves(p, &p->deps[j], &pl->p[p->deps[j].idx]))
+				needs = true;
 		if (needs)
 			slot[pl->topo[k]] = m++;
 	}
@@ -2385,7 +2426,8 @@ static void emit_actions(struct plan *pl, bool check_only)
 		alldeps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
 		for (j = 0; j < p->ndeps; j++)
 			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
-			    slot[p->deps[j].idx] != NONE)
+			    slot[p->deps[j].idx] != NONE &&
+			    range_moves(p, &p->deps[j], &pl->p[p->deps[j].idx]))
 				alldeps[m][a->nall_deps++] = slot[p->deps[j].idx];
 		a->all_deps = alldeps[m];
 		if (!check_only)
@@ -2598,6 +2640,7 @@ static void plan_free(struct plan *pl)
 			free(p->deps[j].eco);
 			free(p->deps[j].type);
 			free(p->deps[j].path);
+			free(p->deps[j].spec);
 		}
 		free(p->deps);
 		rk_version_release(&p->cur);
@@ -2626,6 +2669,7 @@ static void plan_free(struct plan *pl)
 	free(pl->nightly_version);
 	free(pl->nightly_loc);
 	free(pl->nightly_channel);
+	free(pl->commit_message);
 	free_strv(pl->exclude, pl->nexclude);
 	for (i = 0; i < pl->ngroups; i++) {
 		free(pl->groups[i].name);

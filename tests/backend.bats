@@ -322,7 +322,7 @@ pin_ops=(--eco python --manifest pyproject.toml dep acme-core 0.4.0 exact
 	git -C r init -q
 	run tb "$T/r" "${pin_ops[@]}" journal-record pin:all apply
 	assert_success
-	[ "$(cat r/.releasekit/.gitignore)" = "*" ]
+	[ "$(cat r/.releasekit/.gitignore)" = "$(printf '/*\n!/plans/')" ]
 	[ -z "$(git -C r status --porcelain --ignored=no -- .releasekit)" ]
 	! diff -r -x .releasekit -x .git r orig >/dev/null
 	grep -q '"@acme/core": "2.0.0"' r/package.json

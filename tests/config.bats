@@ -129,7 +129,7 @@ EOF
 	run rk-config
 	assert_success
 	echo "$output" | jq -r 'keys_unsorted | join(" ")' >actual
-	echo "kind rule name groups jobs pin_strategy smoke_test_delay max_retries retry_backoff lock_timeout publish_rate channel prerelease_token versioning interactive create_release release_draft release_artifacts release_notes tag_format dashboard dashboard_port ai_resolve ai_model reports report_dir report_title telemetry telemetry_labels commit_back commit_back_branch commit_back_message approval approval_timeout approval_reviewers nightly_channel nightly_tag nightly_version version_strategy plans_dir signing sbom major_on_zero order_edges propagate changelog_exclude disable_actions bootstrap_commit smoke_test remote_cache location" >expected
+	echo "kind rule name groups jobs pin_strategy smoke_test_delay max_retries retry_backoff lock_timeout publish_rate channel prerelease_token versioning interactive create_release release_draft release_artifacts release_notes tag_format dashboard dashboard_port ai_resolve ai_model reports report_dir report_title telemetry telemetry_labels commit_back commit_back_branch commit_back_message approval approval_timeout approval_reviewers nightly_channel nightly_tag nightly_version version_strategy plans_dir signing sbom major_on_zero order_edges propagate changelog_exclude disable_actions bootstrap_commit smoke_test remote_cache commit_message location" >expected
 	diff -u expected actual
 	echo "$output" | jq -c '[.name, .tag_format, .versioning, .version_strategy, .jobs, .max_retries, .channel, .plans_dir, .major_on_zero]' >actual
 	echo '["default","{name}-v{version}","independent","conventional-commits",4,3,"latest",".releasekit/plans",false]' >expected

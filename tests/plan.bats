@@ -879,3 +879,18 @@ c 3.0.1"
 	assert_failure 3
 	assert_equal "$stderr" "rk-plan: RELEASE.star:9:1: release_group 'x': unknown package 'nope'"
 }
+
+@test "rk-config records: bump_file is not planned yet, and rk-plan says so (a warning naming its location)" {
+	pkg a npm pk/a 1.0.0
+	init
+	tag a-v1.0.0
+	change pk/a "feat: x"
+	{
+		cat in.ndjson
+		echo '{"kind":"config","rule":"bump_file","path":"pk/a/version.txt","pattern":"v(.*)","location":"RELEASE.star:4:1"}'
+	} >cfg.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <cfg.ndjson
+	assert_success
+	assert_equal "$stderr" "rk-plan: warning: RELEASE.star:4:1: bump_file 'pk/a/version.txt': not implemented yet: rk-plan does not plan it (the file is not bumped)"
+	echo "$output" | jq -e -s 'map(select(.kind == "action" and (.params.bump_files // null) != null)) | length == 0'
+}

@@ -23,9 +23,13 @@ pkg() {
 		"$1" "$4" "$2" "$mgr" "$3" "$3" "$man" "${5:-[]}" "${6:+,$6}" >>in.ndjson
 }
 
-# dep NAME ECOSYSTEM [TYPE]: a deps[] item
+# dep NAME ECOSYSTEM [TYPE [SPEC]]: a deps[] item; SPEC defaults to a
+# requirement no release satisfies ("=0.0.0", python "==0.0.0"), so that a
+# released dependency moves it (rk-plan plans ranges only where one must move)
 dep() {
-	printf '{"name":"%s","ecosystem":"%s","spec":"","type":"%s"}' "$1" "$2" "${3:-normal}"
+	local spec
+	spec=${4-$([ "$2" = python ] && echo '==0.0.0' || echo '=0.0.0')}
+	printf '{"name":"%s","ecosystem":"%s","spec":"%s","type":"%s"}' "$1" "$2" "$spec" "${3:-normal}"
 }
 
 # change PATH MESSAGE: change a file under repo/PATH and commit

@@ -304,3 +304,101 @@ kill_and_rerun() {
 	# one tag, on the release commit
 	[ "$(git tag --points-at HEAD)" = acme-app-v1.0.1 ]
 }
+
+@test "prepare: release_train commit_message from RELEASE.star is the commit's message, the trailers always added; --message wins" {
+	cat >RELEASE.star <<'EOT'
+load("@releasekit//rules/train.star", "release_train")
+release_train(commit_message = "release: from the config\n\nBody line.")
+EOT
+	commit_at 04 "chore: config"
+	releasekit plan --format json >../plan
+	jq -e -s 'map(select(.id == "commit:release"))[0].params.message == "release: from the config\n\nBody line."' ../plan
+	run releasekit prepare
+	assert_success
+	assert_line --regexp '^prepared: [0-9a-f]{7} release: from the config$'
+	git log -1 --format=%B >../msg
+	{
+		printf 'release: from the config\n\nBody line.\n\n'
+		sed -n '/^Release-Kit-Release/p' "$FIX/mono.msg"
+		echo
+	} >../want
+	diff -u ../want ../msg
+	# the command line's --message overrides the config
+	git reset -q --hard HEAD^
+	run releasekit prepare --message 'release: from the command line'
+	assert_success
+	[ "$(git log -1 --format=%s)" = "release: from the command line" ]
+	[ "$(git log -1 --format=%B | grep -c '^Release-Kit-Release: ')" = 6 ]
+}
+
+@test "tag: the annotated tag's tagger is the commit's committer (GIT_COMMITTER_* over git config), at SOURCE_DATE_EPOCH" {
+	git config user.name "Config Person"
+	git config user.email config@example.com
+	GIT_COMMITTER_NAME="Release Bot" GIT_COMMITTER_EMAIL=bot@example.com run releasekit prepare
+	assert_success
+	[ "$(git log -1 --format='%cn <%ce>')" = "Release Bot <bot@example.com>" ]
+	# an annotated tag (the tag action given a message) on the release commit
+	jq -cn --arg t "$(git rev-parse HEAD)" --arg k "$(printf x | sha256sum | cut -c1-64)" \
+		'{kind:"action",id:"tag:x",type:"tag",deps:[],key:$k,phase:"publish",
+		params:{tag:"x-v1",target:$t,message:"Release x 1"}}' >../tag
+	GIT_COMMITTER_NAME="Release Bot" GIT_COMMITTER_EMAIL=bot@example.com run rk-exec ../tag
+	assert_success
+	[ "$(git cat-file -t x-v1)" = tag ]
+	[ "$(git tag -l --format='%(taggername) %(taggeremail) %(taggerdate:unix)' x-v1)" = "Release Bot <bot@example.com> $SOURCE_DATE_EPOCH" ]
+	# without the environment: git config's identity for both
+	jq -c '.params.tag = "y-v1" | .id = "tag:y"' ../tag >../tag2
+	run env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL rk-exec ../tag2
+	assert_success
+	[ "$(git tag -l --format='%(taggername) %(taggeremail)' y-v1)" = "Config Person <config@example.com>" ]
+}
+
+@test "prepare: .releasekit/.gitignore hides the state (journal, dist, plans of a run, prepare-written) but never the plan files" {
+	releasekit prepare --no-commit >/dev/null
+	[ -d .releasekit ]
+	mkdir -p .releasekit/dist/python/x-1 .releasekit/journal .releasekit/rate
+	touch .releasekit/prepare.plan .releasekit/publish.plan .releasekit/prepare-written \
+		.releasekit/rate/pypi .releasekit/dist/python/x-1/x.whl
+	mkdir -p .releasekit/plans
+	printf -- '---\n"acme-a": minor\n---\n\nA planned change.\n' >.releasekit/plans/a.md
+	run git status --porcelain --untracked-files=all -- .releasekit
+	assert_success
+	assert_output "?? .releasekit/plans/a.md"
+	# git add needs no -f for a plan; the state stays out
+	git add .releasekit
+	run git diff --cached --name-only
+	assert_output ".releasekit/plans/a.md"
+	# and rk-plan reads it: acme-a gets its minor
+	git reset -q
+	git stash -q
+	git add .releasekit/plans/a.md && commit_at 05 "chore: plan"
+	run rk-plan --no-actions < <(releasekit discover | rk-graph)
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.kind == "release" and .name == "acme-a"))[0].next == "0.2.0"'
+	# an old .gitignore holding "*" is replaced by the next run
+	rm -f .releasekit/prepare.plan .releasekit/publish.plan .releasekit/prepare-written
+	printf '*\n' >.releasekit/.gitignore
+	releasekit prepare --no-commit >/dev/null
+	[ "$(cat .releasekit/.gitignore)" = "$(printf '/*\n!/plans/')" ]
+}
+
+@test "rk-plan: a ranges action only where a range must move (a range that admits the new version gets none)" {
+	# @acme/web's range admits @acme/ui 2.0.0 already; acme-a's "0.3" does not admit acme-b 0.4.0
+	sed -i 's|"@acme/ui": "^1.4.0"|"@acme/ui": ">=1.4.0"|' js/packages/web/package.json
+	(cd js && pnpm install --lockfile-only --offline --ignore-scripts >/dev/null)
+	commit_at 04 "chore: wider range"
+	run --separate-stderr releasekit plan --format json
+	assert_success
+	printf '%s\n' "$output" >../plan
+	run jq -r 'select(.kind == "action" and .type == "ranges") | "\(.id) \(.params.deps | map(.name) | join(","))"' ../plan
+	assert_output "ranges:cargo:acme-a acme-b
+ranges:python:acme-app acme-core"
+	# @acme/web is still released (the dependency's bump propagates), pinned for its build
+	jq -e -s 'map(select(.id == "bump:npm:@acme/web")) | length == 1' ../plan
+	jq -e -s 'map(select(.id == "pin:npm:@acme/web"))[0].params.deps == [{"name":"@acme/ui","ecosystem":"npm","version":"2.0.0"}]' ../plan
+	# and prepare leaves the range as written
+	run releasekit prepare
+	assert_success
+	refute_output --partial "ranges:npm:@acme/web"
+	grep -q '"@acme/ui": ">=1.4.0"' js/packages/web/package.json
+	[ -z "$(git status --porcelain --untracked-files=all)" ]
+}
