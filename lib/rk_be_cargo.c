@@ -16,6 +16,10 @@
  * without a version (path only) is left alone by WIDEN; a pin adds
  * `version = "=V"` to it (cargo publish needs one), except in
  * dev-dependencies, which cargo publish drops when they have no version.
+ *
+ * Publishing: cargo package -p NAME; publish = [..], .cargo/config.toml
+ * registries, CARGO_REGISTRIES_<NAME>_*, credentials.toml. Poll: the
+ * sparse or git index (rk_poll_check_cargo); smoke test: rk_smoke_cargo.
  */
 #include "rk_common.h"
 #include "rk_pubops.h"

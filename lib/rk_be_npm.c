@@ -4,6 +4,10 @@
  * peerDependencies and optionalDependencies. Only the bytes of those
  * string values change; a UTF-8 BOM, the indentation, key order and line
  * ends stay.
+ *
+ * Publishing: pnpm pack / npm pack; publishConfig.registry,
+ * npm_config_registry, .npmrc, NPM_TOKEN. Poll: the packument and
+ * dist-tags (rk_poll_check_npm); smoke test: rk_smoke_npm.
  */
 #include "rk_common.h"
 #include "rk_pubops.h"

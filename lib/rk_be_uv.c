@@ -20,6 +20,10 @@
  * optional-dependencies, [dependency-groups], [tool.uv] dev-dependencies
  * and [build-system] requires; only the version specifier inside the
  * string changes (name, extras, marker and quoting stay).
+ *
+ * Publishing: uv build --package NAME (wheel and sdist); the uv index's
+ * publish-url ([[tool.uv.index]]), UV_PUBLISH_URL, UV_PUBLISH_TOKEN. Poll:
+ * the simple index (rk_poll_check_pypi); smoke test: rk_smoke_uv.
  */
 #include "rk_common.h"
 #include "rk_pubops.h"
