@@ -156,17 +156,46 @@ lint:
 	@echo "lint: shell syntax"; for f in scripts/releasekit scripts/bootstrap scripts/gen-completions scripts/commands/* bench/*.sh; do \
 	  [ -f "$$f" ] || continue; bash -n "$$f" || exit 1; done
 
+# Fuzzing: the library is compiled once for all targets (fuzzer-no-link),
+# each target linked against it; fuzz-star also embeds Python (rk_py*.c).
+# `make fuzz` runs every target for FUZZ_TIME seconds (.ci/run: a few).
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
-fuzz:
-	@mkdir -p $(B)/fuzz
-	@set -e; for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); \
-	  echo "fuzz: $$n"; \
-	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -std=c11 \
-	    -o $(B)/fuzz/$$n $$f $(filter-out lib/rk_py%.c,$(LIB_SRC)) $(LDLIBS); \
-	  mkdir -p $(B)/fuzz/$$n.corpus; \
-	  $(B)/fuzz/$$n -max_total_time=$(FUZZ_TIME) -max_len=65536 $(B)/fuzz/$$n.corpus fuzz/corpus/$${n#fuzz-} ; \
+FUZZ_B = $(B)/fuzz
+FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -std=c11
+FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_B)/lib/%.o)
+FUZZ_PYLIB_OBJ = $(PYLIB_SRC:lib/%.c=$(FUZZ_B)/lib/%.o)
+FUZZ_BINS = $(FUZZ_SRC:fuzz/%.c=$(FUZZ_B)/%)
+
+$(FUZZ_B)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+
+$(FUZZ_PYLIB_OBJ): CPPFLAGS += $(PY_CFLAGS)
+
+$(FUZZ_B)/librk.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_B)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-version.h $(FUZZ_B)/librk.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< $(FUZZ_B)/librk.a $(LDLIBS)
+
+$(FUZZ_B)/fuzz-star: fuzz/fuzz-star.c $(FUZZ_PYLIB_OBJ) $(FUZZ_B)/librk.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(PY_CFLAGS) -o $@ $< \
+	  $(FUZZ_PYLIB_OBJ) $(FUZZ_B)/librk.a $(LDLIBS) $(PY_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# libpython keeps allocations past finalization: no leak check for fuzz-star.
+fuzz: fuzz-build
+	@set -e; for n in $(notdir $(FUZZ_BINS)); do \
+	  echo "fuzz: $$n ($(FUZZ_TIME) s)"; \
+	  mkdir -p $(FUZZ_B)/$$n.corpus; \
+	  c=fuzz/corpus/$${n#fuzz-}; [ -d "$$c" ] || c=; \
+	  opts=; [ $$n = fuzz-star ] && opts=-detect_leaks=0; \
+	  $(FUZZ_B)/$$n -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=20 $$opts \
+	    -print_final_stats=0 $(FUZZ_B)/$$n.corpus $$c 2>$(FUZZ_B)/$$n.log || \
+	    { tail -60 $(FUZZ_B)/$$n.log; echo "fuzz: $$n FAILED (log: $(FUZZ_B)/$$n.log)"; exit 1; }; \
+	  tail -1 $(FUZZ_B)/$$n.log; \
 	done
 
 install: all
@@ -191,5 +220,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all check bootstrap bootstrapped-build deps-present demo lint fuzz install clean
+.PHONY: all check bootstrap bootstrapped-build deps-present demo lint fuzz fuzz-build install clean
 .DELETE_ON_ERROR:

@@ -6,10 +6,12 @@
 #include "rk_pystar.h"
 #include "rk_discover.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional]\n"
+	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional] [--max-time S]\n"
+	"                 [--max-memory MB] [--max-depth N]\n"
 	"       rk-config --generate [--update] [--group-by dir] [-C DIR] [-f FILE] < packages\n"
 	"\n"
 	"Evaluate RELEASE.star (Starlark) into config records, one JSON object per\n"
@@ -33,6 +35,9 @@ static const char usage[] =
 	"      --group-by HOW     with --generate: how to infer release groups; dir\n"
 	"                         (the only way, the default): by workspace and\n"
 	"                         directory\n"
+	"      --max-time S       stop an evaluation after S seconds (default 60)\n"
+	"      --max-memory MB    stop an evaluation above MB megabytes (default 2048)\n"
+	"      --max-depth N      brackets may nest N levels deep (default 100)\n"
 	"  -h, --help             show this help and exit\n"
 	"      --version          print the version and exit\n"
 	"\n"
@@ -42,7 +47,19 @@ static const char usage[] =
 	"quietly with the status the tool would have had.\n"
 	"See rk-config(1).\n";
 
-enum { OPT_MODE = 256, OPT_GENERATE, OPT_UPDATE, OPT_GROUP_BY, OPT_OPTIONAL, OPT_ROOT };
+enum {
+	OPT_MODE = 256,
+	OPT_GENERATE,
+	OPT_UPDATE,
+	OPT_GROUP_BY,
+	OPT_OPTIONAL,
+	OPT_MAXTIME,
+	OPT_MAXMEM,
+	OPT_MAXDEPTH,
+	OPT_ROOT
+};
+
+static struct rk_star_limits limits = RK_STAR_LIMITS_DEFAULT;
 
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
 static char *rules_dir(void)
@@ -65,6 +82,21 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 	rk_cfg_init(&cfg);
 	rk_buf_addf(&path, "%s/%s", root, file);
 	have_root = rk_is_file(path.data);
+	{
+		/* there, but not a file: say so (not "no such file") */
+		struct stat sb;
+		int e = 0;
+		if (stat(path.data, &sb) != 0)
+			e = errno == ENOENT ? 0 : errno;
+		else if (S_ISDIR(sb.st_mode))
+			e = EISDIR;
+		else if (!S_ISREG(sb.st_mode))
+			e = RK_ENOTREG;
+		if (e) {
+			rk_error("%s: %s", path.data, rk_strerror(e));
+			goto out;
+		}
+	}
 	if (mode != RK_CFG_CENTRAL)
 		pp = rk_cfg_find_package_files(root, file);
 	if (optional && !have_root && !(pp && pp[0])) {
@@ -90,6 +122,7 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 		rc = RK_EXIT_FAIL;
 		goto out;
 	}
+	rk_star_set_limits(st, &limits);
 	if (mode != RK_CFG_DECENTRALIZED) {
 		if (rk_star_eval(st, file, &err) < 0)
 			goto bad;
@@ -149,6 +182,9 @@ int main(int argc, char **argv)
 		{"update", no_argument, NULL, OPT_UPDATE},
 		{"group-by", required_argument, NULL, OPT_GROUP_BY},
 		{"optional", no_argument, NULL, OPT_OPTIONAL},
+		{"max-time", required_argument, NULL, OPT_MAXTIME},
+		{"max-memory", required_argument, NULL, OPT_MAXMEM},
+		{"max-depth", required_argument, NULL, OPT_MAXDEPTH},
 		{NULL, 0, NULL, 0}};
 	struct rk_cli cli = {usage, "f:", longopts, argc, argv};
 	const char *root = NULL, *file = "RELEASE.star";
@@ -186,6 +222,17 @@ int main(int argc, char **argv)
 		case OPT_OPTIONAL:
 			optional = 1;
 			break;
+		case OPT_MAXTIME:
+			limits.max_time_s =
+				(double)rk_cli_long(&cli, "--max-time", optarg, 1, 86400);
+			break;
+		case OPT_MAXMEM:
+			limits.max_memory_mb =
+				rk_cli_long(&cli, "--max-memory", optarg, 64, 1048576);
+			break;
+		case OPT_MAXDEPTH:
+			limits.max_depth = (int)rk_cli_long(&cli, "--max-depth", optarg, 1, 10000);
+			break;
 		case OPT_GROUP_BY:
 			if (!strcmp(optarg, "level"))
 				rk_cli_usage_error(&cli, "--group-by level is gone: groups follow "
@@ -204,7 +251,8 @@ int main(int argc, char **argv)
 	if (!root)
 		root = default_root = rk_discover_default_root();
 	else if (!rk_is_dir(root))
-		rk_cli_usage_error(&cli, "--root %s: not a directory", root);
+		rk_cli_usage_error(&cli, "--root %s: %s", root,
+				   access(root, F_OK) == 0 ? "not a directory" : strerror(errno));
 	if (!generate && (update || group_by))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
 	if (generate && optional)

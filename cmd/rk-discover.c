@@ -72,8 +72,11 @@ int main(int argc, char **argv)
 	if (root) {
 		struct stat st;
 
-		if (stat(root, &st) < 0 || !S_ISDIR(st.st_mode))
-			rk_cli_usage_error(&cli, "--root %s: not a directory", root);
+		/* one line: a wrong path is not a reason to show the whole usage */
+		if (stat(root, &st) < 0)
+			rk_die(RK_EXIT_USAGE, "--root %s: %s", root, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			rk_die(RK_EXIT_USAGE, "--root %s: not a directory", root);
 	}
 	if (!root)
 		root = rk_discover_default_root();

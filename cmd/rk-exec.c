@@ -456,9 +456,9 @@ int main(int argc, char **argv)
 	}
 	input = rk_cli_input(&cli);
 	if (input) {
-		fp = fopen(input, "r");
+		fp = rk_fopen_regular(input);
 		if (!fp)
-			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", input, strerror(errno));
+			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", input, rk_strerror(errno));
 	}
 
 	if (rk_repo_root(repo ? repo : ".", &root) != 0)
@@ -471,6 +471,7 @@ int main(int argc, char **argv)
 	o.retries = retries;
 	o.nretries = nretries;
 	prog = progress_open(progress_arg, pmode, &o);
+	o.lock = &lock;
 	s = rk_sched_new(&o);
 
 	rk_ndjson_init(&r, fp, input ? input : "<stdin>");

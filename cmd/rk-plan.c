@@ -122,9 +122,9 @@ int main(int argc, char **argv)
 			rk_cli_usage_error(&cli, "--date: expected YYYYMMDD, not '%s'", o.date);
 	}
 	if (source) {
-		in = fopen(source, "r");
+		in = rk_fopen_regular(source);
 		if (!in)
-			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", source, strerror(errno));
+			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", source, rk_strerror(errno));
 	}
 	rc = rk_plan_run(&o, in, source ? source : "<stdin>");
 	if (in != stdin)

@@ -43,11 +43,13 @@ static const char usage[] =
 	"      --dist-root DIR     built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
 	"                          ('/' in a name as '+'; default .releasekit/dist)\n"
 	"\n"
+	"  -C DIR                  run as if started in DIR\n"
 	"  -h, --help              show this help and exit\n"
 	"      --version           print the version and exit\n"
 	"\n"
 	"Exit: 0 every package available (verified, smoke-tested), 1 not, 2 usage,\n"
-	"3 bad input. See rk-poll(1).\n";
+	"3 bad input; a closed stdout ends quietly with the status the tool would\n"
+	"have had. See rk-poll(1).\n";
 
 enum {
 	OPT_WAIT = 256,

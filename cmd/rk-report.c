@@ -26,6 +26,7 @@ static const char usage[] =
 	"      --exit-status     exit 1 when the release failed, 4 when partial\n"
 	"      --no-ci           do not write GitHub Actions outputs or annotations\n"
 	"      --dotenv FILE     write a GitLab CI dotenv report to FILE\n"
+	"  -C DIR                run as if started in DIR\n"
 	"  -h, --help            show this help and exit\n"
 	"      --version         print the version and exit\n"
 	"\n"

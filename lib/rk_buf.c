@@ -132,6 +132,59 @@ int rk_buf_read_fp(struct rk_buf *b, FILE *fp)
 	}
 }
 
+int rk_open_regular(const char *path)
+{
+	struct stat st;
+	int fd, fl;
+
+	/* stat first: opening some devices has effects of its own */
+	if (stat(path, &st) != 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = RK_ENOTREG;
+		return -1;
+	}
+	/* O_NONBLOCK: the file may have been replaced by a FIFO meanwhile */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : RK_ENOTREG;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+FILE *rk_fopen_regular(const char *path)
+{
+	int fd = rk_open_regular(path);
+	FILE *fp;
+
+	if (fd < 0)
+		return NULL;
+	fp = fdopen(fd, "rb");
+	if (!fp) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return fp;
+}
+
+const char *rk_strerror(int e)
+{
+	return e == RK_ENOTREG ? "not a regular file" : strerror(e);
+}
+
 int rk_buf_read_file(struct rk_buf *b, const char *path)
 {
 	FILE *fp;
@@ -139,7 +192,7 @@ int rk_buf_read_file(struct rk_buf *b, const char *path)
 
 	if (strcmp(path, "-") == 0)
 		return rk_buf_read_fp(b, stdin);
-	fp = fopen(path, "rb");
+	fp = rk_fopen_regular(path);
 	if (!fp)
 		return -1;
 	rc = rk_buf_read_fp(b, fp);

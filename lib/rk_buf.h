@@ -10,6 +10,7 @@
 #ifndef RK_BUF_H
 #define RK_BUF_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -46,9 +47,25 @@ const char *rk_buf_cstr(const struct rk_buf *b);
 
 /*
  * Read a whole file (path "-" is stdin) into b, replacing its contents.
+ * The file must be a regular file (rk_open_regular): a FIFO, a device or a
+ * directory is refused instead of blocking or reading forever.
  * Returns 0, or -1 with errno set.
  */
 int rk_buf_read_file(struct rk_buf *b, const char *path);
+
+/*
+ * Open path for reading (O_CLOEXEC, links followed), refusing anything that
+ * is not a regular file: a directory fails with EISDIR, a FIFO, socket or
+ * device with RK_ENOTREG, without blocking (a FIFO without a writer, a
+ * device) and without reading. Returns the descriptor, or -1 with errno.
+ * rk_fopen_regular is the same as a stdio stream ("rb").
+ * Every tool opens its input files through these.
+ */
+#define RK_ENOTREG EMEDIUMTYPE
+int rk_open_regular(const char *path);
+FILE *rk_fopen_regular(const char *path);
+/* strerror(e), but "not a regular file" for RK_ENOTREG. */
+const char *rk_strerror(int e);
 int rk_buf_read_fp(struct rk_buf *b, FILE *fp);
 
 /*

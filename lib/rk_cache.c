@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* syncfs */
 #include "rk_common.h"
 #include "rk_cache.h"
+#include "rk_beneath.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -688,6 +689,11 @@ static int pb_get_file(const unsigned char *data, size_t n, struct rk_ac_result 
 			exe = v != 0;
 		}
 	}
+	/* the path comes from an untrusted cache: never outside the tree */
+	if (path && *path && have_digest && !rk_path_safe(path)) {
+		free(path);
+		return -2; /* an output path outside the tree */
+	}
 	if (!path || !*path || !have_digest)
 		goto fail;
 	rk_ac_result_add_file(r, path, hex, size, exe);
@@ -705,14 +711,17 @@ int rk_ac_decode(const void *data, size_t len, struct rk_ac_result *r)
 	const unsigned char *d = NULL;
 	size_t dn = 0;
 	unsigned long long v = 0;
+	int unsafe_path = 0, k;
 
 	rk_ac_result_init(r);
 	while (s.p < s.end) {
 		if (pb_next(&s, &field, &wire, &d, &dn, &v) != 0)
 			goto fail;
 		if (field == 2 && wire == 2) {
-			if (pb_get_file(d, dn, r) != 0)
+			if ((k = pb_get_file(d, dn, r)) != 0) {
+				unsafe_path = k == -2;
 				goto fail;
+			}
 		} else if (field == 4 && wire == 0) {
 			r->exit_code = (int)(long long)v;
 		} else if (field == 6 && wire == 2) {
@@ -730,7 +739,7 @@ int rk_ac_decode(const void *data, size_t len, struct rk_ac_result *r)
 	return 0;
 fail:
 	rk_ac_result_release(r);
-	errno = EINVAL;
+	errno = unsafe_path ? EPERM : EINVAL;
 	return -1;
 }
 

@@ -154,7 +154,9 @@ void rk_ac_encode(const struct rk_ac_result *r, struct rk_buf *out);
 /*
  * Decode; unknown fields are skipped. -1 (EINVAL) on malformed input or a
  * digest that is not SHA-256 hex, or a stdout/stderr digest with size 0
- * that is not the empty blob's; r is then released.
+ * that is not the empty blob's; -1 (EPERM) on an output path that is not
+ * a safe relative path (rk_beneath.h: "..", absolute, ...); r is then
+ * released.
  */
 int rk_ac_decode(const void *data, size_t len, struct rk_ac_result *r);
 

@@ -588,6 +588,10 @@ static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param
 						  rule->name, p->name);
 		break;
 	}
+	if (want && v->type == RK_CV_OTHER && v->s && !strcmp(v->s, "int (out of range)"))
+		return rk_err_set(err, file, line, col,
+				  "%s() %s must be %s, and this int does not fit in 64 bits",
+				  rule->name, p->name, want);
 	if (want)
 		return rk_err_set(err, file, line, col, "%s() %s must be %s, not %s", rule->name,
 				  p->name, want, rk_cval_type_name(v));

@@ -168,7 +168,7 @@ static int slurp(struct rk_buf *b, const char *path, const char *rel, struct rk_
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return rk_err_set(err, rel, 0, 0, "cannot read: not a regular file");
 	if (rk_buf_read_file(b, path) < 0)
-		return rk_err_set(err, rel, 0, 0, "cannot read: %s", strerror(errno));
+		return rk_err_set(err, rel, 0, 0, "cannot read: %s", rk_strerror(errno));
 	return 0;
 }
 

@@ -200,14 +200,15 @@ static int read_input(struct state *st)
 	for (int s = 0; s < nsrc; s++) {
 		const char *path = o->nfiles ? o->files[s] : "-";
 		int stdin_src = !strcmp(path, "-");
-		FILE *fp = stdin_src ? stdin : fopen(path, "r");
+		FILE *fp = stdin_src ? stdin : rk_fopen_regular(path);
 		struct rk_ndjson r;
 		int rc;
 
 		struct stat sb;
 
 		if (!fp) {
-			rk_error("cannot open %s: %s", path, strerror(errno));
+			rk_error("cannot %s %s: %s", errno == EISDIR ? "read" : "open", path,
+				 rk_strerror(errno));
 			return RK_EXIT_USAGE;
 		}
 		if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {

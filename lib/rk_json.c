@@ -551,6 +551,9 @@ int rk_json_parse(struct rk_json *d, const char *src, size_t len, const char *so
 	sc.err = err;
 	if (scan(&sc))
 		return -1;
+	if (d->max_values > 0 && sc.ntok > d->max_values)
+		return rk_err_set(err, source, line_base > 0 ? line_base : 1, 1,
+				  "more than %d JSON values in one record", d->max_values);
 
 	RK_GROW(d->tok, d->tokcap, (size_t)sc.ntok);
 	if (src[sc.root_start] != '{' && src[sc.root_start] != '[' && src[sc.root_start] != '"') {
@@ -1132,6 +1135,7 @@ void rk_ndjson_init(struct rk_ndjson *r, FILE *fp, const char *source)
 	r->source = source;
 	rk_buf_init(&r->text);
 	rk_json_init(&r->doc);
+	r->doc.max_values = RK_NDJSON_MAX_VALUES;
 }
 
 void rk_ndjson_release(struct rk_ndjson *r)

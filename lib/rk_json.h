@@ -89,6 +89,7 @@ struct rk_json {
 	struct rk_buf strs; /* unescaped strings, NUL-separated */
 	void *jsmn;	    /* internal token scratch */
 	size_t jsmncap;
+	int max_values; /* > 0: a text with more values fails (memory stays bounded) */
 };
 
 #define RK_JSON_INIT                                                                               \
@@ -200,6 +201,11 @@ struct rk_ndjson {
 	const char *kind;   /* the current record's "kind" */
 	struct rk_err err;  /* filled when rk_ndjson_next returns -1 */
 };
+
+/* A record may hold at most this many JSON values (a line of numbers costs
+ * some 60 bytes of memory per value: the cap keeps a hostile line from
+ * costing gigabytes). */
+#define RK_NDJSON_MAX_VALUES 2000000
 
 void rk_ndjson_init(struct rk_ndjson *r, FILE *fp, const char *source);
 void rk_ndjson_release(struct rk_ndjson *r);

@@ -53,8 +53,35 @@ static void hostname_(char *h, size_t n)
 	h[n - 1] = '\0';
 }
 
-/* What the lock at path says; 0 parsed, -1 unreadable/unparseable. */
+/* The recorded process groups still alive, as "12, 34" (empty: none). */
+static void live_groups(const struct rk_json *d, struct rk_buf *out)
+{
+	int a = rk_json_get(d, 0, "pgids"), e;
+
+	rk_buf_reset(out);
+	if (a < 0 || rk_json_type(d, a) != RK_JSON_ARRAY)
+		return;
+	for (e = rk_json_first(d, a); e >= 0; e = rk_json_next(d, e)) {
+		long long g;
+		if (rk_json_int(d, e, &g) != 0 || g <= 1 || g > 0x7fffffff)
+			continue;
+		if (kill(-(pid_t)g, 0) == 0 || errno == EPERM)
+			rk_buf_addf(out, "%s%lld", out->len ? ", " : "", g);
+	}
+}
+
+/* What the lock at path says; 0 parsed, -1 unreadable/unparseable.
+ * groups (may be NULL) receives the live recorded process groups. */
+static int read_lock_groups(const char *path, long long *pid, struct rk_buf *host,
+			    struct rk_buf *started, struct rk_buf *groups);
+
 static int read_lock(const char *path, long long *pid, struct rk_buf *host, struct rk_buf *started)
+{
+	return read_lock_groups(path, pid, host, started, NULL);
+}
+
+static int read_lock_groups(const char *path, long long *pid, struct rk_buf *host,
+			    struct rk_buf *started, struct rk_buf *groups)
 {
 	struct rk_buf text = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -76,6 +103,8 @@ static int read_lock(const char *path, long long *pid, struct rk_buf *host, stru
 	rk_buf_adds(host, s ? s : "?");
 	s = rk_json_get_str(&d, 0, "started");
 	rk_buf_adds(started, s ? s : "?");
+	if (groups)
+		live_groups(&d, groups);
 	rc = 0;
 out:
 	rk_json_release(&d);
@@ -113,7 +142,7 @@ static void break_stale(const char *path, const struct stat *judged)
 int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struct rk_buf *who)
 {
 	struct rk_buf path = RK_BUF_INIT, tmp = RK_BUF_INIT, body = RK_BUF_INIT;
-	struct rk_buf host = RK_BUF_INIT, started = RK_BUF_INIT;
+	struct rk_buf host = RK_BUF_INIT, started = RK_BUF_INIT, groups = RK_BUF_INIT;
 	struct rk_jw w;
 	char me[256], now[32];
 	long long deadline = rk_now_ms() + (long long)(timeout_s * 1000.0);
@@ -129,6 +158,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 	rk_jw_kstr(&w, "host", me);
 	rk_jw_kstr(&w, "started", now);
 	rk_jw_kstr(&w, "tool", rk_progname ? rk_progname : "releasekit");
+	l->head = rk_xstrdup(body.data);
 	rk_jw_obj_end(&w);
 	rk_buf_addc(&body, '\n');
 
@@ -152,6 +182,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 		int r = try_lock(path.data, tmp.data);
 		if (r == 0) {
 			l->path = rk_buf_detach(&path, NULL);
+			path.data = NULL;
 			rc = 0;
 			break;
 		}
@@ -159,7 +190,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 			break;
 		if (stat(path.data, &st) != 0)
 			continue; /* released meanwhile: try again */
-		if (read_lock(path.data, &pid, &host, &started) != 0) {
+		if (read_lock_groups(path.data, &pid, &host, &started, &groups) != 0) {
 			if (time(NULL) - st.st_mtime > 10) {
 				break_stale(path.data, &st);
 				continue;
@@ -167,8 +198,9 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 			rk_buf_reset(who);
 			rk_buf_adds(who, "an unreadable lock (broken once 10 s old)");
 		} else {
-			if (strcmp(host.data, me) == 0 && pid != (long long)getpid() &&
-			    kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			int mine = strcmp(host.data, me) == 0 && pid != (long long)getpid();
+			int dead = mine && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+			if (dead && !groups.len) {
 				rk_warn("removing stale lock of pid %lld on host %s (since %s): the "
 					"process is gone",
 					pid, host.data, started.data);
@@ -176,8 +208,15 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 				continue;
 			}
 			rk_buf_reset(who);
-			rk_buf_addf(who, "pid %lld on host %s since %s", pid, host.data,
-				    started.data);
+			if (dead)
+				rk_buf_addf(
+					who,
+					"pid %lld on host %s since %s (gone, but the commands it "
+					"started still run in process groups %s)",
+					pid, host.data, started.data, groups.data);
+			else
+				rk_buf_addf(who, "pid %lld on host %s since %s", pid, host.data,
+					    started.data);
 		}
 		if (rk_now_ms() >= deadline) {
 			rc = 1;
@@ -193,6 +232,44 @@ out:
 	rk_buf_release(&body);
 	rk_buf_release(&host);
 	rk_buf_release(&started);
+	rk_buf_release(&groups);
+	if (rc != 0) {
+		free(l->head);
+		l->head = NULL;
+	}
+	return rc;
+}
+
+int rk_lock_set_groups(struct rk_lock *l, const int *pgids, size_t n)
+{
+	struct rk_buf body = RK_BUF_INIT, tmp = RK_BUF_INIT;
+	size_t i;
+	int fd, rc = -1, e;
+
+	if (!l->path || !l->head)
+		return 0;
+	rk_buf_adds(&body, l->head);
+	rk_buf_adds(&body, ",\"pgids\":[");
+	for (i = 0; i < n; i++)
+		rk_buf_addf(&body, "%s%d", i ? "," : "", pgids[i]);
+	rk_buf_adds(&body, "]}\n");
+	rk_buf_addf(&tmp, "%s.tmp.XXXXXX", l->path);
+	fd = mkstemp(tmp.data);
+	if (fd < 0)
+		goto out;
+	ssize_t w = write(fd, body.data, body.len);
+	int cl = close(fd);
+	if (w != (ssize_t)body.len || cl != 0 || chmod(tmp.data, 0644) != 0 ||
+	    rename(tmp.data, l->path) != 0) {
+		e = errno;
+		unlink(tmp.data);
+		errno = e;
+		goto out;
+	}
+	rc = 0;
+out:
+	rk_buf_release(&body);
+	rk_buf_release(&tmp);
 	return rc;
 }
 
@@ -209,4 +286,6 @@ void rk_lock_release(struct rk_lock *l)
 	rk_buf_release(&started);
 	free(l->path);
 	l->path = NULL;
+	free(l->head);
+	l->head = NULL;
 }

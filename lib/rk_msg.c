@@ -10,6 +10,33 @@ static void (*epipe_fn)(void *ctx);
 static void *epipe_ctx;
 static int epipe_seen;
 static int epipe_status = -1; /* rk_msg_epipe_status(); -1: the code as is */
+static int out_errno; /* a write error other than EPIPE, with epipe_fn set */
+
+static void (*filter_fn)(struct rk_buf *line, void *ctx);
+static void *filter_ctx;
+static void (*die_fn)(void *ctx);
+static void *die_ctx;
+
+void rk_msg_set_filter(void (*fn)(struct rk_buf *line, void *ctx), void *ctx)
+{
+	filter_fn = fn;
+	filter_ctx = ctx;
+}
+
+void rk_msg_at_die(void (*fn)(void *ctx), void *ctx)
+{
+	die_fn = fn;
+	die_ctx = ctx;
+}
+
+static void run_die_fn(void)
+{
+	void (*fn)(void *ctx) = die_fn;
+
+	die_fn = NULL; /* once, even if it dies itself */
+	if (fn)
+		fn(die_ctx);
+}
 
 void rk_msg_init(const char *argv0)
 {
@@ -59,6 +86,8 @@ static void vmsg(const char *prefix, const char *fmt, va_list ap)
 	for (size_t i = 0; i < b.len; i++)
 		if (b.data[i] == '\n' || b.data[i] == '\r')
 			b.data[i] = ' ';
+	if (filter_fn)
+		filter_fn(&b, filter_ctx);
 	rk_buf_addc(&b, '\n');
 	fflush(stdout);
 	fwrite(b.data, 1, b.len, stderr);
@@ -90,6 +119,7 @@ void rk_die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);
+	run_die_fn();
 	exit(code);
 }
 
@@ -104,6 +134,7 @@ void rk_err_print(const struct rk_err *err)
 void rk_die_err(const struct rk_err *err)
 {
 	rk_err_print(err);
+	run_die_fn();
 	exit(RK_EXIT_INPUT);
 }
 
@@ -115,6 +146,10 @@ int rk_finish(int code)
 		failed = 1;
 	if (fclose(stdout) != 0)
 		failed = 1;
+	if (out_errno) {
+		rk_error("write error on stdout: %s", strerror(out_errno));
+		return code > RK_EXIT_FAIL ? code : RK_EXIT_FAIL;
+	}
 	if (failed) {
 		if (errno == EPIPE || epipe_seen)
 			exit(epipe_status >= 0 ? epipe_status : code);
@@ -138,10 +173,12 @@ void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx)
 /* A write to stdout failed with errno set. */
 static void out_failed(void)
 {
-	if (errno != EPIPE)
+	if (errno != EPIPE && !epipe_fn)
 		rk_die(RK_EXIT_FAIL, "write error on stdout: %s", strerror(errno));
 	if (!epipe_fn)
 		exit(epipe_status >= 0 ? epipe_status : RK_EXIT_OK);
+	if (errno != EPIPE) /* reported by rk_finish, once the tool cleaned up */
+		out_errno = errno;
 	epipe_seen = 1;
 	epipe_fn(epipe_ctx);
 }

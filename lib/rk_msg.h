@@ -77,7 +77,10 @@ void rk_out_flush(void);
 /*
  * Instead of exiting on EPIPE, call fn(ctx) once and discard all later
  * output (rk_finish then exits with its code): for a tool that must clean
- * up when its reader goes away (rk-exec stops its commands).
+ * up when its reader goes away (rk-exec stops its commands). Any other
+ * write error (ENOSPC, EIO) does the same, and rk_finish then reports it
+ * ("write error on stdout: ...") and returns RK_EXIT_FAIL (or code, when
+ * higher).
  */
 void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx);
 /*
@@ -86,6 +89,21 @@ void rk_msg_on_epipe(void (*fn)(void *ctx), void *ctx);
  * merely cut short). rk-exec sets 128 + SIGPIPE: its run was stopped.
  */
 void rk_msg_epipe_status(int code);
+
+/*
+ * Filter every diagnostic line (the whole "prog: ..." text, before its
+ * newline) through fn(line, ctx), e.g. secret masking (rk_mask_messages).
+ * NULL removes the filter.
+ */
+struct rk_buf;
+void rk_msg_set_filter(void (*fn)(struct rk_buf *line, void *ctx), void *ctx);
+
+/*
+ * Called once by rk_die (and so on out of memory) before it exits: a tool
+ * that runs children or holds a lock cleans up there (rk-exec stops its
+ * commands and releases the repository lock). NULL removes it.
+ */
+void rk_msg_at_die(void (*fn)(void *ctx), void *ctx);
 
 /* Allocation that never returns NULL: out of memory dies with RK_EXIT_FAIL. */
 void *rk_xmalloc(size_t n);

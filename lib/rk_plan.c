@@ -166,6 +166,7 @@ struct plan {
 	char *label; /* pre-release label, NULL for stable */
 	bool nightly, snapshot;
 	bool publish_only; /* HEAD is a release commit: plan its publish phase */
+	bool head_trailers; /* HEAD carries release trailers (a release commit) */
 	char date8[16], date10[16];
 	uint64_t height; /* HEAD's first-parent commit count (nightlies), 0 unknown */
 	size_t *lockn;	 /* lockstep sets: members count */
@@ -1031,6 +1032,11 @@ static void manifest_vs_tag(struct plan *pl, struct pkg *p, bool elsewhere)
 		return;
 	}
 	c = rk_version_compare(&m, &p->cur);
+	if (pl->head_trailers) {
+		/* a release commit: its manifests are above their tags by design */
+		rk_version_release(&m);
+		return;
+	}
 	if (c > 0) {
 		rk_warn("package '%s': the manifest's version %s is above the last release tag %s: "
 			"the next version starts from %s",
@@ -1315,7 +1321,9 @@ static void read_plan_files(struct plan *pl)
 		}
 		rk_buf_addf(&fp, "%s%s", wd, f->path);
 		if (rk_buf_read_file(&text, fp.data) < 0)
-			rk_die(RK_EXIT_FAIL, "%s: %s", f->path, strerror(errno));
+			rk_die(errno == RK_ENOTREG || errno == EISDIR ? RK_EXIT_INPUT
+								      : RK_EXIT_FAIL,
+			       "%s: %s", f->path, rk_strerror(errno));
 		if (rk_planfile_parse(&f->pf, text.data ? text.data : "", text.len, f->path, &err) <
 		    0)
 			rk_die_err(&err);
@@ -2299,6 +2307,25 @@ static void emit_actions(struct plan *pl, bool check_only)
 
 #define RELEASE_TRAILER "Release-Kit-Release"
 
+/* HEAD's message has at least one RELEASE_TRAILER trailer. */
+static bool head_has_release_trailers(struct plan *pl)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	git_message_trailer_array tr = {0};
+	bool found = false;
+	size_t i;
+
+	if (git_reference_name_to_id(&oid, pl->repo, "HEAD") == 0 &&
+	    git_commit_lookup(&c, pl->repo, &oid) == 0 &&
+	    git_message_trailers(&tr, git_commit_message(c)) == 0)
+		for (i = 0; i < tr.count && !found; i++)
+			found = !strcmp(tr.trailers[i].key, RELEASE_TRAILER);
+	git_message_trailer_array_free(&tr);
+	git_commit_free(c);
+	return found;
+}
+
 /*
  * HEAD is a release commit (its "Release-Kit-Release: eco:name version"
  * trailers, written by rk-exec's commit action) and the work tree has no
@@ -2587,6 +2614,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 		       "yet (their actions would share ids)",
 		       pl.p[pl.shared].eco, pl.p[pl.shared].name, pl.p[pl.shared].path);
 	}
+	pl.head_trailers = head_has_release_trailers(&pl);
 	read_tags(&pl);
 	if (rk_history_walk(&pl.h, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);

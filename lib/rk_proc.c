@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -72,14 +72,45 @@ static int resolve(const char *argv0, char **path)
 	return -1;
 }
 
+/* In the child after fork: report errno e to the parent and exit. */
+static _Noreturn void child_fail(int errfd, int e)
+{
+	ssize_t w;
+
+	do
+		w = write(errfd, &e, sizeof(e));
+	while (w < 0 && errno == EINTR);
+	_exit(127);
+}
+
+/* dup2 of an opened file to target (async-signal-safe). */
+static void child_redirect(int errfd, const char *path, int flags, int target)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		child_fail(errfd, errno);
+	if (dup2(fd, target) < 0)
+		child_fail(errfd, errno);
+	close(fd);
+}
+
+/*
+ * fork + execve rather than posix_spawn: posix_spawn cannot set
+ * PR_SET_PDEATHSIG. The child runs only async-signal-safe calls (the
+ * parent may have threads); everything it needs is prepared before the
+ * fork. An exec or redirection failure comes back through a close-on-exec
+ * pipe as the errno of rk_proc_spawn.
+ */
 int rk_proc_spawn(const struct rk_proc_opts *opts, pid_t *pid)
 {
 	char *path = NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, defs;
-	size_t i;
-	int rc;
+	char *const *env = opts->env ? opts->env : environ;
+	int share = opts->stdout_path && opts->stderr_path &&
+		    strcmp(opts->stdout_path, opts->stderr_path) == 0;
+	int ep[2], e = 0;
+	pid_t parent = getpid(), c;
+	ssize_t r;
 
 	if (!opts->argv || !opts->argv[0]) {
 		errno = EINVAL;
@@ -96,43 +127,72 @@ int rk_proc_spawn(const struct rk_proc_opts *opts, pid_t *pid)
 	}
 	if (resolve(opts->argv[0], &path) != 0)
 		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	sigemptyset(&none);
-	sigemptyset(&defs);
-	for (i = 0; i < RK_ARRAY_SIZE(default_sigs); i++)
-		sigaddset(&defs, default_sigs[i]);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &defs);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-						POSIX_SPAWN_SETSIGDEF);
-
-	/* File actions run in order: the redirections are opened before the
-	 * chdir, so relative paths in them are relative to the parent's cwd. */
-	posix_spawn_file_actions_addopen(&fa, 0, opts->stdin_path ? opts->stdin_path : "/dev/null",
-					 O_RDONLY, 0);
-	if (opts->stdout_path)
-		posix_spawn_file_actions_addopen(&fa, 1, opts->stdout_path,
-						 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (opts->stderr_path) {
-		if (opts->stdout_path && strcmp(opts->stdout_path, opts->stderr_path) == 0)
-			posix_spawn_file_actions_adddup2(&fa, 1, 2);
-		else
-			posix_spawn_file_actions_addopen(&fa, 2, opts->stderr_path,
-							 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	}
-	if (opts->cwd)
-		posix_spawn_file_actions_addchdir_np(&fa, opts->cwd);
-
-	rc = posix_spawn(pid, path, &fa, &attr, opts->argv, opts->env ? opts->env : environ);
-	free(path);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (rc != 0) {
-		errno = rc;
+	if (pipe(ep) != 0) {
+		free(path);
 		return -1;
 	}
+	(void)fcntl(ep[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(ep[1], F_SETFD, FD_CLOEXEC);
+	c = fork();
+	if (c < 0) {
+		e = errno;
+		close(ep[0]);
+		close(ep[1]);
+		free(path);
+		errno = e;
+		return -1;
+	}
+	if (c == 0) {
+		struct sigaction sa;
+		sigset_t none;
+		size_t i;
+
+		close(ep[0]);
+		(void)setpgid(0, 0);
+		/* die with the parent; it may be gone already */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+			child_fail(ep[1], errno);
+		if (getppid() != parent)
+			_exit(127);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		for (i = 0; i < RK_ARRAY_SIZE(default_sigs); i++)
+			(void)sigaction(default_sigs[i], &sa, NULL);
+		sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		/* the redirections before the chdir: relative to the parent's cwd */
+		child_redirect(ep[1], opts->stdin_path ? opts->stdin_path : "/dev/null", O_RDONLY,
+			       0);
+		if (opts->stdout_path)
+			child_redirect(ep[1], opts->stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 1);
+		if (share) {
+			if (dup2(1, 2) < 0)
+				child_fail(ep[1], errno);
+		} else if (opts->stderr_path) {
+			child_redirect(ep[1], opts->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 2);
+		}
+		if (opts->cwd && chdir(opts->cwd) != 0)
+			child_fail(ep[1], errno);
+		execve(path, opts->argv, env);
+		child_fail(ep[1], errno);
+	}
+	/* the parent: also make the group here, so a kill right away finds it */
+	(void)setpgid(c, c);
+	close(ep[1]);
+	free(path);
+	do
+		r = read(ep[0], &e, sizeof(e));
+	while (r < 0 && errno == EINTR);
+	close(ep[0]);
+	if (r == (ssize_t)sizeof(e)) {
+		int st;
+		while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+			;
+		errno = e;
+		return -1;
+	}
+	*pid = c;
 	return 0;
 }
 
@@ -142,6 +202,7 @@ void rk_proc_status(int status, struct rk_proc_result *res)
 	res->code = res->exited ? WEXITSTATUS(status) : 0;
 	res->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	res->timed_out = 0;
+	res->interrupted = 0;
 }
 
 int rk_proc_kill_group(pid_t pid, int sig)
@@ -174,15 +235,16 @@ static int pidfd_open_(pid_t pid)
 
 /*
  * Wait for pid for at most timeout_ms (< 0: forever). Returns 1 with
- * *status when it ended, 0 on timeout, -1 on error.
+ * *status when it ended, 0 on timeout, 2 when cancel_fd (> 0) became
+ * readable, -1 on error.
  */
-static int wait_for(pid_t pid, int pidfd, long long timeout_ms, int *status)
+static int wait_for(pid_t pid, int pidfd, long long timeout_ms, int *status, int cancel_fd)
 {
 	long long deadline = timeout_ms >= 0 ? rk_now_ms() + timeout_ms : -1;
 	long long sleep_ms = 1;
 
 	for (;;) {
-		pid_t r = waitpid(pid, status, timeout_ms < 0 ? 0 : WNOHANG);
+		pid_t r = waitpid(pid, status, timeout_ms < 0 && cancel_fd <= 0 ? 0 : WNOHANG);
 		if (r == pid)
 			return 1;
 		if (r < 0) {
@@ -190,12 +252,19 @@ static int wait_for(pid_t pid, int pidfd, long long timeout_ms, int *status)
 				continue;
 			return -1;
 		}
-		long long left = deadline - rk_now_ms();
+		long long left = deadline >= 0 ? deadline - rk_now_ms() : 1000000;
 		if (left <= 0)
 			return 0;
+		if (cancel_fd > 0) {
+			struct pollfd c = {cancel_fd, POLLIN, 0};
+			if (poll(&c, 1, 0) > 0 && (c.revents & POLLIN))
+				return 2;
+		}
 		if (pidfd >= 0) {
-			struct pollfd p = {pidfd, POLLIN, 0};
-			if (poll(&p, 1, left > 1000000 ? 1000000 : (int)left) < 0 && errno != EINTR)
+			struct pollfd p[2] = {{pidfd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+			if (poll(p, cancel_fd > 0 ? 2 : 1, left > 1000000 ? 1000000 : (int)left) <
+				    0 &&
+			    errno != EINTR)
 				return -1;
 		} else {
 			/* No pidfd (old kernel): back off up to 50 ms. */
@@ -219,23 +288,25 @@ int rk_proc_run(const struct rk_proc_opts *opts, struct rk_proc_result *res)
 	memset(res, 0, sizeof(*res));
 	if (rk_proc_spawn(opts, &pid) != 0)
 		return -1;
-	pidfd = opts->timeout_s > 0 ? pidfd_open_(pid) : -1;
+	pidfd = opts->timeout_s > 0 || opts->cancel_fd > 0 ? pidfd_open_(pid) : -1;
 	r = wait_for(pid, pidfd, opts->timeout_s > 0 ? (long long)(opts->timeout_s * 1000.0) : -1,
-		     &status);
-	if (r == 0) {
+		     &status, opts->cancel_fd);
+	if (r == 0 || r == 2) {
 		long long grace = opts->kill_grace_s > 0 ? (long long)(opts->kill_grace_s * 1000.0)
 							 : RK_PROC_GRACE_MS;
+		int cancelled = r == 2;
 		rk_proc_kill_group(pid, SIGTERM);
-		r = wait_for(pid, pidfd, grace, &status);
+		r = wait_for(pid, pidfd, grace, &status, -1);
 		if (r == 0) {
 			rk_proc_kill_group(pid, SIGKILL);
-			r = wait_for(pid, pidfd, -1, &status);
+			r = wait_for(pid, pidfd, -1, &status, -1);
 		}
 		/* The leader is gone; end whatever it left in its group. */
 		rk_proc_kill_group(pid, SIGKILL);
 		if (r == 1) {
 			rk_proc_status(status, res);
-			res->timed_out = 1;
+			res->timed_out = !cancelled;
+			res->interrupted = cancelled;
 		}
 	} else if (r == 1) {
 		rk_proc_status(status, res);
@@ -252,6 +323,8 @@ void rk_proc_describe(const struct rk_proc_result *res, char *out, size_t outlen
 {
 	if (res->timed_out)
 		snprintf(out, outlen, "timed out after %.3gs", (double)res->duration_ms / 1000.0);
+	else if (res->interrupted)
+		snprintf(out, outlen, "interrupted");
 	else if (res->exited)
 		snprintf(out, outlen, "exited %d", res->code);
 	else {

@@ -18,6 +18,11 @@
  * ENOENT for a missing program, or a cwd that does not exist); a child that
  * starts and fails is a result, not an error.
  *
+ * Children die with their parent: each gets PR_SET_PDEATHSIG(SIGKILL), so
+ * when the process that started it ends (even by SIGKILL) the child is
+ * killed; what the child started stays in its process group, which the
+ * parent records where that matters (rk_lock_set_groups).
+ *
  * The child starts with an empty signal mask and SIGPIPE, SIGINT, SIGTERM,
  * SIGQUIT, SIGHUP, SIGCHLD, SIGALRM, SIGUSR1/2 at their default disposition
  * (the tools ignore SIGPIPE; children must not inherit that). The program is
@@ -45,16 +50,24 @@ struct rk_proc_opts {
 	const char *stderr_path; /* NULL: inherit; may equal stdout_path (shared) */
 	double timeout_s;	 /* 0: none (rk_proc_run only) */
 	double kill_grace_s;	 /* after a timeout, SIGTERM..SIGKILL; 0: default */
+	/*
+	 * rk_proc_run only: > 0, a descriptor that becomes readable when the
+	 * run must stop (a self-pipe written by a signal handler): the child's
+	 * group gets SIGTERM at once, SIGKILL after kill_grace_s, and the
+	 * result has interrupted set. The descriptor is not read.
+	 */
+	int cancel_fd;
 };
 
 /* Default time between SIGTERM and SIGKILL after a timeout. */
 #define RK_PROC_GRACE_MS 2000
 
 struct rk_proc_result {
-	int exited;    /* 1 when the child exited normally */
-	int code;      /* its exit code when exited */
-	int signal;    /* the signal that ended it, when !exited */
-	int timed_out; /* 1 when rk_proc_run killed it for the timeout */
+	int exited;	 /* 1 when the child exited normally */
+	int code;	 /* its exit code when exited */
+	int signal;	 /* the signal that ended it, when !exited */
+	int timed_out;	 /* 1 when rk_proc_run killed it for the timeout */
+	int interrupted; /* 1 when rk_proc_run stopped it for cancel_fd */
 	long long duration_ms;
 };
 

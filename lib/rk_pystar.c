@@ -5,10 +5,28 @@
 #include <Python.h>
 #include <unistd.h>
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "rk_cli.h"
+#include "rk_proc.h"
 #include "rk_pystar.h"
+
+/* Built with a sanitizer: no RLIMIT_DATA (its shadow memory), and the
+ * evaluator's stderr is left alone (reports must be seen). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RK_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) ||                         \
+	__has_feature(thread_sanitizer)
+#define RK_SANITIZED 1
+#endif
+#endif
+#ifndef RK_SANITIZED
+#define RK_SANITIZED 0
+#endif
 
 #define PRELUDE_ID "@releasekit//prelude"
 #define SECRET_CAPSULE "releasekit.secret"
@@ -36,6 +54,12 @@ struct rk_star {
 	size_t nstack, stackcap;
 	struct rk_err err;
 	int have_err;
+	/* limits (rk_star_set_limits) */
+	struct rk_star_limits lim;
+	PyObject *f_eval_with, *evalopts;
+	long long deadline_ms;
+	int cancelled; /* 1: time, 2: memory */
+	unsigned long ccalls;
 };
 
 /* ---- finding the venv ---- */
@@ -487,6 +511,151 @@ out:
 
 static PyMethodDef native_def = {"_rk", native_call, METH_VARARGS, "releasekit builtin"};
 
+/* ---- limits ---- */
+
+/* Resident memory in MB (from /proc/self/statm), or -1. */
+static long long rss_mb(void)
+{
+	char buf[128];
+	long long size, res;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld", &size, &res) != 2)
+		return -1;
+	return res * (long long)sysconf(_SC_PAGESIZE) / (1024 * 1024);
+}
+
+/* starlark's check_cancelled: called often while code runs. */
+static PyObject *cancel_check(PyObject *self, PyObject *unused)
+{
+	struct rk_star *s = PyCapsule_GetPointer(self, "releasekit.star");
+
+	(void)unused;
+	if (!s)
+		return NULL;
+	if (rk_now_ms() > s->deadline_ms) {
+		s->cancelled = 1;
+		Py_RETURN_TRUE;
+	}
+	if ((++s->ccalls & 255) == 0 && rss_mb() > s->lim.max_memory_mb) {
+		s->cancelled = 2;
+		Py_RETURN_TRUE;
+	}
+	Py_RETURN_FALSE;
+}
+
+static PyMethodDef cancel_def = {"_rk_cancelled", cancel_check, METH_NOARGS, "releasekit limits"};
+
+/* The message of a limit that stopped the evaluation. */
+static void limit_msg(const struct rk_star *s, int which, char *out, size_t n)
+{
+	if (which == 1)
+		snprintf(out, n, "evaluation exceeded the time limit of %g s (--max-time)",
+			 s->lim.max_time_s);
+	else
+		snprintf(out, n, "evaluation exceeded the memory limit of %lld MB (--max-memory)",
+			 s->lim.max_memory_mb);
+}
+
+/*
+ * Brackets nested deeper than max (outside strings and comments): 1 with
+ * line and col of the bracket that went too deep, else 0. The parser
+ * recurses per level, so this runs before it.
+ */
+static int too_deep(const char *t, size_t len, int max, long *line, long *col)
+{
+	size_t i;
+	int depth = 0;
+	long l = 1, c = 1;
+	char q = 0; /* quote of the open string */
+	int triple = 0;
+
+	for (i = 0; i < len; i++, c++) {
+		char ch = t[i];
+		if (ch == '\n') {
+			l++;
+			c = 0;
+			if (q && !triple)
+				q = 0; /* an unterminated string: the parser says so */
+			continue;
+		}
+		if (q) {
+			if (ch == '\\' && i + 1 < len && t[i + 1] != '\n') {
+				i++;
+				c++;
+			} else if (ch == q &&
+				   (!triple || (i + 2 < len && t[i + 1] == q && t[i + 2] == q))) {
+				if (triple) {
+					i += 2;
+					c += 2;
+				}
+				q = 0;
+			}
+			continue;
+		}
+		if (ch == '#') {
+			while (i + 1 < len && t[i + 1] != '\n')
+				i++;
+		} else if (ch == '"' || ch == '\'') {
+			q = ch;
+			triple = i + 2 < len && t[i + 1] == ch && t[i + 2] == ch;
+			if (triple) {
+				i += 2;
+				c += 2;
+			}
+		} else if (ch == '(' || ch == '[' || ch == '{') {
+			if (++depth > max) {
+				*line = l;
+				*col = c;
+				return 1;
+			}
+		} else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+void rk_star_set_limits(struct rk_star *s, const struct rk_star_limits *l)
+{
+	s->lim = *l;
+	if (!RK_SANITIZED) {
+		/* one allocation cannot be checked midway: limit the data size
+		 * (not under valgrind, which manages the heap itself) */
+		const char *pre = getenv("LD_PRELOAD");
+		struct rlimit rl;
+		if ((!pre || !strstr(pre, "vgpreload")) && getrlimit(RLIMIT_DATA, &rl) == 0) {
+			rlim_t want = (rlim_t)(s->lim.max_memory_mb + 512) * 1024 * 1024;
+			if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > want) {
+				rl.rlim_cur = want;
+				if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+					rl.rlim_cur = rl.rlim_max;
+				(void)setrlimit(RLIMIT_DATA, &rl);
+			}
+		}
+	}
+}
+
+/* A failed allocation aborts the evaluator (Rust's handle_alloc_error). */
+static int abort_fd = -1;
+static char abort_msg[600];
+
+static void on_abort(int sig)
+{
+	(void)sig;
+	if (abort_fd >= 0)
+		(void)write(abort_fd, abort_msg, strlen(abort_msg));
+	_exit(RK_EXIT_INPUT);
+}
+
 /* ---- evaluation ---- */
 
 static PyObject *new_module(struct rk_star *s)
@@ -531,6 +700,16 @@ static PyObject *eval_text(struct rk_star *s, const char *name, const char *text
 		set_err(s, &e);
 		goto out;
 	}
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 byte order mark */
+		text += 3;
+		len -= 3;
+	}
+	if (too_deep(text, len, s->lim.max_depth, &line, &col)) {
+		rk_err_set(&e, name, line, col,
+			   "brackets nested deeper than %d levels (--max-depth)", s->lim.max_depth);
+		set_err(s, &e);
+		goto out;
+	}
 	if (prepend)
 		rk_buf_adds(&full, s->prelude_line);
 	rk_buf_add(&full, text, len);
@@ -561,7 +740,8 @@ static PyObject *eval_text(struct rk_star *s, const char *name, const char *text
 	mod = new_module(s);
 	if (!mod)
 		goto fail;
-	r = PyObject_CallFunctionObjArgs(s->f_eval, mod, ast, s->globals, s->loader, NULL);
+	r = PyObject_CallFunctionObjArgs(s->f_eval_with, s->evalopts, mod, ast, s->globals,
+					 s->loader, NULL);
 	if (!r)
 		goto fail;
 	goto out;
@@ -569,6 +749,8 @@ fail:
 	py_exc_text(&etext);
 	if (!s->have_err) {
 		star_error(s, etext.data ? etext.data : "", name, &e);
+		if (s->cancelled)
+			limit_msg(s, s->cancelled, e.msg, sizeof(e.msg));
 		set_err(s, &e);
 	}
 	Py_CLEAR(mod);
@@ -720,10 +902,10 @@ static PyObject *load_call(PyObject *self, PyObject *arg)
 				PyErr_Format(
 					PyExc_ValueError,
 					"cannot load %s: %s (bundled rules are uv.star, cargo.star, pnpm.star, npm.star, train.star, federation.star)",
-					id, strerror(errno));
+					id, rk_strerror(errno));
 			else
 				PyErr_Format(PyExc_ValueError, "cannot load %s: %s: %s", id,
-					     name.data, strerror(errno));
+					     name.data, rk_strerror(errno));
 			rk_buf_release(&text);
 			goto out;
 		}
@@ -768,7 +950,7 @@ int rk_star_eval(struct rk_star *s, const char *relpath, struct rk_err *err)
 
 	rk_buf_addf(&path, "%s/%s", s->root, relpath);
 	if (rk_buf_read_file(&text, path.data) < 0) {
-		rk_err_set(err, relpath, 0, 0, "cannot read: %s", strerror(errno));
+		rk_err_set(err, relpath, 0, 0, "cannot read: %s", rk_strerror(errno));
 		rk_buf_release(&path);
 		rk_buf_release(&text);
 		return -1;
@@ -780,7 +962,36 @@ int rk_star_eval(struct rk_star *s, const char *relpath, struct rk_err *err)
 	RK_GROW(s->stack, s->stackcap, s->nstack + 1);
 	s->stack[s->nstack++] = s->srcs[idx].name;
 	s->cfg->top_file = s->srcs[idx].name;
-	mod = eval_text(s, s->srcs[idx].name, s->srcs[idx].text, s->srcs[idx].len, 1);
+	s->deadline_ms = rk_now_ms() + (long long)(s->lim.max_time_s * 1000.0);
+	s->cancelled = 0;
+	{
+		/* a failed allocation aborts: one line, exit 3; the evaluator's
+		 * own stderr chatter (Rust's "memory allocation ... failed") is
+		 * not shown while it runs */
+		struct sigaction sa, old;
+		char lm[200];
+		int saved = dup(2);
+		int devnull = RK_SANITIZED ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+		limit_msg(s, 2, lm, sizeof(lm));
+		snprintf(abort_msg, sizeof(abort_msg), "%s: %s: %s\n", rk_progname, relpath, lm);
+		fflush(stderr);
+		abort_fd = saved;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_abort;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGABRT, &sa, &old);
+		if (saved >= 0 && devnull >= 0)
+			dup2(devnull, 2);
+		mod = eval_text(s, s->srcs[idx].name, s->srcs[idx].text, s->srcs[idx].len, 1);
+		if (saved >= 0 && devnull >= 0)
+			dup2(saved, 2);
+		sigaction(SIGABRT, &old, NULL);
+		abort_fd = -1;
+		if (saved >= 0)
+			close(saved);
+		if (devnull >= 0)
+			close(devnull);
+	}
 	s->nstack--;
 	if (!mod) {
 		*err = s->err;
@@ -958,13 +1169,30 @@ struct rk_star *rk_star_start(const char *exe, const char *root, const char *rul
 	}
 	s->f_parse = attr(s->sl, "parse");
 	s->f_eval = attr(s->sl, "eval");
+	s->f_eval_with = attr(s->sl, "eval_with");
+	{
+		struct rk_star_limits dl = RK_STAR_LIMITS_DEFAULT;
+		PyObject *eo = attr(s->sl, "EvalOptions"), *cf, *kw;
+		s->lim = dl;
+		cf = PyCFunction_New(&cancel_def, s->self);
+		kw = cf ? Py_BuildValue("{sOsi}", "check_cancelled", cf, "max_callstack_size", 200)
+			: NULL;
+		PyObject *none = PyTuple_New(0);
+		if (eo && kw && none)
+			s->evalopts = PyObject_Call(eo, none, kw);
+		Py_XDECREF(none);
+		Py_XDECREF(eo);
+		Py_XDECREF(cf);
+		Py_XDECREF(kw);
+	}
 	s->c_module = attr(s->sl, "Module");
 	s->opaque = attr(s->sl, "OpaquePythonObject");
 	s->globals = make_globals(s->sl);
 	d = attr(s->sl, "Dialect");
 	if (d)
 		s->dialect = PyObject_CallMethod(d, "extended", NULL);
-	if (!s->f_parse || !s->f_eval || !s->c_module || !s->opaque || !s->globals || !s->dialect ||
+	if (!s->f_parse || !s->f_eval || !s->f_eval_with || !s->evalopts || !s->c_module ||
+	    !s->opaque || !s->globals || !s->dialect ||
 	    set_attr_true(s->dialect, "enable_load_reexport") < 0 ||
 	    set_attr_true(s->dialect, "enable_top_level_stmt") < 0 ||
 	    set_attr_true(s->dialect, "enable_f_strings") < 0)
@@ -1020,6 +1248,8 @@ void rk_star_stop(struct rk_star *s)
 	Py_XDECREF(s->opaque);
 	Py_XDECREF(s->f_parse);
 	Py_XDECREF(s->f_eval);
+	Py_XDECREF(s->f_eval_with);
+	Py_XDECREF(s->evalopts);
 	Py_XDECREF(s->c_module);
 	Py_XDECREF(s->self);
 	free(s->prelude_line);

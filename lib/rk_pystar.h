@@ -31,6 +31,20 @@
  * environment; secret(NAME) returns an opaque reference (its value is
  * never read here) written as {"secret":"NAME"} in records.
  *
+ * Limits (rk_star_set_limits): a RELEASE.star is code from the repository
+ * and must not hang or crash the tools. Each evaluation (rk_star_eval, with
+ * everything it loads) has a time limit and a memory limit, checked while it
+ * runs (starlark's check_cancelled); brackets may nest only so deep (checked
+ * on the text, before parsing: the parser recurses). Each fails as
+ *     RELEASE.star:LINE:COL: evaluation exceeded the time limit of 60 s (--max-time)
+ *     RELEASE.star:LINE:COL: evaluation exceeded the memory limit of 2048 MB (--max-memory)
+ *     RELEASE.star:LINE:COL: brackets nested deeper than 100 levels (--max-depth)
+ * exit code 3. A single allocation beyond the memory limit (e.g.
+ * [0] * (1 << 30)) cannot be stopped midway: the process's data size is
+ * limited (RLIMIT_DATA, except under a sanitizer) and the failed
+ * allocation ends rk-config with "FILE: evaluation exceeded the memory
+ * limit ..." and exit 3 (no line: the evaluator cannot say where it was).
+ *
  * Errors: functions return 0, or -1 with *err filled (file:line:col of
  * Starlark's span or of the offending call, and the message).
  */
@@ -51,6 +65,19 @@ struct rk_star;
  */
 struct rk_star *rk_star_start(const char *exe, const char *root, const char *rules_dir,
 			      struct rk_cfg *cfg, struct rk_err *err);
+
+struct rk_star_limits {
+	double max_time_s;	 /* per rk_star_eval; default 60 */
+	long long max_memory_mb; /* resident memory; default 2048 */
+	int max_depth;		 /* bracket nesting; default 100 */
+};
+#define RK_STAR_LIMITS_DEFAULT                                                                     \
+	{                                                                                          \
+		60, 2048, 100                                                                      \
+	}
+
+/* Set the limits (the defaults until called). */
+void rk_star_set_limits(struct rk_star *s, const struct rk_star_limits *l);
 
 /* Evaluate relpath (relative to root) at top level, adding its records to cfg. */
 int rk_star_eval(struct rk_star *s, const char *relpath, struct rk_err *err);

@@ -14,6 +14,13 @@
  * remote for the rest of the run; every later call returns -1 at once. The
  * remote is a help, never a reason to fail a release.
  *
+ * Everything a remote returns is untrusted input: bodies are capped
+ * (max_ac bytes for an AC entry, read into memory; max_blob for a CAS blob,
+ * streamed to a file and never held in memory); a larger body, announced or
+ * not, aborts the transfer and disables the remote ("... larger than N
+ * bytes"). The caps default to 16 MiB and 4 GiB, and $RK_REMOTE_MAX_AC /
+ * $RK_REMOTE_MAX_BLOB (bytes) override them.
+ *
  * One struct rk_remote holds one curl easy handle (connections are reused).
  */
 #ifndef RK_REMOTE_H
@@ -29,6 +36,7 @@ struct rk_remote {
 	void *curl;    /* CURL * */
 	int disabled;
 	long timeout_ms;	    /* per request; default 30000 */
+	long long max_ac, max_blob; /* body caps (above) */
 	long long gets, hits, puts; /* counters for the summary */
 };
 
@@ -42,10 +50,16 @@ void rk_remote_disable(struct rk_remote *r, const char *why);
 /* kind is "ac" or "cas". GET: 1 found (body in out; a CAS blob is checked
  * against its digest, a mismatch disables the remote), 0 not found, -1 error. */
 int rk_remote_get(struct rk_remote *r, const char *kind, const char *hex, struct rk_buf *out);
+/* GET into the file path (created 0644, replaced), streaming: 1 found (a
+ * CAS blob checked against its digest), 0 not found, -1 error (the file is
+ * removed in both cases). */
+int rk_remote_get_file(struct rk_remote *r, const char *kind, const char *hex, const char *path);
 /* HEAD: 1 present, 0 absent, -1 error. */
 int rk_remote_head(struct rk_remote *r, const char *kind, const char *hex);
 /* PUT: 0 stored, -1 error. */
 int rk_remote_put(struct rk_remote *r, const char *kind, const char *hex, const void *data,
 		  size_t len);
+/* PUT of a regular file, streamed. */
+int rk_remote_put_file(struct rk_remote *r, const char *kind, const char *hex, const char *path);
 
 #endif

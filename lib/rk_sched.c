@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "rk_executor.h"
+#include "rk_beneath.h"
+#include "rk_lock.h"
+#include "rk_mask.h"
 #include "rk_proc.h"
 #include "rk_remote.h"
 #include "rk_strmap.h"
@@ -123,6 +126,11 @@ struct rk_sched {
 	struct rk_buf ev; /* event scratch */
 	long long hook_seq;
 	char *self; /* this executable (/proc/self/exe), for built-in executors */
+	struct rk_mask mask; /* secrets: every channel is masked with it */
+	struct rk_buf ctmp;  /* the cache's scratch (masked logs, fetches) */
+	int no_store;	     /* the cache cannot be written: run without storing */
+	int write_error;     /* stdout failed (not EPIPE): stop, exit 1 */
+	long long fetch_seq;
 };
 
 /* ---- small helpers ---- */
@@ -192,6 +200,8 @@ struct rk_sched *rk_sched_new(const struct rk_sched_opts *opts)
 		s->o.kill_grace_s = 5;
 	rk_buf_init(&s->tmpdir);
 	rk_buf_init(&s->ev);
+	rk_buf_init(&s->ctmp);
+	rk_mask_init(&s->mask);
 	return s;
 }
 
@@ -239,6 +249,8 @@ void rk_sched_free(struct rk_sched *s)
 	free(s->resource_count);
 	rk_buf_release(&s->tmpdir);
 	rk_buf_release(&s->ev);
+	rk_buf_release(&s->ctmp);
+	rk_mask_release(&s->mask);
 	free(s);
 }
 
@@ -511,6 +523,18 @@ int rk_sched_add(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *e
 		act_free(&a);
 		return bad(err, r, id, "\"outputs\" must be an array of paths");
 	}
+	for (char **o = a.outputs; o && *o; o++)
+		if (!rk_path_safe(*o)) {
+			struct rk_buf m = RK_BUF_INIT;
+			rk_buf_addf(&m,
+				    "\"outputs\": '%s' is not a relative path inside the "
+				    "repository (no '..', '.', empty or leading '/' components)",
+				    *o);
+			act_free(&a);
+			bad(err, r, id, m.data);
+			rk_buf_release(&m);
+			return -1;
+		}
 	t = rk_json_get(d, 0, "resource");
 	if (t >= 0 && rk_json_type(d, t) != RK_JSON_STRING) {
 		act_free(&a);
@@ -724,12 +748,26 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 		}
 		rk_jw_arr_end(&w);
 	}
-	if (e->stderr_tail)
-		rk_jw_kstr(&w, "stderr_tail", e->stderr_tail);
-	if (e->stdout_tail)
-		rk_jw_kstr(&w, "stdout_tail", e->stdout_tail);
-	if (e->reason)
-		rk_jw_kstr(&w, "reason", e->reason);
+	if (e->stderr_tail || e->stdout_tail || e->reason) {
+		/* masked already (from the masked log); masked again: cheap, and
+		 * a reason can quote anything */
+		struct rk_buf m = RK_BUF_INIT;
+		if (e->stderr_tail) {
+			rk_mask_str(&s->mask, e->stderr_tail, strlen(e->stderr_tail), &m);
+			rk_jw_kstr(&w, "stderr_tail", m.data);
+			rk_buf_reset(&m);
+		}
+		if (e->stdout_tail) {
+			rk_mask_str(&s->mask, e->stdout_tail, strlen(e->stdout_tail), &m);
+			rk_jw_kstr(&w, "stdout_tail", m.data);
+			rk_buf_reset(&m);
+		}
+		if (e->reason) {
+			rk_mask_str(&s->mask, e->reason, strlen(e->reason), &m);
+			rk_jw_kstr(&w, "reason", m.data);
+		}
+		rk_buf_release(&m);
+	}
 	if (e->cause)
 		rk_jw_kstr(&w, "cause", e->cause);
 	if (e->note)
@@ -739,7 +777,6 @@ static void build_event(struct rk_sched *s, const struct act *a, const struct ev
 	if (strcmp(e->state, "cached") == 0)
 		rk_jw_kstr(&w, "key", a->key);
 	rk_jw_obj_end(&w);
-	(void)s;
 }
 
 /* Write s->ev and flush: a reader (rk-report) sees each event as it happens. */
@@ -772,6 +809,10 @@ static void emit_simple(struct rk_sched *s, const struct act *a, const char *sta
 
 /* ---- hooks ---- */
 
+/* Written by the SIGINT/SIGTERM handlers (and on a stdout error) only, not
+ * by SIGCHLD: a hook's wait watches it. */
+static int stop_pipe[2] = {-1, -1};
+
 static int hook_matches(const struct hook *h, const char *when, const char *type)
 {
 	size_t i;
@@ -788,13 +829,47 @@ static int hook_matches(const struct hook *h, const char *when, const char *type
 	return 0;
 }
 
-/* The last line of a hook's log (at most 200 bytes), for messages. */
-static void hook_log_tail(const char *path, struct rk_buf *out)
+/* The last max bytes of the regular file at path into b (memory bounded
+ * whatever the file's size); 0, or -1 with errno. */
+static int read_tail(const char *path, size_t max, struct rk_buf *b)
+{
+	struct stat st;
+	int fd = rk_open_regular(path);
+	off_t off;
+
+	rk_buf_reset(b);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return -1;
+	}
+	off = st.st_size > (off_t)max ? st.st_size - (off_t)max : 0;
+	rk_buf_grow(b, max);
+	for (;;) {
+		ssize_t r = pread(fd, b->data + b->len, max - b->len, off + (off_t)b->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		b->len += (size_t)r;
+		if (b->len >= max)
+			break;
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+/* The last line of a hook's log (at most 200 bytes), masked, for messages. */
+static void hook_log_tail(const struct rk_sched *s, const char *path, struct rk_buf *out)
 {
 	struct rk_buf b = RK_BUF_INIT;
 	size_t end, start;
 
-	if (rk_buf_read_file(&b, path) == 0 && b.len) {
+	/* mask before cutting: a secret cut in two would survive */
+	if (read_tail(path, 65536, &b) == 0 && b.len) {
+		rk_mask_buf(&s->mask, &b);
 		end = b.len;
 		while (end > 0 && (b.data[end - 1] == '\n' || b.data[end - 1] == '\r'))
 			end--;
@@ -865,6 +940,8 @@ static int run_hooks(struct rk_sched *s, const struct act *a, const char *when,
 		po.stdout_path = log.data;
 		po.stderr_path = log.data;
 		po.timeout_s = h->timeout_s > 0 ? h->timeout_s : 600;
+		po.kill_grace_s = s->o.kill_grace_s;
+		po.cancel_fd = stop_pipe[0]; /* SIGINT/SIGTERM reach the hook at once */
 		if (rk_proc_run(&po, &res) != 0) {
 			snprintf(desc, sizeof(desc), "cannot run '%s': %s", h->argv[0],
 				 strerror(errno));
@@ -876,14 +953,14 @@ static int run_hooks(struct rk_sched *s, const struct act *a, const char *when,
 		if (desc[0]) {
 			if (strcmp(when, "before") == 0) {
 				struct rk_buf t = RK_BUF_INIT;
-				hook_log_tail(log.data, &t);
+				hook_log_tail(s, log.data, &t);
 				rk_buf_addf(why, "before-hook '%s' failed: %s%s%s", h->name, desc,
 					    t.len ? ": " : "", t.len ? t.data : "");
 				rk_buf_release(&t);
 				rc = -1;
 			} else {
 				struct rk_buf t = RK_BUF_INIT;
-				hook_log_tail(log.data, &t);
+				hook_log_tail(s, log.data, &t);
 				rk_warn("%s-hook '%s' for action '%s' failed: %s%s%s", when,
 					h->name, a->id, desc, t.len ? ": " : "",
 					t.len ? t.data : "");
@@ -986,12 +1063,25 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 	}
 	if (got == 1 && rk_ac_decode(b.data ? b.data : "", b.len, r) != 0) {
 		if (!from_remote)
-			rk_warn("action '%s': corrupt cache entry ac/%.2s/%s ignored", a->id,
+			rk_warn("action '%s': %s cache entry ac/%.2s/%s ignored", a->id,
+				errno == EPERM ? "an output path outside the repository in"
+					       : "corrupt",
 				a->key, a->key);
 		else {
 			s->remote.hits--;
-			rk_remote_disable(&s->remote, "GET /ac: not an ActionResult");
+			rk_remote_disable(&s->remote,
+					  errno == EPERM
+						  ? "GET /ac: an output path outside the repository"
+						  : "GET /ac: not an ActionResult");
 		}
+		got = 0;
+	} else if (got == 1 && r->exit_code != 0) {
+		/* only successes are stored: a failure is never a hit */
+		rk_warn("action '%s': cache entry ac/%.2s/%s%s records exit code %d: ignored",
+			a->id, a->key, a->key, from_remote ? " (remote)" : "", r->exit_code);
+		if (from_remote)
+			s->remote.hits--;
+		rk_ac_result_release(r);
 		got = 0;
 	}
 	if (got != 1) {
@@ -1017,10 +1107,19 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 					rk_cache_touch(s->o.cache, "cas", hex);
 				continue;
 			}
-			if (!s->have_remote || rk_remote_get(&s->remote, "cas", hex, &blob) != 1 ||
-			    rk_cache_put_blob(s->o.cache, blob.data ? blob.data : "", blob.len,
-					      got_hex) != 0 ||
-			    strcmp(got_hex, hex) != 0) {
+			/* streamed to disk (bounded in size), verified, adopted */
+			if (s->have_remote && !s->no_store) {
+				rk_buf_addf(&blob, "%s/fetch.%lld", s->ctmp.data, ++s->fetch_seq);
+				if (rk_remote_get_file(&s->remote, "cas", hex, blob.data) == 1 &&
+				    rk_cache_adopt_file(s->o.cache, blob.data, hex) == 0)
+					memcpy(got_hex, hex, RK_SHA256_HEX);
+				else
+					got_hex[0] = '\0';
+				unlink(blob.data);
+			} else {
+				got_hex[0] = '\0';
+			}
+			if (strcmp(got_hex, hex) != 0) {
 				rk_buf_release(&blob);
 				rk_buf_release(&b);
 				rk_ac_result_release(r);
@@ -1029,25 +1128,12 @@ static int cache_lookup(struct rk_sched *s, const struct act *a, struct rk_ac_re
 			rk_buf_release(&blob);
 		}
 	}
-	if (from_remote)
+	if (from_remote && !s->no_store)
 		(void)rk_cache_put_ac(s->o.cache, a->key, b.data ? b.data : "", b.len);
 	else
 		rk_cache_touch(s->o.cache, "ac", a->key);
 	rk_buf_release(&b);
 	return 1;
-}
-
-/* mkdir -p of the directories above path. */
-static void mkdir_parents(const char *path)
-{
-	char *p = rk_xstrdup(path), *q;
-
-	for (q = strchr(p + 1, '/'); q; q = strchr(q + 1, '/')) {
-		*q = '\0';
-		(void)mkdir(p, 0755);
-		*q = '/';
-	}
-	free(p);
 }
 
 /* Restore declared outputs of a cached result into the tree. */
@@ -1056,26 +1142,18 @@ static int restore_outputs(struct rk_sched *s, const struct act *a, const struct
 	size_t i;
 
 	for (i = 0; i < r->nfiles; i++) {
-		struct rk_buf path = RK_BUF_INIT, blob = RK_BUF_INIT;
-		char cur[RK_SHA256_HEX];
-		int rc = 0;
-		rk_buf_addf(&path, "%s/%s", s->o.repo_root, r->files[i].path);
-		if (rk_sha256_file(path.data, cur) == 0 && strcmp(cur, r->files[i].digest) == 0) {
-			rk_buf_release(&path);
-			continue;
-		}
-		mkdir_parents(path.data);
-		if (rk_cache_get_blob(s->o.cache, r->files[i].digest, &blob) != 1 ||
-		    rk_write_file_atomic(path.data, blob.data ? blob.data : "", blob.len,
-					 r->files[i].executable ? 0755 : 0644) != 0)
-			rc = -1;
-		if (rc)
+		/* beneath the root only: no '..', no symbolic link followed, no
+		 * FIFO opened; streamed */
+		if (rk_cache_restore_beneath(s->o.cache, r->files[i].digest, s->o.repo_root,
+					     r->files[i].path, r->files[i].executable) != 0) {
+			int en = errno;
 			rk_warn("action '%s': cannot restore output %s: %s", a->id,
-				r->files[i].path, strerror(errno));
-		rk_buf_release(&path);
-		rk_buf_release(&blob);
-		if (rc)
+				r->files[i].path,
+				en == ELOOP    ? "a symbolic link is in the way (not followed)"
+				: en == EINVAL ? "not a path inside the repository"
+					       : rk_strerror(en));
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -1239,6 +1317,7 @@ static int max_retries(const struct rk_sched *s, const struct act *a)
 
 static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_result *res,
 			   const char *fail_reason);
+static void note_groups(struct rk_sched *s);
 
 /* Start attempt a->attempt+1 of i. */
 static void start(struct rk_sched *s, int i)
@@ -1379,6 +1458,7 @@ static void start(struct rk_sched *s, int i)
 		resources_take(s, a, 1);
 		RK_GROW(s->running, s->runcap, s->nrunning + 1);
 		s->running[s->nrunning++] = i;
+		note_groups(s);
 	}
 	free(env);
 	rk_buf_release(&actf);
@@ -1391,15 +1471,16 @@ static void start(struct rk_sched *s, int i)
 	rk_buf_release(&e3);
 }
 
-/* The last lines (at most 20, 2000 bytes) of the file at path, with values
- * of the action's env that are 4+ characters long masked as "***". */
-static void stderr_tail(const struct act *a, const char *path, struct rk_buf *out)
+/* The last lines (at most 20, 2000 bytes) of the file at path, which is
+ * the masked copy of the log: masking happens before the cut. Reads only
+ * the end of the file. */
+static void stderr_tail(const char *path, struct rk_buf *out)
 {
 	struct rk_buf b = RK_BUF_INIT;
-	size_t start, lines = 0, j;
+	size_t start, lines = 0;
 
 	rk_buf_reset(out);
-	if (rk_buf_read_file(&b, path) != 0 || b.len == 0) {
+	if (read_tail(path, 4096, &b) != 0 || b.len == 0) {
 		rk_buf_release(&b);
 		return;
 	}
@@ -1411,22 +1492,10 @@ static void stderr_tail(const struct act *a, const char *path, struct rk_buf *ou
 			break;
 		start--;
 	}
+	/* do not start inside a UTF-8 sequence */
+	while (start < b.len && ((unsigned char)b.data[start] & 0xC0) == 0x80)
+		start++;
 	rk_buf_add(out, b.data + start, b.len - start);
-	for (j = 0; j < a->nenv; j++) {
-		const char *val = strchr(a->env[j], '=') + 1;
-		size_t vl = strlen(val);
-		char *hit;
-		if (vl < 4)
-			continue;
-		while ((hit = strstr(out->data, val))) {
-			struct rk_buf m = RK_BUF_INIT;
-			rk_buf_add(&m, out->data, (size_t)(hit - out->data));
-			rk_buf_adds(&m, "***");
-			rk_buf_adds(&m, hit + vl);
-			rk_buf_release(out);
-			*out = m;
-		}
-	}
 	rk_buf_release(&b);
 }
 
@@ -1446,7 +1515,7 @@ static void read_result_file(const char *path, double *retry_after, int *retryab
 	*retryable = -1;
 	*outputs = NULL;
 	*note = NULL;
-	if (rk_buf_read_file(&b, path) != 0 || !b.data) {
+	if (read_tail(path, 65536, &b) != 0 || !b.data) {
 		rk_buf_release(&b);
 		return;
 	}
@@ -1492,29 +1561,24 @@ static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_
 	char **p;
 	int pass;
 
+	if (s->no_store)
+		return;
 	for (pass = 0, p = a->outputs; pass < 2; pass++, p = more)
 		for (; p && *p; p++) {
-			struct rk_buf path = RK_BUF_INIT;
 			char hex[RK_SHA256_HEX];
 			long long size = 0;
-			struct stat st;
-			if (**p == '/' || strcmp(*p, "..") == 0 || strncmp(*p, "../", 3) == 0 ||
-			    strstr(*p, "/../")) {
-				rk_warn("action '%s': output %s not stored: not inside the repository",
-					a->id, *p);
-				continue;
-			}
-			rk_buf_addf(&path, "%s/%s", s->o.repo_root, *p);
-			errno = 0;
-			if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
-			    rk_cache_put_file_copy(s->o.cache, path.data, hex, &size) != 0) {
+			int exe = 0;
+			/* streamed, never through a symbolic link, never a FIFO or a
+			 * directory, never outside the repository */
+			if (rk_cache_store_beneath(s->o.cache, s->o.repo_root, *p, hex, &size,
+						   &exe) != 0) {
+				int en = errno;
 				rk_warn("action '%s': output %s not stored: %s", a->id, *p,
-					errno ? strerror(errno) : "not a regular file");
-				rk_buf_release(&path);
+					en == ELOOP ? "a symbolic link is in its path"
+						    : rk_strerror(en));
 				continue;
 			}
-			rk_ac_result_add_file(r, *p, hex, size, (st.st_mode & 0111) != 0);
-			rk_buf_release(&path);
+			rk_ac_result_add_file(r, *p, hex, size, exe);
 		}
 	rk_ac_encode(r, &enc);
 	writer_ac(&s->w, a->id, a->key, &enc);
@@ -1525,15 +1589,40 @@ static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_
 	rk_buf_release(&enc);
 }
 
-/* SHA-256 and size of a file. */
-static int hash_file(const char *path, char hex[RK_SHA256_HEX], long long *size)
+/*
+ * The masked copy of a log: written into the cache's scratch (to be
+ * adopted into the CAS; only masked logs are stored and uploaded), or into
+ * the run's scratch when the cache cannot be written. The raw log is
+ * removed. 0, or -1 with errno (nothing left behind).
+ */
+static int mask_log(struct rk_sched *s, const char *raw, struct rk_buf *masked,
+		    char hex[RK_SHA256_HEX], long long *size)
 {
-	struct stat st;
+	int rc, e;
 
-	if (stat(path, &st) != 0 || rk_sha256_file(path, hex) != 0)
-		return -1;
-	*size = (long long)st.st_size;
-	return 0;
+	for (;;) {
+		rk_buf_reset(masked);
+		rk_buf_addf(masked, "%s/%s.m", s->no_store ? s->tmpdir.data : s->ctmp.data,
+			    strrchr(raw, '/') + 1);
+		rc = rk_mask_file(&s->mask, raw, masked->data, hex, size);
+		if (rc == 0)
+			break;
+		e = errno;
+		unlink(masked->data);
+		if (s->no_store || !(e == ENOSPC || e == EDQUOT || e == EROFS || e == EACCES ||
+				     e == EPERM || e == EIO)) {
+			errno = e;
+			break;
+		}
+		/* the cache is full or read-only: carry on without storing */
+		rk_warn("cannot write to the cache %s (%s): running without caching", s->ctmp.data,
+			strerror(e));
+		s->no_store = 1;
+	}
+	e = errno;
+	unlink(raw);
+	errno = e;
+	return rc;
 }
 
 static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_result *res,
@@ -1542,10 +1631,11 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	struct act *a = &s->a[i];
 	struct rk_buf out = RK_BUF_INIT, err = RK_BUF_INIT, resf = RK_BUF_INIT;
 	struct rk_buf tail = RK_BUF_INIT, why = RK_BUF_INIT, otail = RK_BUF_INIT;
+	struct rk_buf mout = RK_BUF_INIT, merr = RK_BUF_INIT;
 	struct rk_ac_result r;
 	struct evinfo e = {0};
 	double retry_after;
-	int retryable, ok;
+	int retryable, ok, logs_ok;
 	size_t k;
 	char **more_outputs, *note;
 
@@ -1553,19 +1643,36 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	attempt_path(s, i, "out", &out);
 	attempt_path(s, i, "err", &err);
 	attempt_path(s, i, "result", &resf);
-	ok = res->exited && res->code == 0 && !res->timed_out && !a->interrupted;
-	if (!ok) {
-		stderr_tail(a, err.data, &tail);
-		stderr_tail(a, out.data, &otail);
-	}
+	/* a command that exits 0 during the grace period of an interruption
+	 * succeeded: recorded and cached, so a rerun does not repeat it */
+	ok = res->exited && res->code == 0 && !res->timed_out;
 	read_result_file(resf.data, &retry_after, &retryable, &more_outputs, &note);
 	unlink(resf.data);
-	if (hash_file(out.data, r.stdout_digest, &r.stdout_size) != 0 ||
-	    hash_file(err.data, r.stderr_digest, &r.stderr_size) != 0) {
-		rk_warn("action '%s': cannot read its output: %s", a->id, strerror(errno));
+	/* mask before anything is cut, stored or uploaded */
+	logs_ok = mask_log(s, out.data, &mout, r.stdout_digest, &r.stdout_size) == 0;
+	if (logs_ok)
+		logs_ok = mask_log(s, err.data, &merr, r.stderr_digest, &r.stderr_size) == 0;
+	if (!logs_ok) {
+		rk_warn("action '%s': cannot keep its output (%s): %s", a->id,
+			s->no_store ? s->tmpdir.data : s->ctmp.data, rk_strerror(errno));
+		unlink(mout.data);
+		unlink(out.data);
+		unlink(err.data);
+		memcpy(r.stdout_digest, RK_EMPTY_SHA256, RK_SHA256_HEX);
+		memcpy(r.stderr_digest, RK_EMPTY_SHA256, RK_SHA256_HEX);
+		r.stdout_size = r.stderr_size = 0;
 	} else {
-		writer_adopt(&s->w, a->id, out.data, r.stdout_digest);
-		writer_adopt(&s->w, a->id, err.data, r.stderr_digest);
+		if (!ok) {
+			stderr_tail(merr.data, &tail);
+			stderr_tail(mout.data, &otail);
+		}
+		if (s->no_store) {
+			unlink(mout.data);
+			unlink(merr.data);
+		} else {
+			writer_adopt(&s->w, a->id, mout.data, r.stdout_digest);
+			writer_adopt(&s->w, a->id, merr.data, r.stderr_digest);
+		}
 	}
 	r.exit_code = res->exited ? res->code : -1;
 
@@ -1580,7 +1687,8 @@ static void finish_attempt(struct rk_sched *s, int i, const struct rk_proc_resul
 	e.note = note;
 
 	if (ok) {
-		record_success(s, i, more_outputs, &r);
+		if (logs_ok) /* a result whose logs are lost is not cached */
+			record_success(s, i, more_outputs, &r);
 		e.state = "succeeded";
 		e.outputs = &r;
 		a->state = ST_SUCCEEDED;
@@ -1668,6 +1776,8 @@ out:
 	rk_buf_release(&tail);
 	rk_buf_release(&otail);
 	rk_buf_release(&why);
+	rk_buf_release(&mout);
+	rk_buf_release(&merr);
 }
 
 /* ---- write-behind ---- */
@@ -1678,6 +1788,7 @@ static void upload_one(struct rk_sched *s, const char *key)
 	struct rk_ac_result r;
 	size_t i;
 
+	/* the CAS holds masked logs only: what is uploaded is masked */
 	if (rk_cache_get_ac(s->o.cache, key, &b) != 1 ||
 	    rk_ac_decode(b.data ? b.data : "", b.len, &r) != 0) {
 		rk_buf_release(&b);
@@ -1689,8 +1800,10 @@ static void upload_one(struct rk_sched *s, const char *key)
 					   : r.files[i - 2].digest;
 		if (!hex || rk_remote_head(&s->remote, "cas", hex) != 0)
 			continue;
-		if (rk_cache_get_blob(s->o.cache, hex, &blob) == 1)
-			rk_remote_put(&s->remote, "cas", hex, blob.data ? blob.data : "", blob.len);
+		rk_cache_cas_path(s->o.cache, hex, &blob);
+		if (rk_cache_check_blob(s->o.cache, hex) == 1) /* streamed, not read whole */
+			rk_remote_put_file(&s->remote, "cas", hex, blob.data);
+		rk_buf_reset(&blob);
 	}
 	if (!s->remote.disabled)
 		rk_remote_put(&s->remote, "ac", key, b.data ? b.data : "", b.len);
@@ -1722,6 +1835,11 @@ static void remove_flat_dir(const char *dir)
 
 /* ---- signals ---- */
 
+static void remove_running(struct rk_sched *s, size_t k)
+{
+	s->running[k] = s->running[--s->nrunning];
+}
+
 static int sig_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_signal;
 
@@ -1729,22 +1847,94 @@ static void on_signal(int sig)
 {
 	int saved = errno;
 	char c = (char)sig;
-	if (sig == SIGINT || sig == SIGTERM)
+	if (sig == SIGINT || sig == SIGTERM) {
 		got_signal = sig;
+		if (stop_pipe[1] >= 0)
+			(void)write(stop_pipe[1], &c, 1);
+	}
 	if (sig_pipe[1] >= 0)
 		(void)write(sig_pipe[1], &c, 1);
 	errno = saved;
 }
 
-/* The reader of the events went away: stop as on SIGTERM (output is discarded). */
+/* The reader of the events went away, or stdout failed (disk full, EIO):
+ * stop as on SIGTERM (output is discarded); the children are signalled and
+ * reaped, what finished is recorded in the cache, the lock released. */
 static void on_epipe(void *ctx)
 {
+	struct rk_sched *s = ctx;
 	char c = (char)SIGPIPE;
 
-	(void)ctx;
+	if (errno != EPIPE)
+		s->write_error = errno ? errno : EIO;
 	got_signal = SIGPIPE;
 	if (sig_pipe[1] >= 0)
 		(void)write(sig_pipe[1], &c, 1);
+	if (stop_pipe[1] >= 0)
+		(void)write(stop_pipe[1], &c, 1);
+}
+
+/* The process groups running now, recorded in the repository lock. */
+static void note_groups(struct rk_sched *s)
+{
+	int *g;
+	size_t k;
+
+	if (!s->o.lock)
+		return;
+	g = rk_xcalloc(s->nrunning + 1, sizeof(int));
+	for (k = 0; k < s->nrunning; k++)
+		g[k] = (int)s->a[s->running[k]].pid;
+	if (rk_lock_set_groups(s->o.lock, g, s->nrunning) != 0)
+		rk_warn("cannot update the lock %s: %s", s->o.lock->path, strerror(errno));
+	free(g);
+}
+
+static void remove_flat_dir(const char *dir);
+
+/*
+ * rk_die (out of memory, ...) in the middle of a run: stop the commands
+ * (SIGTERM, SIGKILL after the grace period), reap them, remove the scratch
+ * directories and release the lock, so nothing runs on unsupervised.
+ */
+static void on_die(void *ctx)
+{
+	struct rk_sched *s = ctx;
+	long long until = rk_now_ms() + (long long)(s->o.kill_grace_s * 1000.0);
+	size_t k;
+
+	for (k = 0; k < s->nrunning; k++)
+		rk_proc_kill_group(s->a[s->running[k]].pid, SIGTERM);
+	while (s->nrunning) {
+		int st;
+		pid_t p = waitpid(-1, &st, WNOHANG);
+		if (p > 0) {
+			for (k = 0; k < s->nrunning; k++)
+				if (s->a[s->running[k]].pid == p) {
+					rk_proc_kill_group(p, SIGKILL);
+					remove_running(s, k);
+					break;
+				}
+			continue;
+		}
+		if (p < 0 && errno != EINTR)
+			break;
+		if (rk_now_ms() >= until) {
+			for (k = 0; k < s->nrunning; k++)
+				rk_proc_kill_group(s->a[s->running[k]].pid, SIGKILL);
+			until = rk_now_ms() + 60000;
+		}
+		{
+			struct timespec ts = {0, 20 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (s->tmpdir.data)
+		remove_flat_dir(s->tmpdir.data);
+	if (s->ctmp.data)
+		remove_flat_dir(s->ctmp.data);
+	if (s->o.lock)
+		rk_lock_release(s->o.lock);
 }
 
 static void set_nonblock_cloexec(int fd)
@@ -1754,11 +1944,6 @@ static void set_nonblock_cloexec(int fd)
 }
 
 /* ---- the loop ---- */
-
-static void remove_running(struct rk_sched *s, size_t k)
-{
-	s->running[k] = s->running[--s->nrunning];
-}
 
 static void interrupt(struct rk_sched *s, int sig)
 {
@@ -1820,6 +2005,7 @@ static void reap(struct rk_sched *s)
 			res.timed_out = a->timed_out;
 			res.duration_ms = rk_now_ms() - a->start_ms;
 			finish_attempt(s, i, &res, a->interrupted ? "interrupted" : NULL);
+			note_groups(s);
 			break;
 		}
 	}
@@ -1867,9 +2053,36 @@ int rk_sched_run(struct rk_sched *s)
 	if (!s->rng)
 		s->rng = 88172645463325252ULL;
 	s->resource_count = rk_xcalloc(s->o.nlimits + 1, sizeof(int));
-	if (rk_cache_tmpdir(s->o.cache, &s->tmpdir) != 0)
-		rk_die(RK_EXIT_FAIL, "cannot create a scratch directory in %s: %s",
-		       s->o.cache->root, strerror(errno));
+	{
+		/* secrets: the inherited environment's, the actions' env values,
+		 * the remote cache's credentials; masked in every channel */
+		const char *url = s->o.remote_url ? s->o.remote_url : s->config_remote;
+		rk_mask_add_env(&s->mask, environ);
+		for (i = 0; i < s->n; i++)
+			for (size_t j = 0; j < s->a[i].nenv; j++)
+				rk_mask_add(&s->mask, strchr(s->a[i].env[j], '=') + 1);
+		rk_mask_add_url(&s->mask, url);
+		rk_mask_messages(&s->mask);
+	}
+	{
+		/* the run's scratch (raw logs, hook input) is not in the cache: a
+		 * read-only or full cache must not stop the commands */
+		const char *t = getenv("TMPDIR");
+		rk_buf_addf(&s->tmpdir, "%s/rk-exec.XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(s->tmpdir.data)) {
+			rk_error("cannot create a scratch directory in %s: %s",
+				 t && *t ? t : "/tmp", strerror(errno));
+			rk_buf_reset(&s->tmpdir);
+			rk_mask_messages(NULL);
+			return RK_EXIT_FAIL;
+		}
+	}
+	if (rk_cache_tmpdir(s->o.cache, &s->ctmp) != 0) {
+		rk_warn("cannot write to the cache %s (%s): running without caching",
+			s->o.cache->root, strerror(errno));
+		rk_buf_reset(&s->ctmp);
+		s->no_store = 1;
+	}
 	{
 		const char *url = s->o.remote_url ? s->o.remote_url : s->config_remote;
 		char err[256];
@@ -1890,10 +2103,13 @@ int rk_sched_run(struct rk_sched *s)
 		}
 	}
 	writer_start(&s->w, s->o.cache);
-	if (pipe(sig_pipe) != 0)
+	rk_msg_at_die(on_die, s);
+	if (pipe(sig_pipe) != 0 || pipe(stop_pipe) != 0)
 		rk_die(RK_EXIT_FAIL, "pipe: %s", strerror(errno));
 	set_nonblock_cloexec(sig_pipe[0]);
 	set_nonblock_cloexec(sig_pipe[1]);
+	set_nonblock_cloexec(stop_pipe[0]);
+	set_nonblock_cloexec(stop_pipe[1]);
 	got_signal = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -1941,6 +2157,7 @@ int rk_sched_run(struct rk_sched *s)
 			}
 		}
 		fill(s);
+		take_signal(s); /* one that came during a hook */
 		if (s->nrunning == 0 && next < 0 && (s->nready == 0 || s->stop))
 			break;
 		for (k = 0; k < s->nrunning; k++) {
@@ -1997,6 +2214,9 @@ int rk_sched_run(struct rk_sched *s)
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+	stop_pipe[0] = stop_pipe[1] = -1;
 
 	writer_finish(&s->w);
 	for (i = 0; i < s->nupload && s->have_remote && !s->remote.disabled; i++)
@@ -2029,7 +2249,8 @@ int rk_sched_run(struct rk_sched *s)
 			rk_jw_kbool(&w, "available", !s->remote.disabled);
 			rk_jw_obj_end(&w);
 		}
-		rc = s->interrupted_sig				       ? 128 + s->interrupted_sig
+		rc = s->write_error				       ? RK_EXIT_FAIL
+		     : s->interrupted_sig			       ? 128 + s->interrupted_sig
 		     : (s->counts[ST_FAILED] || s->counts[ST_SKIPPED]) ? 1
 								       : 0;
 		rk_jw_kint(&w, "exit_code", rc);
@@ -2037,8 +2258,12 @@ int rk_sched_run(struct rk_sched *s)
 		emit_flush(s);
 	}
 	rk_msg_on_epipe(NULL, NULL);
+	rk_msg_at_die(NULL, NULL);
 	if (s->have_remote)
 		rk_remote_release(&s->remote);
 	remove_flat_dir(s->tmpdir.data);
+	if (s->ctmp.len)
+		remove_flat_dir(s->ctmp.data);
+	rk_mask_messages(NULL);
 	return rc;
 }

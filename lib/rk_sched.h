@@ -90,6 +90,8 @@
 #include "rk_json.h"
 #include "rk_msg.h"
 
+struct rk_lock;
+
 struct rk_sched_limit {
 	char *name; /* owned */
 	int max;
@@ -114,6 +116,10 @@ struct rk_sched_opts {
 	 * before it is written, e.g. for rk_progress; NULL: none. */
 	void (*observe)(void *ctx, const char *rec, size_t len);
 	void *observe_ctx;
+	/* the repository lock held for the run (borrowed; may be NULL): the
+	 * process groups of running commands are recorded in it, and it is
+	 * released if the run dies (out of memory) */
+	struct rk_lock *lock;
 };
 
 struct rk_sched;
@@ -134,8 +140,16 @@ int rk_sched_validate(struct rk_sched *s, struct rk_err *err);
 
 /*
  * Run. Returns the exit code: 0 when every action succeeded or was cached,
- * 1 when any failed or was skipped, 128+signal when interrupted. Dies (exit
- * 1) only when the cache's scratch directory cannot be created.
+ * 1 when any failed or was skipped, or the run's scratch directory (in
+ * $TMPDIR) cannot be created (message printed), or stdout failed with an
+ * error other than EPIPE (the run stops as on SIGTERM), 128+signal when
+ * interrupted. A cache that cannot be written (read-only, full) is warned
+ * about once and the run goes on without storing results.
+ *
+ * Secrets (rk_mask.h: the inherited environment's secret-looking
+ * variables, every action's env values, the remote URL's credentials) are
+ * masked in event fields, hook messages, warnings and the stored (and
+ * uploaded) stdout/stderr logs, before anything is cut.
  */
 int rk_sched_run(struct rk_sched *s);
 

@@ -1495,7 +1495,7 @@ struct rk_toml_doc *rk_toml_parse_file(const char *path, struct rk_err *err)
 	struct rk_buf b = RK_BUF_INIT;
 	const char *source = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	if (rk_buf_read_file(&b, path) < 0) {
-		rk_err_set(err, source, 0, 0, "%s", strerror(errno));
+		rk_err_set(err, source, 0, 0, "%s", rk_strerror(errno));
 		rk_buf_release(&b);
 		return NULL;
 	}

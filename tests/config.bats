@@ -749,3 +749,75 @@ EOF
 	assert_equal "$status" 1
 	assert_output "rk-config: cannot read $r/bin/../../.venv/pyvenv.cfg: No such file or directory (set RK_VENV to a venv with starlark-pyo3; see rk-config(1))"
 }
+
+# ---- issue 12: limits and unclear messages ----
+
+@test "config: limits: time, memory and nesting each fail at RELEASE.star:LINE, exit 3" {
+	printf 'def f():\n    n = 0\n    for i in range(2147483647):\n        for j in range(2147483647):\n            n += 1\n    return n\nf()\n' | star RELEASE.star
+	must_fail_with 3 "rk-config: RELEASE.star:4:9: evaluation exceeded the time limit of 1 s (--max-time)" --max-time 1
+	printf 'def f():\n    x = []\n    for i in range(100000000):\n        x.append("abcdefghijabcdefghij" + str(i))\n    return x\nf()\n' | star RELEASE.star
+	run --separate-stderr rk-config --max-memory 100
+	assert_equal "$status" 3
+	# where the check fires: in the loop (line 3 or 4)
+	[[ "$stderr" =~ ^"rk-config: RELEASE.star:"[34]":"[0-9]+": evaluation exceeded the memory limit of 100 MB (--max-memory)"$ ]]
+	assert_equal "$output" ""
+	python3 -c "print('x = ' + '[' * 3000 + ']' * 3000)" | star RELEASE.star
+	must_fail_with 3 "rk-config: RELEASE.star:1:105: brackets nested deeper than 100 levels (--max-depth)"
+	# configurable for big monorepos: 150 levels pass with --max-depth 200
+	python3 -c "print('x = ' + '[' * 150 + ']' * 150)" | star RELEASE.star
+	run --separate-stderr rk-config --max-depth 200
+	assert_success
+	# in a loaded file too, named as such
+	mkdir -p sub
+	python3 -c "print('x = ' + '(' * 101 + '1' + ')' * 101)" | star sub/deep.star
+	echo 'load("//sub:deep.star", "x")' | star RELEASE.star
+	must_fail_with 3 "rk-config: sub/deep.star:1:105: brackets nested deeper than 100 levels (--max-depth)"
+	run --separate-stderr rk-config --max-time 0
+	assert_equal "$status" 2
+}
+
+@test "config: one huge allocation ends with one line and exit 3, not an abort" {
+	printf 'x = 1\ny = [0] * (1 << 30)\n' | star RELEASE.star
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1" \
+		run --separate-stderr rk-config
+	assert_equal "$status" 3
+	assert_equal "$output" ""
+	# a sanitizer build has no data-size limit (its shadow memory): the
+	# evaluator's own refusal comes first there, and its output stays visible
+	case "$RK_BUILD" in
+	*-asan | *-san)
+		[[ "$(echo "$stderr" | tail -1)" == "rk-config: RELEASE.star: "* ]]
+		;;
+	*)
+		assert_equal "$stderr" "rk-config: RELEASE.star: evaluation exceeded the memory limit of 2048 MB (--max-memory)"
+		;;
+	esac
+}
+
+@test "config: a RELEASE.star that is a directory, a FIFO, a symlink loop, or a FIFO load()ed" {
+	mkdir RELEASE.star
+	must_fail_with 3 "rk-config: ./RELEASE.star: Is a directory"
+	rmdir RELEASE.star
+	mkfifo RELEASE.star
+	run --separate-stderr timeout 20 rk-config
+	assert_equal "$status" 3
+	assert_equal "$stderr" "rk-config: ./RELEASE.star: not a regular file"
+	rm RELEASE.star
+	ln -s RELEASE.star RELEASE.star
+	must_fail_with 3 "rk-config: ./RELEASE.star: Too many levels of symbolic links"
+	rm RELEASE.star
+	mkfifo f.star
+	echo 'load("//:f.star", "x")' | star RELEASE.star
+	run --separate-stderr timeout 20 rk-config
+	assert_equal "$status" 3
+	assert_equal "$stderr" "rk-config: RELEASE.star:1:1: cannot load //:f.star: f.star: not a regular file"
+}
+
+@test "config: a byte order mark is accepted; an int beyond 64 bits is named as such" {
+	printf '\xef\xbb\xbfrelease_train(name = "t")\n' | star RELEASE.star
+	run --separate-stderr rk-config
+	assert_success
+	[ "$(echo "$output" | jq -r .name)" = t ]
+	echo 'release_train(name = "t", jobs = 1 << 200)' | star RELEASE.star
+	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() jobs must be an int, and this int does not fit in 64 bits"
+}

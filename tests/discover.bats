@@ -767,7 +767,7 @@ EOT
 	[ "$(wc -l <out)" -eq 7 ]
 	run rk-discover --no-stdin --root ./no-such-dir
 	assert_failure 2
-	assert_line --index 0 "rk-discover: --root ./no-such-dir: not a directory"
+	assert_output "rk-discover: --root ./no-such-dir: No such file or directory"
 	run rk-discover --no-stdin extra
 	assert_failure 2
 }

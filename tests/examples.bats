@@ -15,9 +15,19 @@ run_examples() {
 	"$RK_TOP/scripts/demo" --setup "$T/acme"
 	cd "$T/acme"
 	list="$T/examples.list"
-	"$RK_TOP/tests/helpers/extract-examples" "$RK_TOP/$file" >"$list"
+	[[ "$file" == /* ]] || file="$RK_TOP/$file"
+	"$RK_TOP/tests/helpers/extract-examples" "$file" >"$list"
 	while IFS= read -r -d '' where && IFS= read -r -d '' cmd; do
 		n=$((n + 1))
+		if [[ "$where" == *" tested-in "* ]]; then
+			# run by a test file of its own (it needs registries): that file
+			# must hold the command word for word
+			grep -qF -- "$cmd" "$RK_TOP/${where##* tested-in }" || {
+				echo "$where: \$ $cmd: not found in ${where##* tested-in }" >&2
+				return 1
+			}
+			continue
+		fi
 		run --separate-stderr bash -o pipefail -c "$cmd" </dev/null
 		if [ "$status" -ne 0 ] || grep -qiE 'warning|error' <<<"$stderr"; then
 			echo "$where: \$ $cmd" >&2
@@ -51,6 +61,19 @@ run_examples() {
 		cd "$T" && rm -rf "$T/acme"
 	done
 	[ "$n" -ge 6 ]
+}
+
+@test "examples: an example marked tested-in must be in that test file word for word" {
+	printf '# x\n\n<!-- tested-in: tests/poll.bats -->\n\n    $ rk-poll --frobnicate\n\nprose\n\n    $ rk-graph --levels\n' >"$T/README.md"
+	run "$RK_TOP/tests/helpers/extract-examples" "$T/README.md"
+	assert_success
+	assert_output --partial "README.md:5 tested-in tests/poll.bats"
+	assert_output --partial "README.md:9"
+	refute_output --partial "README.md:9 tested-in"
+	# a marked command that the named file lacks fails the examples test
+	run run_examples "$T/README.md"
+	assert_failure
+	assert_output --partial "README.md:5 tested-in tests/poll.bats: \$ rk-poll --frobnicate: not found in tests/poll.bats"
 }
 
 @test "examples: a command without its prompt is refused, so it cannot go untested" {

@@ -357,12 +357,12 @@ act() {
 	printf '%s\n' "$output" >../plan.ndjson
 	# the private root package is not published: rk-poll skips it
 	[ "$(jq -r 'select(.kind=="release") | "\(.ecosystem):\(.name) \(.next) \(.publish)"' ../plan.ndjson | sort | tr '\n' ,)" = \
-		'npm:rkp-planned-web 1.1.0 true,npm:root 0.1.0 false,python:rkp-planned 0.2.0 true,' ]
+		'npm:rkp-planned-web 1.0.0 true,npm:root 0.1.0 false,python:rkp-planned 0.1.0 true,' ]
+	# (untagged packages are first releases at their manifests' versions)
 	# another tool publishes those versions (no artifacts of ours in .releasekit/dist)
-	sed -i 's/^version = "0.1.0"/version = "0.2.0"/' pyproject.toml
 	uv build -q --out-dir ../pydist
 	uv publish -q ../pydist/*
-	(cd web && npm version -q --no-git-tag-version 1.1.0 >/dev/null && npm publish -q >/dev/null)
+	(cd web && npm publish -q >/dev/null)
 	git checkout -q -- . && git clean -fdq
 	run --separate-stderr bash -o pipefail -c 'releasekit plan --format json | rk-poll --wait --verify --deadline 60'
 	assert_success

@@ -11,16 +11,17 @@ w() {
 }
 
 @test "rk-discover --root: a missing directory or a file is a usage error" {
+	# one line each, not the whole usage (issue 12)
 	run rk-discover --no-stdin -C "$T/nope"
 	assert_failure 2
 	assert_line --index 0 "rk-discover: -C $T/nope: No such file or directory (see 'rk-discover --help')"
 	run rk-discover --no-stdin --root "$T/nope"
 	assert_failure 2
-	assert_line --index 0 "rk-discover: --root $T/nope: not a directory"
+	assert_output "rk-discover: --root $T/nope: No such file or directory"
 	touch file
 	run rk-discover --no-stdin --root file
 	assert_failure 2
-	assert_line --index 0 "rk-discover: --root file: not a directory"
+	assert_output "rk-discover: --root file: not a directory"
 	run --separate-stderr rk-discover --no-stdin -C "$T/nope"
 	assert_output ""
 }

@@ -42,6 +42,11 @@ setup_common() {
 	mkdir -p "$T"
 	cd "$T" || return 1
 	export RK_CACHE_DIR="$BATS_TEST_TMPDIR/cache"
+	# rustup's toolchains (and cargo's registry cache) stay where they are
+	# when a test moves HOME
+	if [ -z "${RUSTUP_HOME:-}" ] && [ -d "$HOME/.rustup" ]; then
+		export RUSTUP_HOME="$HOME/.rustup"
+	fi
 	export HOME="$BATS_TEST_TMPDIR/home"
 	mkdir -p "$HOME"
 	export GIT_CONFIG_NOSYSTEM=1
