@@ -9,18 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rk_mask.h"
 #include "rk_proc.h"
-
-/* The first occurrence of n bytes of needle in hay[0..len), or NULL. */
-static char *find_bytes(char *hay, size_t len, const char *needle, size_t n)
-{
-	size_t i;
-
-	for (i = 0; n && i + n <= len; i++)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
-			return hay + i;
-	return NULL;
-}
 
 static double env_num(const char *name, double def, double lo, double hi)
 {
@@ -142,25 +132,16 @@ char *rk_http_url_resolve(const char *base, const char *ref)
 
 void rk_http_mask(struct rk_buf *b, const char *secret)
 {
-	struct rk_buf o = RK_BUF_INIT;
-	size_t n, i = 0;
-	char *hit;
+	struct rk_mask m;
 
+	/* the one masking of rk_mask.h (a secret shorter than RK_MASK_MIN is
+	 * none there: no registry token is) */
 	if (!secret || !*secret || !b->len)
 		return;
-	n = strlen(secret);
-	while (i < b->len) {
-		hit = find_bytes(b->data + i, b->len - i, secret, n);
-		if (!hit) {
-			rk_buf_add(&o, b->data + i, b->len - i);
-			break;
-		}
-		rk_buf_add(&o, b->data + i, (size_t)(hit - (b->data + i)));
-		rk_buf_adds(&o, "***");
-		i = (size_t)(hit - b->data) + n;
-	}
-	rk_buf_release(b);
-	*b = o;
+	rk_mask_init(&m);
+	rk_mask_add(&m, secret);
+	rk_mask_buf(&m, b);
+	rk_mask_release(&m);
 	if (!b->data)
 		rk_buf_adds(b, "");
 }

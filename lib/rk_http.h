@@ -128,7 +128,8 @@ char *rk_http_url_nouser(const char *url);
  * NULL when either cannot be parsed. */
 char *rk_http_url_resolve(const char *base, const char *ref);
 
-/* Replace every occurrence of secret (when non-empty) in b with "***". */
+/* Replace every occurrence of secret (when non-empty) in b with "***"
+ * (rk_mask.h with that one secret). */
 void rk_http_mask(struct rk_buf *b, const char *secret);
 
 /* Base64 (standard alphabet, padded) of n bytes, appended to out. */
