@@ -38,6 +38,14 @@
 #include "rk_buf.h"
 #include "rk_msg.h"
 
+struct rk_pub_pkg;     /* rk_pubops.h */
+struct rk_pub_keep;    /* rk_pubops.h */
+struct rk_reg;	       /* rk_registry.h */
+struct rk_poll_opts;   /* rk_poll.h */
+struct rk_poll_target; /* rk_poll.h */
+struct rk_poll_result; /* rk_poll.h */
+struct rk_smoke_run;   /* rk_smoke.h */
+
 /* What a backend needs to know of one package (borrowed strings). */
 struct rk_be_pkg {
 	const char *root;      /* absolute repository root */
@@ -153,6 +161,60 @@ struct rk_backend {
 	 * one is not given one). An unsupported manager (yarn) is an error.
 	 */
 	int (*lock_cmd)(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struct rk_err *err);
+
+	/* ---- appended by issue 10 (one table): publishing, see rk_pubops.h ---- */
+
+	const char *registry_kind; /* the registry protocol: "pypi", "npm", "cargo" */
+
+	/* Build the artifacts with the ecosystem's own tool into dist
+	 * (absolute, exists and is empty):
+	 *   python  uv build --package NAME (wheel and sdist)
+	 *   npm     pnpm pack / npm pack
+	 *   cargo   cargo package -p NAME */
+	int (*build)(const struct rk_pub_pkg *p, const char *dist, struct rk_err *err);
+
+	/* Where to publish and with which token: fill r (kind, url, index,
+	 * token, tag); the strings it points to are kept in keep. */
+	int (*publish_target)(const struct rk_pub_pkg *p, struct rk_reg *r,
+			      struct rk_pub_keep *keep, struct rk_err *err);
+
+	/* Is this file (a base name) one of the artifacts build makes and
+	 * publish uploads? */
+	bool (*is_artifact)(const char *file);
+
+	/* ---- appended by issue 10: availability (rk_poll.h), smoke test (rk_smoke.h) ---- */
+
+	/* Where the registry that rk-poll and the smoke test ask is held:
+	 * offsetof(struct rk_poll_opts, pypi|npm|cargo) and
+	 * offsetof(struct rk_smoke_opts, ...) (rk_poll_registry,
+	 * rk_smoke_registry). */
+	size_t poll_opt, smoke_opt;
+	/* How to configure it, for "no registry configured (...)". */
+	const char *registry_hint;
+	/* The environment variables that name it, first set wins (rk-exec's
+	 * poll, when neither params nor the ecosystem's files say); NULL-ended. */
+	const char *const *registry_env;
+	/* Poll where publish uploads (publish_target's url: npm) rather
+	 * than its index (pypi's simple index, cargo's index). */
+	bool poll_upload_url;
+	/* Is t's version installable: fill res (the registry protocol's
+	 * check of rk_poll.h). */
+	void (*poll_check)(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+			   struct rk_poll_result *res);
+	/* The URL verify downloads an artifact from, when the listing does
+	 * not give one (cargo: the index's config.json); NULL: the listing's. */
+	char *(*download_url)(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+			      struct rk_poll_result *res);
+	/* What the smoke test checks, a printf format taking the name, the
+	 * version and the module to import (python) in that order. */
+	const char *smoke_check;
+	/* Install the version from the registry in the test's scratch
+	 * directory and load it (rk_smoke.h). */
+	int (*smoke)(struct rk_smoke_run *s, const char *name, const char *version,
+		     struct rk_err *err);
+	/* The registry lists an artifact's sha512 as an SRI string
+	 * ("sha512-BASE64", npm) rather than its sha256 in hex. */
+	bool digest_sri512;
 };
 
 /* The backend of an ecosystem ("python", "npm", "cargo"), or NULL. */

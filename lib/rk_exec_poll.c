@@ -7,6 +7,7 @@
 #include "rk_json.h"
 #include "rk_poll.h"
 #include "rk_proc.h"
+#include "rk_backend.h"
 #include "rk_pubops.h"
 #include "rk_smoke.h"
 
@@ -39,13 +40,10 @@ static double param_num(const struct rk_xctx *x, const char *key, double def)
 
 static int setup(struct rk_xctx *x, struct xpoll *p)
 {
-	static const char *const py[] = {"RK_PYPI_SIMPLE", "UV_DEFAULT_INDEX", "PIP_INDEX_URL",
-					 NULL};
-	static const char *const npm[] = {"RK_NPM_URL", "npm_config_registry",
-					  "NPM_CONFIG_REGISTRY", NULL};
-	static const char *const cargo[] = {"RK_CARGO_INDEX", "CARGO_REGISTRIES_LOCAL_INDEX", NULL};
 	const char *reg = NULL, *dist = rk_xctx_param(x, "dist");
 	const char *version = x->version ? x->version : rk_xctx_param(x, "version");
+	const struct rk_backend *ops = rk_backend_for(x->ecosystem);
+	const char **slot;
 
 	memset(p, 0, sizeof(*p));
 	p->po = (struct rk_poll_opts)RK_POLL_OPTS_INIT;
@@ -56,7 +54,6 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 	{
 		/* where publish uploads: the same configuration (params overrides,
 		 * the ecosystem's own files, the environment) */
-		const struct rk_pubops *ops = rk_pubops_for(x->ecosystem);
 		struct rk_pub_pkg pp = {0};
 		struct rk_reg rr = {0};
 		struct rk_err e = {0};
@@ -72,24 +69,21 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 		pp.registry_url = rk_xctx_param(x, "registry_url");
 		pp.index_url = rk_xctx_param(x, "index_url");
 		pp.registry = rk_xctx_param(x, "registry");
-		if (ops && pp.path && pp.manifest && ops->target(&pp, &rr, &p->keep, &e) == 0)
-			reg = !strcmp(x->ecosystem, "npm") ? rr.url : rr.index;
-		else if (!strcmp(x->ecosystem, "npm"))
+		if (ops && pp.path && pp.manifest &&
+		    ops->publish_target(&pp, &rr, &p->keep, &e) == 0)
+			reg = ops->poll_upload_url ? rr.url : rr.index;
+		else if (ops && ops->poll_upload_url)
 			reg = pp.registry_url;
 		else
 			reg = pp.index_url;
 	}
-	if (!reg)
-		reg = env_first(!strcmp(x->ecosystem, "python") ? py
-				: !strcmp(x->ecosystem, "npm")	? npm
-								: cargo);
+	if (!reg && ops && ops->registry_env)
+		reg = env_first(ops->registry_env);
 	p->registry = reg;
-	if (!strcmp(x->ecosystem, "python"))
-		p->po.pypi = reg;
-	else if (!strcmp(x->ecosystem, "npm"))
-		p->po.npm = reg;
-	else
-		p->po.cargo = reg;
+	/* an unknown ecosystem has no slot: rk_poll_once says so */
+	slot = rk_poll_registry(&p->po, x->ecosystem);
+	if (slot)
+		*slot = reg;
 	p->po.deadline_s = param_num(x, "deadline_s", 600);
 	p->po.initial_s = param_num(x, "initial_s", 1);
 	p->po.max_delay_s = param_num(x, "max_delay_s", 30);
@@ -210,9 +204,12 @@ int rk_xrun_smoke_test(struct rk_xctx *x)
 		rk_xctx_note(x, "skipped: smoke_test = False");
 		return 0;
 	}
-	so.pypi = p.po.pypi;
-	so.npm = p.po.npm;
-	so.cargo = p.po.cargo;
+	{
+		const char **slot = rk_smoke_registry(&so, p.t.ecosystem);
+
+		if (slot)
+			*slot = p.registry;
+	}
 	so.command = rk_xctx_param(x, "smoke_test");
 	so.module = rk_xctx_param(x, "module");
 	so.timeout_s = param_num(x, "timeout_s", 600);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "rk_proc.h"
+#include "rk_backend.h"
 #include "rk_pubops.h"
 #include "rk_registry.h"
 #include "rk_sort.h"
@@ -67,7 +68,7 @@ static void free_list(char **v, size_t n)
 }
 
 /* The package as the params and action fields describe it. */
-static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_pubops **ops)
+static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_backend **ops)
 {
 	memset(p, 0, sizeof(*p));
 	p->root = x->root;
@@ -78,8 +79,8 @@ static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_pubop
 		return rk_err_set(&x->err, NULL, 0, 0,
 				  "action '%s': needs \"package\", \"ecosystem\" and \"version\"",
 				  x->id);
-	*ops = rk_pubops_for(p->ecosystem);
-	if (!*ops)
+	*ops = rk_backend_for(p->ecosystem);
+	if (!*ops || !(*ops)->build || !(*ops)->publish_target || !(*ops)->is_artifact)
 		return rk_err_set(&x->err, NULL, 0, 0, "action '%s': %s: %s is not supported",
 				  x->id, p->ecosystem, x->type);
 	p->manager = rk_xctx_param(x, "manager");
@@ -113,7 +114,7 @@ static void dist_of(struct rk_xctx *x, const struct rk_pub_pkg *p, struct rk_buf
 int rk_xrun_build(struct rk_xctx *x)
 {
 	struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT, f = RK_BUF_INIT;
-	const struct rk_pubops *ops;
+	const struct rk_backend *ops;
 	struct rk_pub_pkg p;
 	char **files = NULL;
 	size_t n = 0, i, arts = 0;
@@ -268,7 +269,7 @@ int rk_xrun_publish(struct rk_xctx *x)
 {
 	struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT, f = RK_BUF_INIT, show = RK_BUF_INIT;
 	struct rk_pub_keep keep = {{0}, 0};
-	const struct rk_pubops *ops;
+	const struct rk_backend *ops;
 	struct rk_pub_pkg p;
 	struct rk_reg r;
 	struct rate rl;
@@ -286,7 +287,7 @@ int rk_xrun_publish(struct rk_xctx *x)
 	rk_http_opts_default(&r.http);
 	r.http.on_wait = on_wait;
 	r.http.ctx = x;
-	if (ops->target(&p, &r, &keep, &x->err) != 0) {
+	if (ops->publish_target(&p, &r, &keep, &x->err) != 0) {
 		rk_xctx_retryable(x, false);
 		goto out;
 	}

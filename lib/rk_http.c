@@ -9,18 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rk_mask.h"
 #include "rk_proc.h"
-
-/* The first occurrence of n bytes of needle in hay[0..len), or NULL. */
-static char *find_bytes(char *hay, size_t len, const char *needle, size_t n)
-{
-	size_t i;
-
-	for (i = 0; n && i + n <= len; i++)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
-			return hay + i;
-	return NULL;
-}
 
 static double env_num(const char *name, double def, double lo, double hi)
 {
@@ -83,45 +73,75 @@ double rk_http_parse_retry_after(const char *v, double now)
 	return d < 0 ? 0 : d;
 }
 
+/* Where url's userinfo ("user:pass@") starts and where the host starts
+ * after it; both NULL when there is none. */
+static void find_userinfo(const char *url, const char **user, const char **host)
+{
+	const char *p = strstr(url, "://"), *end, *at;
+
+	*user = *host = NULL;
+	if (!p)
+		return;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at) {
+		*user = p;
+		*host = at + 1;
+	}
+}
+
+char *rk_http_url_nouser(const char *url)
+{
+	const char *user, *host;
+	struct rk_buf b = RK_BUF_INIT;
+
+	find_userinfo(url, &user, &host);
+	if (!user)
+		return rk_xstrdup(url);
+	rk_buf_add(&b, url, (size_t)(user - url));
+	rk_buf_adds(&b, host);
+	return rk_buf_detach(&b, NULL);
+}
+
 void rk_http_url_show(const char *url, struct rk_buf *out)
 {
-	const char *p = strstr(url, "://"), *host, *at, *end;
+	char *u = rk_http_url_nouser(url);
 
 	rk_buf_reset(out);
-	if (!p) {
-		rk_buf_add(out, url, strcspn(url, "?#"));
-		return;
+	rk_buf_add(out, u, strcspn(u, "?#"));
+	free(u);
+}
+
+char *rk_http_url_resolve(const char *base, const char *ref)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *res = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
+		res = rk_xstrdup(out);
+		curl_free(out);
 	}
-	host = p + 3;
-	end = host + strcspn(host, "/?#");
-	at = memchr(host, '@', (size_t)(end - host));
-	rk_buf_add(out, url, (size_t)(host - url));
-	if (at)
-		host = at + 1;
-	rk_buf_add(out, host, strcspn(host, "?#"));
+	curl_url_cleanup(u);
+	return res;
 }
 
 void rk_http_mask(struct rk_buf *b, const char *secret)
 {
-	struct rk_buf o = RK_BUF_INIT;
-	size_t n, i = 0;
-	char *hit;
+	struct rk_mask m;
 
+	/* the one masking of rk_mask.h (a secret shorter than RK_MASK_MIN is
+	 * none there: no registry token is) */
 	if (!secret || !*secret || !b->len)
 		return;
-	n = strlen(secret);
-	while (i < b->len) {
-		hit = find_bytes(b->data + i, b->len - i, secret, n);
-		if (!hit) {
-			rk_buf_add(&o, b->data + i, b->len - i);
-			break;
-		}
-		rk_buf_add(&o, b->data + i, (size_t)(hit - (b->data + i)));
-		rk_buf_adds(&o, "***");
-		i = (size_t)(hit - b->data) + n;
-	}
-	rk_buf_release(b);
-	*b = o;
+	rk_mask_init(&m);
+	rk_mask_add(&m, secret);
+	rk_mask_buf(&m, b);
+	rk_mask_release(&m);
 	if (!b->data)
 		rk_buf_adds(b, "");
 }
@@ -257,6 +277,16 @@ static bool transient_status(long st)
 	       st == 522 || st == 524 || st == 408;
 }
 
+/* The answer of the last attempt becomes the result. */
+static void take_answer(struct rk_http_resp *resp, struct attempt *a, long st)
+{
+	resp->status = st;
+	resp->retry_after = a->retry_after;
+	free(resp->content_type);
+	resp->content_type = a->content_type;
+	a->content_type = NULL;
+}
+
 int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 	       struct rk_http_resp *resp, struct rk_err *err)
 {
@@ -269,6 +299,7 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 	CURL *c;
 
 	rk_http_url_show(req->url, &show);
+	resp->retry_after = -1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c = curl_easy_init();
 	if (!c) {
@@ -295,6 +326,7 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 
 		curl_easy_reset(c);
 		rk_buf_reset(&resp->body);
+		rk_buf_add(&resp->body, "", 0);
 		free(a.content_type);
 		memset(&a, 0, sizeof(a));
 		a.body = &resp->body;
@@ -327,8 +359,13 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 				 (long)(o->low_speed_s > 1 ? o->low_speed_s : 1));
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "releasekit/" RK_VERSION);
 		/* never send the Authorization header to another host */
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION,
+				 req->follow_redirects && !req->auth ? 1L : 0L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		if (req->decompress)
+			curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 		if (strcmp(req->method, "HEAD") == 0)
 			curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 		else if (strcmp(req->method, "GET") != 0)
@@ -377,11 +414,23 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 				unlink(tmp.data);
 		}
 		ra = a.retry_after;
-		/* a rate limit: 429, or a forge's 403 that says so (GitHub's primary
-		 * limit: x-ratelimit-remaining 0; its secondary: Retry-After) */
-		if (cr == CURLE_OK &&
-		    (st == 429 || (st == 403 && (ra >= 0 || a.rl_remaining == 0))) &&
-		    resp->n429 < o->max_429) {
+		resp->retry_after = ra;
+		if (o->single_attempt && cr == CURLE_OK) {
+			if (st == 429)
+				resp->n429++;
+			take_answer(resp, &a, st);
+			rc = 0;
+			goto out;
+		} else if (o->single_attempt) {
+			rk_err_set(err, NULL, 0, 0, "%s %s: %s", req->method, show.data,
+				   *cerr ? cerr : curl_easy_strerror(cr));
+			goto out;
+		} else if (cr == CURLE_OK &&
+			   /* a rate limit: 429, or a forge's 403 that says so (GitHub's
+			    * primary limit: x-ratelimit-remaining 0; its secondary:
+			    * Retry-After) */
+			   (st == 429 || (st == 403 && (ra >= 0 || a.rl_remaining == 0))) &&
+			   resp->n429 < o->max_429) {
 			resp->n429++;
 			tries--; /* a 429 does not use up an attempt */
 			if (ra >= 0) {
@@ -396,10 +445,7 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 				why = "x-ratelimit-reset";
 			}
 		} else if (cr == CURLE_OK && !transient_status(st)) {
-			resp->status = st;
-			free(resp->content_type);
-			resp->content_type = a.content_type;
-			a.content_type = NULL;
+			take_answer(resp, &a, st);
 			rc = 0;
 			goto out;
 		} else if (cr != CURLE_OK && !transient_curl(cr)) {
@@ -408,10 +454,7 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 			goto out;
 		} else if (tries >= o->max_attempts) {
 			if (cr == CURLE_OK) {
-				resp->status = st;
-				free(resp->content_type);
-				resp->content_type = a.content_type;
-				a.content_type = NULL;
+				take_answer(resp, &a, st);
 				rc = 0;
 			} else {
 				rk_err_set(err, NULL, 0, 0, "%s %s: %s (after %d attempts)",

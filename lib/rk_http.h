@@ -35,6 +35,9 @@
  * out_file, is streamed to that file (written to a temporary file and
  * renamed into place only after a complete 2xx answer).
  *
+ * Body in memory: resp->body.data is never NULL after rk_http_do (an empty
+ * answer is ""), so text parsers can take it as a string.
+ *
  * Errors: rk_http_do returns 0 when an answer came (any status: look at
  * resp->status), or -1 with err set to one line ("PUT http://host/path:
  * Connection reset by peer (after 6 attempts)") when none did.
@@ -70,6 +73,11 @@ struct rk_http_opts {
 	double retry_after_max_s; /* default 300 (RK_HTTP_RETRY_AFTER_MAX overrides) */
 	void (*on_wait)(void *ctx, const struct rk_http_wait *w);
 	void *ctx;
+	/* One request, no retries and no waits: every answer (429 and 5xx
+	 * too) comes back as it is, a transport error as -1. For callers with
+	 * their own backoff (rk_poll); resp->retry_after tells them the
+	 * server's wish. */
+	bool single_attempt;
 };
 
 /* The defaults above, with RK_HTTP_RETRY_AFTER_MAX, RK_HTTP_MAX_ATTEMPTS,
@@ -87,6 +95,8 @@ struct rk_http_req {
 	const char *body_file; /* or a file to stream as the body */
 	const char *out_file;  /* stream a 2xx answer's body here (atomically) */
 	size_t max_body;       /* in-memory answers beyond this are cut; 0: 64 MiB */
+	bool follow_redirects; /* follow up to 10 (http/https); ignored with auth */
+	bool decompress;       /* send Accept-Encoding for every coding curl decodes */
 };
 
 struct rk_http_resp {
@@ -96,11 +106,12 @@ struct rk_http_resp {
 	int attempts;	    /* requests sent */
 	int n429;	    /* of which answered 429 */
 	double waited_s;    /* total time waited between attempts */
+	double retry_after; /* last answer's Retry-After in seconds, -1 when absent */
 };
 
 #define RK_HTTP_RESP_INIT                                                                          \
 	{                                                                                          \
-		0, RK_BUF_INIT, NULL, 0, 0, 0                                                      \
+		0, RK_BUF_INIT, NULL, 0, 0, 0, -1                                                  \
 	}
 
 void rk_http_resp_release(struct rk_http_resp *r);
@@ -115,7 +126,15 @@ double rk_http_parse_retry_after(const char *v, double now);
 /* url without userinfo, query or fragment, into out (replacing it). */
 void rk_http_url_show(const char *url, struct rk_buf *out);
 
-/* Replace every occurrence of secret (when non-empty) in b with "***". */
+/* url without userinfo only (query and fragment kept); malloc'd. */
+char *rk_http_url_nouser(const char *url);
+
+/* ref resolved against base (RFC 3986; ref may be absolute); malloc'd, or
+ * NULL when either cannot be parsed. */
+char *rk_http_url_resolve(const char *base, const char *ref);
+
+/* Replace every occurrence of secret (when non-empty) in b with "***"
+ * (rk_mask.h with that one secret). */
 void rk_http_mask(struct rk_buf *b, const char *secret);
 
 /* Base64 (standard alphabet, padded) of n bytes, appended to out. */

@@ -9,7 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rk_httpget.h"
+#include "rk_backend.h"
+#include "rk_http.h"
 #include "rk_json.h"
 #include "rk_poll.h"
 #include "rk_proc.h"
@@ -114,15 +115,12 @@ static bool has_suffix(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* The backend's own test (rk_backend.h): one list of artifact names. */
 static bool is_artifact(const char *eco, const char *f)
 {
-	if (!strcmp(eco, "python"))
-		return has_suffix(f, ".whl") || has_suffix(f, ".tar.gz") || has_suffix(f, ".zip");
-	if (!strcmp(eco, "npm"))
-		return has_suffix(f, ".tgz");
-	if (!strcmp(eco, "cargo"))
-		return has_suffix(f, ".crate");
-	return false;
+	const struct rk_backend *b = rk_backend_for(eco);
+
+	return b && b->is_artifact && b->is_artifact(f);
 }
 
 static int sha512_integrity(const char *path, char **out)
@@ -150,6 +148,7 @@ static int sha512_integrity(const char *path, char **out)
 static int load_artifacts(const struct rk_poll_target *t, struct rk_poll_result *res,
 			  struct rk_err *err)
 {
+	const struct rk_backend *b = rk_backend_for(t->ecosystem);
 	DIR *d;
 	struct dirent *e;
 	char **names = NULL;
@@ -186,7 +185,7 @@ static int load_artifacts(const struct rk_poll_target *t, struct rk_poll_result 
 			return -1;
 		}
 		f->sha256 = rk_xstrdup(hex);
-		if (!strcmp(t->ecosystem, "npm")) {
+		if (b && b->digest_sri512) {
 			if (sha512_integrity(path.data, &f->expected) < 0) {
 				rk_err_set(err, path.data, 0, 0, "cannot read: %s",
 					   strerror(errno));
@@ -215,10 +214,32 @@ static char *nocache_url(const char *url, int attempt)
 	return rk_buf_detach(&b, NULL);
 }
 
+/* One GET through rk_http: a single attempt (the poll loop has its own
+ * backoff), redirects followed, bodies decoded; max_body 0: rk_http's
+ * default. 0 with r filled (any status), -1 with e set. */
+static int get_once(const struct rk_poll_opts *o, const char *url, const char *const *hdrs,
+		    size_t max_body, struct rk_http_resp *r, struct rk_err *e)
+{
+	struct rk_http_opts ho;
+	struct rk_http_req rq = {0};
+
+	rk_http_opts_default(&ho);
+	ho.single_attempt = true;
+	ho.timeout_s = (double)(o->request_timeout_ms > 0 ? o->request_timeout_ms : 30000) / 1000;
+	rq.method = "GET";
+	rq.url = url;
+	rq.headers = hdrs;
+	rq.max_body = max_body;
+	rq.follow_redirects = true;
+	rq.decompress = true;
+	return rk_http_do(&ho, &rq, r, e);
+}
+
 /* GET url; 0 with r filled for a 200, else state set on res and -1. */
 static int fetch(const struct rk_poll_opts *o, const char *url, const char *accept,
-		 struct rk_poll_result *res, struct rk_httpget_resp *r)
+		 struct rk_poll_result *res, struct rk_http_resp *r)
 {
+	struct rk_err e = {0};
 	const char *hdrs[4];
 	char acc[256];
 	char *u = nocache_url(url, res->attempts);
@@ -231,12 +252,12 @@ static int fetch(const struct rk_poll_opts *o, const char *url, const char *acce
 	hdrs[n++] = "Cache-Control: no-cache";
 	hdrs[n++] = "Pragma: no-cache";
 	hdrs[n] = NULL;
-	rc = rk_httpget(u, hdrs, o->request_timeout_ms, r);
+	rc = get_once(o, u, hdrs, 0, r, &e);
 	free(u);
-	res->http_status = r->status;
+	res->http_status = rc < 0 ? 0 : r->status;
 	res->retry_after = r->retry_after;
 	if (rc < 0) {
-		set_state(res, RK_POLL_ERROR, true, "%s: %s", res->url, r->error);
+		set_state(res, RK_POLL_ERROR, true, "%s", e.msg);
 		return -1;
 	}
 	if (r->status == 200)
@@ -432,10 +453,10 @@ static void strlower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-static void check_python(const struct rk_poll_opts *o, const struct rk_poll_target *t,
-			 struct rk_poll_result *res)
+void rk_poll_check_pypi(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+			struct rk_poll_result *res)
 {
-	struct rk_httpget_resp r;
+	struct rk_http_resp r = RK_HTTP_RESP_INIT;
 	struct listings l = {0};
 	struct rk_err jerr = {0};
 	size_t i, j;
@@ -449,14 +470,13 @@ static void check_python(const struct rk_poll_opts *o, const struct rk_poll_targ
 	rk_buf_add(&url, base, bl);
 	rk_buf_addf(&url, "/%s/", norm);
 	free(norm);
-	res->url = rk_httpget_display(url.data);
-	rk_httpget_resp_init(&r);
+	res->url = rk_http_url_nouser(url.data);
 	if (fetch(o, url.data,
 		  "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
 		  "text/html;q=0.01",
 		  res, &r) < 0)
 		goto out;
-	if (strstr(r.content_type, "json")) {
+	if (r.content_type && strstr(r.content_type, "json")) {
 		if (parse_simple_json(&r.body, res->url, &l, &jerr) < 0) {
 			char m[600];
 			rk_err_format(&jerr, m, sizeof(m));
@@ -468,7 +488,7 @@ static void check_python(const struct rk_poll_opts *o, const struct rk_poll_targ
 	}
 	/* file URLs: relative to the page */
 	for (j = 0; j < l.n; j++) {
-		char *abs = rk_httpget_resolve(url.data, l.v[j].url);
+		char *abs = rk_http_url_resolve(url.data, l.v[j].url);
 		if (abs) {
 			free(l.v[j].url);
 			l.v[j].url = abs;
@@ -498,7 +518,7 @@ static void check_python(const struct rk_poll_opts *o, const struct rk_poll_targ
 				f->file = rk_xstrdup(l.v[j].file);
 				f->listed = l.v[j].sha256 ? rk_xstrdup(l.v[j].sha256) : NULL;
 				f->expected = f->listed ? rk_xstrdup(f->listed) : NULL;
-				f->url = rk_httpget_display(l.v[j].url);
+				f->url = rk_http_url_nouser(l.v[j].url);
 				f->src = rk_xstrdup(l.v[j].url);
 			}
 		}
@@ -523,7 +543,7 @@ static void check_python(const struct rk_poll_opts *o, const struct rk_poll_targ
 					  res->url, f->file);
 			continue;
 		}
-		f->url = rk_httpget_display(l.v[j].url);
+		f->url = rk_http_url_nouser(l.v[j].url);
 		f->src = rk_xstrdup(l.v[j].url);
 		if (!l.v[j].sha256) {
 			set_state(res, RK_POLL_ERROR, false,
@@ -542,15 +562,15 @@ static void check_python(const struct rk_poll_opts *o, const struct rk_poll_targ
 out:
 	listings_release(&l);
 	rk_buf_release(&url);
-	rk_httpget_resp_release(&r);
+	rk_http_resp_release(&r);
 }
 
 /* ---- npm ---- */
 
-static void check_npm(const struct rk_poll_opts *o, const struct rk_poll_target *t,
-		      struct rk_poll_result *res)
+void rk_poll_check_npm(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+		       struct rk_poll_result *res)
 {
-	struct rk_httpget_resp r;
+	struct rk_http_resp r = RK_HTTP_RESP_INIT;
 	struct rk_json d = RK_JSON_INIT;
 	struct rk_err jerr = {0};
 	struct rk_buf url = RK_BUF_INIT;
@@ -569,8 +589,7 @@ static void check_npm(const struct rk_poll_opts *o, const struct rk_poll_target 
 		else
 			rk_buf_addc(&url, *p);
 	}
-	res->url = rk_httpget_display(url.data);
-	rk_httpget_resp_init(&r);
+	res->url = rk_http_url_nouser(url.data);
 	if (fetch(o, url.data,
 		  "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8", res,
 		  &r) < 0)
@@ -598,7 +617,7 @@ static void check_npm(const struct rk_poll_opts *o, const struct rk_poll_target 
 		const char *slash = strrchr(tarball, '/');
 		if (!res->files[0].file)
 			res->files[0].file = rk_xstrdup(slash ? slash + 1 : tarball);
-		res->files[0].url = rk_httpget_display(tarball);
+		res->files[0].url = rk_http_url_nouser(tarball);
 		free(res->files[0].src);
 		res->files[0].src = rk_xstrdup(tarball);
 	}
@@ -631,7 +650,7 @@ static void check_npm(const struct rk_poll_opts *o, const struct rk_poll_target 
 out:
 	rk_json_release(&d);
 	rk_buf_release(&url);
-	rk_httpget_resp_release(&r);
+	rk_http_resp_release(&r);
 }
 
 /* ---- cargo ---- */
@@ -692,7 +711,7 @@ static int cargo_index_get(const struct rk_poll_opts *o, const char *file,
 			   struct rk_poll_result *res, struct rk_buf *out)
 {
 	if (is_sparse(o->cargo)) {
-		struct rk_httpget_resp r;
+		struct rk_http_resp r = RK_HTTP_RESP_INIT;
 		struct rk_buf url = RK_BUF_INIT;
 		const char *base = sparse_base(o->cargo);
 		size_t bl = strlen(base);
@@ -703,8 +722,7 @@ static int cargo_index_get(const struct rk_poll_opts *o, const char *file,
 		rk_buf_add(&url, base, bl);
 		rk_buf_addf(&url, "/%s", file);
 		free(res->url);
-		res->url = rk_httpget_display(url.data);
-		rk_httpget_resp_init(&r);
+		res->url = rk_http_url_nouser(url.data);
 		rc = fetch(o, url.data, NULL, res, &r);
 		if (rc == 0) {
 			rk_buf_reset(out);
@@ -713,7 +731,7 @@ static int cargo_index_get(const struct rk_poll_opts *o, const char *file,
 		} else {
 			rc = res->state == RK_POLL_MISSING ? 0 : -1;
 		}
-		rk_httpget_resp_release(&r);
+		rk_http_resp_release(&r);
 		rk_buf_release(&url);
 		return rc;
 	} else {
@@ -734,8 +752,8 @@ static int cargo_index_get(const struct rk_poll_opts *o, const char *file,
 }
 
 /* The download URL of a crate from the index's config.json "dl". */
-static char *cargo_dl(const struct rk_poll_opts *o, const struct rk_poll_target *t,
-		      struct rk_poll_result *res)
+char *rk_poll_cargo_download_url(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+				 struct rk_poll_result *res)
 {
 	struct rk_buf cfg = RK_BUF_INIT, b = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -793,8 +811,8 @@ static char *cargo_dl(const struct rk_poll_opts *o, const struct rk_poll_target 
 	return rk_buf_detach(&b, NULL);
 }
 
-static void check_cargo(const struct rk_poll_opts *o, const struct rk_poll_target *t,
-			struct rk_poll_result *res)
+void rk_poll_check_cargo(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+			 struct rk_poll_result *res)
 {
 	struct rk_buf body = RK_BUF_INIT, line = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -865,40 +883,34 @@ out:
 
 /* ---- the public functions ---- */
 
+const char **rk_poll_registry(struct rk_poll_opts *o, const char *ecosystem)
+{
+	const struct rk_backend *b = rk_backend_for(ecosystem);
+
+	return b && b->poll_check ? (const char **)(void *)((char *)o + b->poll_opt) : NULL;
+}
+
 int rk_poll_once(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		 struct rk_poll_result *res, struct rk_err *err)
 {
+	const struct rk_backend *b;
 	const char *reg;
 
 	result_reset(res);
 	res->retry_after = -1;
-	if (!strcmp(t->ecosystem, "python"))
-		reg = o->pypi;
-	else if (!strcmp(t->ecosystem, "npm"))
-		reg = o->npm;
-	else if (!strcmp(t->ecosystem, "cargo"))
-		reg = o->cargo;
-	else
+	b = rk_backend_for(t->ecosystem);
+	if (!b || !b->poll_check)
 		return rk_err_set(err, NULL, 0, 0, "%s:%s: unknown ecosystem '%s'", t->ecosystem,
 				  t->name, t->ecosystem);
+	reg = *rk_poll_registry((struct rk_poll_opts *)o, t->ecosystem);
 	if (!reg || !*reg)
 		return rk_err_set(err, NULL, 0, 0, "%s:%s: no %s registry configured (%s)",
-				  t->ecosystem, t->name, t->ecosystem,
-				  !strcmp(t->ecosystem, "python") ? "--pypi or RK_PYPI_SIMPLE"
-				  : !strcmp(t->ecosystem, "npm")
-					  ? "--npm, RK_NPM_URL or npm_config_registry"
-					  : "--cargo-index, RK_CARGO_INDEX or "
-					    "CARGO_REGISTRIES_LOCAL_INDEX");
+				  t->ecosystem, t->name, t->ecosystem, b->registry_hint);
 	if (load_artifacts(t, res, err) < 0)
 		return -1;
 	res->attempts++;
 	res->state = RK_POLL_ERROR;
-	if (!strcmp(t->ecosystem, "python"))
-		check_python(o, t, res);
-	else if (!strcmp(t->ecosystem, "npm"))
-		check_npm(o, t, res);
-	else
-		check_cargo(o, t, res);
+	b->poll_check(o, t, res);
 	if (res->state == RK_POLL_AVAILABLE)
 		res->reason[0] = '\0';
 	return 0;
@@ -981,13 +993,14 @@ int rk_poll_wait(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 static int download(const struct rk_poll_opts *o, const char *url, struct rk_poll_result *res,
 		    char hex[RK_SHA256_HEX], char **integrity)
 {
-	struct rk_httpget_resp r;
-	char *disp = rk_httpget_display(url);
+	struct rk_http_resp r = RK_HTTP_RESP_INIT;
+	char *disp = rk_http_url_nouser(url);
 	int rc = 0;
+	struct rk_err e = {0};
 
-	rk_httpget_resp_init(&r);
-	if (rk_httpget(url, NULL, o->request_timeout_ms, &r) < 0) {
-		set_state(res, RK_POLL_ERROR, true, "download %s: %s", disp, r.error);
+	/* no cut: the whole artifact is hashed (as large as the registry allows) */
+	if (get_once(o, url, NULL, (size_t)-1, &r, &e) < 0) {
+		set_state(res, RK_POLL_ERROR, true, "download: %s", e.msg);
 		rc = -1;
 	} else if (r.status != 200) {
 		set_state(res, RK_POLL_ERROR, r.status == 429 || r.status >= 500 || r.status == 404,
@@ -1008,13 +1021,14 @@ static int download(const struct rk_poll_opts *o, const char *url, struct rk_pol
 		*integrity = rk_buf_detach(&b, NULL);
 	}
 	free(disp);
-	rk_httpget_resp_release(&r);
+	rk_http_resp_release(&r);
 	return rc;
 }
 
 int rk_poll_verify(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		   struct rk_poll_result *res, struct rk_err *err)
 {
+	const struct rk_backend *b = rk_backend_for(t->ecosystem);
 	size_t i;
 
 	if (rk_poll_once(o, t, res, err) < 0)
@@ -1027,16 +1041,16 @@ int rk_poll_verify(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		char hex[RK_SHA256_HEX];
 		const char *want, *got;
 
-		url = !strcmp(t->ecosystem, "cargo") ? cargo_dl(o, t, res)
-		      : f->src			     ? rk_xstrdup(f->src)
-						     : NULL;
+		url = b->download_url ? b->download_url(o, t, res)
+		      : f->src	      ? rk_xstrdup(f->src)
+				      : NULL;
 		if (!url) {
 			set_state(res, RK_POLL_ERROR, false, "%s: no download URL for %s", res->url,
 				  f->file ? f->file : t->name);
 			break;
 		}
 		free(f->url);
-		f->url = rk_httpget_display(url);
+		f->url = rk_http_url_nouser(url);
 		if (download(o, url, res, hex, &integ) < 0) {
 			free(url);
 			break;

@@ -143,4 +143,23 @@ char *rk_poll_pep503(const char *name);
 /* cargo's index path of a crate ("1/a", "3/f/foo", "se/rd/serde"); malloc'd. */
 char *rk_poll_cargo_path(const char *name);
 
+/* ---- the registry protocols, for the backends (rk_backend.h) ----
+ * Each fills res for t from the registry in o that the target's backend
+ * names (poll_opt): the PEP 691/503 simple page (pypi), the install-v1
+ * packument and dist-tags (npm), the sparse or git index (cargo). */
+void rk_poll_check_pypi(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+			struct rk_poll_result *res);
+void rk_poll_check_npm(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+		       struct rk_poll_result *res);
+void rk_poll_check_cargo(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+			 struct rk_poll_result *res);
+/* The .crate's download URL from the index's config.json (malloc'd), or
+ * NULL with res's state set. */
+char *rk_poll_cargo_download_url(const struct rk_poll_opts *o, const struct rk_poll_target *t,
+				 struct rk_poll_result *res);
+
+/* The member of o that holds the registry of ecosystem's backend
+ * (rk_backend.h poll_opt), or NULL for an unknown ecosystem. */
+const char **rk_poll_registry(struct rk_poll_opts *o, const char *ecosystem);
+
 #endif

@@ -1,24 +1,10 @@
-/* rk_pubops.c - the table of per-ecosystem publish operations and their helpers; see rk_pubops.h. */
+/* rk_pubops.c - helpers shared by the ecosystem modules' publishing operations; see rk_pubops.h. */
 #include "rk_common.h"
 #include "rk_pubops.h"
 
 #include <unistd.h>
 
 #include "rk_proc.h"
-
-extern const struct rk_pubops rk_pub_uv, rk_pub_npm, rk_pub_cargo;
-
-static const struct rk_pubops *const table[] = {&rk_pub_uv, &rk_pub_npm, &rk_pub_cargo};
-
-const struct rk_pubops *rk_pubops_for(const char *ecosystem)
-{
-	size_t i;
-
-	for (i = 0; ecosystem && i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcmp(table[i]->ecosystem, ecosystem) == 0)
-			return table[i];
-	return NULL;
-}
 
 void rk_dist_dir(const char *ecosystem, const char *name, const char *version, struct rk_buf *out)
 {

@@ -1,25 +1,18 @@
 /*
- * rk_pubops.h - the per-ecosystem operations of publishing: build the
- * artifacts with the ecosystem's own tool, and find where to publish them
- * and with which token.
+ * rk_pubops.h - what the publishing operations of struct rk_backend
+ * (build, publish_target, is_artifact; rk_backend.h) take, and the helpers
+ * the ecosystem modules share for them:
  *
- *   lib/rk_pub_uv.c     uv build --package NAME (wheel and sdist);
+ *   lib/rk_be_uv.c     uv build --package NAME (wheel and sdist);
  *                       [[tool.uv.index]] publish-url, UV_PUBLISH_URL,
  *                       UV_PUBLISH_TOKEN
- *   lib/rk_pub_npm.c    pnpm pack / npm pack; publishConfig.registry,
+ *   lib/rk_be_npm.c    pnpm pack / npm pack; publishConfig.registry,
  *                       npm_config_registry, .npmrc (registry=,
  *                       //host/:_authToken=), NPM_TOKEN
- *   lib/rk_pub_cargo.c  cargo package -p NAME; Cargo.toml publish = [..],
+ *   lib/rk_be_cargo.c  cargo package -p NAME; Cargo.toml publish = [..],
  *                       .cargo/config.toml [registries.NAME] index,
  *                       CARGO_REGISTRIES_<NAME>_INDEX/_TOKEN,
  *                       CARGO_REGISTRY_TOKEN, credentials.toml
- *
- * NOTE: the release-execution contract asks for these to be members
- * appended to struct rk_backend (rk_backend.h). The table of rk_backend.c
- * had not landed when this was written, so they live in this table of
- * their own, with the same shape (one module per ecosystem, no branches on
- * the ecosystem in the executors); folding them into struct rk_backend is
- * a mechanical change.
  *
  * Artifacts go into rk_dist_dir(): .releasekit/dist/<ecosystem>/<name>-<version>/
  * under the repository root, where '/' in a name (npm scopes) is written
@@ -60,21 +53,6 @@ struct rk_pub_keep {
 	char *v[16];
 	int n;
 };
-
-struct rk_pubops {
-	const char *ecosystem;
-	const char *kind; /* the registry protocol: "pypi", "npm", "cargo" */
-	/* Build into dist (absolute, exists and is empty). */
-	int (*build)(const struct rk_pub_pkg *p, const char *dist, struct rk_err *err);
-	/* Fill r (kind, url, index, token, tag); the strings it points to
-	 * are kept in keep. */
-	int (*target)(const struct rk_pub_pkg *p, struct rk_reg *r, struct rk_pub_keep *keep,
-		      struct rk_err *err);
-	/* Is this file (a base name) one of the artifacts publish uploads? */
-	bool (*is_artifact)(const char *file);
-};
-
-const struct rk_pubops *rk_pubops_for(const char *ecosystem);
 
 /* ".releasekit/dist/<ecosystem>/<name>-<version>" (relative to the root). */
 void rk_dist_dir(const char *ecosystem, const char *name, const char *version, struct rk_buf *out);

@@ -9,10 +9,11 @@
 
 #include "rk_proc.h"
 #include "rk_smoke.h"
+#include "rk_backend.h"
 
 extern char **environ;
 
-struct smoke {
+struct rk_smoke_run {
 	const struct rk_smoke_opts *o;
 	struct rk_smoke_result *res;
 	long long deadline;
@@ -21,7 +22,7 @@ struct smoke {
 	int step;
 };
 
-static void env_set(struct smoke *s, const char *name, const char *val)
+static void env_set(struct rk_smoke_run *s, const char *name, const char *val)
 {
 	struct rk_buf b = RK_BUF_INIT;
 	size_t i, l = strlen(name);
@@ -38,7 +39,7 @@ static void env_set(struct smoke *s, const char *name, const char *val)
 	s->env[s->nenv] = NULL;
 }
 
-static void env_init(struct smoke *s)
+static void env_init(struct rk_smoke_run *s)
 {
 	char **e;
 
@@ -82,7 +83,7 @@ static void log_tail(const char *path, char *out, size_t outlen)
 }
 
 /* Run one step; 0 when it succeeded, else -1 with the reason set. */
-static int step(struct smoke *s, const char *what, const char *const argv[], const char *cwd)
+static int step(struct rk_smoke_run *s, const char *what, const char *const argv[], const char *cwd)
 {
 	struct rk_proc_opts po = {0};
 	struct rk_proc_result pr;
@@ -120,7 +121,7 @@ static int step(struct smoke *s, const char *what, const char *const argv[], con
 	return -1;
 }
 
-static int write_file(struct smoke *s, const char *rel, const char *text, struct rk_err *err)
+static int write_file(struct rk_smoke_run *s, const char *rel, const char *text, struct rk_err *err)
 {
 	struct rk_buf p = RK_BUF_INIT;
 	int rc = 0;
@@ -173,7 +174,7 @@ static const char node_check[] =
 	"  else fail(e);\n"
 	"}\n";
 
-static int smoke_python(struct smoke *s, const char *name, const char *version, struct rk_err *err)
+int rk_smoke_uv(struct rk_smoke_run *s, const char *name, const char *version, struct rk_err *err)
 {
 	const struct rk_smoke_opts *o = s->o;
 	struct rk_buf venv = RK_BUF_INIT, py = RK_BUF_INIT, req = RK_BUF_INIT;
@@ -217,7 +218,7 @@ out:
 	return rc;
 }
 
-static int smoke_npm(struct smoke *s, const char *name, const char *version, struct rk_err *err)
+int rk_smoke_npm(struct rk_smoke_run *s, const char *name, const char *version, struct rk_err *err)
 {
 	const struct rk_smoke_opts *o = s->o;
 	struct rk_buf spec = RK_BUF_INIT, cache = RK_BUF_INIT;
@@ -247,7 +248,8 @@ out:
 	return rc;
 }
 
-static int smoke_cargo(struct smoke *s, const char *name, const char *version, struct rk_err *err)
+int rk_smoke_cargo(struct rk_smoke_run *s, const char *name, const char *version,
+		   struct rk_err *err)
 {
 	const struct rk_smoke_opts *o = s->o;
 	struct rk_buf t = RK_BUF_INIT, idx = RK_BUF_INIT, target = RK_BUF_INIT;
@@ -326,23 +328,29 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
+const char **rk_smoke_registry(struct rk_smoke_opts *o, const char *ecosystem)
+{
+	const struct rk_backend *b = rk_backend_for(ecosystem);
+
+	return b && b->smoke ? (const char **)(void *)((char *)o + b->smoke_opt) : NULL;
+}
+
 int rk_smoke_run(const struct rk_smoke_opts *o, const char *ecosystem, const char *name,
 		 const char *version, struct rk_smoke_result *res, struct rk_err *err)
 {
-	struct smoke s = {0};
+	struct rk_smoke_run s = {0};
+	const struct rk_backend *b;
 	const char *reg, *tmp;
 	long long start = rk_now_ms();
 	size_t i;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	reg = !strcmp(ecosystem, "python")  ? o->pypi
-	      : !strcmp(ecosystem, "npm")   ? o->npm
-	      : !strcmp(ecosystem, "cargo") ? o->cargo
-					    : NULL;
-	if (strcmp(ecosystem, "python") && strcmp(ecosystem, "npm") && strcmp(ecosystem, "cargo"))
+	b = rk_backend_for(ecosystem);
+	if (!b || !b->smoke)
 		return rk_err_set(err, NULL, 0, 0, "%s:%s: unknown ecosystem '%s'", ecosystem, name,
 				  ecosystem);
+	reg = *rk_smoke_registry((struct rk_smoke_opts *)o, ecosystem);
 	if (!reg || !*reg)
 		return rk_err_set(err, NULL, 0, 0, "%s:%s: no %s registry to install from",
 				  ecosystem, name, ecosystem);
@@ -361,21 +369,10 @@ int rk_smoke_run(const struct rk_smoke_opts *o, const char *ecosystem, const cha
 	env_set(&s, "RK_SMOKE_REGISTRY", reg);
 	if (o->command)
 		snprintf(res->check, sizeof(res->check), "%s", o->command);
-	else if (!strcmp(ecosystem, "python"))
-		snprintf(res->check, sizeof(res->check), "uv pip install %s==%s; import %s", name,
-			 version, o->module ? o->module : "(its top-level modules)");
-	else if (!strcmp(ecosystem, "npm"))
-		snprintf(res->check, sizeof(res->check), "npm install %s@%s; node: require/import",
-			 name, version);
 	else
-		snprintf(res->check, sizeof(res->check),
-			 "cargo build of a crate depending on %s = \"=%s\"", name, version);
-	if (!strcmp(ecosystem, "python"))
-		rc = smoke_python(&s, name, version, err);
-	else if (!strcmp(ecosystem, "npm"))
-		rc = smoke_npm(&s, name, version, err);
-	else
-		rc = smoke_cargo(&s, name, version, err);
+		snprintf(res->check, sizeof(res->check), b->smoke_check, name, version,
+			 o->module ? o->module : "(its top-level modules)");
+	rc = b->smoke(&s, name, version, err);
 	for (i = 0; i < s.nenv; i++)
 		free(s.env[i]);
 	free(s.env);

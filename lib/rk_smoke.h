@@ -59,4 +59,19 @@ struct rk_smoke_result {
 int rk_smoke_run(const struct rk_smoke_opts *o, const char *ecosystem, const char *name,
 		 const char *version, struct rk_smoke_result *res, struct rk_err *err);
 
+/* ---- the ecosystems' smoke tests, for the backends (rk_backend.h) ----
+ * One test's state (scratch directory, environment, deadline, log) is
+ * opaque; rk_smoke_run passes it to the backend's smoke operation. Each
+ * returns 0 passed, -1 failed (reason in the result), -2 with err set
+ * when the test could not be set up. */
+struct rk_smoke_run;
+int rk_smoke_uv(struct rk_smoke_run *s, const char *name, const char *version, struct rk_err *err);
+int rk_smoke_npm(struct rk_smoke_run *s, const char *name, const char *version, struct rk_err *err);
+int rk_smoke_cargo(struct rk_smoke_run *s, const char *name, const char *version,
+		   struct rk_err *err);
+
+/* The member of o that holds the registry of ecosystem's backend
+ * (rk_backend.h smoke_opt), or NULL for an unknown ecosystem. */
+const char **rk_smoke_registry(struct rk_smoke_opts *o, const char *ecosystem);
+
 #endif
