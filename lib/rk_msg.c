@@ -10,7 +10,7 @@ static void (*epipe_fn)(void *ctx);
 static void *epipe_ctx;
 static int epipe_seen;
 static int epipe_status = -1; /* rk_msg_epipe_status(); -1: the code as is */
-static int out_errno; /* a write error other than EPIPE, with epipe_fn set */
+static int out_errno;	      /* a write error other than EPIPE, with epipe_fn set */
 
 static void (*filter_fn)(struct rk_buf *line, void *ctx);
 static void *filter_ctx;

@@ -125,7 +125,7 @@ struct rk_sched {
 	long long retries_done;
 	struct rk_buf ev; /* event scratch */
 	long long hook_seq;
-	char *self; /* this executable (/proc/self/exe), for built-in executors */
+	char *self;	     /* this executable (/proc/self/exe), for built-in executors */
 	struct rk_mask mask; /* secrets: every channel is masked with it */
 	struct rk_buf ctmp;  /* the cache's scratch (masked logs, fetches) */
 	int no_store;	     /* the cache cannot be written: run without storing */
