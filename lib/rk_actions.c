@@ -340,6 +340,10 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		rk_jw_kstr(w, "version", p->version);
 		if (p->current)
 			rk_jw_kstr(w, "current", p->current);
+		if (p->bump_files_json) {
+			rk_jw_key(w, "bump_files");
+			rk_jw_raw(w, p->bump_files_json, strlen(p->bump_files_json));
+		}
 		break;
 	case RK_ACT_RANGES:
 		kdeps(w, "deps", p, p->all_deps, p->nall_deps, pkgs);

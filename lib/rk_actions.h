@@ -111,14 +111,15 @@ struct rk_actions_pkg {
 	const size_t *all_deps; /* released internal dependencies of any type (ranges) */
 	size_t nall_deps;
 	const char *manager, *manifest;
-	const char *workspace;	    /* workspace root directory, or NULL (standalone) */
-	const char *lockfile;	    /* the lockfile that exists for it, or NULL */
-	const char *current;	    /* the version being replaced */
-	const char *previous_tag;   /* or NULL */
-	const char *changelog;	    /* the release's section (Markdown), or NULL */
-	const char *changelog_file; /* NULL: <path>/CHANGELOG.md */
-	const char *pin_strategy;   /* exact, compatible, minimum; NULL: exact */
-	const char *date;	    /* YYYY-MM-DD */
+	const char *workspace;	     /* workspace root directory, or NULL (standalone) */
+	const char *lockfile;	     /* the lockfile that exists for it, or NULL */
+	const char *bump_files_json; /* bump: [{"path","pattern"}...] (bump_file rules), or NULL */
+	const char *current;	     /* the version being replaced */
+	const char *previous_tag;    /* or NULL */
+	const char *changelog;	     /* the release's section (Markdown), or NULL */
+	const char *changelog_file;  /* NULL: <path>/CHANGELOG.md */
+	const char *pin_strategy;    /* exact, compatible, minimum; NULL: exact */
+	const char *date;	     /* YYYY-MM-DD */
 	/* "<eco>:<name>@<path>" where packages share a name (pnpm), else NULL:
 	 * then it stands for "<eco>:<name>" in action ids, the dist directory
 	 * and the commit's releases (trailers) */

@@ -79,6 +79,10 @@ struct pkg {
 	long order, line;
 	char **extra;
 	size_t nextra, capextra;
+	char **bump_paths; /* its rule's bump_files: paths from the repository root */
+	size_t nbump;
+	long bump_line;	 /* that rule's line */
+	char *bump_json; /* [{"path","pattern"}...] for the bump action, or NULL */
 	struct dep *deps;
 	size_t ndeps;
 	enum rk_version_scheme scheme;
@@ -139,6 +143,11 @@ struct plan {
 	long loc_line, loc_col;
 	char *train_loc, *train_json;
 	unsigned order_mask; /* RK_DEP_BIT of the dependency types that order a release */
+	struct bumpfile {
+		char *path, *pattern, *loc;
+		bool used;
+	} * bfs; /* bump_file(path, pattern) rules */
+	size_t nbf, capbf;
 	char *tag_format, *versioning, *plans_dir, *channel, *prerelease_token, *bootstrap;
 	char *commit_message; /* release_train commit_message, or NULL */
 	char *train_name;
@@ -696,13 +705,75 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		}
 		free(v);
 	} else if (!strcmp(rule, "bump_file")) {
-		/* not wired yet: which package a bump_file belongs to is undecided */
-		const char *path = rk_json_get_str(d, 0, "path");
+		/* how to bump a file; the package rules' bump_files say whose */
+		struct bumpfile *b;
+		const char *path = opt_str(pl, d, 0, "path", line, "bump_file");
+		const char *pat = opt_str(pl, d, 0, "pattern", line, "bump_file");
 
-		rk_warn("%s: bump_file '%s': not implemented yet: rk-plan does not plan it (the "
-			"file is not bumped)",
-			loc && *loc ? loc : "config", path ? path : "?");
+		if (!path || !pat)
+			die_at(pl, line, "bump_file needs a path and a pattern");
+		RK_GROW(pl->bfs, pl->capbf, pl->nbf + 1);
+		b = &pl->bfs[pl->nbf++];
+		b->path = rk_xstrdup(path);
+		b->pattern = rk_xstrdup(pat);
+		b->loc = rk_xstrdup(loc && *loc ? loc : "config");
+		b->used = false;
+	} else if (strlen(rule) > 8 && !strcmp(rule + strlen(rule) - 8, "_package") &&
+		   rk_json_get(d, 0, "bump_files") >= 0) {
+		const char *nm = rk_json_get_str(d, 0, "name");
+		const char *eco = rk_json_get_str(d, 0, "ecosystem");
+		struct rk_buf id = RK_BUF_INIT;
+		size_t n, idx;
+		char **v = str_array(pl, d, 0, "bump_files", &n, line, rule);
+
+		if (nm && eco)
+			rk_buf_addf(&id, "%s:%s", eco, nm);
+		if (n && nm &&
+		    (rk_strmap_get(&pl->byid, id.data, id.len, &idx) ||
+		     (rk_strmap_get(&pl->byname, nm, strlen(nm), &idx) && idx != NONE))) {
+			struct pkg *p = &pl->p[idx];
+
+			check_paths(pl, p->name, v, n, line);
+			p->bump_paths = v;
+			p->nbump = n;
+			p->bump_line = line;
+		} else {
+			free_strv(v, n);
+		}
+		rk_buf_release(&id);
 	}
+}
+
+/*
+ * The bump action's bump_files of p: each path its rule lists, with the
+ * pattern of the bump_file rule for that path (none: an error at the rule).
+ */
+static void bump_json_of(struct plan *pl, struct pkg *p)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	struct rk_jw w;
+	size_t i, k;
+
+	if (!p->nbump || p->bump_json)
+		return;
+	rk_jw_init(&w, &b);
+	rk_jw_arr(&w);
+	for (i = 0; i < p->nbump; i++) {
+		for (k = 0; k < pl->nbf && strcmp(pl->bfs[k].path, p->bump_paths[i]); k++)
+			;
+		if (k == pl->nbf)
+			die_at(pl, p->bump_line,
+			       "package '%s': bump_files: '%s' has no bump_file(path = \"%s\", "
+			       "pattern = ...) rule saying how to write its version",
+			       p->name, p->bump_paths[i], p->bump_paths[i]);
+		pl->bfs[k].used = true;
+		rk_jw_obj(&w);
+		rk_jw_kstr(&w, "path", pl->bfs[k].path);
+		rk_jw_kstr(&w, "pattern", pl->bfs[k].pattern);
+		rk_jw_obj_end(&w);
+	}
+	rk_jw_arr_end(&w);
+	p->bump_json = rk_buf_detach(&b, NULL);
 }
 
 /* ---- package lookup, order, groups ---- */
@@ -2413,6 +2484,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 		if (!check_only)
 			find_lockfile(pl, p);
 		a->lockfile = p->lockfile;
+		a->bump_files_json = p->bump_json;
 		a->current = p->cur_str;
 		a->previous_tag = p->cur_tag;
 		a->changelog = p->changelog;
@@ -2635,6 +2707,8 @@ static void plan_free(struct plan *pl)
 		free(p->workspace);
 		free(p->lockfile);
 		free_strv(p->extra, p->nextra);
+		free_strv(p->bump_paths, p->nbump);
+		free(p->bump_json);
 		for (j = 0; j < p->ndeps; j++) {
 			free(p->deps[j].name);
 			free(p->deps[j].eco);
@@ -2651,6 +2725,12 @@ static void plan_free(struct plan *pl)
 		free(p->tag);
 		free(p->changelog);
 	}
+	for (i = 0; i < pl->nbf; i++) {
+		free(pl->bfs[i].path);
+		free(pl->bfs[i].pattern);
+		free(pl->bfs[i].loc);
+	}
+	free(pl->bfs);
 	free(pl->p);
 	rk_strmap_release(&pl->byid);
 	rk_strmap_release(&pl->byname);
@@ -2767,7 +2847,10 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 			} else if (!strcmp(r.kind, "config")) {
 				const char *rule = rk_json_get_str(&r.doc, 0, "rule");
 
-				if (rule && !strcmp(rule, "extra_paths")) {
+				/* rules about packages wait for the package records */
+				if (rule && (!strcmp(rule, "extra_paths") ||
+					     (strlen(rule) > 8 &&
+					      !strcmp(rule + strlen(rule) - 8, "_package")))) {
 					RK_GROW(late, caplate, nlate + 1);
 					late[nlate].text = rk_xstrndup(r.text.data, r.text.len);
 					late[nlate++].line = r.line;
@@ -2827,6 +2910,12 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 			if (pl.p[pl.topo[k]].released)
 				build_changelog(&pl, &pl.p[pl.topo[k]]);
 	/* everything is decided; a cycle through action rules still writes nothing */
+	for (i = 0; i < pl.n; i++)
+		bump_json_of(&pl, &pl.p[i]);
+	for (i = 0; i < pl.nbf; i++)
+		if (!pl.bfs[i].used)
+			rk_warn("%s: bump_file '%s' is in no package's bump_files: it is not bumped",
+				pl.bfs[i].loc, pl.bfs[i].path);
 	if (!o->no_actions) {
 		check_order_cycles(&pl);
 		emit_actions(&pl, true);

@@ -880,17 +880,28 @@ c 3.0.1"
 	assert_equal "$stderr" "rk-plan: RELEASE.star:9:1: release_group 'x': unknown package 'nope'"
 }
 
-@test "rk-config records: bump_file is not planned yet, and rk-plan says so (a warning naming its location)" {
+@test "rk-config records: bump_file rules give the patterns of the files a package rule's bump_files list" {
 	pkg a npm pk/a 1.0.0
 	init
 	tag a-v1.0.0
 	change pk/a "feat: x"
-	{
-		cat in.ndjson
-		echo '{"kind":"config","rule":"bump_file","path":"pk/a/version.txt","pattern":"v(.*)","location":"RELEASE.star:4:1"}'
-	} >cfg.ndjson
+	bf='{"kind":"config","rule":"bump_file","path":"pk/a/version.txt","pattern":"v(.*)","location":"RELEASE.star:4:1"}'
+	rule='{"kind":"config","rule":"pnpm_package","name":"a","bump_files":["pk/a/version.txt"],"ecosystem":"npm","manager":"pnpm","location":"RELEASE.star:5:1"}'
+	# a bump_file no package lists: a warning naming its location
+	{ cat in.ndjson; echo "$bf"; } >cfg.ndjson
 	run --separate-stderr rk-plan -C repo --date 20261126 <cfg.ndjson
 	assert_success
-	assert_equal "$stderr" "rk-plan: warning: RELEASE.star:4:1: bump_file 'pk/a/version.txt': not implemented yet: rk-plan does not plan it (the file is not bumped)"
+	assert_equal "$stderr" "rk-plan: warning: RELEASE.star:4:1: bump_file 'pk/a/version.txt' is in no package's bump_files: it is not bumped"
 	echo "$output" | jq -e -s 'map(select(.kind == "action" and (.params.bump_files // null) != null)) | length == 0'
+	# listed by the package's rule: the bump action writes it
+	{ cat in.ndjson; echo "$bf"; echo "$rule"; } >cfg.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <cfg.ndjson
+	assert_success
+	[ -z "$stderr" ]
+	[ "$(echo "$output" | jq -c 'select(.id == "bump:npm:a") | .params.bump_files')" = '[{"path":"pk/a/version.txt","pattern":"v(.*)"}]' ]
+	# listed without a bump_file rule: bad input at the package rule
+	{ cat in.ndjson; echo "$rule"; } >cfg.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <cfg.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: RELEASE.star:5:1: package 'a': bump_files: 'pk/a/version.txt' has no bump_file(path = \"pk/a/version.txt\", pattern = ...) rule saying how to write its version"
 }

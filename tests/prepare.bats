@@ -402,3 +402,28 @@ ranges:python:acme-app acme-core"
 	grep -q '"@acme/ui": ">=1.4.0"' js/packages/web/package.json
 	[ -z "$(git status --porcelain --untracked-files=all)" ]
 }
+
+@test "prepare: a package rule's bump_files are written with their bump_file patterns, in the release commit" {
+	cd "$T"
+	make_git_repo solo
+	cd solo
+	mkdir -p src/solo
+	printf '[project]\nname = "solo"\nversion = "1.0.0"\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n' >pyproject.toml
+	printf '# the version\n__version__ = "1.0.0"\n' >src/solo/__init__.py
+	cat >RELEASE.star <<'EOS'
+load("@releasekit//rules/uv.star", "uv_package")
+uv_package(name = "solo", bump_files = ["src/solo/__init__.py"])
+bump_file(path = "src/solo/__init__.py", pattern = "__version__ = \"(.*)\"")
+EOS
+	git add -A
+	git commit -q -m "chore: init"
+	git tag solo-v1.0.0
+	echo 'X = 1' >>src/solo/__init__.py
+	git commit -q -am "feat: x"
+	run --separate-stderr releasekit prepare
+	assert_success
+	assert_line --index 0 "ok      bump:python:solo  1.1.0: pyproject.toml, src/solo/__init__.py"
+	[ -z "$stderr" ]
+	[ "$(git show HEAD:src/solo/__init__.py)" = "$(printf '# the version\n__version__ = "1.1.0"\nX = 1')" ]
+	[ -z "$(git status --porcelain)" ]
+}
