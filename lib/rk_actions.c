@@ -336,6 +336,12 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		}
 	}
 	switch (t) {
+	case RK_ACT_SMOKE_TEST:
+		if (p->smoke_cmd)
+			rk_jw_kstr(w, "smoke_test", p->smoke_cmd);
+		if (p->smoke_module)
+			rk_jw_kstr(w, "module", p->smoke_module);
+		break;
 	case RK_ACT_BUMP:
 		rk_jw_kstr(w, "version", p->version);
 		if (p->current)

@@ -114,6 +114,8 @@ struct rk_actions_pkg {
 	const char *workspace;	     /* workspace root directory, or NULL (standalone) */
 	const char *lockfile;	     /* the lockfile that exists for it, or NULL */
 	const char *bump_files_json; /* bump: [{"path","pattern"}...] (bump_file rules), or NULL */
+	const char *smoke_cmd;	     /* smoke_test: the package rule's command, or NULL */
+	const char *smoke_module;    /* smoke_test: the module to import, or NULL */
 	const char *current;	     /* the version being replaced */
 	const char *previous_tag;    /* or NULL */
 	const char *changelog;	     /* the release's section (Markdown), or NULL */

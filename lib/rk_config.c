@@ -153,7 +153,9 @@ static const struct rk_cfg_param p_uv_pkg[] = {
 	P("build_backend", PT_STR, "null"),
 	P("label", PT_STR, "null"),
 	P("tag_format", PT_STR, "null"),
-	P("extra_paths", PT_STRS, "[]")};
+	P("extra_paths", PT_STRS, "[]"),
+	P("smoke_test", PT_BSTR, "true"),
+	P("smoke_module", PT_STR, "null")};
 static const struct rk_cfg_param p_pkg[] = {
 	P("name", PT_STR, NULL),
 	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
@@ -162,7 +164,9 @@ static const struct rk_cfg_param p_pkg[] = {
 	PE("pin_strategy", PT_STR, "null", PIN),
 	P("label", PT_STR, "null"),
 	P("tag_format", PT_STR, "null"),
-	P("extra_paths", PT_STRS, "[]")};
+	P("extra_paths", PT_STRS, "[]"),
+	P("smoke_test", PT_BSTR, "true"),
+	P("smoke_module", PT_STR, "null")};
 /* packages: names of packages rk-discover finds (a package rule for each is not needed) */
 static const struct rk_cfg_param p_group[] = {P("name", PT_STR, NULL),
 					      P("packages", PT_STRS, "[]"),

@@ -81,8 +81,12 @@ struct pkg {
 	size_t nextra, capextra;
 	char **bump_paths; /* its rule's bump_files: paths from the repository root */
 	size_t nbump;
-	long bump_line;	 /* that rule's line */
-	char *bump_json; /* [{"path","pattern"}...] for the bump action, or NULL */
+	long bump_line;	    /* that rule's line */
+	char *bump_loc;	    /* and location (RELEASE.star:LINE:COL), or NULL */
+	char *bump_json;    /* [{"path","pattern"}...] for the bump action, or NULL */
+	int smoke;	    /* its rule's smoke_test: -1 unset, 0 false, 1 true */
+	char *smoke_cmd;    /* its rule's smoke_test command, or NULL */
+	char *smoke_module; /* its rule's smoke_module, or NULL */
 	struct dep *deps;
 	size_t ndeps;
 	enum rk_version_scheme scheme;
@@ -353,6 +357,7 @@ static void read_package(struct plan *pl, const struct rk_json *d, long line)
 	RK_GROW(pl->p, pl->cap, pl->n + 1);
 	p = &pl->p[pl->n++];
 	memset(p, 0, sizeof(*p));
+	p->smoke = -1;
 	p->line = line;
 	p->name = rk_xstrdup(name);
 	p->eco = rk_xstrdup(eco);
@@ -718,8 +723,7 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 		b->pattern = rk_xstrdup(pat);
 		b->loc = rk_xstrdup(loc && *loc ? loc : "config");
 		b->used = false;
-	} else if (strlen(rule) > 8 && !strcmp(rule + strlen(rule) - 8, "_package") &&
-		   rk_json_get(d, 0, "bump_files") >= 0) {
+	} else if (strlen(rule) > 8 && !strcmp(rule + strlen(rule) - 8, "_package")) {
 		const char *nm = rk_json_get_str(d, 0, "name");
 		const char *eco = rk_json_get_str(d, 0, "ecosystem");
 		struct rk_buf id = RK_BUF_INIT;
@@ -728,15 +732,32 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 
 		if (nm && eco)
 			rk_buf_addf(&id, "%s:%s", eco, nm);
-		if (n && nm &&
-		    (rk_strmap_get(&pl->byid, id.data, id.len, &idx) ||
-		     (rk_strmap_get(&pl->byname, nm, strlen(nm), &idx) && idx != NONE))) {
+		if (nm && (rk_strmap_get(&pl->byid, id.data, id.len, &idx) ||
+			   (rk_strmap_get(&pl->byname, nm, strlen(nm), &idx) && idx != NONE))) {
 			struct pkg *p = &pl->p[idx];
+			int sm = rk_json_get(d, 0, "smoke_test");
+			const char *mod = rk_json_get_str(d, 0, "smoke_module");
 
 			check_paths(pl, p->name, v, n, line);
+			free_strv(p->bump_paths, p->nbump);
 			p->bump_paths = v;
 			p->nbump = n;
 			p->bump_line = line;
+			free(p->bump_loc);
+			p->bump_loc = dup_or_null(loc);
+			if (sm >= 0 && rk_json_type(d, sm) == RK_JSON_STRING) {
+				free(p->smoke_cmd);
+				p->smoke_cmd = rk_xstrdup(rk_json_str(d, sm));
+				p->smoke = 1;
+			} else if (sm >= 0 && rk_json_type(d, sm) == RK_JSON_FALSE) {
+				p->smoke = 0;
+			} else if (sm >= 0 && rk_json_type(d, sm) == RK_JSON_TRUE) {
+				p->smoke = 1;
+			}
+			if (mod) {
+				free(p->smoke_module);
+				p->smoke_module = rk_xstrdup(mod);
+			}
 		} else {
 			free_strv(v, n);
 		}
@@ -761,11 +782,13 @@ static void bump_json_of(struct plan *pl, struct pkg *p)
 	for (i = 0; i < p->nbump; i++) {
 		for (k = 0; k < pl->nbf && strcmp(pl->bfs[k].path, p->bump_paths[i]); k++)
 			;
-		if (k == pl->nbf)
+		if (k == pl->nbf) {
+			set_loc(pl, p->bump_loc);
 			die_at(pl, p->bump_line,
 			       "package '%s': bump_files: '%s' has no bump_file(path = \"%s\", "
 			       "pattern = ...) rule saying how to write its version",
 			       p->name, p->bump_paths[i], p->bump_paths[i]);
+		}
 		pl->bfs[k].used = true;
 		rk_jw_obj(&w);
 		rk_jw_kstr(&w, "path", pl->bfs[k].path);
@@ -2513,7 +2536,11 @@ static void emit_actions(struct plan *pl, bool check_only)
 		a->tag = p->tag;
 		a->publishable = p->publishable;
 		a->no_smoke_test =
-			pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke);
+			p->smoke == 0 ||
+			(p->smoke < 0 &&
+			 (pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke)));
+		a->smoke_cmd = p->smoke_cmd;
+		a->smoke_module = p->smoke_module;
 		a->source_digest = p->source;
 		a->manifest_digest = p->mdigest;
 		rk_buf_addc(&c, '[');
@@ -2709,6 +2736,9 @@ static void plan_free(struct plan *pl)
 		free_strv(p->extra, p->nextra);
 		free_strv(p->bump_paths, p->nbump);
 		free(p->bump_json);
+		free(p->smoke_cmd);
+		free(p->smoke_module);
+		free(p->bump_loc);
 		for (j = 0; j < p->ndeps; j++) {
 			free(p->deps[j].name);
 			free(p->deps[j].eco);

@@ -905,3 +905,30 @@ c 3.0.1"
 	assert_failure 3
 	assert_equal "$stderr" "rk-plan: RELEASE.star:5:1: package 'a': bump_files: 'pk/a/version.txt' has no bump_file(path = \"pk/a/version.txt\", pattern = ...) rule saying how to write its version"
 }
+
+@test "rk-config records: a package rule's smoke_test (a command, or False) and smoke_module reach its smoke_test action" {
+	pkg a python pk/a 1.0.0
+	pkg b npm pk/b 1.0.0
+	pkg c cargo pk/c 1.0.0
+	init
+	tag a-v1.0.0
+	tag b-v1.0.0
+	tag c-v1.0.0
+	change pk/a "feat: a"
+	change pk/b "feat: b"
+	change pk/c "feat: c"
+	{
+		cat in.ndjson
+		echo '{"kind":"config","rule":"uv_package","name":"a","smoke_test":true,"smoke_module":"a_mod","ecosystem":"python","manager":"uv","location":"RELEASE.star:2:1"}'
+		echo '{"kind":"config","rule":"pnpm_package","name":"b","smoke_test":"node -e 1","smoke_module":null,"ecosystem":"npm","manager":"pnpm","location":"RELEASE.star:3:1"}'
+		echo '{"kind":"config","rule":"cargo_package","name":"c","smoke_test":false,"ecosystem":"cargo","manager":"cargo","location":"RELEASE.star:4:1"}'
+	} >cfg.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <cfg.ndjson
+	assert_success
+	printf '%s\n' "$output" >plan
+	[ "$(jq -c 'select(.id == "smoke_test:python:a") | .params.module' plan)" = '"a_mod"' ]
+	[ "$(jq -c 'select(.id == "smoke_test:python:a") | .params.smoke_test' plan)" = 'null' ]
+	[ "$(jq -c 'select(.id == "smoke_test:npm:b") | .params.smoke_test' plan)" = '"node -e 1"' ]
+	[ "$(jq -c 'select(.id == "smoke_test:cargo:c")' plan)" = '' ]
+	[ "$(jq -c 'select(.id == "verify:cargo:c") | .deps' plan)" = '["poll:cargo:c"]' ]
+}
