@@ -25,7 +25,7 @@ export RK_USAGE_NAME
 
 RK_DISCOVER_SHORT="kC:"
 RK_DISCOVER_LONG="keep-going,root:,no-stdin"
-RK_GRAPH_LONG="format:,levels,include-dev,strict,deps:,rdeps:,depth:,path:,group:,ecosystem:"
+RK_GRAPH_LONG="format:,levels,include-dev,edges:,strict,deps:,rdeps:,depth:,path:,group:,ecosystem:"
 RK_PLAN_LONG="repo:,channel:,prerelease:,nightly,snapshot,branch:,date:,plans-dir:,all,no-actions,stats"
 
 rk_usage_error() {
