@@ -295,6 +295,19 @@ void rk_forge_pr_from(const struct rk_json *d, int t, struct rk_forge_pr *pr)
 		pr->body = scalar(d, t, "description");
 }
 
+int rk_forge_post_pr(struct rk_forge_client *f, const char *url, const char *json,
+		     void (*from)(const struct rk_json *d, int t, struct rk_forge_pr *pr),
+		     struct rk_forge_pr *out, struct rk_err *err)
+{
+	struct rk_json d = RK_JSON_INIT;
+	long st = rk_forge_call(f, "POST", url, json, NULL, NULL, &d, err);
+
+	if (st >= 200 && st < 300)
+		from(&d, 0, out);
+	rk_json_release(&d);
+	return st >= 200 && st < 300 && out->id ? 0 : -1;
+}
+
 long rk_forge_call(struct rk_forge_client *f, const char *method, const char *url, const char *json,
 		   const char *file, const char *ctype, struct rk_json *d, struct rk_err *err)
 {

@@ -156,6 +156,16 @@ void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_re
 /* Fill pr from a pull request object (keys number/iid/id, html_url/web_url, title, body/description). */
 void rk_forge_pr_from(const struct rk_json *d, int t, struct rk_forge_pr *pr);
 
+/*
+ * POST json to url (a forge's "create a pull request" call) and read the
+ * answer with from (rk_forge_pr_from, or the forge's own reader) into out.
+ * 0 when the forge answered 2xx with a pull request id, else -1 (err set
+ * by the call, when it failed).
+ */
+int rk_forge_post_pr(struct rk_forge_client *f, const char *url, const char *json,
+		     void (*from)(const struct rk_json *d, int t, struct rk_forge_pr *pr),
+		     struct rk_forge_pr *out, struct rk_err *err);
+
 extern const struct rk_forge_ops rk_forge_github, rk_forge_gitea, rk_forge_gitlab,
 	rk_forge_bitbucket;
 

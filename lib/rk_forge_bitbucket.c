@@ -213,9 +213,8 @@ static int bb_create_pr(struct rk_forge_client *f, const char *head, const char 
 			struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_json d = RK_JSON_INIT;
 	struct rk_jw w;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
 	rk_buf_adds(&u, "/pullrequests");
@@ -226,13 +225,10 @@ static int bb_create_pr(struct rk_forge_client *f, const char *head, const char 
 	branch_obj(&w, "source", head);
 	branch_obj(&w, "destination", base);
 	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "POST", u.data, b.data, NULL, NULL, &d, err);
-	if (st >= 200 && st < 300)
-		pr_from(&d, 0, out);
-	rk_json_release(&d);
+	rc = rk_forge_post_pr(f, u.data, b.data, pr_from, out, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 && out->id ? 0 : -1;
+	return rc;
 }
 
 static int bb_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,

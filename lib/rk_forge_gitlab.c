@@ -251,9 +251,8 @@ static int gl_create_pr(struct rk_forge_client *f, const char *head, const char 
 			struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_json d = RK_JSON_INIT;
 	struct rk_jw w;
-	long st;
+	int rc;
 
 	proj(f, &u);
 	rk_buf_adds(&u, "/merge_requests");
@@ -264,13 +263,10 @@ static int gl_create_pr(struct rk_forge_client *f, const char *head, const char 
 	rk_jw_kstr(&w, "title", title);
 	rk_jw_kstr(&w, "description", body);
 	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "POST", u.data, b.data, NULL, NULL, &d, err);
-	if (st >= 200 && st < 300)
-		rk_forge_pr_from(&d, 0, out);
-	rk_json_release(&d);
+	rc = rk_forge_post_pr(f, u.data, b.data, rk_forge_pr_from, out, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 && out->id ? 0 : -1;
+	return rc;
 }
 
 static int gl_put_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
