@@ -161,7 +161,7 @@ push_main() {
 	echo "$output" | jq -e 'length == 1 and .[0].state == "open"'
 	[ "$(gitea_api GET /repos/rk/mono2/branches/release | jq -r .commit.id)" = "$(git rev-parse release)" ]
 	# merged (fast-forward: main's head is the release commit), then published from main
-	run gitea_api POST /repos/rk/mono2/pulls/1/merge '{"Do":"fast-forward-only"}'
+	gitea_merge mono2 1
 	git checkout -q main
 	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" pull -q --ff-only origin main
 	[ "$(git rev-parse HEAD)" = "$(git rev-parse release)" ]

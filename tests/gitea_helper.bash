@@ -147,6 +147,23 @@ gitea_wait_pushed() {
 	return 1
 }
 
+# gitea_merge REPO N: fast-forward pull request N of rk/REPO into its base.
+# Gitea checks a pull request's mergeability in a queue after each push and
+# answers 405 "try again later" until then: retried until merged (30 s).
+gitea_merge() {
+	local i code
+	for i in $(seq 1 150); do
+		code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: token $GITEA_TOKEN" \
+			-H 'Content-Type: application/json' -d '{"Do":"fast-forward-only"}' \
+			"$GITEA_URL/api/v1/repos/rk/$1/pulls/$2/merge")
+		[ "$code" = 200 ] && return 0
+		gitea_api GET "/repos/rk/$1/pulls/$2" | jq -e '.merged == true' >/dev/null && return 0
+		sleep 0.2
+	done
+	echo "gitea_merge: pull request $2 of rk/$1 not merged (last answer $code)" >&2
+	return 1
+}
+
 gitea_repo() {
 	gitea_api POST /user/repos "{\"name\":\"$1\",\"default_branch\":\"main\",\"private\":false}" |
 		jq -e -r .clone_url >/dev/null || return 1
