@@ -78,8 +78,13 @@ THELP     = $(THELP_SRC:tests/helpers/%.c=$(B)/tests/%)
 # Fuzz targets: fuzz/fuzz-<name>.c (libFuzzer, clang only).
 FUZZ_SRC  = $(wildcard fuzz/fuzz-*.c)
 
-HDRS = $(wildcard lib/*.h)
-C_FILES = $(wildcard cmd/*.c lib/*.c lib/*.h tests/helpers/*.c fuzz/*.c)
+HDRS = $(wildcard lib/*.h cmd/*/*.h)
+C_FILES = $(wildcard cmd/*.c cmd/*/*.c cmd/*/*.h lib/*.c lib/*.h tests/helpers/*.c fuzz/*.c)
+
+# A tool's own body: cmd/<tool>/*.c (what only that tool does), linked into
+# that tool alone; lib/ holds what two tools share (DEVELOPERS.md).
+tool_objs = $(patsubst cmd/%.c,$(B)/cmd/%.o,$(wildcard cmd/$(1)/*.c))
+TOOL_OBJ = $(patsubst cmd/%.c,$(B)/cmd/%.o,$(wildcard cmd/*/*.c))
 
 all: $(BINS) $(B)/bin/releasekit $(THELP) $(B)/completions/bash/releasekit
 
@@ -94,7 +99,7 @@ deps-present:
 	  echo "make: the build needs pkg-config, $(PKGS) and $(PYCONFIG):" \
 	       "run scripts/bootstrap (make demo and make check do)" >&2; exit 1; }
 
-$(LIB_OBJ) $(PYLIB_OBJ) $(BINS:$(B)/bin/%=$(B)/cmd/%.o): | deps-present
+$(LIB_OBJ) $(PYLIB_OBJ) $(TOOL_OBJ) $(BINS:$(B)/bin/%=$(B)/cmd/%.o): | deps-present
 
 $(B)/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -110,13 +115,14 @@ $(B)/cmd/%.o: cmd/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/bin/%: $(B)/cmd/%.o $(LIB)
+.SECONDEXPANSION:
+$(B)/bin/%: $(B)/cmd/%.o $$(call tool_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(call tool_objs,$*) $(LIB) $(LDLIBS)
 
-$(B)/bin/rk-config: $(B)/cmd/rk-config.o $(PYLIB_OBJ) $(LIB)
+$(B)/bin/rk-config: $(B)/cmd/rk-config.o $(call tool_objs,rk-config) $(PYLIB_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(PYLIB_OBJ) $(LIB) $(LDLIBS) $(PY_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(call tool_objs,rk-config) $(PYLIB_OBJ) $(LIB) $(LDLIBS) $(PY_LIBS)
 
 $(B)/bin/releasekit: scripts/releasekit
 	@mkdir -p $(@D)
