@@ -18,6 +18,7 @@
 #include "rk_proc.h"
 #include "rk_remote.h"
 #include "rk_strmap.h"
+#include "rk_topo.h"
 
 extern char **environ;
 
@@ -57,7 +58,6 @@ struct act {
 	pid_t pid;
 	long long start_ms, deadline_ms, kill_at_ms, retry_at_ms;
 	int term_sent, timed_out, interrupted;
-	int mark;   /* cycle detection */
 	int height; /* actions on the longest chain from here to a sink */
 };
 
@@ -562,73 +562,40 @@ int rk_sched_add(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *e
 	return 1;
 }
 
-/* Depth-first search for a cycle from i; appends the cycle path to out. */
-static int cycle_from(struct rk_sched *s, int i, int *stack, size_t depth, struct rk_buf *out,
-		      long *line)
-{
-	struct act *a = &s->a[i];
-	size_t k;
-
-	a->mark = 1; /* on the stack */
-	stack[depth] = i;
-	for (k = 0; k < a->ndeps; k++) {
-		int j = a->deps[k];
-		if (s->a[j].mark == 1) {
-			size_t m, start = depth;
-			while (stack[start] != j)
-				start--;
-			*line = s->a[j].line;
-			for (m = start; m <= depth; m++) {
-				rk_buf_addf(out, "%s -> ", s->a[stack[m]].id);
-				if (s->a[stack[m]].line > *line)
-					*line = s->a[stack[m]].line;
-			}
-			rk_buf_adds(out, s->a[j].id);
-			return 1;
-		}
-		if (s->a[j].mark == 0 && cycle_from(s, j, stack, depth + 1, out, line))
-			return 1;
-	}
-	a->mark = 2;
-	return 0;
-}
-
 /*
  * Heights for the ready queue's priority: with unknown durations, starting
  * the action with the longest chain of dependents first keeps the critical
  * path moving (a list-scheduling heuristic). Kahn's order, then backwards.
  */
-static void compute_heights(struct rk_sched *s)
+static size_t dep_count(const void *ctx, size_t v)
 {
-	int *order = rk_xcalloc(s->n + 1, sizeof(int)), *indeg = rk_xcalloc(s->n + 1, sizeof(int));
-	size_t i, k, head = 0, tail = 0;
+	return ((const struct rk_sched *)ctx)->a[v].ndeps;
+}
 
-	for (i = 0; i < s->n; i++) {
-		indeg[i] = (int)s->a[i].ndeps;
-		if (!indeg[i])
-			order[tail++] = (int)i;
-	}
-	while (head < tail) {
-		struct act *a = &s->a[order[head++]];
-		for (k = 0; k < a->nrdeps; k++)
-			if (--indeg[a->rdeps[k]] == 0)
-				order[tail++] = a->rdeps[k];
-	}
-	while (tail > 0) {
-		struct act *a = &s->a[order[--tail]];
+static size_t dep_at(const void *ctx, size_t v, size_t i)
+{
+	return (size_t)((const struct rk_sched *)ctx)->a[v].deps[i];
+}
+
+/* order: dependencies first (rk_topo_dfs), so walked backwards dependents come first */
+static void compute_heights(struct rk_sched *s, const size_t *order)
+{
+	size_t i = s->n, k;
+
+	while (i > 0) {
+		struct act *a = &s->a[order[--i]];
 		a->height = 1;
 		for (k = 0; k < a->nrdeps; k++)
 			if (s->a[a->rdeps[k]].height + 1 > a->height)
 				a->height = s->a[a->rdeps[k]].height + 1;
 	}
-	free(order);
-	free(indeg);
 }
 
 int rk_sched_validate(struct rk_sched *s, struct rk_err *err)
 {
-	size_t i, k;
-	int *stack;
+	size_t i, k, *order;
+	struct rk_topo t = {s->n, dep_count, dep_at, s, NULL};
+	struct rk_topo_cycle cy = {0};
 	const char *src = s->source ? s->source : "<stdin>";
 
 	for (i = 0; i < s->n; i++) {
@@ -648,23 +615,26 @@ int rk_sched_validate(struct rk_sched *s, struct rk_err *err)
 			s->a[j].rdeps[s->a[j].nrdeps++] = (int)i;
 		}
 	}
-	/* cycles: iterative enough for real plans; recursion depth <= n */
-	stack = rk_xcalloc(s->n + 1, sizeof(int));
-	for (i = 0; i < s->n; i++) {
+	/* a cycle: "A -> B -> A", at the latest line of its actions */
+	order = rk_xcalloc(s->n + 1, sizeof(size_t));
+	if (rk_topo_dfs(&t, 0, order, &cy) < 0) {
 		struct rk_buf path = RK_BUF_INIT;
 		long line = 0;
-		if (s->a[i].mark)
-			continue;
-		if (cycle_from(s, (int)i, stack, 0, &path, &line)) {
-			rk_err_set(err, src, line, 0, "dependency cycle: %s", path.data);
-			rk_buf_release(&path);
-			free(stack);
-			return -1;
+
+		for (i = 0; i < cy.n; i++) {
+			rk_buf_addf(&path, "%s -> ", s->a[cy.v[i]].id);
+			if (s->a[cy.v[i]].line > line)
+				line = s->a[cy.v[i]].line;
 		}
+		rk_buf_adds(&path, s->a[cy.v[0]].id);
+		rk_err_set(err, src, line, 0, "dependency cycle: %s", path.data);
 		rk_buf_release(&path);
+		rk_topo_cycle_release(&cy);
+		free(order);
+		return -1;
 	}
-	free(stack);
-	compute_heights(s);
+	compute_heights(s, order);
+	free(order);
 	return 0;
 }
 
