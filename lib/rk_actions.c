@@ -4,6 +4,7 @@
 #include "rk_json.h"
 #include "rk_sha256.h"
 #include "rk_strmap.h"
+#include "rk_topo.h"
 
 #include <ctype.h>
 #include <sys/stat.h>
@@ -31,7 +32,6 @@ struct act {
 	long ws; /* lockfile actions: the index of a package of the workspace */
 	size_t *deps;
 	size_t ndeps, cap;
-	int state; /* 0 new, 1 visiting, 2 done */
 };
 
 struct dag {
@@ -607,58 +607,34 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 	rk_buf_release(&params);
 }
 
-/* A cycle being unwound: the actions on it, innermost first. */
-struct cycle {
-	size_t start, *v, n, cap;
-	bool open;
-};
-
-/* Append i after its dependencies to order[*k]; -1 on a cycle (cy filled). */
-static int visit(struct dag *g, size_t i, size_t *order, size_t *k, struct cycle *cy)
+static size_t dep_count(const void *ctx, size_t v)
 {
-	struct act *a = &g->a[i];
-	size_t j;
+	return ((const struct dag *)ctx)->a[v].ndeps;
+}
 
-	if (a->state == 2)
-		return 0;
-	if (a->state == 1) {
-		cy->start = i;
-		cy->open = true;
-		return -1;
-	}
-	a->state = 1;
-	for (j = 0; j < a->ndeps; j++)
-		if (visit(g, a->deps[j], order, k, cy) < 0) {
-			if (cy->open) {
-				RK_GROW(cy->v, cy->cap, cy->n + 1);
-				cy->v[cy->n++] = i;
-				cy->open = i != cy->start;
-			}
-			return -1;
-		}
-	a->state = 2;
-	order[(*k)++] = i;
-	return 0;
+static size_t dep_at(const void *ctx, size_t v, size_t i)
+{
+	return ((const struct dag *)ctx)->a[v].deps[i];
 }
 
 /* "action 'x': dependency cycle: A -> B -> A" (-> waits for), at a command's rule. */
-static int cycle_err(const struct dag *g, const struct cycle *cy, struct rk_err *err)
+static int cycle_err(const struct dag *g, const struct rk_topo_cycle *cy, struct rk_err *err)
 {
 	const struct rk_actions_cmd *c = NULL;
 	struct rk_buf b = RK_BUF_INIT;
 	size_t j;
 	int rc;
 
-	for (j = cy->n; j-- > 0;) {
+	for (j = 0; j < cy->n; j++) {
 		const struct act *a = &g->a[cy->v[j]];
 
 		if (!c)
 			c = a->cmd;
 		rk_buf_addf(&b, "%s -> ", a->id);
 	}
-	rk_buf_adds(&b, g->a[cy->start].id);
+	rk_buf_adds(&b, g->a[cy->v[0]].id);
 	rc = rk_err_set(err, c ? c->source : NULL, c ? c->line : 0, 0,
-			"action '%s': dependency cycle: %s", c ? c->name : g->a[cy->start].id,
+			"action '%s': dependency cycle: %s", c ? c->name : g->a[cy->v[0]].id,
 			b.data);
 	rk_buf_release(&b);
 	return rc;
@@ -705,7 +681,8 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	size_t **cmdact = rk_xcalloc(ncmds + 1, sizeof(*cmdact));
 	size_t *ncmdact = rk_xcalloc(ncmds + 1, sizeof(*ncmdact));
 	size_t *order = NULL;
-	struct cycle cy = {0};
+	struct rk_topo_cycle cy = {0};
+	struct rk_topo topo = {0, dep_count, dep_at, NULL, NULL};
 	struct rk_strmap wslast = RK_STRMAP_INIT;
 	size_t i, j, k, x, *locks = NULL, nlocks = 0, lockcap = 0;
 	long last = -1, commit = -1, push = -1;
@@ -926,11 +903,12 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	}
 	/* the whole order first: a cycle leaves nothing written */
 	order = rk_xcalloc(g.n + 1, sizeof(size_t));
-	for (i = 0, k = 0; i < g.n; i++)
-		if (visit(&g, i, order, &k, &cy) < 0) {
-			cycle_err(&g, &cy, err);
-			goto out;
-		}
+	topo.n = g.n;
+	topo.ctx = &g;
+	if (rk_topo_dfs(&topo, 0, order, &cy) < 0) {
+		cycle_err(&g, &cy, err);
+		goto out;
+	}
 	for (i = 0; i < g.n && !o->check_only; i++)
 		emit(o, &g, order[i], pkgs, n);
 	rc = 0;
@@ -941,7 +919,7 @@ out:
 	}
 	free(g.a);
 	free(order);
-	free(cy.v);
+	rk_topo_cycle_release(&cy);
 	rk_strmap_release(&g.ids);
 	rk_strmap_release(&tags);
 	rk_strmap_release(&wslast);
