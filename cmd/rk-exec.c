@@ -15,7 +15,7 @@
 #include "rk_json.h"
 #include "rk_lock.h"
 #include "rk_progress.h"
-#include "rk_sched.h"
+#include "rk-exec/exec.h"
 
 static const char usage[] =
 	"usage: rk-exec [options] [FILE]\n"
