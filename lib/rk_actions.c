@@ -1,6 +1,7 @@
 /* rk_actions.c - the action DAG of a release plan (see the header). */
 #include "rk_common.h"
 #include "rk_actions.h"
+#include "rk_cachekey.h"
 #include "rk_json.h"
 #include "rk_sha256.h"
 #include "rk_strmap.h"
@@ -461,16 +462,30 @@ static const char *cmd_phase(const struct rk_actions_cmd *c)
 }
 
 /* Write the record of action i (its key computed here). */
+/* "env": a command action's declared environment (in its record and its key). */
+static void cmd_env(struct rk_jw *w, const struct rk_actions_pkg *p)
+{
+	rk_jw_key(w, "env");
+	rk_jw_obj(w);
+	if (p) {
+		rk_jw_kstr(w, "RK_ECOSYSTEM", p->ecosystem);
+		rk_jw_kstr(w, "RK_PACKAGE", p->name);
+		rk_jw_kstr(w, "RK_PATH", p->path);
+		rk_jw_kstr(w, "RK_TAG", p->tag);
+		rk_jw_kstr(w, "RK_VERSION", p->version);
+	}
+	rk_jw_obj_end(w);
+}
+
 static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		 const struct rk_actions_pkg *pkgs, size_t n)
 {
 	const struct act *a = &g->a[i];
 	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
 	const struct rk_actions_cmd *c = a->cmd;
-	struct rk_buf kb = RK_BUF_INIT, canon = RK_BUF_INIT, rec = RK_BUF_INIT;
+	struct rk_buf kb = RK_BUF_INIT, rec = RK_BUF_INIT;
 	struct rk_buf params = RK_BUF_INIT;
 	struct rk_jw w;
-	struct rk_json d = RK_JSON_INIT;
 	struct rk_err err;
 	char key[RK_SHA256_HEX];
 	char **argv = NULL;
@@ -518,6 +533,7 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		for (k = 0; k < c->nargv; k++)
 			rk_jw_str(&w, argv[k]);
 		rk_jw_arr_end(&w);
+		cmd_env(&w, p);
 		rk_jw_kstr(&w, "cwd", cwd);
 		rk_jw_kint(&w, "timeout_s", c->timeout_s);
 		rk_jw_key(&w, "inputs");
@@ -535,10 +551,8 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		rk_jw_obj_end(&w);
 	}
 	rk_jw_obj_end(&w);
-	if (rk_json_parse(&d, kb.data, kb.len, "<key>", 1, &err) < 0)
+	if (rk_cachekey(kb.data, kb.len, key, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "internal error: cache key JSON: %s", err.msg);
-	rk_json_canonical(&d, 0, &canon);
-	rk_sha256_buf(canon.data, canon.len, key);
 
 	/* the record */
 	rk_jw_init(&w, &rec);
@@ -574,16 +588,7 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		for (k = 0; k < c->nargv; k++)
 			rk_jw_str(&w, argv[k]);
 		rk_jw_arr_end(&w);
-		rk_jw_key(&w, "env");
-		rk_jw_obj(&w);
-		if (p) {
-			rk_jw_kstr(&w, "RK_ECOSYSTEM", p->ecosystem);
-			rk_jw_kstr(&w, "RK_PACKAGE", p->name);
-			rk_jw_kstr(&w, "RK_PATH", p->path);
-			rk_jw_kstr(&w, "RK_TAG", p->tag);
-			rk_jw_kstr(&w, "RK_VERSION", p->version);
-		}
-		rk_jw_obj_end(&w);
+		cmd_env(&w, p);
 		rk_jw_kstr(&w, "cwd", cwd);
 		rk_jw_kint(&w, "timeout_s", c->timeout_s);
 		rk_jw_key(&w, "outputs");
@@ -600,9 +605,7 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 			free(argv[k]);
 		free(argv);
 	}
-	rk_json_release(&d);
 	rk_buf_release(&kb);
-	rk_buf_release(&canon);
 	rk_buf_release(&rec);
 	rk_buf_release(&params);
 }
