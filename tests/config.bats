@@ -701,7 +701,7 @@ EOF
 	echo "$output" >RELEASE.star
 	grep -Fx '    root = "python",' RELEASE.star
 	grep -Fx 'uv_package(name = "acme-cli", group = "python-packages")' RELEASE.star
-	rk-config | rk-discover -C . >after.ndjson
+	(set -o pipefail; rk-config | rk-discover -C . >after.ndjson)
 	validate_records after.ndjson
 	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' before.ndjson >expected
 	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' after.ndjson >actual
@@ -725,7 +725,7 @@ EOF
 	echo 'vcs("git")' >expected
 	diff -u expected actual
 	grep -Fx 'uv_package(name = "acme-cli", group = "python-packages")' RELEASE.star
-	rk-config | rk-discover -C . >/dev/null
+	(set -o pipefail; rk-config | rk-discover -C . >/dev/null)
 	run releasekit generate --bogus
 	assert_equal "$status" 2
 }

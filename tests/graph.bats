@@ -48,7 +48,8 @@ python:tool 3 5
 EOF
 	diff -u expected actual
 	# The same answer whatever the input order.
-	tac in.ndjson | rk-graph | summary | sort >a2
+	tac in.ndjson >rev.ndjson
+	piped rk-graph \| summary \| sort <rev.ndjson >a2
 	sort actual >a1
 	diff -u a1 a2
 }
@@ -218,11 +219,13 @@ EOF
 		grep -q '<svg' g.svg
 		# Graphviz's own view of the graph: node and edge counts.
 		dot -Tplain g.dot >g.plain
-		[ "$(grep -c '^node ' g.plain)" -eq "$(rk-graph --format json <"$F/$fx.ndjson" | jq '.nodes | length')" ]
-		[ "$(grep -c '^edge ' g.plain)" -eq "$(rk-graph --format json <"$F/$fx.ndjson" | jq '.edges | length')" ]
+		nodes=$(piped rk-graph --format json \| jq '.nodes | length' <"$F/$fx.ndjson")
+		edges=$(piped rk-graph --format json \| jq '.edges | length' <"$F/$fx.ndjson")
+		[ "$(grep -c '^node ' g.plain)" -eq "$nodes" ]
+		[ "$(grep -c '^edge ' g.plain)" -eq "$edges" ]
 	done
 	# Node names survive quoting: Graphviz reports npm:@scope/x as it is.
-	rk-graph --format dot <"$F/packages.ndjson" | dot -Tplain | grep -q '^node "npm:@scope/x" '
+	piped rk-graph --format dot \| dot -Tplain \| grep -q '^node "npm:@scope/x" ' <"$F/packages.ndjson"
 }
 
 @test "mermaid and d2: every edge endpoint is a declared node, ids unique, quotes balanced" {

@@ -32,7 +32,7 @@ ids_of() {
 	# rk-config writes smoke_test = true on every group: the train's false still wins
 	sed -i 's/"smoke_test":false/"smoke_test":true/' in.ndjson
 	echo '{"kind":"config","rule":"release_train","smoke_test":false}' >>in.ndjson
-	run sh -c 'rk-plan -C repo --date 20261126 <in.ndjson | jq -r "select(.type == \"smoke_test\") | .id"'
+	run piped rk-plan -C repo --date 20261126 \| jq -r "select(.type == \"smoke_test\") | .id" <in.ndjson
 	assert_success
 	assert_output ""
 	echo '{"kind":"config","rule":"release_group","name":"h","packages":["b"],"smoke_test":"no"}' >>in.ndjson
@@ -49,21 +49,24 @@ ids_of() {
 	change pk/a "fix: x"
 	change pk/b "fix: x"
 	nightly() {
-		rk-plan -C repo --date 20261126 --nightly --no-actions <in.ndjson |
-			jq -r 'select(.kind == "release") | "\(.name) \(.next) \(.tag) \(.prerelease)"'
+		piped rk-plan -C repo --date 20261126 --nightly --no-actions \| \
+			jq -r 'select(.kind == "release") | "\(.name) \(.next) \(.tag) \(.prerelease)"' <in.ndjson
 	}
 	# rk-config's default: PEP 440 spelling; SemVer packages keep theirs
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}.dev{date}"}' >>in.ndjson
 	run nightly
+	assert_success
 	assert_output "a 1.2.4-nightly.20261126.3 a-v1.2.4-nightly.20261126.3 true
 b 1.2.4.dev20261126000003 b-v1.2.4.dev20261126000003 true"
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-dev.{date}"}' >>in.ndjson
 	run nightly
+	assert_success
 	assert_output "a 1.2.4-dev.20261126 a-v1.2.4-dev.20261126 true
 b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	# a template only one scheme can spell is an error at the record
 	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-nightly.{date}"}' >>in.ndjson
 	run --separate-stderr nightly
+	assert_failure 3
 	assert_equal "$stderr" "rk-plan: <stdin>:5: release_train: nightly_version '{version}-nightly.{date}' gives '1.2.4-nightly.20261126' for package 'b', not a PEP 440 pre-release"
 	# ... and so is one that is not a pre-release (it would outrank 1.2.4)
 	sed -i '$d' in.ndjson
@@ -91,7 +94,8 @@ b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
 	assert_equal "$stderr" "rk-plan: <stdin>:2: action 'loop': dependency cycle: build:npm:a -> loop -> publish:npm:a -> sign:npm:a -> unpin:npm:a -> build:npm:a"
 	# without the cycle it is placed between the two
 	sed -i 's/"build:npm:a"/"tag:npm:a"/' in.ndjson
-	run sh -c 'rk-plan -C repo --date 20261126 <in.ndjson | jq -r "select(.kind == \"action\" and (.id == \"loop\" or .id == \"tag:npm:a\")) | \"\(.id) <- \(.deps | join(\" \"))\""'
+	run piped rk-plan -C repo --date 20261126 \| jq -r "select(.kind == \"action\" and (.id == \"loop\" or .id == \"tag:npm:a\")) | \"\(.id) <- \(.deps | join(\" \"))\"" <in.ndjson
+	assert_success
 	assert_output "loop <- publish:npm:a
 tag:npm:a <- verify:npm:a loop"
 }
@@ -126,7 +130,8 @@ tag:npm:a <- verify:npm:a loop"
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" "^rk-plan: git: a shallow clone lacks the history to plan from \(.*\); fetch it with 'git fetch --unshallow --tags'$"
 	git -C shallow fetch -q --unshallow --tags
-	run sh -c 'rk-plan -C shallow --date 20261126 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .next"'
+	run piped rk-plan -C shallow --date 20261126 --no-actions \| jq -r "select(.kind == \"release\") | .next" <in.ndjson
+	assert_success
 	assert_output "1.1.0"
 }
 
@@ -159,7 +164,8 @@ tag:npm:a <- verify:npm:a loop"
 	git -C repo tag b-v1.0.0
 	mkdir -p repo/.releasekit/plans
 	printf '\357\273\277---\na: minor # new API\n# b is next\n"b": patch\t# fix\n---\n\nSummary.\n' >repo/.releasekit/plans/bom.md
-	run sh -c 'rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | \"\(.name) \(.next) \(.plan_files[0])\""'
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -r "select(.kind == \"release\") | \"\(.name) \(.next) \(.plan_files[0])\"" <in.ndjson
+	assert_success
 	assert_output "a 1.1.0 .releasekit/plans/bom.md
 b 1.0.1 .releasekit/plans/bom.md"
 	# a '#' that does not follow a blank is no comment
@@ -188,7 +194,8 @@ b 1.0.1 .releasekit/plans/bom.md"
 	assert_equal "$stderr" "rk-plan: --plans-dir $T/repo/notes: not inside the repository (relative, without '..')"
 	mkdir repo/empty
 	for d in empty missing; do
-		run sh -c "rk-plan -C repo --plans-dir $d --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | .next'"
+		run piped rk-plan -C repo --plans-dir $d --no-actions \| jq -r 'select(.kind == "release") | .next' <in.ndjson
+		assert_success
 		assert_output "1.0.1"
 	done
 }
@@ -211,7 +218,8 @@ b 1.0.1 .releasekit/plans/bom.md"
 	# ./a, a/ and a//b are fine
 	printf '{"kind":"package","name":"b","ecosystem":"npm","path":"./b/","version":"1.0.0"}\n' >>ok.ndjson
 	change b "feat: b"
-	run sh -c 'rk-plan -C repo --no-actions <ok.ndjson | jq -r "select(.kind == \"release\") | .name + \" \" + .next"'
+	run piped rk-plan -C repo --no-actions \| jq -r "select(.kind == \"release\") | .name + \" \" + .next" <ok.ndjson
+	assert_success
 	assert_output "b 1.0.0" # untagged: a first release at its manifest version
 }
 
@@ -392,10 +400,10 @@ teardown() {
 	cd repo
 	xact a '[]' 'for i in $(seq 200); do [ -e go ] && exit 0; sleep 0.05; done; exit 1' '{"max_retries":0}' >plan
 	# the reader lets the action finish only once it has seen it start
-	rk-exec plan | while read -r l; do
+	(set -o pipefail; rk-exec plan | while read -r l; do
 		echo "$l" >>seen
 		case $l in *'"state":"started"'*) touch go ;; esac
-	done
+	done)
 	[ "$(jq -r .state seen 2>/dev/null | grep -v null | tr '\n' ' ')" = "queued started succeeded " ]
 }
 
@@ -458,12 +466,14 @@ teardown() {
 		assert_output ""
 		assert_equal "$stderr" "rk-plan: --date: no such day '$d'"
 	done
-	run sh -c 'rk-plan -C repo --date 20240229 --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .date"'
+	run piped rk-plan -C repo --date 20240229 --no-actions \| jq -r "select(.kind == \"release\") | .date" <in.ndjson
+	assert_success
 	assert_output 2024-02-29
 	SOURCE_DATE_EPOCH=99999999999999999 run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 2
 	assert_equal "$stderr" "rk-plan: SOURCE_DATE_EPOCH: not a number of seconds: '99999999999999999'"
-	SOURCE_DATE_EPOCH=253402300799 run sh -c 'rk-plan -C repo --no-actions <in.ndjson | jq -r "select(.kind == \"release\") | .date"'
+	SOURCE_DATE_EPOCH=253402300799 run piped rk-plan -C repo --no-actions \| jq -r "select(.kind == \"release\") | .date" <in.ndjson
+	assert_success
 	assert_output 9999-12-31
 }
 
@@ -506,7 +516,8 @@ release_group(name = "web", packages = ["web"])
 EOT
 	git -C repo add -A && git -C repo commit -q -m "chore: config"
 	cd repo/packages/web
-	run sh -c 'releasekit discover | jq -r "select(.kind == \"config\") | .rule" | sort -u | tr "\n" " "'
+	run piped releasekit discover \| jq -r 'select(.kind == "config") | .rule' \| sort -u \| tr "\n" " "
+	assert_success
 	assert_output --partial "release_group"
 }
 
@@ -580,7 +591,8 @@ EOT
 	echo '{"kind":"config","rule":"release_train","nightly_channel":"edge"}' >>in.ndjson
 	echo '{"kind":"config","rule":"branch_channel","branch":"main","channel":"edge"}' >>in.ndjson
 	for opt in "--channel edge" ""; do
-		run sh -c "rk-plan -C repo --date 20261126 --no-actions $opt <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel) \(.prerelease)\"'"
+		run piped rk-plan -C repo --date 20261126 --no-actions $opt \| jq -r 'select(.kind == "release") | "\(.next) \(.channel) \(.prerelease)"' <in.ndjson
+		assert_success
 		assert_output "1.2.4-nightly.20261126.2 edge true"
 	done
 }

@@ -68,7 +68,9 @@ EOT
 	run rk-config --optional --generate </dev/null
 	assert_failure 2
 	assert_line --index 0 "rk-config: --optional does not go with --generate"
-	rk-config --help | grep -q -- '--optional'
+	run rk-config --help
+	assert_success
+	assert_output --partial '--optional'
 }
 
 @test "releasekit discover: decentralized RELEASE.star files are applied" {
@@ -272,7 +274,7 @@ EOT
 	echo 'uv_package(name = "deep", group = "g")' >"${d}RELEASE.star"
 	rk-config >cfg.ndjson
 	[ "$(jq -r '"\(.name) \(.group) \(.location)"' cfg.ndjson)" = "deep g ${d}RELEASE.star:1:1" ]
-	rk-discover --root . <cfg.ndjson | jq -r 'select(.kind == "package") | .group' >actual
+	piped rk-discover --root . \| jq -r 'select(.kind == "package") | .group' <cfg.ndjson >actual
 	echo g >expected
 	diff -u expected actual
 }
@@ -305,7 +307,8 @@ EOT
 	echo 'VALUE = "inside"' >ws/real.star
 	ln -s ../real.star ws/lib/x.star
 	printf 'load("//lib:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
-	[ "$(rk-config -C ws | jq -r .name)" = inside ]
+	name=$(piped rk-config -C ws \| jq -r .name)
+	[ "$name" = inside ]
 }
 
 @test "rk-graph: a \\u0000 in a package or dependency name is bad input (two names were one package)" {
