@@ -161,7 +161,7 @@ tools() { (cd "$RK_BUILD/bin" && ls rk-*); }
 @test "porcelain: an unknown option is one line naming the command the user typed, exit 2" {
 	"$RK_TOP/scripts/demo" --setup "$T/acme"
 	cd "$T/acme"
-	for c in discover graph plan version changelog generate; do
+	for c in discover graph plan version changelog generate prepare publish release logs; do
 		run --separate-stderr releasekit "$c" --frobnicate
 		assert_failure 2
 		[ -z "$output" ]
