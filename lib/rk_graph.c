@@ -470,6 +470,7 @@ static int ambiguous(const struct rk_graph *g, const char *arg, int v, struct rk
 
 int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
 {
+	int bare[RK_ECO_N];
 	const char *colon = strchr(arg, ':');
 	int found[RK_ECO_N], nfound = 0;
 
@@ -478,18 +479,18 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 		char eco[16];
 		size_t n = (size_t)(colon - arg);
 		if (n < sizeof(eco)) {
+			int e;
 			memcpy(eco, arg, n);
 			eco[n] = '\0';
-			int e = rk_eco_parse(eco);
+			e = rk_eco_parse(eco);
 			if (e >= 0) {
-				int bare, v = find_at(g, e, colon + 1, &bare);
+				int amb, v = find_at(g, e, colon + 1, &amb);
 				if (v < 0)
 					rk_buf_addf(msg, "no package %s in the input", arg);
-				return bare ? ambiguous(g, arg, v, msg) : v;
+				return amb ? ambiguous(g, arg, v, msg) : v;
 			}
 		}
 	}
-	int bare[RK_ECO_N];
 	for (int e = 0; e < RK_ECO_N; e++) {
 		int v = find_at(g, e, arg, &bare[nfound]);
 		if (v >= 0)
@@ -572,6 +573,7 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 		stack[sp++] = root;
 		on[root] = 1;
 		while (csp) {
+			int size = 0, first, selfloop = 0, u;
 			int v = call[csp - 1];
 			if (pos[v] < g->out_at[v + 1]) {
 				int w = g->edges[g->out[pos[v]++]].to;
@@ -592,17 +594,17 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 			if (low[v] != index[v])
 				continue;
 			/* v roots a component: pop it. */
-			int size = 0, first = v, selfloop = 0, w;
+			first = v;
 			cstart[ncomp] = nmem;
 			do {
-				w = stack[--sp];
-				on[w] = 0;
-				comp[w] = ncomp;
-				members[nmem++] = w;
+				u = stack[--sp];
+				on[u] = 0;
+				comp[u] = ncomp;
+				members[nmem++] = u;
 				size++;
-				if (g->nodes[w].rank < g->nodes[first].rank)
-					first = w;
-			} while (w != v);
+				if (g->nodes[u].rank < g->nodes[first].rank)
+					first = u;
+			} while (u != v);
 			if (size == 1)
 				for (int i = g->out_at[v]; i < g->out_at[v + 1]; i++)
 					if (g->edges[g->out[i]].to == v)
@@ -624,10 +626,12 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 	for (int v = 0; v < n; v++)
 		low[v] = 0;
 	for (int rank = 0; rank < n; rank++) {
+		int head = 0, tail = 0, last = -1, len = 0;
+		int nm;
+		int more = 0, *mem;
 		int s = g->by_rank[rank], cid = first_of[rank];
 		if (cid < 0)
 			continue;
-		int head = 0, tail = 0, last = -1, len = 0;
 		stack[tail++] = s;
 		low[s] = cid + 1;
 		index[s] = -1;
@@ -658,8 +662,8 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 		}
 		rk_graph_id(g, s, out);
 		/* The rest of the component, in rank order. */
-		int more = 0, *mem = members + cstart[cid];
-		int nm = (cid + 1 < ncomp ? cstart[cid + 1] : nmem) - cstart[cid];
+		mem = members + cstart[cid];
+		nm = (cid + 1 < ncomp ? cstart[cid + 1] : nmem) - cstart[cid];
 		for (int i = 0; i < nm; i++)
 			if (!on[mem[i]])
 				call[more++] = mem[i];
