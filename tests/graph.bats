@@ -482,3 +482,39 @@ EOF
 	assert_success
 	assert_line --index 0 "usage: releasekit graph [-C DIR] [-k] [--root DIR] [rk-graph options]"
 }
+
+# ---- found using the tools as a new user would: each pins one fixed bug ----
+
+@test "rk-graph: a directory or an unreadable input file is exit 2, as rk-graph(1) says" {
+	mkdir dir
+	run --separate-stderr rk-graph dir
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "rk-graph: cannot read dir: Is a directory" ]
+	run --separate-stderr rk-graph <dir
+	assert_failure 2
+	[ "$stderr" = "rk-graph: cannot read <stdin>: Is a directory" ]
+	# tests run as root, where chmod 000 does not stop reading: reading
+	# /proc/self/mem at offset 0 fails with EIO for everyone
+	run --separate-stderr rk-graph /proc/self/mem
+	assert_failure 2
+	[ "$stderr" = "rk-graph: cannot read /proc/self/mem: Input/output error" ]
+	# bad records are still bad input
+	echo bad >bad.ndjson
+	run --separate-stderr rk-graph bad.ndjson
+	assert_failure 3
+	[ "$stderr" = "rk-graph: bad.ndjson:1:1: invalid literal 'bad'" ]
+}
+
+@test "rk-graph: a \\u0000 in a package or dependency name is bad input (two names were one package)" {
+	run --separate-stderr rk-graph < <(printf '%s\n' \
+		'{"kind":"package","name":"a\u0000b","ecosystem":"python"}' \
+		'{"kind":"package","name":"a\u0000c","ecosystem":"python"}')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = 'rk-graph: <stdin>:1:26: package record: "name" must not contain a NUL character' ]
+	run --separate-stderr rk-graph \
+		<<<'{"kind":"package","name":"a","ecosystem":"python","deps":[{"name":"b\u0000"}]}'
+	assert_failure 3
+	[ "$stderr" = 'rk-graph: <stdin>:1:67: package record: "deps"[0]: "name" must not contain a NUL character' ]
+}
