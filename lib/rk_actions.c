@@ -452,12 +452,16 @@ static const char *cmd_phase(const struct rk_actions_cmd *c)
 	size_t k;
 	int t, maxin = -1;
 
-	for (k = 0; k < c->noutputs; k++)
-		if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t <= RK_ACT_COMMIT)
+	for (k = 0; k < c->noutputs; k++) {
+		t = rk_action_type_parse(c->outputs[k]);
+		if (t >= 0 && t <= RK_ACT_COMMIT)
 			return "prepare";
-	for (k = 0; k < c->ninputs; k++)
-		if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+	}
+	for (k = 0; k < c->ninputs; k++) {
+		t = rk_action_type_parse(c->inputs[k]);
+		if (t > maxin)
 			maxin = t;
+	}
 	return maxin >= 0 && maxin < RK_ACT_COMMIT ? "prepare" : "publish";
 }
 
@@ -660,12 +664,16 @@ int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_
 		if (!c->nargv)
 			return rk_err_set(err, c->source, c->line, 0, "action '%s': empty command",
 					  c->name);
-		for (k = 0; k < c->ninputs; k++)
-			if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+		for (k = 0; k < c->ninputs; k++) {
+			t = rk_action_type_parse(c->inputs[k]);
+			if (t > maxin)
 				maxin = t;
-		for (k = 0; k < c->noutputs; k++)
-			if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t < minout)
+		}
+		for (k = 0; k < c->noutputs; k++) {
+			t = rk_action_type_parse(c->outputs[k]);
+			if (t >= 0 && t < minout)
 				minout = t;
+		}
 		if (minout < RK_ACT_NTYPES && minout <= maxin)
 			return rk_err_set(err, c->source, c->line, 0,
 					  "action '%s': output '%s' does not come after input '%s'",

@@ -471,6 +471,7 @@ static int ambiguous(const struct rk_graph *g, const char *arg, int v, struct rk
 
 int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
 {
+	int bare[RK_ECO_N];
 	const char *colon = strchr(arg, ':');
 	int found[RK_ECO_N], nfound = 0;
 
@@ -479,18 +480,18 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 		char eco[16];
 		size_t n = (size_t)(colon - arg);
 		if (n < sizeof(eco)) {
+			int e;
 			memcpy(eco, arg, n);
 			eco[n] = '\0';
-			int e = rk_eco_parse(eco);
+			e = rk_eco_parse(eco);
 			if (e >= 0) {
-				int bare, v = find_at(g, e, colon + 1, &bare);
+				int amb, v = find_at(g, e, colon + 1, &amb);
 				if (v < 0)
 					rk_buf_addf(msg, "no package %s in the input", arg);
-				return bare ? ambiguous(g, arg, v, msg) : v;
+				return amb ? ambiguous(g, arg, v, msg) : v;
 			}
 		}
 	}
-	int bare[RK_ECO_N];
 	for (int e = 0; e < RK_ECO_N; e++) {
 		int v = find_at(g, e, arg, &bare[nfound]);
 		if (v >= 0)
@@ -604,10 +605,10 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 	for (int v = 0; v < n; v++)
 		low[v] = 0;
 	for (int rank = 0; rank < n; rank++) {
+		int head = 0, tail = 0, last = -1, len = 0, more = 0;
 		int s = g->by_rank[rank], cid = first_of[rank];
 		if (cid < 0)
 			continue;
-		int head = 0, tail = 0, last = -1, len = 0;
 		stack[tail++] = s;
 		low[s] = cid + 1;
 		index[s] = -1;
@@ -638,7 +639,6 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 		}
 		rk_graph_id(g, s, out);
 		/* The rest of the component, in rank order. */
-		int more = 0;
 		for (size_t i = cstart[cid]; i < cstart[cid + 1]; i++)
 			if (!on[members[i]])
 				call[more++] = (int)members[i];
