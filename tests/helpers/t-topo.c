@@ -126,7 +126,8 @@ int main(int argc, char **argv)
 	int rc = 0;
 
 	rk_msg_init(argv[0]);
-	if (argc < 3 || (n = strtoul(argv[2], NULL, 10)) == 0)
+	n = argc < 3 ? 0 : strtoul(argv[2], NULL, 10);
+	if (n == 0)
 		rk_die(2, "usage: t-topo dfs|dfs-ignore|levels|scc|chain N [ARG]");
 	init(&g, n);
 	t.n = n;
