@@ -363,6 +363,16 @@ int rk_smoke_run(const struct rk_smoke_opts *o, const char *ecosystem, const cha
 	s.res = res;
 	s.deadline = start + (long long)((o->timeout_s > 0 ? o->timeout_s : 600.0) * 1000.0);
 	env_init(&s);
+	/* what the tools leave in their temporary directory (npm, uv, cargo and
+	 * rustc write there) goes with the scratch directory */
+	{
+		struct rk_buf t = RK_BUF_INIT;
+
+		rk_buf_addf(&t, "%s/tmp", res->dir);
+		if (mkdir(t.data, 0700) == 0)
+			env_set(&s, "TMPDIR", t.data);
+		rk_buf_release(&t);
+	}
 	env_set(&s, "RK_SMOKE_NAME", name);
 	env_set(&s, "RK_SMOKE_VERSION", version);
 	env_set(&s, "RK_SMOKE_ECOSYSTEM", ecosystem);
