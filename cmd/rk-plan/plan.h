@@ -253,7 +253,13 @@ void plan_set_loc(struct plan *pl, const char *loc);
 void plan_bump_json_of(struct plan *pl, struct pkg *p);
 
 /* config.c */
+/*
+ * A config record into the plan: checked against rk-config's rule table
+ * (rk_cfg_record_check), then read by the reader of its rule (a table).
+ */
 void plan_read_config(struct plan *pl, const struct rk_json *d, long line);
+/* Whether rule is read after every package record (it names packages). */
+bool plan_config_late(const char *rule);
 
 /* graph.c */
 size_t plan_find_pkg(const struct plan *pl, const char *s);

@@ -176,9 +176,7 @@ int rk_plan_run(const struct rk_plan_opts *o, FILE *in, const char *source)
 				const char *rule = rk_json_get_str(&r.doc, 0, "rule");
 
 				/* rules about packages wait for the package records */
-				if (rule && (!strcmp(rule, "extra_paths") ||
-					     (strlen(rule) > 8 &&
-					      !strcmp(rule + strlen(rule) - 8, "_package")))) {
+				if (plan_config_late(rule)) {
 					RK_GROW(late, caplate, nlate + 1);
 					late[nlate].text = rk_xstrndup(r.text.data, r.text.len);
 					late[nlate++].line = r.line;
