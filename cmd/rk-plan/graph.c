@@ -6,6 +6,7 @@
 #include "plan.h"
 #include "rk_graph.h"
 #include "rk_strmap.h"
+#include "rk_topo.h"
 
 #include <fnmatch.h>
 
@@ -32,17 +33,24 @@ size_t plan_find_pkg(const struct plan *pl, const char *s)
 	return NONE;
 }
 
-static void topo_visit(struct plan *pl, size_t i, unsigned char *st, size_t *k)
+/* The package graph for rk_topo: an edge to each dependency among the input's. */
+static size_t deps_n(const void *ctx, size_t v)
 {
-	size_t j;
+	return ((const struct plan *)ctx)->p[v].ndeps;
+}
 
-	if (st[i])
-		return;
-	st[i] = 1;
-	for (j = 0; j < pl->p[i].ndeps; j++)
-		if (pl->p[i].deps[j].idx != NONE)
-			topo_visit(pl, pl->p[i].deps[j].idx, st, k);
-	pl->topo[(*k)++] = i;
+static size_t dep_edge(const void *ctx, size_t v, size_t i)
+{
+	return ((const struct plan *)ctx)->p[v].deps[i].idx; /* NONE is RK_TOPO_NONE */
+}
+
+/* Only the dependencies that order a release (plan_dep_orders). */
+static size_t order_edge(const void *ctx, size_t v, size_t i)
+{
+	const struct plan *pl = ctx;
+	const struct dep *d = &pl->p[v].deps[i];
+
+	return plan_dep_orders(pl, d) ? d->idx : RK_TOPO_NONE;
 }
 
 static const struct plan *sort_pl;
@@ -77,8 +85,7 @@ static size_t shared_dep(struct plan *pl, const struct pkg *p, const struct dep 
 
 void plan_resolve(struct plan *pl)
 {
-	unsigned char *st = rk_xcalloc(pl->n + 1, 1);
-	size_t i, j, k = 0;
+	size_t i, j;
 	bool all_order = pl->n > 0;
 
 	for (i = 0; i < pl->n; i++) {
@@ -106,10 +113,12 @@ void plan_resolve(struct plan *pl)
 		qsort(pl->topo, pl->n, sizeof(size_t), order_cmp);
 		sort_pl = NULL;
 	} else {
-		for (i = 0; i < pl->n; i++)
-			topo_visit(pl, i, st, &k);
+		/* dependencies first, in the order of the input; a cycle does not
+		 * stop the order (plan_check_order_cycles says what it breaks) */
+		struct rk_topo t = {pl->n, deps_n, dep_edge, pl, NULL};
+
+		rk_topo_dfs(&t, RK_TOPO_IGNORE_CYCLES, pl->topo, NULL);
 	}
-	free(st);
 
 	/* group membership: release_group rules (names or globs), then the record's "group" */
 	for (j = 0; j < pl->ngroups; j++) {
@@ -202,78 +211,44 @@ bool plan_dep_orders(const struct plan *pl, const struct dep *d)
 /*
  * A cycle among the ordering edges of released packages cannot be
  * published in any order: die naming every edge with its type and the
- * manifest line that declares it (as rk-graph does). Iterative DFS.
+ * manifest line that declares it (as rk-graph does). rk_topo_dfs.
  */
 void plan_check_order_cycles(struct plan *pl)
 {
-	unsigned char *st = rk_xcalloc(pl->n + 1, 1); /* 0 new, 1 on stack, 2 done */
-	size_t *stk = rk_xcalloc(pl->n + 1, sizeof(size_t));
-	size_t *next = rk_xcalloc(pl->n + 1, sizeof(size_t));
-	size_t root, top, i;
+	unsigned char *released = rk_xcalloc(pl->n + 1, 1);
+	size_t *order = rk_xcalloc(pl->n + 1, sizeof(size_t));
+	struct rk_topo t = {pl->n, deps_n, order_edge, pl, released};
+	struct rk_topo_cycle cy = {NULL, 0};
+	struct rk_buf msg = RK_BUF_INIT;
+	size_t i, j;
 
-	for (root = 0; root < pl->n; root++) {
-		if (st[root] || !pl->p[root].released)
-			continue;
-		top = 0;
-		stk[top++] = root;
-		st[root] = 1;
-		while (top) {
-			size_t v = stk[top - 1];
-			struct pkg *p = &pl->p[v];
-
-			if (next[v] >= p->ndeps) {
-				st[v] = 2;
-				top--;
-				continue;
-			}
-			{
-				const struct dep *d = &p->deps[next[v]++];
-				size_t w = d->idx;
-
-				if (!plan_dep_orders(pl, d) || !pl->p[w].released || st[w] == 2)
-					continue;
-				if (st[w] == 0) {
-					st[w] = 1;
-					stk[top++] = w;
-					continue;
-				}
-				/* a cycle: w ... v -> w on the stack */
-				{
-					struct rk_buf msg = RK_BUF_INIT;
-					size_t from = 0;
-
-					while (stk[from] != w)
-						from++;
-					rk_buf_addf(&msg, "%s:%s", pl->p[w].eco, pl->p[w].name);
-					for (i = from; i < top; i++) {
-						struct pkg *a = &pl->p[stk[i]];
-						size_t to = i + 1 < top ? stk[i + 1] : w;
-						const struct dep *e = NULL;
-						size_t j;
-
-						for (j = 0; j < a->ndeps && !e; j++)
-							if (a->deps[j].idx == to &&
-							    plan_dep_orders(pl, &a->deps[j]))
-								e = &a->deps[j];
-						rk_buf_addf(&msg, " -(%s", e ? e->type : "?");
-						if (e && a->manifest)
-							rk_buf_addf(&msg, ", %s", a->manifest);
-						if (e && a->manifest && e->mline)
-							rk_buf_addf(&msg, ":%ld", e->mline);
-						rk_buf_addf(&msg, ")-> %s:%s", pl->p[to].eco,
-							    pl->p[to].name);
-					}
-					plan_die_at(
-						pl, pl->p[w].line,
-						"package cycle: %s: no publish order exists (only "
-						"normal, build and peer dependencies order a release; "
-						"release_train(order_edges = ...) chooses others)",
-						msg.data);
-				}
-			}
-		}
+	for (i = 0; i < pl->n; i++)
+		released[i] = pl->p[i].released;
+	if (rk_topo_dfs(&t, 0, order, &cy) >= 0) {
+		free(released);
+		free(order);
+		return;
 	}
-	free(st);
-	free(stk);
-	free(next);
+	/* a cycle: cy.v[0] -> ... -> cy.v[n - 1] -> cy.v[0] */
+	rk_buf_addf(&msg, "%s:%s", pl->p[cy.v[0]].eco, pl->p[cy.v[0]].name);
+	for (i = 0; i < cy.n; i++) {
+		const struct pkg *a = &pl->p[cy.v[i]];
+		size_t to = cy.v[(i + 1) % cy.n];
+		const struct dep *e = NULL;
+
+		for (j = 0; j < a->ndeps && !e; j++)
+			if (a->deps[j].idx == to && plan_dep_orders(pl, &a->deps[j]))
+				e = &a->deps[j];
+		rk_buf_addf(&msg, " -(%s", e ? e->type : "?");
+		if (e && a->manifest)
+			rk_buf_addf(&msg, ", %s", a->manifest);
+		if (e && a->manifest && e->mline)
+			rk_buf_addf(&msg, ":%ld", e->mline);
+		rk_buf_addf(&msg, ")-> %s:%s", pl->p[to].eco, pl->p[to].name);
+	}
+	plan_die_at(
+		pl, pl->p[cy.v[0]].line,
+		"package cycle: %s: no publish order exists (only normal, build and peer "
+		"dependencies order a release; release_train(order_edges = ...) chooses others)",
+		msg.data);
 }
