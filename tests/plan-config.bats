@@ -77,3 +77,16 @@ EOF
 	printf 'a 2.0.1\nb 2.0.1\nc 3.0.1\n' >expected
 	diff -u expected actual
 }
+
+@test "rk-graph checks the release_train record it reads the same way" {
+	printf '%s\n' '{"kind":"config","rule":"release_train","versioning":"lockstep"}' \
+		'{"kind":"package","name":"a","ecosystem":"npm","path":"a"}' >g.ndjson
+	run --separate-stderr rk-graph g.ndjson
+	assert_failure 3
+	assert_output ""
+	assert_equal "$stderr" 'rk-graph: g.ndjson:1: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "lockstep")'
+	sed -i 's/"lockstep"/"per-group"/' g.ndjson
+	run --separate-stderr rk-graph --levels g.ndjson
+	assert_success
+	assert_output "level 0: npm:a"
+}

@@ -1,6 +1,7 @@
 /* cmd/rk-graph/graphtool.c - the work of rk-graph(1) (see graphtool.h). */
 #include "rk_common.h"
 #include "graphtool.h"
+#include "rk_config.h"
 #include "rk_graph.h"
 #include "rk_graph_record.h"
 #include "rk_json.h"
@@ -41,7 +42,8 @@ static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *
 
 /*
  * A release_train config record's "order_edges" (the dependency types that
- * order a release). Returns 0, or -1 with st->err.
+ * order a release); the record is first checked whole by rk-config's rule
+ * table (rk_cfg_record_check). Returns 0, or -1 with st->err.
  */
 static int config_edges(struct state *st, const struct rk_ndjson *r)
 {
@@ -52,8 +54,12 @@ static int config_edges(struct state *st, const struct rk_ndjson *r)
 	unsigned mask;
 	int rc = 0;
 
-	if (!rule || strcmp(rule, "release_train") != 0 || t < 0 ||
-	    rk_json_type(d, t) == RK_JSON_NULL)
+	if (!rule || strcmp(rule, "release_train") != 0)
+		return 0;
+	/* the types and values rk-config allows (its rule table), as rk-plan checks them */
+	if (rk_cfg_record_check(d, 0, r->source, r->line, &st->err) < 0)
+		return -1;
+	if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL)
 		return 0;
 	if (rk_json_type(d, t) != RK_JSON_ARRAY)
 		return rk_err_set(&st->err, r->source, r->line, rk_graph_record_col(d, t),
