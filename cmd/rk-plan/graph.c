@@ -93,7 +93,7 @@ void plan_resolve(struct plan *pl)
 
 		for (j = 0; j < p->ndeps; j++) {
 			struct rk_buf id = RK_BUF_INIT;
-			size_t idx;
+			size_t idx = NONE; /* (not a package of the input) */
 
 			rk_buf_addf(&id, "%s:%s", p->deps[j].eco, p->deps[j].name);
 			if (rk_strmap_get(&pl->byid, id.data, id.len, &idx) && pl->p[idx].id)
