@@ -90,3 +90,24 @@ EOF
 	assert_success
 	assert_output "level 0: npm:a"
 }
+
+@test "order_edges = [] (rk-config's default) means normal, build and peer, as for rk-graph" {
+	pkg a npm pk/a 1.0.0 "[$(dep b npm)]"
+	pkg b npm pk/b 1.0.0
+	init
+	change pk/a "fix: a"
+	change pk/b "fix: b"
+	echo '{"kind":"config","rule":"release_train","order_edges":[]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
+	assert_success
+	echo "$output" | jq -c 'select(.id == "publish:npm:a") | .deps' >actual
+	echo '["sign:npm:a","poll:npm:b"]' >expected
+	diff -u expected actual
+	# a list names the types: an optional-only list leaves the normal edge out
+	echo '{"kind":"config","rule":"release_train","order_edges":["optional"]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
+	assert_success
+	echo "$output" | jq -c 'select(.id == "publish:npm:a") | .deps' >actual
+	echo '["sign:npm:a"]' >expected
+	diff -u expected actual
+}

@@ -60,15 +60,17 @@ static void read_train(struct plan *pl, const struct rk_json *d, long line, cons
 	plan_canonical(d, &pl->train_json);
 	pl->train_line = line;
 	t = rk_json_get(d, 0, "order_edges");
-	if (t >= 0 && rk_json_type(d, t) == RK_JSON_ARRAY) {
+	if (rk_json_len(d, t) > 0) { /* [] (rk-config's default): normal, build and peer */
 		int e;
 
-		pl->order_mask = 0; /* (an empty list: nothing orders; rk-graph: the default) */
+		pl->order_mask = 0;
 		for (e = rk_json_first(d, t); e >= 0; e = rk_json_next(d, e)) {
 			int k = rk_dep_type_parse(rk_json_str(d, e));
 
 			pl->order_mask |= k >= 0 ? RK_DEP_BIT(k) : (1u << RK_DEP_N) - 1; /* all */
 		}
+	} else if (rk_json_type(d, t) == RK_JSON_ARRAY) {
+		pl->order_mask = RK_GRAPH_EDGES_DEFAULT;
 	}
 	free(pl->train_loc);
 	pl->train_loc = plan_dup_or_null(loc);
