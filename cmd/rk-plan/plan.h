@@ -233,7 +233,13 @@ struct plan {
 
 /* ---- small helpers ---- */
 
-/* input.c */
+/*
+ * input.c: the package records and the checks every stage uses. The plan_*
+ * functions below that take a line die on bad input (plan_die_at: at the
+ * current config record's "location" when plan_set_loc gave one, else at
+ * source:line; exit 3); strings they return are new (the caller frees) or,
+ * for plan_opt_str, borrowed from d.
+ */
 int plan_lvl_parse(const char *s);
 char *plan_dup_or_null(const char *s);
 _Noreturn void plan_die_at(const struct plan *pl, long line, const char *fmt, ...)
@@ -261,37 +267,45 @@ void plan_read_config(struct plan *pl, const struct rk_json *d, long line);
 /* Whether rule is read after every package record (it names packages). */
 bool plan_config_late(const char *rule);
 
-/* graph.c */
+/*
+ * graph.c: plan_find_pkg ("eco:name", a bare name, name@path: the index,
+ * NONE unknown, NONE - 1 ambiguous); plan_resolve (dependency indices,
+ * pl->topo dependencies first, groups, lockstep sets); cycles among the
+ * edges that order a release die (plan_check_order_cycles).
+ */
 size_t plan_find_pkg(const struct plan *pl, const char *s);
 void plan_resolve(struct plan *pl);
 bool plan_dep_counts(const struct dep *d);
 bool plan_dep_orders(const struct plan *pl, const struct dep *d);
 void plan_check_order_cycles(struct plan *pl);
 
-/* tags.c */
+/* tags.c: tag series per format, the current version and history stops of each package. */
 const char *plan_tag_format_of(const struct plan *pl, const struct pkg *p);
 void plan_setup_series(struct plan *pl);
 void plan_read_tags(struct plan *pl);
 
-/* changes.c */
+/* changes.c: commit and plan-file reasons with their bump level (enum lvl). */
 void plan_add_reason(struct pkg *p, enum rkind k, size_t ref, int lvl);
 void plan_analyse_commits(struct plan *pl);
 void plan_read_plan_files(struct plan *pl);
 
-/* bump.c */
+/* bump.c: channel, date, propagation and lockstep, then p->next and p->tag of each package. */
 void plan_decide_channel(struct plan *pl);
 void plan_decide_date(struct plan *pl);
 void plan_propagate(struct plan *pl);
 void plan_decide_versions(struct plan *pl);
 
-/* release.c */
+/* release.c: p->changelog, and the "release" record of p on stdout. */
 void plan_build_changelog(struct plan *pl, struct pkg *p);
 void plan_emit_release(struct plan *pl, struct pkg *p);
 
-/* params.c */
+/*
+ * params.c: the action records (rk_actions_emit), each package's params
+ * filled here; with check_only, the DAG is checked and nothing written.
+ */
 void plan_emit_actions(struct plan *pl, bool check_only);
 
-/* publish.c */
+/* publish.c: HEAD a release commit (trailers, clean tree): plan exactly its packages. */
 bool plan_head_has_release_trailers(struct plan *pl);
 bool plan_from_release_commit(struct plan *pl);
 
