@@ -3,7 +3,8 @@
 #   make                 build everything into build/
 #   make check           bootstrap (idempotent), build, run the bats suite
 #   make demo            bootstrap (idempotent), build, run scripts/demo
-#   make lint            clang-format check, mandoc -T lint, banned functions
+#   make lint            clang-format check, mandoc -T lint, banned functions,
+#                        scripts/checksrc, scripts/check-test-pipes
 #   make install         PREFIX=/usr/local DESTDIR= (with the Python venv rk-config needs)
 #   make SANITIZE=address,undefined check
 #   make VALGRIND=1 check    run every tool under valgrind in the suite
@@ -26,7 +27,7 @@ PYTHON   ?= /usr/bin/python3
 
 WARN = -Wall -Wextra -Wformat-security \
        -Wstrict-prototypes -Wold-style-definition -Wvla -Wshadow \
-       -Wpointer-arith -Wmissing-prototypes -Wwrite-strings \
+       -Wpointer-arith -Wmissing-prototypes -Wwrite-strings -Wdeclaration-after-statement \
        -Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(WERROR),1)
 WARN += -Werror
@@ -107,6 +108,7 @@ $(B)/lib/%.o: lib/%.c $(HDRS)
 
 $(PYLIB_OBJ): CPPFLAGS += $(PY_CFLAGS)
 
+
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -159,6 +161,8 @@ lint:
 	@echo "lint: clang-format"; $(CLANG_FORMAT) --dry-run --Werror $(C_FILES)
 	@echo "lint: mandoc"; mandoc -T lint -W warning man/*.[0-9]
 	@echo "lint: banned functions"; scripts/check-banned $(C_FILES)
+	@echo "lint: checksrc"; scripts/checksrc
+	@echo "lint: test pipes"; scripts/check-test-pipes tests/*.bats tests/*.bash
 	@echo "lint: shell syntax"; for f in scripts/releasekit scripts/bootstrap scripts/gen-completions scripts/commands/* bench/*.sh; do \
 	  [ -f "$$f" ] || continue; bash -n "$$f" || exit 1; done
 

@@ -3,6 +3,7 @@
 #include "rk_cli.h"
 #include "rk_config.h"
 #include "rk-config/generate.h"
+#include "rk_cfgfiles.h"
 #include "rk_pystar.h"
 #include "rk_discover.h"
 

@@ -15,148 +15,8 @@
 #include "rk_json.h"
 #include "rk_lock.h"
 #include "rk_progress.h"
-#include "rk_sched.h"
-
-static const char usage[] =
-	"usage: rk-exec [options] [FILE]\n"
-	"       rk-exec --cache-stats\n"
-	"       rk-exec --cache-prune [--max-age AGE] [--max-size SIZE]\n"
-	"\n"
-	"Run the action DAG read from FILE or stdin (NDJSON action records) with a\n"
-	"content-addressed cache; write event records and a summary to stdout.\n"
-	"Records that are not actions pass through unchanged, in order, once the\n"
-	"input is read and checked (before any event; bad input writes nothing).\n"
-	"\n"
-	"  -j, --jobs N              run at most N actions at once (default: CPUs)\n"
-	"      --limit NAME=N        at most N at once of action type or resource NAME\n"
-	"      --retries [TYPE=]N    retries of retryable failures (default 2)\n"
-	"      --backoff-base-ms MS  first retry delay bound (default 1000)\n"
-	"      --backoff-max-ms MS   retry delay cap (default 60000)\n"
-	"      --kill-grace S        seconds between SIGTERM and SIGKILL (default 5)\n"
-	"      --fail-fast           start nothing new after the first failure\n"
-	"      --continue-on-error   let independent branches finish (default)\n"
-	"      --no-cache            do not look actions up in the cache\n"
-	"      --cache-dir DIR       the cache (default $RK_CACHE_DIR, else\n"
-	"                            ${XDG_CACHE_HOME:-$HOME/.cache}/releasekit)\n"
-	"      --remote-cache URL    Bazel HTTP cache (e.g. bazel-remote) to share with\n"
-	"  -C DIR                    run as if started in DIR\n"
-	"      --repo DIR            repository root (default: git root of the cwd)\n"
-	"      --lock-timeout S      wait up to S seconds for the repository lock\n"
-	"                            (default 0: fail at once)\n"
-	"      --seed N              seed of the retry jitter\n"
-	"      --progress MODE       progress on stderr: auto (live on a terminal, else\n"
-	"                            plain lines), live, plain, none (default\n"
-	"                            $RK_PROGRESS, else auto)\n"
-	"      --cache-stats         print the cache's size and entries, and exit\n"
-	"      --cache-prune         remove old entries (--max-age 30d, --max-size 10G)\n"
-	"      --cache-show KEY      print the action cache entry KEY: lines 'stdout\n"
-	"                            DIGEST SIZE', 'stderr DIGEST SIZE', 'output DIGEST\n"
-	"                            SIZE PATH' (exit 1 when there is none)\n"
-	"      --max-age AGE         prune entries unused for AGE (s, m, h, d)\n"
-	"      --max-size SIZE       prune least recently used entries above SIZE (K, M, G)\n"
-	"  -h, --help                show this help and exit\n"
-	"      --version             print the version and exit\n"
-	"\n"
-	"Exit: 0 all succeeded or cached, 1 an action failed or the lock is held,\n"
-	"2 usage, 3 bad input, 130/143 interrupted by SIGINT/SIGTERM, 141 stdout\n"
-	"closed. See rk-exec(1).\n";
-
-enum {
-	O_LIMIT = 256,
-	O_RETRIES,
-	O_BASE,
-	O_MAX,
-	O_GRACE,
-	O_FAILFAST,
-	O_CONTINUE,
-	O_NOCACHE,
-	O_CACHEDIR,
-	O_REMOTE,
-	O_REPO,
-	O_LOCKTIMEOUT,
-	O_SEED,
-	O_STATS,
-	O_PRUNE,
-	O_MAXAGE,
-	O_MAXSIZE,
-	O_PROGRESS,
-	O_SHOW,
-};
-
-/* "NAME=N" into a limit; name may be absent for --retries N. */
-static void parse_limit(const struct rk_cli *cli, const char *opt, const char *val, int need_name,
-			struct rk_sched_limit **arr, size_t *n, size_t *cap, int *plain)
-{
-	const char *eq = strrchr(val, '=');
-	long v;
-
-	if (!eq) {
-		if (need_name || !plain)
-			rk_cli_usage_error(cli, "%s: expected NAME=N, got '%s'", opt, val);
-		*plain = (int)rk_cli_long(cli, opt, val, 0, 100);
-		return;
-	}
-	if (eq == val)
-		rk_cli_usage_error(cli, "%s: empty name in '%s'", opt, val);
-	v = rk_cli_long(cli, opt, eq + 1, need_name ? 1 : 0, need_name ? 100000 : 100);
-	RK_GROW(*arr, *cap, *n + 1);
-	(*arr)[*n].name = rk_xstrndup(val, (size_t)(eq - val));
-	(*arr)[*n].max = (int)v;
-	(*n)++;
-}
-
-static void free_limits(struct rk_sched_limit *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-}
-
-struct unit {
-	char c;
-	long long mult;
-};
-
-/*
- * "<digits>[unit[tail]]" -> digits times the unit's multiplier (1 without
- * a unit); -1 if malformed or above max. tail (or 0) may follow a unit: "10KB".
- */
-static long long parse_scaled(const char *s, const struct unit *units, char tail, long long max)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v < 0 || v > max)
-		return -1;
-	if (!*end)
-		return v;
-	for (; units->c && units->c != *end; units++)
-		;
-	if (!units->c || (end[1] && !(tail && end[1] == tail && !end[2])))
-		return -1;
-	if (v > max / units->mult)
-		return -1; /* what would overflow, or is beyond any sensible bound */
-	return v * units->mult;
-}
-
-/* "7d", "12h", "30m", "45s", "90" -> seconds; -1 if malformed. */
-static long long parse_age(const char *s)
-{
-	static const struct unit u[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {0, 0}};
-
-	return parse_scaled(s, u, 0, 100LL * 365 * 86400); /* a century */
-}
-
-/* "1G", "500M", "10K", "10KB", "123" -> bytes; -1 if malformed. */
-static long long parse_size(const char *s)
-{
-	static const struct unit u[] = {
-		{'K', 1LL << 10}, {'k', 1LL << 10}, {'M', 1LL << 20}, {'G', 1LL << 30}, {0, 0}};
-
-	return parse_scaled(s, u, 'B', 1LL << 62);
-}
+#include "rk-exec/exec.h"
+#include "rk-exec/options.h"
 
 /*
  * The hidden internal mode: rk-exec --run-action FILE runs the built-in
@@ -295,42 +155,15 @@ static struct rk_progress *progress_open(const char *arg, enum rk_progress_mode 
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"jobs", required_argument, NULL, 'j'},
-		{"limit", required_argument, NULL, O_LIMIT},
-		{"retries", required_argument, NULL, O_RETRIES},
-		{"backoff-base-ms", required_argument, NULL, O_BASE},
-		{"backoff-max-ms", required_argument, NULL, O_MAX},
-		{"kill-grace", required_argument, NULL, O_GRACE},
-		{"fail-fast", no_argument, NULL, O_FAILFAST},
-		{"continue-on-error", no_argument, NULL, O_CONTINUE},
-		{"no-cache", no_argument, NULL, O_NOCACHE},
-		{"cache-dir", required_argument, NULL, O_CACHEDIR},
-		{"remote-cache", required_argument, NULL, O_REMOTE},
-		{"repo", required_argument, NULL, O_REPO},
-		{"lock-timeout", required_argument, NULL, O_LOCKTIMEOUT},
-		{"seed", required_argument, NULL, O_SEED},
-		{"cache-stats", no_argument, NULL, O_STATS},
-		{"cache-prune", no_argument, NULL, O_PRUNE},
-		{"max-age", required_argument, NULL, O_MAXAGE},
-		{"max-size", required_argument, NULL, O_MAXSIZE},
-		{"progress", required_argument, NULL, O_PROGRESS},
-		{"cache-show", required_argument, NULL, O_SHOW},
-		{NULL, 0, NULL, 0}};
-	struct rk_cli cli = {usage, "j:", longopts, argc, argv};
+	struct ex_args args = {0};
+	const struct rk_cli *cli;
 	struct rk_sched_opts o = {0};
-	struct rk_sched_limit *limits = NULL, *retries = NULL;
-	size_t nlimits = 0, limcap = 0, nretries = 0, retcap = 0;
-	const char *cache_dir = NULL, *repo = NULL, *input = NULL;
-	int stats = 0, prune = 0, rc, c;
-	long long max_age = -1, max_size = -1;
-	double lock_timeout = 0;
+	const char *input = NULL;
+	int rc;
 	struct rk_cache cache;
 	struct rk_buf root = RK_BUF_INIT, who = RK_BUF_INIT, pass = RK_BUF_INIT;
 	struct rk_ndjson r;
 	struct rk_progress *prog;
-	enum rk_progress_mode pmode = RK_PROGRESS_NONE;
-	const char *progress_arg = NULL, *show_key = NULL;
 	struct rk_err err;
 	struct rk_sched *s;
 	struct rk_lock lock = {0};
@@ -344,133 +177,45 @@ int main(int argc, char **argv)
 	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (o.jobs < 1)
 		o.jobs = 1;
-	while ((c = rk_cli_next(&cli)) != -1) {
-		char *end;
-		switch (c) {
-		case 'j':
-			o.jobs = (int)rk_cli_long(&cli, "--jobs", optarg, 1, 100000);
-			break;
-		case O_LIMIT:
-			parse_limit(&cli, "--limit", optarg, 1, &limits, &nlimits, &limcap, NULL);
-			break;
-		case O_RETRIES:
-			parse_limit(&cli, "--retries", optarg, 0, &retries, &nretries, &retcap,
-				    &o.default_retries);
-			break;
-		case O_BASE:
-			o.backoff_base_ms =
-				rk_cli_long(&cli, "--backoff-base-ms", optarg, 1, 86400000);
-			break;
-		case O_MAX:
-			o.backoff_max_ms =
-				rk_cli_long(&cli, "--backoff-max-ms", optarg, 1, 86400000);
-			break;
-		case O_GRACE:
-			o.kill_grace_s = strtod(optarg, &end);
-			/* written so that NaN fails too */
-			if (*end || end == optarg ||
-			    !(o.kill_grace_s > 0 && o.kill_grace_s <= 3600))
-				rk_cli_usage_error(&cli, "--kill-grace: expected seconds, got '%s'",
-						   optarg);
-			break;
-		case O_FAILFAST:
-			o.fail_fast = 1;
-			break;
-		case O_CONTINUE:
-			o.fail_fast = 0;
-			break;
-		case O_NOCACHE:
-			o.no_cache = 1;
-			break;
-		case O_CACHEDIR:
-			cache_dir = optarg;
-			break;
-		case O_REMOTE:
-			o.remote_url = optarg;
-			break;
-		case O_REPO:
-			repo = optarg;
-			break;
-		case O_LOCKTIMEOUT:
-			lock_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || !(lock_timeout >= 0 && lock_timeout <= 86400))
-				rk_cli_usage_error(
-					&cli, "--lock-timeout: expected seconds, got '%s'", optarg);
-			break;
-		case O_SEED:
-			o.seed = (unsigned long long)rk_cli_long(&cli, "--seed", optarg, 1,
-								 2147483647);
-			break;
-		case O_STATS:
-			stats = 1;
-			break;
-		case O_PRUNE:
-			prune = 1;
-			break;
-		case O_MAXAGE:
-			max_age = parse_age(optarg);
-			if (max_age < 0)
-				rk_cli_usage_error(
-					&cli, "--max-age: expected e.g. 7d, 12h, 30m, got '%s'",
-					optarg);
-			break;
-		case O_SHOW:
-			show_key = optarg;
-			break;
-		case O_PROGRESS:
-			progress_arg = optarg;
-			if (rk_progress_parse_mode(optarg, 2, &pmode) != 0)
-				rk_cli_usage_error(
-					&cli,
-					"--progress: expected auto, live, plain or none, got '%s'",
-					optarg);
-			break;
-		case O_MAXSIZE:
-			max_size = parse_size(optarg);
-			if (max_size < 0)
-				rk_cli_usage_error(&cli,
-						   "--max-size: expected e.g. 1G, 500M, got '%s'",
-						   optarg);
-			break;
-		}
-	}
-	if (!prune && (max_age >= 0 || max_size >= 0))
-		rk_cli_usage_error(&cli, "--max-age and --max-size go with --cache-prune");
-	if (show_key) {
+	ex_options(&args, &o, argc, argv);
+	cli = &args.cli;
+	if (!args.prune && (args.max_age >= 0 || args.max_size >= 0))
+		rk_cli_usage_error(cli, "--max-age and --max-size go with --cache-prune");
+	if (args.show_key) {
 		if (optind < argc)
-			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-		if (!rk_cache_is_hex(show_key))
-			rk_cli_usage_error(&cli,
+			rk_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		if (!rk_cache_is_hex(args.show_key))
+			rk_cli_usage_error(cli,
 					   "--cache-show: expected a 64-digit hex key, got '%s'",
-					   show_key);
-		return cache_show(cache_dir, show_key);
+					   args.show_key);
+		return cache_show(args.cache_dir, args.show_key);
 	}
-	if (stats || prune) {
+	if (args.stats || args.prune) {
 		if (optind < argc)
-			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
-		if (prune && max_age < 0 && max_size < 0)
-			rk_cli_usage_error(&cli, "--cache-prune needs --max-age or --max-size");
-		free_limits(limits, nlimits);
-		free_limits(retries, nretries);
-		return cache_admin(cache_dir, !prune, max_age, max_size);
+			rk_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		if (args.prune && args.max_age < 0 && args.max_size < 0)
+			rk_cli_usage_error(cli, "--cache-prune needs --max-age or --max-size");
+		ex_args_release(&args);
+		return cache_admin(args.cache_dir, !args.prune, args.max_age, args.max_size);
 	}
-	input = rk_cli_input(&cli);
+	input = rk_cli_input(cli);
 	if (input) {
 		fp = rk_fopen_regular(input);
 		if (!fp)
 			rk_die(RK_EXIT_USAGE, "cannot open %s: %s", input, rk_strerror(errno));
 	}
 
-	if (rk_repo_root(repo ? repo : ".", &root) != 0)
-		rk_die(RK_EXIT_USAGE, "--repo %s: %s", repo ? repo : ".", strerror(errno));
-	cache_open(&cache, cache_dir);
+	if (rk_repo_root(args.repo ? args.repo : ".", &root) != 0)
+		rk_die(RK_EXIT_USAGE, "--repo %s: %s", args.repo ? args.repo : ".",
+		       strerror(errno));
+	cache_open(&cache, args.cache_dir);
 	o.cache = &cache;
 	o.repo_root = root.data;
-	o.limits = limits;
-	o.nlimits = nlimits;
-	o.retries = retries;
-	o.nretries = nretries;
-	prog = progress_open(progress_arg, pmode, &o);
+	o.limits = args.limits;
+	o.nlimits = args.nlimits;
+	o.retries = args.retries;
+	o.nretries = args.nretries;
+	prog = progress_open(args.progress_arg, args.pmode, &o);
 	o.lock = &lock;
 	s = rk_sched_new(&o);
 
@@ -502,14 +247,14 @@ int main(int argc, char **argv)
 	rk_out(pass.data ? pass.data : "", pass.len);
 	rk_buf_release(&pass);
 
-	rc = rk_lock_acquire(&lock, root.data, lock_timeout, &who);
+	rc = rk_lock_acquire(&lock, root.data, args.lock_timeout, &who);
 	if (rc < 0) {
 		rk_error("cannot create %s/%s: %s", root.data, RK_LOCK_NAME, strerror(errno));
 		rc = RK_EXIT_FAIL;
 	} else if (rc > 0) {
 		rk_error("another release is running in %s: %s holds %s (waited %gs; see "
 			 "--lock-timeout)",
-			 root.data, who.data, RK_LOCK_NAME, lock_timeout);
+			 root.data, who.data, RK_LOCK_NAME, args.lock_timeout);
 		rc = RK_EXIT_FAIL;
 	} else {
 		size_t nj = 0;
@@ -534,8 +279,7 @@ int main(int argc, char **argv)
 	if (fp != stdin)
 		fclose(fp);
 	rk_cache_release(&cache);
-	free_limits(limits, nlimits);
-	free_limits(retries, nretries);
+	ex_args_release(&args);
 	rk_buf_release(&root);
 	rk_buf_release(&who);
 	return rk_finish(rc);

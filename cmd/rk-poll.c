@@ -410,7 +410,9 @@ int main(int argc, char **argv)
 	t.so.pypi = t.po.pypi;
 	t.so.npm = t.po.npm;
 	t.so.cargo = t.po.cargo;
-	if (in && !(fp = fopen(in, "r")))
+	if (in)
+		fp = fopen(in, "r");
+	if (in && !fp)
 		rk_die(RK_EXIT_INPUT, "%s: %s", in, strerror(errno));
 	t.deadline = rk_now_ms() + (long long)(deadline_s * 1000.0);
 	rk_ndjson_init(&rd, fp, in ? in : "<stdin>");

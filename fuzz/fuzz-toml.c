@@ -25,6 +25,9 @@ static void walk(const struct rk_toml_doc *doc, const struct rk_toml_value *v, i
 	const char *src = rk_toml_source(doc, &len);
 	size_t n = rk_toml_len(v);
 	for (size_t i = 0; i < n; i++) {
+		int bv;
+		double fv;
+		long long iv;
 		const struct rk_toml_value *c = rk_toml_at(v, i);
 		struct rk_toml_span sp = rk_toml_span(c);
 		check_span(sp, len);
@@ -36,9 +39,6 @@ static void walk(const struct rk_toml_doc *doc, const struct rk_toml_value *v, i
 			if (strlen(k) == rk_toml_key_len_at(v, i) && !rk_toml_get(v, k))
 				abort();
 		}
-		long long iv;
-		double fv;
-		int bv;
 		switch (rk_toml_type(c)) {
 		case RK_TOML_TABLE:
 		case RK_TOML_ARRAY:

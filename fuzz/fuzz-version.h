@@ -2,6 +2,9 @@
  * fuzz-version.h - the body shared by fuzz-semver.c and fuzz-pep440.c;
  * FUZZ_SCHEME selects the scheme.
  */
+#ifndef RK_FUZZ_VERSION_H
+#define RK_FUZZ_VERSION_H
+
 #include "rk_common.h"
 
 #include "rk_version.h"
@@ -94,16 +97,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bumps(&v[0]);
 	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < n; j++) {
+			int c;
+
 			if (!ok[i] || !ok[j])
 				continue;
-			int c = rk_version_compare(&v[i], &v[j]);
+			c = rk_version_compare(&v[i], &v[j]);
 			CHECK(c >= -1 && c <= 1);
 			CHECK(rk_version_compare(&v[j], &v[i]) == -c);
 			for (int k = 0; k < n; k++) {
+				int d, e;
+
 				if (!ok[k])
 					continue;
-				int d = rk_version_compare(&v[j], &v[k]);
-				int e = rk_version_compare(&v[i], &v[k]);
+				d = rk_version_compare(&v[j], &v[k]);
+				e = rk_version_compare(&v[i], &v[k]);
 				if (c <= 0 && d <= 0)
 					CHECK(e <= 0);
 				if (c == 0 && d == 0)
@@ -115,3 +122,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rk_version_release(&v[i]);
 	return 0;
 }
+
+#endif

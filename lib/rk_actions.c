@@ -1,9 +1,11 @@
 /* rk_actions.c - the action DAG of a release plan (see the header). */
 #include "rk_common.h"
 #include "rk_actions.h"
+#include "rk_cachekey.h"
 #include "rk_json.h"
 #include "rk_sha256.h"
 #include "rk_strmap.h"
+#include "rk_topo.h"
 
 #include <ctype.h>
 #include <sys/stat.h>
@@ -31,7 +33,6 @@ struct act {
 	long ws; /* lockfile actions: the index of a package of the workspace */
 	size_t *deps;
 	size_t ndeps, cap;
-	int state; /* 0 new, 1 visiting, 2 done */
 };
 
 struct dag {
@@ -451,26 +452,44 @@ static const char *cmd_phase(const struct rk_actions_cmd *c)
 	size_t k;
 	int t, maxin = -1;
 
-	for (k = 0; k < c->noutputs; k++)
-		if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t <= RK_ACT_COMMIT)
+	for (k = 0; k < c->noutputs; k++) {
+		t = rk_action_type_parse(c->outputs[k]);
+		if (t >= 0 && t <= RK_ACT_COMMIT)
 			return "prepare";
-	for (k = 0; k < c->ninputs; k++)
-		if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+	}
+	for (k = 0; k < c->ninputs; k++) {
+		t = rk_action_type_parse(c->inputs[k]);
+		if (t > maxin)
 			maxin = t;
+	}
 	return maxin >= 0 && maxin < RK_ACT_COMMIT ? "prepare" : "publish";
 }
 
 /* Write the record of action i (its key computed here). */
+/* "env": a command action's declared environment (in its record and its key). */
+static void cmd_env(struct rk_jw *w, const struct rk_actions_pkg *p)
+{
+	rk_jw_key(w, "env");
+	rk_jw_obj(w);
+	if (p) {
+		rk_jw_kstr(w, "RK_ECOSYSTEM", p->ecosystem);
+		rk_jw_kstr(w, "RK_PACKAGE", p->name);
+		rk_jw_kstr(w, "RK_PATH", p->path);
+		rk_jw_kstr(w, "RK_TAG", p->tag);
+		rk_jw_kstr(w, "RK_VERSION", p->version);
+	}
+	rk_jw_obj_end(w);
+}
+
 static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		 const struct rk_actions_pkg *pkgs, size_t n)
 {
 	const struct act *a = &g->a[i];
 	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
 	const struct rk_actions_cmd *c = a->cmd;
-	struct rk_buf kb = RK_BUF_INIT, canon = RK_BUF_INIT, rec = RK_BUF_INIT;
+	struct rk_buf kb = RK_BUF_INIT, rec = RK_BUF_INIT;
 	struct rk_buf params = RK_BUF_INIT;
 	struct rk_jw w;
-	struct rk_json d = RK_JSON_INIT;
 	struct rk_err err;
 	char key[RK_SHA256_HEX];
 	char **argv = NULL;
@@ -518,6 +537,7 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		for (k = 0; k < c->nargv; k++)
 			rk_jw_str(&w, argv[k]);
 		rk_jw_arr_end(&w);
+		cmd_env(&w, p);
 		rk_jw_kstr(&w, "cwd", cwd);
 		rk_jw_kint(&w, "timeout_s", c->timeout_s);
 		rk_jw_key(&w, "inputs");
@@ -535,10 +555,8 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		rk_jw_obj_end(&w);
 	}
 	rk_jw_obj_end(&w);
-	if (rk_json_parse(&d, kb.data, kb.len, "<key>", 1, &err) < 0)
+	if (rk_cachekey(kb.data, kb.len, key, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "internal error: cache key JSON: %s", err.msg);
-	rk_json_canonical(&d, 0, &canon);
-	rk_sha256_buf(canon.data, canon.len, key);
 
 	/* the record */
 	rk_jw_init(&w, &rec);
@@ -574,16 +592,7 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		for (k = 0; k < c->nargv; k++)
 			rk_jw_str(&w, argv[k]);
 		rk_jw_arr_end(&w);
-		rk_jw_key(&w, "env");
-		rk_jw_obj(&w);
-		if (p) {
-			rk_jw_kstr(&w, "RK_ECOSYSTEM", p->ecosystem);
-			rk_jw_kstr(&w, "RK_PACKAGE", p->name);
-			rk_jw_kstr(&w, "RK_PATH", p->path);
-			rk_jw_kstr(&w, "RK_TAG", p->tag);
-			rk_jw_kstr(&w, "RK_VERSION", p->version);
-		}
-		rk_jw_obj_end(&w);
+		cmd_env(&w, p);
 		rk_jw_kstr(&w, "cwd", cwd);
 		rk_jw_kint(&w, "timeout_s", c->timeout_s);
 		rk_jw_key(&w, "outputs");
@@ -600,65 +609,39 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 			free(argv[k]);
 		free(argv);
 	}
-	rk_json_release(&d);
 	rk_buf_release(&kb);
-	rk_buf_release(&canon);
 	rk_buf_release(&rec);
 	rk_buf_release(&params);
 }
 
-/* A cycle being unwound: the actions on it, innermost first. */
-struct cycle {
-	size_t start, *v, n, cap;
-	bool open;
-};
-
-/* Append i after its dependencies to order[*k]; -1 on a cycle (cy filled). */
-static int visit(struct dag *g, size_t i, size_t *order, size_t *k, struct cycle *cy)
+static size_t dep_count(const void *ctx, size_t v)
 {
-	struct act *a = &g->a[i];
-	size_t j;
+	return ((const struct dag *)ctx)->a[v].ndeps;
+}
 
-	if (a->state == 2)
-		return 0;
-	if (a->state == 1) {
-		cy->start = i;
-		cy->open = true;
-		return -1;
-	}
-	a->state = 1;
-	for (j = 0; j < a->ndeps; j++)
-		if (visit(g, a->deps[j], order, k, cy) < 0) {
-			if (cy->open) {
-				RK_GROW(cy->v, cy->cap, cy->n + 1);
-				cy->v[cy->n++] = i;
-				cy->open = i != cy->start;
-			}
-			return -1;
-		}
-	a->state = 2;
-	order[(*k)++] = i;
-	return 0;
+static size_t dep_at(const void *ctx, size_t v, size_t i)
+{
+	return ((const struct dag *)ctx)->a[v].deps[i];
 }
 
 /* "action 'x': dependency cycle: A -> B -> A" (-> waits for), at a command's rule. */
-static int cycle_err(const struct dag *g, const struct cycle *cy, struct rk_err *err)
+static int cycle_err(const struct dag *g, const struct rk_topo_cycle *cy, struct rk_err *err)
 {
 	const struct rk_actions_cmd *c = NULL;
 	struct rk_buf b = RK_BUF_INIT;
 	size_t j;
 	int rc;
 
-	for (j = cy->n; j-- > 0;) {
+	for (j = 0; j < cy->n; j++) {
 		const struct act *a = &g->a[cy->v[j]];
 
 		if (!c)
 			c = a->cmd;
 		rk_buf_addf(&b, "%s -> ", a->id);
 	}
-	rk_buf_adds(&b, g->a[cy->start].id);
+	rk_buf_adds(&b, g->a[cy->v[0]].id);
 	rc = rk_err_set(err, c ? c->source : NULL, c ? c->line : 0, 0,
-			"action '%s': dependency cycle: %s", c ? c->name : g->a[cy->start].id,
+			"action '%s': dependency cycle: %s", c ? c->name : g->a[cy->v[0]].id,
 			b.data);
 	rk_buf_release(&b);
 	return rc;
@@ -681,12 +664,16 @@ int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_
 		if (!c->nargv)
 			return rk_err_set(err, c->source, c->line, 0, "action '%s': empty command",
 					  c->name);
-		for (k = 0; k < c->ninputs; k++)
-			if ((t = rk_action_type_parse(c->inputs[k])) > maxin)
+		for (k = 0; k < c->ninputs; k++) {
+			t = rk_action_type_parse(c->inputs[k]);
+			if (t > maxin)
 				maxin = t;
-		for (k = 0; k < c->noutputs; k++)
-			if ((t = rk_action_type_parse(c->outputs[k])) >= 0 && t < minout)
+		}
+		for (k = 0; k < c->noutputs; k++) {
+			t = rk_action_type_parse(c->outputs[k]);
+			if (t >= 0 && t < minout)
 				minout = t;
+		}
 		if (minout < RK_ACT_NTYPES && minout <= maxin)
 			return rk_err_set(err, c->source, c->line, 0,
 					  "action '%s': output '%s' does not come after input '%s'",
@@ -705,7 +692,8 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	size_t **cmdact = rk_xcalloc(ncmds + 1, sizeof(*cmdact));
 	size_t *ncmdact = rk_xcalloc(ncmds + 1, sizeof(*ncmdact));
 	size_t *order = NULL;
-	struct cycle cy = {0};
+	struct rk_topo_cycle cy = {0};
+	struct rk_topo topo = {0, dep_count, dep_at, NULL, NULL};
 	struct rk_strmap wslast = RK_STRMAP_INIT;
 	size_t i, j, k, x, *locks = NULL, nlocks = 0, lockcap = 0;
 	long last = -1, commit = -1, push = -1;
@@ -926,11 +914,12 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 	}
 	/* the whole order first: a cycle leaves nothing written */
 	order = rk_xcalloc(g.n + 1, sizeof(size_t));
-	for (i = 0, k = 0; i < g.n; i++)
-		if (visit(&g, i, order, &k, &cy) < 0) {
-			cycle_err(&g, &cy, err);
-			goto out;
-		}
+	topo.n = g.n;
+	topo.ctx = &g;
+	if (rk_topo_dfs(&topo, 0, order, &cy) < 0) {
+		cycle_err(&g, &cy, err);
+		goto out;
+	}
 	for (i = 0; i < g.n && !o->check_only; i++)
 		emit(o, &g, order[i], pkgs, n);
 	rc = 0;
@@ -941,7 +930,7 @@ out:
 	}
 	free(g.a);
 	free(order);
-	free(cy.v);
+	rk_topo_cycle_release(&cy);
 	rk_strmap_release(&g.ids);
 	rk_strmap_release(&tags);
 	rk_strmap_release(&wslast);

@@ -50,12 +50,8 @@
  * prepare when it feeds a prepare type (an output) or only follows them
  * (every action-type input is a prepare type), else publish.
  *
- * Cache key: SHA-256 (hex) of the canonical JSON (rk_json_canonical) of
- *     {"type","package","ecosystem","version","source","manifest","tool",
- *      "config","params", and for commands "argv","env","cwd","timeout_s",
- *      "inputs"}
- * where source is the package's source digest, manifest its
- * pinned-manifest digest and config the config records it depends on.
+ * Cache key: each action's "key" is defined once, in rk_cachekey.h (the
+ * fields, where each comes from; the declared "env" of a command is in it).
  *
  * Packages that share a name (pnpm members; rk_actions_pkg.id set) have
  * "<eco>:<name>@<path>" wherever the others have "<eco>:<name>" in ids

@@ -114,7 +114,8 @@ static int version_value(const struct rk_be_pkg *p, struct rk_edits *ed, struct 
 	char *wsm;
 
 	*docp = NULL;
-	if (!e || !(doc = rk_be_toml(e, err)))
+	doc = e ? rk_be_toml(e, err) : NULL;
+	if (!doc)
 		return -1;
 	pkg = rk_toml_get(rk_toml_root(doc), "package");
 	v = rk_toml_get(pkg, "version");
@@ -144,7 +145,8 @@ static int version_value(const struct rk_be_pkg *p, struct rk_edits *ed, struct 
 	if (!wsm)
 		return -1;
 	e = rk_edits_get(ed, p->root, wsm, err);
-	if (!e || !(doc = rk_be_toml(e, err))) {
+	doc = e ? rk_be_toml(e, err) : NULL;
+	if (!doc) {
 		free(wsm);
 		return -1;
 	}
@@ -285,8 +287,10 @@ static int edit_pass(struct rk_edit *e, const char *dep, const char *version,
 			const char *crate = rk_toml_key_at(tabs[i], k), *pk;
 			char *nw = NULL;
 
-			if (rk_toml_type(v) == RK_TOML_TABLE &&
-			    (pk = rk_toml_str(rk_toml_get(v, "package"))))
+			pk = rk_toml_type(v) == RK_TOML_TABLE
+				     ? rk_toml_str(rk_toml_get(v, "package"))
+				     : NULL;
+			if (pk)
 				crate = pk;
 			if (strcmp(crate, dep))
 				continue;

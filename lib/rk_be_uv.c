@@ -211,13 +211,19 @@ static int version_source(const struct rk_be_pkg *p, struct rk_edits *ed, struct
 {
 	struct rk_edit *e = rk_edits_get(ed, p->root, p->manifest, err);
 	struct rk_toml_doc *doc;
-	const struct rk_toml_value *proj, *v, *root;
+	const struct rk_toml_value *proj, *v, *root, *hatch, *pdm, *setuptools;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!e || !(doc = rk_be_toml(e, err)))
+	if (!e)
+		return -1;
+	doc = rk_be_toml(e, err);
+	if (!doc)
 		return -1;
 	root = rk_toml_root(doc);
+	hatch = rk_toml_path(root, "tool", "hatch", "version", NULL);
+	pdm = rk_toml_path(root, "tool", "pdm", "version", NULL);
+	setuptools = rk_toml_path(root, "tool", "setuptools", "dynamic", "version", NULL);
 	proj = project(doc);
 	v = rk_toml_get(proj, "version");
 	if (!proj) {
@@ -238,13 +244,13 @@ static int version_source(const struct rk_be_pkg *p, struct rk_edits *ed, struct
 	} else if (!is_dynamic(proj)) {
 		rc = rk_be_fail(err, "%s: no project.version and the version is not dynamic",
 				p->manifest);
-	} else if ((v = rk_toml_path(root, "tool", "hatch", "version", NULL))) {
-		rc = hatch_like(p, v, "hatch", out, err);
-	} else if ((v = rk_toml_path(root, "tool", "pdm", "version", NULL))) {
-		rc = hatch_like(p, v, "pdm", out, err);
-	} else if ((v = rk_toml_path(root, "tool", "setuptools", "dynamic", "version", NULL))) {
-		const char *attr = rk_toml_str(rk_toml_get(v, "attr"));
-		const struct rk_toml_value *f = rk_toml_get(v, "file");
+	} else if (hatch) {
+		rc = hatch_like(p, hatch, "hatch", out, err);
+	} else if (pdm) {
+		rc = hatch_like(p, pdm, "pdm", out, err);
+	} else if (setuptools) {
+		const char *attr = rk_toml_str(rk_toml_get(setuptools, "attr"));
+		const struct rk_toml_value *f = rk_toml_get(setuptools, "file");
 
 		if (rk_toml_type(f) == RK_TOML_ARRAY)
 			f = rk_toml_at(f, 0);
@@ -401,7 +407,8 @@ static int rewrite_req(const char *req, const char *dep, const char *version,
 			struct rk_buf o = RK_BUF_INIT;
 
 			at = nm ? nm + strlen(r.name) : req;
-			if (*r.spec && (sp = strstr(at, r.spec))) {
+			sp = *r.spec ? strstr(at, r.spec) : NULL;
+			if (sp) {
 				rk_buf_add(&o, req, (size_t)(sp - req));
 				rk_buf_adds(&o, nw);
 				rk_buf_adds(&o, sp + strlen(r.spec));

@@ -19,9 +19,10 @@ static int mkdirs(const char *path)
 
 	rk_buf_adds(&b, path);
 	for (i = 1; i <= b.len; i++) {
+		char c;
 		if (b.data[i] != '/' && b.data[i] != '\0')
 			continue;
-		char c = b.data[i];
+		c = b.data[i];
 		b.data[i] = '\0';
 		if (mkdir(b.data, 0755) != 0 && errno != EEXIST) {
 			rc = -1;
@@ -718,7 +719,8 @@ int rk_ac_decode(const void *data, size_t len, struct rk_ac_result *r)
 		if (pb_next(&s, &field, &wire, &d, &dn, &v) != 0)
 			goto fail;
 		if (field == 2 && wire == 2) {
-			if ((k = pb_get_file(d, dn, r)) != 0) {
+			k = pb_get_file(d, dn, r);
+			if (k != 0) {
 				unsafe_path = k == -2;
 				goto fail;
 			}
@@ -780,9 +782,9 @@ static int collect(const struct rk_cache *c, const char *dir, struct entries *ou
 		if (!sd)
 			continue;
 		while ((se = readdir(sd))) {
+			struct rk_buf p = RK_BUF_INIT;
 			if (se->d_name[0] == '.')
 				continue;
-			struct rk_buf p = RK_BUF_INIT;
 			rk_buf_addf(&p, "%s/%s", sub.data, se->d_name);
 			if (stat(p.data, &st) != 0 || !S_ISREG(st.st_mode)) {
 				rk_buf_release(&p);

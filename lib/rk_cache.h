@@ -22,6 +22,20 @@
  * Age: a hit touches the entry and the blobs it names (mtime), so pruning by
  * age or size (oldest first) is least-recently-used.
  *
+ * Concurrency: there is no global or hidden state; struct rk_cache is not
+ * changed after rk_cache_open, so one cache may be used from several threads
+ * at once, each with its own buffers and batches (a struct rk_cache_batch
+ * belongs to one thread). rk-exec does so: its writer thread
+ * (cmd/rk-exec/writer.c) adopts blobs and writes AC entries in batches
+ * (rk_cache_batch_*) while the scheduler's thread looks entries up, touches,
+ * restores and adopts. That is safe because an entry appears only by
+ * rename(2) of a complete, fsync'ed file: a reader on another thread or in
+ * another process sees the entry whole or not at all (a lookup racing with
+ * the write of the same key is a miss), and two writers of one blob leave
+ * one. errno is per thread. Entries are removed only by rk_cache_prune and
+ * by a read that finds a corrupt blob (removed so that the next put heals
+ * it): neither breaks a concurrent reader, which then sees a miss.
+ *
  * Errors: -1 with errno set; functions that look something up return 1
  * (found), 0 (absent) or -1.
  */

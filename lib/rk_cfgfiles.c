@@ -1,5 +1,6 @@
 /* rk_cfgfiles.c - finding per-package RELEASE.star files and their package. */
 #include "rk_common.h"
+#include "rk_cfgfiles.h"
 
 #include <dirent.h>
 #include <unistd.h>

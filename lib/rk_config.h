@@ -152,25 +152,3 @@ int rk_cfg_record_check(const struct rk_json *d, int obj, const char *source, lo
 			struct rk_err *err);
 
 #endif
-
-/* ---- configuration files (rk_cfgfiles.c) ---- */
-
-/*
- * Per-package RELEASE.star files under root: every "DIR/RELEASE.star"
- * with DIR != root and a package manifest (pyproject.toml, Cargo.toml or
- * package.json) in DIR, found by walking the tree (skipping hidden
- * directories and node_modules, target, __pycache__, venv), sorted.
- * *out is a NULL-terminated array of paths relative to root; free with
- * rk_cfg_files_free.
- */
-char **rk_cfg_find_package_files(const char *root, const char *file_name);
-void rk_cfg_files_free(char **files);
-
-/*
- * The package name declared by the manifest in dir (relative to root):
- * pyproject.toml [project] name, Cargo.toml [package] name, or
- * package.json "name" (first found). Returns a new string, or NULL with
- * err filled (source = the per-package file).
- */
-char *rk_cfg_manifest_name(const char *root, const char *dir, const char *cfgfile,
-			   struct rk_err *err);

@@ -115,7 +115,8 @@ static void refs_ids(struct rk_cc *cc, const char *p, const char *e)
 
 		while (q < e && *q != ',' && *q != ' ' && *q != '\t' && *q != '\r')
 			q++;
-		if (q > p && (id = hex_id(p, q)))
+		id = q > p ? hex_id(p, q) : NULL;
+		if (id)
 			add_revert_id(cc, id);
 		p = q < e ? q + 1 : e;
 	}

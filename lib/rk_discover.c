@@ -204,7 +204,8 @@ static int cfg_bool(const struct rk_json *doc, const char *key, const char *loc,
 	*out = -1;
 	if (t < 0 || rk_json_type(doc, t) == RK_JSON_NULL)
 		return 0;
-	if ((*out = rk_json_bool(doc, t)) < 0)
+	*out = rk_json_bool(doc, t);
+	if (*out < 0)
 		return rk_err_set(err, loc, 0, 0, "'%s' must be a boolean", key);
 	return 0;
 }
@@ -353,8 +354,10 @@ static void open_repo(struct rk_discover *d)
 	size_t n;
 
 	git_libgit2_init();
-	if (git_repository_open_ext(&d->repo, d->root, 0, NULL) < 0 ||
-	    !(wd = git_repository_workdir(d->repo))) {
+	wd = git_repository_open_ext(&d->repo, d->root, 0, NULL) < 0
+		     ? NULL
+		     : git_repository_workdir(d->repo);
+	if (!wd) {
 		git_repository_free(d->repo);
 		d->repo = NULL;
 		git_libgit2_shutdown();

@@ -635,7 +635,8 @@ static int cargo_package(const struct rk_toml_value *root, const struct rk_toml_
 	sp = rk_toml_span(v ? v : pk);
 	p->vline = sp.line;
 	p->vcol = sp.col;
-	if ((r = cargo_inherits(v, "version", rel, err)) < 0)
+	r = cargo_inherits(v, "version", rel, err);
+	if (r < 0)
 		return -1;
 	if (r) {
 		p->version_ws = true;
@@ -654,14 +655,16 @@ static int cargo_package(const struct rk_toml_value *root, const struct rk_toml_
 		p->publish = 0;
 	}
 	v = rk_toml_get(pk, "description");
-	if ((r = cargo_inherits(v, "description", rel, err)) < 0)
+	r = cargo_inherits(v, "description", rel, err);
+	if (r < 0)
 		return -1;
 	if (r)
 		p->description_ws = true;
 	else if (v && rk_toml_type(v) == RK_TOML_STRING)
 		p->description = rk_xstrdup(rk_toml_str(v));
 	v = rk_toml_get(pk, "publish");
-	if ((r = cargo_inherits(v, "publish", rel, err)) < 0)
+	r = cargo_inherits(v, "publish", rel, err);
+	if (r < 0)
 		return -1;
 	if (r)
 		p->publish = -1;

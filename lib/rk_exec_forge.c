@@ -498,7 +498,8 @@ int rk_xrun_release_pr(struct rk_xctx *x)
 
 	memset(&f, 0, sizeof(f));
 	memset(&pr, 0, sizeof(pr));
-	if (!branch || !(base = rk_xctx_param_req(x, "base")))
+	base = branch ? rk_xctx_param_req(x, "base") : NULL;
+	if (!base)
 		return -1;
 	title = rk_xctx_param(x, "title");
 	body = rk_xctx_param(x, "body");

@@ -2,7 +2,7 @@
  * rk_executor.h - rk-exec's built-in executors: one table, one context.
  *
  * An action record without "argv" whose type is in the table is run by
- * rk-exec (rk_sched.c) exactly like a command action, with the command
+ * rk-exec (cmd/rk-exec/attempt.c) exactly like a command action, with the command
  *
  *     <rk-exec> --run-action FILE
  *

@@ -131,8 +131,9 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 				"forge: token must be secret(\"NAME\"), never the token itself");
 		goto out;
 	}
-	if (t >= 0 && rk_json_type(d, t) == RK_JSON_OBJECT &&
-	    (tokname = rk_json_get_str(d, t, "secret"))) {
+	tokname = t >= 0 && rk_json_type(d, t) == RK_JSON_OBJECT ? rk_json_get_str(d, t, "secret")
+								 : NULL;
+	if (tokname) {
 		tok = getenv(tokname);
 	} else {
 		tokname = ops->token_env;

@@ -179,9 +179,10 @@ static int bb_find_pr(struct rk_forge_client *f, const char *head, const char *b
 	rk_buf_adds(&u, "/pullrequests?state=OPEN&pagelen=50&q=");
 	rk_forge_esc(q.data, &u);
 	st = rk_forge_call(f, "GET", u.data, NULL, NULL, NULL, &d, err);
+	v = st < 200 || st >= 300 ? -1 : rk_json_get(&d, 0, "values");
 	if (st < 200 || st >= 300)
 		rc = -1;
-	else if ((v = rk_json_get(&d, 0, "values")) >= 0)
+	else if (v >= 0)
 		for (t = rk_json_first(&d, v); t >= 0 && !rc; t = rk_json_next(&d, t)) {
 			const char *sb = branch_of(&d, t, "source"),
 				   *db = branch_of(&d, t, "destination");

@@ -2,6 +2,7 @@
 #include "rk_graph.h"
 #include "rk_sort.h"
 #include "rk_strmap.h"
+#include "rk_topo.h"
 
 #define NO_GROUP ((size_t)-1)
 
@@ -470,6 +471,7 @@ static int ambiguous(const struct rk_graph *g, const char *arg, int v, struct rk
 
 int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
 {
+	int bare[RK_ECO_N];
 	const char *colon = strchr(arg, ':');
 	int found[RK_ECO_N], nfound = 0;
 
@@ -478,18 +480,18 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 		char eco[16];
 		size_t n = (size_t)(colon - arg);
 		if (n < sizeof(eco)) {
+			int e;
 			memcpy(eco, arg, n);
 			eco[n] = '\0';
-			int e = rk_eco_parse(eco);
+			e = rk_eco_parse(eco);
 			if (e >= 0) {
-				int bare, v = find_at(g, e, colon + 1, &bare);
+				int amb, v = find_at(g, e, colon + 1, &amb);
 				if (v < 0)
 					rk_buf_addf(msg, "no package %s in the input", arg);
-				return bare ? ambiguous(g, arg, v, msg) : v;
+				return amb ? ambiguous(g, arg, v, msg) : v;
 			}
 		}
 	}
-	int bare[RK_ECO_N];
 	for (int e = 0; e < RK_ECO_N; e++) {
 		int v = find_at(g, e, arg, &bare[nfound]);
 		if (v >= 0)
@@ -542,76 +544,55 @@ static void edge_label(const struct rk_graph *g, int from, int to, struct rk_buf
 	rk_buf_adds(out, " -> ");
 }
 
+static size_t out_count(const void *ctx, size_t v)
+{
+	const struct rk_graph *g = ctx;
+
+	return (size_t)(g->out_at[v + 1] - g->out_at[v]);
+}
+
+static size_t out_to(const void *ctx, size_t v, size_t i)
+{
+	const struct rk_graph *g = ctx;
+
+	return (size_t)g->edges[g->out[g->out_at[v] + (int)i]].to;
+}
+
 int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 {
 	int n = g->n;
 	int *index = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 	int *low = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
-	int *comp = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 	int *stack = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
-	int *call = rk_xmalloc(sizeof(int) * ((size_t)n + 1)); /* DFS node stack */
-	int *pos = rk_xmalloc(sizeof(int) * ((size_t)n + 1));  /* next out edge */
+	int *call = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
+	int *pos = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 	unsigned char *on = rk_xcalloc((size_t)n + 1, 1);
 	int *first_of = rk_xmalloc(sizeof(int) * ((size_t)n + 1)); /* rank -> comp */
 	int ncyc = 0;
-	int *members = rk_xmalloc(sizeof(int) * ((size_t)n + 1)); /* by component */
-	int *cstart = rk_xmalloc(sizeof(int) * ((size_t)n + 2));
-	int counter = 0, sp = 0, ncomp = 0, nmem = 0;
+	size_t *comp = rk_xmalloc(sizeof(size_t) * ((size_t)n + 1));
+	size_t *members = rk_xmalloc(sizeof(size_t) * ((size_t)n + 1)); /* by component */
+	size_t *cstart = rk_xmalloc(sizeof(size_t) * ((size_t)n + 2));
+	struct rk_topo t = {(size_t)n, out_count, out_to, g, NULL};
+	int ncomp;
 
 	for (int v = 0; v < n; v++)
-		index[v] = first_of[v] = -1;
+		first_of[v] = -1;
+	ncomp = (int)rk_topo_scc(&t, comp, members, cstart);
+	/* the cycles: components of two or more, or of one with an edge to itself */
+	for (int c = 0; c < ncomp; c++) {
+		int size = (int)(cstart[c + 1] - cstart[c]), first = (int)members[cstart[c]];
+		int selfloop = 0;
 
-	/* Tarjan's algorithm with an explicit call stack. */
-	for (int root = 0; root < n; root++) {
-		int csp = 0;
-		if (index[root] >= 0)
-			continue;
-		call[csp++] = root;
-		index[root] = low[root] = counter++;
-		pos[root] = g->out_at[root];
-		stack[sp++] = root;
-		on[root] = 1;
-		while (csp) {
-			int v = call[csp - 1];
-			if (pos[v] < g->out_at[v + 1]) {
-				int w = g->edges[g->out[pos[v]++]].to;
-				if (index[w] < 0) {
-					index[w] = low[w] = counter++;
-					pos[w] = g->out_at[w];
-					stack[sp++] = w;
-					on[w] = 1;
-					call[csp++] = w;
-				} else if (on[w] && index[w] < low[v]) {
-					low[v] = index[w];
-				}
-				continue;
-			}
-			csp--;
-			if (csp && low[v] < low[call[csp - 1]])
-				low[call[csp - 1]] = low[v];
-			if (low[v] != index[v])
-				continue;
-			/* v roots a component: pop it. */
-			int size = 0, first = v, selfloop = 0, w;
-			cstart[ncomp] = nmem;
-			do {
-				w = stack[--sp];
-				on[w] = 0;
-				comp[w] = ncomp;
-				members[nmem++] = w;
-				size++;
-				if (g->nodes[w].rank < g->nodes[first].rank)
-					first = w;
-			} while (w != v);
-			if (size == 1)
-				for (int i = g->out_at[v]; i < g->out_at[v + 1]; i++)
-					if (g->edges[g->out[i]].to == v)
-						selfloop = 1;
-			if (size > 1 || selfloop) {
-				first_of[g->nodes[first].rank] = ncomp;
-				ncyc++;
-			}
-			ncomp++;
+		for (size_t i = cstart[c]; i < cstart[c + 1]; i++)
+			if (g->nodes[members[i]].rank < g->nodes[first].rank)
+				first = (int)members[i];
+		if (size == 1)
+			for (int i = g->out_at[first]; i < g->out_at[first + 1]; i++)
+				if (g->edges[g->out[i]].to == first)
+					selfloop = 1;
+		if (size > 1 || selfloop) {
+			first_of[g->nodes[first].rank] = c;
+			ncyc++;
 		}
 	}
 
@@ -624,10 +605,10 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 	for (int v = 0; v < n; v++)
 		low[v] = 0;
 	for (int rank = 0; rank < n; rank++) {
+		int head = 0, tail = 0, last = -1, len = 0, more = 0;
 		int s = g->by_rank[rank], cid = first_of[rank];
 		if (cid < 0)
 			continue;
-		int head = 0, tail = 0, last = -1, len = 0;
 		stack[tail++] = s;
 		low[s] = cid + 1;
 		index[s] = -1;
@@ -639,7 +620,7 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 					last = u;
 					break;
 				}
-				if (comp[w] != cid || low[w] == cid + 1)
+				if (comp[w] != (size_t)cid || low[w] == cid + 1)
 					continue;
 				low[w] = cid + 1;
 				index[w] = u;
@@ -658,11 +639,9 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 		}
 		rk_graph_id(g, s, out);
 		/* The rest of the component, in rank order. */
-		int more = 0, *mem = members + cstart[cid];
-		int nm = (cid + 1 < ncomp ? cstart[cid + 1] : nmem) - cstart[cid];
-		for (int i = 0; i < nm; i++)
-			if (!on[mem[i]])
-				call[more++] = mem[i];
+		for (size_t i = cstart[cid]; i < cstart[cid + 1]; i++)
+			if (!on[members[i]])
+				call[more++] = (int)members[i];
 		if (more) {
 			int shown = 0;
 			rk_sort_idx(call, pos, more, cmp_nodes, g);
@@ -700,64 +679,29 @@ int rk_graph_cycles(const struct rk_graph *g, struct rk_buf *out)
 int rk_graph_levels(const struct rk_graph *g, const unsigned char *sel, int *level, int *order,
 		    int *seq)
 {
-	int n = g->n, head = 0, tail = 0, nsel = 0, maxlevel = 0;
-	int *pending = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
-	int *queue = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
-	int *count;
+	size_t n = (size_t)g->n, nlev;
+	struct rk_topo t = {n, out_count, out_to, g, sel};
+	size_t *by_rank = rk_xmalloc(sizeof(size_t) * (n + 1));
+	size_t *sq = rk_xmalloc(sizeof(size_t) * (n + 1));
+	long *lv = rk_xmalloc(sizeof(long) * (n + 1));
 
-	/* Kahn: pending[v] = counting dependencies inside the selection. */
-	for (int v = 0; v < n; v++) {
-		level[v] = order[v] = -1;
-		pending[v] = 0;
-		if (sel && !sel[v])
-			continue;
-		nsel++;
-		for (int i = g->out_at[v]; i < g->out_at[v + 1]; i++) {
-			int w = g->edges[g->out[i]].to;
-			if (!sel || sel[w])
-				pending[v]++;
-		}
-		if (!pending[v]) {
-			level[v] = 0;
-			queue[tail++] = v;
-		}
+	/* Kahn's levels inside the selection; the order: by level, then rank */
+	for (size_t r = 0; r < n; r++)
+		by_rank[r] = (size_t)g->by_rank[r];
+	nlev = rk_topo_levels(&t, by_rank, lv, sq);
+	for (size_t v = 0; v < n; v++) {
+		level[v] = (int)lv[v];
+		order[v] = -1;
 	}
-	while (head < tail) {
-		int w = queue[head++];
-		for (int i = g->in_at[w]; i < g->in_at[w + 1]; i++) {
-			int v = g->edges[g->in[i]].from;
-			if (sel && !sel[v])
-				continue;
-			if (level[w] + 1 > level[v])
-				level[v] = level[w] + 1;
-			if (--pending[v] == 0)
-				queue[tail++] = v;
-		}
-		if (level[w] > maxlevel)
-			maxlevel = level[w];
+	for (size_t i = 0; i < nlev; i++) {
+		seq[i] = (int)sq[i];
+		order[sq[i]] = (int)i;
 	}
-
-	/* Order: by level, then rank. Walk the ranks, counting-sort by level. */
-	count = rk_xcalloc((size_t)maxlevel + 2, sizeof(int));
-	for (int r = 0; r < n; r++) {
-		int v = g->by_rank[r];
-		if (level[v] >= 0)
-			count[level[v] + 1]++;
-	}
-	for (int l = 0; l <= maxlevel; l++)
-		count[l + 1] += count[l];
-	for (int r = 0; r < n; r++) {
-		int v = g->by_rank[r];
-		if (level[v] < 0)
-			continue;
-		order[v] = count[level[v]]++;
-		seq[order[v]] = v;
-	}
-	free(count);
-	free(pending);
-	free(queue);
-	/* tail < nsel only on a cycle, which callers rule out first. */
-	return tail < nsel ? tail : nsel;
+	free(by_rank);
+	free(sq);
+	free(lv);
+	/* fewer than the selection only on a cycle, which callers rule out first */
+	return (int)nlev;
 }
 
 /* ---- reachability and paths ---- */

@@ -77,15 +77,21 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 		if (strlen(dn) != rk_json_strlen(d, tn))
 			return bad(&w, tn,
 				   "\"deps\"[%d]: \"name\" must not contain a NUL character", i);
-		if (te >= 0 && (deco = rk_eco_parse(rk_json_str(d, te))) < 0)
+		if (te >= 0)
+			deco = rk_eco_parse(rk_json_str(d, te));
+		if (deco < 0)
 			return bad(&w, te,
 				   "\"deps\"[%d]: \"ecosystem\" must be python, npm or cargo", i);
-		if (tt >= 0 && (type = rk_dep_type_parse(rk_json_str(d, tt))) < 0)
+		if (tt >= 0)
+			type = rk_dep_type_parse(rk_json_str(d, tt));
+		if (type < 0)
 			return bad(
 				&w, tt,
 				"\"deps\"[%d]: \"type\" must be normal, dev, build, optional or peer",
 				i);
-		if (tc >= 0 && (cross = rk_json_bool(d, tc)) < 0)
+		if (tc >= 0)
+			cross = rk_json_bool(d, tc);
+		if (cross < 0)
 			return bad(&w, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
 		rk_graph_add_dep(g, v, deco, dn, type, cross, line, rk_graph_record_col(d, e));
 		if (rk_json_get_str(d, e, "path"))

@@ -474,8 +474,10 @@ static char *message_utf8(const git_commit *c)
 
 	if (!msg)
 		return rk_xstrdup("");
-	if (!enc || !strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "UTF8") ||
-	    (cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
+	if (!enc || !strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "UTF8"))
+		return rk_xstrdup(msg);
+	cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1)
 		return rk_xstrdup(msg);
 	inleft = strlen(msg);
 	in = (char *)msg;

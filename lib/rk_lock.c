@@ -220,6 +220,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 	fchmodat(AT_FDCWD, tmp.data, 0644, 0);
 
 	for (;;) {
+		struct timespec pause = {0, 100 * 1000000L};
 		struct stat st;
 		long long pid = 0;
 		int r = try_lock(path.data, tmp.data);
@@ -275,8 +276,7 @@ int rk_lock_acquire(struct rk_lock *l, const char *root, double timeout_s, struc
 			rc = 1;
 			break;
 		}
-		struct timespec ts = {0, 100 * 1000000L};
-		nanosleep(&ts, NULL);
+		nanosleep(&pause, NULL);
 	}
 	unlink(tmp.data);
 out:
@@ -295,6 +295,8 @@ out:
 
 int rk_lock_set_groups(struct rk_lock *l, const int *pgids, size_t n)
 {
+	int cl;
+	ssize_t w;
 	struct rk_buf body = RK_BUF_INIT, tmp = RK_BUF_INIT;
 	size_t i;
 	int fd, rc = -1, e;
@@ -310,8 +312,8 @@ int rk_lock_set_groups(struct rk_lock *l, const int *pgids, size_t n)
 	fd = mkstemp(tmp.data);
 	if (fd < 0)
 		goto out;
-	ssize_t w = write(fd, body.data, body.len);
-	int cl = close(fd);
+	w = write(fd, body.data, body.len);
+	cl = close(fd);
 	if (w != (ssize_t)body.len || cl != 0 || chmod(tmp.data, 0644) != 0 ||
 	    rename(tmp.data, l->path) != 0) {
 		e = errno;
@@ -328,11 +330,11 @@ out:
 
 void rk_lock_release(struct rk_lock *l)
 {
+	struct rk_buf host = RK_BUF_INIT, started = RK_BUF_INIT;
+	long long pid = 0;
 	if (!l->path)
 		return;
 	/* only remove it if it is still ours */
-	long long pid = 0;
-	struct rk_buf host = RK_BUF_INIT, started = RK_BUF_INIT;
 	if (read_lock(l->path, &pid, &host, &started) == 0 && pid == (long long)getpid())
 		unlink(l->path);
 	rk_buf_release(&host);

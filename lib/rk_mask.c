@@ -126,7 +126,8 @@ void rk_mask_add_url(struct rk_mask *m, const char *url)
 	const char *auth, *end, *at, *colon;
 	struct rk_buf d = RK_BUF_INIT;
 
-	if (!url || !(auth = strstr(url, "://")))
+	auth = url ? strstr(url, "://") : NULL;
+	if (!auth)
 		return;
 	auth += 3;
 	end = auth + strcspn(auth, "/?#");

@@ -763,9 +763,11 @@ char *rk_poll_cargo_download_url(const struct rk_poll_opts *o, const struct rk_p
 	char *prefix, *cksum = NULL;
 
 	tmp.retry_after = -1;
-	if (cargo_index_get(o, "config.json", &tmp, &cfg) <= 0 ||
-	    rk_json_parse(&d, cfg.data, cfg.len, "config.json", 1, &jerr) < 0 ||
-	    !(dl = rk_json_get_str(&d, 0, "dl"))) {
+	dl = NULL;
+	if (cargo_index_get(o, "config.json", &tmp, &cfg) > 0 &&
+	    rk_json_parse(&d, cfg.data, cfg.len, "config.json", 1, &jerr) >= 0)
+		dl = rk_json_get_str(&d, 0, "dl");
+	if (!dl) {
 		rk_json_release(&d);
 		rk_buf_release(&cfg);
 		rk_poll_result_release(&tmp);

@@ -244,6 +244,7 @@ static int wait_for(pid_t pid, int pidfd, long long timeout_ms, int *status, int
 	long long sleep_ms = 1;
 
 	for (;;) {
+		long long left;
 		pid_t r = waitpid(pid, status, timeout_ms < 0 && cancel_fd <= 0 ? 0 : WNOHANG);
 		if (r == pid)
 			return 1;
@@ -252,7 +253,7 @@ static int wait_for(pid_t pid, int pidfd, long long timeout_ms, int *status, int
 				continue;
 			return -1;
 		}
-		long long left = deadline >= 0 ? deadline - rk_now_ms() : 1000000;
+		left = deadline >= 0 ? deadline - rk_now_ms() : 1000000;
 		if (left <= 0)
 			return 0;
 		if (cancel_fd > 0) {

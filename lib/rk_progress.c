@@ -410,9 +410,9 @@ void rk_progress_action(struct rk_progress *p, const char *id, const char *type,
 	pthread_mutex_lock(&p->mu);
 	k = rk_strmap_add(&p->pkgs, pk, strlen(pk), p->np, &added);
 	if (added) {
+		size_t lv;
 		RK_GROW(p->p, p->pcap, p->np + 1);
 		memset(&p->p[p->np], 0, sizeof(p->p[0]));
-		size_t lv;
 		p->p[p->np].level =
 			rk_strmap_get(&p->levels, pk, strlen(pk), &lv) ? (int)lv - 1 : -1;
 		p->p[p->np++].name = rk_xstrdup(pk);

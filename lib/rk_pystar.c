@@ -1171,13 +1171,14 @@ struct rk_star *rk_star_start(const char *exe, const char *root, const char *rul
 	s->f_eval = attr(s->sl, "eval");
 	s->f_eval_with = attr(s->sl, "eval_with");
 	{
+		PyObject *none;
 		struct rk_star_limits dl = RK_STAR_LIMITS_DEFAULT;
 		PyObject *eo = attr(s->sl, "EvalOptions"), *cf, *kw;
 		s->lim = dl;
 		cf = PyCFunction_New(&cancel_def, s->self);
 		kw = cf ? Py_BuildValue("{sOsi}", "check_cancelled", cf, "max_callstack_size", 200)
 			: NULL;
-		PyObject *none = PyTuple_New(0);
+		none = PyTuple_New(0);
 		if (eo && kw && none)
 			s->evalopts = PyObject_Call(eo, none, kw);
 		Py_XDECREF(none);

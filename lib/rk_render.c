@@ -291,6 +291,7 @@ static void render_d2(const struct rk_view *v, struct rk_buf *out)
 
 static void render_ascii(const struct rk_view *v, struct rk_buf *out)
 {
+	int first = 1;
 	const struct rk_graph *g = v->g;
 	struct rk_buf lines = RK_BUF_INIT; /* the frame's inner lines, '\n'-separated */
 	struct rk_buf one = RK_BUF_INIT;
@@ -337,7 +338,6 @@ static void render_ascii(const struct rk_view *v, struct rk_buf *out)
 		p = nl + 1;
 	}
 
-	int first = 1;
 	for (const char *p = lines.data; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = (size_t)(nl - p);

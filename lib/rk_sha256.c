@@ -66,9 +66,10 @@ static int hash_fd(int fd, unsigned char d[RK_SHA256_LEN])
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0) {
+			int saved;
 			if (errno == EINTR)
 				continue;
-			int saved = errno;
+			saved = errno;
 			rk_sha256_final(&h, d);
 			errno = saved;
 			return -1;
@@ -124,6 +125,8 @@ static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 
 	rk_sha256_init(&h);
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		int hl;
+		char head[64];
 		struct stat st;
 		unsigned char d[RK_SHA256_LEN];
 		char type;
@@ -143,6 +146,7 @@ static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 				break;
 			}
 		} else if (S_ISLNK(st.st_mode)) {
+			struct rk_sha256 lh;
 			char target[4096];
 			ssize_t tl = readlink(path->data, target, sizeof(target));
 			if (tl < 0) {
@@ -150,7 +154,6 @@ static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 				break;
 			}
 			type = 'l';
-			struct rk_sha256 lh;
 			rk_sha256_init(&lh);
 			rk_sha256_update(&lh, target, (size_t)tl);
 			rk_sha256_final(&lh, d);
@@ -168,8 +171,7 @@ static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 		} else {
 			continue; /* sockets, fifos, devices: not content */
 		}
-		char head[64];
-		int hl = snprintf(head, sizeof(head), "%c %o ", type, mode);
+		hl = snprintf(head, sizeof(head), "%c %o ", type, mode);
 		rk_sha256_update(&h, head, (size_t)hl);
 		rk_sha256_update(&h, names[i], strlen(names[i]) + 1);
 		rk_sha256_update(&h, d, sizeof(d));
@@ -185,13 +187,14 @@ static int tree_digest(struct rk_buf *path, unsigned char out[RK_SHA256_LEN])
 
 int rk_sha256_tree(const char *dir, char hex[RK_SHA256_HEX])
 {
+	int saved;
 	struct rk_buf path = RK_BUF_INIT;
 	unsigned char d[RK_SHA256_LEN];
 	int rc;
 
 	rk_buf_adds(&path, dir);
 	rc = tree_digest(&path, d);
-	int saved = errno;
+	saved = errno;
 	rk_buf_release(&path);
 	errno = saved;
 	if (rc == 0)

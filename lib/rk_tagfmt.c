@@ -82,7 +82,8 @@ static void expand(const char *fmt, const char *name, const char *label, const c
 	while (*p) {
 		const char *e;
 
-		if (*p != '{' || !(e = strchr(p + 1, '}'))) {
+		e = *p == '{' ? strchr(p + 1, '}') : NULL;
+		if (!e) {
 			rk_buf_addc(out, *p++);
 			continue;
 		}

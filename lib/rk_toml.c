@@ -91,6 +91,7 @@ struct rk_toml_doc {
 
 static void *arena_alloc(struct rk_toml_doc *doc, size_t n)
 {
+	void *p;
 	size_t al = sizeof(max_align_t);
 	struct arena_block *b = doc->blocks;
 
@@ -113,7 +114,7 @@ static void *arena_alloc(struct rk_toml_doc *doc, size_t n)
 		doc->blocks = nb;
 		b = nb;
 	}
-	void *p = (char *)b->data + b->used;
+	p = (char *)b->data + b->used;
 	b->used += n;
 	return p;
 }
@@ -192,15 +193,15 @@ static struct rk_toml_span mkspan(struct parser *p, size_t start, size_t end)
 __attribute__((format(printf, 3, 4))) static int fail(struct parser *p, size_t pos, const char *fmt,
 						      ...)
 {
+	long line, col;
+	va_list ap;
 	if (p->failed)
 		return -1;
 	p->failed = 1;
-	long line, col;
 	locate(p, pos, &line, &col);
 	p->err->source = p->source;
 	p->err->line = line;
 	p->err->col = col;
-	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
 	va_end(ap);
@@ -335,10 +336,11 @@ static struct rk_toml_value *table_find(const struct rk_toml_value *t, const cha
 static void table_add(struct parser *p, struct rk_toml_value *t, const struct key *k,
 		      struct rk_toml_value *v)
 {
+	struct entry *e;
 	if (t->u.t.n >= UINT32_MAX - 1)
 		rk_die(RK_EXIT_FAIL, "toml: table too large");
 	RK_GROW(t->u.t.e, t->u.t.cap, t->u.t.n + 1);
-	struct entry *e = &t->u.t.e[t->u.t.n++];
+	e = &t->u.t.e[t->u.t.n++];
 	e->key = arena_strndup(p->doc, k->s, k->len);
 	e->keylen = k->len;
 	e->val = v;
@@ -453,14 +455,16 @@ static int eat_newline(struct parser *p)
 static int skip_ws_nl(struct parser *p)
 {
 	for (;;) {
+		int c;
+		int r;
 		skip_ws(p);
-		int c = peek(p);
+		c = peek(p);
 		if (c == '#') {
 			if (skip_comment(p) < 0)
 				return -1;
 			continue;
 		}
-		int r = eat_newline(p);
+		r = eat_newline(p);
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -471,12 +475,13 @@ static int skip_ws_nl(struct parser *p)
 /* After a statement: optional whitespace and comment, then newline or end. */
 static int end_of_line(struct parser *p, const char *what)
 {
+	int r;
 	skip_ws(p);
 	if (peek(p) == '#' && skip_comment(p) < 0)
 		return -1;
 	if (at_end(p))
 		return 0;
-	int r = eat_newline(p);
+	r = eat_newline(p);
 	if (r < 0)
 		return -1;
 	if (r == 0) {
@@ -638,11 +643,12 @@ static int parse_string(struct parser *p, int multiline_ok)
 			continue;
 		}
 		if (c == '\\' && !literal) {
+			int d;
 			size_t bs = p->pos;
 			size_t i = 1;
 			while (peek_at(p, i) == ' ' || peek_at(p, i) == '\t')
 				i++;
-			int d = peek_at(p, i);
+			d = peek_at(p, i);
 			if (d == '\n' || (d == '\r' && peek_at(p, i + 1) == '\n')) {
 				/* line-ending backslash: drop all whitespace up to the next text */
 				p->pos += i;
@@ -760,6 +766,15 @@ static int is_bin(int c)
 
 static int parse_number(struct parser *p, struct rk_toml_value **out)
 {
+	int neg = 0, sign = 0;
+	size_t i = 0;
+	size_t n;
+	const char *s;
+	struct rk_toml_value *v;
+	size_t dots = 0;
+	long nd;
+	size_t j;
+	int is_float = 0;
 	size_t start = p->pos;
 	size_t end = start;
 	while (end < p->len) {
@@ -769,10 +784,8 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		else
 			break;
 	}
-	const char *s = p->src + start;
-	size_t n = end - start;
-	size_t i = 0;
-	int neg = 0, sign = 0;
+	s = p->src + start;
+	n = end - start;
 	if (n == 0)
 		return fail(p, start, "expected a value");
 	if (s[0] == '+' || s[0] == '-') {
@@ -780,7 +793,6 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		sign = 1;
 		i = 1;
 	}
-	struct rk_toml_value *v;
 	if (n - i == 3 && (memcmp(s + i, "inf", 3) == 0 || memcmp(s + i, "nan", 3) == 0)) {
 		v = new_value(p, RK_TOML_FLOAT);
 		v->u.f = s[i] == 'i' ? (double)INFINITY : (double)NAN;
@@ -789,20 +801,21 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		goto done;
 	}
 	if (n - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o' || s[i + 1] == 'b')) {
+		unsigned long long u = 0;
 		int base = s[i + 1] == 'x' ? 16 : s[i + 1] == 'o' ? 8 : 2;
 		int (*dig)(int) = base == 16 ? is_hex : base == 8 ? is_oct : is_bin;
 		if (sign)
 			return fail(p, start, "invalid number '%.*s' (no sign allowed before 0%c)",
 				    (int)n, s, s[i + 1]);
-		size_t j = i + 2;
-		long nd = digits(s, n, &j, dig);
+		j = i + 2;
+		nd = digits(s, n, &j, dig);
 		if (nd <= 0 || j != n)
 			return fail(p, start, "invalid number '%.*s'", (int)n, s);
-		unsigned long long u = 0;
 		for (size_t k = i + 2; k < n; k++) {
+			unsigned d;
 			if (s[k] == '_')
 				continue;
-			unsigned d = (unsigned)rk_hexval((unsigned char)s[k]);
+			d = (unsigned)rk_hexval((unsigned char)s[k]);
 			if (u > (unsigned long long)(INT64_MAX - d) / (unsigned)base)
 				return fail(p, start, "integer '%.*s' out of range", (int)n, s);
 			u = u * (unsigned)base + d;
@@ -811,18 +824,16 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		v->u.i = (long long)u;
 		goto done;
 	}
-	size_t dots = 0;
 	for (size_t m = 0; m < n; m++)
 		dots += s[m] == '.';
 	if (dots >= 2) /* version = 1.0.0 */
 		return fail(p, start, "invalid value '%.*s' (strings need quotes)", (int)n, s);
-	size_t j = i;
-	long nd = digits(s, n, &j, is_dec);
+	j = i;
+	nd = digits(s, n, &j, is_dec);
 	if (nd <= 0)
 		return fail(p, start, "invalid number '%.*s'", (int)n, s);
 	if (nd > 1 && s[i] == '0')
 		return fail(p, start, "invalid number '%.*s' (leading zero)", (int)n, s);
-	int is_float = 0;
 	if (j < n && s[j] == '.') {
 		j++;
 		if (digits(s, n, &j, is_dec) <= 0)
@@ -840,6 +851,7 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 	if (j != n)
 		return fail(p, start, "invalid number '%.*s'", (int)n, s);
 	if (is_float) {
+		double f;
 		char buf[128];
 		size_t k = 0;
 		if (n >= sizeof(buf)) {
@@ -847,7 +859,7 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 			for (size_t m = 0; m < n; m++)
 				if (s[m] != '_')
 					rk_buf_addc(&b, s[m]);
-			double f = strtod(b.data, NULL);
+			f = strtod(b.data, NULL);
 			rk_buf_release(&b);
 			if (isinf(f))
 				return fail(p, start, "float '%.*s' out of range", (int)n, s);
@@ -859,7 +871,7 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 			if (s[m] != '_')
 				buf[k++] = s[m];
 		buf[k] = '\0';
-		double f = strtod(buf, NULL);
+		f = strtod(buf, NULL);
 		if (isinf(f))
 			return fail(p, start, "float '%.*s' out of range", (int)n, s);
 		v = new_value(p, RK_TOML_FLOAT);
@@ -870,9 +882,10 @@ static int parse_number(struct parser *p, struct rk_toml_value **out)
 		unsigned long long u = 0;
 		unsigned long long lim = neg ? (unsigned long long)INT64_MAX + 1 : INT64_MAX;
 		for (size_t k = i; k < n; k++) {
+			unsigned d;
 			if (s[k] == '_')
 				continue;
-			unsigned d = (unsigned)(s[k] - '0');
+			d = (unsigned)(s[k] - '0');
 			if (u > (lim - d) / 10)
 				return fail(p, start, "integer '%.*s' out of range", (int)n, s);
 			u = u * 10 + d;
@@ -935,6 +948,8 @@ static int parse_time(struct parser *p, size_t start)
 
 static int parse_datetime(struct parser *p, struct rk_toml_value **out)
 {
+	int c;
+	struct rk_toml_value *v;
 	size_t start = p->pos;
 	enum rk_toml_type type;
 	rk_buf_reset(&p->tmp);
@@ -954,7 +969,7 @@ static int parse_datetime(struct parser *p, struct rk_toml_value **out)
 		rk_buf_add(&p->tmp, p->src + start, 10);
 		p->pos += 10;
 		type = RK_TOML_DATE_LOCAL;
-		int c = peek(p);
+		c = peek(p);
 		if (c == 'T' || c == 't' ||
 		    (c == ' ' && is_dec(peek_at(p, 1)) && is_dec(peek_at(p, 2)))) {
 			p->pos++;
@@ -984,11 +999,11 @@ static int parse_datetime(struct parser *p, struct rk_toml_value **out)
 		}
 	}
 	/* a date/time is followed by a delimiter, not more token characters */
-	int c = peek(p);
+	c = peek(p);
 	if (c >= 0 && (is_bare((unsigned char)c) || c == '.' || c == ':' || c == '+'))
 		return fail(p, start, "invalid date/time '%.*s'", (int)(p->pos - start + 1),
 			    p->src + start);
-	struct rk_toml_value *v = new_value(p, type);
+	v = new_value(p, type);
 	v->u.str.s = arena_strndup(p->doc, p->tmp.data, p->tmp.len);
 	v->u.str.len = p->tmp.len;
 	*out = v;
@@ -1008,17 +1023,19 @@ static int parse_array(struct parser *p, struct rk_toml_value **out)
 	a->flags = T_INLINE;
 	p->pos++;
 	for (;;) {
+		struct rk_toml_value *v;
+		int c;
+		char ch[16];
 		if (skip_ws_nl(p) < 0)
 			return -1;
 		if (peek(p) == ']')
 			break;
-		struct rk_toml_value *v;
 		if (parse_value(p, &v) < 0)
 			return -1;
 		array_add(a, v);
 		if (skip_ws_nl(p) < 0)
 			return -1;
-		int c = peek(p);
+		c = peek(p);
 		if (c == ',') {
 			p->pos++;
 			continue;
@@ -1027,7 +1044,6 @@ static int parse_array(struct parser *p, struct rk_toml_value **out)
 			break;
 		if (c == -1)
 			return fail(p, start, "unterminated array");
-		char ch[16];
 		char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 		return fail(p, p->pos, "expected ',' or ']' in array, found %s", ch);
 	}
@@ -1038,10 +1054,11 @@ static int parse_array(struct parser *p, struct rk_toml_value **out)
 
 static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 {
+	unsigned saved;
 	size_t start = p->pos;
 	struct rk_toml_value *t = new_value(p, RK_TOML_TABLE);
 	t->flags = T_INLINE;
-	unsigned saved = p->section;
+	saved = p->section;
 	p->section = ++p->nsections;
 	p->pos++;
 	skip_ws(p);
@@ -1049,11 +1066,16 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 		return fail(p, p->pos, "newline in inline table (they must be on one line)");
 	if (peek(p) != '}') {
 		for (;;) {
+			long n;
+			size_t base;
+			struct rk_toml_value *v;
+			int c;
+			char ch[16];
 			skip_ws(p);
 			if (at_end(p))
 				return fail(p, start, "unterminated inline table");
-			size_t base = p->nkeys;
-			long n = parse_key(p, base);
+			base = p->nkeys;
+			n = parse_key(p, base);
 			if (n < 0)
 				return -1;
 			p->nkeys += (size_t)n;
@@ -1068,14 +1090,13 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 			}
 			p->pos++;
 			skip_ws(p);
-			struct rk_toml_value *v;
 			if (parse_value(p, &v) < 0)
 				return -1;
 			if (insert_kv(p, t, p->keys + base, (size_t)n, v, 1) < 0)
 				return -1;
 			p->nkeys = base;
 			skip_ws(p);
-			int c = peek(p);
+			c = peek(p);
 			if (c == ',') {
 				p->pos++;
 				skip_ws(p);
@@ -1094,7 +1115,6 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 					    "newline in inline table (they must be on one line)");
 			if (c == -1)
 				return fail(p, start, "unterminated inline table");
-			char ch[16];
 			char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 			return fail(p, p->pos, "expected ',' or '}' in inline table, found %s", ch);
 		}
@@ -1107,6 +1127,7 @@ static int parse_inline_table(struct parser *p, struct rk_toml_value **out)
 
 static int parse_value_at(struct parser *p, struct rk_toml_value **out)
 {
+	char ch[16];
 	int c = peek(p);
 	size_t start = p->pos;
 	struct rk_toml_value *v;
@@ -1121,10 +1142,11 @@ static int parse_value_at(struct parser *p, struct rk_toml_value **out)
 		return 0;
 	}
 	if (c == '[' || c == '{') {
+		int r;
 		if (p->depth >= MAX_DEPTH)
 			return fail(p, start, "arrays and inline tables nested too deeply");
 		p->depth++;
-		int r = c == '[' ? parse_array(p, out) : parse_inline_table(p, out);
+		r = c == '[' ? parse_array(p, out) : parse_inline_table(p, out);
 		p->depth--;
 		return r;
 	}
@@ -1162,7 +1184,6 @@ static int parse_value_at(struct parser *p, struct rk_toml_value **out)
 		return fail(p, start, "invalid value '%.*s' (strings need quotes)",
 			    (int)(e - p->pos), p->src + p->pos);
 	}
-	char ch[16];
 	char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 	if (c >= 0 && strchr("^~<>=*!@$%&/", c)) /* dep = ^1.2 */
 		return fail(p, start, "expected a value, found %s (strings need quotes)", ch);
@@ -1212,15 +1233,16 @@ static void kv_path(struct parser *p, struct rk_buf *b, const struct key *k, siz
 static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key *k, size_t n,
 		     struct rk_toml_value *v, int in_inline)
 {
+	struct rk_toml_value *old;
 	for (size_t i = 0; i + 1 < n; i++) {
+		struct rk_buf path = RK_BUF_INIT;
+		int bad = 0;
 		struct rk_toml_value *c = table_find(t, k[i].s, k[i].len);
 		if (!c) {
 			t = new_table(p, t, &k[i], T_DOTTED | (in_inline ? T_INLINE : 0));
 			continue;
 		}
-		struct rk_buf path = RK_BUF_INIT;
 		kv_path(p, &path, k, i + 1, in_inline);
-		int bad = 0;
 		if (c->type != RK_TOML_TABLE) {
 			fail(p, k[i].sp.start, "cannot use '%s' as a table: already %s (line %ld)",
 			     path.data, type_name(c), def_line(c));
@@ -1246,7 +1268,7 @@ static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key
 			return -1;
 		t = c;
 	}
-	struct rk_toml_value *old = table_find(t, k[n - 1].s, k[n - 1].len);
+	old = table_find(t, k[n - 1].s, k[n - 1].len);
 	if (old) {
 		struct rk_buf path = RK_BUF_INIT;
 		kv_path(p, &path, k, n, in_inline);
@@ -1262,15 +1284,23 @@ static int insert_kv(struct parser *p, struct rk_toml_value *t, const struct key
 /* [header] or [[header]] at p->pos. */
 static int parse_header(struct parser *p)
 {
+	long nk;
+	size_t n;
+	int r = 0;
+	struct rk_buf path = RK_BUF_INIT;
+	struct rk_toml_value *t;
+	struct key *k;
+	size_t end;
+	struct rk_toml_value *c;
 	size_t start = p->pos;
 	struct rk_toml_span hsp = mkspan(p, start, start);
 	int aot = peek_at(p, 1) == '[';
 	p->pos += aot ? 2 : 1;
 	skip_ws(p);
-	long nk = parse_key(p, 0);
+	nk = parse_key(p, 0);
 	if (nk < 0)
 		return -1;
-	size_t n = (size_t)nk;
+	n = (size_t)nk;
 	p->nkeys = n;
 	if (peek(p) != ']' || (aot && peek_at(p, 1) != ']')) {
 		char ch[16];
@@ -1279,15 +1309,13 @@ static int parse_header(struct parser *p)
 			    aot ? "]]" : "]", ch);
 	}
 	p->pos += aot ? 2 : 1;
-	size_t end = p->pos;
-	struct key *k = p->keys;
-	struct rk_toml_value *t = p->doc->root;
-	struct rk_buf path = RK_BUF_INIT;
-	int r = 0;
+	end = p->pos;
+	k = p->keys;
+	t = p->doc->root;
 
 	p->section = ++p->nsections;
 	for (size_t i = 0; i + 1 < n; i++) {
-		struct rk_toml_value *c = table_find(t, k[i].s, k[i].len);
+		c = table_find(t, k[i].s, k[i].len);
 		if (!c) {
 			t = new_table(p, t, &k[i], 0);
 			continue;
@@ -1312,9 +1340,10 @@ static int parse_header(struct parser *p)
 		rk_buf_reset(&path);
 		t = c;
 	}
-	struct rk_toml_value *c = table_find(t, k[n - 1].s, k[n - 1].len);
+	c = table_find(t, k[n - 1].s, k[n - 1].len);
 	path_text(&path, k, n);
 	if (aot) {
+		struct rk_toml_value *el;
 		struct rk_toml_value *arr = c;
 		if (!arr) {
 			arr = new_value(p, RK_TOML_ARRAY);
@@ -1334,7 +1363,7 @@ static int parse_header(struct parser *p)
 					path.data, type_name(arr), def_line(arr));
 			goto out;
 		}
-		struct rk_toml_value *el = new_value(p, RK_TOML_TABLE);
+		el = new_value(p, RK_TOML_TABLE);
 		el->flags = T_EXPLICIT;
 		el->span = hsp;
 		el->span.end = end;
@@ -1375,20 +1404,20 @@ out:
 
 static int parse_keyval(struct parser *p)
 {
+	struct rk_toml_value *v;
 	long nk = parse_key(p, 0);
 	if (nk < 0)
 		return -1;
 	p->nkeys = (size_t)nk;
 	if (peek(p) != '=') {
+		char ch[16];
 		if (at_end(p) || peek(p) == '\n' || peek(p) == '\r' || peek(p) == '#')
 			return fail(p, p->pos, "expected '=' after key");
-		char ch[16];
 		char_text(ch, sizeof(ch), p->src + p->pos, p->len - p->pos);
 		return fail(p, p->pos, "expected '=' after key, found %s", ch);
 	}
 	p->pos++;
 	skip_ws(p);
-	struct rk_toml_value *v;
 	if (parse_value(p, &v) < 0)
 		return -1;
 	if (insert_kv(p, p->cur, p->keys, (size_t)nk, v, 0) < 0)
@@ -1402,13 +1431,14 @@ static int check_utf8(struct parser *p)
 	const unsigned char *s = (const unsigned char *)p->src;
 	size_t i = 0;
 	while (i < p->len) {
+		size_t n;
 		if (s[i] < 0x80) {
 			if (s[i] == 0)
 				return fail(p, i, "NUL byte in input");
 			i++;
 			continue;
 		}
-		size_t n = rk_utf8_len(s + i, p->len - i, NULL);
+		n = rk_utf8_len(s + i, p->len - i, NULL);
 		if (n == 0)
 			return fail(p, i, "invalid UTF-8 byte 0x%02X", s[i]);
 		i += n;
@@ -1423,10 +1453,11 @@ static int parse_document(struct parser *p)
 	if (p->bom)
 		p->pos = 3;
 	while (!p->failed) {
+		int c;
 		skip_ws(p);
 		if (at_end(p))
 			break;
-		int c = peek(p);
+		c = peek(p);
 		if (c == '#') {
 			if (end_of_line(p, "comment") < 0)
 				return -1;
@@ -1453,6 +1484,8 @@ static int parse_document(struct parser *p)
 struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *source,
 				  struct rk_err *err)
 {
+	struct parser p;
+	int r;
 	struct rk_toml_doc *doc = rk_xcalloc(1, sizeof(*doc));
 	doc->src = rk_xmalloc(len + 1);
 	if (len)
@@ -1460,7 +1493,6 @@ struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *sourc
 	doc->src[len] = '\0';
 	doc->len = len;
 
-	struct parser p;
 	memset(&p, 0, sizeof(p));
 	p.src = doc->src;
 	p.len = len;
@@ -1479,7 +1511,7 @@ struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *sourc
 	p.cur = doc->root;
 	p.section = p.nsections = 1;
 
-	int r = parse_document(&p);
+	r = parse_document(&p);
 	rk_buf_release(&p.tmp);
 	rk_buf_release(&p.sec_path);
 	free(p.keys);
@@ -1492,6 +1524,7 @@ struct rk_toml_doc *rk_toml_parse(const char *src, size_t len, const char *sourc
 
 struct rk_toml_doc *rk_toml_parse_file(const char *path, struct rk_err *err)
 {
+	struct rk_toml_doc *doc;
 	struct rk_buf b = RK_BUF_INIT;
 	const char *source = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	if (rk_buf_read_file(&b, path) < 0) {
@@ -1499,13 +1532,14 @@ struct rk_toml_doc *rk_toml_parse_file(const char *path, struct rk_err *err)
 		rk_buf_release(&b);
 		return NULL;
 	}
-	struct rk_toml_doc *doc = rk_toml_parse(b.data ? b.data : "", b.len, source, err);
+	doc = rk_toml_parse(b.data ? b.data : "", b.len, source, err);
 	rk_buf_release(&b);
 	return doc;
 }
 
 void rk_toml_free(struct rk_toml_doc *doc)
 {
+	struct arena_block *b;
 	if (!doc)
 		return;
 	for (size_t i = 0; i < doc->nconts; i++) {
@@ -1518,7 +1552,7 @@ void rk_toml_free(struct rk_toml_doc *doc)
 		}
 	}
 	free(doc->conts);
-	struct arena_block *b = doc->blocks;
+	b = doc->blocks;
 	while (b) {
 		struct arena_block *next = b->next;
 		free(b);

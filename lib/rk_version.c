@@ -40,10 +40,10 @@ static int fail(struct rk_err *err, enum rk_version_scheme scheme, const char *s
 static int fail(struct rk_err *err, enum rk_version_scheme scheme, const char *s, size_t len,
 		const char *fmt, ...)
 {
+	va_list ap;
+	struct rk_buf b = RK_BUF_INIT;
 	if (!err)
 		return -1;
-	struct rk_buf b = RK_BUF_INIT;
-	va_list ap;
 	rk_buf_addf(&b, "invalid %s version '", scheme_title(scheme));
 	quote(&b, s, len);
 	rk_buf_adds(&b, "': ");
@@ -58,9 +58,10 @@ static int fail(struct rk_err *err, enum rk_version_scheme scheme, const char *s
 /* Describe the character at s[i] for a message: 'x', or end of input. */
 static const char *describe_char(char *tmp, size_t tmplen, const char *s, size_t len, size_t i)
 {
+	unsigned char c;
 	if (i >= len)
 		return "end of input";
-	unsigned char c = (unsigned char)s[i];
+	c = (unsigned char)s[i];
 	if (c >= 0x20 && c < 0x7f && c != '\'')
 		snprintf(tmp, tmplen, "'%c'", c);
 	else
@@ -163,10 +164,13 @@ static void semver_classify(struct rk_version *v)
 		return;
 	v->pre_kind = RK_VERSION_PRE_OTHER;
 	for (int k = RK_VERSION_PRE_DEV; k <= RK_VERSION_PRE_RC; k++) {
+		const char *rest;
+		uint64_t num;
+		size_t d;
 		size_t n = strlen(pre_names[k]);
 		if (strncmp(v->pre, pre_names[k], n) != 0)
 			continue;
-		const char *rest = v->pre + n;
+		rest = v->pre + n;
 		if (*rest == '\0') {
 			v->pre_kind = (enum rk_version_pre)k;
 			return;
@@ -174,8 +178,7 @@ static void semver_classify(struct rk_version *v)
 		if (*rest != '.')
 			continue;
 		rest++;
-		size_t d = strlen(rest);
-		uint64_t num;
+		d = strlen(rest);
 		if (d && span_digits(rest, d, 0) == d && to_u64(rest, d, &num) == 0) {
 			v->pre_kind = (enum rk_version_pre)k;
 			v->pre_num = num;
@@ -218,6 +221,8 @@ static int semver_idents(const char *s, size_t len, size_t i, size_t end, bool n
 
 static int semver_parse(struct rk_version *v, const char *s, size_t len, struct rk_err *err)
 {
+	bool has_pre = false, has_meta = false;
+	size_t pre_start = 0, pre_end = 0, meta_start = 0;
 	static const char *const names[] = {"major", "minor", "patch"};
 	char tmp[32];
 	uint64_t nums[3];
@@ -251,8 +256,6 @@ static int semver_parse(struct rk_version *v, const char *s, size_t len, struct 
 			i++;
 		}
 	}
-	size_t pre_start = 0, pre_end = 0, meta_start = 0;
-	bool has_pre = false, has_meta = false;
 	if (i < len && s[i] == '-') {
 		has_pre = true;
 		pre_start = ++i;
@@ -289,9 +292,10 @@ static int semver_parse(struct rk_version *v, const char *s, size_t len, struct 
 /* Compare two digit strings without leading zeros. */
 static int cmp_digits(const char *a, size_t an, const char *b, size_t bn)
 {
+	int c;
 	if (an != bn)
 		return an < bn ? -1 : 1;
-	int c = memcmp(a, b, an);
+	c = memcmp(a, b, an);
 	return c < 0 ? -1 : c > 0;
 }
 
@@ -411,10 +415,12 @@ static const struct spelling dev_spellings[] = {{"dev", 1}};
 static int pep440_segment(const char *s, size_t len, size_t *i, const struct spelling *sp,
 			  size_t nsp, int *kind, uint64_t *num, size_t *numpos)
 {
+	size_t k;
+	size_t d;
+	size_t n;
 	size_t j = *i;
 	if (j < len && is_sep(s[j]))
 		j++;
-	size_t k;
 	for (k = 0; k < nsp; k++)
 		if (starts_ci(s, len, j, sp[k].word))
 			break;
@@ -423,10 +429,10 @@ static int pep440_segment(const char *s, size_t len, size_t *i, const struct spe
 	j += strlen(sp[k].word);
 	*kind = sp[k].kind;
 	*num = 0;
-	size_t d = j;
+	d = j;
 	if (d < len && is_sep(s[d]))
 		d++;
-	size_t n = span_digits(s, len, d);
+	n = span_digits(s, len, d);
 	if (n) {
 		*numpos = d;
 		if (to_u64(s + d, n, num) < 0)
@@ -450,6 +456,8 @@ static const char *pep440_number_name(int which)
 
 static int pep440_parse(struct rk_version *v, const char *s, size_t len, struct rk_err *err)
 {
+	size_t n;
+	uint64_t num;
 	const char *orig = s;
 	size_t origlen = len;
 	char tmp[32];
@@ -479,7 +487,7 @@ static int pep440_parse(struct rk_version *v, const char *s, size_t len, struct 
 	if (s[0] == 'v' || s[0] == 'V')
 		i++;
 
-	size_t n = span_digits(s, len, i);
+	n = span_digits(s, len, i);
 	if (n == 0)
 		PFAIL("expected a release number, got %s",
 		      describe_char(tmp, sizeof(tmp), s, len, i));
@@ -506,7 +514,6 @@ static int pep440_parse(struct rk_version *v, const char *s, size_t len, struct 
 		break;
 	}
 
-	uint64_t num;
 	r = pep440_segment(s, len, &i, pre_spellings, RK_ARRAY_SIZE(pre_spellings), &kind, &num,
 			   &numpos);
 	if (r < 0)
@@ -545,13 +552,13 @@ static int pep440_parse(struct rk_version *v, const char *s, size_t len, struct 
 	if (i < len && s[i] == '+') {
 		i++;
 		for (;;) {
+			size_t d = 0;
 			size_t j = i;
 			while (j < len && (is_digit(s[j]) || is_alpha(s[j])))
 				j++;
 			if (j == i)
 				PFAIL("expected a local version segment at %s",
 				      describe_char(tmp, sizeof(tmp), s, len, j));
-			size_t d = 0;
 			if (all_digits(s + i, j - i)) {
 				/* numeric: drop leading zeros (it compares as a number) */
 				while (i + d + 1 < j && s[i + d] == '0')
@@ -599,10 +606,14 @@ static size_t significant(const struct rk_version *v)
 
 static int pep440_compare(const struct rk_version *a, const struct rk_version *b)
 {
+	size_t an, bn;
+	int prerank[2];
+	const struct rk_version *vs[2] = {a, b};
 	int c = cmp_u64(a->epoch, b->epoch);
 	if (c)
 		return c;
-	size_t an = significant(a), bn = significant(b);
+	an = significant(a);
+	bn = significant(b);
 	for (size_t k = 0; k < an || k < bn; k++) {
 		c = cmp_u64(k < an ? a->release[k] : 0, k < bn ? b->release[k] : 0);
 		if (c)
@@ -610,8 +621,6 @@ static int pep440_compare(const struct rk_version *a, const struct rk_version *b
 	}
 	/* pre: a dev release of a final release sorts before every pre-release;
 	 * no pre-release sorts after them all. */
-	const struct rk_version *vs[2] = {a, b};
-	int prerank[2];
 	for (int k = 0; k < 2; k++) {
 		const struct rk_version *v = vs[k];
 		if (v->pre_kind == RK_VERSION_PRE_NONE)
@@ -676,10 +685,10 @@ static void pep440_format(const struct rk_version *v, struct rk_buf *out)
 int rk_version_parse(struct rk_version *v, enum rk_version_scheme scheme, const char *s, size_t len,
 		     struct rk_err *err)
 {
+	int r;
 	rk_version_release(v);
 	if (!s)
 		s = "";
-	int r;
 	switch (scheme) {
 	case RK_VERSION_SEMVER:
 		r = semver_parse(v, s, len, err);
@@ -778,10 +787,10 @@ static int bump_fail(struct rk_err *err, const struct rk_version *v, const char 
 static int bump_fail(struct rk_err *err, const struct rk_version *v, const char *what,
 		     const char *fmt, ...)
 {
+	va_list ap;
+	struct rk_buf b = RK_BUF_INIT;
 	if (!err)
 		return -1;
-	struct rk_buf b = RK_BUF_INIT;
-	va_list ap;
 	rk_buf_addf(&b, "cannot bump %s version '", scheme_title(v->scheme));
 	rk_version_format(v, &b);
 	rk_buf_addf(&b, "' (%s): ", what);
@@ -862,6 +871,9 @@ static int check_higher(struct rk_version *v, struct rk_version *tmp, const char
 int rk_version_bump_pre(struct rk_version *v, enum rk_version_bump level, enum rk_version_pre kind,
 			struct rk_err *err)
 {
+	struct rk_version tmp = RK_VERSION_INIT;
+	size_t idx;
+	bool pending;
 	const char *what = (kind >= RK_VERSION_PRE_DEV && kind <= RK_VERSION_PRE_RC)
 				   ? pre_names[kind]
 				   : "pre-release";
@@ -871,11 +883,10 @@ int rk_version_bump_pre(struct rk_version *v, enum rk_version_bump level, enum r
 		return bump_fail(err, v, what, "unknown pre-release kind %d", (int)kind);
 	if (level > RK_VERSION_BUMP_PATCH)
 		return bump_fail(err, v, what, "the level must be major, minor or patch");
-	size_t idx = (size_t)level;
-	struct rk_version tmp = RK_VERSION_INIT;
+	idx = (size_t)level;
 	rk_version_copy(&tmp, v);
 	set_str(&tmp.meta, NULL);
-	bool pending = rk_version_is_prerelease(v) && zeros_after(v, idx);
+	pending = rk_version_is_prerelease(v) && zeros_after(v, idx);
 
 	if (v->scheme == RK_VERSION_SEMVER) {
 		uint64_t num = 1;
@@ -942,10 +953,10 @@ overflow:
 
 int rk_version_bump(struct rk_version *v, enum rk_version_bump bump, struct rk_err *err)
 {
+	struct rk_version tmp = RK_VERSION_INIT;
 	const char *what = (size_t)bump < RK_ARRAY_SIZE(bump_names) ? bump_names[bump] : "?";
 	if (v->scheme != RK_VERSION_SEMVER && v->scheme != RK_VERSION_PEP440)
 		return bump_fail(err, v, what, "no version");
-	struct rk_version tmp = RK_VERSION_INIT;
 	switch (bump) {
 	case RK_VERSION_BUMP_MAJOR:
 	case RK_VERSION_BUMP_MINOR:
@@ -998,6 +1009,8 @@ int rk_version_bump(struct rk_version *v, enum rk_version_bump bump, struct rk_e
 int rk_version_set_prerelease(struct rk_version *v, const char *label, uint64_t number,
 			      struct rk_err *err)
 {
+	int kind = 0;
+	bool post = false;
 	size_t len = label ? strlen(label) : 0;
 	if (v->scheme != RK_VERSION_SEMVER && v->scheme != RK_VERSION_PEP440) {
 		if (err)
@@ -1010,10 +1023,10 @@ int rk_version_set_prerelease(struct rk_version *v, const char *label, uint64_t 
 		return -1;
 	}
 	if (v->scheme == RK_VERSION_SEMVER) {
+		struct rk_buf b = RK_BUF_INIT;
 		struct rk_err e2;
 		if (semver_idents(label, len, 0, len, true, "pre-release", &e2) < 0) {
 			if (err) {
-				struct rk_buf b = RK_BUF_INIT;
 				quote(&b, label, len);
 				rk_err_set(err, NULL, 0, 0,
 					   "invalid SemVer pre-release label '%s': %s",
@@ -1023,7 +1036,6 @@ int rk_version_set_prerelease(struct rk_version *v, const char *label, uint64_t 
 			return -1;
 		}
 		clear_suffixes(v);
-		struct rk_buf b = RK_BUF_INIT;
 		rk_buf_addf(&b, "%s.%" PRIu64, label, number);
 		v->pre = rk_buf_detach(&b, NULL);
 		semver_classify(v);
@@ -1043,12 +1055,10 @@ int rk_version_set_prerelease(struct rk_version *v, const char *label, uint64_t 
 			return -1;
 		}
 	}
-	int kind = 0;
 	for (size_t k = 0; k < RK_ARRAY_SIZE(pre_spellings); k++)
 		if (len == strlen(pre_spellings[k].word) &&
 		    starts_ci(label, len, 0, pre_spellings[k].word))
 			kind = pre_spellings[k].kind;
-	bool post = false;
 	for (size_t k = 0; k < RK_ARRAY_SIZE(post_spellings); k++)
 		if (len == strlen(post_spellings[k].word) &&
 		    starts_ci(label, len, 0, post_spellings[k].word))

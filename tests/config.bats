@@ -701,7 +701,7 @@ EOF
 	echo "$output" >RELEASE.star
 	grep -Fx '    root = "python",' RELEASE.star
 	grep -Fx 'uv_package(name = "acme-cli", group = "python-packages")' RELEASE.star
-	rk-config | rk-discover -C . >after.ndjson
+	(set -o pipefail; rk-config | rk-discover -C . >after.ndjson)
 	validate_records after.ndjson
 	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' before.ndjson >expected
 	jq -r 'select(.kind == "package") | "\(.ecosystem) \(.name) \(.path) \(.workspace)"' after.ndjson >actual
@@ -725,7 +725,7 @@ EOF
 	echo 'vcs("git")' >expected
 	diff -u expected actual
 	grep -Fx 'uv_package(name = "acme-cli", group = "python-packages")' RELEASE.star
-	rk-config | rk-discover -C . >/dev/null
+	(set -o pipefail; rk-config | rk-discover -C . >/dev/null)
 	run releasekit generate --bogus
 	assert_equal "$status" 2
 }
@@ -820,4 +820,184 @@ EOF
 	[ "$(echo "$output" | jq -r .name)" = t ]
 	echo 'release_train(name = "t", jobs = 1 << 200)' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() jobs must be an int, and this int does not fit in 64 bits"
+}
+
+# ---- found using the tools as a new user would: each pins one fixed bug ----
+
+# two uv packages under pkgs/, b depends on a, in a git repository
+two_packages() {
+	make_git_repo .
+	star pkgs/a/pyproject.toml <<'EOT'
+[project]
+name = "a"
+version = "1.0.0"
+EOT
+	star pkgs/b/pyproject.toml <<'EOT'
+[project]
+name = "b"
+version = "2.0.0"
+dependencies = ["a>=1"]
+EOT
+}
+
+@test "rk-config --optional: no configuration file is no output and exit 0" {
+	two_packages
+	run --separate-stderr rk-config
+	assert_failure 3
+	assert_output ""
+	# the default root: the git work tree's top level, as rk-discover's
+	[ "$stderr" = "rk-config: no RELEASE.star in $(pwd -P) or its package directories" ]
+	run --separate-stderr rk-config --optional
+	assert_success
+	assert_output ""
+	[ "$stderr" = "" ]
+	run --separate-stderr rk-config --optional --config-mode central
+	assert_success
+	assert_output ""
+	# a package file exists: --optional changes nothing
+	echo 'uv_package(name = "a", group = "core")' >pkgs/a/RELEASE.star
+	rk-config --optional >with.ndjson
+	rk-config >without.ndjson
+	cmp with.ndjson without.ndjson
+	[ "$(jq -r .location with.ndjson)" = "pkgs/a/RELEASE.star:1:1" ]
+	# forced central: the root file is required, --optional or not
+	run --separate-stderr rk-config --optional --config-mode hybrid
+	assert_failure 3
+	run rk-config --optional --generate </dev/null
+	assert_failure 2
+	assert_line --index 0 "rk-config: --optional does not go with --generate"
+	run rk-config --help
+	assert_success
+	assert_output --partial '--optional'
+}
+
+@test "releasekit generate --update: from a subdirectory, the top-level RELEASE.star" {
+	two_packages
+	cd pkgs/b
+	releasekit generate --update </dev/null
+	cd "$T"
+	[ ! -e pkgs/b/RELEASE.star ]
+	grep -q '^uv_package(name = "a", group = "pkgs", skip = True)$' RELEASE.star
+	rk-config >cfg.ndjson
+	jq -r 'select(.rule == "uv_package") | "\(.name) \(.group)"' cfg.ndjson >actual
+	printf 'a pkgs\nb pkgs\n' >expected
+	diff -u expected actual
+}
+
+@test "releasekit generate: does not read standard input" {
+	two_packages
+	# a CI step's stdin is often not a terminal; it is not package records
+	echo 'not json' | releasekit generate >gen.star
+	grep -q '^uv_package(name = "b", group = "pkgs", skip = True)$' gen.star
+}
+
+@test "rk-config: invalid UTF-8 and NUL bytes are reported at their line and column" {
+	printf 'x = 1\ny = "\303\251\377"\n' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: RELEASE.star:2:7: not valid UTF-8" ]
+	printf 'x = 1\n\000\n' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	[ "$stderr" = "rk-config: RELEASE.star:2:1: NUL byte in the file" ]
+	# in a loaded file too
+	mkdir lib
+	printf 'x = 1\n\n  \303(\n' >lib/x.star
+	echo 'load("//lib:x.star", "x")' >RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	[ "$stderr" = "rk-config: lib/x.star:3:3: not valid UTF-8" ]
+}
+
+@test "rk-config --generate: an unknown ecosystem or manager is bad input (was written as npm_package)" {
+	run --separate-stderr rk-config --generate \
+		<<<'{"kind":"package","name":"a","ecosystem":"ruby","path":"x","manager":"gem"}'
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: <stdin>:1: package record: unknown ecosystem 'ruby'" ]
+	run --separate-stderr rk-config --generate < <(printf '%s\n' \
+		'{"kind":"package","name":"a","ecosystem":"npm","path":"x","manager":"npm"}' \
+		'{"kind":"package","name":"b","ecosystem":"npm","path":"y","manager":"bun"}')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: <stdin>:2: package record: unknown manager 'bun'" ]
+}
+
+@test "rk-config --generate --update: through a symlinked RELEASE.star, the target is updated and keeps its mode" {
+	mkdir conf
+	echo 'x = 1' >conf/RELEASE.star
+	chmod 600 conf/RELEASE.star
+	ln -s conf/RELEASE.star RELEASE.star
+	rk-config --generate --update \
+		<<<'{"kind":"package","name":"a","ecosystem":"python","path":"a","manager":"uv"}'
+	[ -L RELEASE.star ]
+	[ "$(readlink RELEASE.star)" = conf/RELEASE.star ]
+	[ "$(stat -c %a conf/RELEASE.star)" = 600 ]
+	[ "$(head -1 conf/RELEASE.star)" = "x = 1" ]
+	grep -q '^uv_package(name = "a", group = "root")$' conf/RELEASE.star
+	[ -z "$(ls conf | grep -v '^RELEASE.star$')" ] # no temporary left
+}
+
+@test "rk-config --generate --update: a begin marker without end is reported at its line" {
+	printf 'y = 2\n\n# releasekit:generate begin\nx = 1\n' >RELEASE.star
+	cp RELEASE.star before
+	run --separate-stderr rk-config --generate --update </dev/null
+	assert_failure 3
+	[ "$stderr" = "rk-config: RELEASE.star:3:1: '# releasekit:generate begin' without '# releasekit:generate end'" ]
+	cmp before RELEASE.star
+}
+
+@test "rk-config --generate: no package records at all (UBSan: qsort of NULL)" {
+	rk-config --generate </dev/null >out.star
+	grep -q '^# releasekit:generate end$' out.star
+	run --separate-stderr rk-config -f out.star --config-mode central
+	assert_success
+	assert_output ""
+}
+
+@test "rk-config: a package file 40 directories deep is found, as rk-discover finds its package" {
+	local d
+	d=$(printf 'd%d/' $(seq 1 40))
+	mkdir -p "$d"
+	printf '[project]\nname = "deep"\nversion = "1"\n' >"${d}pyproject.toml"
+	echo 'uv_package(name = "deep", group = "g")' >"${d}RELEASE.star"
+	rk-config >cfg.ndjson
+	[ "$(jq -r '"\(.name) \(.group) \(.location)"' cfg.ndjson)" = "deep g ${d}RELEASE.star:1:1" ]
+	piped rk-discover --root . \| jq -r 'select(.kind == "package") | .group' <cfg.ndjson >actual
+	echo g >expected
+	diff -u expected actual
+}
+
+@test "rk-config: a workspace load through a symbolic link leading outside the workspace is refused" {
+	mkdir -p ws/lib outside
+	echo 'VALUE = "from outside"' >outside/x.star
+	ln -s "$T/outside/x.star" ws/lib/x.star
+	ln -s ../../outside ws/lib/up
+	printf 'load("//lib:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
+	run --separate-stderr rk-config -C ws
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: RELEASE.star:1:1: cannot load //lib:x.star: lib/x.star is a link to a file outside the workspace" ]
+	printf 'load("//lib/up:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
+	run --separate-stderr rk-config -C ws
+	assert_failure 3
+	[ "$stderr" = "rk-config: RELEASE.star:1:1: cannot load //lib/up:x.star: lib/up/x.star is a link to a file outside the workspace" ]
+	# a link that stays inside is fine
+	rm ws/lib/x.star
+	echo 'VALUE = "inside"' >ws/real.star
+	ln -s ../real.star ws/lib/x.star
+	printf 'load("//lib:x.star", "VALUE")\nuv_package(name = VALUE)\n' >ws/RELEASE.star
+	name=$(piped rk-config -C ws \| jq -r .name)
+	[ "$name" = inside ]
+}
+
+@test "rk-config: a package file next to a malformed manifest names the manifest's line and column" {
+	mkdir a
+	printf '[project\n' >a/pyproject.toml
+	echo 'uv_package(name = "a")' >a/RELEASE.star
+	run --separate-stderr rk-config
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: a/RELEASE.star: a/pyproject.toml:1:9: expected ']' at the end of the table header, found end of line" ]
 }

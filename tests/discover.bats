@@ -918,3 +918,157 @@ EOT
 	assert_failure 3
 	[ "$stderr" = "rk-discover: py/m/a/pyproject.toml:7:1: 'Not_A_Member' is a workspace source ({ workspace = true }) but no member of this workspace" ]
 }
+
+# ---- found using the tools as a new user would: each pins one fixed bug ----
+
+# two uv packages under pkgs/, b depends on a, in a git repository
+two_packages() {
+	make_git_repo .
+	w pkgs/a/pyproject.toml <<'EOT'
+[project]
+name = "a"
+version = "1.0.0"
+EOT
+	w pkgs/b/pyproject.toml <<'EOT'
+[project]
+name = "b"
+version = "2.0.0"
+dependencies = ["a>=1"]
+EOT
+}
+
+@test "rk-discover --root: a missing directory or a file is a usage error" {
+	# one line each, not the whole usage (issue 12)
+	run rk-discover --no-stdin -C "$T/nope"
+	assert_failure 2
+	assert_line --index 0 "rk-discover: -C $T/nope: No such file or directory (see 'rk-discover --help')"
+	run rk-discover --no-stdin --root "$T/nope"
+	assert_failure 2
+	assert_output "rk-discover: --root $T/nope: No such file or directory"
+	touch file
+	run rk-discover --no-stdin --root file
+	assert_failure 2
+	assert_output "rk-discover: --root file: not a directory"
+	run --separate-stderr rk-discover --no-stdin -C "$T/nope"
+	assert_output ""
+}
+
+@test "releasekit discover: decentralized RELEASE.star files are applied" {
+	two_packages
+	echo 'uv_package(name = "a", group = "core")' >pkgs/a/RELEASE.star
+	releasekit discover >out.ndjson
+	validate_records out.ndjson
+	jq -r 'select(.kind == "package") | "\(.name) \(.group)"' out.ndjson >actual
+	printf 'a core\nb null\n' >expected
+	diff -u expected actual
+	[ "$(jq -r 'select(.kind == "config") | .location' out.ndjson)" = "pkgs/a/RELEASE.star:1:1" ]
+}
+
+@test "releasekit discover: from a subdirectory, the repository's configuration and root" {
+	two_packages
+	echo 'uv_package(name = "b", group = "apps")' >RELEASE.star
+	cd pkgs/b
+	releasekit discover >"$T/out.ndjson"
+	cd "$T"
+	jq -r 'select(.kind == "package") | "\(.name) \(.group) \(.path)"' out.ndjson >actual
+	printf 'a null pkgs/a\nb apps pkgs/b\n' >expected
+	diff -u expected actual
+	# and --root chooses the tree rk-config reads too
+	mkdir other && cp -r pkgs other/
+	echo 'uv_package(name = "a", group = "other")' >other/RELEASE.star
+	releasekit discover --root other >out.ndjson
+	jq -r 'select(.kind == "package") | "\(.name) \(.group)"' out.ndjson >actual
+	printf 'a other\nb null\n' >expected
+	diff -u expected actual
+}
+
+@test "releasekit discover: a bad configuration prints nothing on stdout" {
+	two_packages
+	echo 'x = (' >RELEASE.star
+	run --separate-stderr releasekit discover
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-config: RELEASE.star:2:1: Parse error: unexpected new line here, expected one of \"(\", \")\", \"+\", \"-\", \"...\", \"FLOAT\", \"FSTRING\", \"IDENTIFIER\", \"INTEGER\", \"STRING\", \"[\", \"lambda\", \"not\", \"{\" or \"~\"" ]
+	run --separate-stderr releasekit graph
+	assert_failure 3
+	assert_output ""
+}
+
+@test "rk-discover: a \\u0000 in a manifest string is an error, not a name cut short" {
+	# check FILE CONTENT EXPECTED-ERROR
+	check() {
+		rm -rf m && mkdir m && printf '%s' "$2" >"m/$1"
+		run --separate-stderr rk-discover --no-stdin -C m
+		assert_failure 3
+		assert_output ""
+		[ "$stderr" = "rk-discover: $3" ] || { echo "got: $stderr"; return 1; }
+	}
+	check Cargo.toml $'[package]\nname = "a\\u0000b"\nversion = "1.0.0"\n' \
+		"Cargo.toml:2:8: 'name' must not contain a NUL character"
+	check Cargo.toml $'[package]\nname = "ab"\nversion = "1.0.0\\u0000"\n' \
+		"Cargo.toml:3:11: 'version' must not contain a NUL character"
+	check pyproject.toml $'[project]\nname = "ab"\nversion = "1.0\\u0000.0"\n' \
+		"pyproject.toml:3:11: 'version' must not contain a NUL character"
+	check package.json '{"name":"a\u0000b","version":"1"}' \
+		"package.json:1:9: 'name' must not contain a NUL character"
+	check package.json '{"name":"a","version":"1\u0000x"}' \
+		"package.json:1:23: 'version' must not contain a NUL character"
+	check package.json $'{"name":"a","version":"1",\n "dependencies":{"b\\u0000c":"1"}}' \
+		"package.json:2:18: dependency 'b' must not contain a NUL character"
+}
+
+@test "rk-discover: on a malformed manifest, stdin's records are not half passed through" {
+	printf '[project\n' >pyproject.toml
+	run --separate-stderr rk-discover <<<'{"kind":"note"}'
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: pyproject.toml:1:9: expected ']' at the end of the table header, found end of line" ]
+	# a bad record after good ones: nothing either
+	rm pyproject.toml
+	run --separate-stderr rk-discover < <(printf '{"kind":"note"}\ngarbage\n')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: <stdin>:2:1: invalid literal 'garbage'" ]
+	# and on success they still come first, unchanged and in order
+	printf '[project]\nname = "a"\nversion = "1"\n' >pyproject.toml
+	printf '{"kind":"note","n":1}\n{"kind":"x"}\n' | rk-discover >out.ndjson
+	run jq -c . out.ndjson
+	assert_output - <<'EOT'
+{"kind":"note","n":1}
+{"kind":"x"}
+{"kind":"package","name":"a","version":"1","ecosystem":"python","manager":"uv","path":".","manifest":"pyproject.toml","publishable":false,"version_source":"static","deps":[]}
+EOT
+}
+
+@test "rk-discover: an absolute workspace root in config is outside the repository (was 'etc' is not a directory)" {
+	mkdir -p etc
+	run --separate-stderr rk-discover --root . \
+		<<<'{"kind":"config","rule":"uv_workspace","name":"x","root":"/etc","location":"RELEASE.star:1:1"}'
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: RELEASE.star:1:1: uv_workspace: root '/etc' is outside the repository" ]
+}
+
+@test "rk-discover: a FIFO named like a manifest is an error, not a hang" {
+	mkdir -p a b
+	echo '{"workspaces": ["*"]}' >package.json # (a member: its error is fatal)
+	mkfifo a/package.json
+	printf '[project]\nname = "b"\nversion = "1"\n' >b/pyproject.toml
+	# timeout only guards against the old hang; no time is asserted
+	run --separate-stderr timeout 60 rk-discover --no-stdin --root .
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = "rk-discover: a/package.json: cannot read: not a regular file" ]
+	run --separate-stderr timeout 60 rk-discover --no-stdin --root . -k
+	assert_success
+	[ "$(jq -r .name <<<"$output")" = b ]
+}
+
+@test "rk-discover --help: lists exit 1, as rk-discover(1) does" {
+	rk-discover --help >help.txt
+	grep -q 'Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest' help.txt
+	printf '[project]\nname = "a"\nversion = "1"\n' >pyproject.toml
+	run bash -c "rk-discover --no-stdin --root . >/dev/full"
+	assert_failure 1
+	assert_output "rk-discover: write error on stdout: No space left on device"
+}

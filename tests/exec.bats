@@ -16,6 +16,11 @@ teardown() {
 		kill "$BR_PID" 2>/dev/null || true
 		wait "$BR_PID" 2>/dev/null || true
 	fi
+	# bad_server's
+	if [ -n "${SRV_PID:-}" ]; then
+		kill "$SRV_PID" 2>/dev/null || true
+		wait "$SRV_PID" 2>/dev/null || true
+	fi
 }
 
 # K TEXT: a cache key (sha256 hex) derived from TEXT and $KEYSALT.
@@ -627,4 +632,253 @@ start_bazel_remote() {
 	assert_success
 	printf '%s\n' "$output" >out
 	[ "$(summary out | jq -c .remote_cache.uploads)" = 2 ]
+}
+
+# ---- found using the tools as a new user would: each pins one fixed bug ----
+
+# xact ID DEPS_JSON SCRIPT [EXTRA_JSON]: a command action running sh -c SCRIPT
+xact() {
+	jq -cn --arg id "$1" --argjson deps "$2" --arg s "$3" \
+		--arg key "$(printf '%s%s' "$1" "${KEYSALT:-}" | sha256sum | cut -c1-64)" \
+		--argjson extra "${4:-{\}}" \
+		'{kind:"action",id:$id,type:"command",deps:$deps,key:$key,argv:["sh","-c",$s]} + $extra'
+}
+
+# bad_server MODE: start tests/fixtures/bad-cache-server.py; sets SRV_URL, SRV_PID
+bad_server() {
+	local port="$BATS_TEST_TMPDIR/port.$1"
+	mkdir -p "$BATS_TEST_TMPDIR/srv"
+	python3 "$RK_TOP/tests/fixtures/bad-cache-server.py" "$1" "$BATS_TEST_TMPDIR/srv" >"$port.tmp" &
+	SRV_PID=$!
+	for _ in $(seq 200); do
+		grep -q '^[0-9][0-9]*$' "$port.tmp" 2>/dev/null && break
+		sleep 0.05
+	done
+	SRV_URL="http://127.0.0.1:$(cat "$port.tmp")"
+}
+
+@test "rk-exec: bad input writes nothing, not even the records before it" {
+	k=$(printf '%064d' 0)
+	while IFS='|' read -r rec msg; do
+		printf '{"kind":"package","name":"p"}\n%s\n' "$rec" >in
+		run --separate-stderr rk-exec in
+		assert_failure 3
+		assert_output ""
+		assert_equal "$stderr" "rk-exec: in:2: $msg"
+	done <<EOT
+{"kind":"action","id":"x","type":"command","deps":[1],"key":"$k","argv":["true"]}|action 'x': "deps" must be an array of action ids
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"timeout_s":-1}|action 'x': "timeout_s" must be a non-negative number
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"env":{"A":1}}|action 'x': "env" must map variable names (no '=') to strings
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"max_retries":-3}|action 'x': "max_retries" must be an integer from 0 to 100
+{"kind":"action","id":"","type":"command","deps":[],"key":"$k","argv":["true"]}|action: "id" must be a non-empty string
+{"kind":"action","id":"x","type":"command","deps":["x"],"key":"$k","argv":["true"]}|action 'x' depends on itself
+EOT
+	{ echo '{"kind":"x"}'; xact a '["c"]' true; xact b '["a"]' true; xact c '["b"]' true; } >cyc
+	run --separate-stderr rk-exec <cyc
+	assert_failure 3
+	assert_output ""
+	# a good input passes the records through before the first event
+	{ echo '{"kind":"x"}'; xact a '[]' true; echo '{"kind":"y"}'; } >good
+	run --separate-stderr rk-exec good
+	assert_success
+	assert_line --index 0 '{"kind":"x"}'
+	assert_line --index 1 '{"kind":"y"}'
+}
+
+@test "rk-exec: a cache directory that cannot be made is named in the one error line" {
+	touch "$BATS_TEST_TMPDIR/file"
+	xact a '[]' true >plan
+	run --separate-stderr rk-exec --cache-dir "$BATS_TEST_TMPDIR/file" plan
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file: Not a directory"
+	RK_CACHE_DIR="$BATS_TEST_TMPDIR/file/sub" run --separate-stderr rk-exec plan
+	assert_failure 1
+	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file/sub: Not a directory"
+	run --separate-stderr env -u RK_CACHE_DIR -u XDG_CACHE_HOME -u HOME rk-exec --cache-stats
+	assert_failure 1
+	assert_equal "$stderr" "rk-exec: no cache directory: set RK_CACHE_DIR, XDG_CACHE_HOME or HOME"
+	run --separate-stderr releasekit cache stats --cache-dir "$BATS_TEST_TMPDIR/file"
+	assert_failure 1
+	assert_equal "$stderr" "rk-exec: cannot open the cache $BATS_TEST_TMPDIR/file: Not a directory"
+}
+
+@test "rk-exec: a corrupt CAS blob or AC entry is a miss with a warning, never a false hit, and heals" {
+	xact a '[]' 'echo hello; mkdir -p dist; echo bin >dist/o.bin' '{"outputs":["dist/o.bin"]}' >plan
+	rk-exec plan >/dev/null
+	hello=$(echo hello | sha256sum | cut -c1-64)
+	bin=$(echo bin | sha256sum | cut -c1-64)
+	key=$(jq -r .key plan)
+	blob="$RK_CACHE_DIR/cas/${hello:0:2}/$hello"
+	# same size, other bytes
+	chmod u+w "$blob" && echo hellx >"$blob"
+	run --separate-stderr rk-exec plan
+	assert_success
+	assert_equal "$stderr" "rk-exec: warning: action 'a': corrupt cache blob cas/${hello:0:2}/$hello removed"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state' | tr '\n' ' ')" = "queued started succeeded " ]
+	[ "$(cat "$blob")" = hello ]
+	run --separate-stderr rk-exec plan
+	assert_equal "$stderr" ""
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state')" = cached ]
+	# an output blob: restored content is never wrong
+	blob="$RK_CACHE_DIR/cas/${bin:0:2}/$bin"
+	chmod u+w "$blob" && printf 'bi' >"$blob"
+	rm dist/o.bin
+	run --separate-stderr rk-exec plan
+	assert_success
+	assert_equal "$stderr" "rk-exec: warning: action 'a': corrupt cache blob cas/${bin:0:2}/$bin removed"
+	[ "$(cat dist/o.bin)" = bin ]
+	# AC entries: truncated, then text
+	ac="$RK_CACHE_DIR/ac/${key:0:2}/$key"
+	for bad in truncate text; do
+		chmod u+w "$ac"
+		if [ $bad = truncate ]; then head -c 20 "$ac" >t && cat t >"$ac"; else echo garbage >"$ac"; fi
+		run --separate-stderr rk-exec plan
+		assert_success
+		assert_equal "$stderr" "rk-exec: warning: action 'a': corrupt cache entry ac/${key:0:2}/$key ignored"
+		[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event" and .state == "succeeded") | .action')" = a ]
+	done
+	run --separate-stderr rk-exec plan
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state')" = cached ]
+}
+
+@test "rk-exec: a remote cache answering 500 or garbage degrades to local with one warning" {
+	{ xact a '[]' 'echo a'; xact b '[]' 'echo b'; xact c '[]' 'echo c'; } >plan
+	for mode in 500 garbage; do
+		bad_server $mode
+		rm -rf "$RK_CACHE_DIR"
+		run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
+		assert_success
+		case $mode in
+		500) why="GET /ac: HTTP 500" ;;
+		garbage) why="GET /ac: not an ActionResult" ;;
+		esac
+		assert_equal "$stderr" "rk-exec: warning: remote cache $SRV_URL unavailable ($why): using the local cache only"
+		[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "summary") | [.succeeded, .remote_cache.hits, .remote_cache.available]')" = '[3,0,false]' ]
+		kill "$SRV_PID" && wait "$SRV_PID" 2>/dev/null || true
+		SRV_PID=
+	done
+}
+
+@test "rk-exec: a remote CAS blob that does not match its digest is never used; uploads send no Expect" {
+	xact a '[]' 'echo hello' >plan
+	bad_server dir
+	run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
+	assert_success
+	assert_equal "$stderr" ""
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "summary") | .remote_cache.uploads')" = 2 ]
+	grep -qi '^content-length' "$BATS_TEST_TMPDIR/srv/put-headers"
+	run grep -ci '^expect' "$BATS_TEST_TMPDIR/srv/put-headers"
+	assert_output 0
+	# the remote's copy of the stdout blob goes bad; a fresh local cache asks it
+	hello=$(echo hello | sha256sum | cut -c1-64)
+	echo hellx >"$BATS_TEST_TMPDIR/srv/cas/$hello"
+	rm -rf "$RK_CACHE_DIR"
+	run --separate-stderr rk-exec --remote-cache "$SRV_URL" plan
+	assert_success
+	assert_equal "$stderr" "rk-exec: warning: remote cache $SRV_URL unavailable (GET /cas: content does not match its digest): using the local cache only"
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event") | .state' | tr '\n' ' ')" = "queued started succeeded " ]
+	[ ! -e "$RK_CACHE_DIR/cas/${hello:0:2}/$hello" ] || [ "$(cat "$RK_CACHE_DIR/cas/${hello:0:2}/$hello")" = hello ]
+}
+
+@test "rk-exec: a garbage lock file is named as such, and broken once 10 s old" {
+	xact a '[]' true >plan
+	echo garbage >.releasekit.lock
+	run --separate-stderr rk-exec plan
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "rk-exec: another release is running in $PWD: an unreadable lock (broken once 10 s old) holds .releasekit.lock (waited 0s; see --lock-timeout)"
+	touch -d '1 minute ago' .releasekit.lock
+	run --separate-stderr rk-exec plan
+	assert_success
+	assert_file_not_exists .releasekit.lock
+}
+
+@test "rk-exec: events reach the reader as they happen" {
+	xact a '[]' 'for i in $(seq 200); do [ -e go ] && exit 0; sleep 0.05; done; exit 1' '{"max_retries":0}' >plan
+	# the reader lets the action finish only once it has seen it start
+	(set -o pipefail; rk-exec plan | while read -r l; do
+		echo "$l" >>seen
+		case $l in *'"state":"started"'*) touch go ;; esac
+	done)
+	[ "$(jq -r .state seen 2>/dev/null | grep -v null | tr '\n' ' ')" = "queued started succeeded " ]
+}
+
+@test "rk-exec: a reader that goes away stops the run like SIGTERM: commands ended, lock released, quietly" {
+	{
+		xact a '[]' 'touch a-started; sleep 1'
+		xact b '["a"]' 'touch ran-b'
+		xact c '[]' 'echo $$ >c.pid; exec sleep 30'
+	} >plan
+	run --separate-stderr bash -c 'set -o pipefail; rk-exec -j 2 plan | { read -r l; while [ ! -e a-started ] || [ ! -e c.pid ]; do sleep 0.05; done; }'
+	assert_failure 141
+	assert_equal "$stderr" ""
+	assert_file_not_exists ran-b
+	assert_file_not_exists .releasekit.lock
+	run kill -0 "$(cat c.pid)"
+	assert_failure
+	# and a rerun resumes: a is cached
+	head -2 plan >plan2
+	run --separate-stderr rk-exec plan2
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "event" and .action == "a") | .state')" = cached ]
+}
+
+@test "releasekit cache: prune's usage errors are its own; ages and sizes that overflow are refused" {
+	run --separate-stderr releasekit cache prune
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "releasekit cache prune: needs --max-age or --max-size"
+	run --separate-stderr releasekit cache prune --max-age 5w
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "releasekit cache prune: --max-age: expected e.g. 7d, 12h, 30m, got '5w'"
+	for a in "--max-age 99999999999999999d" "--max-age 36501d" "--max-size 9999999999999G"; do
+		run --separate-stderr rk-exec --cache-prune $a
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "rk-exec: ${a%% *}: expected e.g. $([ "${a%% *}" = --max-age ] && echo '7d, 12h, 30m' || echo '1G, 500M'), got '${a#* }'"
+	done
+	# no cache yet: stats and prune say so with zeros, exit 0
+	run --separate-stderr releasekit cache prune --max-age 1d --max-size 4096G
+	assert_success
+	assert_line --index 0 "pruned 0 entries, 0 bytes"
+	assert_line --index 2 "cas: 0 blobs, 0 bytes"
+}
+
+@test "rk-exec: NaN seconds and prune limits without --cache-prune are usage errors" {
+	xact a '[]' true >plan
+	for a in "--lock-timeout nan" "--kill-grace nan" "--kill-grace inf"; do
+		run --separate-stderr rk-exec $a plan
+		assert_failure 2
+		assert_output ""
+		assert_equal "${stderr_lines[0]}" "rk-exec: ${a% *}: expected seconds, got '${a#* }'"
+	done
+	for a in "--max-age 1d" "--cache-stats --max-size 1G"; do
+		run --separate-stderr rk-exec $a plan
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "rk-exec: --max-age and --max-size go with --cache-prune"
+	done
+	[ ! -e "$RK_CACHE_DIR/ac" ]
+}
+
+@test "rk-exec: a command that ignores SIGTERM is killed after the grace, or at once on a second SIGINT" {
+	xact s '[]' 'trap "" TERM INT; echo $$ >pid; while :; do sleep 0.05; done' '{"timeout_s":1,"max_retries":0}' >plan
+	run --separate-stderr rk-exec --kill-grace 1 plan
+	assert_failure 1
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "event" and .state == "failed") | [.reason, .signal, .timed_out]')" = '["timed out after 1s","SIGKILL",true]' ]
+	run kill -0 "$(cat pid)"
+	assert_failure
+	rm pid
+	xact s '[]' 'trap "" TERM INT; echo $$ >pid.tmp; mv pid.tmp pid; while :; do sleep 0.05; done' >plan
+	rk-exec --kill-grace 600 plan >out 2>err &
+	p=$!
+	for _ in $(seq 100); do [ -f pid ] && break; sleep 0.05; done
+	kill -INT $p
+	sleep 0.2
+	kill -INT $p
+	st=0
+	wait $p || st=$?
+	assert_equal "$st" 130
+	[ "$(jq -c 'select(.kind == "event" and .state == "failed") | [.reason, .signal]' out)" = '["interrupted","SIGKILL"]' ]
+	run kill -0 "$(cat pid)"
+	assert_failure
+	assert_file_not_exists .releasekit.lock
 }

@@ -95,15 +95,15 @@ tools() { (cd "$RK_BUILD/bin" && ls rk-*); }
 	mkdir "$T/elsewhere"
 	cd "$T/acme/python"
 	# from a subdirectory: rk-config and rk-discover both take the top level
-	run --separate-stderr bash -c 'rk-config | rk-discover'
+	run --separate-stderr bash -c 'set -o pipefail; rk-config | rk-discover'
 	assert_success
 	[ "$(jq -r 'select(.kind=="package") | .name' <<<"$output" | wc -l)" -eq 7 ]
 	# -C from anywhere: the same records
 	cd "$T/elsewhere"
-	run --separate-stderr bash -c 'rk-config -C ../acme/python | rk-discover -C ../acme/python'
+	run --separate-stderr bash -c 'set -o pipefail; rk-config -C ../acme/python | rk-discover -C ../acme/python'
 	assert_success
 	[ "$(jq -r 'select(.kind=="package") | .name' <<<"$output" | wc -l)" -eq 7 ]
-	rk-config -C ../acme | rk-discover -C ../acme >"$T/packages.ndjson"
+	(set -o pipefail; rk-config -C ../acme | rk-discover -C ../acme >"$T/packages.ndjson")
 	cp "$T/packages.ndjson" "$T/acme/p.ndjson"
 	run rk-graph -C ../acme --levels p.ndjson
 	assert_success
@@ -161,7 +161,7 @@ tools() { (cd "$RK_BUILD/bin" && ls rk-*); }
 @test "porcelain: an unknown option is one line naming the command the user typed, exit 2" {
 	"$RK_TOP/scripts/demo" --setup "$T/acme"
 	cd "$T/acme"
-	for c in discover graph plan version changelog generate; do
+	for c in discover graph plan version changelog generate prepare publish release logs; do
 		run --separate-stderr releasekit "$c" --frobnicate
 		assert_failure 2
 		[ -z "$output" ]
@@ -251,7 +251,7 @@ tools() { (cd "$RK_BUILD/bin" && ls rk-*); }
 @test "a closed stdout: the filters end quietly with their status, rk-exec with 141, as the pages say" {
 	"$RK_TOP/scripts/demo" --setup "$T/acme"
 	cd "$T/acme"
-	rk-config | rk-discover >p.ndjson
+	(set -o pipefail; rk-config | rk-discover >p.ndjson)
 	for i in $(seq 2000); do cat p.ndjson; done | jq -c 'select(.kind=="package") | .name += "\(input_line_number)" | .deps = []' >big.ndjson
 	run bash -c 'rk-graph big.ndjson | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"'
 	assert_success

@@ -32,7 +32,7 @@ gmono() {
 	git -C repo commit -q -am "chore: forge"
 	# released once already (tags at the manifests' versions), then a
 	# feature in each package: this release is a minor bump of each
-	(cd repo && rk-discover --no-stdin | jq -r 'select(.kind == "package") | "\(.name)-v\(.version)"' |
+	(cd repo && set -o pipefail && rk-discover --no-stdin | jq -r 'select(.kind == "package") | "\(.name)-v\(.version)"' |
 		while read -r t; do git tag "$t"; done)
 	echo '# next' >>"repo/py/packages/core/src/${2}_core/__init__.py"
 	echo '# next' >>"repo/py/packages/cli/src/${2}_cli/__init__.py"

@@ -48,7 +48,8 @@ python:tool 3 5
 EOF
 	diff -u expected actual
 	# The same answer whatever the input order.
-	tac in.ndjson | rk-graph | summary | sort >a2
+	tac in.ndjson >rev.ndjson
+	piped rk-graph \| summary \| sort <rev.ndjson >a2
 	sort actual >a1
 	diff -u a1 a2
 }
@@ -218,11 +219,13 @@ EOF
 		grep -q '<svg' g.svg
 		# Graphviz's own view of the graph: node and edge counts.
 		dot -Tplain g.dot >g.plain
-		[ "$(grep -c '^node ' g.plain)" -eq "$(rk-graph --format json <"$F/$fx.ndjson" | jq '.nodes | length')" ]
-		[ "$(grep -c '^edge ' g.plain)" -eq "$(rk-graph --format json <"$F/$fx.ndjson" | jq '.edges | length')" ]
+		nodes=$(piped rk-graph --format json \| jq '.nodes | length' <"$F/$fx.ndjson")
+		edges=$(piped rk-graph --format json \| jq '.edges | length' <"$F/$fx.ndjson")
+		[ "$(grep -c '^node ' g.plain)" -eq "$nodes" ]
+		[ "$(grep -c '^edge ' g.plain)" -eq "$edges" ]
 	done
 	# Node names survive quoting: Graphviz reports npm:@scope/x as it is.
-	rk-graph --format dot <"$F/packages.ndjson" | dot -Tplain | grep -q '^node "npm:@scope/x" '
+	piped rk-graph --format dot \| dot -Tplain \| grep -q '^node "npm:@scope/x" ' <"$F/packages.ndjson"
 }
 
 @test "mermaid and d2: every edge endpoint is a declared node, ids unique, quotes balanced" {
@@ -478,4 +481,40 @@ EOF
 	run releasekit graph --help
 	assert_success
 	assert_line --index 0 "usage: releasekit graph [-C DIR] [-k] [--root DIR] [rk-graph options]"
+}
+
+# ---- found using the tools as a new user would: each pins one fixed bug ----
+
+@test "rk-graph: a directory or an unreadable input file is exit 2, as rk-graph(1) says" {
+	mkdir dir
+	run --separate-stderr rk-graph dir
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "rk-graph: cannot read dir: Is a directory" ]
+	run --separate-stderr rk-graph <dir
+	assert_failure 2
+	[ "$stderr" = "rk-graph: cannot read <stdin>: Is a directory" ]
+	# tests run as root, where chmod 000 does not stop reading: reading
+	# /proc/self/mem at offset 0 fails with EIO for everyone
+	run --separate-stderr rk-graph /proc/self/mem
+	assert_failure 2
+	[ "$stderr" = "rk-graph: cannot read /proc/self/mem: Input/output error" ]
+	# bad records are still bad input
+	echo bad >bad.ndjson
+	run --separate-stderr rk-graph bad.ndjson
+	assert_failure 3
+	[ "$stderr" = "rk-graph: bad.ndjson:1:1: invalid literal 'bad'" ]
+}
+
+@test "rk-graph: a \\u0000 in a package or dependency name is bad input (two names were one package)" {
+	run --separate-stderr rk-graph < <(printf '%s\n' \
+		'{"kind":"package","name":"a\u0000b","ecosystem":"python"}' \
+		'{"kind":"package","name":"a\u0000c","ecosystem":"python"}')
+	assert_failure 3
+	assert_output ""
+	[ "$stderr" = 'rk-graph: <stdin>:1:26: package record: "name" must not contain a NUL character' ]
+	run --separate-stderr rk-graph \
+		<<<'{"kind":"package","name":"a","ecosystem":"python","deps":[{"name":"b\u0000"}]}'
+	assert_failure 3
+	[ "$stderr" = 'rk-graph: <stdin>:1:67: package record: "deps"[0]: "name" must not contain a NUL character' ]
 }

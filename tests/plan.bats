@@ -15,7 +15,7 @@ plan() {
 }
 
 versions() {
-	plan "$@" | jq -r 'select(.kind == "release") | "\(.name) \(.current) -> \(.next) \(.bump)"'
+	piped plan "$@" \| jq -r 'select(.kind == "release") | "\(.name) \(.current) -> \(.next) \(.bump)"'
 }
 
 short() {
@@ -45,7 +45,8 @@ f 1.0.0 -> 2.0.0 major
 g 1.0.0 -> 2.0.0 major
 h 1.0.0 -> 2.0.0 major
 j 1.0.0 -> 1.0.1 patch"
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions --all <in.ndjson | jq -r 'select(.kind == \"release\" and .bump == \"none\") | \"\(.name) \(.next) \(.commits) \(.non_conventional)\"'"
+	run piped rk-plan -C repo --date 20261126 --no-actions --all \| jq -r 'select(.kind == "release" and .bump == "none") | "\(.name) \(.next) \(.commits) \(.non_conventional)"' <in.ndjson
+	assert_success
 	assert_output "d 1.0.0 1 0
 e 1.0.0 1 0
 i 1.0.0 1 1"
@@ -71,9 +72,11 @@ i 1.0.0 1 1"
 	tag z-v0.3.0
 	change pk/z "feat!: rework"
 	run --separate-stderr versions
+	assert_success
 	assert_output "z 0.3.0 -> 0.4.0 minor"
 	echo '{"kind":"config","rule":"release_train","major_on_zero":true}' >>in.ndjson
 	run --separate-stderr versions
+	assert_success
 	assert_output "z 0.3.0 -> 1.0.0 major"
 }
 
@@ -93,9 +96,11 @@ i 1.0.0 1 1"
 	git -C repo revert --no-edit HEAD >/dev/null
 	git -C repo revert --no-edit HEAD >/dev/null
 	run --separate-stderr versions
+	assert_success
 	assert_output "b 1.0.0 -> 1.0.1 patch
 c 1.0.0 -> 1.1.0 minor"
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.name == \"b\" and .kind == \"release\") | .reasons[0].type, .changelog'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -r 'select(.name == "b" and .kind == "release") | .reasons[0].type, .changelog' <in.ndjson
+	assert_success
 	assert_output "revert
 ## [1.0.1] - 2026-11-26
 
@@ -113,18 +118,22 @@ c 1.0.0 -> 1.1.0 minor"
 	for p in a-v1.0.0 b-v2.0.0 c-v3.0.0 d-v4.0.0; do tag $p; done
 	change pk/a "feat: new"
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.1.0 minor
 b 2.0.0 -> 2.0.1 patch
 d 4.0.0 -> 4.0.1 patch"
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -c 'select(.name == \"d\" and .kind == \"release\") | .reasons'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -c 'select(.name == "d" and .kind == "release") | .reasons' <in.ndjson
+	assert_success
 	assert_output '[{"dependency":"b","ecosystem":"npm","version":"2.0.1","bump":"patch"}]'
 	echo '{"kind":"config","rule":"release_train","propagate":"minor"}' >>in.ndjson
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.1.0 minor
 b 2.0.0 -> 2.1.0 minor
 d 4.0.0 -> 4.1.0 minor"
 	echo '{"kind":"config","rule":"release_train","propagate":"none"}' >>in.ndjson
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.1.0 minor"
 }
 
@@ -137,13 +146,16 @@ d 4.0.0 -> 4.1.0 minor"
 	tag v1.4.0
 	change pk/a "feat: x"
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.4.0 -> 1.5.0 minor
 b 1.4.0 -> 1.5.0 minor
 c 1.4.0 -> 1.5.0 minor"
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -c 'select(.name == \"b\" and .kind == \"release\") | [.reasons, .tag]'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -c 'select(.name == "b" and .kind == "release") | [.reasons, .tag]' <in.ndjson
+	assert_success
 	assert_output '[[{"group":"fixed","bump":"minor"}],"v1.5.0"]'
 	# one tag v1.5.0: one tag and one release action, waiting for every package
-	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and (.type == \"tag\" or .type == \"release\" or .type == \"changelog\")) | \"\(.id) <- \(.deps | join(\" \"))\"'"
+	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "action" and (.type == "tag" or .type == "release" or .type == "changelog")) | "\(.id) <- \(.deps | join(" "))"' <in.ndjson
+	assert_success
 	assert_output "changelog:npm:a <- bump:cargo:c
 changelog:python:b <- changelog:npm:a
 changelog:cargo:c <- changelog:python:b
@@ -165,6 +177,7 @@ release:npm:a <- push:tags"
 	change pk/c "fix: y"
 	change pk/d "feat: z"
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 2.0.1 patch
 b 2.0.0 -> 2.0.1 patch
 c 3.0.0 -> 3.0.1 patch
@@ -172,7 +185,8 @@ d 0.1.0 -> 0.3.0 minor
 e 0.2.0 -> 0.3.0 minor"
 	# e depends on c (patch) and is raised by d's group (minor): both reasons, once each
 	sed 's/\("name":"e".*"deps":\)\[\]/\1[{"name":"c","ecosystem":"npm","spec":"","type":"normal"}]/' in.ndjson >in2.ndjson
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in2.ndjson | jq -c 'select(.kind == \"release\" and .name == \"e\") | .reasons'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -c 'select(.kind == "release" and .name == "e") | .reasons' <in2.ndjson
+	assert_success
 	assert_output '[{"dependency":"c","ecosystem":"npm","version":"3.0.1","bump":"patch"},{"group":"tools","bump":"minor"}]'
 }
 
@@ -185,6 +199,7 @@ e 0.2.0 -> 0.3.0 minor"
 	tag b-v2.0.0
 	change pk/a "fix: x"
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.0.1 patch"
 }
 
@@ -221,10 +236,12 @@ c 2.0.0 major .releasekit/plans/c-major.md"
 	mkdir -p repo/changes
 	mv repo/.releasekit/plans/c-major.md repo/changes/
 	run --separate-stderr versions --plans-dir changes
+	assert_success
 	assert_output "a 1.0.0 -> 1.0.1 patch
 c 1.0.0 -> 2.0.0 major"
 	echo '{"kind":"config","rule":"release_train","plans_dir":"changes"}' >>in.ndjson
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.0.1 patch
 c 1.0.0 -> 2.0.0 major"
 }
@@ -271,21 +288,27 @@ c 1.0.0 -> 2.0.0 major"
 	change pk/a "fix: x"
 	change pk/b "feat: y"
 	run --separate-stderr versions --channel rc
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-rc.1 patch
 b 1.2.3 -> 1.3.0rc1 minor"
 	run --separate-stderr versions --channel beta
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-beta.1 patch
 b 1.2.3 -> 1.3.0b1 minor"
 	run --separate-stderr versions --channel alpha
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-alpha.1 patch
 b 1.2.3 -> 1.3.0a1 minor"
 	run --separate-stderr versions --channel canary
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-canary.1 patch
 b 1.2.3 -> 1.3.0.dev1 minor"
 	run --separate-stderr versions --channel experiments
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-experiments.1 patch
 b 1.2.3 -> 1.3.0.dev1 minor"
 	run --separate-stderr versions --prerelease pr.7
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-pr.7.1 patch
 b 1.2.3 -> 1.3.0.dev1 minor"
 	tag a-v1.2.4-rc.1
@@ -293,19 +316,24 @@ b 1.2.3 -> 1.3.0.dev1 minor"
 	tag b-v1.3.0rc1
 	# nothing new since the last pre-release tags: nothing to release on rc
 	run --separate-stderr versions --channel rc
+	assert_success
 	assert_output ""
 	change pk/a "fix: z"
 	run --separate-stderr versions --channel rc
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-rc.3 patch"
 	# latest promotes everything since the last stable release
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4 patch
 b 1.2.3 -> 1.3.0 minor"
 	run --separate-stderr versions --channel next
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4 patch
 b 1.2.3 -> 1.3.0 minor"
 	echo '{"kind":"config","rule":"release_train","channel":"experiments","prerelease_token":"exp"}' >>in.ndjson
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel) \(.prerelease)\"'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -r 'select(.kind == "release") | "\(.next) \(.channel) \(.prerelease)"' <in.ndjson
+	assert_success
 	assert_output "1.2.4-exp.1 experiments true"
 }
 
@@ -318,15 +346,20 @@ b 1.2.3 -> 1.3.0 minor"
 	tag a-v1.2.3
 	change pk/a "fix: x"
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4 patch"
 	git -C repo checkout -q -b release/1.x
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.channel)\"'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -r 'select(.kind == "release") | "\(.next) \(.channel)"' <in.ndjson
+	assert_success
 	assert_output "1.2.4-beta.1 beta"
 	run --separate-stderr versions --branch next
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4 patch"
 	run --separate-stderr versions --branch preview
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4-pre.1 patch"
 	run --separate-stderr versions --branch main
+	assert_success
 	assert_output "a 1.2.3 -> 1.2.4 patch"
 }
 
@@ -341,11 +374,13 @@ b 1.2.3 -> 1.3.0 minor"
 	change pk/b "fix: x"
 	change pk/c "feat: untagged"
 	run --separate-stderr versions --nightly
+	assert_success
 	# the date, then HEAD's commit count: unique per commit
 	assert_output "a 1.2.3 -> 1.2.4-nightly.20261126.4 patch
 b 1.2.3 -> 1.2.4.dev20261126000004 patch
 c 0.1.0 -> 0.1.0-nightly.20261126.4 minor"
-	run sh -c "SOURCE_DATE_EPOCH=1798675200 rk-plan -C repo --channel nightly --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.next) \(.date) \(.channel)\"'"
+	SOURCE_DATE_EPOCH=1798675200 run piped rk-plan -C repo --channel nightly --no-actions \| jq -r 'select(.kind == "release") | "\(.next) \(.date) \(.channel)"' <in.ndjson
+	assert_success
 	assert_output "1.2.4-nightly.20261231.4 2026-12-31 nightly
 1.2.4.dev20261231000004 2026-12-31 nightly
 0.1.0-nightly.20261231.4 2026-12-31 nightly"
@@ -397,7 +432,7 @@ unpin:python:b"
 	tag python/c/not-a-version
 	tag dee-3.0.0
 	for p in a b c d; do change pk/$p "fix: x"; done
-	plan | grep -v '"kind":"config"' >out.ndjson
+	piped plan \| grep -v '"kind":"config"' >out.ndjson
 	validate_records out.ndjson
 	run jq -r 'select(.kind == "release") | "\(.name) \(.current) \(.next) \(.previous_tag) \(.tag)"' out.ndjson
 	assert_output "a 1.10.0 1.10.1 a@1.10.0 a@1.10.1
@@ -480,18 +515,21 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	for p in root a b; do tag $p-v1.0.0; done
 	change shared/proto "fix: proto"
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.0.1 patch
 b 1.0.0 -> 1.0.1 patch"
 	tag a-v1.0.1
 	tag b-v1.0.1
 	change docs "fix: root docs"
 	run --separate-stderr versions
+	assert_success
 	assert_output "root 1.0.0 -> 1.0.1 patch"
 	tag root-v1.0.1
 	echo x >repo/Makefile.common
 	git -C repo add -A
 	git -C repo commit -q -m "fix: common make rules"
 	run --separate-stderr versions
+	assert_success
 	assert_output "b 1.0.1 -> 1.0.2 patch"
 }
 
@@ -635,7 +673,8 @@ release:cargo:c <- push:tags"
 	jq -e -s 'map(select(.kind == "action")) | all(.phase == (if (.type | IN("bump","ranges","lockfile","changelog","commit")) then "prepare" else "publish" end))' out.ndjson
 	# disabled steps leave the chain; poll disabled: the edge goes to publish
 	echo '{"kind":"config","rule":"release_train","disable_actions":["sign","poll","smoke_test","verify","unpin","ranges","push"]}' >>in.ndjson
-	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\" and .package != \"c\") | \"\(.id) <- \(.deps | join(\" \"))\"'"
+	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "action" and .package != "c") | "\(.id) <- \(.deps | join(" "))"' <in.ndjson
+	assert_success
 	assert_output "bump:npm:a <- 
 bump:python:b <- bump:npm:a
 changelog:npm:a <- bump:cargo:c
@@ -659,7 +698,8 @@ release:python:b <- tag:python:b"
 	init
 	tag a-v1.0.0
 	change pk/a "fix: x"
-	run sh -c "rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.kind == \"action\") | .id'"
+	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "action") | .id' <in.ndjson
+	assert_success
 	assert_output "bump:npm:a
 changelog:npm:a
 commit:release
@@ -678,7 +718,7 @@ release:npm:a"
 	tag b-v1.0.0
 	change pk/a "fix: x"
 	change pk/b "feat: y"
-	rk-plan -C repo --date 20261126 <in.ndjson | grep -v '"kind":"config"' >out.ndjson
+	piped rk-plan -C repo --date 20261126 \| grep -v '"kind":"config"' <in.ndjson >out.ndjson
 	validate_records out.ndjson
 	run jq -c 'select(.kind == "action" and (.id | startswith("docs:npm:a") or startswith("publish:npm:a") or startswith("announce")))' out.ndjson
 	assert_line --index 0 --regexp '^\{"kind":"action","id":"docs:npm:a","type":"command","phase":"publish","package":"a","ecosystem":"npm","version":"1.0.1","deps":\["build:npm:a"\],"key":"[0-9a-f]{64}","name":"docs","argv":\["make","-C","pk/a","docs","VERSION=1.0.1"\],"env":\{"RK_ECOSYSTEM":"npm","RK_PACKAGE":"a","RK_PATH":"pk/a","RK_TAG":"a-v1.0.1","RK_VERSION":"1.0.1"\},"cwd":"pk/a","timeout_s":120,"outputs":\["publish","site/"\]\}$'
@@ -687,7 +727,7 @@ release:npm:a"
 	# the file input is part of the key
 	k1=$(jq -r 'select(.id == "docs:npm:a") | .key' out.ndjson)
 	mkdir -p repo/docs && echo "x = 1" >repo/docs/conf.py
-	k2=$(rk-plan -C repo --date 20261126 <in.ndjson | jq -r 'select(.id == "docs:npm:a") | .key')
+	k2=$(piped rk-plan -C repo --date 20261126 \| jq -r 'select(.id == "docs:npm:a") | .key' <in.ndjson)
 	[ "$k1" != "$k2" ]
 	echo '{"kind":"config","rule":"action","name":"bad","inputs":["publish"],"outputs":["build"],"command":["x"]}' >>in.ndjson
 	run --separate-stderr rk-plan -C repo <in.ndjson
@@ -703,7 +743,7 @@ release:npm:a"
 	tag b-v1.0.0
 	change pk/a "fix: x"
 	change pk/b "fix: y"
-	keys() { rk-plan -C repo --date 20261126 <"${1:-in.ndjson}" | jq -r 'select(.kind == "action") | "\(.id) \(.key)"' | sort; }
+	keys() { piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "action") | "\(.id) \(.key)"' \| sort <"${1:-in.ndjson}"; }
 	# changed OLD NEW: the packages whose keys differ, and how many keys
 	changed() { join "$1" "$2" | awk '$2 != $3 {print $1}' | cut -d: -f2- | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' '; }
 	keys >k1
@@ -813,12 +853,15 @@ python:b 0.5.1"
 	tag b-v1.0.0
 	git -C repo merge -q --no-ff -m "Merge branch 'feature'" feature
 	run --separate-stderr versions
+	assert_success
 	assert_output "a 1.0.0 -> 1.1.0 minor"
-	run sh -c "rk-plan -C repo --date 20261126 --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.commits) \(.non_conventional)\"'"
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -r 'select(.kind == "release") | "\(.commits) \(.non_conventional)"' <in.ndjson
+	assert_success
 	assert_output "2 1"
 	# merged before the tag: nothing new
 	git -C repo tag a-v1.1.0
 	run --separate-stderr versions
+	assert_success
 	assert_output ""
 }
 
@@ -832,6 +875,7 @@ python:b 0.5.1"
 	change pk/b "fix: new"
 	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"start"}' >>in.ndjson
 	run --separate-stderr versions
+	assert_success
 	assert_output "b 0.1.0 -> 0.1.1 patch"
 	echo '{"kind":"config","rule":"release_train","bootstrap_commit":"nope"}' >>in.ndjson
 	run --separate-stderr rk-plan -C repo <in.ndjson
@@ -844,7 +888,8 @@ python:b 0.5.1"
 	run --separate-stderr rk-plan -C repo --all --no-actions <in.ndjson
 	assert_success
 	assert_equal "$stderr" ""
-	run sh -c "rk-plan -C repo --all --no-actions <in.ndjson | jq -r 'select(.kind == \"release\") | \"\(.current) \(.next) \(.bump) \(.previous_tag)\"'"
+	run piped rk-plan -C repo --all --no-actions \| jq -r 'select(.kind == "release") | "\(.current) \(.next) \(.bump) \(.previous_tag)"' <in.ndjson
+	assert_success
 	assert_output "1.0.0 1.0.0 none null"
 	run rk-plan -C repo <in.ndjson
 	assert_output "$(cat in.ndjson)"
@@ -863,11 +908,13 @@ python:b 0.5.1"
 		echo '{"kind":"config","rule":"release_train","name":"default","versioning":null,"version_strategy":"conventional-commits","create_release":false,"location":"RELEASE.star:21:1"}'
 		echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","b"],"versioning":"fixed","location":"RELEASE.star:18:1"}'
 	} >cfg.ndjson
-	run sh -c "rk-plan -C repo --date 20261126 <cfg.ndjson | jq -r 'select(.kind == \"release\") | \"\(.name) \(.next)\"'"
+	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "release") | "\(.name) \(.next)"' <cfg.ndjson
+	assert_success
 	assert_output "a 1.3.0
 b 1.3.0
 c 3.0.1"
-	run sh -c "rk-plan -C repo --date 20261126 <cfg.ndjson | jq -r 'select(.kind == \"action\" and .type == \"release\") | .id'"
+	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "action" and .type == "release") | .id' <cfg.ndjson
+	assert_success
 	assert_output ""
 	echo '{"kind":"config","rule":"release_train","tag_format":"{name}","location":"RELEASE.star:30:5"}' >>cfg.ndjson
 	run --separate-stderr rk-plan -C repo <cfg.ndjson
@@ -931,4 +978,303 @@ c 3.0.1"
 	[ "$(jq -c 'select(.id == "smoke_test:npm:b") | .params.smoke_test' plan)" = '"node -e 1"' ]
 	[ "$(jq -c 'select(.id == "smoke_test:cargo:c")' plan)" = '' ]
 	[ "$(jq -c 'select(.id == "verify:cargo:c") | .deps' plan)" = '["poll:cargo:c"]' ]
+}
+
+# ---- found using the tools as a new user would: each pins one fixed bug ----
+
+# action ids of one package, in output order
+ids_of() {
+	jq -r --arg p "$1" 'select(.kind == "action" and .package == $p) | .id' | tr '\n' ' '
+}
+
+# a real pnpm workspace with one package, for the porcelain
+pnpm_repo() {
+	mkdir -p repo/packages/web
+	echo '{"name":"root","private":true}' >repo/package.json
+	printf 'packages:\n  - "packages/*"\n' >repo/pnpm-workspace.yaml
+	echo '{"name":"web","version":"1.0.0"}' >repo/packages/web/package.json
+	git -C repo add -A
+	git -C repo commit -q -m "chore: init"
+	git -C repo tag web-v1.0.0
+	git -C repo tag root-v0.0.0
+	change packages/web "feat: streaming"
+}
+
+@test "rk-plan: smoke_test = false on a release_group or the release_train drops smoke_test" {
+	pkg a npm a 1.0.0
+	pkg b npm b 1.0.0
+	init
+	change a "feat: x"
+	change b "feat: y"
+	echo '{"kind":"config","rule":"release_group","name":"g","packages":["a"],"smoke_test":false}' >>in.ndjson
+	rk-plan -C repo --date 20261126 <in.ndjson >out.ndjson
+	grep -v '"kind":"config"' out.ndjson >records.ndjson
+	validate_records records.ndjson
+	run ids_of a <out.ndjson
+	assert_output "bump:npm:a changelog:npm:a pin:npm:a build:npm:a unpin:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a release:npm:a "
+	run jq -r 'select(.id == "verify:npm:a") | .deps[]' out.ndjson
+	assert_output "poll:npm:a"
+	run ids_of b <out.ndjson
+	assert_output --partial "poll:npm:b smoke_test:npm:b verify:npm:b"
+	# rk-config writes smoke_test = true on every group: the train's false still wins
+	sed -i 's/"smoke_test":false/"smoke_test":true/' in.ndjson
+	echo '{"kind":"config","rule":"release_train","smoke_test":false}' >>in.ndjson
+	run piped rk-plan -C repo --date 20261126 \| jq -r "select(.type == \"smoke_test\") | .id" <in.ndjson
+	assert_success
+	assert_output ""
+	echo '{"kind":"config","rule":"release_group","name":"h","packages":["b"],"smoke_test":"no"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 <in.ndjson
+	assert_output "rk-plan: <stdin>:5: release_group() smoke_test must be a bool, not string"
+}
+
+@test "rk-plan: the release_train's nightly_version template makes the nightly versions" {
+	pkg a npm pk/a 1.2.3
+	pkg b python pk/b 1.2.3
+	init
+	git -C repo tag a-v1.2.3
+	git -C repo tag b-v1.2.3
+	change pk/a "fix: x"
+	change pk/b "fix: x"
+	nightly() {
+		piped rk-plan -C repo --date 20261126 --nightly --no-actions \| \
+			jq -r 'select(.kind == "release") | "\(.name) \(.next) \(.tag) \(.prerelease)"' <in.ndjson
+	}
+	# rk-config's default: PEP 440 spelling; SemVer packages keep theirs
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}.dev{date}"}' >>in.ndjson
+	run nightly
+	assert_success
+	assert_output "a 1.2.4-nightly.20261126.3 a-v1.2.4-nightly.20261126.3 true
+b 1.2.4.dev20261126000003 b-v1.2.4.dev20261126000003 true"
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-dev.{date}"}' >>in.ndjson
+	run nightly
+	assert_success
+	assert_output "a 1.2.4-dev.20261126 a-v1.2.4-dev.20261126 true
+b 1.2.4.dev20261126 b-v1.2.4.dev20261126 true"
+	# a template only one scheme can spell is an error at the record
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}-nightly.{date}"}' >>in.ndjson
+	run --separate-stderr nightly
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:5: release_train: nightly_version '{version}-nightly.{date}' gives '1.2.4-nightly.20261126' for package 'b', not a PEP 440 pre-release"
+	# ... and so is one that is not a pre-release (it would outrank 1.2.4)
+	sed -i '$d' in.ndjson
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{version}+{date}","location":"RELEASE.star:7:1"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 --nightly <in.ndjson
+	assert_output "rk-plan: RELEASE.star:7:1: release_train: nightly_version '{version}+{date}' gives '1.2.4+20261126' for package 'a', not a SemVer pre-release"
+	sed -i '$d' in.ndjson
+	echo '{"kind":"config","rule":"release_train","nightly_version":"{name}.dev{date}"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 <in.ndjson
+	assert_output "rk-plan: <stdin>:5: release_train: nightly_version '{name}.dev{date}': unknown placeholder (expected {version}, {date} and {n})"
+	sed -i '$d' in.ndjson
+	echo '{"kind":"config","rule":"release_train","nightly_version":"nightly{date}"}' >>in.ndjson
+	run -3 rk-plan -C repo --date 20261126 <in.ndjson
+	assert_output "rk-plan: <stdin>:5: release_train: nightly_version 'nightly{date}' needs {version} exactly once"
+}
+
+@test "rk-plan: a cycle through action ids in action() rules writes nothing" {
+	pkg a npm a 1.0.0
+	init
+	change a "feat: x"
+	echo '{"kind":"config","rule":"action","name":"loop","inputs":["publish:npm:a"],"outputs":["build:npm:a"],"command":["true"]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
+	assert_failure 3
+	assert_output ""
+	assert_equal "$stderr" "rk-plan: <stdin>:2: action 'loop': dependency cycle: build:npm:a -> loop -> publish:npm:a -> sign:npm:a -> unpin:npm:a -> build:npm:a"
+	# without the cycle it is placed between the two
+	sed -i 's/"build:npm:a"/"tag:npm:a"/' in.ndjson
+	run piped rk-plan -C repo --date 20261126 \| jq -r "select(.kind == \"action\" and (.id == \"loop\" or .id == \"tag:npm:a\")) | \"\(.id) <- \(.deps | join(\" \"))\"" <in.ndjson
+	assert_success
+	assert_output "loop <- publish:npm:a
+tag:npm:a <- verify:npm:a loop"
+}
+
+@test "rk-plan: a shallow clone fails with one line saying how to fetch the history" {
+	pkg a npm a 1.0.0
+	init
+	git -C repo tag a-v1.0.0
+	change a "feat: x"
+	change a "fix: y"
+	git clone -q --depth 1 "file://$T/repo" shallow
+	run --separate-stderr rk-plan -C shallow --date 20261126 <in.ndjson
+	assert_failure 1
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" "^rk-plan: git: a shallow clone lacks the history to plan from \(.*\); fetch it with 'git fetch --unshallow --tags'$"
+	git -C shallow fetch -q --unshallow --tags
+	run piped rk-plan -C shallow --date 20261126 --no-actions \| jq -r "select(.kind == \"release\") | .next" <in.ndjson
+	assert_success
+	assert_output "1.1.0"
+}
+
+@test "rk-plan: commit messages in another encoding are converted; invalid bytes are replaced" {
+	pkg a npm a 1.0.0
+	init
+	printf 'fix: caf\351 latin1\n' >msg1
+	change a "feat: x"
+	echo 1 >>repo/a/g && git -C repo add -A
+	git -C repo -c i18n.commitEncoding=ISO-8859-1 commit -q -F "$T/msg1"
+	# git commit would re-encode invalid bytes: write the object itself
+	echo 2 >>repo/a/g && git -C repo add -A
+	tree=$(git -C repo write-tree)
+	printf 'tree %s\nparent %s\nauthor A <a@b> 1700000000 +0000\ncommitter A <a@b> 1700000000 +0000\n\nfix: raw \377 byte\n' \
+		"$tree" "$(git -C repo rev-parse HEAD)" >obj
+	git -C repo update-ref HEAD "$(git -C repo hash-object -t commit -w --literally "$T/obj")"
+	echo 3 >>repo/a/g && git -C repo add -A
+	git -C repo commit -q --allow-empty-message -m ""
+	rk-plan -C repo --date 20261126 --no-actions <in.ndjson >out.ndjson
+	validate_records out.ndjson
+	run jq -r 'select(.kind == "release") | "\(.non_conventional) \(.reasons | map(.subject) | join("|"))"' out.ndjson
+	assert_output "1 raw � byte|café latin1|x|initial import"
+}
+
+@test "rk-plan: plan files may start with a byte order mark and carry YAML comments" {
+	pkg a npm a 1.0.0
+	pkg b npm b 1.0.0
+	init
+	git -C repo tag a-v1.0.0
+	git -C repo tag b-v1.0.0
+	mkdir -p repo/.releasekit/plans
+	printf '\357\273\277---\na: minor # new API\n# b is next\n"b": patch\t# fix\n---\n\nSummary.\n' >repo/.releasekit/plans/bom.md
+	run piped rk-plan -C repo --date 20261126 --no-actions \| jq -r "select(.kind == \"release\") | \"\(.name) \(.next) \(.plan_files[0])\"" <in.ndjson
+	assert_success
+	assert_output "a 1.1.0 .releasekit/plans/bom.md
+b 1.0.1 .releasekit/plans/bom.md"
+	# a '#' that does not follow a blank is no comment
+	printf -- '---\na: minor#x\n---\n' >repo/.releasekit/plans/bom.md
+	run --separate-stderr rk-plan -C repo --date 20261126 <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: .releasekit/plans/bom.md:2: unknown bump 'minor#x' (expected major, minor, patch or none)"
+}
+
+@test "rk-plan: a plans dir that is a file is an error; a missing or empty one is no plan" {
+	pkg a npm a 1.0.0
+	init
+	git -C repo tag a-v1.0.0
+	change a "fix: x"
+	touch repo/notes
+	run --separate-stderr rk-plan -C repo --plans-dir notes <in.ndjson
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "rk-plan: --plans-dir notes: not a directory"
+	echo '{"kind":"config","rule":"release_train","plans_dir":"notes"}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:2: release_train: plans_dir 'notes' is not a directory"
+	run --separate-stderr rk-plan -C repo --plans-dir "$T/repo/notes" <in.ndjson
+	assert_failure 2
+	assert_equal "$stderr" "rk-plan: --plans-dir $T/repo/notes: not inside the repository (relative, without '..')"
+	mkdir repo/empty
+	for d in empty missing; do
+		run piped rk-plan -C repo --plans-dir $d --no-actions \| jq -r 'select(.kind == "release") | .next' <in.ndjson
+		assert_success
+		assert_output "1.0.1"
+	done
+}
+
+@test "rk-plan: package and extra paths outside the repository are errors, not silently unchanged" {
+	pkg a npm a 1.0.0
+	init
+	for p in /abs ../x a/../../x; do
+		printf '{"kind":"package","name":"b","ecosystem":"npm","path":"%s","version":"1.0.0"}\n' "$p" >bad.ndjson
+		run --separate-stderr rk-plan -C repo <bad.ndjson
+		assert_failure 3
+		assert_output ""
+		assert_equal "$stderr" "rk-plan: <stdin>:1: package 'b': path '$p' is not inside the repository (relative, without '..')"
+	done
+	cp in.ndjson ok.ndjson
+	echo '{"kind":"config","rule":"extra_paths","package":"a","paths":["docs","../shared"]}' >>in.ndjson
+	run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 3
+	assert_equal "$stderr" "rk-plan: <stdin>:2: package 'a': path '../shared' is not inside the repository (relative, without '..')"
+	# ./a, a/ and a//b are fine
+	printf '{"kind":"package","name":"b","ecosystem":"npm","path":"./b/","version":"1.0.0"}\n' >>ok.ndjson
+	change b "feat: b"
+	run piped rk-plan -C repo --no-actions \| jq -r "select(.kind == \"release\") | .name + \" \" + .next" <ok.ndjson
+	assert_success
+	assert_output "b 1.0.0" # untagged: a first release at its manifest version
+}
+
+@test "rk-plan: --date must be a real day; SOURCE_DATE_EPOCH beyond year 9999 is refused" {
+	pkg a npm a 1.0.0
+	init
+	change a "fix: x"
+	for d in 20261399 20260230 20250229 00000101; do
+		run --separate-stderr rk-plan -C repo --date $d <in.ndjson
+		assert_failure 2
+		assert_output ""
+		assert_equal "$stderr" "rk-plan: --date: no such day '$d'"
+	done
+	run piped rk-plan -C repo --date 20240229 --no-actions \| jq -r "select(.kind == \"release\") | .date" <in.ndjson
+	assert_success
+	assert_output 2024-02-29
+	SOURCE_DATE_EPOCH=99999999999999999 run --separate-stderr rk-plan -C repo <in.ndjson
+	assert_failure 2
+	assert_equal "$stderr" "rk-plan: SOURCE_DATE_EPOCH: not a number of seconds: '99999999999999999'"
+	SOURCE_DATE_EPOCH=253402300799 run piped rk-plan -C repo --no-actions \| jq -r "select(.kind == \"release\") | .date" <in.ndjson
+	assert_success
+	assert_output 9999-12-31
+}
+
+@test "releasekit plan -C DIR discovers the packages of DIR, not of the current directory" {
+	pnpm_repo
+	mkdir elsewhere && cd elsewhere
+	make_git_repo other
+	mkdir -p other/x && echo '{"name":"x","version":"9.0.0"}' >other/x/package.json
+	cd other
+	for opt in "-C ../../repo" "--repo=../../repo" "--repo ../../repo"; do
+		run releasekit plan $opt --date 20261126
+		assert_success
+		assert_output "PACKAGE  CURRENT -> NEXT  BUMP   WHY
+npm:web  1.0.0 -> 1.1.0   minor  feat: streaming"
+	done
+	run releasekit version -C ../../repo
+	assert_output "npm:web 1.1.0"
+	run --separate-stderr releasekit plan -C ../../nothere
+	assert_failure 2
+	assert_equal "$stderr" "releasekit plan: ../../nothere: no such directory"
+}
+
+@test "releasekit discover from a subdirectory uses the top level's RELEASE.star" {
+	pnpm_repo
+	cat >repo/RELEASE.star <<'EOT'
+release_group(name = "web", packages = ["web"])
+EOT
+	git -C repo add -A && git -C repo commit -q -m "chore: config"
+	cd repo/packages/web
+	run piped releasekit discover \| jq -r 'select(.kind == "config") | .rule' \| sort -u \| tr "\n" " "
+	assert_success
+	assert_output --partial "release_group"
+}
+
+@test "rk-plan: a last release tag outside HEAD's history is warned about, not silently used as a stop" {
+	pkg a npm a 1.0.0
+	init
+	change a "feat!: big"
+	git -C repo tag a-v1.0.0
+	git -C repo checkout -q -b release
+	change a "fix: hotfix"
+	git -C repo tag a-v1.0.1
+	git -C repo checkout -q main
+	change a "fix: main"
+	run --separate-stderr rk-plan -C repo --date 20261126 --no-actions <in.ndjson
+	assert_success
+	assert_equal "$stderr" "rk-plan: warning: package 'a': tag a-v1.0.1 is not in the history of HEAD (a hotfix branch?): commits count since a-v1.0.0, the highest tag that is, and the next version goes above a-v1.0.1"
+	# a tag in the history: no warning
+	git -C repo tag -d a-v1.0.1 >/dev/null
+	run --separate-stderr rk-plan -C repo --date 20261126 --no-actions <in.ndjson
+	assert_equal "$stderr" ""
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind == "release") | .next')" = 1.0.1 ]
+}
+
+@test "rk-plan: the release_train's nightly_channel is a nightly channel" {
+	pkg a npm a 1.2.3
+	init
+	git -C repo tag a-v1.2.3
+	change a "fix: x"
+	echo '{"kind":"config","rule":"release_train","nightly_channel":"edge"}' >>in.ndjson
+	echo '{"kind":"config","rule":"branch_channel","branch":"main","channel":"edge"}' >>in.ndjson
+	for opt in "--channel edge" ""; do
+		run piped rk-plan -C repo --date 20261126 --no-actions $opt \| jq -r 'select(.kind == "release") | "\(.next) \(.channel) \(.prerelease)"' <in.ndjson
+		assert_success
+		assert_output "1.2.4-nightly.20261126.2 edge true"
+	done
 }

@@ -1,4 +1,4 @@
-# Fixture helpers for the rk-plan tests (tests/plan.bats, tests/qa-back.bats):
+# Fixture helpers for the rk-plan tests (tests/plan.bats):
 # `load plan_helper` after `load test_helper`. Each test builds a real git
 # repository in $T/repo and hand-written package records in in.ndjson.
 

@@ -61,7 +61,7 @@ fingerprint() {
 	[ "$(git rev-parse HEAD)" = "$head" ]
 	# the same plan again (made on the commit before): every action asks the truth
 	git checkout -q HEAD^
-	releasekit plan --format json | jq -c 'select(.kind == "action" and .phase == "prepare")' >../plan
+	piped releasekit plan --format json \| jq -c 'select(.kind == "action" and .phase == "prepare")' >../plan
 	git checkout -q main
 	run rk-exec ../plan
 	assert_success
@@ -163,7 +163,8 @@ python:acme-app 1.0.1 -> 1.0.1 none acme-app-v1.0.1"
 		(map(select(.id == "pin:npm:@acme/web")) | .[0].params.deps == [{"name":"@acme/ui","ecosystem":"npm","version":"2.0.0"}])' ../pub
 	# with a change in the work tree it is a new release again
 	echo more >>rs/crates/a/src/lib.rs
-	run --separate-stderr rk-plan --no-actions < <(releasekit discover | rk-graph)
+	(set -o pipefail; releasekit discover | rk-graph >../graph.ndjson)
+	run --separate-stderr rk-plan --no-actions <../graph.ndjson
 	assert_success
 	assert_equal "$stderr" "rk-plan: warning: HEAD is a release commit, but the work tree differs from it (rs/crates/a/src/lib.rs): planning a new release"
 }
@@ -172,7 +173,7 @@ python:acme-app 1.0.1 -> 1.0.1 none acme-app-v1.0.1"
 	releasekit prepare >/dev/null
 	cp js/packages/web/package.json ../web.json
 	cp rs/crates/a/Cargo.toml ../a.toml
-	releasekit plan --format json | jq -c 'select(.kind == "action" and (.type == "pin" or .type == "unpin")) | .deps = []' >../pins
+	piped releasekit plan --format json \| jq -c 'select(.kind == "action" and (.type == "pin" or .type == "unpin")) | .deps = []' >../pins
 	jq -c 'select(.type == "pin")' ../pins >../pin-only
 	run rk-exec -j 1 ../pin-only
 	assert_success
@@ -219,7 +220,7 @@ python:acme-app 1.0.1 -> 1.0.1 none acme-app-v1.0.1"
 	printf -- '---\n"acme-a": minor\n---\n\nA planned change.\n' >.releasekit/plans/a.md
 	git add -f .releasekit/plans/a.md
 	commit_at 04 "chore: plan"
-	releasekit plan --format json | jq -c 'select(.kind == "action" and .phase == "prepare")' >../plan
+	piped releasekit plan --format json \| jq -c 'select(.kind == "action" and .phase == "prepare")' >../plan
 	jq -e -s 'map(select(.id == "commit:release"))[0].params.delete == [".releasekit/plans/a.md"]' ../plan
 	# staged changes are not swept in
 	echo staged >>rs/crates/a/src/lib.rs
@@ -371,7 +372,8 @@ EOT
 	git reset -q
 	git stash -q
 	git add .releasekit/plans/a.md && commit_at 05 "chore: plan"
-	run rk-plan --no-actions < <(releasekit discover | rk-graph)
+	(set -o pipefail; releasekit discover | rk-graph >../graph.ndjson)
+	run rk-plan --no-actions <../graph.ndjson
 	assert_success
 	echo "$output" | jq -e -s 'map(select(.kind == "release" and .name == "acme-a"))[0].next == "0.2.0"'
 	# an old .gitignore holding "*" is replaced by the next run

@@ -83,7 +83,8 @@ on_tty() {
 }
 
 @test "progress: stdout stays NDJSON when it is a pipe, with the display on the terminal" {
-	run on_tty "rk-exec -j 2 plan | cat >events.ndjson"
+	run on_tty "bash -c 'set -o pipefail; rk-exec -j 2 plan | cat >events.ndjson'"
+	assert_failure 1 # the plan has a failing action (the summary below)
 	grep -q 'Finished: 2 succeeded' <<<"$output"
 	! grep -q '"kind"' <<<"$output"
 	validate_records events.ndjson

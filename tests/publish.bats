@@ -107,7 +107,7 @@ check_served() {
 	sed -i 's/"tbb-core>=0.1.0"/"tbb-core==0.1.0"/' py/packages/cli/pyproject.toml
 	sed -i 's/"workspace:\^"/"1.0.0"/' js/web-ui/package.json
 	sed -i 's/version = "0.2.0", registry/version = "=0.2.0", registry/' rs/crates/fastcli/Cargo.toml
-	pub_plan | jq -c 'select(.type == "build")' >plan
+	piped pub_plan \| jq -c 'select(.type == "build")' >plan
 	run --separate-stderr rk-exec plan
 	assert_success
 	printf '%s\n' "$output" >out
@@ -131,7 +131,7 @@ check_served() {
 @test "publish: other bytes under a published version fail, naming both digests; nothing is uploaded" {
 	make_mono repo tc
 	cd repo
-	pub_plan | jq -c 'select(.package == "tc-core" or .package == "@tc/web-core" or .package == "tc-fast")' >plan
+	piped pub_plan \| jq -c 'select(.package == "tc-core" or .package == "@tc/web-core" or .package == "tc-fast")' >plan
 	run --separate-stderr rk-exec plan
 	assert_success
 	old_whl=$(sha .releasekit/dist/python/tc-core-0.1.0/*.whl)
@@ -204,7 +204,7 @@ check_served() {
 	export MY_PYPI_SECRET=$UV_PUBLISH_TOKEN
 	unset UV_PUBLISH_TOKEN
 	git add -A && git commit -q -m "chore: registries"
-	pub_plan | jq -c 'if .ecosystem == "python" and .type == "publish" then .params.token_env = "MY_PYPI_SECRET" else . end' >plan
+	piped pub_plan \| jq -c 'if .ecosystem == "python" and .type == "publish" then .params.token_env = "MY_PYPI_SECRET" else . end' >plan
 	run --separate-stderr rk-exec plan
 	assert_success
 	printf '%s\n%s\n' "$output" "$stderr" >all
@@ -219,7 +219,7 @@ check_served() {
 	sed -i 's/^version = "0.1.0"/version = "0.1.1"/' py/packages/core/pyproject.toml
 	export MY_PYPI_SECRET=canary-9f8e7d6c5b4a
 	rk-discover >/dev/null
-	pub_plan | jq -c 'select(.package == "te-core") | if .type == "publish" then .params.token_env = "MY_PYPI_SECRET" else . end' >plan2
+	piped pub_plan \| jq -c 'select(.package == "te-core") | if .type == "publish" then .params.token_env = "MY_PYPI_SECRET" else . end' >plan2
 	run --separate-stderr rk-exec plan2
 	assert_failure 1
 	printf '%s\n%s\n' "$output" "$stderr" >all2
@@ -249,8 +249,8 @@ check_served() {
 		{"path":"^/@tf","method":"GET","count":1,"fault":"503"}]'
 	fp cargo "$RK_CARGO_API" '[{"path":"^/api/v1/crates/new","method":"PUT","count":1,"fault":"429","retry_after":2},
 		{"path":"^/api/v1/crates/new","method":"PUT","count":1,"fault":"503"}]'
-	pub_plan "$(jq -cn --arg p "$pypi_URL/" --arg s "$pypi_URL/simple/" --arg n "$npm_URL/" --arg c "$cargo_URL" \
-		'{py: {registry_url: $p, index_url: $s}, npm: {registry_url: $n}, cargo: {registry_url: $c}}')" |
+	piped pub_plan "$(jq -cn --arg p "$pypi_URL/" --arg s "$pypi_URL/simple/" --arg n "$npm_URL/" --arg c "$cargo_URL" \
+		'{py: {registry_url: $p, index_url: $s}, npm: {registry_url: $n}, cargo: {registry_url: $c}}')" \| \
 		jq -c 'if .type == "publish" then .params = (.params + .params[{"python":"py","npm":"npm","cargo":"cargo"}[.ecosystem]] | del(.py, .npm, .cargo)) else . end' >plan
 	run --separate-stderr env RK_HTTP_BACKOFF_BASE=0.2 rk-exec plan
 	kill "$(cat "$BATS_TEST_TMPDIR/pypi.pid")" "$(cat "$BATS_TEST_TMPDIR/npm.pid")" "$(cat "$BATS_TEST_TMPDIR/cargo.pid")"
@@ -286,7 +286,7 @@ check_served() {
 	pid=$!
 	for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/p.port" ] && break; sleep 0.1; done
 	url="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/p.port")"
-	pub_plan "$(jq -cn --arg p "$url/" --arg s "$url/simple/" '{rate: 2, registry_url: $p, index_url: $s}')" |
+	piped pub_plan "$(jq -cn --arg p "$url/" --arg s "$url/simple/" '{rate: 2, registry_url: $p, index_url: $s}')" \| \
 		jq -c 'select(.ecosystem == "python")' >plan
 	run --separate-stderr rk-exec -j 4 --limit publish=1 plan
 	kill $pid

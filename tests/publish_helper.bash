@@ -117,8 +117,9 @@ EOT
 # publish waits for its internal dependencies' publish. EXTRA_PARAMS_JSON
 # is merged into every publish action's params (e.g. {"rate":2}).
 pub_plan() {
-	local extra=${1:-"{}"}
-	rk-discover | jq -c --argjson extra "$extra" '
+	local extra=${1:-"{}"} packages
+	packages=$(rk-discover) || return
+	jq -c --argjson extra "$extra" '
 		select(.kind == "package" and .publishable and .version != null) |
 		(.ecosystem + ":" + .name) as $k |
 		{p: {manager, path, manifest, workspace}} as $base |
@@ -128,7 +129,7 @@ pub_plan() {
 		 {kind: "action", id: ("publish:" + $k), type: "publish", package: .name,
 		  ecosystem: .ecosystem, version: .version, phase: "publish",
 		  deps: (["build:" + $k] + [.deps[] | select(.type == "normal") | "publish:" + .ecosystem + ":" + .name]),
-		  key: "", params: ($base.p + $extra)})' |
+		  key: "", params: ($base.p + $extra)})' <<<"$packages" |
 		while IFS= read -r l; do
 			jq -c --arg k "$(printf '%s' "$l" | sha256sum | cut -c1-64)" '.key = $k' <<<"$l"
 		done

@@ -482,7 +482,7 @@ EOT
 	assert_success
 	assert_output $'level 0: python:core\nlevel 1: python:plugin-google'
 	# the pipe a new user types
-	run bash -c 'rk-discover --no-stdin --root . | rk-graph --levels'
+	run bash -c 'set -o pipefail; rk-discover --no-stdin --root . | rk-graph --levels'
 	assert_success
 	assert_output $'level 0: python:core\nlevel 1: python:plugin-google'
 	# the graph as uv sees it resolves too (extras do not make uv fail)

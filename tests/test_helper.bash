@@ -8,6 +8,11 @@
 #   validate_records FILE  check every record against share/schemas (exit 1 on a mismatch)
 #   make_git_repo DIR      git init with a fixed identity, for fixtures
 #   t_helper NAME ARGS     run tests/helpers/NAME (a C driver of lib/)
+#   piped TOOL ARGS \| FILTER [\| FILTER...]
+#                          run TOOL, fail with its status unless it exits 0,
+#                          then filter its stdout (never `rk-plan ... | jq`:
+#                          bats has no pipefail; scripts/check-test-pipes,
+#                          run by `make lint`, finds that pattern)
 
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
@@ -96,4 +101,49 @@ git_commit_all() {
 	local dir=$1 msg=$2
 	git -C "$dir" add -A
 	git -C "$dir" commit -q --allow-empty -m "$msg"
+}
+
+# piped TOOL ARGS \| FILTER ARGS [\| FILTER ARGS...]: run TOOL (stdin and
+# stderr are the caller's) with its stdout in a file; when it exits non-zero
+# return its status (valgrind's 99 under RK_VALGRIND=1 included) and print
+# nothing (stderr is the tool's alone, for tests that compare it); else feed
+# the file to the filters, a pipeline of their own.
+# The `\|` arguments separate the stages (no shell pipe: the tool's status
+# is checked before anything reads its output).
+piped() {
+	local -a tool=()
+	while [ $# -gt 0 ] && [ "$1" != '|' ]; do
+		tool+=("$1")
+		shift
+	done
+	[ ${#tool[@]} -gt 0 ] && [ $# -gt 1 ] || {
+		echo "piped: usage: piped TOOL ARGS \\| FILTER ARGS" >&2
+		return 2
+	}
+	shift
+	local out rc=0
+	out=$(mktemp "$BATS_TEST_TMPDIR/piped.XXXXXX") || return
+	"${tool[@]}" >"$out" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		rm -f "$out"
+		return "$rc"
+	fi
+	_piped_filters "$@" <"$out"
+	rc=$?
+	rm -f "$out"
+	return "$rc"
+}
+
+_piped_filters() {
+	local -a stage=()
+	while [ $# -gt 0 ] && [ "$1" != '|' ]; do
+		stage+=("$1")
+		shift
+	done
+	if [ $# -gt 0 ]; then
+		shift
+		"${stage[@]}" | _piped_filters "$@"
+	else
+		"${stage[@]}"
+	fi
 }

@@ -264,15 +264,18 @@ static int run(struct state *st)
 		depth = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 		rk_graph_reach(g, start, o->rdeps != NULL, o->depth, depth);
 	} else if (o->path_from) {
-		if ((from = lookup(st, "--path", o->path_from)) < 0 ||
-		    (to = lookup(st, "--path", o->path_to)) < 0) {
+		int len;
+
+		from = lookup(st, "--path", o->path_from);
+		to = from < 0 ? -1 : lookup(st, "--path", o->path_to);
+		if (from < 0 || to < 0) {
 			rc = RK_EXIT_USAGE;
 			goto out;
 		}
 		depth = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 		for (int v = 0; v < n; v++)
 			depth[v] = -1;
-		int len = rk_graph_path(g, from, to, seq);
+		len = rk_graph_path(g, from, to, seq);
 		if (!len) {
 			rk_buf_reset(&buf);
 			rk_graph_id(g, from, &buf);

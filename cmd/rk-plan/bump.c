@@ -451,7 +451,9 @@ void plan_decide_versions(struct plan *pl)
 			}
 			continue;
 		}
-		if (pl->nightly && (p->next = nightly_from_template(pl, p, t))) {
+		if (pl->nightly)
+			p->next = nightly_from_template(pl, p, t);
+		if (p->next) {
 			/* the release_train's nightly_version */
 		} else if (pl->nightly || pl->snapshot) {
 			uint64_t date = strtoull(pl->date8, NULL, 10);

@@ -76,21 +76,25 @@ static void read_train(struct plan *pl, const struct rk_json *d, long line, cons
 	pl->train_loc = plan_dup_or_null(loc);
 	free(pl->train_name);
 	pl->train_name = plan_dup_or_null(rk_json_get_str(d, 0, "name"));
-	if ((s = rk_json_get_str(d, 0, "tag_format"))) {
+	s = rk_json_get_str(d, 0, "tag_format");
+	if (s) {
 		if (rk_tagfmt_check(s, &err) < 0)
 			plan_die_at(pl, line, "%s", err.msg);
 		free(pl->tag_format);
 		pl->tag_format = rk_xstrdup(s);
 		pl->tag_format_line = line;
 	}
-	for (i = 0; i < RK_ARRAY_SIZE(train_strings); i++)
-		if ((s = rk_json_get_str(d, 0, train_strings[i].key))) {
-			char **field = (char **)((char *)pl + train_strings[i].off);
+	for (i = 0; i < RK_ARRAY_SIZE(train_strings); i++) {
+		char **field = (char **)((char *)pl + train_strings[i].off);
 
+		s = rk_json_get_str(d, 0, train_strings[i].key);
+		if (s) {
 			free(*field);
 			*field = rk_xstrdup(s);
 		}
-	if ((s = rk_json_get_str(d, 0, "nightly_version"))) {
+	}
+	s = rk_json_get_str(d, 0, "nightly_version");
+	if (s) {
 		check_nightly_template(pl, s, line);
 		free(pl->nightly_version);
 		pl->nightly_version = rk_xstrdup(s);
@@ -98,16 +102,19 @@ static void read_train(struct plan *pl, const struct rk_json *d, long line, cons
 		free(pl->nightly_loc);
 		pl->nightly_loc = plan_dup_or_null(loc);
 	}
-	if ((t = rk_json_bool(d, rk_json_get(d, 0, "major_on_zero"))) >= 0)
+	t = rk_json_bool(d, rk_json_get(d, 0, "major_on_zero"));
+	if (t >= 0)
 		pl->major_on_zero = t == 1;
-	if ((s = rk_json_get_str(d, 0, "propagate")))
+	s = rk_json_get_str(d, 0, "propagate");
+	if (s)
 		pl->propagate = plan_lvl_parse(s);
 	if (rk_json_type(d, rk_json_get(d, 0, "changelog_exclude")) == RK_JSON_ARRAY) {
 		plan_free_strv(pl->exclude, pl->nexclude);
 		pl->exclude = plan_str_array(pl, d, 0, "changelog_exclude", &pl->nexclude, line,
 					     "release_train");
 	}
-	if ((t = rk_json_bool(d, rk_json_get(d, 0, "smoke_test"))) >= 0)
+	t = rk_json_bool(d, rk_json_get(d, 0, "smoke_test"));
+	if (t >= 0)
 		pl->train_smoke = t;
 	if (rk_json_type(d, rk_json_get(d, 0, "create_release")) == RK_JSON_FALSE)
 		pl->disabled[RK_ACT_RELEASE] = true;
@@ -149,7 +156,8 @@ static void read_group(struct plan *pl, const struct rk_json *d, long line, cons
 	g->loc = plan_dup_or_null(loc);
 	g->lock = -1;
 	g->no_smoke = plan_opt_bool(pl, d, "smoke_test", line, "release_group") == 0;
-	if ((tf = rk_json_get_str(d, 0, "versioning"))) /* fixed or independent (checked) */
+	tf = rk_json_get_str(d, 0, "versioning"); /* fixed or independent (checked) */
+	if (tf)
 		g->lock = !strcmp(tf, "fixed");
 	plan_canonical(d, &g->json);
 	g->packages = plan_str_array(pl, d, 0, "packages", &g->npackages, line, "release_group");
@@ -352,6 +360,7 @@ void plan_read_config(struct plan *pl, const struct rk_json *d, long line)
 	/* the types and values rk-config allows, from its rule table (rk_config.h) */
 	if (rk_cfg_record_check(d, 0, pl->source, line, &err) < 0)
 		plan_die_at(pl, line, "%s", err.msg);
-	if ((r = reader_of(rule)))
+	r = reader_of(rule);
+	if (r)
 		r->read(pl, d, line, loc);
 }

@@ -6,25 +6,26 @@
 #include "rk_common.h"
 #include "plan.h"
 #include "rk_actions.h"
+#include "rk_cachekey.h"
 #include "rk_history.h"
 #include "rk_json.h"
 #include "rk_sha256.h"
 #include "rk_sort.h"
 #include "rk_spec.h"
 
+/* The pinned-manifest digest of the cache key (rk_cachekey.h). */
 static void manifest_digest(struct plan *pl, struct pkg *p)
 {
 	const char *wd = git_repository_workdir(pl->repo);
 	struct rk_buf b = RK_BUF_INIT, path = RK_BUF_INIT;
 	char **lines = rk_xcalloc(p->ndeps + 1, sizeof(char *));
 	size_t i;
+	int have = 0;
 
 	if (p->manifest && wd) {
 		rk_buf_addf(&path, "%s%s", wd, p->manifest);
-		if (rk_buf_read_file(&b, path.data) < 0)
-			rk_buf_reset(&b);
+		have = rk_buf_read_file(&b, path.data) >= 0;
 	}
-	rk_buf_addc(&b, '\0');
 	for (i = 0; i < p->ndeps; i++) {
 		struct rk_buf l = RK_BUF_INIT;
 		const struct pkg *d = p->deps[i].idx != NONE ? &pl->p[p->deps[i].idx] : NULL;
@@ -33,10 +34,7 @@ static void manifest_digest(struct plan *pl, struct pkg *p)
 			    d ? (d->released ? d->next : d->cur_str) : "");
 		lines[i] = rk_buf_detach(&l, NULL);
 	}
-	qsort(lines, p->ndeps, sizeof(char *), rk_strcmp_ptr);
-	for (i = 0; i < p->ndeps; i++)
-		rk_buf_adds(&b, lines[i]);
-	rk_sha256_buf(b.data, b.len, p->mdigest);
+	rk_cachekey_manifest(have ? b.data : NULL, have ? b.len : 0, lines, p->ndeps, p->mdigest);
 	plan_free_strv(lines, p->ndeps);
 	rk_buf_release(&b);
 	rk_buf_release(&path);

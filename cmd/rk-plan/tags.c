@@ -279,10 +279,12 @@ void plan_read_tags(struct plan *pl)
 		size_t j;
 
 		if (s->best_stable != NONE) {
+			bool elsewhere;
+
 			rk_version_copy(&p->cur, &s->tags[s->best_stable].v);
 			p->cur_tag = s->tags[s->best_stable].name;
 			git_oid_cpy(&st, &s->tags[s->best_stable].target);
-			bool elsewhere = has_head && stop_in_history(pl, p, s, &head, &st);
+			elsewhere = has_head && stop_in_history(pl, p, s, &head, &st);
 
 			if (strstr(plan_tag_format_of(pl, p), "{name}") && p->lock == NONE)
 				manifest_vs_tag(pl, p,

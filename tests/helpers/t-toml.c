@@ -167,6 +167,8 @@ static void spans(struct rk_buf *b, const struct rk_toml_value *v, struct rk_buf
 	size_t n = rk_toml_len(v);
 	int table = rk_toml_type(v) == RK_TOML_TABLE;
 	for (size_t i = 0; i < n; i++) {
+		struct rk_toml_span sp, ks;
+		const struct rk_toml_value *c;
 		size_t mark = path->len;
 		if (mark)
 			rk_buf_addc(path, '.');
@@ -174,8 +176,9 @@ static void spans(struct rk_buf *b, const struct rk_toml_value *v, struct rk_buf
 			rk_buf_adds(path, rk_toml_key_at(v, i));
 		else
 			rk_buf_addf(path, "%zu", i);
-		const struct rk_toml_value *c = rk_toml_at(v, i);
-		struct rk_toml_span sp = rk_toml_span(c), ks = rk_toml_key_span(c);
+		c = rk_toml_at(v, i);
+		sp = rk_toml_span(c);
+		ks = rk_toml_key_span(c);
 		rk_buf_addf(b, "%s value %zu-%zu %ld:%ld key %zu-%zu %ld:%ld%s\n", path->data,
 			    sp.start, sp.end, sp.line, sp.col, ks.start, ks.end, ks.line, ks.col,
 			    rk_toml_is_inline(c) ? " inline" : "");
@@ -232,6 +235,10 @@ static void verify(struct verify *vf, const struct rk_toml_value *v, struct rk_b
 	size_t n = rk_toml_len(v);
 	int table = rk_toml_type(v) == RK_TOML_TABLE;
 	for (size_t i = 0; i < n; i++) {
+		struct rk_toml_span sp, ks;
+		const struct rk_toml_value *c;
+		struct rk_buf t = RK_BUF_INIT, a = RK_BUF_INIT, b = RK_BUF_INIT;
+		struct rk_err err = {0};
 		size_t mark = path->len;
 		if (mark)
 			rk_buf_addc(path, '.');
@@ -239,20 +246,19 @@ static void verify(struct verify *vf, const struct rk_toml_value *v, struct rk_b
 			rk_buf_adds(path, rk_toml_key_at(v, i));
 		else
 			rk_buf_addf(path, "%zu", i);
-		const struct rk_toml_value *c = rk_toml_at(v, i);
-		struct rk_toml_span sp = rk_toml_span(c), ks = rk_toml_key_span(c);
+		c = rk_toml_at(v, i);
+		sp = rk_toml_span(c);
+		ks = rk_toml_key_span(c);
 		verify_span(vf, path->data, "value", sp);
 		if (table)
 			verify_span(vf, path->data, "key", ks);
-		struct rk_err err = {0};
-		struct rk_buf t = RK_BUF_INIT, a = RK_BUF_INIT, b = RK_BUF_INIT;
 		if (rk_toml_type(c) != RK_TOML_TABLE || rk_toml_is_inline(c)) {
 			if (rk_toml_type(c) != RK_TOML_ARRAY || rk_toml_is_inline(c)) {
+				struct rk_toml_doc *d;
 				rk_buf_adds(&t, "x = ");
 				rk_buf_add(&t, vf->src + sp.start, sp.end - sp.start);
 				rk_buf_addc(&t, '\n');
-				struct rk_toml_doc *d =
-					rk_toml_parse(t.data, t.len, "<span>", &err);
+				d = rk_toml_parse(t.data, t.len, "<span>", &err);
 				to_json(&a, c);
 				to_json(&b, rk_toml_get(rk_toml_root(d), "x"));
 				if (!d || a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
@@ -271,11 +277,13 @@ static void verify(struct verify *vf, const struct rk_toml_value *v, struct rk_b
 			vf->bad++;
 		}
 		if (table) {
+			const struct rk_toml_value *r;
+			struct rk_toml_doc *d;
 			rk_buf_reset(&t);
 			rk_buf_add(&t, vf->src + ks.start, ks.end - ks.start);
 			rk_buf_adds(&t, " = 1\n");
-			struct rk_toml_doc *d = rk_toml_parse(t.data, t.len, "<key>", &err);
-			const struct rk_toml_value *r = rk_toml_root(d);
+			d = rk_toml_parse(t.data, t.len, "<key>", &err);
+			r = rk_toml_root(d);
 			if (!d || rk_toml_len(r) != 1 ||
 			    rk_toml_key_len_at(r, 0) != rk_toml_key_len_at(v, i) ||
 			    memcmp(rk_toml_key_at(r, 0), rk_toml_key_at(v, i),
@@ -301,9 +309,10 @@ int main(int argc, char **argv)
 	rk_msg_init(argv[0]);
 
 	if (argc == 1 || (strcmp(argv[1], "decode") == 0 && argc <= 3)) {
+		struct rk_toml_doc *doc;
 		const char *path = argc == 3 ? argv[2] : "-";
 		bad_input_code = RK_EXIT_FAIL;
-		struct rk_toml_doc *doc = load(path);
+		doc = load(path);
 		to_json(&out, rk_toml_root(doc));
 		rk_buf_addc(&out, '\n');
 		rk_toml_free(doc);
@@ -319,22 +328,24 @@ int main(int argc, char **argv)
 		rk_buf_addc(&out, '\n');
 		rk_toml_free(doc);
 	} else if (strcmp(argv[1], "set") == 0 && argc == 5) {
+		struct rk_toml_doc *again;
+		struct rk_err err = {0};
 		struct rk_toml_doc *doc = load(argv[2]);
 		const struct rk_toml_value *v = lookup(doc, argv[3]);
 		rk_toml_splice(doc, rk_toml_span(v), argv[4], strlen(argv[4]), &out);
 		rk_toml_free(doc);
-		struct rk_err err = {0};
-		struct rk_toml_doc *again = rk_toml_parse(out.data, out.len, "<result>", &err);
+		again = rk_toml_parse(out.data, out.len, "<result>", &err);
 		if (!again)
 			rk_die_err(&err);
 		rk_toml_free(again);
 	} else if (strcmp(argv[1], "set-string") == 0 && argc == 5) {
+		struct rk_toml_doc *again;
+		struct rk_err err = {0};
 		struct rk_toml_doc *doc = load(argv[2]);
 		const struct rk_toml_value *v = lookup(doc, argv[3]);
 		rk_toml_set_string(doc, v, argv[4], strlen(argv[4]), &out);
 		rk_toml_free(doc);
-		struct rk_err err = {0};
-		struct rk_toml_doc *again = rk_toml_parse(out.data, out.len, "<result>", &err);
+		again = rk_toml_parse(out.data, out.len, "<result>", &err);
 		if (!again)
 			rk_die_err(&err);
 		rk_toml_free(again);

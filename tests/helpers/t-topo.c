@@ -36,6 +36,15 @@ static void add(struct g *g, size_t v, size_t w)
 	g->adj[v][g->deg[v]++] = w;
 }
 
+static void release(struct g *g)
+{
+	for (size_t v = 0; v < g->n; v++)
+		free(g->adj[v]);
+	free(g->adj);
+	free(g->deg);
+	free(g->cap);
+}
+
 static void init(struct g *g, size_t n)
 {
 	g->n = n;
@@ -103,6 +112,7 @@ static int chain(struct g *g)
 	free(seq);
 	free(start);
 	free(level);
+	release(g);
 	return 0;
 }
 
@@ -113,9 +123,11 @@ int main(int argc, char **argv)
 	size_t *out, *aux, *start;
 	long *level;
 	unsigned long n;
+	int rc = 0;
 
 	rk_msg_init(argv[0]);
-	if (argc < 3 || (n = strtoul(argv[2], NULL, 10)) == 0)
+	n = argc < 3 ? 0 : strtoul(argv[2], NULL, 10);
+	if (n == 0)
 		rk_die(2, "usage: t-topo dfs|dfs-ignore|levels|scc|chain N [ARG]");
 	init(&g, n);
 	t.n = n;
@@ -139,11 +151,13 @@ int main(int argc, char **argv)
 			t.in = in;
 		}
 		k = rk_topo_dfs(&t, !strcmp(argv[1], "dfs") ? 0 : RK_TOPO_IGNORE_CYCLES, out, &cy);
-		if (k < 0) {
+		if (k < 0)
 			print_list("cycle: ", cy.v, cy.n);
-			return 1;
-		}
-		print_list("order: ", out, (size_t)k);
+		else
+			print_list("order: ", out, (size_t)k);
+		rk_topo_cycle_release(&cy);
+		free(in);
+		rc = k < 0;
 	} else if (!strcmp(argv[1], "levels")) {
 		size_t *key = NULL, m;
 
@@ -160,6 +174,7 @@ int main(int argc, char **argv)
 		for (size_t v = 0; v < n; v++)
 			printf("%zu %ld\n", v, level[v]);
 		print_list("seq: ", out, m);
+		free(key);
 	} else if (!strcmp(argv[1], "scc")) {
 		size_t nc = rk_topo_scc(&t, aux, out, start);
 
@@ -168,5 +183,10 @@ int main(int argc, char **argv)
 	} else {
 		rk_die(2, "unknown command '%s'", argv[1]);
 	}
-	return 0;
+	free(out);
+	free(aux);
+	free(start);
+	free(level);
+	release(&g);
+	return rc;
 }

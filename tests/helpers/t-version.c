@@ -146,6 +146,9 @@ static enum rk_version_pre pre_kind(const char *s)
 
 int main(int argc, char **argv)
 {
+	int nargs;
+	char **args;
+	const char *cmd;
 	struct rk_version v = RK_VERSION_INIT, w = RK_VERSION_INIT;
 	struct rk_err err;
 	rk_msg_init(argv[0]);
@@ -157,9 +160,9 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3 || rk_version_scheme_parse(argv[1], &scheme) < 0)
 		usage();
-	const char *cmd = argv[2];
-	char **args = argv + 3;
-	int nargs = argc - 3;
+	cmd = argv[2];
+	args = argv + 3;
+	nargs = argc - 3;
 
 	if (strcmp(cmd, "parse") == 0) {
 		for (int k = 0; k < nargs; k++) {
@@ -170,9 +173,10 @@ int main(int argc, char **argv)
 		parse_or_die(&v, args[0], strlen(args[0]), NULL, 0);
 		print_fields(&v);
 	} else if (strcmp(cmd, "compare") == 0 && nargs == 2) {
+		int c;
 		parse_or_die(&v, args[0], strlen(args[0]), NULL, 0);
 		parse_or_die(&w, args[1], strlen(args[1]), NULL, 0);
-		int c = rk_version_compare(&v, &w);
+		c = rk_version_compare(&v, &w);
 		if (rk_version_compare(&w, &v) != -c)
 			rk_die(RK_EXIT_FAIL, "compare is not antisymmetric");
 		rk_out(c < 0 ? "<\n" : c > 0 ? ">\n" : "=\n", 2);
@@ -196,18 +200,20 @@ int main(int argc, char **argv)
 			rk_die_err(&err);
 		print_version(&v);
 	} else if (strcmp(cmd, "bump-pre") == 0 && nargs == 3) {
+		enum rk_version_pre kind;
 		enum rk_version_bump level;
 		if (rk_version_bump_parse(args[0], &level) < 0)
 			rk_die(RK_EXIT_USAGE, "unknown level '%s'", args[0]);
-		enum rk_version_pre kind = pre_kind(args[1]);
+		kind = pre_kind(args[1]);
 		parse_or_die(&v, args[2], strlen(args[2]), NULL, 0);
 		if (rk_version_bump_pre(&v, level, kind, &err) < 0)
 			rk_die_err(&err);
 		print_version(&v);
 	} else if (strcmp(cmd, "prerelease") == 0 && nargs == 3) {
+		uint64_t num;
 		char *end;
 		errno = 0;
-		uint64_t num = strtoull(args[1], &end, 10);
+		num = strtoull(args[1], &end, 10);
 		if (errno || *end || !*args[1] || args[1][0] == '-')
 			rk_die(RK_EXIT_USAGE, "bad number '%s'", args[1]);
 		parse_or_die(&v, args[2], strlen(args[2]), NULL, 0);

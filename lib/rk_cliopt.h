@@ -1,0 +1,66 @@
+/*
+ * rk_cliopt.h - table-driven options over rk_cli (as git's parse-options).
+ *
+ * A tool describes each option once, in a table of struct rk_cliopt: its
+ * names, the name of its value, its help text and what it does. From that
+ * one table come the --help text (between the tool's head and tail text),
+ * the getopt short and long options (so --list-options, and with it the
+ * shell completions of scripts/gen-completions, follow), and the dispatch.
+ * rk_cli's conventions hold unchanged: -h/--help, --version, -C DIR and
+ * --list-options are rk_cli's; a table row without fn only documents one of
+ * them in the help text.
+ *
+ * Ownership: the table and everything it points to are the caller's and
+ * must outlive the set; struct rk_cliopt_set owns the generated usage and
+ * getopt arrays (rk_cliopt_release). Errors: as rk_cli (a bad option is a
+ * usage error: one line on stderr, exit 2); allocation failure dies.
+ */
+#ifndef RK_CLIOPT_H
+#define RK_CLIOPT_H
+
+#include "rk_buf.h"
+#include "rk_cli.h"
+
+struct rk_cliopt;
+
+/* What an option does, given its value (NULL for a flag). */
+typedef void (*rk_cliopt_fn)(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg);
+
+struct rk_cliopt {
+	char shortname;	  /* 0: none */
+	const char *name; /* the long name, without "--"; NULL: short only */
+	const char *arg;  /* the value's name in the help ("N"); NULL: a flag */
+	/* the help text; each '\n' starts a continuation line under it */
+	const char *help;
+	rk_cliopt_fn fn; /* NULL: a help row only (an option rk_cli handles) */
+	void *dst;	 /* what fn sets (e.g. an int or a const char *) */
+	long val;	 /* a value for fn (e.g. the flag's) */
+};
+
+/* The table ends with a row whose shortname and name are both 0. */
+
+struct rk_cliopt_set {
+	struct rk_buf usage;
+	char shortopts[64];
+	struct option *longopts; /* NULL-terminated */
+};
+
+/*
+ * Fill cli (usage, shortopts, longopts, argc, argv) from the table: the
+ * usage is head, then one aligned line per row ("  -j, --jobs N" padded to
+ * column 28, then the help; a name too long for the column puts its help
+ * on the next line), then tail.
+ */
+void rk_cliopt_init(struct rk_cli *cli, struct rk_cliopt_set *set, const struct rk_cliopt *opts,
+		    const char *head, const char *tail, int argc, char **argv);
+
+/* Parse every option (rk_cli_next), calling each one's fn in the order given. */
+void rk_cliopt_parse(struct rk_cli *cli, const struct rk_cliopt *opts);
+
+void rk_cliopt_release(struct rk_cliopt_set *set);
+
+/* Common actions: *(int *)dst = val; *(const char **)dst = arg. */
+void rk_cliopt_flag(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg);
+void rk_cliopt_string(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg);
+
+#endif
