@@ -108,9 +108,6 @@ $(B)/lib/%.o: lib/%.c $(HDRS)
 
 $(PYLIB_OBJ): CPPFLAGS += $(PY_CFLAGS)
 
-# Being moved into cmd/rk-plan/ and cmd/rk-graph/ (issue 10): their one
-# declaration after a statement each is fixed where they land; drop this then.
-$(B)/lib/rk_plan.o $(B)/lib/rk_graphtool.o: CFLAGS += -Wno-declaration-after-statement
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)

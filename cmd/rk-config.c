@@ -2,8 +2,8 @@
 #include "rk_common.h"
 #include "rk_cli.h"
 #include "rk_config.h"
+#include "rk-config/generate.h"
 #include "rk_cfgfiles.h"
-#include "rk_cfggen.h"
 #include "rk_pystar.h"
 #include "rk_discover.h"
 

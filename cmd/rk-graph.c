@@ -2,7 +2,7 @@
 #include "rk_common.h"
 #include "rk_cli.h"
 #include "rk_graph.h"
-#include "rk_graphtool.h"
+#include "rk-graph/graphtool.h"
 #include "rk_render.h"
 
 static const char usage[] =

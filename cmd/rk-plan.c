@@ -1,7 +1,7 @@
 /* rk-plan: Decide versions and changelogs; emit release and action records. */
 #include "rk_common.h"
 #include "rk_cli.h"
-#include "rk_plan.h"
+#include "rk-plan/plan.h"
 
 static const char usage[] =
 	"usage: rk-plan [options] [FILE]\n"

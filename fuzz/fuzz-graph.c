@@ -8,7 +8,7 @@
  */
 #include "rk_common.h"
 #include "rk_graph.h"
-#include "rk_graphtool.h"
+#include "rk_graph_record.h"
 #include "rk_json.h"
 #include "rk_render.h"
 

@@ -188,7 +188,7 @@ static const struct rk_cfg_param p_train[] = {
 	P("publish_rate", PT_NUM, "null"),
 	P("channel", PT_STR, "\"latest\""),
 	P("prerelease_token", PT_STR, "\"rc\""),
-	PE("versioning", PT_STR, "\"independent\"", VERSIONING),
+	PE("versioning", PT_STR, "\"independent\"", "independent|fixed|per-group"),
 	P("interactive", PT_BOOL, "false"),
 	P("create_release", PT_BOOL, "true"),
 	P("release_draft", PT_BOOL, "false"),
@@ -1013,4 +1013,97 @@ void rk_cfg_emit(struct rk_cfg *c)
 	}
 	rk_buf_release(&b);
 	rk_buf_release(&loc);
+}
+
+/* ---- config records (what readers of rk-config's output check) ---- */
+
+/* A JSON value as the checks of a builtin's arguments see a Starlark one. */
+static void cval_of_json(const struct rk_json *d, int t, struct rk_cval *v)
+{
+	long long i;
+	int k;
+	size_t n = 0;
+
+	memset(v, 0, sizeof(*v));
+	switch (rk_json_type(d, t)) {
+	case RK_JSON_STRING:
+		v->type = RK_CV_STR;
+		v->s = rk_xstrdup(rk_json_str(d, t));
+		break;
+	case RK_JSON_TRUE:
+	case RK_JSON_FALSE:
+		v->type = RK_CV_BOOL;
+		v->i = rk_json_type(d, t) == RK_JSON_TRUE;
+		break;
+	case RK_JSON_NUMBER:
+		if (rk_json_int(d, t, &i) == 0) {
+			v->type = RK_CV_INT;
+			v->i = i;
+		} else if (rk_json_double(d, t, &v->f) == 0) {
+			v->type = RK_CV_FLOAT;
+		} else {
+			v->type = RK_CV_OTHER;
+			v->s = rk_xstrdup("number");
+		}
+		break;
+	case RK_JSON_ARRAY:
+		v->type = RK_CV_LIST;
+		v->items = rk_xcalloc((size_t)rk_json_len(d, t) + 1, sizeof(*v->items));
+		for (k = rk_json_first(d, t); k >= 0; k = rk_json_next(d, k))
+			cval_of_json(d, k, &v->items[n++]);
+		v->n = n;
+		break;
+	case RK_JSON_OBJECT:
+		if (rk_json_len(d, t) == 1 && rk_json_get_str(d, t, "secret")) {
+			v->type = RK_CV_SECRET; /* as rk_cfg_emit writes secret("NAME") */
+			v->s = rk_xstrdup(rk_json_get_str(d, t, "secret"));
+			break;
+		}
+		v->type = RK_CV_DICT;
+		v->items = rk_xcalloc((size_t)rk_json_len(d, t) + 1, sizeof(*v->items));
+		v->keys = rk_xcalloc((size_t)rk_json_len(d, t) + 1, sizeof(*v->keys));
+		for (k = rk_json_first(d, t); k >= 0; k = rk_json_next(d, k)) {
+			v->keys[n] = rk_xstrdup(rk_json_str(d, k));
+			cval_of_json(d, rk_json_value(d, k), &v->items[n++]);
+		}
+		v->n = n;
+		break;
+	case RK_JSON_NULL:
+		v->type = RK_CV_NONE;
+		break;
+	default:
+		v->type = RK_CV_OTHER;
+		v->s = rk_xstrdup("value");
+		break;
+	}
+}
+
+int rk_cfg_record_check(const struct rk_json *d, int obj, const char *source, long line,
+			struct rk_err *err)
+{
+	const char *name = rk_json_get_str(d, obj, "rule");
+	const struct rk_cfg_rule *rule = name ? rk_cfg_rule_find(name) : NULL;
+	size_t j;
+
+	if (!rule || rule->cls == RC_HELPER)
+		return 0;
+	for (j = 0; j < rule->nparams; j++) {
+		const struct rk_cfg_param *p = &rule->params[j];
+		int t = rk_json_get(d, obj, p->name), rc;
+		struct rk_cval v;
+
+		if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL) {
+			if (!p->def)
+				return rk_err_set(err, source, line, 0,
+						  "%s() missing required argument '%s'", rule->name,
+						  p->name);
+			continue;
+		}
+		cval_of_json(d, t, &v);
+		rc = check_param(rule, p, &v, source, line, 0, err);
+		rk_cval_release(&v);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -136,4 +136,19 @@ void rk_cfg_emit(struct rk_cfg *c);
  */
 const char *rk_cfg_suggest(const char *word, const char *const *candidates, size_t n);
 
+/*
+ * A config record (rk-config's output, or one written by hand) checked by
+ * the rule table that checks the builtins' arguments (and that the schema
+ * share/schemas/config.schema.json is generated from), so that every
+ * reader of config records accepts exactly what rk-config writes: each
+ * parameter present has its type and allowed values; a required one is
+ * present. Null is a parameter's default; fields outside the table and
+ * rules rk-config does not know are left alone. d's token obj is the
+ * record (an object). Returns 0, or -1 with err (source:line, the message
+ * rk-config gives for the same argument).
+ */
+struct rk_json;
+int rk_cfg_record_check(const struct rk_json *d, int obj, const char *source, long line,
+			struct rk_err *err);
+
 #endif

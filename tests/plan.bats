@@ -169,7 +169,7 @@ release:npm:a <- push:tags"
 	pkg c npm pk/c 3.0.0
 	pkg d npm pk/d 0.1.0 "[]" '"group":"tools"'
 	pkg e npm pk/e 0.2.0 "[]" '"group":"tools"'
-	echo '{"kind":"config","rule":"release_train","version_strategy":"per-group"}' >>in.ndjson
+	echo '{"kind":"config","rule":"release_train","versioning":"per-group"}' >>in.ndjson
 	echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","npm:b"]}' >>in.ndjson
 	init
 	for p in a-v1.0.0 b-v2.0.0 c-v3.0.0 d-v0.1.0 e-v0.2.0; do tag $p; done
@@ -489,7 +489,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	echo '{"kind":"config","rule":"release_train","versioning":"sometimes"}' >>in.ndjson
 	run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 3
-	assert_equal "$stderr" "rk-plan: <stdin>:2: release_train: unknown versioning 'sometimes' (expected independent, fixed or per-group)"
+	assert_equal "$stderr" 'rk-plan: <stdin>:2: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "sometimes")'
 	echo '{"kind":"package"' >bad.ndjson
 	run --separate-stderr rk-plan -C repo <bad.ndjson
 	assert_failure 3
@@ -1024,7 +1024,7 @@ pnpm_repo() {
 	assert_output ""
 	echo '{"kind":"config","rule":"release_group","name":"h","packages":["b"],"smoke_test":"no"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
-	assert_output "rk-plan: <stdin>:5: release_group: 'smoke_test' must be true or false"
+	assert_output "rk-plan: <stdin>:5: release_group() smoke_test must be a bool, not string"
 }
 
 @test "rk-plan: the release_train's nightly_version template makes the nightly versions" {

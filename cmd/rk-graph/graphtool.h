@@ -1,18 +1,15 @@
 /*
- * rk_graphtool.h - the work of rk-graph(1): read package records, build the
- * graph, reject cycles, select (queries), and write records or a rendering.
+ * cmd/rk-graph/graphtool.h - the work of rk-graph(1) (its own body, the tool
+ * layer over lib/): read package records, build the graph, reject cycles,
+ * select (queries), and write records or a rendering.
  *
  * Input: NDJSON records from the files named (or stdin). "package" records
  * become nodes; every other record is kept to be passed through unchanged
  * and in order (records output only; renderings drop them).
  *
- * A package record needs "name" (a non-empty string) and "ecosystem"
- * (python, npm or cargo); "group" is a string when present; "deps" an array
- * of objects with "name" and, optionally, "ecosystem" (default: the
- * package's own), "type" (default normal) and "cross" (boolean). Anything
- * else is bad input: one line "rk-graph: SOURCE:LINE:COL: reason", exit 3.
- * A package defined twice (same ecosystem, same normalised name) is bad
- * input too.
+ * Package records are read by rk_graph_add_record (rk_graph_record.h);
+ * anything it refuses is bad input: one line "rk-graph: SOURCE:LINE:COL:
+ * reason", exit 3.
  *
  * Output (records): each record in input order; each selected package
  * record with "level" and "order" added (replacing any it had), and
@@ -32,8 +29,8 @@
  * manifest line that declares it: "rk-graph: cycle: a -(normal,
  * a/package.json:5)-> b -(peer, b/package.json:7)-> a").
  */
-#ifndef RK_GRAPHTOOL_H
-#define RK_GRAPHTOOL_H
+#ifndef RK_GRAPH_GRAPHTOOL_H
+#define RK_GRAPH_GRAPHTOOL_H
 
 #include "rk_graph.h"
 #include "rk_json.h"
@@ -51,14 +48,6 @@ struct rk_graphtool {
 	char **files;			 /* input files; none: stdin */
 	int nfiles;
 };
-
-/*
- * Add the package record d (parsed; its root an object) to g: the node and
- * its dependencies, checked as described above. Returns the node index, or
- * -1 with err set ("package record: ..." at source:line:col; or a duplicate).
- */
-int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char *source, long line,
-			struct rk_err *err);
 
 /* Run rk-graph; returns the exit code (output written to stdout). */
 int rk_graphtool_run(const struct rk_graphtool *o);

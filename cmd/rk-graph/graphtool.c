@@ -1,9 +1,11 @@
+/* cmd/rk-graph/graphtool.c - the work of rk-graph(1) (see graphtool.h). */
 #include "rk_common.h"
+#include "graphtool.h"
+#include "rk_config.h"
 #include "rk_graph.h"
-#include "rk_graphtool.h"
+#include "rk_graph_record.h"
 #include "rk_json.h"
 #include "rk_render.h"
-
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -24,104 +26,6 @@ struct state {
 	size_t nrec, reccap;
 	struct rk_err err;
 };
-
-static long col_of(const struct rk_json *d, int t)
-{
-	return t >= 0 ? (long)d->tok[t].start + 1 : 0;
-}
-
-struct where {
-	struct rk_err *err;
-	const struct rk_json *d;
-	const char *source;
-	long line;
-};
-
-__attribute__((format(printf, 3, 4))) static int bad(const struct where *w, int t, const char *fmt,
-						     ...)
-{
-	char msg[RK_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return rk_err_set(w->err, w->source, w->line, col_of(w->d, t), "package record: %s", msg);
-}
-
-int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char *source, long line,
-			struct rk_err *err)
-{
-	const struct where w = {err, d, source, line};
-	int tname = rk_json_get(d, 0, "name"), teco = rk_json_get(d, 0, "ecosystem");
-	int tgroup = rk_json_get(d, 0, "group"), tdeps = rk_json_get(d, 0, "deps");
-	const char *name = rk_json_str(d, tname), *group = NULL;
-	int eco, v;
-
-	if (!name || !*name)
-		return bad(&w, tname >= 0 ? tname : 0, "\"name\" must be a non-empty string");
-	if (strlen(name) != rk_json_strlen(d, tname))
-		return bad(&w, tname, "\"name\" must not contain a NUL character");
-	if (teco < 0)
-		return bad(&w, 0, "\"ecosystem\" is missing");
-	eco = rk_eco_parse(rk_json_str(d, teco));
-	if (eco < 0)
-		return bad(&w, teco, "\"ecosystem\" must be python, npm or cargo");
-	if (tgroup >= 0 && rk_json_type(d, tgroup) != RK_JSON_NULL) {
-		group = rk_json_str(d, tgroup);
-		if (!group)
-			return bad(&w, tgroup, "\"group\" must be a string");
-	}
-	if (tdeps >= 0 && rk_json_type(d, tdeps) != RK_JSON_ARRAY)
-		return bad(&w, tdeps, "\"deps\" must be an array");
-
-	v = rk_graph_add_node_at(g, eco, name, rk_json_get_str(d, 0, "path"), group, source, line,
-				 err);
-	if (v < 0)
-		return -1;
-	if (rk_json_get_str(d, 0, "manifest"))
-		rk_graph_set_manifest(g, v, rk_json_get_str(d, 0, "manifest"));
-
-	for (int e = rk_json_first(d, tdeps), i = 0; e >= 0; e = rk_json_next(d, e), i++) {
-		int tn = rk_json_get(d, e, "name"), te = rk_json_get(d, e, "ecosystem");
-		int tt = rk_json_get(d, e, "type"), tc = rk_json_get(d, e, "cross");
-		int tl = rk_json_get(d, e, "line");
-		const char *dn = rk_json_str(d, tn);
-		int deco = eco, type = RK_DEP_NORMAL, cross = 0;
-
-		if (rk_json_type(d, e) != RK_JSON_OBJECT)
-			return bad(&w, e, "\"deps\"[%d] must be an object", i);
-		if (!dn || !*dn)
-			return bad(&w, tn >= 0 ? tn : e,
-				   "\"deps\"[%d]: \"name\" must be a non-empty string", i);
-		if (strlen(dn) != rk_json_strlen(d, tn))
-			return bad(&w, tn,
-				   "\"deps\"[%d]: \"name\" must not contain a NUL character", i);
-		if (te >= 0 && (deco = rk_eco_parse(rk_json_str(d, te))) < 0)
-			return bad(&w, te,
-				   "\"deps\"[%d]: \"ecosystem\" must be python, npm or cargo", i);
-		if (tt >= 0 && (type = rk_dep_type_parse(rk_json_str(d, tt))) < 0)
-			return bad(
-				&w, tt,
-				"\"deps\"[%d]: \"type\" must be normal, dev, build, optional or peer",
-				i);
-		if (tc >= 0 && (cross = rk_json_bool(d, tc)) < 0)
-			return bad(&w, tc, "\"deps\"[%d]: \"cross\" must be true or false", i);
-		rk_graph_add_dep(g, v, deco, dn, type, cross, line, col_of(d, e));
-		if (rk_json_get_str(d, e, "path"))
-			rk_graph_set_dep_path(g, rk_json_get_str(d, e, "path"));
-		if (tl >= 0) {
-			long long ml;
-
-			if (rk_json_int(d, tl, &ml) < 0 || ml < 1)
-				return bad(&w, tl,
-					   "\"deps\"[%d]: \"line\" must be a positive integer", i);
-			rk_graph_set_dep_mline(g, (long)ml);
-		}
-	}
-	return v;
-}
-
 /* Read one package record into the graph. Returns 0, or -1 with st->err. */
 static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *rec)
 {
@@ -138,7 +42,8 @@ static int add_package(struct state *st, const struct rk_ndjson *r, struct rec *
 
 /*
  * A release_train config record's "order_edges" (the dependency types that
- * order a release). Returns 0, or -1 with st->err.
+ * order a release); the record is first checked whole by rk-config's rule
+ * table (rk_cfg_record_check). Returns 0, or -1 with st->err.
  */
 static int config_edges(struct state *st, const struct rk_ndjson *r)
 {
@@ -149,15 +54,19 @@ static int config_edges(struct state *st, const struct rk_ndjson *r)
 	unsigned mask;
 	int rc = 0;
 
-	if (!rule || strcmp(rule, "release_train") != 0 || t < 0 ||
-	    rk_json_type(d, t) == RK_JSON_NULL)
+	if (!rule || strcmp(rule, "release_train") != 0)
+		return 0;
+	/* the types and values rk-config allows (its rule table), as rk-plan checks them */
+	if (rk_cfg_record_check(d, 0, r->source, r->line, &st->err) < 0)
+		return -1;
+	if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL)
 		return 0;
 	if (rk_json_type(d, t) != RK_JSON_ARRAY)
-		return rk_err_set(&st->err, r->source, r->line, col_of(d, t),
+		return rk_err_set(&st->err, r->source, r->line, rk_graph_record_col(d, t),
 				  "config record: \"order_edges\" must be a list of strings");
 	for (int e = rk_json_first(d, t); e >= 0; e = rk_json_next(d, e)) {
 		if (!rk_json_str(d, e)) {
-			rc = rk_err_set(&st->err, r->source, r->line, col_of(d, e),
+			rc = rk_err_set(&st->err, r->source, r->line, rk_graph_record_col(d, e),
 					"config record: \"order_edges\" must be a list of strings");
 			goto out;
 		}
@@ -355,15 +264,18 @@ static int run(struct state *st)
 		depth = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 		rk_graph_reach(g, start, o->rdeps != NULL, o->depth, depth);
 	} else if (o->path_from) {
-		if ((from = lookup(st, "--path", o->path_from)) < 0 ||
-		    (to = lookup(st, "--path", o->path_to)) < 0) {
+		int len;
+
+		from = lookup(st, "--path", o->path_from);
+		to = from < 0 ? -1 : lookup(st, "--path", o->path_to);
+		if (from < 0 || to < 0) {
 			rc = RK_EXIT_USAGE;
 			goto out;
 		}
 		depth = rk_xmalloc(sizeof(int) * ((size_t)n + 1));
 		for (int v = 0; v < n; v++)
 			depth[v] = -1;
-		int len = rk_graph_path(g, from, to, seq);
+		len = rk_graph_path(g, from, to, seq);
 		if (!len) {
 			rk_buf_reset(&buf);
 			rk_graph_id(g, from, &buf);
