@@ -132,6 +132,8 @@ struct rk_cfg_rule {
 
 #define PIN "exact|compatible|minimum"
 #define VERSIONING "independent|fixed"
+/* the train also takes per-group (rk-plan: each release_group in lockstep) */
+#define TRAIN_VERSIONING "independent|fixed|per-group"
 
 static const struct rk_cfg_param p_uv_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
 					      P("members", PT_STRS, "[]"),
@@ -188,7 +190,7 @@ static const struct rk_cfg_param p_train[] = {
 	P("publish_rate", PT_NUM, "null"),
 	P("channel", PT_STR, "\"latest\""),
 	P("prerelease_token", PT_STR, "\"rc\""),
-	PE("versioning", PT_STR, "\"independent\"", VERSIONING),
+	PE("versioning", PT_STR, "\"independent\"", TRAIN_VERSIONING),
 	P("interactive", PT_BOOL, "false"),
 	P("create_release", PT_BOOL, "true"),
 	P("release_draft", PT_BOOL, "false"),

@@ -333,7 +333,6 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 	}
 	if (rc < 0) {
 		*err = r.err;
-		err->source = source;
 		ret = -1;
 	}
 	rk_ndjson_release(&r);

@@ -264,7 +264,7 @@ EOF
 	echo 'release_train(jobs = "4")' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() jobs must be an int, not string"
 	echo 'release_train(versioning = "lockstep")' | star RELEASE.star
-	must_fail_with 3 'rk-config: RELEASE.star:1:1: release_train() versioning must be one of "independent" or "fixed" (got "lockstep")'
+	must_fail_with 3 'rk-config: RELEASE.star:1:1: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "lockstep")'
 	echo 'release_train(max_retries = -1)' | star RELEASE.star
 	must_fail_with 3 "rk-config: RELEASE.star:1:1: release_train() max_retries must not be negative (got -1)"
 	echo 'release_train(publish_rate = -0.5)' | star RELEASE.star

@@ -418,7 +418,7 @@ cat >>"hook-$RK_HOOK_EVENT.log"
 EOF
 	chmod +x hook.sh
 	{
-		echo '{"kind":"config","rule":"hook","name":"log","events":["before:command","after:command","on_failure"],"handler":"./hook.sh"}'
+		echo '{"kind":"config","rule":"hook","name":"log","events":["before:command","after:command","on_failure"],"handler":["./hook.sh"]}'
 		sh_act ok '[]' 'true'
 		sh_act bad '[]' 'exit 4'
 	} >plan
@@ -499,22 +499,22 @@ EOF
 	echo '{"kind":"action","id":"a","type":"command","deps":[],"key":"abc"}' >badkey
 	run --separate-stderr rk-exec <badkey
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: action 'a': \"key\" must be 64 lowercase hex digits (SHA-256)" ]
+	[ "$stderr" = 'rk-exec: <stdin>:1:60: key: "abc" does not match the pattern "^[0-9a-f]{64}$"' ]
 
 	act a '[]' '[]' >badargv
 	run --separate-stderr rk-exec <badargv
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: action 'a': \"argv\" must be a non-empty array of strings" ]
+	[[ "$stderr" == "rk-exec: <stdin>:1:"*": argv: must not be empty" ]]
 
 	printf '{"kind":"action","id":"a","type":"command","deps":"b","key":"%s"}\n' "$(K a)" >baddeps
 	run --separate-stderr rk-exec <baddeps
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: action 'a': \"deps\" must be an array of action ids" ]
+	[ "$stderr" = 'rk-exec: <stdin>:1:51: deps: expected array, found "b"' ]
 
 	printf '{"kind":"config","rule":"hook","name":"h","events":["before:x"],"handler":7}\n' >badhook
 	run --separate-stderr rk-exec <badhook
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: hook 'h': \"handler\" must be a program path or an argv array" ]
+	[ "$stderr" = "rk-exec: <stdin>:1:75: handler: expected array, found 7" ]
 
 	printf '{"kind":"a"}\n{"kind":\n' >badjson
 	run --separate-stderr rk-exec <badjson

@@ -157,7 +157,7 @@ release:npm:a <- push:tags"
 	pkg c npm pk/c 3.0.0
 	pkg d npm pk/d 0.1.0 "[]" '"group":"tools"'
 	pkg e npm pk/e 0.2.0 "[]" '"group":"tools"'
-	echo '{"kind":"config","rule":"release_train","version_strategy":"per-group"}' >>in.ndjson
+	echo '{"kind":"config","rule":"release_train","versioning":"per-group"}' >>in.ndjson
 	echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","npm:b"]}' >>in.ndjson
 	init
 	for p in a-v1.0.0 b-v2.0.0 c-v3.0.0 d-v0.1.0 e-v0.2.0; do tag $p; done
@@ -454,7 +454,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	echo '{"kind":"config","rule":"release_train","versioning":"sometimes"}' >>in.ndjson
 	run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 3
-	assert_equal "$stderr" "rk-plan: <stdin>:2: release_train: unknown versioning 'sometimes' (expected independent, fixed or per-group)"
+	assert_equal "$stderr" 'rk-plan: <stdin>:2:54: versioning: expected one of independent, fixed, per-group, found "sometimes"'
 	echo '{"kind":"package"' >bad.ndjson
 	run --separate-stderr rk-plan -C repo <bad.ndjson
 	assert_failure 3
@@ -465,7 +465,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	pkg a npm pk/a 1.0.0
 	init
 	tag a-v1.0.0
-	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"other","x":[1, 2]}'; } >mixed.ndjson
+	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"announce","x":[1, 2]}'; } >mixed.ndjson
 	run rk-plan -C repo <mixed.ndjson
 	assert_success
 	assert_output "$(cat mixed.ndjson)"
@@ -860,7 +860,7 @@ python:b 0.5.1"
 	change pk/c "fix: y"
 	{
 		cat in.ndjson
-		echo '{"kind":"config","rule":"release_train","name":"default","versioning":null,"version_strategy":"conventional-commits","create_release":false,"location":"RELEASE.star:21:1"}'
+		echo '{"kind":"config","rule":"release_train","name":"default","version_strategy":"conventional-commits","create_release":false,"location":"RELEASE.star:21:1"}'
 		echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","b"],"versioning":"fixed","location":"RELEASE.star:18:1"}'
 	} >cfg.ndjson
 	run sh -c "rk-plan -C repo --date 20261126 <cfg.ndjson | jq -r 'select(.kind == \"release\") | \"\(.name) \(.next)\"'"
