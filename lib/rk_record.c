@@ -207,6 +207,11 @@ static bool equal(const struct rk_json *a, int at, const struct rk_json *b, int 
 	struct rk_buf x = RK_BUF_INIT, y = RK_BUF_INIT;
 	bool eq;
 
+	if (rk_json_type(a, at) != rk_json_type(b, bt))
+		return false;
+	if (rk_json_type(a, at) == RK_JSON_STRING) /* the usual case: no allocation */
+		return rk_json_strlen(a, at) == rk_json_strlen(b, bt) &&
+		       !memcmp(rk_json_str(a, at), rk_json_str(b, bt), rk_json_strlen(a, at));
 	rk_json_canonical(a, at, &x);
 	rk_json_canonical(b, bt, &y);
 	eq = x.len == y.len && (x.len == 0 || !memcmp(x.data, y.data, x.len));

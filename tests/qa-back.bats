@@ -37,7 +37,7 @@ ids_of() {
 	assert_output ""
 	echo '{"kind":"config","rule":"release_group","name":"h","packages":["b"],"smoke_test":"no"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
-	assert_output "rk-plan: <stdin>:5: release_group: 'smoke_test' must be true or false"
+	assert_output 'rk-plan: <stdin>:5:82: smoke_test: expected boolean, found "no"'
 }
 
 @test "rk-plan: the release_train's nightly_version template makes the nightly versions" {

@@ -223,13 +223,13 @@ EOT
 		<<<'{"kind":"package","name":"a","ecosystem":"ruby","path":"x","manager":"gem"}'
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = "rk-config: <stdin>:1: package record: unknown ecosystem 'ruby'" ]
+	[ "$stderr" = 'rk-config: <stdin>:1:42: ecosystem: expected one of python, npm, cargo, found "ruby"' ]
 	run --separate-stderr rk-config --generate < <(printf '%s\n' \
 		'{"kind":"package","name":"a","ecosystem":"npm","path":"x","manager":"npm"}' \
 		'{"kind":"package","name":"b","ecosystem":"npm","path":"y","manager":"bun"}')
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = "rk-config: <stdin>:2: package record: unknown manager 'bun'" ]
+	[ "$stderr" = 'rk-config: <stdin>:2:69: manager: expected one of uv, pnpm, npm, yarn, cargo, found "bun"' ]
 }
 
 @test "rk-config --generate --update: through a symlinked RELEASE.star, the target is updated and keeps its mode" {
@@ -314,11 +314,11 @@ EOT
 		'{"kind":"package","name":"a\u0000c","ecosystem":"python"}')
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = 'rk-graph: <stdin>:1:26: package record: "name" must not contain a NUL character' ]
+	[ "$stderr" = 'rk-graph: <stdin>:1:26: name: contains a NUL byte (\u0000)' ]
 	run --separate-stderr rk-graph \
 		<<<'{"kind":"package","name":"a","ecosystem":"python","deps":[{"name":"b\u0000"}]}'
 	assert_failure 3
-	[ "$stderr" = 'rk-graph: <stdin>:1:67: package record: "deps"[0]: "name" must not contain a NUL character' ]
+	[ "$stderr" = 'rk-graph: <stdin>:1:67: deps[0].name: contains a NUL byte (\u0000)' ]
 }
 
 @test "rk-discover: a FIFO named like a manifest is an error, not a hang" {
