@@ -233,14 +233,14 @@ xact() {
 		run --separate-stderr rk-exec in
 		assert_failure 3
 		assert_output ""
-		assert_equal "$stderr" "rk-exec: in:2: $msg"
+		assert_equal "$stderr" "rk-exec: in:2$msg"
 	done <<EOT
-{"kind":"action","id":"x","type":"command","deps":[1],"key":"$k","argv":["true"]}|action 'x': "deps" must be an array of action ids
-{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"timeout_s":-1}|action 'x': "timeout_s" must be a non-negative number
-{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"env":{"A":1}}|action 'x': "env" must map variable names (no '=') to strings
-{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"max_retries":-3}|action 'x': "max_retries" must be an integer from 0 to 100
-{"kind":"action","id":"","type":"command","deps":[],"key":"$k","argv":["true"]}|action: "id" must be a non-empty string
-{"kind":"action","id":"x","type":"command","deps":["x"],"key":"$k","argv":["true"]}|action 'x' depends on itself
+{"kind":"action","id":"x","type":"command","deps":[1],"key":"$k","argv":["true"]}|:52: deps[0]: expected string, found 1
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"timeout_s":-1}|:155: timeout_s: -1 is less than the minimum 0
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"env":{"A":1}}|: action 'x': "env" must map variable names (no '=') to strings
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"max_retries":-3}|:157: max_retries: -3 is less than the minimum 0
+{"kind":"action","id":"","type":"command","deps":[],"key":"$k","argv":["true"]}|:23: id: must not be empty
+{"kind":"action","id":"x","type":"command","deps":["x"],"key":"$k","argv":["true"]}|: action 'x' depends on itself
 EOT
 	{ echo '{"kind":"x"}'; xact a '["c"]' true; xact b '["a"]' true; xact c '["b"]' true; } >cyc
 	run --separate-stderr rk-exec <cyc
