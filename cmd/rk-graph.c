@@ -95,11 +95,10 @@ int main(int argc, char **argv)
 			o.strict = 1;
 			break;
 		case OPT_EDGES: {
-			struct rk_buf msg = RK_BUF_INIT;
+			struct rk_err err;
 
-			if (rk_dep_mask_parse(optarg, &o.edges, &msg) < 0)
-				rk_cli_usage_error(&cli, "--edges: %s", msg.data);
-			rk_buf_release(&msg);
+			if (rk_dep_mask_parse(optarg, &o.edges, &err) < 0)
+				rk_cli_usage_error(&cli, "--edges: %s", err.msg);
 			break;
 		}
 		case OPT_DEPS:

@@ -128,15 +128,8 @@ static void emit_event(const struct pkg *p, const char *state, const struct rk_p
 	rk_jw_kstr(&w, "time", now);
 	rk_jw_kstr(&w, "type", type);
 	rk_jw_kstr(&w, "package", p->name);
-	if (a) {
-		rk_jw_kint(&w, "attempt", a->attempt);
-		rk_jw_kint(&w, "duration_ms", a->duration_ms);
-		rk_jw_kint(&w, "elapsed_ms", a->elapsed_ms);
-		if (a->retry_in_ms >= 0)
-			rk_jw_kint(&w, "retry_in_ms", a->retry_in_ms);
-		if (a->res->reason[0])
-			rk_jw_kstr(&w, "reason", a->res->reason);
-	}
+	if (a)
+		rk_poll_attempt_json(&w, a);
 	rk_jw_obj_end(&w);
 	rk_record_emit(&b);
 	rk_buf_release(&b);
@@ -214,13 +207,20 @@ static void emit_availability(const struct pkg *p, const struct rk_poll_result *
 	rk_buf_release(&b);
 }
 
-/* err as one line: "source:line:col: msg", or msg alone when it names no file. */
-static void fmt_err(const struct rk_err *err, char *out, size_t n)
+/*
+ * Report err (one line: "source:line:col: msg", or msg alone when it names
+ * no file) and keep it as the reason (reason[n]) of the record.
+ */
+static void report_err(const struct rk_err *err, char *reason, size_t n)
 {
+	char m[RK_ERR_MAX + 64];
+
 	if (err->source)
-		rk_err_format(err, out, n);
+		rk_err_format(err, m, sizeof(m));
 	else
-		snprintf(out, n, "%s", err->msg);
+		snprintf(m, sizeof(m), "%s", err->msg);
+	rk_error("%s", m);
+	snprintf(reason, n, "%s", m);
 }
 
 static void one(struct tool *t, const char *eco, const char *name, const char *version,
@@ -256,12 +256,8 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		rc = rk_poll_wait(&po, &tg, on_attempt, &p, &r, &err);
 	}
 	if (rc < 0) {
-		char m[RK_ERR_MAX + 64];
-
-		fmt_err(&err, m, sizeof(m));
-		rk_error("%s", m);
+		report_err(&err, r.reason, sizeof(r.reason));
 		r.state = RK_POLL_ERROR;
-		snprintf(r.reason, sizeof(r.reason), "%s", m);
 	} else if (r.state != RK_POLL_AVAILABLE) {
 		rk_error("%s:%s %s: %s", eco, name, version, r.reason);
 	}
@@ -269,12 +265,8 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 		int attempts = r.attempts;
 
 		if (rk_poll_verify(&po, &tg, &r, &err) < 0) {
-			char m[RK_ERR_MAX + 64];
-
-			fmt_err(&err, m, sizeof(m));
-			rk_error("%s", m);
+			report_err(&err, r.reason, sizeof(r.reason));
 			r.state = RK_POLL_ERROR;
-			snprintf(r.reason, sizeof(r.reason), "%s", m);
 		} else if (r.state != RK_POLL_AVAILABLE) {
 			rk_error("%s:%s %s: verify: %s", eco, name, version, r.reason);
 		}
@@ -283,12 +275,8 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 	}
 	if (t->smoke && r.state == RK_POLL_AVAILABLE) {
 		if (rk_smoke_run(&t->so, eco, name, version, &sm, &err) < 0) {
-			char m[RK_ERR_MAX + 64];
-
-			fmt_err(&err, m, sizeof(m));
-			rk_error("%s", m);
+			report_err(&err, sm.reason, sizeof(sm.reason));
 			smoke_state = "failed";
-			snprintf(sm.reason, sizeof(sm.reason), "%s", m);
 			t->failed++;
 		} else if (!sm.passed) {
 			rk_error("%s:%s %s: smoke test failed: %s", eco, name, version, sm.reason);

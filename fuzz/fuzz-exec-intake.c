@@ -1,8 +1,10 @@
 /*
  * fuzz-exec-intake: rk-exec's intake of action records: NDJSON lines read
- * as rk-exec reads them (rk_ndjson), each given to rk_sched_add, then the
- * DAG checked (rk_sched_validate). Nothing is run. Hostile output paths,
- * env, argv, deps and hooks must be refused with an error, never crash.
+ * as rk-exec reads them (rk_ndjson, with the record validator), each given
+ * to rk_sched_add, then the DAG checked (rk_sched_validate: unknown deps,
+ * duplicates, cycles). Nothing is run. Hostile output paths, env, argv,
+ * deps and hooks must be refused with an error, never crash. (It was also
+ * fuzz-actions, the same target twice; its seeds are here.)
  */
 #include "rk_common.h"
 #include "rk_cache.h"

@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
 	struct rk_remote r;
 	struct rk_buf out = RK_BUF_INIT;
-	char err[256];
+	struct rk_err err;
 
 	if (lfd < 0)
 		setup();
@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	resp_len = size;
 	pthread_mutex_unlock(&mu);
 
-	if (rk_remote_init(&r, url, err, sizeof(err)) != 0)
+	if (rk_remote_init(&r, url, &err) != 0)
 		abort();
 	r.timeout_ms = 1000;
 	(void)rk_remote_get(&r, "ac", hex, &out);

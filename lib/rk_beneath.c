@@ -121,21 +121,6 @@ int rk_open_beneath(const char *root, const char *rel)
 	return fd;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copy in to out (out may be -1: only hash), hashing; *size gets the length. */
 static int copy_hash(int in, int out, char hex[RK_SHA256_HEX], long long *size)
 {
@@ -157,7 +142,7 @@ static int copy_hash(int in, int out, char hex[RK_SHA256_HEX], long long *size)
 		}
 		if (r == 0)
 			break;
-		if (out >= 0 && write_all(out, buf, (size_t)r) != 0) {
+		if (out >= 0 && rk_write_all(out, buf, (size_t)r) != 0) {
 			e = errno;
 			break;
 		}

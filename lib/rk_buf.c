@@ -228,6 +228,24 @@ int rk_buf_getline(struct rk_buf *b, FILE *fp, int *had_newline)
 	return 1;
 }
 
+int rk_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int rk_write_file_atomic(const char *path, const void *data, size_t len, int mode)
 {
 	struct rk_buf tmp = RK_BUF_INIT;
@@ -240,16 +258,8 @@ int rk_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		goto fail;
 	if (fchmod(fd, (mode_t)mode) != 0)
 		goto fail_fd;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail_fd;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
+	if (rk_write_all(fd, p, len) != 0)
+		goto fail_fd;
 	if (fsync(fd) != 0)
 		goto fail_fd;
 	if (close(fd) != 0) {

@@ -82,6 +82,9 @@ int rk_buf_getline(struct rk_buf *b, FILE *fp, int *had_newline);
  */
 int rk_write_file_atomic(const char *path, const void *data, size_t len, int mode);
 
+/* Write all n bytes to fd (retrying short writes and EINTR). Returns 0, or -1 with errno. */
+int rk_write_all(int fd, const void *data, size_t n);
+
 /* 1 when path is a directory (rk_is_dir) or a regular file (rk_is_file), links followed; else 0. */
 int rk_is_dir(const char *path);
 int rk_is_file(const char *path);

@@ -2,7 +2,6 @@
 #include "rk_common.h"
 #include "rk_cfgfiles.h"
 
-#include <dirent.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -10,24 +9,12 @@
 #include "rk_sort.h"
 #include "rk_json.h"
 #include "rk_toml.h"
+#include "rk_walk.h"
 
 struct list {
 	char **v;
 	size_t n, cap;
 };
-
-static int skip_dir(const char *name)
-{
-	static const char *const skip[] = {"node_modules", "target", "__pycache__", "venv"};
-	size_t i;
-
-	if (name[0] == '.')
-		return 1;
-	for (i = 0; i < RK_ARRAY_SIZE(skip); i++)
-		if (!strcmp(name, skip[i]))
-			return 1;
-	return 0;
-}
 
 /* Whether the directory of rel (a file path) holds a package manifest. */
 static int has_manifest(const char *root, const char *rel)
@@ -47,56 +34,42 @@ static int has_manifest(const char *root, const char *rel)
 	return found;
 }
 
-/*
- * No depth limit, as in rk-discover's walk (symbolic links are not
- * followed, so the tree is finite): a package rk-discover finds deep down
- * must not lose its file.
- */
-static void walk(const char *root, struct rk_buf *rel, const char *file_name, struct list *out)
-{
-	struct rk_buf path = RK_BUF_INIT;
-	DIR *d;
-	struct dirent *de;
-	size_t base = rel->len;
+struct found {
+	const char *root;
+	struct list *out;
+	struct rk_buf rel;
+};
 
-	rk_buf_addf(&path, "%s%s%s", root, rel->len ? "/" : "", rk_buf_cstr(rel));
-	d = opendir(path.data);
-	rk_buf_release(&path);
-	if (!d)
+/* A file_name below the root (not at it), a regular file next to a manifest. */
+static void found_file(const struct rk_walk_file *f, void *ctx)
+{
+	struct found *fd = ctx;
+
+	if (!strcmp(f->dir, ".") || !f->regular)
 		return;
-	while ((de = readdir(d))) {
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		rk_buf_truncate(rel, base);
-		if (base)
-			rk_buf_addc(rel, '/');
-		rk_buf_adds(rel, de->d_name);
-		rk_buf_reset(&path);
-		rk_buf_addf(&path, "%s/%s", root, rel->data);
-		if (lstat(path.data, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (!skip_dir(de->d_name))
-				walk(root, rel, file_name, out);
-		} else if (base && S_ISREG(st.st_mode) && !strcmp(de->d_name, file_name) &&
-			   has_manifest(root, rel->data)) {
-			RK_GROW(out->v, out->cap, out->n + 2);
-			out->v[out->n++] = rk_xstrdup(rel->data);
-		}
-	}
-	rk_buf_release(&path);
-	rk_buf_truncate(rel, base);
-	closedir(d);
+	rk_buf_reset(&fd->rel);
+	rk_buf_addf(&fd->rel, "%s/%s", f->dir, f->name);
+	if (!has_manifest(fd->root, fd->rel.data))
+		return;
+	RK_GROW(fd->out->v, fd->out->cap, fd->out->n + 2);
+	fd->out->v[fd->out->n++] = rk_xstrdup(fd->rel.data);
 }
 
+/*
+ * The walk is rk-discover's (rk_walk.h: same skipped directories, same
+ * .gitignore), so a package it finds never loses its file.
+ */
 char **rk_cfg_find_package_files(const char *root, const char *file_name)
 {
 	struct list out = {NULL, 0, 0};
-	struct rk_buf rel = RK_BUF_INIT;
+	struct found fd = {root, &out, RK_BUF_INIT};
+	struct rk_walk *w = rk_walk_open(root);
+	const char *names[1];
 
-	walk(root, &rel, file_name, &out);
-	rk_buf_release(&rel);
+	names[0] = file_name;
+	rk_walk_files(w, ".", names, 1, found_file, &fd);
+	rk_walk_close(w);
+	rk_buf_release(&fd.rel);
 	RK_GROW(out.v, out.cap, out.n + 1);
 	qsort(out.v, out.n, sizeof(*out.v), rk_strcmp_ptr);
 	out.v[out.n] = NULL;

@@ -110,31 +110,28 @@ enum rk_forge rk_forge_from_origin(const char *root, char **base)
 	return f;
 }
 
+/*
+ * Each forge's links: comparing the previous tag with the tag, and a first
+ * release's tag. Arguments: 1 base, 2 tag, 3 previous tag (a first
+ * release's form uses only the first two, as printf allows).
+ */
+static const struct {
+	const char *compare, *first;
+} forge_links[] = {
+	[RK_FORGE_GITHUB] = {"%1$s/compare/%3$s...%2$s", "%1$s/releases/tag/%2$s"},
+	[RK_FORGE_GITLAB] = {"%1$s/-/compare/%3$s...%2$s", "%1$s/-/tags/%2$s"},
+	[RK_FORGE_BITBUCKET] = {"%1$s/branches/compare/%2$s%%0D%3$s", "%1$s/src/%2$s"},
+};
+
 void rk_forge_compare_url(enum rk_forge forge, const char *base, const char *prev_tag,
 			  const char *tag, struct rk_buf *out)
 {
-	switch (forge) {
-	case RK_FORGE_GITHUB:
-		if (prev_tag)
-			rk_buf_addf(out, "%s/compare/%s...%s", base, prev_tag, tag);
-		else
-			rk_buf_addf(out, "%s/releases/tag/%s", base, tag);
-		break;
-	case RK_FORGE_GITLAB:
-		if (prev_tag)
-			rk_buf_addf(out, "%s/-/compare/%s...%s", base, prev_tag, tag);
-		else
-			rk_buf_addf(out, "%s/-/tags/%s", base, tag);
-		break;
-	case RK_FORGE_BITBUCKET:
-		if (prev_tag)
-			rk_buf_addf(out, "%s/branches/compare/%s%%0D%s", base, tag, prev_tag);
-		else
-			rk_buf_addf(out, "%s/src/%s", base, tag);
-		break;
-	default:
-		break;
-	}
+	if (forge <= RK_FORGE_NONE || (size_t)forge >= RK_ARRAY_SIZE(forge_links))
+		return;
+	if (prev_tag)
+		rk_buf_addf(out, forge_links[forge].compare, base, tag, prev_tag);
+	else
+		rk_buf_addf(out, forge_links[forge].first, base, tag);
 }
 
 /* ---- the file ---- */

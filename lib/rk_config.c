@@ -132,6 +132,8 @@ struct rk_cfg_rule {
 
 #define PIN "exact|compatible|minimum"
 #define VERSIONING "independent|fixed"
+/* the train also takes per-group (rk-plan: each release_group in lockstep) */
+#define TRAIN_VERSIONING "independent|fixed|per-group"
 
 static const struct rk_cfg_param p_uv_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
 					      P("members", PT_STRS, "[]"),
@@ -188,7 +190,7 @@ static const struct rk_cfg_param p_train[] = {
 	P("publish_rate", PT_NUM, "null"),
 	P("channel", PT_STR, "\"latest\""),
 	P("prerelease_token", PT_STR, "\"rc\""),
-	PE("versioning", PT_STR, "\"independent\"", "independent|fixed|per-group"),
+	PE("versioning", PT_STR, "\"independent\"", TRAIN_VERSIONING),
 	P("interactive", PT_BOOL, "false"),
 	P("create_release", PT_BOOL, "true"),
 	P("release_draft", PT_BOOL, "false"),
@@ -516,6 +518,25 @@ static int dict_ok(const struct rk_cval *v, int secrets, const struct rk_cval **
 	return 1;
 }
 
+#define CV(t) (1u << (t))
+
+/* Each parameter type: the value types it takes, and how a message says so. */
+static const struct {
+	unsigned ok;
+	const char *want;
+} ptypes[] = {
+	[PT_STR] = {CV(RK_CV_STR), "a string"},
+	[PT_SSEC] = {CV(RK_CV_STR) | CV(RK_CV_SECRET), "a string or secret()"},
+	[PT_INT] = {CV(RK_CV_INT), "an int"},
+	[PT_NUM] = {CV(RK_CV_INT) | CV(RK_CV_FLOAT), "a number"},
+	[PT_BOOL] = {CV(RK_CV_BOOL), "a bool"},
+	[PT_BSTR] = {CV(RK_CV_BOOL) | CV(RK_CV_STR), "a bool or a string"},
+	[PT_STRS] = {CV(RK_CV_LIST), "a list of strings"},
+	[PT_ARGV] = {CV(RK_CV_LIST) | CV(RK_CV_STR), "a string or a list of strings"},
+	[PT_DICT] = {CV(RK_CV_DICT), "a dict of strings"},
+	[PT_DICTS] = {CV(RK_CV_LIST), "a list of dicts"},
+};
+
 /* Check v against p's type and allowed values. */
 static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param *p,
 		       const struct rk_cval *v, const char *file, long line, long col,
@@ -525,75 +546,26 @@ static int check_param(const struct rk_cfg_rule *rule, const struct rk_cfg_param
 	const char *want = NULL;
 	size_t i;
 
-	switch (p->type) {
-	case PT_STR:
-		if (v->type != RK_CV_STR)
-			want = "a string";
-		break;
-	case PT_SSEC:
-		if (v->type != RK_CV_STR && v->type != RK_CV_SECRET)
-			want = "a string or secret()";
-		break;
-	case PT_INT:
-		if (v->type != RK_CV_INT)
-			want = "an int";
-		break;
-	case PT_NUM:
-		if (v->type != RK_CV_INT && v->type != RK_CV_FLOAT)
-			want = "a number";
-		break;
-	case PT_BOOL:
-		if (v->type != RK_CV_BOOL)
-			want = "a bool";
-		break;
-	case PT_BSTR:
-		if (v->type != RK_CV_BOOL && v->type != RK_CV_STR)
-			want = "a bool or a string";
-		break;
-	case PT_STRS:
-		if (v->type != RK_CV_LIST)
-			want = "a list of strings";
-		else if (!all_strs(v, &bad))
-			return rk_err_set(
-				err, file, line, col,
-				"%s() %s must be a list of strings, not a list containing %s",
-				rule->name, p->name, rk_cval_type_name(bad));
-		break;
-	case PT_ARGV:
-		if (v->type == RK_CV_LIST) {
-			if (!all_strs(v, &bad))
-				return rk_err_set(
-					err, file, line, col,
-					"%s() %s must be a string or a list of strings, not a list containing %s",
-					rule->name, p->name, rk_cval_type_name(bad));
-			if (!v->n)
-				return rk_err_set(err, file, line, col, "%s() %s must not be empty",
-						  rule->name, p->name);
-		} else if (v->type != RK_CV_STR) {
-			want = "a string or a list of strings";
-		}
-		break;
-	case PT_DICT:
-		if (v->type != RK_CV_DICT)
-			want = "a dict of strings";
-		else if (!dict_ok(v, 1, &bad))
-			return rk_err_set(
-				err, file, line, col,
-				"%s() %s must be a dict of strings, not a dict containing %s",
-				rule->name, p->name, rk_cval_type_name(bad));
-		break;
-	case PT_DICTS:
-		if (v->type != RK_CV_LIST) {
-			want = "a list of dicts";
-			break;
-		}
+	if (!(ptypes[p->type].ok & CV(v->type)))
+		want = ptypes[p->type].want;
+	else if ((p->type == PT_STRS || p->type == PT_ARGV) && v->type == RK_CV_LIST &&
+		 !all_strs(v, &bad))
+		return rk_err_set(err, file, line, col,
+				  "%s() %s must be %s, not a list containing %s", rule->name,
+				  p->name, ptypes[p->type].want, rk_cval_type_name(bad));
+	else if (p->type == PT_ARGV && v->type == RK_CV_LIST && !v->n)
+		return rk_err_set(err, file, line, col, "%s() %s must not be empty", rule->name,
+				  p->name);
+	else if (p->type == PT_DICT && !dict_ok(v, 1, &bad))
+		return rk_err_set(err, file, line, col,
+				  "%s() %s must be a dict of strings, not a dict containing %s",
+				  rule->name, p->name, rk_cval_type_name(bad));
+	else if (p->type == PT_DICTS)
 		for (i = 0; i < v->n; i++)
 			if (v->items[i].type != RK_CV_DICT || !dict_ok(&v->items[i], 0, &bad))
 				return rk_err_set(err, file, line, col,
 						  "%s() %s must be a list of dicts of strings",
 						  rule->name, p->name);
-		break;
-	}
 	if (want && v->type == RK_CV_OTHER && v->s && !strcmp(v->s, "int (out of range)"))
 		return rk_err_set(err, file, line, col,
 				  "%s() %s must be %s, and this int does not fit in 64 bits",

@@ -6,8 +6,8 @@
 #include "rk_semver_range.h"
 #include "rk_strmap.h"
 #include "rk_version.h"
+#include "rk_walk.h"
 
-#include <dirent.h>
 #include <git2.h>
 #include <sys/stat.h>
 
@@ -63,10 +63,8 @@ struct rk_discover {
 	char **strs;		 /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
-	struct rk_buf pass;   /* records read on stdin, written by rk_discover_emit */
-	git_repository *repo; /* the repository around root (ignore rules), or NULL */
-	char *gitprefix;      /* root relative to the repository's work tree, "" or "x/" */
-	struct rk_buf ipath;  /* scratch: a path asked about */
+	struct rk_buf pass;	/* records read on stdin, written by rk_discover_emit */
+	struct rk_walk *walker; /* the tree walk (rk_walk.h: what is skipped) */
 };
 
 static const char *const econames[] = {"python", "npm", "cargo"};
@@ -145,12 +143,7 @@ void rk_discover_free(struct rk_discover *d)
 	free(d->strs);
 	rk_buf_release(&d->key);
 	rk_buf_release(&d->pass);
-	rk_buf_release(&d->ipath);
-	if (d->repo) {
-		git_repository_free(d->repo);
-		git_libgit2_shutdown();
-	}
-	free(d->gitprefix);
+	rk_walk_close(d->walker);
 	free(d->root);
 	free(d);
 }
@@ -334,7 +327,6 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 	}
 	if (rc < 0) {
 		*err = r.err;
-		err->source = source;
 		ret = -1;
 	}
 	rk_ndjson_release(&r);
@@ -342,70 +334,6 @@ int rk_discover_read_records(struct rk_discover *d, FILE *fp, const char *source
 }
 
 /* ---- the walk ---- */
-
-/*
- * Open the git repository around the root for its ignore rules (none when
- * the root is in no repository).
- */
-static void open_repo(struct rk_discover *d)
-{
-	char *rroot, *rwork;
-	const char *wd;
-	size_t n;
-
-	git_libgit2_init();
-	wd = git_repository_open_ext(&d->repo, d->root, 0, NULL) < 0
-		     ? NULL
-		     : git_repository_workdir(d->repo);
-	if (!wd) {
-		git_repository_free(d->repo);
-		d->repo = NULL;
-		git_libgit2_shutdown();
-		return;
-	}
-	rroot = realpath(d->root, NULL);
-	rwork = realpath(wd, NULL);
-	n = rwork ? strlen(rwork) : 0;
-	if (rroot && rwork && !strncmp(rroot, rwork, n) && (rroot[n] == '/' || !rroot[n])) {
-		struct rk_buf b = RK_BUF_INIT;
-
-		if (rroot[n] == '/')
-			rk_buf_addf(&b, "%s/", rroot + n + 1);
-		else
-			rk_buf_adds(&b, "");
-		d->gitprefix = rk_buf_detach(&b, NULL);
-	} else {
-		git_repository_free(d->repo);
-		d->repo = NULL;
-		git_libgit2_shutdown();
-	}
-	free(rroot);
-	free(rwork);
-}
-
-/* Whether git ignores rel/name (a directory when isdir). */
-static bool git_ignored(struct rk_discover *d, const struct rk_buf *rel, const char *name,
-			bool isdir)
-{
-	int ign = 0;
-
-	if (!d->repo)
-		return false;
-	rk_buf_reset(&d->ipath);
-	rk_buf_adds(&d->ipath, d->gitprefix);
-	if (rel->len)
-		rk_buf_addf(&d->ipath, "%s/", rel->data);
-	rk_buf_adds(&d->ipath, name);
-	if (isdir)
-		rk_buf_addc(&d->ipath, '/');
-	return git_ignore_path_is_ignored(&ign, d->repo, d->ipath.data) == 0 && ign;
-}
-
-static bool skip_dir(const char *name)
-{
-	return name[0] == '.' || !strcmp(name, "node_modules") || !strcmp(name, "target") ||
-	       !strcmp(name, "__pycache__");
-}
 
 static void add_mfile(struct rk_discover *d, const char *reldir, size_t dirlen, enum mtype t)
 {
@@ -428,54 +356,10 @@ static void add_mfile(struct rk_discover *d, const char *reldir, size_t dirlen, 
 	}
 }
 
-/*
- * Walk abs (the directory) whose repo-relative name is rel ("" for the
- * root; both grow and shrink in place).
- */
-static void walk(struct rk_discover *d, struct rk_buf *abs, struct rk_buf *rel)
+/* A manifest or lock file the walk found. */
+static void found_mfile(const struct rk_walk_file *f, void *ctx)
 {
-	DIR *dir = opendir(abs->data);
-	struct dirent *de;
-	size_t alen = abs->len, rlen = rel->len;
-
-	if (!dir) {
-		rk_warn("%s: cannot open directory: %s", rlen ? rel->data : ".", strerror(errno));
-		return;
-	}
-	while ((de = readdir(dir))) {
-		const char *n = de->d_name;
-		bool isdir = de->d_type == DT_DIR;
-		size_t t;
-
-		if (!strcmp(n, ".") || !strcmp(n, ".."))
-			continue;
-		if (de->d_type == DT_UNKNOWN) {
-			struct stat st;
-
-			rk_buf_truncate(abs, alen);
-			rk_buf_addf(abs, "/%s", n);
-			isdir = lstat(abs->data, &st) == 0 && S_ISDIR(st.st_mode);
-		}
-		if (isdir) {
-			if (skip_dir(n) || git_ignored(d, rel, n, true))
-				continue;
-			rk_buf_truncate(abs, alen);
-			rk_buf_addf(abs, "/%s", n);
-			rk_buf_truncate(rel, rlen);
-			if (rlen)
-				rk_buf_addc(rel, '/');
-			rk_buf_adds(rel, n);
-			walk(d, abs, rel);
-			continue;
-		}
-		for (t = 0; t < RK_ARRAY_SIZE(mnames); t++)
-			if (!strcmp(n, mnames[t]) && !git_ignored(d, rel, n, false))
-				add_mfile(d, rlen ? rel->data : ".", rlen ? rlen : 1,
-					  (enum mtype)t);
-	}
-	closedir(dir);
-	rk_buf_truncate(abs, alen);
-	rk_buf_truncate(rel, rlen);
+	add_mfile(ctx, f->dir, f->dirlen, (enum mtype)f->which);
 }
 
 static int cmp_mfile(const void *a, const void *b)
@@ -485,19 +369,7 @@ static int cmp_mfile(const void *a, const void *b)
 
 static void walk_root(struct rk_discover *d, const char *reldir)
 {
-	struct rk_buf abs = RK_BUF_INIT, rel = RK_BUF_INIT;
-
-	rk_buf_adds(&abs, d->root);
-	if (strcmp(reldir, ".") != 0)
-		rk_buf_addf(&abs, "/%s", reldir);
-	if (strcmp(reldir, ".") != 0)
-		rk_buf_adds(&rel, reldir);
-	else
-		rk_buf_adds(&rel, "");
-	if (rk_is_dir(abs.data))
-		walk(d, &abs, &rel);
-	rk_buf_release(&abs);
-	rk_buf_release(&rel);
+	rk_walk_files(d->walker, reldir, mnames, RK_ARRAY_SIZE(mnames), found_mfile, d);
 }
 
 /* ---- reading manifests ---- */
@@ -1243,7 +1115,8 @@ int rk_discover_scan(struct rk_discover *d, struct rk_err *err)
 {
 	size_t i;
 
-	open_repo(d);
+	if (!d->walker)
+		d->walker = rk_walk_open(d->root);
 	if (d->ncfgws) {
 		for (i = 0; i < d->ncfgws; i++) {
 			struct rk_buf abs = RK_BUF_INIT;

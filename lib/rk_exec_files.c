@@ -237,21 +237,31 @@ static int set_spec(struct rk_xctx *x, const struct rk_be_pkg *p, const char *de
 	return c->be->set_dep_spec(p, dep, version, c->mode, c->ed, &changed, &x->err);
 }
 
+/* The package, and a spec_ctx over its backend's set_dep_spec writing into ed. */
+static int spec_setup(struct rk_xctx *x, struct rk_be_pkg *p, struct spec_ctx *c,
+		      struct rk_edits *ed)
+{
+	const struct rk_backend *be;
+
+	if (pkg_of(x, p, &be) < 0)
+		return -1;
+	if (!be->set_dep_spec)
+		return rk_err_set(&x->err, NULL, 0, 0, "%s: set_dep_spec is not supported",
+				  p->ecosystem);
+	c->be = be;
+	c->ed = ed;
+	return 0;
+}
+
 int rk_xrun_ranges(struct rk_xctx *x)
 {
 	struct rk_be_pkg p;
-	const struct rk_backend *be;
 	struct rk_edits ed = RK_EDITS_INIT;
 	struct spec_ctx c;
 	int rc = -1;
 
-	if (pkg_of(x, &p, &be) < 0)
+	if (spec_setup(x, &p, &c, &ed) < 0)
 		return -1;
-	if (!be->set_dep_spec)
-		return rk_err_set(&x->err, NULL, 0, 0, "%s: set_dep_spec is not supported",
-				  p.ecosystem);
-	c.be = be;
-	c.ed = &ed;
 	c.mode = RK_SPEC_WIDEN;
 	if (each_dep(x, &p, set_spec, &c) == 0)
 		rc = finish(x, &ed, "moved", "already done: every range admits the new versions");
@@ -262,7 +272,6 @@ int rk_xrun_ranges(struct rk_xctx *x)
 int rk_xrun_pin(struct rk_xctx *x)
 {
 	struct rk_be_pkg p;
-	const struct rk_backend *be;
 	struct rk_edits ed = RK_EDITS_INIT;
 	struct rk_buf key = RK_BUF_INIT, files = RK_BUF_INIT;
 	const char *strategy = rk_xctx_param(x, "strategy");
@@ -270,13 +279,8 @@ int rk_xrun_pin(struct rk_xctx *x)
 	size_t n;
 	int rc = -1;
 
-	if (pkg_of(x, &p, &be) < 0)
+	if (spec_setup(x, &p, &c, &ed) < 0)
 		return -1;
-	if (!be->set_dep_spec)
-		return rk_err_set(&x->err, NULL, 0, 0, "%s: set_dep_spec is not supported",
-				  p.ecosystem);
-	c.be = be;
-	c.ed = &ed;
 	if (!strategy || !strcmp(strategy, "exact"))
 		c.mode = RK_SPEC_PIN_EXACT;
 	else if (!strcmp(strategy, "compatible"))

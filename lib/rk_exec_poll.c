@@ -119,13 +119,7 @@ static void on_attempt(void *ctx, const struct rk_poll_attempt *a)
 	rk_jw_kstr(&w, "time", now);
 	rk_jw_kstr(&w, "type", "poll");
 	rk_jw_kstr(&w, "package", x->package);
-	rk_jw_kint(&w, "attempt", a->attempt);
-	rk_jw_kint(&w, "duration_ms", a->duration_ms);
-	rk_jw_kint(&w, "elapsed_ms", a->elapsed_ms);
-	if (a->retry_in_ms >= 0)
-		rk_jw_kint(&w, "retry_in_ms", a->retry_in_ms);
-	if (a->res->reason[0])
-		rk_jw_kstr(&w, "reason", a->res->reason);
+	rk_poll_attempt_json(&w, a);
 	rk_jw_obj_end(&w);
 	rk_buf_addc(&b, '\n');
 	/* the action's stdout is its log in the CAS, not a record stream */

@@ -22,7 +22,7 @@ const char *rk_eco_name(int eco)
 	return eco >= 0 && eco < RK_ECO_N ? eco_names[eco] : "?";
 }
 
-int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_buf *msg)
+int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_err *err)
 {
 	const char *p = s;
 
@@ -40,11 +40,10 @@ int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_buf *msg)
 			if (strlen(type_names[i]) == n && !strncmp(p, type_names[i], n))
 				break;
 		if (i == RK_DEP_N) {
-			rk_buf_addf(msg,
-				    "unknown dependency type '%.*s' (expected normal, build, peer, "
-				    "optional, dev or all)",
-				    (int)n, p);
-			return -1;
+			return rk_err_set(err, NULL, 0, 0,
+					  "unknown dependency type '%.*s' (expected normal, build, "
+					  "peer, optional, dev or all)",
+					  (int)n, p);
 		}
 		*mask |= RK_DEP_BIT(i);
 		if (!comma)
@@ -469,7 +468,7 @@ static int ambiguous(const struct rk_graph *g, const char *arg, int v, struct rk
 	return -1;
 }
 
-int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
+static int lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg)
 {
 	int bare[RK_ECO_N];
 	const char *colon = strchr(arg, ':');
@@ -518,6 +517,21 @@ int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *ms
 		rk_graph_id(g, found[i], msg);
 	}
 	return -1;
+}
+
+int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_err *err)
+{
+	struct rk_buf msg = RK_BUF_INIT;
+	int v = lookup(g, arg, &msg);
+
+	if (v < 0) {
+		/* a long list of candidates is cut short, visibly */
+		if (msg.len >= sizeof(err->msg))
+			memcpy(msg.data + sizeof(err->msg) - 4, "...", 4);
+		rk_err_set(err, NULL, 0, 0, "%s", msg.data);
+	}
+	rk_buf_release(&msg);
+	return v;
 }
 
 /* ---- cycles ---- */

@@ -124,9 +124,10 @@ const char *rk_eco_name(int eco);
 int rk_dep_type_parse(const char *s);
 /*
  * A comma-separated list of dependency types ("normal,build,peer"; "all"
- * for every type) -> *mask. Returns 0, or -1 naming the bad item in msg.
+ * for every type) -> *mask. Returns 0, or -1 with err->msg naming the bad
+ * item (no source or line: the caller knows where the list came from).
  */
-int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_buf *msg);
+int rk_dep_mask_parse(const char *s, unsigned *mask, struct rk_err *err);
 const char *rk_dep_type_name(int type);
 
 /*
@@ -183,11 +184,12 @@ int rk_graph_find(const struct rk_graph *g, int eco, const char *name);
  * Resolve a package named on the command line: "ecosystem:name", or a bare
  * name that matches in exactly one ecosystem; "ecosystem:name@path",
  * "name@path" or a package's path where packages share a name. Returns the
- * node, or -1 with msg set to the reason (unknown package; or ambiguous,
- * listing the candidates as "cargo:x, python:x" or "npm:web@a, npm:web@b"
- * and how to name one).
+ * node, or -1 with err->msg set to the reason (unknown package; or
+ * ambiguous, listing the candidates as "cargo:x, python:x" or
+ * "npm:web@a, npm:web@b" and how to name one; a list longer than
+ * RK_ERR_MAX ends in "..."). No source or line: the caller knows the option.
  */
-int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_buf *msg);
+int rk_graph_lookup(const struct rk_graph *g, const char *arg, struct rk_err *err);
 
 /*
  * Cycles. Finds the strongly connected components (Tarjan, iterative) that

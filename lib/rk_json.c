@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "rk_json.h"
+#include "rk_record.h"
 #include "rk_utf8.h"
 
 /* jsmn is header-only; these settings are private to this file. */
@@ -1200,6 +1201,8 @@ int rk_ndjson_next(struct rk_ndjson *r)
 		return rk_err_set(&r->err, r->source, r->line,
 				  kt >= 0 ? r->doc.tok[kt].start + 1 : first_col(&r->text),
 				  "record has no string \"kind\"");
+	if (rk_record_check(&r->doc, r->source, r->line, RK_RECORD_PRESENT, &r->err))
+		return -1;
 	r->kind = rk_json_str(&r->doc, kt);
 	return 1;
 }

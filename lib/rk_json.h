@@ -191,6 +191,9 @@ void rk_json_canonical(const struct rk_json *d, int t, struct rk_buf *out);
  * anything else is an error naming the source, line and column:
  *     <stdin>:3:1: record is not a JSON object
  *     <stdin>:4:1: record has no string "kind"
+ * Every record is then checked against its kind's schema (rk_record.h, the
+ * one validator), so each reader sees only valid records:
+ *     <stdin>:5: deps[0].type: expected one of normal, dev, ..., found "weird"
  */
 struct rk_ndjson {
 	FILE *fp;

@@ -209,21 +209,6 @@ void rk_mask_buf(const struct rk_mask *m, struct rk_buf *b)
 	*b = o;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int rk_mask_file(const struct rk_mask *m, const char *in, const char *out, char hex[RK_SHA256_HEX],
 		 long long *size)
 {
@@ -272,7 +257,7 @@ int rk_mask_file(const struct rk_mask *m, const char *in, const char *out, char 
 			used = win.len;
 			rk_buf_add(&o, win.data, win.len);
 		}
-		if (o.len && write_all(ofd, o.data, o.len) != 0) {
+		if (o.len && rk_write_all(ofd, o.data, o.len) != 0) {
 			e = errno;
 			break;
 		}

@@ -1090,3 +1090,14 @@ int rk_poll_verify(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 	}
 	return 0;
 }
+
+void rk_poll_attempt_json(struct rk_jw *w, const struct rk_poll_attempt *a)
+{
+	rk_jw_kint(w, "attempt", a->attempt);
+	rk_jw_kint(w, "duration_ms", a->duration_ms);
+	rk_jw_kint(w, "elapsed_ms", a->elapsed_ms);
+	if (a->retry_in_ms >= 0)
+		rk_jw_kint(w, "retry_in_ms", a->retry_in_ms);
+	if (a->res->reason[0])
+		rk_jw_kstr(w, "reason", a->res->reason);
+}

@@ -118,6 +118,14 @@ struct rk_poll_attempt {
 
 typedef void (*rk_poll_attempt_fn)(void *ctx, const struct rk_poll_attempt *a);
 
+/*
+ * The attempt's fields of an event record (attempt, duration_ms,
+ * elapsed_ms, retry_in_ms when another follows, reason when there is one),
+ * appended to the open object of w: rk-poll's events and the poll action's.
+ */
+struct rk_jw;
+void rk_poll_attempt_json(struct rk_jw *w, const struct rk_poll_attempt *a);
+
 /* One check, now. */
 int rk_poll_once(const struct rk_poll_opts *o, const struct rk_poll_target *t,
 		 struct rk_poll_result *res, struct rk_err *err);

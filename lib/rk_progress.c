@@ -9,6 +9,7 @@
 
 #include "rk_json.h"
 #include "rk_proc.h"
+#include "rk_report.h"
 #include "rk_sort.h"
 #include "rk_strmap.h"
 
@@ -93,16 +94,6 @@ static void term_size(int fd, int *rows, int *cols)
 	}
 }
 
-static void fmt_secs(struct rk_buf *b, long long ms)
-{
-	if (ms < 0)
-		ms = 0;
-	if (ms < 60000)
-		rk_buf_addf(b, "%lld.%llds", ms / 1000, ms % 1000 / 100);
-	else
-		rk_buf_addf(b, "%lldm%02llds", ms / 60000, ms % 60000 / 1000);
-}
-
 /* Append s cut to at most width columns (UTF-8 code points); then '\n'. */
 static void add_cut(struct rk_buf *b, const char *s, size_t n, int width)
 {
@@ -175,7 +166,7 @@ static enum pstate pkg_line(const struct rk_progress *p, const struct ppkg *k, l
 			if (running++)
 				rk_buf_adds(detail, ", ");
 			rk_buf_addf(detail, "%s ", a->type);
-			fmt_secs(detail, now - a->start_ms);
+			rk_report_secs(detail, now - a->start_ms);
 			if (a->attempt > 1)
 				rk_buf_addf(detail, " (attempt %d)", a->attempt);
 			break;
@@ -198,7 +189,7 @@ static enum pstate pkg_line(const struct rk_progress *p, const struct ppkg *k, l
 			long long left = a->wait_until_ms - now;
 			rk_buf_addf(detail, "%s: %s; retry %d in ", a->type,
 				    a->reason ? a->reason : "failed", a->attempt + 1);
-			fmt_secs(detail, left);
+			rk_report_secs(detail, left);
 			break;
 		}
 		if (a->st == P_FAILED) {
@@ -332,7 +323,7 @@ static void add_header(struct rk_progress *p, struct rk_buf *b, long long now)
 	if (c[P_SKIPPED])
 		rk_buf_addf(b, ", %zu skipped", c[P_SKIPPED]);
 	rk_buf_adds(b, "  ");
-	fmt_secs(b, now - p->t0);
+	rk_report_secs(b, now - p->t0);
 	rk_buf_addc(b, '\n');
 }
 
@@ -477,7 +468,7 @@ static void on_summary(struct rk_progress *p)
 	}
 	if (rk_json_int(d, rk_json_get(d, 0, "duration_ms"), &v) == 0) {
 		rk_buf_adds(&p->summary, " in ");
-		fmt_secs(&p->summary, v);
+		rk_report_secs(&p->summary, v);
 	}
 	if (rk_json_get_str(d, 0, "interrupted"))
 		rk_buf_addf(&p->summary, " (interrupted by %s)",
@@ -575,13 +566,13 @@ void rk_progress_record(void *ctx, const char *rec, size_t len)
 			rk_buf_addf(&above, " (attempt %d)", a->attempt);
 		if (rk_json_int(d, rk_json_get(d, 0, "duration_ms"), &v) == 0) {
 			rk_buf_adds(&above, " in ");
-			fmt_secs(&above, v);
+			rk_report_secs(&above, v);
 		}
 		if (reason)
 			rk_buf_addf(&above, ": %s", reason);
 		if (a->st == P_WAIT && rk_json_int(d, rk_json_get(d, 0, "retry_in_ms"), &v) == 0) {
 			rk_buf_adds(&above, "; retry in ");
-			fmt_secs(&above, v);
+			rk_report_secs(&above, v);
 		}
 		rk_buf_addc(&above, '\n');
 		if (a->st == P_FAILED) {
@@ -600,7 +591,7 @@ void rk_progress_record(void *ctx, const char *rec, size_t len)
 		rk_buf_addf(&above, "%sretry%s: %s attempt %d: %s; waiting ",
 			    p->color ? "\033[33;1m" : "", p->color ? "\033[0m" : "", id, a->attempt,
 			    reason ? reason : "failed");
-		fmt_secs(&above, a->wait_until_ms - rk_now_ms());
+		rk_report_secs(&above, a->wait_until_ms - rk_now_ms());
 		rk_buf_addc(&above, '\n');
 	}
 	redraw(p, &above);

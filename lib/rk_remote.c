@@ -105,16 +105,16 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-int rk_remote_init(struct rk_remote *r, const char *url, char *err, size_t errlen)
+int rk_remote_init(struct rk_remote *r, const char *url, struct rk_err *err)
 {
 	struct rk_buf b = RK_BUF_INIT;
 	const char *scheme_end, *at, *host;
 
 	memset(r, 0, sizeof(*r));
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		snprintf(err, errlen, "remote cache URL must start with http:// or https://: '%s'",
-			 url);
-		return -1;
+		return rk_err_set(err, NULL, 0, 0,
+				  "remote cache URL must start with http:// or https://: '%s'",
+				  url);
 	}
 	rk_buf_adds(&b, url);
 	while (b.len > 0 && b.data[b.len - 1] == '/')
@@ -135,7 +135,7 @@ int rk_remote_init(struct rk_remote *r, const char *url, char *err, size_t errle
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	r->curl = curl_easy_init();
 	if (!r->curl) {
-		snprintf(err, errlen, "cannot initialise libcurl");
+		rk_err_set(err, NULL, 0, 0, "cannot initialise libcurl");
 		rk_remote_release(r);
 		return -1;
 	}

@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "rk_buf.h"
+#include "rk_msg.h"
 
 struct rk_remote {
 	char *base;    /* URL without a trailing '/' (owned) */
@@ -40,8 +41,11 @@ struct rk_remote {
 	long long gets, hits, puts; /* counters for the summary */
 };
 
-/* Returns 0, or -1 when url is not http(s):// (message in err[errlen]). */
-int rk_remote_init(struct rk_remote *r, const char *url, char *err, size_t errlen);
+/*
+ * Returns 0, or -1 with err->msg set (no source or line) when url is not
+ * http(s):// or libcurl cannot start.
+ */
+int rk_remote_init(struct rk_remote *r, const char *url, struct rk_err *err);
 void rk_remote_release(struct rk_remote *r);
 
 /* Warn once and disable the remote (e.g. it returned an undecodable entry). */

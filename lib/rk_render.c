@@ -63,6 +63,30 @@ static void scratch_release(struct scratch *s)
 	free(s->tmp);
 }
 
+/* Whether the i-th package of the view starts a level. */
+static bool new_level(const struct rk_view *v, int i)
+{
+	return i == 0 || v->level[v->seq[i]] != v->level[v->seq[i - 1]];
+}
+
+/* Call fn for every edge of the view: packages in view order, edges sorted. */
+static void each_edge(const struct rk_view *v,
+		      void (*fn)(const struct rk_view *v, const struct rk_graph_edge *e,
+				 struct rk_buf *out),
+		      struct rk_buf *out)
+{
+	struct scratch s;
+
+	scratch_init(&s, v->g);
+	for (int i = 0; i < v->n; i++) {
+		int k = view_deps(v, v->seq[i], s.e, s.tmp);
+
+		for (int j = 0; j < k; j++)
+			fn(v, &v->g->edges[s.e[j]], out);
+	}
+	scratch_release(&s);
+}
+
 /* ---- text helpers ---- */
 
 /* "ecosystem:name" with control characters as \xNN (text renderings). */
@@ -138,10 +162,34 @@ static void quoted_id(const struct rk_graph *g, int v, struct rk_buf *b)
 
 static const char *const eco_color[RK_ECO_N] = {"#f5d6c6", "#f8d7da", "#d6e4f5"};
 
+static void dot_edge(const struct rk_view *v, const struct rk_graph_edge *e, struct rk_buf *out)
+{
+	rk_buf_addc(out, '\t');
+	quoted_id(v->g, e->from, out);
+	rk_buf_adds(out, " -> ");
+	quoted_id(v->g, e->to, out);
+	switch (e->type) {
+	case RK_DEP_NORMAL:
+		break;
+	case RK_DEP_BUILD:
+		rk_buf_adds(out, " [label=\"build\"]");
+		break;
+	case RK_DEP_OPTIONAL:
+		rk_buf_adds(out, " [label=\"optional\", style=dashed]");
+		break;
+	case RK_DEP_PEER:
+		rk_buf_adds(out, " [label=\"peer\", style=dotted]");
+		break;
+	default:
+		rk_buf_adds(out, " [label=\"dev\", style=dashed, color=gray50]");
+		break;
+	}
+	rk_buf_adds(out, ";\n");
+}
+
 static void render_dot(const struct rk_view *v, struct rk_buf *out)
 {
 	const struct rk_graph *g = v->g;
-	struct scratch s;
 
 	rk_buf_adds(out, "digraph releasekit {\n"
 			 "\trankdir=BT;\n"
@@ -149,7 +197,7 @@ static void render_dot(const struct rk_view *v, struct rk_buf *out)
 			 "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
 	for (int i = 0; i < v->n; i++) {
 		int u = v->seq[i];
-		if (i == 0 || v->level[u] != v->level[v->seq[i - 1]])
+		if (new_level(v, i))
 			rk_buf_addf(out, "%s\tsubgraph level_%d {\n\t\trank=same;\n",
 				    i ? "\t}\n" : "", v->level[u]);
 		rk_buf_adds(out, "\t\t");
@@ -158,35 +206,7 @@ static void render_dot(const struct rk_view *v, struct rk_buf *out)
 	}
 	if (v->n)
 		rk_buf_adds(out, "\t}\n");
-	scratch_init(&s, g);
-	for (int i = 0; i < v->n; i++) {
-		int u = v->seq[i], k = view_deps(v, u, s.e, s.tmp);
-		for (int j = 0; j < k; j++) {
-			const struct rk_graph_edge *e = &g->edges[s.e[j]];
-			rk_buf_addc(out, '\t');
-			quoted_id(g, e->from, out);
-			rk_buf_adds(out, " -> ");
-			quoted_id(g, e->to, out);
-			switch (e->type) {
-			case RK_DEP_NORMAL:
-				break;
-			case RK_DEP_BUILD:
-				rk_buf_adds(out, " [label=\"build\"]");
-				break;
-			case RK_DEP_OPTIONAL:
-				rk_buf_adds(out, " [label=\"optional\", style=dashed]");
-				break;
-			case RK_DEP_PEER:
-				rk_buf_adds(out, " [label=\"peer\", style=dotted]");
-				break;
-			default:
-				rk_buf_adds(out, " [label=\"dev\", style=dashed, color=gray50]");
-				break;
-			}
-			rk_buf_adds(out, ";\n");
-		}
-	}
-	scratch_release(&s);
+	each_edge(v, dot_edge, out);
 	rk_buf_adds(out, "}\n");
 }
 
@@ -222,69 +242,55 @@ static void mermaid_label(const struct rk_graph *g, int v, struct rk_buf *b)
 	rk_buf_adds(b, "\"]");
 }
 
+static void mermaid_edge(const struct rk_view *v, const struct rk_graph_edge *e, struct rk_buf *out)
+{
+	if (e->type == RK_DEP_NORMAL)
+		rk_buf_addf(out, "    n%d --> n%d\n", v->order[e->from], v->order[e->to]);
+	else
+		rk_buf_addf(out, "    n%d %s|%s| n%d\n", v->order[e->from],
+			    e->type == RK_DEP_BUILD ? "-->" : "-.->", rk_dep_type_name(e->type),
+			    v->order[e->to]);
+}
+
 static void render_mermaid(const struct rk_view *v, struct rk_buf *out)
 {
-	const struct rk_graph *g = v->g;
-	struct scratch s;
-
 	rk_buf_adds(out, "flowchart BT\n");
 	for (int i = 0; i < v->n; i++) {
 		int u = v->seq[i];
-		if (i == 0 || v->level[u] != v->level[v->seq[i - 1]])
+		if (new_level(v, i))
 			rk_buf_addf(out, "    %%%% level %d\n", v->level[u]);
 		rk_buf_addf(out, "    n%d", v->order[u]);
-		mermaid_label(g, u, out);
+		mermaid_label(v->g, u, out);
 		rk_buf_addc(out, '\n');
 	}
-	scratch_init(&s, g);
-	for (int i = 0; i < v->n; i++) {
-		int u = v->seq[i], k = view_deps(v, u, s.e, s.tmp);
-		for (int j = 0; j < k; j++) {
-			const struct rk_graph_edge *e = &g->edges[s.e[j]];
-			if (e->type == RK_DEP_NORMAL)
-				rk_buf_addf(out, "    n%d --> n%d\n", v->order[e->from],
-					    v->order[e->to]);
-			else
-				rk_buf_addf(out, "    n%d %s|%s| n%d\n", v->order[e->from],
-					    e->type == RK_DEP_BUILD ? "-->" : "-.->",
-					    rk_dep_type_name(e->type), v->order[e->to]);
-		}
-	}
-	scratch_release(&s);
+	each_edge(v, mermaid_edge, out);
 }
 
 /* ---- d2 ---- */
 
+static void d2_edge(const struct rk_view *v, const struct rk_graph_edge *e, struct rk_buf *out)
+{
+	quoted_id(v->g, e->from, out);
+	rk_buf_adds(out, " -> ");
+	quoted_id(v->g, e->to, out);
+	if (e->type == RK_DEP_BUILD)
+		rk_buf_adds(out, ": build");
+	else if (e->type != RK_DEP_NORMAL)
+		rk_buf_addf(out, ": %s {style.stroke-dash: 3}", rk_dep_type_name(e->type));
+	rk_buf_addc(out, '\n');
+}
+
 static void render_d2(const struct rk_view *v, struct rk_buf *out)
 {
-	const struct rk_graph *g = v->g;
-	struct scratch s;
-
 	rk_buf_adds(out, "direction: up\n");
 	for (int i = 0; i < v->n; i++) {
 		int u = v->seq[i];
-		if (i == 0 || v->level[u] != v->level[v->seq[i - 1]])
+		if (new_level(v, i))
 			rk_buf_addf(out, "# level %d\n", v->level[u]);
-		quoted_id(g, u, out);
+		quoted_id(v->g, u, out);
 		rk_buf_addc(out, '\n');
 	}
-	scratch_init(&s, g);
-	for (int i = 0; i < v->n; i++) {
-		int u = v->seq[i], k = view_deps(v, u, s.e, s.tmp);
-		for (int j = 0; j < k; j++) {
-			const struct rk_graph_edge *e = &g->edges[s.e[j]];
-			quoted_id(g, e->from, out);
-			rk_buf_adds(out, " -> ");
-			quoted_id(g, e->to, out);
-			if (e->type == RK_DEP_BUILD)
-				rk_buf_adds(out, ": build");
-			else if (e->type != RK_DEP_NORMAL)
-				rk_buf_addf(out, ": %s {style.stroke-dash: 3}",
-					    rk_dep_type_name(e->type));
-			rk_buf_addc(out, '\n');
-		}
-	}
-	scratch_release(&s);
+	each_edge(v, d2_edge, out);
 }
 
 /* ---- ascii (box drawing) ---- */

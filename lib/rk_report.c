@@ -500,6 +500,19 @@ const char *rk_report_status(const struct rk_report *r)
 	return r->released ? "released" : "nothing";
 }
 
+void rk_report_counts(struct rk_buf *b, const struct rk_rpkg *p)
+{
+	rk_buf_addf(b, "%zu done", p->nok + p->ncached);
+	if (p->ncached)
+		rk_buf_addf(b, " (%zu cached)", p->ncached);
+	if (p->nretries)
+		rk_buf_addf(b, ", %zu retried", p->nretries);
+	if (p->nfailed)
+		rk_buf_addf(b, ", %zu failed", p->nfailed);
+	if (p->nskipped)
+		rk_buf_addf(b, ", %zu skipped", p->nskipped);
+}
+
 void rk_report_secs(struct rk_buf *b, long long ms)
 {
 	if (ms < 0)

@@ -143,6 +143,8 @@ void rk_report_annotations(const struct rk_report *r, struct rk_buf *out);
 
 /* Helpers shared by the renderings. */
 void rk_report_secs(struct rk_buf *b, long long ms); /* "1.5s", "2m03s" */
+/* A package's action counts: "3 done (1 cached), 1 retried, 1 failed, 2 skipped". */
+void rk_report_counts(struct rk_buf *b, const struct rk_rpkg *p);
 /* Released packages' JSON array [{name, ecosystem, version, tag}]. */
 void rk_report_releases_json(const struct rk_report *r, struct rk_buf *out);
 

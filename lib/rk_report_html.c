@@ -147,15 +147,8 @@ static void packages_table(const struct rk_report *r, struct rk_buf *out)
 			    p->status);
 		if (p->start >= 0)
 			rk_report_secs(out, p->end - p->start);
-		rk_buf_addf(out, "</td><td>%zu done", p->nok + p->ncached);
-		if (p->ncached)
-			rk_buf_addf(out, " (%zu cached)", p->ncached);
-		if (p->nretries)
-			rk_buf_addf(out, ", %zu retried", p->nretries);
-		if (p->nfailed)
-			rk_buf_addf(out, ", %zu failed", p->nfailed);
-		if (p->nskipped)
-			rk_buf_addf(out, ", %zu skipped", p->nskipped);
+		rk_buf_adds(out, "</td><td>");
+		rk_report_counts(out, p);
 		rk_buf_adds(out, "</td></tr>\n");
 	}
 	rk_buf_adds(out, "</table></section>\n");

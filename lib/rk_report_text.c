@@ -168,15 +168,7 @@ void rk_report_text(const struct rk_report *r, int color, struct rk_buf *out)
 			else
 				rk_buf_adds(&t, "-");
 			pad(out, t.data, 8);
-			rk_buf_addf(out, "%zu done", p->nok + p->ncached);
-			if (p->ncached)
-				rk_buf_addf(out, " (%zu cached)", p->ncached);
-			if (p->nretries)
-				rk_buf_addf(out, ", %zu retried", p->nretries);
-			if (p->nfailed)
-				rk_buf_addf(out, ", %zu failed", p->nfailed);
-			if (p->nskipped)
-				rk_buf_addf(out, ", %zu skipped", p->nskipped);
+			rk_report_counts(out, p);
 		}
 		/* trim the padding of the last column */
 		while (out->len && out->data[out->len - 1] == ' ')
@@ -314,15 +306,8 @@ void rk_report_markdown(const struct rk_report *r, struct rk_buf *out)
 			rk_buf_addc(out, ' ');
 			if (p->start >= 0)
 				rk_report_secs(out, p->end - p->start);
-			rk_buf_addf(out, " | %zu done", p->nok + p->ncached);
-			if (p->ncached)
-				rk_buf_addf(out, " (%zu cached)", p->ncached);
-			if (p->nretries)
-				rk_buf_addf(out, ", %zu retried", p->nretries);
-			if (p->nfailed)
-				rk_buf_addf(out, ", %zu failed", p->nfailed);
-			if (p->nskipped)
-				rk_buf_addf(out, ", %zu skipped", p->nskipped);
+			rk_buf_adds(out, " | ");
+			rk_report_counts(out, p);
 			rk_buf_adds(out, " |");
 		}
 		rk_buf_addc(out, '\n');

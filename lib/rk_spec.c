@@ -77,6 +77,21 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The next comma-separated item of t from *i: [*start, *end), spaces trimmed; *i past its comma. */
+static void next_item(const char *t, size_t len, size_t *i, size_t *start, size_t *end)
+{
+	while (*i < len && isspace((unsigned char)t[*i]))
+		(*i)++;
+	*start = *i;
+	while (*i < len && t[*i] != ',')
+		(*i)++;
+	*end = *i;
+	while (*end > *start && isspace((unsigned char)t[*end - 1]))
+		(*end)--;
+	if (*i < len)
+		(*i)++; /* the comma */
+}
+
 /* ---- PEP 440 ---- */
 
 static int parse_pep(struct spec *s, struct rk_err *err)
@@ -93,16 +108,7 @@ static int parse_pep(struct spec *s, struct rk_err *err)
 		size_t start, end, k;
 		struct clause *c;
 
-		while (i < len && isspace((unsigned char)t[i]))
-			i++;
-		start = i;
-		while (i < len && t[i] != ',')
-			i++;
-		end = i;
-		while (end > start && isspace((unsigned char)t[end - 1]))
-			end--;
-		if (i < len)
-			i++; /* the comma */
+		next_item(t, len, &i, &start, &end);
 		if (end == start) {
 			if (start == len && s->n == 0)
 				break; /* empty spec */
@@ -335,16 +341,7 @@ static int parse_semver_spec(struct spec *s, struct rk_err *err)
 			size_t start, end;
 			struct clause *c;
 
-			while (i < len && isspace((unsigned char)t[i]))
-				i++;
-			start = i;
-			while (i < len && t[i] != ',')
-				i++;
-			end = i;
-			while (end > start && isspace((unsigned char)t[end - 1]))
-				end--;
-			if (i < len)
-				i++;
+			next_item(t, len, &i, &start, &end);
 			if (start == end) {
 				if (start == len && s->n == 0)
 					return bad(err, t, "empty");

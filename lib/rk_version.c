@@ -33,6 +33,14 @@ static void quote(struct rk_buf *b, const char *s, size_t len)
 		rk_buf_addf(b, "...(%zu bytes)", len);
 }
 
+/* err->msg = prefix b + the message; b is released. */
+static void fail_msg(struct rk_err *err, struct rk_buf *b, const char *fmt, va_list ap)
+{
+	rk_buf_vaddf(b, fmt, ap);
+	rk_err_set(err, NULL, 0, 0, "%s", rk_buf_cstr(b));
+	rk_buf_release(b);
+}
+
 static int fail(struct rk_err *err, enum rk_version_scheme scheme, const char *s, size_t len,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -48,10 +56,8 @@ static int fail(struct rk_err *err, enum rk_version_scheme scheme, const char *s
 	quote(&b, s, len);
 	rk_buf_adds(&b, "': ");
 	va_start(ap, fmt);
-	rk_buf_vaddf(&b, fmt, ap);
+	fail_msg(err, &b, fmt, ap);
 	va_end(ap);
-	rk_err_set(err, NULL, 0, 0, "%s", rk_buf_cstr(&b));
-	rk_buf_release(&b);
 	return -1;
 }
 
@@ -795,10 +801,8 @@ static int bump_fail(struct rk_err *err, const struct rk_version *v, const char 
 	rk_version_format(v, &b);
 	rk_buf_addf(&b, "' (%s): ", what);
 	va_start(ap, fmt);
-	rk_buf_vaddf(&b, fmt, ap);
+	fail_msg(err, &b, fmt, ap);
 	va_end(ap);
-	rk_err_set(err, NULL, 0, 0, "%s", rk_buf_cstr(&b));
-	rk_buf_release(&b);
 	return -1;
 }
 

@@ -915,13 +915,13 @@ EOT
 		<<<'{"kind":"package","name":"a","ecosystem":"ruby","path":"x","manager":"gem"}'
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = "rk-config: <stdin>:1: package record: unknown ecosystem 'ruby'" ]
+	[ "$stderr" = 'rk-config: <stdin>:1:42: ecosystem: expected one of python, npm, cargo, found "ruby"' ]
 	run --separate-stderr rk-config --generate < <(printf '%s\n' \
 		'{"kind":"package","name":"a","ecosystem":"npm","path":"x","manager":"npm"}' \
 		'{"kind":"package","name":"b","ecosystem":"npm","path":"y","manager":"bun"}')
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = "rk-config: <stdin>:2: package record: unknown manager 'bun'" ]
+	[ "$stderr" = 'rk-config: <stdin>:2:69: manager: expected one of uv, pnpm, npm, yarn, cargo, found "bun"' ]
 }
 
 @test "rk-config --generate --update: through a symlinked RELEASE.star, the target is updated and keeps its mode" {

@@ -734,7 +734,7 @@ EOT
 {"kind":"config","rule":"npm_package","location":"RELEASE.star:5:3","name":"@acme/web-ui","skip":"yes"}
 EOT
 	assert_failure 3
-	[ "$stderr" = "rk-discover: RELEASE.star:5:3: 'skip' must be a boolean" ]
+	[ "$stderr" = 'rk-discover: RELEASE.star:5:3: skip: expected boolean, found "yes"' ]
 	run --separate-stderr rk-discover --root . <<'EOT'
 {"kind":"config","rule":"uv_package"
 EOT

@@ -423,7 +423,7 @@ cat >>"hook-$RK_HOOK_EVENT.log"
 EOF
 	chmod +x hook.sh
 	{
-		echo '{"kind":"config","rule":"hook","name":"log","events":["before:command","after:command","on_failure"],"handler":"./hook.sh"}'
+		echo '{"kind":"config","rule":"hook","name":"log","events":["before:command","after:command","on_failure"],"handler":["./hook.sh"]}'
 		sh_act ok '[]' 'true'
 		sh_act bad '[]' 'exit 4'
 	} >plan
@@ -504,22 +504,22 @@ EOF
 	echo '{"kind":"action","id":"a","type":"command","deps":[],"key":"abc"}' >badkey
 	run --separate-stderr rk-exec <badkey
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: action 'a': \"key\" must be 64 lowercase hex digits (SHA-256)" ]
+	[ "$stderr" = 'rk-exec: <stdin>:1:60: key: "abc" does not match the pattern "^[0-9a-f]{64}$"' ]
 
 	act a '[]' '[]' >badargv
 	run --separate-stderr rk-exec <badargv
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: action 'a': \"argv\" must be a non-empty array of strings" ]
+	[[ "$stderr" == "rk-exec: <stdin>:1:"*": argv: must not be empty" ]]
 
 	printf '{"kind":"action","id":"a","type":"command","deps":"b","key":"%s"}\n' "$(K a)" >baddeps
 	run --separate-stderr rk-exec <baddeps
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: action 'a': \"deps\" must be an array of action ids" ]
+	[ "$stderr" = 'rk-exec: <stdin>:1:51: deps: expected array, found "b"' ]
 
 	printf '{"kind":"config","rule":"hook","name":"h","events":["before:x"],"handler":7}\n' >badhook
 	run --separate-stderr rk-exec <badhook
 	assert_failure 3
-	[ "$stderr" = "rk-exec: <stdin>:1: hook 'h': \"handler\" must be a program path or an argv array" ]
+	[ "$stderr" = "rk-exec: <stdin>:1:75: handler: expected array, found 7" ]
 
 	printf '{"kind":"a"}\n{"kind":\n' >badjson
 	run --separate-stderr rk-exec <badjson
@@ -664,14 +664,14 @@ bad_server() {
 		run --separate-stderr rk-exec in
 		assert_failure 3
 		assert_output ""
-		assert_equal "$stderr" "rk-exec: in:2: $msg"
+		assert_equal "$stderr" "rk-exec: in:2$msg"
 	done <<EOT
-{"kind":"action","id":"x","type":"command","deps":[1],"key":"$k","argv":["true"]}|action 'x': "deps" must be an array of action ids
-{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"timeout_s":-1}|action 'x': "timeout_s" must be a non-negative number
-{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"env":{"A":1}}|action 'x': "env" must map variable names (no '=') to strings
-{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"max_retries":-3}|action 'x': "max_retries" must be an integer from 0 to 100
-{"kind":"action","id":"","type":"command","deps":[],"key":"$k","argv":["true"]}|action: "id" must be a non-empty string
-{"kind":"action","id":"x","type":"command","deps":["x"],"key":"$k","argv":["true"]}|action 'x' depends on itself
+{"kind":"action","id":"x","type":"command","deps":[1],"key":"$k","argv":["true"]}|:52: deps[0]: expected string, found 1
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"timeout_s":-1}|:155: timeout_s: -1 is less than the minimum 0
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"env":{"A":1}}|: action 'x': "env" must map variable names (no '=') to strings
+{"kind":"action","id":"x","type":"command","deps":[],"key":"$k","argv":["true"],"max_retries":-3}|:157: max_retries: -3 is less than the minimum 0
+{"kind":"action","id":"","type":"command","deps":[],"key":"$k","argv":["true"]}|:23: id: must not be empty
+{"kind":"action","id":"x","type":"command","deps":["x"],"key":"$k","argv":["true"]}|: action 'x' depends on itself
 EOT
 	{ echo '{"kind":"x"}'; xact a '["c"]' true; xact b '["a"]' true; xact c '["b"]' true; } >cyc
 	run --separate-stderr rk-exec <cyc

@@ -243,7 +243,7 @@ waitfor() {
 	EOS
 	chmod +x hook.sh
 	{
-		echo '{"kind":"config","rule":"hook","name":"h","events":["after:command","before:build"],"handler":"./hook.sh"}'
+		echo '{"kind":"config","rule":"hook","name":"h","events":["after:command","before:build"],"handler":["./hook.sh"]}'
 		sh_act ok 'echo "out $DEPLOY_TOKEN"; echo "err $DEPLOY_TOKEN" >&2'
 		# the secret straddles the 2,000-byte cut of the tail
 		sh_act bad 'printf "%s" "$DEPLOY_TOKEN" >&2; head -c 1985 /dev/zero | tr "\\0" x >&2; exit 1' '{"max_retries":0}'
@@ -401,7 +401,7 @@ mount_cache() {
 	chmod +x hook.sh
 	export RK_TEST_DIR=$PWD
 	{
-		echo '{"kind":"config","rule":"hook","name":"slow","events":["before:command"],"handler":"./hook.sh"}'
+		echo '{"kind":"config","rule":"hook","name":"slow","events":["before:command"],"handler":["./hook.sh"]}'
 		sh_act a 'touch ran'
 	} >plan
 	rk-exec plan >out 2>err &

@@ -405,16 +405,16 @@ EOF
 	local cases=(
 		'{"kind":"package","name":"a","ecosystem":"npm"|<stdin>:2:47: expected'
 		'{"kind":"package","ecosystem":"npm"}|<stdin>:2:1: package record: "name" must be a non-empty string'
-		'{"kind":"package","name":"","ecosystem":"npm"}|<stdin>:2:26: package record: "name" must be a non-empty string'
+		'{"kind":"package","name":"","ecosystem":"npm"}|<stdin>:2:26: name: must not be empty'
 		'{"kind":"package","name":"a"}|<stdin>:2:1: package record: "ecosystem" is missing'
-		'{"kind":"package","name":"a","ecosystem":"go"}|<stdin>:2:42: package record: "ecosystem" must be python, npm or cargo'
-		'{"kind":"package","name":"a","ecosystem":"npm","group":3}|<stdin>:2:56: package record: "group" must be a string'
-		'{"kind":"package","name":"a","ecosystem":"npm","deps":{}}|<stdin>:2:55: package record: "deps" must be an array'
-		'{"kind":"package","name":"a","ecosystem":"npm","deps":["b"]}|<stdin>:2:56: package record: "deps"[0] must be an object'
+		'{"kind":"package","name":"a","ecosystem":"go"}|<stdin>:2:42: ecosystem: expected one of python, npm, cargo, found "go"'
+		'{"kind":"package","name":"a","ecosystem":"npm","group":3}|<stdin>:2:56: group: expected string or null, found 3'
+		'{"kind":"package","name":"a","ecosystem":"npm","deps":{}}|<stdin>:2:55: deps: expected array, found an object'
+		'{"kind":"package","name":"a","ecosystem":"npm","deps":["b"]}|<stdin>:2:56: deps[0]: expected object, found "b"'
 		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b"},{"type":"dev"}]}|<stdin>:2:69: package record: "deps"[1]: "name" must be a non-empty string'
-		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","ecosystem":"pypi"}]}|<stdin>:2:80: package record: "deps"[0]: "ecosystem" must be python, npm or cargo'
-		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","type":"test"}]}|<stdin>:2:75: package record: "deps"[0]: "type" must be normal, dev, build, optional or peer'
-		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","cross":1}]}|<stdin>:2:76: package record: "deps"[0]: "cross" must be true or false'
+		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","ecosystem":"pypi"}]}|<stdin>:2:80: deps[0].ecosystem: expected one of python, npm, cargo, found "pypi"'
+		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","type":"test"}]}|<stdin>:2:75: deps[0].type: expected one of normal, dev, build, optional, peer, found "test"'
+		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","cross":1}]}|<stdin>:2:76: deps[0].cross: expected boolean, found 1'
 		'[1]|<stdin>:2:'
 	)
 	for c in "${cases[@]}"; do
@@ -433,7 +433,7 @@ EOF
 	printf '%s\n' '{"kind":"package","name":"a","ecosystem":"go"}' >bad.ndjson
 	run --separate-stderr rk-graph bad.ndjson
 	[ "$status" -eq 3 ]
-	[ "$stderr" = 'rk-graph: bad.ndjson:1:42: package record: "ecosystem" must be python, npm or cargo' ]
+	[ "$stderr" = 'rk-graph: bad.ndjson:1:42: ecosystem: expected one of python, npm, cargo, found "go"' ]
 }
 
 @test "duplicate packages: same ecosystem and normalised name is an error; across ecosystems fine" {
@@ -512,9 +512,9 @@ EOF
 		'{"kind":"package","name":"a\u0000c","ecosystem":"python"}')
 	assert_failure 3
 	assert_output ""
-	[ "$stderr" = 'rk-graph: <stdin>:1:26: package record: "name" must not contain a NUL character' ]
+	[ "$stderr" = 'rk-graph: <stdin>:1:26: name: contains a NUL byte (\u0000)' ]
 	run --separate-stderr rk-graph \
 		<<<'{"kind":"package","name":"a","ecosystem":"python","deps":[{"name":"b\u0000"}]}'
 	assert_failure 3
-	[ "$stderr" = 'rk-graph: <stdin>:1:67: package record: "deps"[0]: "name" must not contain a NUL character' ]
+	[ "$stderr" = 'rk-graph: <stdin>:1:67: deps[0].name: contains a NUL byte (\u0000)' ]
 }

@@ -489,7 +489,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	echo '{"kind":"config","rule":"release_train","versioning":"sometimes"}' >>in.ndjson
 	run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 3
-	assert_equal "$stderr" 'rk-plan: <stdin>:2: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "sometimes")'
+	assert_equal "$stderr" 'rk-plan: <stdin>:2:54: versioning: expected one of independent, fixed, per-group, found "sometimes"'
 	echo '{"kind":"package"' >bad.ndjson
 	run --separate-stderr rk-plan -C repo <bad.ndjson
 	assert_failure 3
@@ -500,7 +500,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	pkg a npm pk/a 1.0.0
 	init
 	tag a-v1.0.0
-	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"other","x":[1, 2]}'; } >mixed.ndjson
+	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"announce","x":[1, 2]}'; } >mixed.ndjson
 	run rk-plan -C repo <mixed.ndjson
 	assert_success
 	assert_output "$(cat mixed.ndjson)"
@@ -905,7 +905,7 @@ python:b 0.5.1"
 	change pk/c "fix: y"
 	{
 		cat in.ndjson
-		echo '{"kind":"config","rule":"release_train","name":"default","versioning":null,"version_strategy":"conventional-commits","create_release":false,"location":"RELEASE.star:21:1"}'
+		echo '{"kind":"config","rule":"release_train","name":"default","version_strategy":"conventional-commits","create_release":false,"location":"RELEASE.star:21:1"}'
 		echo '{"kind":"config","rule":"release_group","name":"core","packages":["a","b"],"versioning":"fixed","location":"RELEASE.star:18:1"}'
 	} >cfg.ndjson
 	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "release") | "\(.name) \(.next)"' <cfg.ndjson
@@ -1024,7 +1024,7 @@ pnpm_repo() {
 	assert_output ""
 	echo '{"kind":"config","rule":"release_group","name":"h","packages":["b"],"smoke_test":"no"}' >>in.ndjson
 	run -3 rk-plan -C repo --date 20261126 <in.ndjson
-	assert_output "rk-plan: <stdin>:5: release_group() smoke_test must be a bool, not string"
+	assert_output 'rk-plan: <stdin>:5:82: smoke_test: expected boolean, found "no"'
 }
 
 @test "rk-plan: the release_train's nightly_version template makes the nightly versions" {

@@ -168,8 +168,8 @@ on_tty() {
 
 @test "progress: an executor's note says why (a retry wait, an effect already done); unknown records are ignored" {
 	{
-		echo '{"kind":"action","id":"publish:npm:x","type":"publish","package":"x","deps":[],"key":"k"}'
-		echo '{"kind":"action","id":"tag:npm:x","type":"tag","package":"x","deps":[],"key":"k"}'
+		echo '{"kind":"action","id":"publish:npm:x","type":"publish","package":"x","deps":[],"key":"0000000000000000000000000000000000000000000000000000000000000000"}'
+		echo '{"kind":"action","id":"tag:npm:x","type":"tag","package":"x","deps":[],"key":"0000000000000000000000000000000000000000000000000000000000000000"}'
 		echo '{"kind":"mystery","anything":[1,2]}'
 		echo '{"kind":"event","action":"publish:npm:x","state":"started","time":"2026-12-01T00:00:00.000Z","attempt":1,"future":true}'
 		echo '{"kind":"event","action":"publish:npm:x","state":"retrying","time":"2026-12-01T00:00:01.000Z","attempt":1,"duration_ms":1000,"reason":"exited 1","note":"429 from the registry","retry_in_ms":30000}'

@@ -144,10 +144,10 @@ int rk_sched_run(struct rk_sched *s)
 	}
 	{
 		const char *url = s->o.remote_url ? s->o.remote_url : s->config_remote;
-		char err[256];
+		struct rk_err err;
 		if (url && *url) {
-			if (rk_remote_init(&s->remote, url, err, sizeof(err)) != 0)
-				rk_warn("%s: using the local cache only", err);
+			if (rk_remote_init(&s->remote, url, &err) != 0)
+				rk_warn("%s: using the local cache only", err.msg);
 			else
 				s->have_remote = 1;
 		}

@@ -50,7 +50,8 @@ static int config_edges(struct state *st, const struct rk_ndjson *r)
 	const struct rk_json *d = &r->doc;
 	const char *rule = rk_json_get_str(d, 0, "rule");
 	int t = rk_json_get(d, 0, "order_edges");
-	struct rk_buf list = RK_BUF_INIT, msg = RK_BUF_INIT;
+	struct rk_buf list = RK_BUF_INIT;
+	struct rk_err perr;
 	unsigned mask;
 	int rc = 0;
 
@@ -76,15 +77,14 @@ static int config_edges(struct state *st, const struct rk_ndjson *r)
 		st->cfg_edges = 0;
 		goto out;
 	}
-	if (rk_dep_mask_parse(list.data, &mask, &msg) < 0) {
+	if (rk_dep_mask_parse(list.data, &mask, &perr) < 0) {
 		rc = rk_err_set(&st->err, r->source, r->line, 0, "release_train order_edges: %s",
-				msg.data);
+				perr.msg);
 		goto out;
 	}
 	st->cfg_edges = mask;
 out:
 	rk_buf_release(&list);
-	rk_buf_release(&msg);
 	return rc;
 }
 
@@ -170,12 +170,11 @@ static int read_input(struct state *st)
 
 static int lookup(struct state *st, const char *opt, const char *arg)
 {
-	struct rk_buf msg = RK_BUF_INIT;
-	int v = rk_graph_lookup(&st->g, arg, &msg);
+	struct rk_err err;
+	int v = rk_graph_lookup(&st->g, arg, &err);
 
 	if (v < 0)
-		rk_error("%s: %s", opt, msg.data);
-	rk_buf_release(&msg);
+		rk_error("%s: %s", opt, err.msg);
 	return v;
 }
 
