@@ -14,8 +14,8 @@
 /*
  * Per-package RELEASE.star files under root: every "DIR/RELEASE.star"
  * with DIR != root and a package manifest (pyproject.toml, Cargo.toml or
- * package.json) in DIR, found by walking the tree (skipping hidden
- * directories and node_modules, target, __pycache__, venv), sorted.
+ * package.json) in DIR, found by rk-discover's walk (rk_walk.h: the same
+ * skipped directories and .gitignore), sorted.
  * *out is a NULL-terminated array of paths relative to root; free with
  * rk_cfg_files_free.
  */
