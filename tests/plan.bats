@@ -500,7 +500,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	pkg a npm pk/a 1.0.0
 	init
 	tag a-v1.0.0
-	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"announce","x":[1, 2]}'; } >mixed.ndjson
+	{ echo '{"kind":"note","text":"first"}'; cat in.ndjson; echo '{"kind":"config","rule":"announce","channel":"webhook","url":"http://127.0.0.1:9/hook","x":[1, 2]}'; } >mixed.ndjson
 	run rk-plan -C repo <mixed.ndjson
 	assert_success
 	assert_output "$(cat mixed.ndjson)"
