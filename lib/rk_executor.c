@@ -30,6 +30,7 @@ static const struct rk_executor table[] = {
 	{"publish", rk_xrun_publish, true, false},
 	{"sign", rk_xrun_sign, true, false},
 	{"push", rk_xrun_push, true, false},
+	{"draft", rk_xrun_draft, true, false},
 	{"release", rk_xrun_release, true, false},
 	{"release_pr", rk_xrun_release_pr, true, false},
 	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */

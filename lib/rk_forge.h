@@ -22,7 +22,8 @@
  *
  * Calls covered (see each module for the exact requests):
  *   find_release    the release of a tag, drafts included (1 found, 0 not)
- *   create_release  title, notes, draft
+ *   create_release  title, notes, draft (with the commit a tag not pushed
+ *                   yet will name, where drafts exist)
  *   update_release  notes and/or draft -> published
  *   upload_asset    one file under a name
  *   delete_asset    (a partial upload found on a rerun)
@@ -76,15 +77,17 @@ struct rk_forge_ops {
 	const char *name;
 	const char *token_env; /* e.g. "GITHUB_TOKEN" */
 	bool no_notes;	       /* no release pages (Bitbucket): notes are not kept */
+	bool drafts;	       /* draft releases that may name a tag not pushed yet */
 	/* the API base from the remote's scheme, host and port */
 	void (*api_base)(const char *scheme, const char *hostport, struct rk_buf *out);
 	/* the Authorization header's value for token */
 	void (*auth)(const char *token, struct rk_buf *out);
 	int (*find_release)(struct rk_forge_client *f, const char *tag,
 			    struct rk_forge_release *out, struct rk_err *err);
+	/* target: the commit the tag will name (target_commitish), or NULL */
 	int (*create_release)(struct rk_forge_client *f, const char *tag, const char *title,
-			      const char *notes, bool draft, struct rk_forge_release *out,
-			      struct rk_err *err);
+			      const char *notes, const char *target, bool draft,
+			      struct rk_forge_release *out, struct rk_err *err);
 	/* notes NULL: unchanged; draft -1 unchanged, 0 publish */
 	int (*update_release)(struct rk_forge_client *f, struct rk_forge_release *r,
 			      const char *notes, int draft, struct rk_err *err);

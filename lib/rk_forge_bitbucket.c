@@ -84,9 +84,10 @@ static int bb_find_release(struct rk_forge_client *f, const char *tag, struct rk
 }
 
 static int bb_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			     const char *notes, bool draft, struct rk_forge_release *out,
-			     struct rk_err *err)
+			     const char *notes, const char *target, bool draft,
+			     struct rk_forge_release *out, struct rk_err *err)
 {
+	(void)target;
 	(void)title;
 	(void)notes;
 	(void)draft;

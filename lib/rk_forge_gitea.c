@@ -92,6 +92,7 @@ static int gitea_find_pr(struct rk_forge_client *f, const char *head, const char
 const struct rk_forge_ops rk_forge_gitea = {
 	.name = "gitea",
 	.token_env = "GITEA_TOKEN",
+	.drafts = true,
 	.api_base = gitea_api,
 	.auth = gitea_auth,
 	.find_release = rk_forge_gh_find_release,

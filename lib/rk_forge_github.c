@@ -3,7 +3,9 @@
  * (see rk_forge.h). Requests:
  *   GET    /repos/O/R/releases?per_page=100&page=N   find a tag's release
  *          (drafts have no tag lookup: /releases/tags/T does not show them)
- *   POST   /repos/O/R/releases  {tag_name,name,body,draft}
+ *   POST   /repos/O/R/releases  {tag_name,target_commitish?,name,body,draft}
+ *          (a draft may name a tag not pushed yet: target_commitish is the
+ *          commit it will name; the tag is pushed before it is published)
  *   PATCH  /repos/O/R/releases/ID  {body?,draft?}
  *   POST   <upload_url>?name=N  (uploads.github.com; application/octet-stream)
  *   DELETE /repos/O/R/releases/assets/ASSET
@@ -78,8 +80,8 @@ int rk_forge_gh_find_release(struct rk_forge_client *f, const char *tag,
 }
 
 int rk_forge_gh_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			       const char *notes, bool draft, struct rk_forge_release *out,
-			       struct rk_err *err)
+			       const char *notes, const char *target, bool draft,
+			       struct rk_forge_release *out, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -91,6 +93,8 @@ int rk_forge_gh_create_release(struct rk_forge_client *f, const char *tag, const
 	rk_jw_init(&w, &body);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "tag_name", tag);
+	if (target)
+		rk_jw_kstr(&w, "target_commitish", target);
 	rk_jw_kstr(&w, "name", title);
 	rk_jw_kstr(&w, "body", notes);
 	rk_jw_kbool(&w, "draft", draft);
@@ -274,6 +278,7 @@ int rk_forge_gh_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr
 const struct rk_forge_ops rk_forge_github = {
 	.name = "github",
 	.token_env = "GITHUB_TOKEN",
+	.drafts = true,
 	.api_base = gh_api,
 	.auth = gh_auth,
 	.find_release = rk_forge_gh_find_release,

@@ -10,9 +10,11 @@
  *   GET    /projects/:id/merge_requests?state=opened&source_branch=H&target_branch=B
  *   POST   /projects/:id/merge_requests  {source_branch,target_branch,title,description}
  *   PUT    /projects/:id/merge_requests/:iid  {title,description} | {state_event:"close"}
- * GitLab has no draft releases: the release is created complete at the
- * end (the release action runs after the package's verify); "draft" is
- * ignored. Asset links carry no size: a link of the same name is there.
+ * GitLab has no draft releases (upcoming_release/released_at is a
+ * published release with a future date, not a hidden one): the draft
+ * action skips GitLab and the release is created complete at the end (the
+ * release action runs after the package's verify and the tag's push);
+ * "draft" and "target" are ignored. Asset links carry no size: a link of the same name is there.
  */
 #include "rk_common.h"
 
@@ -88,8 +90,8 @@ static int gl_find_release(struct rk_forge_client *f, const char *tag, struct rk
 }
 
 static int gl_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			     const char *notes, bool draft, struct rk_forge_release *out,
-			     struct rk_err *err)
+			     const char *notes, const char *target, bool draft,
+			     struct rk_forge_release *out, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -97,6 +99,7 @@ static int gl_create_release(struct rk_forge_client *f, const char *tag, const c
 	long st;
 
 	(void)draft;
+	(void)target; /* "ref" would make the tag: the tag is pushed by then */
 	proj(f, &u);
 	rk_buf_adds(&u, "/releases");
 	rk_jw_init(&w, &b);

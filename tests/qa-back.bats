@@ -24,7 +24,7 @@ ids_of() {
 	grep -v '"kind":"config"' out.ndjson >records.ndjson
 	validate_records records.ndjson
 	run ids_of a <out.ndjson
-	assert_output "bump:npm:a changelog:npm:a pin:npm:a build:npm:a unpin:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a release:npm:a "
+	assert_output "bump:npm:a changelog:npm:a draft:npm:a pin:npm:a build:npm:a unpin:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a release:npm:a "
 	run jq -r 'select(.id == "verify:npm:a") | .deps[]' out.ndjson
 	assert_output "poll:npm:a"
 	run ids_of b <out.ndjson
