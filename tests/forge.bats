@@ -84,6 +84,57 @@ EOT
 	no_canary
 }
 
+@test "forge: github: the draft action makes a draft naming the commit its tag will name; release promotes it; a published one is left alone; gitlab and bitbucket skip it" {
+	git remote add origin https://github.com/rk/mono.git
+	fake_start github rk/mono "$TOKEN"
+	export GITHUB_TOKEN=$TOKEN
+	forge="{\"name\":\"github\",\"api\":\"$FAKE_URL\"}"
+	secs='[{"name":"a","version":"1.0.0","notes":"## [1.0.0] - 2026-11-26\n\n- feat: a\n","changelog":"CHANGELOG.md"}]'
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=$secs release_act draft:python:a a-v1.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s --arg h "$(git rev-parse HEAD)" 'map(select(.state=="succeeded"))[0].note ==
+		"github release a-v1.0.0 created as a draft (target \($h[:12]))"' || fail "$output"
+	run fake_state
+	echo "$output" >state
+	jq -e --arg h "$(git rev-parse HEAD)" '(.releases | length == 1) and (.releases[0] | .draft and .target_commitish == $h and
+		.body == "## [1.0.0] - 2026-11-26\n\n- feat: a\n" and (.assets | length == 0))' state
+	# a rerun: the draft is there; other notes (a changed section) are updated
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "already done: github draft release a-v1.0.0"'
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=${secs/feat: a/feat: a, reworded} release_act draft:python:a a-v1.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "github draft release a-v1.0.0: notes updated"'
+	# release: the assets, then published; the same release
+	RK_ACT_SECTIONS=${secs/feat: a/feat: a, reworded} release_act release:python:a a-v1.0.0 '' "$forge" .releasekit/dist/python/a-1.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "github release a-v1.0.0: 3 assets uploaded (3 there), published"' || fail "$output"
+	# the draft action again (a rerun of the whole plan): a published release is left alone
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=$secs release_act draft:python:a a-v1.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "already published: github release a-v1.0.0"'
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and (.releases[0].draft | not) and (.releases[0].body | contains("reworded")) and
+		([.requests[] | select(.method == "PATCH")] | length == 2)'
+	fake_stop
+	# GitLab has no drafts, Bitbucket only Downloads: skipped, nothing asked
+	git remote set-url origin https://gitlab.com/grp/mono.git
+	fake_start gitlab grp/mono "$TOKEN"
+	export GITLAB_TOKEN=$TOKEN
+	RK_ACT_TYPE=draft release_act d a-v1.0.0 n "{\"name\":\"gitlab\",\"api\":\"$FAKE_URL/api/v4\"}" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note ==
+		"skipped: gitlab has no draft releases (the release is created complete after verify and the tag'"'"'s push)"'
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 0) and (.requests | length == 0)'
+	no_canary
+}
+
 @test "forge: github: SIGKILL after the draft and after an upload; reruns finish one release with every asset once" {
 	git remote add origin git@github.com:rk/mono.git
 	fake_start github rk/mono "$TOKEN"
