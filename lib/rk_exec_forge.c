@@ -552,7 +552,10 @@ int rk_xrun_release(struct rk_xctx *x)
 				  tag, nas);
 	else
 		rc = rk_xctx_note(x, "%s release %s: %s%s%zu asset%s uploaded (%zu there)%s",
-				  f.ops->name, tag, created ? "created as a draft, " : "",
+				  f.ops->name, tag,
+				  !created	   ? ""
+				  : f.ops->drafts ? "created as a draft, "
+						  : "created, ",
 				  renoted ? "notes updated, " : "", nup, nup == 1 ? "" : "s", nas,
 				  promoted ? ", published" : "");
 done:

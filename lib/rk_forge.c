@@ -79,6 +79,62 @@ static int split_url(const char *url, struct rk_buf *scheme, struct rk_buf *host
 	return host->len && path->len && strchr(path->data, '/') ? 0 : -1;
 }
 
+/* host (of a remote, maybe with :port) is want (a host name, or host:port to match the port too). */
+static bool host_is(const char *host, const char *want)
+{
+	size_t n = strcspn(host, ":"), w = strlen(want);
+
+	if (!w)
+		return false;
+	if (strchr(want, ':'))
+		return !strcasecmp(host, want);
+	return n == w && !strncasecmp(host, want, n);
+}
+
+/* The host[:port] of an http(s) URL (a CI server's) into out; false when it has none. */
+static bool url_host(const char *url, struct rk_buf *out)
+{
+	const char *h = url ? strstr(url, "://") : NULL;
+
+	rk_buf_reset(out);
+	if (!h)
+		return false;
+	h += 3;
+	rk_buf_add(out, h, strcspn(h, "/?#"));
+	return out->len > 0;
+}
+
+/*
+ * A CI job's own forge: the remote's host is the server the job runs on.
+ * GitHub Actions (and GitHub Enterprise Server runners) set
+ * GITHUB_SERVER_URL and GITHUB_API_URL; Gitea's and Forgejo's Actions set
+ * them too (to the Gitea instance and its /api/v1) with GITEA_ACTIONS or
+ * FORGEJO_ACTIONS = true; GitLab CI sets CI_SERVER_URL and CI_API_V4_URL.
+ * The ops, or NULL; *api the API root the job was given (or NULL).
+ */
+static const struct rk_forge_ops *ci_forge(const char *host, const char **api)
+{
+	struct rk_buf h = RK_BUF_INIT;
+	const struct rk_forge_ops *ops = NULL;
+	const char *v;
+
+	*api = NULL;
+	if (url_host(getenv("GITHUB_SERVER_URL"), &h) && host_is(host, h.data)) {
+		bool gitea = ((v = getenv("GITEA_ACTIONS")) && !strcmp(v, "true")) ||
+			     ((v = getenv("FORGEJO_ACTIONS")) && !strcmp(v, "true"));
+
+		ops = gitea ? &rk_forge_gitea : &rk_forge_github;
+		*api = getenv("GITHUB_API_URL");
+	} else if (url_host(getenv("CI_SERVER_URL"), &h) && host_is(host, h.data)) {
+		ops = &rk_forge_gitlab;
+		*api = getenv("CI_API_V4_URL");
+	}
+	if (*api && !**api)
+		*api = NULL;
+	rk_buf_release(&h);
+	return ops;
+}
+
 int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_json *d, int cfg,
 		  struct rk_err *err)
 {
@@ -90,20 +146,31 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 	int rc = 0, t;
 	char *slash;
 
-	if (name && !strcmp(name, "none"))
+	const char *only = cfg >= 0 ? rk_json_get_str(d, cfg, "host") : NULL;
+
+	if (name && !strcmp(name, "none") && !only)
 		return 0;
 	if (!url || split_url(url, &scheme, &host, &path) < 0) {
-		if (name)
+		if (name && !only)
 			rc = rk_err_set(err, NULL, 0, 0,
 					"forge '%s': the remote's URL names no repository", name);
 		goto out;
 	}
-	if (name) {
+	if (only && !host_is(host.data, only)) {
+		/* forge(host = ...) describes another host: not this remote's */
+		cfg = -1;
+		name = api = NULL;
+	}
+	if (name && !strcmp(name, "none")) {
+		goto out;
+	} else if (name) {
 		ops = rk_forge_ops_find(name);
 		if (!ops) {
 			rc = rk_err_set(err, NULL, 0, 0, "forge: unknown name '%s'", name);
 			goto out;
 		}
+	} else if ((ops = ci_forge(host.data, &api))) {
+		/* the CI job's server (api: the one it was given, if any) */
 	} else {
 		char *base = NULL;
 

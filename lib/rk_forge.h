@@ -5,12 +5,19 @@
  * HTTP client: Retry-After, x-ratelimit-reset, 5xx backoff, masking).
  *
  * Which forge: rk_forge_open() takes the remote's URL and an optional
- * forge(...) config record (JSON object: "name", "api", "token"):
+ * forge(...) config record (JSON object: "name", "api", "token", "host"):
  *   - forge(name=...) names the kind for any host (GitHub Enterprise, a
  *     self-hosted GitLab, Gitea or Forgejo); "none" turns releases off;
- *   - without it, github.com, gitlab.com and bitbucket.org are known;
+ *     with host=... ("git.example.com", or "host:port" to match the port
+ *     too) the record is only for a remote on that host: a remote
+ *     elsewhere is recognised as if there were no record;
+ *   - else a CI job's own server: a remote on the host of
+ *     GITHUB_SERVER_URL is GitHub (Gitea when GITEA_ACTIONS or
+ *     FORGEJO_ACTIONS is "true") with the API GITHUB_API_URL; on the host
+ *     of CI_SERVER_URL, GitLab with CI_API_V4_URL;
+ *   - else github.com, gitlab.com and bitbucket.org are known;
  *     any other host is no forge (RK_FORGE_NONE, not an error).
- * The API base is forge.api when given, else derived from the remote:
+ * The API base is forge.api (or the CI job's) when given, else derived from the remote:
  *   github     https://api.github.com (github.com), else https://HOST/api/v3
  *   gitlab     SCHEME://HOST/api/v4
  *   gitea      SCHEME://HOST[:PORT]/api/v1 (http remotes keep http)

@@ -230,6 +230,61 @@ EOT
 	no_canary
 }
 
+@test "forge: self-hosted: forge(host = ...) from RELEASE.star names the kind of that host only; CI jobs (GitHub Enterprise Server, GitLab CI) are recognised from their environment" {
+	fake_start gitlab grp/mono "$TOKEN"
+	export GITLAB_TOKEN=$TOKEN
+	# the record as rk-config writes it (git.example.com's API: the fake)
+	printf 'forge(name = "gitlab", host = "git.example.com", api = "%s/api/v4")\n' "$FAKE_URL" >RELEASE.star
+	run --separate-stderr rk-config
+	assert_success
+	forge=$(echo "$output" | jq -c 'select(.rule == "forge")')
+	echo "$forge" | jq -e '.host == "git.example.com"'
+	git remote add origin https://git.example.com/grp/mono.git
+	release_act rel a-v1.0.0 'notes' "$forge" .releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "gitlab release a-v1.0.0: created, 2 assets uploaded (2 there)"' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and .releases[0].tag_name == "a-v1.0.0"'
+	# ssh remotes and other letter cases name the same host
+	git remote set-url origin git@GIT.example.com:grp/mono.git
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("already done: gitlab release a-v1.0.0")'
+	# a remote on another host: the record is not its (an unknown host is no forge)
+	git remote set-url origin https://git.example.org/grp/mono.git
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "skipped: origin is not a known forge (no release page to create)"'
+	# GitLab CI on that host, no record: CI_SERVER_URL's host, CI_API_V4_URL, the job token
+	git remote set-url origin https://gitlab-ci-token:x@gitlab.example.net/grp/mono.git
+	unset GITLAB_TOKEN
+	release_act rel a-v1.0.1 'notes' null .releasekit/dist/npm/b-2.0.0 >plan
+	CI_SERVER_URL=https://gitlab.example.net CI_API_V4_URL=$FAKE_URL/api/v4 CI_JOB_TOKEN=$TOKEN \
+		run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("gitlab release a-v1.0.1: created")' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 2) and any(.requests[]; .path | startswith("/api/v4/projects/grp%2Fmono/releases"))'
+	# not on that host: nothing
+	CI_SERVER_URL=https://gitlab.example.com CI_API_V4_URL=$FAKE_URL/api/v4 CI_JOB_TOKEN=$TOKEN \
+		run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("skipped")'
+	fake_stop
+	# a GitHub Enterprise Server runner: GITHUB_SERVER_URL and GITHUB_API_URL
+	fake_start github rk/mono "$TOKEN"
+	git remote set-url origin git@ghe.example.com:rk/mono.git
+	release_act rel a-v1.0.0 'notes' null .releasekit/dist/npm/b-2.0.0 >plan
+	GITHUB_SERVER_URL=https://ghe.example.com GITHUB_API_URL=$FAKE_URL GITHUB_TOKEN=$TOKEN \
+		run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "github release a-v1.0.0: created as a draft, 2 assets uploaded (2 there), published"' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and (.releases[0].draft | not)'
+	no_canary
+}
+
 @test "forge: no token, a token written into the config, an unknown forge, a remote that is no forge" {
 	git remote add origin https://github.com/rk/mono.git
 	unset GITHUB_TOKEN

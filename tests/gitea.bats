@@ -135,6 +135,33 @@ push_main() {
 	no_canary
 }
 
+@test "gitea: a Gitea Actions job is recognised from its environment (GITEA_ACTIONS, GITHUB_SERVER_URL, GITHUB_API_URL) with no forge() in the config" {
+	url=$(gitea_repo ci1)
+	make_git_repo repo
+	cd repo
+	printf '.releasekit/\n' >.gitignore
+	git add .gitignore
+	git commit -q -m init
+	git tag c-v1.0.0
+	git remote add origin "$url"
+	push_main
+	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" push -q origin c-v1.0.0
+	gitea_wait_pushed ci1
+	mkdir -p .releasekit/dist/npm/c-1.0.0
+	printf 'tgz\n' >.releasekit/dist/npm/c-1.0.0/c-1.0.0.tgz
+	release_act rel c-v1.0.0 'notes' null .releasekit/dist/npm/c-1.0.0 >plan
+	# outside the job: 127.0.0.1 is no known forge
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note | startswith("skipped: origin is not a known forge")'
+	GITEA_ACTIONS=true GITHUB_SERVER_URL=$GITEA_URL/ GITHUB_API_URL=$GITEA_URL/api/v1 run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note == "gitea release c-v1.0.0: created as a draft, 2 assets uploaded (2 there), published"' || fail "$output"
+	run gitea_api GET /repos/rk/ci1/releases
+	echo "$output" | jq -e 'length == 1 and .[0].draft == false and (.[0].assets | length == 2)'
+	no_canary
+}
+
 @test "gitea: releasekit release of a three-ecosystem monorepo: one release per tag, notes = changelog sections, artifacts and checksums; a rerun changes nothing" {
 	gmono mono1 gt1
 	run releasekit release
