@@ -2,6 +2,7 @@
 #include "rk_common.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <strings.h>
 
 #include "rk_forge.h"
@@ -27,6 +28,46 @@ void rk_forge_esc(const char *s, struct rk_buf *out)
 		else
 			rk_buf_addf(out, "%%%02X", c);
 	}
+}
+
+void rk_forge_path(struct rk_buf *u, ...)
+{
+	va_list ap;
+	const char *seg;
+
+	va_start(ap, u);
+	while ((seg = va_arg(ap, const char *))) {
+		rk_buf_addc(u, '/');
+		rk_forge_esc(seg, u);
+	}
+	va_end(ap);
+}
+
+void rk_forge_repo_url(const struct rk_forge_client *f, const char *kind, struct rk_buf *u)
+{
+	rk_buf_adds(u, f->api);
+	rk_forge_path(u, kind, f->owner, f->repo, NULL);
+}
+
+void rk_forge_jobj(struct rk_buf *out, const char *const *kv, size_t n)
+{
+	struct rk_jw w;
+	size_t i;
+
+	rk_jw_init(&w, out);
+	rk_jw_obj(&w);
+	for (i = 0; i + 1 < n; i += 2)
+		if (kv[i + 1])
+			rk_jw_kstr(&w, kv[i], kv[i + 1]);
+	rk_jw_obj_end(&w);
+}
+
+int rk_forge_send(struct rk_forge_client *f, const char *method, const char *url, const char *json,
+		  struct rk_err *err)
+{
+	long st = rk_forge_call(f, method, url, json, NULL, NULL, NULL, err);
+
+	return st >= 200 && st < 300 ? 0 : -1;
 }
 
 /* Split a remote URL into scheme, host[:port] and path (without .git and slashes). */

@@ -161,6 +161,22 @@ long rk_forge_call_mem(struct rk_forge_client *f, const char *method, const char
 /* %-encode s (a path segment or query value) onto out. */
 void rk_forge_esc(const char *s, struct rk_buf *out);
 
+/* Append "/SEG" for each segment (%-encoded; literal words stay as they are) up to NULL. */
+void rk_forge_path(struct rk_buf *u, ...) __attribute__((sentinel));
+
+/* "<api>/<kind>/<owner>/<repo>" (kind: "repos", "repositories") onto u. */
+void rk_forge_repo_url(const struct rk_forge_client *f, const char *kind, struct rk_buf *u);
+
+/* The JSON object of n/2 string pairs kv (key, value, ...; a NULL value leaves its key out) onto out. */
+void rk_forge_jobj(struct rk_buf *out, const char *const *kv, size_t n);
+
+/*
+ * method url with body json (or none) when the answer does not matter:
+ * 0 on a 2xx answer, else -1 (err set by rk_forge_call).
+ */
+int rk_forge_send(struct rk_forge_client *f, const char *method, const char *url, const char *json,
+		  struct rk_err *err);
+
 /* Fill r from the GitHub/Gitea-shaped release object at token t. */
 void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_release *r);
 /* Fill pr from a pull request object (keys number/iid/id, html_url/web_url, title, body/description). */

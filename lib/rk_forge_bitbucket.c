@@ -30,10 +30,7 @@ static void bb_auth(const char *token, struct rk_buf *out)
 
 static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
 {
-	rk_buf_addf(u, "%s/repositories/", f->api);
-	rk_forge_esc(f->owner, u);
-	rk_buf_addc(u, '/');
-	rk_forge_esc(f->repo, u);
+	rk_forge_repo_url(f, "repositories", u);
 }
 
 static int bb_find_release(struct rk_forge_client *f, const char *tag, struct rk_forge_release *out,
@@ -139,15 +136,14 @@ static int bb_delete_asset(struct rk_forge_client *f, const struct rk_forge_rele
 			   const struct rk_forge_asset *a, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	(void)r;
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/downloads/");
-	rk_forge_esc(a->name, &u);
-	st = rk_forge_call(f, "DELETE", u.data, NULL, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "downloads", a->name, NULL);
+	rc = rk_forge_send(f, "DELETE", u.data, NULL, err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static void pr_from(const struct rk_json *d, int t, struct rk_forge_pr *pr)
@@ -218,7 +214,7 @@ static int bb_create_pr(struct rk_forge_client *f, const char *head, const char 
 	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pullrequests");
+	rk_forge_path(&u, "pullrequests", NULL);
 	rk_jw_init(&w, &b);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "title", title);
@@ -235,38 +231,29 @@ static int bb_create_pr(struct rk_forge_client *f, const char *head, const char 
 static int bb_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
 			const char *body, struct rk_err *err)
 {
+	const char *kv[] = {"title", title, "description", body};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pullrequests/");
-	rk_forge_esc(pr->id, &u);
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	if (title)
-		rk_jw_kstr(&w, "title", title);
-	if (body)
-		rk_jw_kstr(&w, "description", body);
-	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "PUT", u.data, b.data, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "pullrequests", pr->id, NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
+	rc = rk_forge_send(f, "PUT", u.data, b.data, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static int bb_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pullrequests/");
-	rk_forge_esc(pr->id, &u);
-	rk_buf_adds(&u, "/decline");
-	st = rk_forge_call(f, "POST", u.data, "{}", NULL, NULL, NULL, err);
+	rk_forge_path(&u, "pullrequests", pr->id, "decline", NULL);
+	rc = rk_forge_send(f, "POST", u.data, "{}", err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 const struct rk_forge_ops rk_forge_bitbucket = {
