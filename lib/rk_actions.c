@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 const char *const rk_action_type_names[RK_ACT_NTYPES] = {
-	"bump", "ranges", "lockfile",	"changelog", "commit", "draft", "pin",	   "build",
-	"unpin", "sign", "publish", "poll",	     "smoke_test", "verify", "tag", "push", "release",
+	"bump", "ranges",  "lockfile", "changelog",  "commit", "draft", "pin",	"build",   "unpin",
+	"sign", "publish", "poll",     "smoke_test", "verify", "tag",	"push", "release",
 };
 
 int rk_action_type_parse(const char *name)

@@ -92,23 +92,6 @@ static int cmp_asset(const void *a, const void *b)
 	return strcmp(((const struct asset *)a)->name, ((const struct asset *)b)->name);
 }
 
-static void on_wait(void *ctx, const struct rk_http_wait *w)
-{
-	const struct rk_xctx *x = ctx;
-
-	if (w->status)
-		fprintf(stderr,
-			"rk-exec: %s: waiting %.3f s (%s%s) after HTTP %ld from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason, w->retry_after >= 0 ? ", Retry-After" : "",
-			w->status, w->method, w->url, w->attempt);
-	else
-		fprintf(stderr,
-			"rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason, w->error ? w->error : "an error", w->method,
-			w->url, w->attempt);
-	fflush(stderr);
-}
-
 static int mkdirs(const char *path)
 {
 	char *p = rk_xstrdup(path), *q;
@@ -331,7 +314,8 @@ static void release_notes(struct rk_xctx *x, struct rk_buf *out)
 			rk_buf_addc(out, '\n');
 		rk_buf_addf(out, "## %s %s\n", name ? name : "?", ver ? ver : "");
 		if (*body)
-			rk_buf_addf(out, "\n%s%s", body, body[strlen(body) - 1] == '\n' ? "" : "\n");
+			rk_buf_addf(out, "\n%s%s", body,
+				    body[strlen(body) - 1] == '\n' ? "" : "\n");
 	}
 	rk_buf_release(&one);
 }
@@ -357,7 +341,7 @@ static int forge_begin(struct rk_xctx *x, struct rk_forge_client *f, char **url,
 		x->err = e;
 		rk_xctx_retryable(x, false);
 	} else if (o > 0) {
-		f->http.on_wait = on_wait;
+		f->http.on_wait = rk_xctx_http_wait;
 		f->http.ctx = x;
 	}
 	return o;
@@ -408,10 +392,11 @@ int rk_xrun_draft(struct rk_xctx *x)
 		goto done;
 	}
 	if (!f.ops->drafts) {
-		rc = rk_xctx_note(x, "skipped: %s has no draft releases (%s)", f.ops->name,
-				  f.ops->no_notes
-					  ? "its Downloads get the assets after verify"
-					  : "the release is created complete after verify and the tag's push");
+		rc = rk_xctx_note(
+			x, "skipped: %s has no draft releases (%s)", f.ops->name,
+			f.ops->no_notes
+				? "its Downloads get the assets after verify"
+				: "the release is created complete after verify and the tag's push");
 		goto done;
 	}
 	release_notes(x, &nb);
@@ -433,8 +418,8 @@ int rk_xrun_draft(struct rk_xctx *x)
 			goto done;
 		}
 		rk_xctx_killpoint(x, "created");
-		rc = rk_xctx_note(x, "%s release %s created as a draft (target %.12s)",
-				  f.ops->name, tag, target);
+		rc = rk_xctx_note(x, "%s release %s created as a draft (target %.12s)", f.ops->name,
+				  tag, target);
 	} else if (!r.draft) {
 		rc = rk_xctx_note(x, "already published: %s release %s", f.ops->name, tag);
 	} else if (!same_text(r.body, nb.data)) {
@@ -553,7 +538,7 @@ int rk_xrun_release(struct rk_xctx *x)
 	else
 		rc = rk_xctx_note(x, "%s release %s: %s%s%zu asset%s uploaded (%zu there)%s",
 				  f.ops->name, tag,
-				  !created	   ? ""
+				  !created	  ? ""
 				  : f.ops->drafts ? "created as a draft, "
 						  : "created, ",
 				  renoted ? "notes updated, " : "", nup, nup == 1 ? "" : "s", nas,

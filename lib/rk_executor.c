@@ -10,6 +10,7 @@
 #include "rk_exec_poll.h"
 #include "rk_exec_prepare.h"
 #include "rk_exec_publish.h"
+#include "rk_http.h"
 
 /*
  * One line per action type. Issues that add executors append their lines
@@ -201,4 +202,21 @@ out:
 	rk_json_release(&d);
 	rk_buf_release(&text);
 	return rc;
+}
+
+void rk_xctx_http_wait(void *ctx, const struct rk_http_wait *w)
+{
+	const struct rk_xctx *x = ctx;
+
+	if (w->status)
+		fprintf(stderr,
+			"rk-exec: %s: waiting %.3f s (%s%s) after HTTP %ld from %s %s (attempt %d)\n",
+			x->id, w->seconds, w->reason, w->retry_after >= 0 ? ", Retry-After" : "",
+			w->status, w->method, w->url, w->attempt);
+	else
+		fprintf(stderr,
+			"rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
+			x->id, w->seconds, w->reason, w->error ? w->error : "an error", w->method,
+			w->url, w->attempt);
+	fflush(stderr);
 }

@@ -70,6 +70,32 @@ int rk_forge_send(struct rk_forge_client *f, const char *method, const char *url
 	return st >= 200 && st < 300 ? 0 : -1;
 }
 
+long rk_forge_post_file(struct rk_forge_client *f, const char *url, const char *field,
+			const char *path, const char *name, struct rk_json *d, struct rk_err *err)
+{
+	struct rk_buf body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT;
+	const char *bnd = "releasekit-7d1c0f3b9a2e4c58";
+	long st = -1;
+
+	if (rk_buf_read_file(&file, path) < 0) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rk_buf_addf(&body,
+		    "--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+		    "Content-Type: application/octet-stream\r\n\r\n",
+		    bnd, field, name);
+	rk_buf_add(&body, file.data, file.len);
+	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
+	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
+	st = rk_forge_call_mem(f, "POST", url, body.data, body.len, NULL, ct.data, d, err);
+out:
+	rk_buf_release(&body);
+	rk_buf_release(&file);
+	rk_buf_release(&ct);
+	return st;
+}
+
 /* Split a remote URL into scheme, host[:port] and path (without .git and slashes). */
 static int split_url(const char *url, struct rk_buf *scheme, struct rk_buf *host,
 		     struct rk_buf *path)

@@ -171,6 +171,15 @@ void rk_forge_repo_url(const struct rk_forge_client *f, const char *kind, struct
 void rk_forge_jobj(struct rk_buf *out, const char *const *kv, size_t n);
 
 /*
+ * POST the file at path to url as multipart/form-data, field field with
+ * file name name (GitLab's uploads, Bitbucket's Downloads); the answer's
+ * JSON into d when given (as rk_forge_call). Returns the HTTP status, or
+ * -1 with err set (the file unreadable, no answer).
+ */
+long rk_forge_post_file(struct rk_forge_client *f, const char *url, const char *field,
+			const char *path, const char *name, struct rk_json *d, struct rk_err *err);
+
+/*
  * method url with body json (or none) when the answer does not matter:
  * 0 on a 2xx answer, else -1 (err set by rk_forge_call).
  */

@@ -105,30 +105,14 @@ static int bb_update_release(struct rk_forge_client *f, struct rk_forge_release 
 static int bb_upload(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
 		     const char *name, struct rk_err *err)
 {
-	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT;
-	const char *bnd = "releasekit-5b0e2a9c4d1f7368";
-	long st = -1;
+	struct rk_buf u = RK_BUF_INIT;
+	long st;
 
 	(void)r;
-	if (rk_buf_read_file(&file, path) < 0) {
-		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rk_buf_addf(&body,
-		    "--%s\r\nContent-Disposition: form-data; name=\"files\"; filename=\"%s\"\r\n"
-		    "Content-Type: application/octet-stream\r\n\r\n",
-		    bnd, name);
-	rk_buf_add(&body, file.data, file.len);
-	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
-	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/downloads");
-	st = rk_forge_call_mem(f, "POST", u.data, body.data, body.len, NULL, ct.data, NULL, err);
-out:
+	rk_forge_path(&u, "downloads", NULL);
+	st = rk_forge_post_file(f, u.data, "files", path, name, NULL, err);
 	rk_buf_release(&u);
-	rk_buf_release(&body);
-	rk_buf_release(&file);
-	rk_buf_release(&ct);
 	return st >= 200 && st < 300 ? 0 : -1;
 }
 

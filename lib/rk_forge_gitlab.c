@@ -136,29 +136,16 @@ static int gl_update_release(struct rk_forge_client *f, struct rk_forge_release 
 static int gl_upload(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
 		     const char *name, struct rk_err *err)
 {
-	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT,
-		      link = RK_BUF_INIT, lb = RK_BUF_INIT;
+	struct rk_buf u = RK_BUF_INIT, link = RK_BUF_INIT, lb = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
 	const char *kv[] = {"name", NULL, "url", NULL};
 	const char *fp;
-	const char *bnd = "releasekit-7d1c0f3b9a2e4c58";
 	long st;
 	int rc = -1;
 
-	if (rk_buf_read_file(&file, path) < 0) {
-		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rk_buf_addf(&body,
-		    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-		    "Content-Type: application/octet-stream\r\n\r\n",
-		    bnd, name);
-	rk_buf_add(&body, file.data, file.len);
-	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
-	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
 	proj(f, &u);
-	rk_buf_adds(&u, "/uploads");
-	st = rk_forge_call_mem(f, "POST", u.data, body.data, body.len, NULL, ct.data, &d, err);
+	rk_forge_path(&u, "uploads", NULL);
+	st = rk_forge_post_file(f, u.data, "file", path, name, &d, err);
 	if (st < 200 || st >= 300)
 		goto out;
 	fp = rk_json_get_str(&d, 0, "full_path");
@@ -181,9 +168,6 @@ static int gl_upload(struct rk_forge_client *f, const struct rk_forge_release *r
 out:
 	rk_json_release(&d);
 	rk_buf_release(&u);
-	rk_buf_release(&body);
-	rk_buf_release(&file);
-	rk_buf_release(&ct);
 	rk_buf_release(&link);
 	rk_buf_release(&lb);
 	return rc;
@@ -236,7 +220,7 @@ static int gl_create_pr(struct rk_forge_client *f, const char *head, const char 
 			const char *title, const char *body, struct rk_forge_pr *out,
 			struct rk_err *err)
 {
-	const char *kv[] = {"source_branch", head, "target_branch", base,
+	const char *kv[] = {"source_branch", head,  "target_branch", base,
 			    "title",	     title, "description",   body};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	int rc;
@@ -253,8 +237,8 @@ static int gl_create_pr(struct rk_forge_client *f, const char *head, const char 
 static int gl_put_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
 		     const char *body, bool close, struct rk_err *err)
 {
-	const char *kv[] = {"title", title, "description", body, "state_event",
-			    close ? "close" : NULL};
+	const char *kv[] = {"title", title,	    "description",
+			    body,    "state_event", close ? "close" : NULL};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	int rc;
 
