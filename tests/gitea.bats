@@ -108,7 +108,7 @@ push_main() {
 	RK_TEST_KILL_AT=rel:uploaded run --separate-stderr rk-exec plan
 	[ "$status" -eq 137 ] || fail "status $status: $output $stderr"
 	run gitea_api GET /repos/rk/exec1/releases
-	echo "$output" | jq -e 'length == 1 and .[0].draft == true and (.[0].assets | length == 1)'
+	echo "$output" | jq -e 'length == 1 and .[0].draft == true and (.[0].assets | length == 1)' || fail "$output"
 	run --separate-stderr rk-exec plan
 	assert_success
 	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note ==
