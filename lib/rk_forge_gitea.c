@@ -7,6 +7,10 @@
  *   GET    /repos/O/R/pulls?state=open&limit=50&page=N  (filtered by head.ref here:
  *          Gitea has no head= filter)
  * Authorization: "token T".
+ * Gitea publishes a draft itself when it syncs a pushed tag of that name
+ * (in its queue, after the push): the release action, which runs after the
+ * tag's push, may find the release published already and then only adds
+ * the assets.
  */
 #include "rk_common.h"
 

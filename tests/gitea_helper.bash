@@ -147,6 +147,20 @@ gitea_wait_pushed() {
 	return 1
 }
 
+# gitea_wait_tag REPO TAG: until Gitea has synced a pushed tag into its
+# database (its tags page lists it). Gitea does that in a queue after the
+# push, and the sync publishes a draft release of that tag (IsDraft =
+# false): a test that makes a draft of a tag it has just pushed waits first.
+gitea_wait_tag() {
+	local i
+	for i in $(seq 1 300); do
+		curl -sf "$GITEA_URL/rk/$1/tags" | grep -qF "/rk/$1/src/tag/$2" && return 0
+		sleep 0.1
+	done
+	echo "gitea_wait_tag: tag $2 of rk/$1 not synced" >&2
+	return 1
+}
+
 # gitea_merge REPO N: fast-forward pull request N of rk/REPO into its base.
 # Gitea checks a pull request's mergeability in a queue after each push and
 # answers 405 "try again later" until then: retried until merged (30 s).
