@@ -412,14 +412,31 @@ int rk_xrun_draft(struct rk_xctx *x)
 				goto done;
 			target = head;
 		}
-		if (f.ops->create_release(&f, tag, tag, nb.len ? nb.data : "", target, true, &r,
-					  &e) < 0) {
+		o = f.ops->create_release(&f, tag, tag, nb.len ? nb.data : "", target, true, &r,
+					  &e);
+		if (o < 0 && strstr(e.msg, ": HTTP 422")) {
+			/* GitHub refuses a target it does not have (a release commit made
+			 * here, pushed with the tags): the draft names none; the tag is
+			 * pushed before it is published */
+			rk_forge_release_free(&r);
+			o = f.ops->create_release(&f, tag, tag, nb.len ? nb.data : "", NULL, true,
+						  &r, &e);
+			target = NULL;
+		}
+		if (o < 0) {
 			forge_fail(x, &e);
 			goto done;
 		}
 		rk_xctx_killpoint(x, "created");
-		rc = rk_xctx_note(x, "%s release %s created as a draft (target %.12s)", f.ops->name,
-				  tag, target);
+		if (target)
+			rc = rk_xctx_note(x, "%s release %s created as a draft (target %.12s)",
+					  f.ops->name, tag, target);
+		else
+			rc = rk_xctx_note(
+				x,
+				"%s release %s created as a draft (the forge does not have "
+				"its commit yet: the tag names it when pushed)",
+				f.ops->name, tag);
 	} else if (!r.draft) {
 		rc = rk_xctx_note(x, "already published: %s release %s", f.ops->name, tag);
 	} else if (!same_text(r.body, nb.data)) {

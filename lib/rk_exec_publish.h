@@ -31,7 +31,9 @@
  *            HEAD). Runs when the package's publishing starts (before
  *            pin/build). On a forge with drafts (GitHub, Gitea) the tag's
  *            release is looked up: absent, it is created as a draft with
- *            the notes and target_commitish (the tag need not exist yet);
+ *            the notes and target_commitish (the tag need not exist yet;
+ *            a 422 for it, GitHub's answer for a commit it does not have
+ *            yet, makes the draft without one);
  *            a draft's other notes are updated; a published release is
  *            left alone ("already published"). GitLab (no drafts: its
  *            release is created complete by release, after verify) and

@@ -120,6 +120,16 @@ EOT
 	run fake_state
 	echo "$output" | jq -e '(.releases | length == 1) and (.releases[0].draft | not) and (.releases[0].body | contains("reworded")) and
 		([.requests[] | select(.method == "PATCH")] | length == 2)'
+	# a release commit GitHub does not have yet (made here, pushed with the
+	# tags): GitHub refuses the target; the draft is made without one
+	curl -sf -X POST -d '{"shas":["0000000000000000000000000000000000000000"]}' "$FAKE_URL/_fake/commits" >/dev/null
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=$secs release_act draft:python:a a-v2.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note ==
+		"github release a-v2.0.0 created as a draft (the forge does not have its commit yet: the tag names it when pushed)"' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 2) and (.releases | map(select(.tag_name == "a-v2.0.0"))[0] | .draft and .target_commitish == "main")'
 	fake_stop
 	# GitLab has no drafts, Bitbucket only Downloads: skipped, nothing asked
 	git remote set-url origin https://gitlab.com/grp/mono.git
