@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 
 const char *const rk_action_type_names[RK_ACT_NTYPES] = {
-	"bump", "ranges",  "lockfile", "changelog",  "commit", "pin", "build", "unpin",
-	"sign", "publish", "poll",     "smoke_test", "verify", "tag", "push",  "release",
+	"bump", "ranges",  "lockfile", "changelog",  "commit", "draft", "pin",	"build",   "unpin",
+	"sign", "publish", "poll",     "smoke_test", "verify", "tag",	"push", "release",
 };
 
 int rk_action_type_parse(const char *name)
@@ -88,6 +88,8 @@ static bool enabled(const struct rk_actions_opts *o, const struct rk_actions_pkg
 {
 	if (o->disabled[t] || (t == RK_ACT_SMOKE_TEST && p->no_smoke_test))
 		return false;
+	if (t == RK_ACT_DRAFT && (o->disabled[RK_ACT_RELEASE] || !p->tag))
+		return false; /* a draft only for a forge release of a tag */
 	if (o->publish_only && t <= RK_ACT_COMMIT)
 		return false;
 	if (p->ranges_only)
@@ -317,6 +319,61 @@ static void dist_dir(const struct rk_actions_pkg *p, struct rk_buf *b)
 			*q = '+'; /* @scope/x */
 }
 
+/* A package of the release of p's tag: p itself, or one with its tag (a train). */
+static bool same_release(const struct rk_actions_pkg *p, const struct rk_actions_pkg *q)
+{
+	return !q->ranges_only && (q == p || (p->tag && q->tag && !strcmp(q->tag, p->tag)));
+}
+
+/*
+ * draft and release: tag, remote, forge, the notes' sections (one per
+ * package of the tag: name, version, its changelog text or, from a
+ * release commit, the file holding it) and, for release, the assets' dists.
+ */
+static void release_params(struct rk_jw *w, const struct rk_actions_opts *o, bool assets,
+			   const struct rk_actions_pkg *p, const struct rk_actions_pkg *pkgs,
+			   size_t n)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	size_t k;
+
+	if (p->tag)
+		rk_jw_kstr(w, "tag", p->tag);
+	if (!assets && o->publish_only && o->head)
+		rk_jw_kstr(w, "target", o->head);
+	rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
+	if (o->forge_json) {
+		rk_jw_key(w, "forge");
+		rk_jw_raw(w, o->forge_json, strlen(o->forge_json));
+	}
+	rk_jw_key(w, "sections");
+	rk_jw_arr(w);
+	for (k = 0; k < n; k++)
+		if (same_release(p, &pkgs[k])) {
+			rk_jw_obj(w);
+			rk_jw_kstr(w, "name", pkgs[k].name);
+			rk_jw_kstr(w, "version", pkgs[k].version);
+			rk_jw_kstr(w, "notes", pkgs[k].changelog ? pkgs[k].changelog : "");
+			changelog_file(&pkgs[k], &b); /* the notes when empty */
+			rk_jw_kstr(w, "changelog", b.data);
+			rk_buf_reset(&b);
+			rk_jw_obj_end(w);
+		}
+	rk_jw_arr_end(w);
+	if (assets) { /* every package of the tag (a train shares one release) */
+		rk_jw_key(w, "dists");
+		rk_jw_arr(w);
+		for (k = 0; k < n; k++)
+			if (same_release(p, &pkgs[k])) {
+				dist_dir(&pkgs[k], &b);
+				rk_jw_str(w, b.data);
+				rk_buf_reset(&b);
+			}
+		rk_jw_arr_end(w);
+	}
+	rk_buf_release(&b);
+}
+
 /* The "params" of built-in action i: what its executor needs (rk_exec_prepare.h). */
 static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const struct dag *g,
 			 size_t i, const struct rk_actions_pkg *pkgs, size_t n)
@@ -411,31 +468,9 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 		}
 		rk_jw_arr_end(w);
 		break;
+	case RK_ACT_DRAFT:
 	case RK_ACT_RELEASE:
-		if (p->tag)
-			rk_jw_kstr(w, "tag", p->tag);
-		rk_jw_kstr(w, "notes", p->changelog ? p->changelog : "");
-		changelog_file(p, &b); /* the notes when empty: its section for version */
-		rk_jw_kstr(w, "changelog", b.data);
-		rk_buf_reset(&b);
-		rk_jw_kstr(w, "version", p->version);
-		rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
-		if (o->forge_json) {
-			rk_jw_key(w, "forge");
-			rk_jw_raw(w, o->forge_json, strlen(o->forge_json));
-		}
-		/* the assets: every package of the tag (a train shares one release) */
-		rk_jw_key(w, "dists");
-		rk_jw_arr(w);
-		for (k = 0; k < n; k++)
-			if (!pkgs[k].ranges_only &&
-			    (&pkgs[k] == p ||
-			     (p->tag && pkgs[k].tag && !strcmp(pkgs[k].tag, p->tag)))) {
-				dist_dir(&pkgs[k], &b);
-				rk_jw_str(w, b.data);
-				rk_buf_reset(&b);
-			}
-		rk_jw_arr_end(w);
+		release_params(w, o, t == RK_ACT_RELEASE, p, pkgs, n);
 		break;
 	default:
 		if (p)
@@ -572,7 +607,8 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		rk_jw_kstr(&w, "package", p->name);
 		rk_jw_kstr(&w, "ecosystem", p->ecosystem);
 		rk_jw_kstr(&w, "version", p->version);
-		if (!c && (!strcmp(a->type, "tag") || !strcmp(a->type, "release")))
+		if (!c && (!strcmp(a->type, "tag") || !strcmp(a->type, "release") ||
+			   !strcmp(a->type, "draft")))
 			rk_jw_kstr(&w, "tag", p->tag);
 	}
 	rk_jw_key(&w, "deps");
@@ -773,6 +809,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		size_t first = i;
 		struct rk_buf wsk = RK_BUF_INIT;
 		size_t wsi;
+		long start;
 
 		if (pkgs[i].ranges_only)
 			continue;
@@ -780,6 +817,18 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			rk_strmap_put(&tags, pkgs[i].tag, strlen(pkgs[i].tag), i);
 		rk_buf_addf(&wsk, "%s%c%s", pkgs[i].manager ? pkgs[i].manager : pkgs[i].ecosystem,
 			    0, pkgs[i].workspace ? pkgs[i].workspace : pkgs[i].path);
+		/* the tag's forge release as a draft first (one per tag): a failed
+		 * publish leaves a draft, never a published release */
+		if (enabled(o, &pkgs[i], RK_ACT_DRAFT)) {
+			x = first != i && pos[first * RK_ACT_NTYPES + RK_ACT_DRAFT] >= 0
+				    ? (size_t)pos[first * RK_ACT_NTYPES + RK_ACT_DRAFT]
+				    : act_new(&g, idf("draft", &pkgs[i]), "draft", (long)i, NULL);
+			pos[i * RK_ACT_NTYPES + RK_ACT_DRAFT] = (long)x;
+			if (prev >= 0)
+				act_dep(&g, x, (size_t)prev);
+			prev = (long)x;
+		}
+		start = prev;
 		for (t = RK_ACT_PIN; t <= RK_ACT_TAG; t++) {
 			if (!enabled(o, &pkgs[i], t))
 				continue;
@@ -796,7 +845,7 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 			pos[i * RK_ACT_NTYPES + t] = (long)x;
 			if (prev >= 0)
 				act_dep(&g, x, (size_t)prev);
-			if (t <= RK_ACT_UNPIN && prev == (commit >= 0 ? commit : last) &&
+			if (t <= RK_ACT_UNPIN && prev == start &&
 			    rk_strmap_get(&wslast, wsk.data, wsk.len, &wsi))
 				act_dep(&g, x, wsi);
 			if (t <= RK_ACT_UNPIN)

@@ -75,6 +75,7 @@ enum rk_action_type {
 	RK_ACT_LOCKFILE,
 	RK_ACT_CHANGELOG,
 	RK_ACT_COMMIT, /* the last of the prepare phase */
+	RK_ACT_DRAFT,  /* the forge release as a draft, before anything is published */
 	RK_ACT_PIN,
 	RK_ACT_BUILD,
 	RK_ACT_UNPIN,

@@ -235,7 +235,7 @@ static const struct rk_cfg_param p_federation[] = {
 static const struct rk_cfg_param p_vcs[] = {PE("name", PT_STR, NULL, "git|hg|jj")};
 static const struct rk_cfg_param p_forge[] = {
 	PE("name", PT_STR, NULL, "github|gitlab|bitbucket|gitea|none"), P("api", PT_STR, "null"),
-	P("token", PT_SSEC, "null")};
+	P("token", PT_SSEC, "null"), P("host", PT_STR, "null")};
 static const struct rk_cfg_param p_hook[] = {P("name", PT_STR, NULL), P("events", PT_STRS, NULL),
 					     P("handler", PT_ARGV, NULL)};
 static const struct rk_cfg_param p_middleware[] = {

@@ -92,23 +92,6 @@ static int cmp_asset(const void *a, const void *b)
 	return strcmp(((const struct asset *)a)->name, ((const struct asset *)b)->name);
 }
 
-static void on_wait(void *ctx, const struct rk_http_wait *w)
-{
-	const struct rk_xctx *x = ctx;
-
-	if (w->status)
-		fprintf(stderr,
-			"rk-exec: %s: waiting %.3f s (%s%s) after HTTP %ld from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason, w->retry_after >= 0 ? ", Retry-After" : "",
-			w->status, w->method, w->url, w->attempt);
-	else
-		fprintf(stderr,
-			"rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason, w->error ? w->error : "an error", w->method,
-			w->url, w->attempt);
-	fflush(stderr);
-}
-
 static int mkdirs(const char *path)
 {
 	char *p = rk_xstrdup(path), *q;
@@ -288,17 +271,201 @@ static int forge_fail(struct rk_xctx *x, const struct rk_err *e)
 	return -1;
 }
 
+/*
+ * The release's notes (rk_exec_publish.h): params.notes, else its sections:
+ * one section's text, or a "## NAME VERSION" heading per package (a
+ * train) over its section without the section's own "## " heading.
+ */
+static void release_notes(struct rk_xctx *x, struct rk_buf *out)
+{
+	const char *notes = rk_xctx_param(x, "notes");
+	int secs = rk_xctx_param_tok(x, "sections"), n, t;
+	struct rk_buf one = RK_BUF_INIT;
+
+	if (notes && *notes) {
+		rk_buf_adds(out, notes);
+		return;
+	}
+	if (secs < 0 || rk_json_type(x->a, secs) != RK_JSON_ARRAY)
+		return;
+	n = rk_json_len(x->a, secs);
+	for (t = rk_json_first(x->a, secs); t >= 0; t = rk_json_next(x->a, t)) {
+		const char *name = rk_json_get_str(x->a, t, "name");
+		const char *ver = rk_json_get_str(x->a, t, "version");
+		const char *txt = rk_json_get_str(x->a, t, "notes");
+		const char *body;
+
+		rk_buf_reset(&one);
+		if (txt && *txt)
+			rk_buf_adds(&one, txt);
+		else /* a publish from a release commit: the section the commit wrote */
+			changelog_section(rk_json_get_str(x->a, t, "changelog"), ver ? ver : "",
+					  &one);
+		if (n == 1) {
+			if (one.len)
+				rk_buf_add(out, one.data, one.len);
+			continue;
+		}
+		body = one.len ? one.data : "";
+		if (!strncmp(body, "## ", 3)) /* its own heading: the version, said above */
+			body = strchr(body, '\n') ? strchr(body, '\n') + 1 : body + strlen(body);
+		body += strspn(body, "\r\n");
+		if (out->len)
+			rk_buf_addc(out, '\n');
+		rk_buf_addf(out, "## %s %s\n", name ? name : "?", ver ? ver : "");
+		if (*body)
+			rk_buf_addf(out, "\n%s%s", body,
+				    body[strlen(body) - 1] == '\n' ? "" : "\n");
+	}
+	rk_buf_release(&one);
+}
+
+/*
+ * Open the forge of params.remote (default origin) with params.forge: 1 (f
+ * open, its waits logged), 0 when the remote is no forge (*remote named),
+ * -1 with x->err set. *url: the remote's URL (free it).
+ */
+static int forge_begin(struct rk_xctx *x, struct rk_forge_client *f, char **url,
+		       const char **remote)
+{
+	struct rk_err e;
+	int o;
+
+	memset(f, 0, sizeof(*f));
+	*remote = rk_xctx_param(x, "remote");
+	if (!*remote)
+		*remote = "origin";
+	*url = rk_forge_remote_url(x->root, *remote);
+	o = rk_forge_open(f, *url, x->a, rk_xctx_param_tok(x, "forge"), &e);
+	if (o < 0) {
+		x->err = e;
+		rk_xctx_retryable(x, false);
+	} else if (o > 0) {
+		f->http.on_wait = rk_xctx_http_wait;
+		f->http.ctx = x;
+	}
+	return o;
+}
+
+/* The commit HEAD names (hex) into out, or -1 with x->err set. */
+static int head_commit(struct rk_xctx *x, char out[GIT_OID_HEXSZ + 1])
+{
+	git_repository *repo = NULL;
+	git_oid id;
+	int rc = 0;
+
+	git_libgit2_init();
+	if (git_repository_open(&repo, x->root) != 0 ||
+	    git_reference_name_to_id(&id, repo, "HEAD") != 0) {
+		const git_error *e = git_error_last();
+
+		rc = rk_err_set(&x->err, NULL, 0, 0, "draft: HEAD of %s: %s", x->root,
+				e && e->message ? e->message : "not found");
+	} else {
+		git_oid_tostr(out, GIT_OID_HEXSZ + 1, &id);
+	}
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+int rk_xrun_draft(struct rk_xctx *x)
+{
+	const char *tag = rk_xctx_param_req(x, "tag"), *target, *remote;
+	struct rk_forge_client f;
+	struct rk_forge_release r;
+	struct rk_buf nb = RK_BUF_INIT;
+	struct rk_err e;
+	char head[GIT_OID_HEXSZ + 1], *url = NULL;
+	int rc = -1, o;
+
+	memset(&r, 0, sizeof(r));
+	memset(&f, 0, sizeof(f));
+	if (!tag)
+		return -1;
+	o = forge_begin(x, &f, &url, &remote);
+	if (o <= 0) {
+		if (o == 0)
+			rc = rk_xctx_note(
+				x, "skipped: %s is not a known forge (no release page to create)",
+				url ? remote : "no remote");
+		goto done;
+	}
+	if (!f.ops->drafts) {
+		rc = rk_xctx_note(
+			x, "skipped: %s has no draft releases (%s)", f.ops->name,
+			f.ops->no_notes
+				? "its Downloads get the assets after verify"
+				: "the release is created complete after verify and the tag's push");
+		goto done;
+	}
+	release_notes(x, &nb);
+	o = f.ops->find_release(&f, tag, &r, &e);
+	if (o < 0) {
+		forge_fail(x, &e);
+		goto done;
+	}
+	if (o == 0) {
+		target = rk_xctx_param(x, "target");
+		if (!target) {
+			if (head_commit(x, head) < 0)
+				goto done;
+			target = head;
+		}
+		o = f.ops->create_release(&f, tag, tag, nb.len ? nb.data : "", target, true, &r,
+					  &e);
+		if (o < 0 && strstr(e.msg, ": HTTP 422")) {
+			/* GitHub refuses a target it does not have (a release commit made
+			 * here, pushed with the tags): the draft names none; the tag is
+			 * pushed before it is published */
+			rk_forge_release_free(&r);
+			o = f.ops->create_release(&f, tag, tag, nb.len ? nb.data : "", NULL, true,
+						  &r, &e);
+			target = NULL;
+		}
+		if (o < 0) {
+			forge_fail(x, &e);
+			goto done;
+		}
+		rk_xctx_killpoint(x, "created");
+		if (target)
+			rc = rk_xctx_note(x, "%s release %s created as a draft (target %.12s)",
+					  f.ops->name, tag, target);
+		else
+			rc = rk_xctx_note(
+				x,
+				"%s release %s created as a draft (the forge does not have "
+				"its commit yet: the tag names it when pushed)",
+				f.ops->name, tag);
+	} else if (!r.draft) {
+		rc = rk_xctx_note(x, "already published: %s release %s", f.ops->name, tag);
+	} else if (!same_text(r.body, nb.data)) {
+		if (f.ops->update_release(&f, &r, nb.len ? nb.data : "", -1, &e) < 0) {
+			forge_fail(x, &e);
+			goto done;
+		}
+		rc = rk_xctx_note(x, "%s draft release %s: notes updated", f.ops->name, tag);
+	} else {
+		rc = rk_xctx_note(x, "already done: %s draft release %s", f.ops->name, tag);
+	}
+done:
+	rk_forge_release_free(&r);
+	if (f.ops)
+		rk_forge_close(&f);
+	free(url);
+	rk_buf_release(&nb);
+	return rc;
+}
+
 int rk_xrun_release(struct rk_xctx *x)
 {
-	const char *tag = rk_xctx_param(x, "tag"), *notes = rk_xctx_param(x, "notes");
-	const char *remote = rk_xctx_param(x, "remote");
-	int cfg = rk_xctx_param_tok(x, "forge");
+	const char *tag = rk_xctx_param(x, "tag"), *notes, *remote;
 	struct rk_forge_client f;
 	struct rk_forge_release r;
 	struct rk_err e;
 	struct asset *as = NULL;
 	size_t nas = 0, i, k, nup = 0;
-	char *url;
+	char *url = NULL;
 	const char *sums_name = "SHA256SUMS";
 	struct rk_buf sn = RK_BUF_INIT, nb = RK_BUF_INIT;
 	bool created = false, renoted = false, promoted = false;
@@ -306,27 +473,16 @@ int rk_xrun_release(struct rk_xctx *x)
 
 	memset(&r, 0, sizeof(r));
 	memset(&f, 0, sizeof(f));
-	if (!remote)
-		remote = "origin";
-	if (!notes || !*notes) {
-		/* a publish from a release commit: the section the commit wrote */
-		changelog_section(rk_xctx_param(x, "changelog"), x->version ? x->version : "", &nb);
-		notes = nb.len ? nb.data : "";
-	}
-	url = rk_forge_remote_url(x->root, remote);
-	o = rk_forge_open(&f, url, x->a, cfg, &e);
-	if (o < 0) {
-		x->err = e;
-		rk_xctx_retryable(x, false);
+	release_notes(x, &nb);
+	notes = nb.len ? nb.data : "";
+	o = forge_begin(x, &f, &url, &remote);
+	if (o < 0)
 		goto done;
-	}
 	if (o == 0) {
 		rc = rk_xctx_note(x, "skipped: %s is not a known forge (no release page to create)",
 				  url ? remote : "no remote");
 		goto done;
 	}
-	f.http.on_wait = on_wait;
-	f.http.ctx = x;
 	if (!tag) {
 		rk_xctx_param_req(x, "tag");
 		goto done;
@@ -350,7 +506,7 @@ int rk_xrun_release(struct rk_xctx *x)
 		goto done;
 	}
 	if (o == 0) {
-		if (f.ops->create_release(&f, tag, tag, notes, true, &r, &e) < 0) {
+		if (f.ops->create_release(&f, tag, tag, notes, NULL, true, &r, &e) < 0) {
 			forge_fail(x, &e);
 			goto done;
 		}
@@ -398,7 +554,10 @@ int rk_xrun_release(struct rk_xctx *x)
 				  tag, nas);
 	else
 		rc = rk_xctx_note(x, "%s release %s: %s%s%zu asset%s uploaded (%zu there)%s",
-				  f.ops->name, tag, created ? "created as a draft, " : "",
+				  f.ops->name, tag,
+				  !created	  ? ""
+				  : f.ops->drafts ? "created as a draft, "
+						  : "created, ",
 				  renoted ? "notes updated, " : "", nup, nup == 1 ? "" : "s", nas,
 				  promoted ? ", published" : "");
 done:
@@ -487,8 +646,7 @@ out:
 
 int rk_xrun_release_pr(struct rk_xctx *x)
 {
-	const char *branch = rk_xctx_param_req(x, "branch"), *base, *title, *body;
-	const char *remote = rk_xctx_param(x, "remote");
+	const char *branch = rk_xctx_param_req(x, "branch"), *base, *title, *body, *remote;
 	int close = rk_json_bool(x->a, rk_xctx_param_tok(x, "close")) == 1;
 	struct rk_forge_client f;
 	struct rk_forge_pr pr;
@@ -503,22 +661,15 @@ int rk_xrun_release_pr(struct rk_xctx *x)
 		return -1;
 	title = rk_xctx_param(x, "title");
 	body = rk_xctx_param(x, "body");
-	if (!remote)
-		remote = "origin";
-	url = rk_forge_remote_url(x->root, remote);
-	o = rk_forge_open(&f, url, x->a, rk_xctx_param_tok(x, "forge"), &e);
+	o = forge_begin(x, &f, &url, &remote);
 	if (o <= 0) {
 		if (o == 0)
 			rk_err_set(&x->err, NULL, 0, 0,
 				   "release pull request: remote '%s' is not a known forge "
 				   "(name it with forge(name = ...) in RELEASE.star)",
 				   remote);
-		else
-			x->err = e;
 		goto done;
 	}
-	f.http.on_wait = on_wait;
-	f.http.ctx = x;
 	if (close) {
 		o = f.ops->find_pr(&f, branch, base, &pr, &e);
 		if (o < 0) {

@@ -170,23 +170,6 @@ out:
 	return rc;
 }
 
-static void on_wait(void *ctx, const struct rk_http_wait *w)
-{
-	const struct rk_xctx *x = ctx;
-
-	if (w->status)
-		fprintf(stderr,
-			"rk-exec: %s: waiting %.3f s (%s%s) after HTTP %ld from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason, w->retry_after >= 0 ? ", Retry-After" : "",
-			w->status, w->method, w->url, w->attempt);
-	else
-		fprintf(stderr,
-			"rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
-			x->id, w->seconds, w->reason, w->error ? w->error : "an error", w->method,
-			w->url, w->attempt);
-	fflush(stderr);
-}
-
 /*
  * publish_rate: at most `rate` uploads a second to one registry, across
  * every process of the release. A file per registry under
@@ -285,7 +268,7 @@ int rk_xrun_publish(struct rk_xctx *x)
 		rate = 0;
 	memset(&r, 0, sizeof(r));
 	rk_http_opts_default(&r.http);
-	r.http.on_wait = on_wait;
+	r.http.on_wait = rk_xctx_http_wait;
 	r.http.ctx = x;
 	if (ops->publish_target(&p, &r, &keep, &x->err) != 0) {
 		rk_xctx_retryable(x, false);

@@ -26,9 +26,27 @@
  *            remote (ls-remote) first: tags there with the same object are
  *            done, one there with another object fails, the rest are
  *            pushed in one push (libgit2).
+ *   draft    an effect (lib/rk_exec_forge.c). params: as release without
+ *            dists, plus target (the commit the tag will name; default
+ *            HEAD). Runs when the package's publishing starts (before
+ *            pin/build). On a forge with drafts (GitHub, Gitea) the tag's
+ *            release is looked up: absent, it is created as a draft with
+ *            the notes and target_commitish (the tag need not exist yet;
+ *            a 422 for it, GitHub's answer for a commit it does not have
+ *            yet, makes the draft without one);
+ *            a draft's other notes are updated; a published release is
+ *            left alone ("already published"). GitLab (no drafts: its
+ *            release is created complete by release, after verify) and
+ *            Bitbucket (Downloads only) are skipped with a note.
  *   release  an effect (lib/rk_exec_forge.c, lib/rk_forge.h). params: tag,
- *            notes, remote, forge (the forge(...) record), dists (artifact
- *            directories). A remote that is no forge is skipped with a
+ *            sections (one per package of the tag, a train has several:
+ *            name, version, notes, changelog: the file whose section for
+ *            version is the notes when notes is empty), or notes (the
+ *            whole text; overrides sections), remote, forge (the
+ *            forge(...) record), dists (artifact directories). The notes
+ *            of one section are its text; of several, a "## NAME VERSION"
+ *            heading per package over its section without its own
+ *            heading. A remote that is no forge is skipped with a
  *            note. Otherwise the tag's release is looked up (drafts
  *            included); absent, it is created as a draft with the notes;
  *            present, other notes are updated; every artifact and a
@@ -58,6 +76,7 @@ int rk_xrun_build(struct rk_xctx *x);
 int rk_xrun_publish(struct rk_xctx *x);
 int rk_xrun_sign(struct rk_xctx *x);
 int rk_xrun_push(struct rk_xctx *x);
+int rk_xrun_draft(struct rk_xctx *x);
 int rk_xrun_release(struct rk_xctx *x);
 int rk_xrun_release_pr(struct rk_xctx *x);
 

@@ -10,6 +10,7 @@
 #include "rk_exec_poll.h"
 #include "rk_exec_prepare.h"
 #include "rk_exec_publish.h"
+#include "rk_http.h"
 
 /*
  * One line per action type. Issues that add executors append their lines
@@ -30,6 +31,7 @@ static const struct rk_executor table[] = {
 	{"publish", rk_xrun_publish, true, false},
 	{"sign", rk_xrun_sign, true, false},
 	{"push", rk_xrun_push, true, false},
+	{"draft", rk_xrun_draft, true, false},
 	{"release", rk_xrun_release, true, false},
 	{"release_pr", rk_xrun_release_pr, true, false},
 	/* poll, smoke_test, verify: never an effect, never cached: they always ask the registry */
@@ -200,4 +202,21 @@ out:
 	rk_json_release(&d);
 	rk_buf_release(&text);
 	return rc;
+}
+
+void rk_xctx_http_wait(void *ctx, const struct rk_http_wait *w)
+{
+	const struct rk_xctx *x = ctx;
+
+	if (w->status)
+		fprintf(stderr,
+			"rk-exec: %s: waiting %.3f s (%s%s) after HTTP %ld from %s %s (attempt %d)\n",
+			x->id, w->seconds, w->reason, w->retry_after >= 0 ? ", Retry-After" : "",
+			w->status, w->method, w->url, w->attempt);
+	else
+		fprintf(stderr,
+			"rk-exec: %s: waiting %.3f s (%s) after %s from %s %s (attempt %d)\n",
+			x->id, w->seconds, w->reason, w->error ? w->error : "an error", w->method,
+			w->url, w->attempt);
+	fflush(stderr);
 }

@@ -111,4 +111,12 @@ int rk_xctx_param_tok(const struct rk_xctx *x, const char *key);
 /* The test hook above; returns only when it does not fire. */
 void rk_xctx_killpoint(const struct rk_xctx *x, const char *point);
 
+struct rk_http_wait;
+/*
+ * An rk_http on_wait callback for executors (ctx: the struct rk_xctx):
+ * one stderr line per wait, "rk-exec: ID: waiting S s (REASON[, Retry-After])
+ * after HTTP N from METHOD URL (attempt A)" (or "after ERROR from ...").
+ */
+void rk_xctx_http_wait(void *ctx, const struct rk_http_wait *w);
+
 #endif

@@ -2,6 +2,7 @@
 #include "rk_common.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <strings.h>
 
 #include "rk_forge.h"
@@ -27,6 +28,72 @@ void rk_forge_esc(const char *s, struct rk_buf *out)
 		else
 			rk_buf_addf(out, "%%%02X", c);
 	}
+}
+
+void rk_forge_path(struct rk_buf *u, ...)
+{
+	va_list ap;
+	const char *seg;
+
+	va_start(ap, u);
+	while ((seg = va_arg(ap, const char *))) {
+		rk_buf_addc(u, '/');
+		rk_forge_esc(seg, u);
+	}
+	va_end(ap);
+}
+
+void rk_forge_repo_url(const struct rk_forge_client *f, const char *kind, struct rk_buf *u)
+{
+	rk_buf_adds(u, f->api);
+	rk_forge_path(u, kind, f->owner, f->repo, NULL);
+}
+
+void rk_forge_jobj(struct rk_buf *out, const char *const *kv, size_t n)
+{
+	struct rk_jw w;
+	size_t i;
+
+	rk_jw_init(&w, out);
+	rk_jw_obj(&w);
+	for (i = 0; i + 1 < n; i += 2)
+		if (kv[i + 1])
+			rk_jw_kstr(&w, kv[i], kv[i + 1]);
+	rk_jw_obj_end(&w);
+}
+
+int rk_forge_send(struct rk_forge_client *f, const char *method, const char *url, const char *json,
+		  struct rk_err *err)
+{
+	long st = rk_forge_call(f, method, url, json, NULL, NULL, NULL, err);
+
+	return st >= 200 && st < 300 ? 0 : -1;
+}
+
+long rk_forge_post_file(struct rk_forge_client *f, const char *url, const char *field,
+			const char *path, const char *name, struct rk_json *d, struct rk_err *err)
+{
+	struct rk_buf body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT;
+	const char *bnd = "releasekit-7d1c0f3b9a2e4c58";
+	long st = -1;
+
+	if (rk_buf_read_file(&file, path) < 0) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rk_buf_addf(&body,
+		    "--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+		    "Content-Type: application/octet-stream\r\n\r\n",
+		    bnd, field, name);
+	rk_buf_add(&body, file.data, file.len);
+	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
+	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
+	st = rk_forge_call_mem(f, "POST", url, body.data, body.len, NULL, ct.data, d, err);
+out:
+	rk_buf_release(&body);
+	rk_buf_release(&file);
+	rk_buf_release(&ct);
+	return st;
 }
 
 /* Split a remote URL into scheme, host[:port] and path (without .git and slashes). */
@@ -79,6 +146,62 @@ static int split_url(const char *url, struct rk_buf *scheme, struct rk_buf *host
 	return host->len && path->len && strchr(path->data, '/') ? 0 : -1;
 }
 
+/* host (of a remote, maybe with :port) is want (a host name, or host:port to match the port too). */
+static bool host_is(const char *host, const char *want)
+{
+	size_t n = strcspn(host, ":"), w = strlen(want);
+
+	if (!w)
+		return false;
+	if (strchr(want, ':'))
+		return !strcasecmp(host, want);
+	return n == w && !strncasecmp(host, want, n);
+}
+
+/* The host[:port] of an http(s) URL (a CI server's) into out; false when it has none. */
+static bool url_host(const char *url, struct rk_buf *out)
+{
+	const char *h = url ? strstr(url, "://") : NULL;
+
+	rk_buf_reset(out);
+	if (!h)
+		return false;
+	h += 3;
+	rk_buf_add(out, h, strcspn(h, "/?#"));
+	return out->len > 0;
+}
+
+/*
+ * A CI job's own forge: the remote's host is the server the job runs on.
+ * GitHub Actions (and GitHub Enterprise Server runners) set
+ * GITHUB_SERVER_URL and GITHUB_API_URL; Gitea's and Forgejo's Actions set
+ * them too (to the Gitea instance and its /api/v1) with GITEA_ACTIONS or
+ * FORGEJO_ACTIONS = true; GitLab CI sets CI_SERVER_URL and CI_API_V4_URL.
+ * The ops, or NULL; *api the API root the job was given (or NULL).
+ */
+static const struct rk_forge_ops *ci_forge(const char *host, const char **api)
+{
+	struct rk_buf h = RK_BUF_INIT;
+	const struct rk_forge_ops *ops = NULL;
+	const char *v;
+
+	*api = NULL;
+	if (url_host(getenv("GITHUB_SERVER_URL"), &h) && host_is(host, h.data)) {
+		bool gitea = ((v = getenv("GITEA_ACTIONS")) && !strcmp(v, "true")) ||
+			     ((v = getenv("FORGEJO_ACTIONS")) && !strcmp(v, "true"));
+
+		ops = gitea ? &rk_forge_gitea : &rk_forge_github;
+		*api = getenv("GITHUB_API_URL");
+	} else if (url_host(getenv("CI_SERVER_URL"), &h) && host_is(host, h.data)) {
+		ops = &rk_forge_gitlab;
+		*api = getenv("CI_API_V4_URL");
+	}
+	if (*api && !**api)
+		*api = NULL;
+	rk_buf_release(&h);
+	return ops;
+}
+
 int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_json *d, int cfg,
 		  struct rk_err *err)
 {
@@ -90,20 +213,31 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 	int rc = 0, t;
 	char *slash;
 
-	if (name && !strcmp(name, "none"))
+	const char *only = cfg >= 0 ? rk_json_get_str(d, cfg, "host") : NULL;
+
+	if (name && !strcmp(name, "none") && !only)
 		return 0;
 	if (!url || split_url(url, &scheme, &host, &path) < 0) {
-		if (name)
+		if (name && !only)
 			rc = rk_err_set(err, NULL, 0, 0,
 					"forge '%s': the remote's URL names no repository", name);
 		goto out;
 	}
-	if (name) {
+	if (only && !host_is(host.data, only)) {
+		/* forge(host = ...) describes another host: not this remote's */
+		cfg = -1;
+		name = api = NULL;
+	}
+	if (name && !strcmp(name, "none")) {
+		goto out;
+	} else if (name) {
 		ops = rk_forge_ops_find(name);
 		if (!ops) {
 			rc = rk_err_set(err, NULL, 0, 0, "forge: unknown name '%s'", name);
 			goto out;
 		}
+	} else if ((ops = ci_forge(host.data, &api))) {
+		/* the CI job's server (api: the one it was given, if any) */
 	} else {
 		char *base = NULL;
 

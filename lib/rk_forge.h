@@ -5,12 +5,19 @@
  * HTTP client: Retry-After, x-ratelimit-reset, 5xx backoff, masking).
  *
  * Which forge: rk_forge_open() takes the remote's URL and an optional
- * forge(...) config record (JSON object: "name", "api", "token"):
+ * forge(...) config record (JSON object: "name", "api", "token", "host"):
  *   - forge(name=...) names the kind for any host (GitHub Enterprise, a
  *     self-hosted GitLab, Gitea or Forgejo); "none" turns releases off;
- *   - without it, github.com, gitlab.com and bitbucket.org are known;
+ *     with host=... ("git.example.com", or "host:port" to match the port
+ *     too) the record is only for a remote on that host: a remote
+ *     elsewhere is recognised as if there were no record;
+ *   - else a CI job's own server: a remote on the host of
+ *     GITHUB_SERVER_URL is GitHub (Gitea when GITEA_ACTIONS or
+ *     FORGEJO_ACTIONS is "true") with the API GITHUB_API_URL; on the host
+ *     of CI_SERVER_URL, GitLab with CI_API_V4_URL;
+ *   - else github.com, gitlab.com and bitbucket.org are known;
  *     any other host is no forge (RK_FORGE_NONE, not an error).
- * The API base is forge.api when given, else derived from the remote:
+ * The API base is forge.api (or the CI job's) when given, else derived from the remote:
  *   github     https://api.github.com (github.com), else https://HOST/api/v3
  *   gitlab     SCHEME://HOST/api/v4
  *   gitea      SCHEME://HOST[:PORT]/api/v1 (http remotes keep http)
@@ -22,7 +29,8 @@
  *
  * Calls covered (see each module for the exact requests):
  *   find_release    the release of a tag, drafts included (1 found, 0 not)
- *   create_release  title, notes, draft
+ *   create_release  title, notes, draft (with the commit a tag not pushed
+ *                   yet will name, where drafts exist)
  *   update_release  notes and/or draft -> published
  *   upload_asset    one file under a name
  *   delete_asset    (a partial upload found on a rerun)
@@ -76,15 +84,17 @@ struct rk_forge_ops {
 	const char *name;
 	const char *token_env; /* e.g. "GITHUB_TOKEN" */
 	bool no_notes;	       /* no release pages (Bitbucket): notes are not kept */
+	bool drafts;	       /* draft releases that may name a tag not pushed yet */
 	/* the API base from the remote's scheme, host and port */
 	void (*api_base)(const char *scheme, const char *hostport, struct rk_buf *out);
 	/* the Authorization header's value for token */
 	void (*auth)(const char *token, struct rk_buf *out);
 	int (*find_release)(struct rk_forge_client *f, const char *tag,
 			    struct rk_forge_release *out, struct rk_err *err);
+	/* target: the commit the tag will name (target_commitish), or NULL */
 	int (*create_release)(struct rk_forge_client *f, const char *tag, const char *title,
-			      const char *notes, bool draft, struct rk_forge_release *out,
-			      struct rk_err *err);
+			      const char *notes, const char *target, bool draft,
+			      struct rk_forge_release *out, struct rk_err *err);
 	/* notes NULL: unchanged; draft -1 unchanged, 0 publish */
 	int (*update_release)(struct rk_forge_client *f, struct rk_forge_release *r,
 			      const char *notes, int draft, struct rk_err *err);
@@ -150,6 +160,31 @@ long rk_forge_call_mem(struct rk_forge_client *f, const char *method, const char
 
 /* %-encode s (a path segment or query value) onto out. */
 void rk_forge_esc(const char *s, struct rk_buf *out);
+
+/* Append "/SEG" for each segment (%-encoded; literal words stay as they are) up to NULL. */
+void rk_forge_path(struct rk_buf *u, ...) __attribute__((sentinel));
+
+/* "<api>/<kind>/<owner>/<repo>" (kind: "repos", "repositories") onto u. */
+void rk_forge_repo_url(const struct rk_forge_client *f, const char *kind, struct rk_buf *u);
+
+/* The JSON object of n/2 string pairs kv (key, value, ...; a NULL value leaves its key out) onto out. */
+void rk_forge_jobj(struct rk_buf *out, const char *const *kv, size_t n);
+
+/*
+ * POST the file at path to url as multipart/form-data, field field with
+ * file name name (GitLab's uploads, Bitbucket's Downloads); the answer's
+ * JSON into d when given (as rk_forge_call). Returns the HTTP status, or
+ * -1 with err set (the file unreadable, no answer).
+ */
+long rk_forge_post_file(struct rk_forge_client *f, const char *url, const char *field,
+			const char *path, const char *name, struct rk_json *d, struct rk_err *err);
+
+/*
+ * method url with body json (or none) when the answer does not matter:
+ * 0 on a 2xx answer, else -1 (err set by rk_forge_call).
+ */
+int rk_forge_send(struct rk_forge_client *f, const char *method, const char *url, const char *json,
+		  struct rk_err *err);
 
 /* Fill r from the GitHub/Gitea-shaped release object at token t. */
 void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_release *r);

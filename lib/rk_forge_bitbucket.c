@@ -30,10 +30,7 @@ static void bb_auth(const char *token, struct rk_buf *out)
 
 static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
 {
-	rk_buf_addf(u, "%s/repositories/", f->api);
-	rk_forge_esc(f->owner, u);
-	rk_buf_addc(u, '/');
-	rk_forge_esc(f->repo, u);
+	rk_forge_repo_url(f, "repositories", u);
 }
 
 static int bb_find_release(struct rk_forge_client *f, const char *tag, struct rk_forge_release *out,
@@ -84,9 +81,10 @@ static int bb_find_release(struct rk_forge_client *f, const char *tag, struct rk
 }
 
 static int bb_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			     const char *notes, bool draft, struct rk_forge_release *out,
-			     struct rk_err *err)
+			     const char *notes, const char *target, bool draft,
+			     struct rk_forge_release *out, struct rk_err *err)
 {
+	(void)target;
 	(void)title;
 	(void)notes;
 	(void)draft;
@@ -107,30 +105,14 @@ static int bb_update_release(struct rk_forge_client *f, struct rk_forge_release 
 static int bb_upload(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
 		     const char *name, struct rk_err *err)
 {
-	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT;
-	const char *bnd = "releasekit-5b0e2a9c4d1f7368";
-	long st = -1;
+	struct rk_buf u = RK_BUF_INIT;
+	long st;
 
 	(void)r;
-	if (rk_buf_read_file(&file, path) < 0) {
-		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rk_buf_addf(&body,
-		    "--%s\r\nContent-Disposition: form-data; name=\"files\"; filename=\"%s\"\r\n"
-		    "Content-Type: application/octet-stream\r\n\r\n",
-		    bnd, name);
-	rk_buf_add(&body, file.data, file.len);
-	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
-	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/downloads");
-	st = rk_forge_call_mem(f, "POST", u.data, body.data, body.len, NULL, ct.data, NULL, err);
-out:
+	rk_forge_path(&u, "downloads", NULL);
+	st = rk_forge_post_file(f, u.data, "files", path, name, NULL, err);
 	rk_buf_release(&u);
-	rk_buf_release(&body);
-	rk_buf_release(&file);
-	rk_buf_release(&ct);
 	return st >= 200 && st < 300 ? 0 : -1;
 }
 
@@ -138,15 +120,14 @@ static int bb_delete_asset(struct rk_forge_client *f, const struct rk_forge_rele
 			   const struct rk_forge_asset *a, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	(void)r;
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/downloads/");
-	rk_forge_esc(a->name, &u);
-	st = rk_forge_call(f, "DELETE", u.data, NULL, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "downloads", a->name, NULL);
+	rc = rk_forge_send(f, "DELETE", u.data, NULL, err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static void pr_from(const struct rk_json *d, int t, struct rk_forge_pr *pr)
@@ -218,7 +199,7 @@ static int bb_create_pr(struct rk_forge_client *f, const char *head, const char 
 	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pullrequests");
+	rk_forge_path(&u, "pullrequests", NULL);
 	rk_jw_init(&w, &b);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "title", title);
@@ -235,38 +216,29 @@ static int bb_create_pr(struct rk_forge_client *f, const char *head, const char 
 static int bb_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
 			const char *body, struct rk_err *err)
 {
+	const char *kv[] = {"title", title, "description", body};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pullrequests/");
-	rk_forge_esc(pr->id, &u);
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	if (title)
-		rk_jw_kstr(&w, "title", title);
-	if (body)
-		rk_jw_kstr(&w, "description", body);
-	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "PUT", u.data, b.data, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "pullrequests", pr->id, NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
+	rc = rk_forge_send(f, "PUT", u.data, b.data, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static int bb_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pullrequests/");
-	rk_forge_esc(pr->id, &u);
-	rk_buf_adds(&u, "/decline");
-	st = rk_forge_call(f, "POST", u.data, "{}", NULL, NULL, NULL, err);
+	rk_forge_path(&u, "pullrequests", pr->id, "decline", NULL);
+	rc = rk_forge_send(f, "POST", u.data, "{}", err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 const struct rk_forge_ops rk_forge_bitbucket = {

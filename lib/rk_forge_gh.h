@@ -12,8 +12,8 @@
 int rk_forge_gh_find_release(struct rk_forge_client *f, const char *tag,
 			     struct rk_forge_release *out, struct rk_err *err);
 int rk_forge_gh_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			       const char *notes, bool draft, struct rk_forge_release *out,
-			       struct rk_err *err);
+			       const char *notes, const char *target, bool draft,
+			       struct rk_forge_release *out, struct rk_err *err);
 int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_release *r,
 			       const char *notes, int draft, struct rk_err *err);
 /* 1 and out filled when array d holds an open pull request from head (into base) */

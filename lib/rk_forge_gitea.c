@@ -7,6 +7,10 @@
  *   GET    /repos/O/R/pulls?state=open&limit=50&page=N  (filtered by head.ref here:
  *          Gitea has no head= filter)
  * Authorization: "token T".
+ * Gitea publishes a draft itself when it syncs a pushed tag of that name
+ * (in its queue, after the push): the release action, which runs after the
+ * tag's push, may find the release published already and then only adds
+ * the assets.
  */
 #include "rk_common.h"
 
@@ -25,10 +29,7 @@ static void gitea_auth(const char *token, struct rk_buf *out)
 
 static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
 {
-	rk_buf_addf(u, "%s/repos/", f->api);
-	rk_forge_esc(f->owner, u);
-	rk_buf_addc(u, '/');
-	rk_forge_esc(f->repo, u);
+	rk_forge_repo_url(f, "repos", u);
 }
 
 static int gitea_upload(struct rk_forge_client *f, const struct rk_forge_release *r,
@@ -38,9 +39,8 @@ static int gitea_upload(struct rk_forge_client *f, const struct rk_forge_release
 	long st;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/releases/");
-	rk_forge_esc(r->id, &u);
-	rk_buf_adds(&u, "/assets?name=");
+	rk_forge_path(&u, "releases", r->id, "assets", NULL);
+	rk_buf_adds(&u, "?name=");
 	rk_forge_esc(name, &u);
 	st = rk_forge_call(f, "POST", u.data, NULL, path, "application/octet-stream", NULL, err);
 	rk_buf_release(&u);
@@ -51,16 +51,13 @@ static int gitea_delete_asset(struct rk_forge_client *f, const struct rk_forge_r
 			      const struct rk_forge_asset *a, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/releases/");
-	rk_forge_esc(r->id, &u);
-	rk_buf_adds(&u, "/assets/");
-	rk_forge_esc(a->id, &u);
-	st = rk_forge_call(f, "DELETE", u.data, NULL, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "releases", r->id, "assets", a->id, NULL);
+	rc = rk_forge_send(f, "DELETE", u.data, NULL, err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static int gitea_find_pr(struct rk_forge_client *f, const char *head, const char *base,
@@ -92,6 +89,7 @@ static int gitea_find_pr(struct rk_forge_client *f, const char *head, const char
 const struct rk_forge_ops rk_forge_gitea = {
 	.name = "gitea",
 	.token_env = "GITEA_TOKEN",
+	.drafts = true,
 	.api_base = gitea_api,
 	.auth = gitea_auth,
 	.find_release = rk_forge_gh_find_release,

@@ -3,7 +3,9 @@
  * (see rk_forge.h). Requests:
  *   GET    /repos/O/R/releases?per_page=100&page=N   find a tag's release
  *          (drafts have no tag lookup: /releases/tags/T does not show them)
- *   POST   /repos/O/R/releases  {tag_name,name,body,draft}
+ *   POST   /repos/O/R/releases  {tag_name,target_commitish?,name,body,draft}
+ *          (a draft may name a tag not pushed yet: target_commitish is the
+ *          commit it will name; the tag is pushed before it is published)
  *   PATCH  /repos/O/R/releases/ID  {body?,draft?}
  *   POST   <upload_url>?name=N  (uploads.github.com; application/octet-stream)
  *   DELETE /repos/O/R/releases/assets/ASSET
@@ -35,10 +37,7 @@ static void gh_auth(const char *token, struct rk_buf *out)
 
 static void repo_url(const struct rk_forge_client *f, struct rk_buf *u)
 {
-	rk_buf_addf(u, "%s/repos/", f->api);
-	rk_forge_esc(f->owner, u);
-	rk_buf_addc(u, '/');
-	rk_forge_esc(f->repo, u);
+	rk_forge_repo_url(f, "repos", u);
 }
 
 int rk_forge_gh_find_release(struct rk_forge_client *f, const char *tag,
@@ -78,8 +77,8 @@ int rk_forge_gh_find_release(struct rk_forge_client *f, const char *tag,
 }
 
 int rk_forge_gh_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			       const char *notes, bool draft, struct rk_forge_release *out,
-			       struct rk_err *err)
+			       const char *notes, const char *target, bool draft,
+			       struct rk_forge_release *out, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -91,6 +90,8 @@ int rk_forge_gh_create_release(struct rk_forge_client *f, const char *tag, const
 	rk_jw_init(&w, &body);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "tag_name", tag);
+	if (target)
+		rk_jw_kstr(&w, "target_commitish", target);
 	rk_jw_kstr(&w, "name", title);
 	rk_jw_kstr(&w, "body", notes);
 	rk_jw_kbool(&w, "draft", draft);
@@ -110,11 +111,10 @@ int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_releas
 {
 	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT;
 	struct rk_jw w;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/releases/");
-	rk_forge_esc(r->id, &u);
+	rk_forge_path(&u, "releases", r->id, NULL);
 	rk_jw_init(&w, &body);
 	rk_jw_obj(&w);
 	if (notes)
@@ -122,10 +122,10 @@ int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_releas
 	if (draft >= 0)
 		rk_jw_kbool(&w, "draft", draft);
 	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "PATCH", u.data, body.data, NULL, NULL, NULL, err);
+	rc = rk_forge_send(f, "PATCH", u.data, body.data, err);
 	rk_buf_release(&u);
 	rk_buf_release(&body);
-	if (st < 200 || st >= 300)
+	if (rc < 0)
 		return -1;
 	if (draft >= 0)
 		r->draft = draft;
@@ -155,15 +155,14 @@ static int gh_delete_asset(struct rk_forge_client *f, const struct rk_forge_rele
 			   const struct rk_forge_asset *a, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	(void)r;
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/releases/assets/");
-	rk_forge_esc(a->id, &u);
-	st = rk_forge_call(f, "DELETE", u.data, NULL, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "releases", "assets", a->id, NULL);
+	rc = rk_forge_send(f, "DELETE", u.data, NULL, err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 /* The first open pull request in array d whose head.ref is head (and base.ref base). */
@@ -215,19 +214,13 @@ int rk_forge_gh_create_pr(struct rk_forge_client *f, const char *head, const cha
 			  const char *title, const char *body, struct rk_forge_pr *out,
 			  struct rk_err *err)
 {
+	const char *kv[] = {"title", title, "head", head, "base", base, "body", body};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
 	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pulls");
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	rk_jw_kstr(&w, "title", title);
-	rk_jw_kstr(&w, "head", head);
-	rk_jw_kstr(&w, "base", base);
-	rk_jw_kstr(&w, "body", body);
-	rk_jw_obj_end(&w);
+	rk_forge_path(&u, "pulls", NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
 	rc = rk_forge_post_pr(f, u.data, b.data, rk_forge_pr_from, out, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
@@ -237,26 +230,17 @@ int rk_forge_gh_create_pr(struct rk_forge_client *f, const char *head, const cha
 static int gh_patch_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
 		       const char *body, const char *state, struct rk_err *err)
 {
+	const char *kv[] = {"title", title, "body", body, "state", state};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
-	long st;
+	int rc;
 
 	repo_url(f, &u);
-	rk_buf_adds(&u, "/pulls/");
-	rk_forge_esc(pr->id, &u);
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	if (title)
-		rk_jw_kstr(&w, "title", title);
-	if (body)
-		rk_jw_kstr(&w, "body", body);
-	if (state)
-		rk_jw_kstr(&w, "state", state);
-	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "PATCH", u.data, b.data, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "pulls", pr->id, NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
+	rc = rk_forge_send(f, "PATCH", u.data, b.data, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 int rk_forge_gh_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr,
@@ -274,6 +258,7 @@ int rk_forge_gh_close_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr
 const struct rk_forge_ops rk_forge_github = {
 	.name = "github",
 	.token_env = "GITHUB_TOKEN",
+	.drafts = true,
 	.api_base = gh_api,
 	.auth = gh_auth,
 	.find_release = rk_forge_gh_find_release,

@@ -10,9 +10,11 @@
  *   GET    /projects/:id/merge_requests?state=opened&source_branch=H&target_branch=B
  *   POST   /projects/:id/merge_requests  {source_branch,target_branch,title,description}
  *   PUT    /projects/:id/merge_requests/:iid  {title,description} | {state_event:"close"}
- * GitLab has no draft releases: the release is created complete at the
- * end (the release action runs after the package's verify); "draft" is
- * ignored. Asset links carry no size: a link of the same name is there.
+ * GitLab has no draft releases (upcoming_release/released_at is a
+ * published release with a future date, not a hidden one): the draft
+ * action skips GitLab and the release is created complete at the end (the
+ * release action runs after the package's verify and the tag's push);
+ * "draft" and "target" are ignored. Asset links carry no size: a link of the same name is there.
  */
 #include "rk_common.h"
 
@@ -88,23 +90,19 @@ static int gl_find_release(struct rk_forge_client *f, const char *tag, struct rk
 }
 
 static int gl_create_release(struct rk_forge_client *f, const char *tag, const char *title,
-			     const char *notes, bool draft, struct rk_forge_release *out,
-			     struct rk_err *err)
+			     const char *notes, const char *target, bool draft,
+			     struct rk_forge_release *out, struct rk_err *err)
 {
+	const char *kv[] = {"tag_name", tag, "name", title, "description", notes};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
-	struct rk_jw w;
 	long st;
 
 	(void)draft;
+	(void)target; /* "ref" would make the tag: the tag is pushed by then */
 	proj(f, &u);
-	rk_buf_adds(&u, "/releases");
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	rk_jw_kstr(&w, "tag_name", tag);
-	rk_jw_kstr(&w, "name", title);
-	rk_jw_kstr(&w, "description", notes);
-	rk_jw_obj_end(&w);
+	rk_forge_path(&u, "releases", NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
 	st = rk_forge_call(f, "POST", u.data, b.data, NULL, NULL, &d, err);
 	if (st >= 200 && st < 300)
 		rel_from(&d, 0, out);
@@ -117,9 +115,9 @@ static int gl_create_release(struct rk_forge_client *f, const char *tag, const c
 static int gl_update_release(struct rk_forge_client *f, struct rk_forge_release *r,
 			     const char *notes, int draft, struct rk_err *err)
 {
+	const char *kv[] = {"description", notes};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
-	long st;
+	int rc;
 
 	if (!notes) { /* no drafts to publish */
 		if (draft >= 0)
@@ -127,44 +125,27 @@ static int gl_update_release(struct rk_forge_client *f, struct rk_forge_release 
 		return 0;
 	}
 	proj(f, &u);
-	rk_buf_adds(&u, "/releases/");
-	rk_forge_esc(r->tag, &u);
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	rk_jw_kstr(&w, "description", notes);
-	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "PUT", u.data, b.data, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "releases", r->tag, NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
+	rc = rk_forge_send(f, "PUT", u.data, b.data, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static int gl_upload(struct rk_forge_client *f, const struct rk_forge_release *r, const char *path,
 		     const char *name, struct rk_err *err)
 {
-	struct rk_buf u = RK_BUF_INIT, body = RK_BUF_INIT, file = RK_BUF_INIT, ct = RK_BUF_INIT,
-		      link = RK_BUF_INIT, lb = RK_BUF_INIT;
+	struct rk_buf u = RK_BUF_INIT, link = RK_BUF_INIT, lb = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
-	struct rk_jw w;
+	const char *kv[] = {"name", NULL, "url", NULL};
 	const char *fp;
-	const char *bnd = "releasekit-7d1c0f3b9a2e4c58";
 	long st;
 	int rc = -1;
 
-	if (rk_buf_read_file(&file, path) < 0) {
-		rk_err_set(err, NULL, 0, 0, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rk_buf_addf(&body,
-		    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-		    "Content-Type: application/octet-stream\r\n\r\n",
-		    bnd, name);
-	rk_buf_add(&body, file.data, file.len);
-	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
-	rk_buf_addf(&ct, "multipart/form-data; boundary=%s", bnd);
 	proj(f, &u);
-	rk_buf_adds(&u, "/uploads");
-	st = rk_forge_call_mem(f, "POST", u.data, body.data, body.len, NULL, ct.data, &d, err);
+	rk_forge_path(&u, "uploads", NULL);
+	st = rk_forge_post_file(f, u.data, "file", path, name, &d, err);
 	if (st < 200 || st >= 300)
 		goto out;
 	fp = rk_json_get_str(&d, 0, "full_path");
@@ -179,22 +160,14 @@ static int gl_upload(struct rk_forge_client *f, const struct rk_forge_release *r
 	rk_buf_adds(&link, fp);
 	rk_buf_reset(&u);
 	proj(f, &u);
-	rk_buf_adds(&u, "/releases/");
-	rk_forge_esc(r->tag, &u);
-	rk_buf_adds(&u, "/assets/links");
-	rk_jw_init(&w, &lb);
-	rk_jw_obj(&w);
-	rk_jw_kstr(&w, "name", name);
-	rk_jw_kstr(&w, "url", link.data);
-	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "POST", u.data, lb.data, NULL, NULL, NULL, err);
-	rc = st >= 200 && st < 300 ? 0 : -1;
+	rk_forge_path(&u, "releases", r->tag, "assets", "links", NULL);
+	kv[1] = name;
+	kv[3] = link.data;
+	rk_forge_jobj(&lb, kv, RK_ARRAY_SIZE(kv));
+	rc = rk_forge_send(f, "POST", u.data, lb.data, err);
 out:
 	rk_json_release(&d);
 	rk_buf_release(&u);
-	rk_buf_release(&body);
-	rk_buf_release(&file);
-	rk_buf_release(&ct);
 	rk_buf_release(&link);
 	rk_buf_release(&lb);
 	return rc;
@@ -204,16 +177,13 @@ static int gl_delete_asset(struct rk_forge_client *f, const struct rk_forge_rele
 			   const struct rk_forge_asset *a, struct rk_err *err)
 {
 	struct rk_buf u = RK_BUF_INIT;
-	long st;
+	int rc;
 
 	proj(f, &u);
-	rk_buf_adds(&u, "/releases/");
-	rk_forge_esc(r->tag, &u);
-	rk_buf_adds(&u, "/assets/links/");
-	rk_forge_esc(a->id, &u);
-	st = rk_forge_call(f, "DELETE", u.data, NULL, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "releases", r->tag, "assets", "links", a->id, NULL);
+	rc = rk_forge_send(f, "DELETE", u.data, NULL, err);
 	rk_buf_release(&u);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static int gl_find_pr(struct rk_forge_client *f, const char *head, const char *base,
@@ -250,19 +220,14 @@ static int gl_create_pr(struct rk_forge_client *f, const char *head, const char 
 			const char *title, const char *body, struct rk_forge_pr *out,
 			struct rk_err *err)
 {
+	const char *kv[] = {"source_branch", head,  "target_branch", base,
+			    "title",	     title, "description",   body};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
 	int rc;
 
 	proj(f, &u);
-	rk_buf_adds(&u, "/merge_requests");
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	rk_jw_kstr(&w, "source_branch", head);
-	rk_jw_kstr(&w, "target_branch", base);
-	rk_jw_kstr(&w, "title", title);
-	rk_jw_kstr(&w, "description", body);
-	rk_jw_obj_end(&w);
+	rk_forge_path(&u, "merge_requests", NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
 	rc = rk_forge_post_pr(f, u.data, b.data, rk_forge_pr_from, out, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
@@ -272,26 +237,18 @@ static int gl_create_pr(struct rk_forge_client *f, const char *head, const char 
 static int gl_put_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,
 		     const char *body, bool close, struct rk_err *err)
 {
+	const char *kv[] = {"title", title,	    "description",
+			    body,    "state_event", close ? "close" : NULL};
 	struct rk_buf u = RK_BUF_INIT, b = RK_BUF_INIT;
-	struct rk_jw w;
-	long st;
+	int rc;
 
 	proj(f, &u);
-	rk_buf_adds(&u, "/merge_requests/");
-	rk_forge_esc(pr->id, &u);
-	rk_jw_init(&w, &b);
-	rk_jw_obj(&w);
-	if (title)
-		rk_jw_kstr(&w, "title", title);
-	if (body)
-		rk_jw_kstr(&w, "description", body);
-	if (close)
-		rk_jw_kstr(&w, "state_event", "close");
-	rk_jw_obj_end(&w);
-	st = rk_forge_call(f, "PUT", u.data, b.data, NULL, NULL, NULL, err);
+	rk_forge_path(&u, "merge_requests", pr->id, NULL);
+	rk_forge_jobj(&b, kv, RK_ARRAY_SIZE(kv));
+	rc = rk_forge_send(f, "PUT", u.data, b.data, err);
 	rk_buf_release(&u);
 	rk_buf_release(&b);
-	return st >= 200 && st < 300 ? 0 : -1;
+	return rc;
 }
 
 static int gl_update_pr(struct rk_forge_client *f, const struct rk_forge_pr *pr, const char *title,

@@ -84,6 +84,67 @@ EOT
 	no_canary
 }
 
+@test "forge: github: the draft action makes a draft naming the commit its tag will name; release promotes it; a published one is left alone; gitlab and bitbucket skip it" {
+	git remote add origin https://github.com/rk/mono.git
+	fake_start github rk/mono "$TOKEN"
+	export GITHUB_TOKEN=$TOKEN
+	forge="{\"name\":\"github\",\"api\":\"$FAKE_URL\"}"
+	secs='[{"name":"a","version":"1.0.0","notes":"## [1.0.0] - 2026-11-26\n\n- feat: a\n","changelog":"CHANGELOG.md"}]'
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=$secs release_act draft:python:a a-v1.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s --arg h "$(git rev-parse HEAD)" 'map(select(.state=="succeeded"))[0].note ==
+		"github release a-v1.0.0 created as a draft (target \($h[:12]))"' || fail "$output"
+	run fake_state
+	echo "$output" >state
+	jq -e --arg h "$(git rev-parse HEAD)" '(.releases | length == 1) and (.releases[0] | .draft and .target_commitish == $h and
+		.body == "## [1.0.0] - 2026-11-26\n\n- feat: a\n" and (.assets | length == 0))' state
+	# a rerun: the draft is there; other notes (a changed section) are updated
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "already done: github draft release a-v1.0.0"'
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=${secs/feat: a/feat: a, reworded} release_act draft:python:a a-v1.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "github draft release a-v1.0.0: notes updated"'
+	# release: the assets, then published; the same release
+	RK_ACT_SECTIONS=${secs/feat: a/feat: a, reworded} release_act release:python:a a-v1.0.0 '' "$forge" .releasekit/dist/python/a-1.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "github release a-v1.0.0: 3 assets uploaded (3 there), published"' || fail "$output"
+	# the draft action again (a rerun of the whole plan): a published release is left alone
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=$secs release_act draft:python:a a-v1.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "already published: github release a-v1.0.0"'
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and (.releases[0].draft | not) and (.releases[0].body | contains("reworded")) and
+		([.requests[] | select(.method == "PATCH")] | length == 2)'
+	# a release commit GitHub does not have yet (made here, pushed with the
+	# tags): GitHub refuses the target; the draft is made without one
+	curl -sf -X POST -d '{"shas":["0000000000000000000000000000000000000000"]}' "$FAKE_URL/_fake/commits" >/dev/null
+	RK_ACT_TYPE=draft RK_ACT_SECTIONS=$secs release_act draft:python:a a-v2.0.0 '' "$forge" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note ==
+		"github release a-v2.0.0 created as a draft (the forge does not have its commit yet: the tag names it when pushed)"' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 2) and (.releases | map(select(.tag_name == "a-v2.0.0"))[0] | .draft and .target_commitish == "main")'
+	fake_stop
+	# GitLab has no drafts, Bitbucket only Downloads: skipped, nothing asked
+	git remote set-url origin https://gitlab.com/grp/mono.git
+	fake_start gitlab grp/mono "$TOKEN"
+	export GITLAB_TOKEN=$TOKEN
+	RK_ACT_TYPE=draft release_act d a-v1.0.0 n "{\"name\":\"gitlab\",\"api\":\"$FAKE_URL/api/v4\"}" >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note ==
+		"skipped: gitlab has no draft releases (the release is created complete after verify and the tag'"'"'s push)"'
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 0) and (.requests | length == 0)'
+	no_canary
+}
+
 @test "forge: github: SIGKILL after the draft and after an upload; reruns finish one release with every asset once" {
 	git remote add origin git@github.com:rk/mono.git
 	fake_start github rk/mono "$TOKEN"
@@ -176,6 +237,61 @@ EOT
 	run --separate-stderr rk-exec plan
 	assert_success
 	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "already done: bitbucket release b-v2.0.0 with 2 assets"'
+	no_canary
+}
+
+@test "forge: self-hosted: forge(host = ...) from RELEASE.star names the kind of that host only; CI jobs (GitHub Enterprise Server, GitLab CI) are recognised from their environment" {
+	fake_start gitlab grp/mono "$TOKEN"
+	export GITLAB_TOKEN=$TOKEN
+	# the record as rk-config writes it (git.example.com's API: the fake)
+	printf 'forge(name = "gitlab", host = "git.example.com", api = "%s/api/v4")\n' "$FAKE_URL" >RELEASE.star
+	run --separate-stderr rk-config
+	assert_success
+	forge=$(echo "$output" | jq -c 'select(.rule == "forge")')
+	echo "$forge" | jq -e '.host == "git.example.com"'
+	git remote add origin https://git.example.com/grp/mono.git
+	release_act rel a-v1.0.0 'notes' "$forge" .releasekit/dist/npm/b-2.0.0 >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "gitlab release a-v1.0.0: created, 2 assets uploaded (2 there)"' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and .releases[0].tag_name == "a-v1.0.0"'
+	# ssh remotes and other letter cases name the same host
+	git remote set-url origin git@GIT.example.com:grp/mono.git
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("already done: gitlab release a-v1.0.0")'
+	# a remote on another host: the record is not its (an unknown host is no forge)
+	git remote set-url origin https://git.example.org/grp/mono.git
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "skipped: origin is not a known forge (no release page to create)"'
+	# GitLab CI on that host, no record: CI_SERVER_URL's host, CI_API_V4_URL, the job token
+	git remote set-url origin https://gitlab-ci-token:x@gitlab.example.net/grp/mono.git
+	unset GITLAB_TOKEN
+	release_act rel a-v1.0.1 'notes' null .releasekit/dist/npm/b-2.0.0 >plan
+	CI_SERVER_URL=https://gitlab.example.net CI_API_V4_URL=$FAKE_URL/api/v4 CI_JOB_TOKEN=$TOKEN \
+		run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("gitlab release a-v1.0.1: created")' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 2) and any(.requests[]; .path | startswith("/api/v4/projects/grp%2Fmono/releases"))'
+	# not on that host: nothing
+	CI_SERVER_URL=https://gitlab.example.com CI_API_V4_URL=$FAKE_URL/api/v4 CI_JOB_TOKEN=$TOKEN \
+		run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note | startswith("skipped")'
+	fake_stop
+	# a GitHub Enterprise Server runner: GITHUB_SERVER_URL and GITHUB_API_URL
+	fake_start github rk/mono "$TOKEN"
+	git remote set-url origin git@ghe.example.com:rk/mono.git
+	release_act rel a-v1.0.0 'notes' null .releasekit/dist/npm/b-2.0.0 >plan
+	GITHUB_SERVER_URL=https://ghe.example.com GITHUB_API_URL=$FAKE_URL GITHUB_TOKEN=$TOKEN \
+		run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "github release a-v1.0.0: created as a draft, 2 assets uploaded (2 there), published"' || fail "$output"
+	run fake_state
+	echo "$output" | jq -e '(.releases | length == 1) and (.releases[0].draft | not)'
 	no_canary
 }
 

@@ -4,7 +4,9 @@
 #   GitLab or Bitbucket, see its --help) for this test; sets FAKE_URL.
 # fake_state: its state (JSON) on stdout.
 # fake_fault JSON: POST /_fake/fault.
-# release_act ID TAG NOTES FORGE_JSON DIST...: a built-in release action.
+# release_act ID TAG NOTES FORGE_JSON DIST...: a built-in release action
+#   (RK_ACT_TYPE=draft: a draft action; RK_ACT_SECTIONS=JSON: params.sections
+#   instead of NOTES, which is then left out when empty).
 
 fake_start() {
 	local kind=$1 repo=$2 token=$3 pf="$BATS_TEST_TMPDIR/fake.port" i
@@ -33,7 +35,10 @@ release_act() {
 	shift 4
 	jq -cn --arg id "$id" --arg tag "$tag" --arg notes "$notes" --argjson forge "$forge" \
 		--arg key "$(printf '%s' "$id$tag" | sha256sum | cut -c1-64)" \
-		'{kind:"action",id:$id,type:"release",deps:[],key:$key,phase:"publish",tag:$tag,
-		  params:{tag:$tag,notes:$notes,remote:"origin",forge:$forge,dists:$ARGS.positional}}' \
+		--arg type "${RK_ACT_TYPE:-release}" --argjson sections "${RK_ACT_SECTIONS:-null}" \
+		'{kind:"action",id:$id,type:$type,deps:[],key:$key,phase:"publish",tag:$tag,
+		  params:({tag:$tag,notes:$notes,remote:"origin",forge:$forge,dists:$ARGS.positional}
+		          + if $sections then {sections:$sections} else {} end
+		          | if $notes == "" then del(.notes) else . end)}' \
 		--args "$@"
 }

@@ -47,6 +47,34 @@ gmono() {
 	gitea_wait_pushed "$1"
 }
 
+# gtrain NAME PREFIX: two npm packages, @PREFIX/a and @PREFIX/b (no
+# workspace), released in lockstep under one tag v{version} (a release
+# train with versioning fixed), forge(name = "gitea"), origin = rk/NAME;
+# released once (v1.0.0), then a feature in a and a fix in b
+gtrain() {
+	url=$(gitea_repo "$1")
+	make_git_repo repo
+	mkdir -p repo/js/a repo/js/b
+	for p in a b; do
+		echo "{\"name\":\"@$2/$p\",\"version\":\"1.0.0\",\"main\":\"index.js\"}" >"repo/js/$p/package.json"
+		echo "module.exports = \"$p\";" >"repo/js/$p/index.js"
+	done
+	printf 'release_train(versioning = "fixed", tag_format = "v{version}")\nforge(name = "gitea")\n' >repo/RELEASE.star
+	printf '.releasekit/\n' >repo/.gitignore
+	git -C repo add -A
+	git -C repo commit -q -m "feat: initial"
+	git -C repo tag v1.0.0
+	echo '// more' >>repo/js/a/index.js
+	git -C repo commit -q -am "feat(a): more in a"
+	echo '// fixed' >>repo/js/b/index.js
+	git -C repo commit -q -am "fix(b): a fix in b"
+	git -C repo remote add origin "$url"
+	cd repo
+	push_main
+	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" push -q origin v1.0.0
+	gitea_wait_pushed "$1"
+}
+
 # the token appears in no output, event, log, cache entry or file of the test
 no_canary() {
 	if grep -rlF "$GITEA_TOKEN" "$BATS_TEST_TMPDIR" 2>/dev/null; then
@@ -71,6 +99,7 @@ push_main() {
 	push_main
 	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" push -q origin a-v1.0.0
 	gitea_wait_pushed exec1
+	gitea_wait_tag exec1 a-v1.0.0
 	mkdir -p .releasekit/dist/python/a-1.0.0 .releasekit/dist/npm/b-2.0.0
 	head -c 300000 /dev/urandom >.releasekit/dist/python/a-1.0.0/a-1.0.0.tar.gz
 	printf 'wheel\n' >.releasekit/dist/python/a-1.0.0/a-1.0.0-py3-none-any.whl
@@ -80,11 +109,11 @@ push_main() {
 	RK_TEST_KILL_AT=rel:uploaded run --separate-stderr rk-exec plan
 	[ "$status" -eq 137 ] || fail "status $status: $output $stderr"
 	run gitea_api GET /repos/rk/exec1/releases
-	echo "$output" | jq -e 'length == 1 and .[0].draft == true and (.[0].assets | length == 1)'
+	echo "$output" | jq -e 'length == 1 and .[0].draft == true and (.[0].assets | length == 1)' || fail "$output"
 	run --separate-stderr rk-exec plan
 	assert_success
 	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note ==
-		"gitea release a-v1.0.0: 3 assets uploaded (4 there), published"'
+		"gitea release a-v1.0.0: 3 assets uploaded (4 there), published"' || fail "$output"
 	run gitea_api GET /repos/rk/exec1/releases
 	echo "$output" >rels
 	jq -e 'length == 1 and .[0].draft == false and .[0].tag_name == "a-v1.0.0" and .[0].body == "## 1.0.0\n\n- feat: one"' rels
@@ -104,6 +133,34 @@ push_main() {
 	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note == "already done: gitea release a-v1.0.0 with 4 assets"'
 	run gitea_api GET /repos/rk/exec1/releases
 	[ "$(echo "$output" | jq -S 'sort_by(.id) | map(del(.assets[].download_count) | .assets |= sort_by(.id))')" = "$(jq -S 'sort_by(.id) | map(del(.assets[].download_count) | .assets |= sort_by(.id))' rels)" ]
+	no_canary
+}
+
+@test "gitea: a Gitea Actions job is recognised from its environment (GITEA_ACTIONS, GITHUB_SERVER_URL, GITHUB_API_URL) with no forge() in the config" {
+	url=$(gitea_repo ci1)
+	make_git_repo repo
+	cd repo
+	printf '.releasekit/\n' >.gitignore
+	git add .gitignore
+	git commit -q -m init
+	git tag c-v1.0.0
+	git remote add origin "$url"
+	push_main
+	git -c http.extraHeader="Authorization: token $GITEA_TOKEN" push -q origin c-v1.0.0
+	gitea_wait_pushed ci1
+	gitea_wait_tag ci1 c-v1.0.0
+	mkdir -p .releasekit/dist/npm/c-1.0.0
+	printf 'tgz\n' >.releasekit/dist/npm/c-1.0.0/c-1.0.0.tgz
+	release_act rel c-v1.0.0 'notes' null .releasekit/dist/npm/c-1.0.0 >plan
+	# outside the job: 127.0.0.1 is no known forge
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note | startswith("skipped: origin is not a known forge")'
+	GITEA_ACTIONS=true GITHUB_SERVER_URL=$GITEA_URL/ GITHUB_API_URL=$GITEA_URL/api/v1 run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" | jq -e -s 'map(select(.state == "succeeded"))[0].note == "gitea release c-v1.0.0: created as a draft, 2 assets uploaded (2 there), published"' || fail "$output"
+	run gitea_api GET /repos/rk/ci1/releases
+	echo "$output" | jq -e 'length == 1 and .[0].draft == false and (.[0].assets | length == 2)'
 	no_canary
 }
 
@@ -186,5 +243,51 @@ push_main() {
 	echo "$output" | grep -q '^ok      release_pr  nothing pending: closed pull request #2' || fail "$output"
 	run gitea_api GET "/repos/rk/mono2/pulls?state=open"
 	echo "$output" | jq -e 'length == 0'
+	no_canary
+}
+
+@test "gitea: a lockstep train's one release has every package's section; a failed publish leaves a draft (made before the build), never a published release; the rerun promotes that same release" {
+	gtrain train1 gtt
+	good=$NPM_TOKEN
+	# the registry refuses the uploads (a wrong token): the release stops after the draft
+	NPM_TOKEN=not-the-registry-token run releasekit release
+	assert_failure
+	echo "$output" >../out1
+	grep -q '^ok      draft:npm:@gtt/a  gitea release v1.1.0 created as a draft (target ' ../out1 || fail "$output"
+	grep -q 'publish:npm:@gtt/' ../out1 || fail "$output"
+	! grep -q '^ok      \(push:tags\|release:\)' ../out1 || fail "$output"
+	run gitea_api GET "/repos/rk/train1/releases?limit=50"
+	echo "$output" >../rels1
+	jq -e 'length == 1 and .[0].tag_name == "v1.1.0" and .[0].name == "v1.1.0" and .[0].draft == true and (.[0].assets | length == 0)' ../rels1 ||
+		fail "$(cat ../rels1)"
+	# the notes: a heading per package of the train over its changelog section
+	a=$(git rev-parse --short=7 HEAD~2) b=$(git rev-parse --short=7 HEAD~1)
+	printf '## @gtt/a 1.1.0\n\n### Features\n\n- **a:** more in a (%s)\n\n## @gtt/b 1.1.0\n\n### Bug Fixes\n\n- **b:** a fix in b (%s)\n' "$a" "$b" >../want
+	jq -j '.[0].body' ../rels1 >../body1
+	diff ../want ../body1 || diff <(sed -e '$a\' ../want) <(sed -e '$a\' ../body1)
+	# nothing was published under the tag: it is not on the forge
+	run git -c http.extraHeader="Authorization: token $GITEA_TOKEN" ls-remote --tags origin v1.1.0
+	assert_success
+	[ -z "$output" ] || fail "$output"
+	# fixed: the rerun finishes the same release (publish only: HEAD is the release commit)
+	NPM_TOKEN=$good run releasekit release
+	assert_success
+	echo "$output" >../out2
+	grep -q '^ok      draft:npm:@gtt/a  already done: gitea draft release v1.1.0' ../out2 || fail "$output"
+	# (Gitea publishes a draft itself when it syncs the pushed tag, in its
+	# own time: the release action may find it published already)
+	grep -q '^ok      release:npm:@gtt/a  gitea release v1.1.0: 3 assets uploaded (3 there)\(, published\)\?$' ../out2 || fail "$output"
+	run gitea_api GET "/repos/rk/train1/releases?limit=50"
+	echo "$output" >../rels2
+	jq -e --argjson id "$(jq '.[0].id' ../rels1)" 'length == 1 and .[0].id == $id and .[0].draft == false and .[0].tag_name == "v1.1.0"' ../rels2 ||
+		fail "$(cat ../rels2)"
+	[ "$(jq -r '.[0].body' ../rels2)" = "$(jq -r '.[0].body' ../rels1)" ]
+	[ "$(jq -r '[.[0].assets[].name] | sort | join(" ")' ../rels2)" = "SHA256SUMS gtt-a-1.1.0.tgz gtt-b-1.1.0.tgz" ] || fail "$(jq -c '[.[0].assets[].name]' ../rels2)"
+	# again: the published release is left alone by the draft action, nothing changes
+	run releasekit release
+	assert_success
+	run releasekit publish
+	assert_success
+	echo "$output" | grep -q '^ok      draft:npm:@gtt/a  already published: gitea release v1.1.0' || fail "$output"
 	no_canary
 }

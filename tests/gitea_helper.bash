@@ -147,6 +147,20 @@ gitea_wait_pushed() {
 	return 1
 }
 
+# gitea_wait_tag REPO TAG: until Gitea has synced a pushed tag into its
+# database (its page of that tag's release answers, 404 before). Gitea does that in a queue after the
+# push, and the sync publishes a draft release of that tag (IsDraft =
+# false): a test that makes a draft of a tag it has just pushed waits first.
+gitea_wait_tag() {
+	local i
+	for i in $(seq 1 300); do
+		curl -sf -o /dev/null "$GITEA_URL/rk/$1/releases/tag/$2" && return 0
+		sleep 0.1
+	done
+	echo "gitea_wait_tag: tag $2 of rk/$1 not synced" >&2
+	return 1
+}
+
 # gitea_merge REPO N: fast-forward pull request N of rk/REPO into its base.
 # Gitea checks a pull request's mergeability in a queue after each push and
 # answers 405 "try again later" until then: retried until merged (30 s).

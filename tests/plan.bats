@@ -639,7 +639,8 @@ changelog:npm:a <- ranges:cargo:c
 changelog:python:b <- changelog:npm:a
 changelog:cargo:c <- changelog:python:b
 commit:release <- changelog:cargo:c
-pin:npm:a <- commit:release
+draft:npm:a <- commit:release
+pin:npm:a <- draft:npm:a
 build:npm:a <- pin:npm:a
 unpin:npm:a <- build:npm:a
 sign:npm:a <- unpin:npm:a
@@ -648,7 +649,8 @@ poll:npm:a <- publish:npm:a
 smoke_test:npm:a <- poll:npm:a
 verify:npm:a <- smoke_test:npm:a
 tag:npm:a <- verify:npm:a
-pin:python:b <- commit:release
+draft:python:b <- commit:release
+pin:python:b <- draft:python:b
 build:python:b <- pin:python:b
 unpin:python:b <- build:python:b
 sign:python:b <- unpin:python:b
@@ -657,7 +659,8 @@ poll:python:b <- publish:python:b
 smoke_test:python:b <- poll:python:b
 verify:python:b <- smoke_test:python:b
 tag:python:b <- verify:python:b
-pin:cargo:c <- commit:release
+draft:cargo:c <- commit:release
+pin:cargo:c <- draft:cargo:c
 build:cargo:c <- pin:cargo:c
 unpin:cargo:c <- build:cargo:c
 sign:cargo:c <- unpin:cargo:c
@@ -671,6 +674,9 @@ release:npm:a <- push:tags
 release:python:b <- push:tags
 release:cargo:c <- push:tags"
 	jq -e -s 'map(select(.kind == "action")) | all(.phase == (if (.type | IN("bump","ranges","lockfile","changelog","commit")) then "prepare" else "publish" end))' out.ndjson
+	# the draft before anything is built; the release (promotion) after the tags' push
+	jq -e -s 'map(select(.id == "draft:npm:a"))[0] | .tag == "a-v1.0.1" and .params.sections[0].name == "a" and (.params | has("dists") | not)' out.ndjson
+	jq -e -s 'map(select(.id == "release:npm:a"))[0].params.dists == [".releasekit/dist/npm/a-1.0.1"]' out.ndjson
 	# disabled steps leave the chain; poll disabled: the edge goes to publish
 	echo '{"kind":"config","rule":"release_train","disable_actions":["sign","poll","smoke_test","verify","unpin","ranges","push"]}' >>in.ndjson
 	run piped rk-plan -C repo --date 20261126 \| jq -r 'select(.kind == "action" and .package != "c") | "\(.id) <- \(.deps | join(" "))"' <in.ndjson
@@ -680,11 +686,13 @@ bump:python:b <- bump:npm:a
 changelog:npm:a <- bump:cargo:c
 changelog:python:b <- changelog:npm:a
 commit:release <- changelog:cargo:c
-pin:npm:a <- commit:release
+draft:npm:a <- commit:release
+pin:npm:a <- draft:npm:a
 build:npm:a <- pin:npm:a
 publish:npm:a <- build:npm:a
 tag:npm:a <- publish:npm:a
-pin:python:b <- commit:release
+draft:python:b <- commit:release
+pin:python:b <- draft:python:b
 build:python:b <- pin:python:b
 publish:python:b <- build:python:b publish:npm:a
 tag:python:b <- publish:python:b
@@ -703,6 +711,7 @@ release:python:b <- tag:python:b"
 	assert_output "bump:npm:a
 changelog:npm:a
 commit:release
+draft:npm:a
 tag:npm:a
 push:tags
 release:npm:a"
@@ -749,14 +758,14 @@ release:npm:a"
 	keys >k1
 	keys >k2
 	cmp k1 k2
-	# a: 12 actions, b: 13 (with ranges), commit:release and push:tags
-	[ "$(wc -l <k1)" -eq 27 ]
-	[ "$(cut -d' ' -f2 k1 | sort -u | wc -l)" -eq 27 ]
+	# a: 13 actions, b: 14 (with ranges), commit:release and push:tags
+	[ "$(wc -l <k1)" -eq 29 ]
+	[ "$(cut -d' ' -f2 k1 | sort -u | wc -l)" -eq 29 ]
 	# an uncommitted change in a: a's keys change, b's do not (a's version is the same)
 	echo "local edit" >>repo/pk/a/file.txt
 	keys >k3
 	run changed k1 k3
-	assert_output "npm:a=12 "
+	assert_output "npm:a=13 "
 	git -C repo checkout -q -- pk/a/file.txt
 	keys >k4
 	cmp k1 k4
@@ -764,14 +773,14 @@ release:npm:a"
 	echo new >repo/pk/b/new.txt
 	keys >k5
 	run changed k1 k5
-	assert_output "npm:b=13 "
+	assert_output "npm:b=14 "
 	rm repo/pk/b/new.txt
 	# a's next version changes: a's keys, and b's through its pinned manifest
 	# and ranges; the commit's (its parent, message) and push's (the tags)
 	change pk/a "feat: z"
 	keys >k6
 	run changed k1 k6
-	assert_output "npm:a=12 npm:b=13 release=1 tags=1 "
+	assert_output "npm:a=13 npm:b=14 release=1 tags=1 "
 	git -C repo reset -q --hard HEAD~
 	keys >k7
 	cmp k1 k7
@@ -779,13 +788,13 @@ release:npm:a"
 	{ cat in.ndjson; echo '{"kind":"config","rule":"release_train","name":"train"}'; } >cfg.ndjson
 	keys cfg.ndjson >k8
 	run changed k1 k8
-	assert_output "npm:a=12 npm:b=13 release=1 tags=1 "
+	assert_output "npm:a=13 npm:b=14 release=1 tags=1 "
 	# b's manifest text: only b's keys
 	echo "more" >>repo/pk/b/package.json
 	git -C repo commit -q -am "chore: manifest"
 	keys >k9
 	run changed k1 k9
-	assert_output "npm:b=13 release=1 "
+	assert_output "npm:b=14 release=1 "
 }
 
 @test "releasekit plan, version and changelog porcelain" {
@@ -825,7 +834,7 @@ python:b 0.5.1"
 - a 1.1.0"
 	releasekit plan --input ../in.ndjson --format json >../out.ndjson
 	validate_records ../out.ndjson
-	[ "$(jq -s 'map(select(.kind == "action")) | length' ../out.ndjson)" -eq 27 ]
+	[ "$(jq -s 'map(select(.kind == "action")) | length' ../out.ndjson)" -eq 29 ]
 	run releasekit plan --input ../in.ndjson --channel rc --date 20261126 --format yaml
 	assert_failure 2
 	assert_output "releasekit plan: unknown format 'yaml' (expected table or json)"
@@ -1011,7 +1020,7 @@ pnpm_repo() {
 	grep -v '"kind":"config"' out.ndjson >records.ndjson
 	validate_records records.ndjson
 	run ids_of a <out.ndjson
-	assert_output "bump:npm:a changelog:npm:a pin:npm:a build:npm:a unpin:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a release:npm:a "
+	assert_output "bump:npm:a changelog:npm:a draft:npm:a pin:npm:a build:npm:a unpin:npm:a sign:npm:a publish:npm:a poll:npm:a verify:npm:a tag:npm:a release:npm:a "
 	run jq -r 'select(.id == "verify:npm:a") | .deps[]' out.ndjson
 	assert_output "poll:npm:a"
 	run ids_of b <out.ndjson
