@@ -228,17 +228,16 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 		cfg = -1;
 		name = api = NULL;
 	}
-	if (name && !strcmp(name, "none")) {
+	if (name && !strcmp(name, "none"))
 		goto out;
-	} else if (name) {
-		ops = rk_forge_ops_find(name);
-		if (!ops) {
-			rc = rk_err_set(err, NULL, 0, 0, "forge: unknown name '%s'", name);
-			goto out;
-		}
-	} else if ((ops = ci_forge(host.data, &api))) {
-		/* the CI job's server (api: the one it was given, if any) */
-	} else {
+	/* the config's name, else the CI job's server (api: the one it was
+	 * given, if any), else the remote's host */
+	ops = name ? rk_forge_ops_find(name) : ci_forge(host.data, &api);
+	if (name && !ops) {
+		rc = rk_err_set(err, NULL, 0, 0, "forge: unknown name '%s'", name);
+		goto out;
+	}
+	if (!ops) {
 		char *base = NULL;
 
 		switch (rk_forge_parse_url(url, &base)) {
