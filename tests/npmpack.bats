@@ -304,3 +304,39 @@ EOF
 	assert_failure 3
 	assert_output --partial 'package.json:1:1: not a JSON object'
 }
+
+# build_plan NAME DIR: a build action record for a pnpm workspace package
+build_plan() {
+	jq -nc --arg n "$1" --arg d "$2" '{kind: "action", id: ("build:npm:" + $n), type: "build",
+		package: $n, ecosystem: "npm", version: "1.0.0", deps: [],
+		params: {manager: "pnpm", path: $d, manifest: ($d + "/package.json"), workspace: "."}}' |
+		jq -c --arg k "$(echo "$1$2" | sha256sum | cut -c1-64)" '.key = $k'
+}
+
+@test "npmpack: rk-exec's npm build packs in-process, and leaves a package with a prepack script to pnpm pack, saying so" {
+	make_git_repo "$T/r"
+	cd "$T/r"
+	echo '{"name": "root", "private": true}' >package.json
+	printf 'packages:\n  - "p/*"\n' >pnpm-workspace.yaml
+	mkdir -p p/plain p/scripted
+	echo '{"name": "plain", "version": "1.0.0", "main": "index.js"}' >p/plain/package.json
+	w p/plain/index.js
+	cat >p/scripted/package.json <<'EOF2'
+{"name": "scripted", "version": "1.0.0", "files": ["gen.js"],
+ "scripts": {"prepack": "node -e \"require('fs').writeFileSync('gen.js', 'made by prepack')\""}}
+EOF2
+	{ build_plan plain p/plain; build_plan scripted p/scripted; } >plan
+	run --separate-stderr rk-exec plan
+	assert_success
+	echo "$output" >out
+	run jq -r 'select(.kind == "event" and .state == "succeeded") | .action + ": " + .note' out
+	assert_success
+	assert_line 'build:npm:plain: built 1 file into .releasekit/dist/npm/plain-1.0.0 (packed in-process as pnpm pack would)'
+	assert_line 'build:npm:scripted: built 1 file into .releasekit/dist/npm/scripted-1.0.0 (pnpm pack: a prepack script)'
+	run tar -xzOf .releasekit/dist/npm/scripted-1.0.0/scripted-1.0.0.tgz package/gen.js
+	assert_success
+	assert_output 'made by prepack'
+	run tar -tzf .releasekit/dist/npm/plain-1.0.0/plain-1.0.0.tgz
+	assert_success
+	assert_output $'package/index.js\npackage/package.json'
+}
