@@ -18,7 +18,8 @@
 #
 #   bench/publish.sh [-j JOBS]        (default: the number of CPUs)
 # Uses $B/bin (B=build; run `make` first). Times are wall seconds of one run
-# each; on a shared machine run it twice.
+# each; on a shared machine run it twice. BENCH_KEEP=1 keeps the scratch
+# directory (events, plan, logs) and says where.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -28,7 +29,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/rk-bench-publish.XXXXXX")
 cleanup() {
 	"$top/scripts/registries" stop "$tmp/reg-rk" 2>/dev/null || true
 	"$top/scripts/registries" stop "$tmp/reg-lerna" 2>/dev/null || true
-	rm -rf "$tmp"
+	if [ -n "${BENCH_KEEP:-}" ]; then echo "bench: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 
@@ -71,7 +72,8 @@ for lv, group in enumerate(levels):
         json.dump(pj, open(os.path.join(p, "package.json"), "w"), indent=2)
         open(os.path.join(p, "index.js"), "w").write("module.exports = %r;\n" % n)
 json.dump({"name": "bench-root", "version": "0.0.0", "private": True}, open(os.path.join(d, "package.json"), "w"))
-open(os.path.join(d, "pnpm-workspace.yaml"), "w").write('packages:\n  - "packages/*"\n')
+# linked: pnpm (and so rk-discover) links the ranges to the workspace packages
+open(os.path.join(d, "pnpm-workspace.yaml"), "w").write('packages:\n  - "packages/*"\nlinkWorkspacePackages: true\n')
 json.dump({"version": "independent", "npmClient": "npm", "packages": ["packages/*"],
            "$schema": "node_modules/lerna/schemas/lerna-schema.json"},
           open(os.path.join(d, "lerna.json"), "w"), indent=2)
@@ -166,4 +168,7 @@ printf '  releasekit (build + publish + poll)  %6.2f s   critical path %6.2f s  
 printf '  floor max(critical path, work / jobs) %6.2f s   ratio %.2fx\n' "$floor_s" "$(echo "$rk_s / $floor_s" | bc -l)"
 printf '  lerna publish from-package           %6.2f s\n' "$lerna_s"
 printf '  releasekit / lerna                   %.2fx\n' "$(echo "$rk_s / $lerna_s" | bc -l)"
+# where the work goes: per action type, total and mean of the measured durations
+jq -rs '[.[] | select(.kind == "event" and .state == "succeeded")] | group_by(.action | split(":")[0])[] |
+	"  work: \(.[0].action | split(":")[0]) \(length) actions, total \(map(.duration_ms) | add / 1000 * 100 | round / 100) s, mean \(map(.duration_ms) | add / length | round) ms"' "$tmp/events"
 printf '  edges out of order: releasekit %s, lerna %s\n' "$(cat "$tmp/rk.order")" "$(cat "$tmp/lerna.order")"
