@@ -105,8 +105,9 @@ static int jv_from(const struct rk_json *d, int t, struct jv *v, struct rk_buf *
 	default:
 		raw = rk_json_raw(d, t, &len);
 		if (rk_json_type(d, t) == RK_JSON_NUMBER && !plain_int(raw, len))
-			return nope(why, "package.json: the number %.*s (JSON.stringify may write it "
-					 "otherwise)",
+			return nope(why,
+				    "package.json: the number %.*s (JSON.stringify may write it "
+				    "otherwise)",
 				    (int)len, raw);
 		v->type = JV_RAW;
 		v->s = rk_xstrndup(raw, len);
@@ -539,19 +540,54 @@ struct pk {
 	struct rk_err *err;
 };
 
-static const char *const defaults_npm[] = {
-	".npmignore",	 ".gitignore",	  "**/.git",	"**/.svn",	     "**/.hg",
-	"**/CVS",	 "**/.git/**",	  "**/.svn/**", "**/.hg/**",	     "**/CVS/**",
-	"/.lock-wscript", "/.wafpickle-*", "/build/config.gypi", "npm-debug.log",   "**/.npmrc",
-	".*.swp",	 ".DS_Store",	  "**/.DS_Store/**",	 "._*",		     "**/._*/**",
-	"*.orig",	 "/archived-packages/**"};
+static const char *const defaults_npm[] = {".npmignore",
+					   ".gitignore",
+					   "**/.git",
+					   "**/.svn",
+					   "**/.hg",
+					   "**/CVS",
+					   "**/.git/**",
+					   "**/.svn/**",
+					   "**/.hg/**",
+					   "**/CVS/**",
+					   "/.lock-wscript",
+					   "/.wafpickle-*",
+					   "/build/config.gypi",
+					   "npm-debug.log",
+					   "**/.npmrc",
+					   ".*.swp",
+					   ".DS_Store",
+					   "**/.DS_Store/**",
+					   "._*",
+					   "**/._*/**",
+					   "*.orig",
+					   "/archived-packages/**"};
 
-static const char *const defaults_pnpm[] = {
-	".npmignore",	 ".gitignore",	  "**/.git",	"**/.svn",	     "**/.hg",
-	"**/CVS",	 "**/.git/**",	  "**/.svn/**", "**/.hg/**",	     "**/CVS/**",
-	"/.lock-wscript", "/.wafpickle-*", "/build/config.gypi", "npm-debug.log",   "**/.npmrc",
-	".*.swp",	 ".DS_Store",	  "**/.DS_Store/**",	 "._*",		     "**/._*/**",
-	"*.orig",	 "/package-lock.json", "/yarn.lock",	 "/pnpm-lock.yaml", "/archived-packages/**"};
+static const char *const defaults_pnpm[] = {".npmignore",
+					    ".gitignore",
+					    "**/.git",
+					    "**/.svn",
+					    "**/.hg",
+					    "**/CVS",
+					    "**/.git/**",
+					    "**/.svn/**",
+					    "**/.hg/**",
+					    "**/CVS/**",
+					    "/.lock-wscript",
+					    "/.wafpickle-*",
+					    "/build/config.gypi",
+					    "npm-debug.log",
+					    "**/.npmrc",
+					    ".*.swp",
+					    ".DS_Store",
+					    "**/.DS_Store/**",
+					    "._*",
+					    "**/._*/**",
+					    "*.orig",
+					    "/package-lock.json",
+					    "/yarn.lock",
+					    "/pnpm-lock.yaml",
+					    "/archived-packages/**"};
 
 static bool filter(const struct pk *k, const struct level *L, const char *entry, bool partial,
 		   const char *ebase)
@@ -576,7 +612,10 @@ static bool filter(const struct pk *k, const struct level *L, const char *entry,
 		struct rk_buf pe = RK_BUF_INIT;
 
 		rk_buf_addf(&pe, "%s/%s", L->base, entry);
-		inc = filter(k, L->parent, pe.data, partial, k->pnpm ? NULL : ebase ? ebase : entry);
+		inc = filter(k, L->parent, pe.data, partial,
+			     k->pnpm ? NULL
+			     : ebase ? ebase
+				     : entry);
 		rk_buf_release(&pe);
 		if (!inc && !k->pnpm && !L->exact)
 			return false;
@@ -593,10 +632,10 @@ static bool filter(const struct pk *k, const struct level *L, const char *entry,
 
 			if (r->negate == inc)
 				continue;
-			rel = ebase && r->n <= (r->n && r->p[r->n - 1].kind == P_GLOB &&
-							!*r->p[r->n - 1].s
-						? 2
-						: 1);
+			rel = ebase &&
+			      r->n <= (r->n && r->p[r->n - 1].kind == P_GLOB && !*r->p[r->n - 1].s
+					       ? 2
+					       : 1);
 			rk_buf_addf(&a, "/%s", entry);
 			m = rule_match(r, a.data, false) || rule_match(r, entry, false);
 			if (!m && partial) {
@@ -605,13 +644,15 @@ static bool filter(const struct pk *k, const struct level *L, const char *entry,
 				m = rule_match(r, a.data, false) || rule_match(r, b.data, false);
 				rk_buf_truncate(&a, a.len - 1);
 				if (!m && r->negate)
-					m = rule_match(r, a.data, true) || rule_match(r, entry, true);
+					m = rule_match(r, a.data, true) ||
+					    rule_match(r, entry, true);
 				if (!m && rel) {
 					rk_buf_reset(&a);
 					rk_buf_reset(&b);
 					rk_buf_addf(&a, "/%s/", ebase);
 					rk_buf_addf(&b, "%s/", ebase);
-					m = rule_match(r, a.data, false) || rule_match(r, b.data, false);
+					m = rule_match(r, a.data, false) ||
+					    rule_match(r, b.data, false);
 					if (!m && r->negate) {
 						rk_buf_truncate(&a, a.len - 1);
 						m = rule_match(r, a.data, true) ||
@@ -785,7 +826,8 @@ static int walk(struct pk *k, struct level *L, const char *abs, const char *rel,
 			memset(&c, 0, sizeof(c));
 			c.parent = L;
 			c.base = e;
-			c.exact = pass_file || filter(k, L, r.data + (r.len - strlen(e)), false, NULL);
+			c.exact = pass_file ||
+				  filter(k, L, r.data + (r.len - strlen(e)), false, NULL);
 			if (!k->pnpm) {
 				struct rk_buf sl = RK_BUF_INIT;
 
@@ -827,9 +869,9 @@ static int walk(struct pk *k, struct level *L, const char *abs, const char *rel,
 /* ==== the manifest ==== */
 
 static const char *const publish_whitelist[] = {
-	"bin",	   "engines", "type",	"imports", "main", "module", "typings",	 "types",
-	"exports", "browser", "esnext", "es2015",  "unpkg", "umd:main", "os", "cpu",
-	"libc",	   "typesVersions"};
+	"bin",	   "engines",  "type",	  "imports", "main",   "module",
+	"typings", "types",    "exports", "browser", "esnext", "es2015",
+	"unpkg",   "umd:main", "os",	  "cpu",     "libc",   "typesVersions"};
 
 static const char *const lifecycle[] = {"prepack", "prepare", "postpack", "prepublishOnly",
 					"prepublish"};
@@ -850,14 +892,14 @@ static int linked_version(struct pk *k, const char *dep, char **out)
 	rk_buf_addf(&p, "%s/node_modules/%s/package.json", k->o->dir, dep);
 	if (rk_buf_read_file(&b, p.data) != 0 ||
 	    rk_json_parse(&d, b.data ? b.data : "", b.len, p.data, 1, &e) != 0) {
-		rc = nope(k->why, "workspace dependency %s: no %s (pnpm install first)", dep, p.data);
+		rc = nope(k->why, "workspace dependency %s: no %s (pnpm install first)", dep,
+			  p.data);
 		goto out;
 	}
 	name = rk_json_get_str(&d, 0, "name");
 	ver = rk_json_get_str(&d, 0, "version");
 	if (!name || !ver || strcmp(name, dep)) {
-		rc = nope(k->why, "workspace dependency %s: %s names another package", dep,
-			  p.data);
+		rc = nope(k->why, "workspace dependency %s: %s names another package", dep, p.data);
 		goto out;
 	}
 	*out = rk_xstrdup(ver);
@@ -1088,7 +1130,8 @@ static int checks(struct pk *k, const struct jv *m)
 	if (files && files->type != JV_ARR)
 		return nope(k->why, "\"files\" is not an array");
 	for (size_t i = 0; files && i < files->n; i++)
-		if (files->kids[i].type != JV_STR || memchr(files->kids[i].s, 0, files->kids[i].slen))
+		if (files->kids[i].type != JV_STR ||
+		    memchr(files->kids[i].s, 0, files->kids[i].slen))
 			return nope(k->why, "\"files\" holds a non-string");
 	if (k->pnpm) {
 		if (exists(k->o->dir, "package.json5") || exists(k->o->dir, "package.yaml"))
@@ -1105,10 +1148,9 @@ static int checks(struct pk *k, const struct jv *m)
 static int npm_root_rules(struct pk *k, struct level *L, const struct jv *m, char **req,
 			  size_t nreq)
 {
-	static const char *const strict_tail[] = {"/.git",	      "/node_modules",
-						  ".npmrc",	      "/package-lock.json",
-						  "/yarn.lock",	      "/pnpm-lock.yaml",
-						  "/bun.lockb"};
+	static const char *const strict_tail[] = {
+		"/.git",      "/node_modules",	 ".npmrc",    "/package-lock.json",
+		"/yarn.lock", "/pnpm-lock.yaml", "/bun.lockb"};
 	const struct jv *files = jv_get(m, "files");
 	struct ruleset *pkg = &L->rs[RS_PKG], *st = &L->rs[RS_STRICT];
 	struct rk_buf r = RK_BUF_INIT;
@@ -1136,7 +1178,8 @@ static int npm_root_rules(struct pk *k, struct level *L, const struct jv *m, cha
 			} else if (lstat(p.data, &sb) == 0 && S_ISREG(sb.st_mode)) {
 				rc = add_rule(st, r.data, k->why);
 				if (rc == 0 && r.data[1] != '!') {
-					char *q = rk_xstrdup(r.data[1] == '/' ? r.data + 2 : r.data + 1);
+					char *q = rk_xstrdup(r.data[1] == '/' ? r.data + 2
+									      : r.data + 1);
 
 					if (rk_path_normalize(q) != 0 || strstr(r.data, "//") ||
 					    strstr(r.data, "./")) {
@@ -1208,8 +1251,8 @@ static int pnpm_root(struct pk *k, struct level *L, const struct jv *m, char **r
 		size_t n = 0, cap = 0;
 
 		for (size_t i = 0; i < files->n + nreq + 2 && rc == 0; i++) {
-			const char *f = i < files->n	     ? files->kids[i].s
-					: i < files->n + nreq ? req[i - files->n]
+			const char *f = i < files->n	       ? files->kids[i].s
+					: i < files->n + nreq  ? req[i - files->n]
 					: i == files->n + nreq ? "package.json"
 							       : "npm-shrinkwrap.json";
 			char *q;
@@ -1345,7 +1388,8 @@ int rk_npmpack_list(const struct rk_npmpack_opts *o, struct rk_npmpack_list *out
 		rc = read_entries(&k, o->dir, &entries, &nent);
 		if (rc == 0 && k.pnpm) { /* npm-packlist 5 drops these at the project root */
 			for (size_t i = 0; i < nent; i++)
-				if (!strcmp(entries[i], ".git") || !strcmp(entries[i], "node_modules"))
+				if (!strcmp(entries[i], ".git") ||
+				    !strcmp(entries[i], "node_modules"))
 					entries[i][0] = '*'; /* skipped by the walk */
 		}
 	}
@@ -1357,9 +1401,10 @@ int rk_npmpack_list(const struct rk_npmpack_opts *o, struct rk_npmpack_list *out
 
 		for (size_t i = 0; i < out->n && !lic; i++)
 			for (const char *s = out->v[i].path; *s && !lic; s++)
-				lic = !strncasecmp(s, "licen", 5) && (s[5] == 'c' || s[5] == 's' ||
-								      s[5] == 'C' || s[5] == 'S') &&
-				      (s[6] == 'e' || s[6] == 'E') && (!s[7] || (s[7] == '.' && s[8]));
+				lic = !strncasecmp(s, "licen", 5) &&
+				      (s[5] == 'c' || s[5] == 's' || s[5] == 'C' || s[5] == 'S') &&
+				      (s[6] == 'e' || s[6] == 'E') &&
+				      (!s[7] || (s[7] == '.' && s[8]));
 		if (!lic) {
 			char **ws;
 			size_t nws;
@@ -1439,7 +1484,8 @@ static void tar_entry(struct rk_buf *t, const char *path, int mode, const void *
 	} else { /* split at the last '/' that fits: prefix (155) / name (100) */
 		const char *s = full + fl;
 
-		while (s > full && (*s != '/' || (size_t)(s - full) > 155 || fl - (size_t)(s - full) - 1 > 100))
+		while (s > full &&
+		       (*s != '/' || (size_t)(s - full) > 155 || fl - (size_t)(s - full) - 1 > 100))
 			s--;
 		memcpy(h + 345, full, (size_t)(s - full));
 		memcpy(h, s + 1, fl - (size_t)(s - full) - 1);

@@ -23,7 +23,8 @@ int main(int argc, char **argv)
 
 	rk_msg_init("t-npmpack");
 	if (argc < 4 || (strcmp(argv[1], "list") && strcmp(argv[1], "pack")))
-		rk_die(RK_EXIT_USAGE, "usage: t-npmpack list|pack npm|pnpm DIR [OUTDIR] [WORKSPACE]");
+		rk_die(RK_EXIT_USAGE,
+		       "usage: t-npmpack list|pack npm|pnpm DIR [OUTDIR] [WORKSPACE]");
 	pack = !strcmp(argv[1], "pack");
 	if (pack && argc < 5)
 		rk_die(RK_EXIT_USAGE, "usage: t-npmpack pack npm|pnpm DIR OUTDIR [WORKSPACE]");
