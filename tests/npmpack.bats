@@ -340,3 +340,46 @@ EOF2
 	assert_success
 	assert_output $'package/index.js\npackage/package.json'
 }
+
+@test "targz: a member of npm's, our own and long-named (pax, GNU) tarballs, as tar -xzOf prints it" {
+	mkdir -p "$T/p/lib" && cd "$T/p"
+	echo '{"name": "@tz/a", "version": "1.0.0", "files": ["lib"]}' >package.json
+	long=lib/$(printf 'd%.0s' $(seq 1 120))/$(printf 'f%.0s' $(seq 1 110)).js
+	mkdir -p "$(dirname "$long")"
+	echo deep >"$long"
+	printf 'x\0y' >lib/bin.dat
+	mkdir -p "$T/npm" "$T/ours"
+	run npm pack --pack-destination "$T/npm"
+	assert_success
+	tar --format=pax -czf "$T/pax.tgz" package.json "$long"
+	tar --format=gnu -czf "$T/gnu.tgz" package.json "$long"
+	# a name that no ustar header holds: our packer leaves it to npm (pax)
+	run t_helper t-npmpack pack npm "$T/p" "$T/ours"
+	assert_failure 1
+	assert_output "not handled: $long: too long for a ustar header"
+	for m in package/package.json "package/$long" package/lib/bin.dat; do
+		t_helper t-targz "$T/npm/tz-a-1.0.0.tgz" "$m" >"$T/got"
+		tar -xzOf "$T/npm/tz-a-1.0.0.tgz" "$m" >"$T/want"
+		cmp "$T/got" "$T/want"
+	done
+	rm -r "$(dirname "$long")"
+	run t_helper t-npmpack pack npm "$T/p" "$T/ours"
+	assert_success
+	for m in package/package.json package/lib/bin.dat; do
+		t_helper t-targz "$T/ours/tz-a-1.0.0.tgz" "$m" >"$T/got"
+		tar -xzOf "$T/ours/tz-a-1.0.0.tgz" "$m" >"$T/want"
+		cmp "$T/got" "$T/want"
+	done
+	for a in "$T/pax.tgz" "$T/gnu.tgz"; do
+		run t_helper t-targz "$a" "$long"
+		assert_success
+		assert_output deep
+	done
+	run t_helper t-targz "$T/pax.tgz" nope
+	assert_failure 3
+	assert_output "t-targz: $T/pax.tgz: no member 'nope' in the archive"
+	head -c 100 "$T/pax.tgz" >"$T/cut.tgz"
+	run t_helper t-targz "$T/cut.tgz" package.json
+	assert_failure 3
+	assert_output --partial 'not a gzip-compressed tar archive, or cut short'
+}
