@@ -14,7 +14,23 @@
 #
 # Then checks, from each run's registry, that every package is published and
 # that no dependent was published before one of its dependencies (the
-# packument's "time" of each version).
+# packument's "time" of each version), and prints the work per action type.
+#
+# Measured 2026-12-01 on the shared 2-core machine (load average 11 to 20,
+# so every number is noisy; one run each):
+#   before (build = one `pnpm pack` per package): -j 2: 45.85 s, critical
+#     path 3.52 s (13.0x), 1.01x of the work/jobs floor, lerna 28.62 s
+#     (1.60x lerna); build 2.0 s mean, publish 0.94 s mean (two requests, each
+#     a bcrypt of verdaccio's legacy token, ~0.4 s).
+#   in-process packer (rk_npmpack): build 80 ms mean; 25.67 s, 0.63x lerna.
+#   + JWT tokens in scripts/registries, tar member read in-process:
+#     -j 2: 6.98 s, critical path 1.71 s (4.09x), 1.09x of the floor, lerna
+#     10.88 s (0.64x); work: build 92 ms, publish 238 ms, poll 95 ms mean.
+#     -j 8: 7.10 s, critical path 4.26 s (1.67x), lerna 14.60 s (0.49x).
+#   With -j 2 the run is bound by the total work over two workers (the
+#   floor), not by the schedule: the 1.1x-of-critical-path target needs the
+#   per-action work (mostly waiting on verdaccio) below 2x the critical path.
+#   No edge out of order, either tool.
 #
 #   bench/publish.sh [-j JOBS]        (default: the number of CPUs)
 # Uses $B/bin (B=build; run `make` first). Times are wall seconds of one run
