@@ -826,8 +826,15 @@ static int walk(struct pk *k, struct level *L, const char *abs, const char *rel,
 			memset(&c, 0, sizeof(c));
 			c.parent = L;
 			c.base = e;
-			c.exact = pass_file ||
-				  filter(k, L, r.data + (r.len - strlen(e)), false, NULL);
+			if (!pass_file) { /* ignore-walk 8: exact = file || filterEntry(entry + '/') */
+				struct rk_buf es = RK_BUF_INIT;
+
+				rk_buf_addf(&es, "%s/", e);
+				c.exact = filter(k, L, es.data, false, NULL);
+				rk_buf_release(&es);
+			} else {
+				c.exact = true;
+			}
 			if (!k->pnpm) {
 				struct rk_buf sl = RK_BUF_INIT;
 
@@ -1261,7 +1268,9 @@ static int pnpm_root(struct pk *k, struct level *L, const struct jv *m, char **r
 				rc = nope(k->why, "pnpm: \"files\" entry %s (a pattern)", f);
 				break;
 			}
-			f += strspn(f, ".") == 1 ? 1 : 0;
+			/* pattern.replace(/^\.?\/+/, "") */
+			if (f[0] == '.' && f[1] == '/')
+				f++;
 			f += strspn(f, "/");
 			q = rk_xstrdup(f);
 			while (*q && q[strlen(q) - 1] == '/')

@@ -90,6 +90,7 @@ EOF
 	w COPYING.txt
 	w readme~
 	w test/t.js
+	w .eslintrc.json
 	w .gitignore "lib"
 	cd - >/dev/null
 }
@@ -124,11 +125,12 @@ EOF
 	run t_helper t-npmpack pack pnpm "$T/p" "$T"
 	assert_failure 1
 	assert_output --partial 'not handled: pnpm: "files" entry'
-	jq '.files = ["lib", "docs/a.md", "types/index.d.ts", "extra/", "assets"]' "$T/p/package.json" >"$T/pj"
+	jq '.files = ["lib", "docs/a.md", "types/index.d.ts", "extra/", "assets", ".eslintrc.json"]' "$T/p/package.json" >"$T/pj"
 	mv "$T/pj" "$T/p/package.json"
 	compared pnpm "$T/p"
 	assert_line --partial ' package/lib/util/README.md'
 	assert_line --partial ' package/assets/img/logo.svg'
+	assert_line --partial ' package/.eslintrc.json'
 	assert_line '-rwxr-xr-x package/bin/fx.js'
 }
 
@@ -148,7 +150,11 @@ test/
 docs/*.txt
 !docs/keep.txt
 *.LOG
+sub2/*.js
 EOF
+	w sub2/a.js
+	w sub2/b.js
+	w sub2/.npmignore "!a.js"
 	w .gitignore "src"
 	w src/a.js
 	w src/a.js.map
@@ -202,6 +208,9 @@ EOF
 		refute_line --partial 'lock'
 		refute_line --partial 'debug.log'
 		assert_line --partial ' package/sub/ignored-by-git.js'
+		# a directory's own .npmignore re-includes what its parent's excluded
+		assert_line --partial ' package/sub2/a.js'
+		refute_line --partial 'sub2/b.js'
 	done
 }
 
