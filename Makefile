@@ -44,7 +44,7 @@ CFLAGS   += -std=c11 $(OPT) $(WARN)
 # second make, so the first run on a fresh machine links (tests/first-hour.bats).
 # Each is computed once: the first use replaces the variable by its value.
 PKG_CONFIG ?= pkg-config
-PKGS        = libgit2 libcurl openssl yaml-0.1
+PKGS        = libgit2 libcurl openssl yaml-0.1 zlib
 PKG_CFLAGS  = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 PKG_LIBS    = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
 CPPFLAGS   += $(PKG_CFLAGS)

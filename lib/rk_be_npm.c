@@ -5,7 +5,7 @@
  * string values change; a UTF-8 BOM, the indentation, key order and line
  * ends stay.
  *
- * Publishing: pnpm pack / npm pack; publishConfig.registry,
+ * Publishing: our own packer (rk_npmpack.h), else pnpm pack / npm pack; publishConfig.registry,
  * npm_config_registry, .npmrc, NPM_TOKEN. Poll: the packument and
  * dist-tags (rk_poll_check_npm); smoke test: rk_smoke_npm.
  */
@@ -16,6 +16,7 @@
 #include "rk_poll.h"
 #include "rk_smoke.h"
 #include "rk_json.h"
+#include "rk_npmpack.h"
 #include "rk_spec.h"
 
 /* Parse an edit's pending package.json; *skip is the BOM's length. */
@@ -200,17 +201,40 @@ static int npm_lock_cmd(const struct rk_be_pkg *ws, struct rk_be_cmd *out, struc
 }
 
 /* ---- publishing (was rk_pub_npm.c) ---- */
+
+/*
+ * The tarball pnpm pack / npm pack would make, packed in-process
+ * (rk_npmpack.h) when the packer handles the package, else by the tool
+ * (lifecycle scripts, bundleDependencies, ...: the note says why).
+ */
 static int npm_build(const struct rk_pub_pkg *p, const char *dist, struct rk_err *err)
 {
-	struct rk_buf cwd = RK_BUF_INIT;
+	struct rk_buf cwd = RK_BUF_INIT, ws = RK_BUF_INIT, file = RK_BUF_INIT, why = RK_BUF_INIT;
 	const char *tool = p->manager && strcmp(p->manager, "pnpm") == 0 ? "pnpm" : "npm";
 	char *argv[] = {(char *)tool, (char *)"pack", (char *)"--pack-destination", (char *)dist,
 			NULL};
+	struct rk_npmpack_opts o = {0};
 	int rc;
 
 	rk_buf_addf(&cwd, "%s/%s", p->root, p->path);
-	rc = rk_pub_run(argv, cwd.data, 900, err);
+	o.dir = cwd.data;
+	o.tool = !strcmp(tool, "pnpm") ? RK_NPMPACK_PNPM : RK_NPMPACK_NPM;
+	if (o.tool == RK_NPMPACK_PNPM && p->workspace) {
+		rk_buf_addf(&ws, "%s/%s", p->root, p->workspace);
+		o.workspace_dir = ws.data;
+	}
+	rc = rk_npmpack(&o, dist, &file, &why, err);
+	if (rc == 0 && p->note)
+		rk_buf_addf(p->note, "packed in-process as %s pack would", tool);
+	if (rc == 1) {
+		if (p->note)
+			rk_buf_addf(p->note, "%s pack: %s", tool, why.data);
+		rc = rk_pub_run(argv, cwd.data, 900, err);
+	}
 	rk_buf_release(&cwd);
+	rk_buf_release(&ws);
+	rk_buf_release(&file);
+	rk_buf_release(&why);
 	return rc;
 }
 

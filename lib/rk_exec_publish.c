@@ -113,7 +113,7 @@ static void dist_of(struct rk_xctx *x, const struct rk_pub_pkg *p, struct rk_buf
 
 int rk_xrun_build(struct rk_xctx *x)
 {
-	struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT, f = RK_BUF_INIT;
+	struct rk_buf rel = RK_BUF_INIT, abs = RK_BUF_INIT, f = RK_BUF_INIT, how = RK_BUF_INIT;
 	const struct rk_backend *ops;
 	struct rk_pub_pkg p;
 	char **files = NULL;
@@ -122,6 +122,7 @@ int rk_xrun_build(struct rk_xctx *x)
 
 	if (pkg_of(x, &p, &ops) != 0)
 		return -1;
+	p.note = &how;
 	dist_of(x, &p, &rel);
 	rk_buf_addf(&abs, "%s/%s", x->root, rel.data);
 	/* start from an empty directory: what is there is what this build made */
@@ -160,9 +161,11 @@ int rk_xrun_build(struct rk_xctx *x)
 			   p.version, rel.data);
 		goto out;
 	}
-	rk_xctx_note(x, "built %zu file%s into %s", arts, arts == 1 ? "" : "s", rel.data);
+	rk_xctx_note(x, "built %zu file%s into %s%s%s%s", arts, arts == 1 ? "" : "s", rel.data,
+		     how.len ? " (" : "", how.len ? how.data : "", how.len ? ")" : "");
 	rc = 0;
 out:
+	rk_buf_release(&how);
 	free_list(files, n);
 	rk_buf_release(&rel);
 	rk_buf_release(&abs);

@@ -6,7 +6,7 @@
  *   lib/rk_be_uv.c     uv build --package NAME (wheel and sdist);
  *                       [[tool.uv.index]] publish-url, UV_PUBLISH_URL,
  *                       UV_PUBLISH_TOKEN
- *   lib/rk_be_npm.c    pnpm pack / npm pack; publishConfig.registry,
+ *   lib/rk_be_npm.c    rk_npmpack (else pnpm pack / npm pack); publishConfig.registry,
  *                       npm_config_registry, .npmrc (registry=,
  *                       //host/:_authToken=), NPM_TOKEN
  *   lib/rk_be_cargo.c  cargo package -p NAME; Cargo.toml publish = [..],
@@ -46,6 +46,9 @@ struct rk_pub_pkg {
 	const char *registry;	  /* cargo: the registry's name (publish = [...]) */
 	const char *token_env;	  /* the environment variable holding the token (secret()) */
 	const char *tag;	  /* npm dist-tag (the channel) */
+	/* appended by pubperf16: build appends here what made the artifacts
+	 * (npm: "packed in-process" or "pnpm pack: <why>"); NULL: not asked */
+	struct rk_buf *note;
 };
 
 /* Strings a target keeps alive for struct rk_reg (rk_pub_keep_release). */

@@ -1,6 +1,7 @@
 /* rk_registry.c - ask, then upload, to a package registry; see rk_registry.h. */
 #include "rk_common.h"
 #include "rk_registry.h"
+#include "rk_targz.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -137,29 +138,8 @@ void rk_cargo_index_path(const char *name, struct rk_buf *out)
 
 int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out, struct rk_err *err)
 {
-	char tmpl[] = "/tmp/rk-tar-XXXXXX";
-	char *argv[] = {(char *)"tar", (char *)"-xzOf", (char *)tarball, (char *)member, NULL};
-	struct rk_proc_opts o = {0};
-	struct rk_proc_result res;
-	int fd = mkstemp(tmpl), rc = -1;
-
-	if (fd < 0)
-		return rk_err_set(err, NULL, 0, 0, "%s: %s", tmpl, strerror(errno));
-	close(fd);
-	o.argv = argv;
-	o.stdout_path = tmpl;
-	o.stderr_path = "/dev/null";
-	o.timeout_s = 60;
-	if (rk_proc_run(&o, &res) != 0)
-		rk_err_set(err, NULL, 0, 0, "tar: %s", strerror(errno));
-	else if (!res.exited || res.code != 0)
-		rk_err_set(err, NULL, 0, 0, "%s: no member '%s' in the archive", tarball, member);
-	else if (rk_buf_read_file(out, tmpl) != 0)
-		rk_err_set(err, NULL, 0, 0, "%s: %s", tmpl, strerror(errno));
-	else
-		rc = 0;
-	unlink(tmpl);
-	return rc;
+	return rk_targz_member(tarball, member, out,
+			       err); /* in-process: no tar + gzip per upload */
 }
 
 void rk_registry_answer(const struct rk_reg *r, const struct rk_http_resp *resp, struct rk_buf *out)

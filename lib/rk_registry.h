@@ -101,7 +101,7 @@ void rk_cargo_index_path(const char *name, struct rk_buf *out);
 
 /*
  * Extract one member of a gzip'ed tarball (npm .tgz, .crate, sdist) into
- * out, by running tar(1). Returns 0, or -1 with err set.
+ * out, in-process (rk_targz_member). Returns 0, or -1 with err set.
  */
 int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out, struct rk_err *err);
 

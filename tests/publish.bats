@@ -67,7 +67,9 @@ check_served() {
 	done
 	[ "$(note out publish:python:ta-core)" = "uploaded 2 files to $RK_PYPI_URL" ]
 	check_served ta
-	# the pnpm tarball carries the resolved range, not workspace:
+	# the npm tarballs were packed in-process (rk_npmpack), and the pnpm
+	# tarball carries the resolved range, not workspace:
+	[ "$(note out build:npm:@ta/web-ui)" = "built 1 file into .releasekit/dist/npm/@ta+web-ui-1.0.0 (packed in-process as pnpm pack would)" ]
 	tar -xzOf .releasekit/dist/npm/@ta+web-ui-1.0.0/*.tgz package/package.json |
 		jq -e '.dependencies."@ta/web-core" == "^1.0.0"' >/dev/null
 	# installable with each ecosystem's own tool
