@@ -401,7 +401,8 @@ static bool glob_seg(const char *p, const char *s)
 			s++;
 			continue;
 		}
-		if (*p == '[' && (e = glob_class(p, *s, &m)) != NULL) {
+		e = *p == '[' ? glob_class(p, *s, &m) : NULL;
+		if (e) {
 			if (m) {
 				p = e;
 				s++;
@@ -959,7 +960,8 @@ static int pin_deps(struct pk *k, struct jv *deps, bool peer)
 			continue;
 		rest = v->s + 10;
 		if (!*rest || !strcmp(rest, "*") || !strcmp(rest, "^") || !strcmp(rest, "~")) {
-			if ((rc = linked_version(k, dep, &ver)) != 0)
+			rc = linked_version(k, dep, &ver);
+			if (rc != 0)
 				break;
 			rk_buf_addf(&nv, "%s%s", (*rest == '^' || *rest == '~') ? rest : "", ver);
 			late[i] = true;
