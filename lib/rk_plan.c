@@ -9,6 +9,7 @@
 #include "rk_history.h"
 #include "rk_json.h"
 #include "rk_planfile.h"
+#include "rk_pubcfg.h"
 #include "rk_sha256.h"
 #include "rk_spec.h"
 #include "rk_strmap.h"
@@ -194,6 +195,7 @@ struct plan {
 	size_t nlocks;
 	char **lockname;
 	char *forge_json; /* the forge(...) config record, canonical JSON, or NULL */
+	struct rk_pubcfg pub; /* where and how to publish (publish, poll params) */
 };
 
 /* ---- small helpers ---- */
@@ -484,6 +486,8 @@ static void read_config(struct plan *pl, const struct rk_json *d, long line)
 	if (!rule)
 		return;
 	set_loc(pl, loc);
+	if (rk_pubcfg_add(&pl->pub, d, &err) < 0)
+		die_at(pl, line, "%s", err.msg);
 	if (!strcmp(rule, "forge")) {
 		canonical(d, &pl->forge_json); /* the release executor's (rk_forge.h) */
 	} else if (!strcmp(rule, "release_train")) {
@@ -2434,6 +2438,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 	struct rk_err err;
 	struct rk_buf single = RK_BUF_INIT;
 	struct rk_json tmp = RK_JSON_INIT;
+	struct rk_pub_target *pub;
 	char head[GIT_OID_HEXSZ + 1] = "";
 	git_oid hoid;
 
@@ -2463,6 +2468,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 	}
 	ao.plan_files = planpaths;
 
+	pub = rk_xcalloc(pl->n + 1, sizeof(*pub));
 	src = rk_xcalloc(pl->n + 1, sizeof(*src));
 	if (!check_only && rk_history_source_digests(&pl->h, src, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
@@ -2539,6 +2545,8 @@ static void emit_actions(struct plan *pl, bool check_only)
 			p->smoke == 0 ||
 			(p->smoke < 0 &&
 			 (pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke)));
+		rk_pubcfg_target(&pl->pub, p->eco, p->name, p->workspace, pl->chan, &pub[m]);
+		a->pub = &pub[m];
 		a->smoke_cmd = p->smoke_cmd;
 		a->smoke_module = p->smoke_module;
 		a->source_digest = p->source;
@@ -2587,6 +2595,7 @@ static void emit_actions(struct plan *pl, bool check_only)
 	free(cfg);
 	free(cmds);
 	free(ap);
+	free(pub);
 	free(src);
 	free(slot);
 	rk_buf_release(&single);
@@ -2718,6 +2727,7 @@ static void plan_free(struct plan *pl)
 {
 	size_t i, j;
 
+	rk_pubcfg_release(&pl->pub);
 	for (i = 0; i < pl->n; i++) {
 		struct pkg *p = &pl->p[i];
 
