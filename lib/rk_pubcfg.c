@@ -51,8 +51,9 @@ int rk_pubcfg_add(struct rk_pubcfg *c, const struct rk_json *d, struct rk_err *e
 		if (t < 0 || rk_json_type(d, t) == RK_JSON_NULL)
 			return 0;
 		if (rk_json_double(d, t, &c->rate) < 0 || !(c->rate >= 0))
-			return rk_err_set(err, NULL, 0, 0,
-					  "release_train: publish_rate must be a number not below 0");
+			return rk_err_set(
+				err, NULL, 0, 0,
+				"release_train: publish_rate must be a number not below 0");
 		c->has_rate = c->rate > 0;
 		return 0;
 	}
@@ -71,10 +72,11 @@ int rk_pubcfg_add(struct rk_pubcfg *c, const struct rk_json *d, struct rk_err *e
 
 			if (!sec || !*sec) {
 				rule_free(&r);
-				return rk_err_set(err, NULL, 0, 0,
-						  "%s '%s': token must be secret(\"NAME\"), never the "
-						  "token itself",
-						  rule, name);
+				return rk_err_set(
+					err, NULL, 0, 0,
+					"%s '%s': token must be secret(\"NAME\"), never the "
+					"token itself",
+					rule, name);
 			}
 			r.f[i] = rk_xstrdup(sec);
 		} else if (rk_json_type(d, t) != RK_JSON_STRING || !*rk_json_str(d, t)) {
@@ -97,8 +99,8 @@ int rk_pubcfg_add(struct rk_pubcfg *c, const struct rk_json *d, struct rk_err *e
 		r.root = rk_xstrdup(root && *root ? root : ".");
 		if (rk_path_normalize(r.root) < 0 || !*r.root) {
 			rule_free(&r);
-			return rk_err_set(err, NULL, 0, 0, "%s '%s': root is outside the repository",
-					  rule, name);
+			return rk_err_set(err, NULL, 0, 0,
+					  "%s '%s': root is outside the repository", rule, name);
 		}
 	}
 	RK_GROW(c->v, c->cap, c->n + 1);

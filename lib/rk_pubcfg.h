@@ -49,7 +49,10 @@ struct rk_pub_target {
 	bool has_rate;
 };
 
-#define RK_PUBCFG_INIT {0}
+#define RK_PUBCFG_INIT                                                                             \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /*
  * Take what concerns publishing from one config record (any rule; others
