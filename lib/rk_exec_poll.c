@@ -75,8 +75,7 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 		    ops->publish_target(&pp, &rr, &p->keep, &e) == 0) {
 			reg = ops->poll_upload_url ? rr.url : rr.index;
 			tag = rr.tag; /* npm: the dist-tag publish moved */
-		}
-		else if (ops && ops->poll_upload_url)
+		} else if (ops && ops->poll_upload_url)
 			reg = pp.registry_url;
 		else
 			reg = pp.index_url;

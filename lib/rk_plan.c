@@ -195,7 +195,8 @@ struct plan {
 	size_t nlocks;
 	char **lockname;
 	char *forge_json; /* the forge(...) config record, canonical JSON, or NULL */
-	struct rk_pubcfg pub; /* where and how to publish (publish, poll params) */
+	/* where and how to publish (the publish and poll params) */
+	struct rk_pubcfg pub;
 };
 
 /* ---- small helpers ---- */
