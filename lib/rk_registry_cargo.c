@@ -3,6 +3,7 @@
 #include "rk_registry.h"
 
 #include <git2.h>
+#include <sys/stat.h>
 
 #include "rk_json.h"
 #include "rk_toml.h"
@@ -253,10 +254,12 @@ int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, con
 	static const char *hdrs[] = {"Content-Type: application/octet-stream",
 				     "Accept: application/json", NULL};
 	struct rk_buf member = RK_BUF_INIT, toml = RK_BUF_INIT, meta = RK_BUF_INIT,
-		      body = RK_BUF_INIT, data = RK_BUF_INIT, url = RK_BUF_INIT, show = RK_BUF_INIT,
-		      a = RK_BUF_INIT, ours = RK_BUF_INIT;
+		      body = RK_BUF_INIT, url = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
+		      ours = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
+	struct rk_http_seg segs[2] = {{0}};
+	struct stat sb;
 	struct rk_toml_doc *doc = NULL;
 	const struct rk_toml_value *root, *pk, *tg, *ft;
 	struct rk_jw w;
@@ -330,14 +333,19 @@ int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, con
 	jw_toml_str(&w, "links", rk_toml_get(pk, "links"));
 	jw_toml_str(&w, "rust_version", rk_toml_get(pk, "rust-version"));
 	rk_jw_obj_end(&w);
-	if (rk_buf_read_file(&data, file) != 0) {
-		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
+	errno = 0;
+	if (stat(file, &sb) != 0 || (unsigned long long)sb.st_size > 0xffffffffULL) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", file,
+			   errno ? strerror(errno) : "larger than 4 GiB");
 		goto out;
 	}
+	/* u32 LE lengths, the JSON, the .crate streamed from its file */
 	put_u32(&body, meta.len);
 	rk_buf_add(&body, meta.data, meta.len);
-	put_u32(&body, data.len);
-	rk_buf_add(&body, data.data, data.len);
+	put_u32(&body, (size_t)sb.st_size);
+	segs[0].data = body.data;
+	segs[0].len = body.len;
+	segs[1].file = file;
 	rk_buf_adds(&url, r->url);
 	while (url.len && url.data[url.len - 1] == '/')
 		url.data[--url.len] = 0;
@@ -347,8 +355,8 @@ int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, con
 	req.url = url.data;
 	req.headers = hdrs;
 	req.auth = r->token && *r->token ? r->token : NULL; /* cargo sends the bare token */
-	req.body = body.data;
-	req.body_len = body.len;
+	req.segs = segs;
+	req.nsegs = 2;
 	if (rk_http_do(&r->http, &req, &resp, err) != 0)
 		goto out;
 	rk_buf_addc(&resp.body, 0);
@@ -385,7 +393,6 @@ out:
 	rk_buf_release(&toml);
 	rk_buf_release(&meta);
 	rk_buf_release(&body);
-	rk_buf_release(&data);
 	rk_buf_release(&url);
 	rk_buf_release(&show);
 	rk_buf_release(&a);

@@ -30,21 +30,45 @@ static void escaped(const char *name, struct rk_buf *out)
 	}
 }
 
-/* "sha512-<base64>" and the sha1 hex of data. */
-static int digests(const struct rk_buf *data, struct rk_buf *integrity, char sha1[41])
+/* "sha512-<base64>" and the sha1 hex of a file, read in pieces; its size
+ * into *size. -1 with errno set when it cannot be read. */
+static int digests(const char *file, struct rk_buf *integrity, char sha1[41], long long *size)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
 	unsigned int n = 0, i;
+	EVP_MD_CTX *c512 = EVP_MD_CTX_new(), *c1 = EVP_MD_CTX_new();
+	FILE *f = fopen(file, "rbe");
+	size_t k;
+	int rc = -1;
 
-	if (EVP_Digest(data->data, data->len, md, &n, EVP_sha512(), NULL) != 1)
-		return -1;
+	*size = 0;
+	if (!f || !c512 || !c1 || EVP_DigestInit_ex(c512, EVP_sha512(), NULL) != 1 ||
+	    EVP_DigestInit_ex(c1, EVP_sha1(), NULL) != 1)
+		goto out;
+	while ((k = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (EVP_DigestUpdate(c512, buf, k) != 1 || EVP_DigestUpdate(c1, buf, k) != 1)
+			goto out;
+		*size += (long long)k;
+	}
+	if (ferror(f))
+		goto out;
+	if (EVP_DigestFinal_ex(c512, md, &n) != 1)
+		goto out;
 	rk_buf_adds(integrity, "sha512-");
 	rk_base64(md, n, integrity);
-	if (EVP_Digest(data->data, data->len, md, &n, EVP_sha1(), NULL) != 1)
-		return -1;
+	if (EVP_DigestFinal_ex(c1, md, &n) != 1)
+		goto out;
 	for (i = 0; i < n && i < 20; i++)
 		snprintf(sha1 + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	rc = 0;
+out:
+	if (rc != 0 && !errno)
+		errno = EIO;
+	if (f)
+		fclose(f);
+	EVP_MD_CTX_free(c512);
+	EVP_MD_CTX_free(c1);
+	return rc;
 }
 
 int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const char *file,
@@ -53,12 +77,13 @@ int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const 
 {
 	static const char *hdrs[] = {"Accept: application/json", "Cache-Control: no-cache", NULL};
 	struct rk_buf url = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
-		      data = RK_BUF_INIT, integ = RK_BUF_INIT, auth = RK_BUF_INIT;
+		      integ = RK_BUF_INIT, auth = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
 	struct rk_json d;
 	char sha1[41] = "";
 	const char *ti, *ts;
+	long long size;
 	int v, rc = -1;
 
 	(void)sha256;
@@ -68,7 +93,7 @@ int rk_npm_check(struct rk_reg *r, const char *name, const char *version, const 
 	escaped(name, &path);
 	join_url(r->url, path.data, &url);
 	rk_http_url_show(url.data, &show);
-	if (rk_buf_read_file(&data, file) != 0 || digests(&data, &integ, sha1) != 0) {
+	if (digests(file, &integ, sha1, &size) != 0) {
 		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
 		goto out;
 	}
@@ -121,7 +146,6 @@ out:
 	rk_buf_release(&path);
 	rk_buf_release(&show);
 	rk_buf_release(&a);
-	rk_buf_release(&data);
 	rk_buf_release(&integ);
 	rk_buf_release(&auth);
 	return rc;
@@ -133,10 +157,12 @@ int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const
 	static const char *hdrs[] = {"Content-Type: application/json", "Accept: application/json",
 				     "npm-command: publish", NULL};
 	struct rk_buf url = RK_BUF_INIT, path = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
-		      data = RK_BUF_INIT, integ = RK_BUF_INIT, auth = RK_BUF_INIT, pj = RK_BUF_INIT,
-		      body = RK_BUF_INIT, tmp = RK_BUF_INIT;
+		      integ = RK_BUF_INIT, auth = RK_BUF_INIT, pj = RK_BUF_INIT, body = RK_BUF_INIT,
+		      tmp = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
+	struct rk_http_seg segs[3] = {{0}};
+	long long size;
 	struct rk_json d;
 	struct rk_jw w;
 	char sha1[41] = "";
@@ -152,7 +178,7 @@ int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const
 	escaped(name, &path);
 	join_url(r->url, path.data, &url);
 	rk_http_url_show(url.data, &show);
-	if (rk_buf_read_file(&data, file) != 0 || digests(&data, &integ, sha1) != 0) {
+	if (digests(file, &integ, sha1, &size) != 0) {
 		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
 		goto out;
 	}
@@ -212,14 +238,20 @@ int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const
 	rk_jw_key(&w, a.data);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "content_type", "application/octet-stream");
-	rk_buf_reset(&tmp);
-	rk_base64(data.data, data.len, &tmp);
+	rk_jw_kint(&w, "length", size);
+	/* "data": the tarball's base64, streamed from the file between the
+	 * JSON before it and after it */
 	rk_jw_key(&w, "data");
-	rk_jw_strn(&w, tmp.data, tmp.len);
-	rk_jw_kint(&w, "length", (long long)data.len);
+	rk_jw_str(&w, "");
 	rk_jw_obj_end(&w);
 	rk_jw_obj_end(&w);
 	rk_jw_obj_end(&w);
+	segs[0].data = body.data;
+	segs[0].len = body.len - 4; /* up to the opening quote of "data" */
+	segs[1].file = file;
+	segs[1].base64 = true;
+	segs[2].data = body.data + body.len - 4; /* its closing quote and "}}}" */
+	segs[2].len = 4;
 	req.method = "PUT";
 	req.url = url.data;
 	req.headers = hdrs;
@@ -227,8 +259,8 @@ int rk_npm_upload(struct rk_reg *r, const char *name, const char *version, const
 		rk_buf_addf(&auth, "Bearer %s", r->token);
 		req.auth = auth.data;
 	}
-	req.body = body.data;
-	req.body_len = body.len;
+	req.segs = segs;
+	req.nsegs = 3;
 	if (rk_http_do(&r->http, &req, &resp, err) != 0)
 		goto out;
 	if (resp.status >= 200 && resp.status < 300) {
@@ -257,7 +289,6 @@ out:
 	rk_buf_release(&path);
 	rk_buf_release(&show);
 	rk_buf_release(&a);
-	rk_buf_release(&data);
 	rk_buf_release(&integ);
 	rk_buf_release(&auth);
 	rk_buf_release(&pj);

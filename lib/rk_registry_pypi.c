@@ -2,6 +2,8 @@
 #include "rk_common.h"
 #include "rk_registry.h"
 
+#include <unistd.h>
+
 #include <ctype.h>
 
 #include "rk_json.h"
@@ -176,21 +178,15 @@ out:
 	return rc;
 }
 
-static void part(struct rk_buf *b, const char *bnd, const char *name, const char *val)
-{
-	rk_buf_addf(b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n", bnd,
-		    name, val);
-}
-
 int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
 		   const char *sha256, bool *conflict, struct rk_err *err)
 {
-	struct rk_buf body = RK_BUF_INIT, data = RK_BUF_INIT, ct = RK_BUF_INIT, cred = RK_BUF_INIT,
-		      auth = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT, pyv = RK_BUF_INIT;
+	struct rk_buf cred = RK_BUF_INIT, auth = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
+		      pyv = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
-	const char *fn = base_name(file), *hdrs[3];
-	const char *bnd = "----releasekit-b7f3c1d2e9a84f60";
+	struct rk_http_part form[9];
+	const char *fn = base_name(file);
 	bool wheel;
 	int rc = -1;
 
@@ -198,41 +194,34 @@ int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, cons
 	if (!r->url)
 		return rk_err_set(err, NULL, 0, 0, "pypi: no upload URL for %s", fn);
 	rk_http_url_show(r->url, &show);
-	if (rk_buf_read_file(&data, file) != 0) {
+	if (access(file, R_OK) != 0) {
 		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
 		goto out;
 	}
 	wheel = strlen(fn) > 4 && strcmp(fn + strlen(fn) - 4, ".whl") == 0;
 	if (wheel) {
 		/* name-ver(-build)?-PY-ABI-PLAT.whl: the python tag is third from the end */
-		const char *e = fn + strlen(fn) - 4, *p = e;
+		const char *p = fn + strlen(fn) - 4;
 		int dashes = 0;
 
 		while (p > fn && dashes < 3)
 			if (*--p == '-')
 				dashes++;
 		rk_buf_add(&pyv, p + 1, strcspn(p + 1, "-"));
-		(void)e;
 	} else {
 		rk_buf_adds(&pyv, "source");
 	}
-	part(&body, bnd, ":action", "file_upload");
-	part(&body, bnd, "protocol_version", "1");
-	part(&body, bnd, "metadata_version", "2.1");
-	part(&body, bnd, "name", name);
-	part(&body, bnd, "version", version);
-	part(&body, bnd, "filetype", wheel ? "bdist_wheel" : "sdist");
-	part(&body, bnd, "pyversion", pyv.data);
-	part(&body, bnd, "sha256_digest", sha256);
-	rk_buf_addf(&body,
-		    "--%s\r\nContent-Disposition: form-data; name=\"content\"; filename=\"%s\"\r\n"
-		    "Content-Type: application/octet-stream\r\n\r\n",
-		    bnd, fn);
-	rk_buf_add(&body, data.data, data.len);
-	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
-	rk_buf_addf(&ct, "Content-Type: multipart/form-data; boundary=%s", bnd);
-	hdrs[0] = ct.data;
-	hdrs[1] = NULL;
+	/* the legacy upload API's fields; the file is streamed by libcurl */
+	memset(form, 0, sizeof(form));
+	form[0].name = ":action", form[0].value = "file_upload";
+	form[1].name = "protocol_version", form[1].value = "1";
+	form[2].name = "metadata_version", form[2].value = "2.1";
+	form[3].name = "name", form[3].value = name;
+	form[4].name = "version", form[4].value = version;
+	form[5].name = "filetype", form[5].value = wheel ? "bdist_wheel" : "sdist";
+	form[6].name = "pyversion", form[6].value = pyv.data;
+	form[7].name = "sha256_digest", form[7].value = sha256;
+	form[8].name = "content", form[8].file = file, form[8].filename = fn;
 	if (r->token && *r->token) {
 		rk_buf_addf(&cred, "__token__:%s", r->token);
 		rk_buf_adds(&auth, "Basic ");
@@ -241,10 +230,9 @@ int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, cons
 	}
 	req.method = "POST";
 	req.url = r->url;
-	req.headers = hdrs;
 	req.auth = auth.len ? auth.data : NULL;
-	req.body = body.data;
-	req.body_len = body.len;
+	req.form = form;
+	req.nform = 9;
 	if (rk_http_do(&r->http, &req, &resp, err) != 0)
 		goto out;
 	if (resp.status >= 200 && resp.status < 300) {
@@ -266,9 +254,6 @@ out:
 	if (auth.data)
 		memset(auth.data, 0, auth.len);
 	rk_http_resp_release(&resp);
-	rk_buf_release(&body);
-	rk_buf_release(&data);
-	rk_buf_release(&ct);
 	rk_buf_release(&cred);
 	rk_buf_release(&auth);
 	rk_buf_release(&show);
