@@ -9,13 +9,6 @@
 #include "rk_json.h"
 #include "rk_sha256.h"
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
 /* PEP 503 normalised name: lower case, runs of -_. as one '-'. */
 static void pep503(const char *name, struct rk_buf *out)
 {
@@ -29,17 +22,6 @@ static void pep503(const char *name, struct rk_buf *out)
 			rk_buf_addc(out, (char)tolower((unsigned char)*p));
 		}
 	}
-}
-
-static void join_url(const char *base, const char *rest, struct rk_buf *out)
-{
-	size_t n = strlen(base);
-
-	rk_buf_reset(out);
-	rk_buf_adds(out, base);
-	if (n && base[n - 1] != '/')
-		rk_buf_addc(out, '/');
-	rk_buf_adds(out, rest);
 }
 
 /* The sha256 listed for file in a PEP 691 JSON page; NULL: not listed,
@@ -95,10 +77,10 @@ int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const
 	static const char *hdrs[] = {"Accept: application/vnd.pypi.simple.v1+json, text/html;q=0.2",
 				     "Cache-Control: no-cache", NULL};
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
-	struct rk_http_req req = {0};
-	struct rk_buf url = RK_BUF_INIT, nm = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT;
-	const char *fn = base_name(file);
+	struct rk_buf url = RK_BUF_INIT, nm = RK_BUF_INIT, show = RK_BUF_INIT;
+	const char *fn = rk_registry_base_name(file);
 	char hex[RK_SHA256_HEX] = "x";
+	bool listed;
 	int rc = -1;
 
 	(void)version;
@@ -106,26 +88,16 @@ int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const
 		return rk_err_set(err, NULL, 0, 0, "pypi: no simple index URL to check %s", fn);
 	pep503(name, &nm);
 	rk_buf_addc(&nm, '/');
-	join_url(r->index, nm.data, &url);
+	rk_registry_join_url(r->index, nm.data, &url);
 	rk_http_url_show(url.data, &show);
-	req.method = "GET";
-	req.url = url.data;
-	req.headers = hdrs;
-	req.auth = NULL; /* reading the index needs no token */
-	if (rk_http_do(&r->http, &req, &resp, err) != 0)
-		goto out;
 	*t = RK_REG_ABSENT;
-	if (resp.status == 404) {
+	/* reading the index needs no token */
+	if (rk_registry_get(r, url.data, hdrs, NULL, &resp, &listed, err) != 0)
+		goto out;
+	if (!listed) {
 		rc = 0;
 		goto out;
 	}
-	if (resp.status != 200) {
-		rk_registry_answer(r, &resp, &a);
-		rk_err_set(err, NULL, 0, 0, "GET %s: %s", show.data, a.data);
-		goto out;
-	}
-	rk_buf_addc(&resp.body, 0);
-	resp.body.len--;
 	if (resp.content_type && strstr(resp.content_type, "json")) {
 		struct rk_json d;
 		const char *h;
@@ -174,26 +146,25 @@ out:
 	rk_buf_release(&url);
 	rk_buf_release(&nm);
 	rk_buf_release(&show);
-	rk_buf_release(&a);
 	return rc;
 }
 
 int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
 		   const char *sha256, bool *conflict, struct rk_err *err)
 {
-	struct rk_buf cred = RK_BUF_INIT, auth = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
-		      pyv = RK_BUF_INIT;
+	/* "400 File already exists" */
+	static const char *const conflicts[] = {"already exists", NULL};
+	struct rk_buf cred = RK_BUF_INIT, auth = RK_BUF_INIT, pyv = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
 	struct rk_http_part form[9];
-	const char *fn = base_name(file);
+	const char *fn = rk_registry_base_name(file);
 	bool wheel;
 	int rc = -1;
 
 	*conflict = false;
 	if (!r->url)
 		return rk_err_set(err, NULL, 0, 0, "pypi: no upload URL for %s", fn);
-	rk_http_url_show(r->url, &show);
 	if (access(file, R_OK) != 0) {
 		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
 		goto out;
@@ -233,31 +204,11 @@ int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, cons
 	req.auth = auth.len ? auth.data : NULL;
 	req.form = form;
 	req.nform = 9;
-	if (rk_http_do(&r->http, &req, &resp, err) != 0)
-		goto out;
-	if (resp.status >= 200 && resp.status < 300) {
-		rc = 0;
-		goto out;
-	}
-	rk_buf_addc(&resp.body, 0);
-	resp.body.len--;
-	if (resp.status == 409 ||
-	    (resp.status == 400 && resp.body.data && strstr(resp.body.data, "already exists"))) {
-		*conflict = true;
-		rc = 0;
-		goto out;
-	}
-	rk_registry_answer(r, &resp, &a);
-	rk_err_set(err, NULL, 0, 0, "POST %s (%s): %s%s", show.data, fn, a.data,
-		   resp.status == 401 || resp.status == 403 ? " (check the upload token)" : "");
+	rc = rk_registry_upload(r, &req, fn, 400, conflicts, &resp, conflict, err);
 out:
-	if (auth.data)
-		memset(auth.data, 0, auth.len);
 	rk_http_resp_release(&resp);
 	rk_buf_release(&cred);
-	rk_buf_release(&auth);
-	rk_buf_release(&show);
-	rk_buf_release(&a);
+	rk_registry_wipe(&auth);
 	rk_buf_release(&pyv);
 	return rc;
 }
