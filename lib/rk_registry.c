@@ -80,8 +80,8 @@ void rk_registry_wipe(struct rk_buf *b)
 	rk_buf_release(b);
 }
 
-int rk_registry_get(struct rk_reg *r, const char *url, const char *const *headers,
-		    const char *auth, struct rk_http_resp *resp, bool *found, struct rk_err *err)
+int rk_registry_get(struct rk_reg *r, const char *url, const char *const *headers, const char *auth,
+		    struct rk_http_resp *resp, bool *found, struct rk_err *err)
 {
 	struct rk_http_req req = {0};
 	struct rk_buf show = RK_BUF_INIT, a = RK_BUF_INIT;

@@ -124,8 +124,8 @@ void rk_registry_wipe(struct rk_buf *b);
  * holds the page, NUL-terminated); any other answer is an error
  * "GET URL: HTTP N: text". auth: the Authorization value, or NULL.
  */
-int rk_registry_get(struct rk_reg *r, const char *url, const char *const *headers,
-		    const char *auth, struct rk_http_resp *resp, bool *found, struct rk_err *err);
+int rk_registry_get(struct rk_reg *r, const char *url, const char *const *headers, const char *auth,
+		    struct rk_http_resp *resp, bool *found, struct rk_err *err);
 /*
  * Send an upload (req) and read the answer: 0 for 2xx; 0 with *conflict
  * set for 409, or (for status cstatus, or any status when cstatus is 0)
