@@ -230,6 +230,18 @@ static void seg_next(struct segread *r)
 	rk_buf_reset(&r->enc);
 }
 
+/* A file piece read nothing: -1 (failed set) on a read error, else go on
+ * to the next piece. */
+static int file_end(struct segread *r)
+{
+	if (ferror(r->f)) {
+		r->failed = errno ? errno : EIO;
+		return -1;
+	}
+	seg_next(r);
+	return 0;
+}
+
 static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 {
 	struct segread *r = ud;
@@ -255,13 +267,8 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 		if (!sg->base64) {
 			k = fread(buf + got, 1, want - got, r->f);
 			got += k;
-			if (k == 0) {
-				if (ferror(r->f)) {
-					r->failed = errno ? errno : EIO;
-					return CURL_READFUNC_ABORT;
-				}
-				seg_next(r);
-			}
+			if (k == 0 && file_end(r) < 0)
+				return CURL_READFUNC_ABORT;
 			continue;
 		}
 		if (r->eoff == r->enc.len) {
@@ -271,11 +278,8 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 
 			k = fread(raw, 1, sizeof(raw), r->f);
 			if (k == 0) {
-				if (ferror(r->f)) {
-					r->failed = errno ? errno : EIO;
+				if (file_end(r) < 0)
 					return CURL_READFUNC_ABORT;
-				}
-				seg_next(r);
 				continue;
 			}
 			rk_buf_reset(&r->enc);
