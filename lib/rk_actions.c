@@ -392,6 +392,8 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 			rk_jw_kstr(w, "dist", b.data);
 			rk_buf_reset(&b);
 		}
+		if (p->pub && t >= RK_ACT_PUBLISH && t <= RK_ACT_VERIFY)
+			rk_pub_target_write(w, p->pub, t == RK_ACT_PUBLISH);
 	}
 	switch (t) {
 	case RK_ACT_SMOKE_TEST:

@@ -67,6 +67,7 @@
 #include <stddef.h>
 
 #include "rk_msg.h"
+#include "rk_pubcfg.h"
 
 /* Action types of the built-in DAG, in order. */
 enum rk_action_type {
@@ -123,6 +124,9 @@ struct rk_actions_pkg {
 	 * then it stands for "<eco>:<name>" in action ids, the dist directory
 	 * and the commit's releases (trailers) */
 	const char *id;
+	/* publish, poll, smoke_test, verify: RELEASE.star's overrides of
+	 * where and how to publish (rk_pubcfg.h), or NULL */
+	const struct rk_pub_target *pub;
 };
 
 struct rk_actions_cmd {

@@ -332,6 +332,8 @@ static int npm_target(const struct rk_pub_pkg *p, struct rk_reg *r, struct rk_pu
 		if (!r->tag)
 			r->tag = rk_pub_keep(keep, rk_json_get_str(&d, pc, "tag"));
 	}
+	if (!r->tag)
+		r->tag = rk_pub_keep(keep, p->channel);
 	if (!r->url && p->name[0] == '@' && strchr(p->name, '/')) {
 		rk_buf_add(&k, p->name, (size_t)(strchr(p->name, '/') - p->name));
 		rk_buf_adds(&k, ":registry");

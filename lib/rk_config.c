@@ -135,15 +135,22 @@ struct rk_cfg_rule {
 /* the train also takes per-group (rk-plan: each release_group in lockstep) */
 #define TRAIN_VERSIONING "independent|fixed|per-group"
 
-static const struct rk_cfg_param p_uv_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-					      P("members", PT_STRS, "[]"),
-					      P("exclude", PT_STRS, "[]")};
+/* Workspace and package rules end with where to publish (lib/rk_pubcfg.h). */
+static const struct rk_cfg_param p_uv_ws[] = {
+	P("name", PT_STR, NULL),	   P("root", PT_STR, "\".\""),
+	P("members", PT_STRS, "[]"),	   P("exclude", PT_STRS, "[]"),
+	P("registry_url", PT_STR, "null"), P("index_url", PT_STR, "null"),
+	P("token", PT_SSEC, "null")};
 static const struct rk_cfg_param p_cargo_ws[] = {
-	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""), P("members", PT_STRS, "[]"),
-	P("exclude", PT_STRS, "[]")};
-static const struct rk_cfg_param p_js_ws[] = {P("name", PT_STR, NULL), P("root", PT_STR, "\".\""),
-					      P("packages", PT_STRS, "[]"),
-					      P("exclude", PT_STRS, "[]")};
+	P("name", PT_STR, NULL),	P("root", PT_STR, "\".\""),
+	P("members", PT_STRS, "[]"),	P("exclude", PT_STRS, "[]"),
+	P("registry", PT_STR, "null"),	P("registry_url", PT_STR, "null"),
+	P("index_url", PT_STR, "null"), P("token", PT_SSEC, "null")};
+static const struct rk_cfg_param p_js_ws[] = {
+	P("name", PT_STR, NULL),	   P("root", PT_STR, "\".\""),
+	P("packages", PT_STRS, "[]"),	   P("exclude", PT_STRS, "[]"),
+	P("registry_url", PT_STR, "null"), P("token", PT_SSEC, "null"),
+	P("dist_tag", PT_STR, "null")};
 static const struct rk_cfg_param p_uv_pkg[] = {
 	P("name", PT_STR, NULL),
 	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
@@ -157,8 +164,11 @@ static const struct rk_cfg_param p_uv_pkg[] = {
 	P("tag_format", PT_STR, "null"),
 	P("extra_paths", PT_STRS, "[]"),
 	P("smoke_test", PT_BSTR, "true"),
-	P("smoke_module", PT_STR, "null")};
-static const struct rk_cfg_param p_pkg[] = {
+	P("smoke_module", PT_STR, "null"),
+	P("registry_url", PT_STR, "null"),
+	P("index_url", PT_STR, "null"),
+	P("token", PT_SSEC, "null")};
+static const struct rk_cfg_param p_cargo_pkg[] = {
 	P("name", PT_STR, NULL),
 	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
 	P("skip", PT_BOOL, "false"),
@@ -168,7 +178,25 @@ static const struct rk_cfg_param p_pkg[] = {
 	P("tag_format", PT_STR, "null"),
 	P("extra_paths", PT_STRS, "[]"),
 	P("smoke_test", PT_BSTR, "true"),
-	P("smoke_module", PT_STR, "null")};
+	P("smoke_module", PT_STR, "null"),
+	P("registry", PT_STR, "null"),
+	P("registry_url", PT_STR, "null"),
+	P("index_url", PT_STR, "null"),
+	P("token", PT_SSEC, "null")};
+static const struct rk_cfg_param p_js_pkg[] = {
+	P("name", PT_STR, NULL),
+	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
+	P("skip", PT_BOOL, "false"),
+	P("cross_deps", PT_STRS, "[]"),
+	PE("pin_strategy", PT_STR, "null", PIN),
+	P("label", PT_STR, "null"),
+	P("tag_format", PT_STR, "null"),
+	P("extra_paths", PT_STRS, "[]"),
+	P("smoke_test", PT_BSTR, "true"),
+	P("smoke_module", PT_STR, "null"),
+	P("registry_url", PT_STR, "null"),
+	P("token", PT_SSEC, "null"),
+	P("dist_tag", PT_STR, "null")};
 /* packages: names of packages rk-discover finds (a package rule for each is not needed) */
 static const struct rk_cfg_param p_group[] = {P("name", PT_STR, NULL),
 					      P("packages", PT_STRS, "[]"),
@@ -291,9 +319,9 @@ static const struct rk_cfg_rule rules[] = {
 	R("pnpm_workspace", RC_WORKSPACE, "npm", "pnpm", p_js_ws, 1),
 	R("npm_workspace", RC_WORKSPACE, "npm", "npm", p_js_ws, 1),
 	R("uv_package", RC_PACKAGE, "python", "uv", p_uv_pkg, 1),
-	R("cargo_package", RC_PACKAGE, "cargo", "cargo", p_pkg, 1),
-	R("pnpm_package", RC_PACKAGE, "npm", "pnpm", p_pkg, 1),
-	R("npm_package", RC_PACKAGE, "npm", "npm", p_pkg, 1),
+	R("cargo_package", RC_PACKAGE, "cargo", "cargo", p_cargo_pkg, 1),
+	R("pnpm_package", RC_PACKAGE, "npm", "pnpm", p_js_pkg, 1),
+	R("npm_package", RC_PACKAGE, "npm", "npm", p_js_pkg, 1),
 	R("release_group", RC_OTHER, NULL, NULL, p_group, 1),
 	R("release_train", RC_OTHER, NULL, NULL, p_train, 1),
 	R("extra_paths", RC_OTHER, NULL, NULL, p_extra_paths, 0),

@@ -40,7 +40,7 @@ static double param_num(const struct rk_xctx *x, const char *key, double def)
 
 static int setup(struct rk_xctx *x, struct xpoll *p)
 {
-	const char *reg = NULL, *dist = rk_xctx_param(x, "dist");
+	const char *reg = NULL, *tag = NULL, *dist = rk_xctx_param(x, "dist");
 	const char *version = x->version ? x->version : rk_xctx_param(x, "version");
 	const struct rk_backend *ops = rk_backend_for(x->ecosystem);
 	const char **slot;
@@ -69,10 +69,13 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 		pp.registry_url = rk_xctx_param(x, "registry_url");
 		pp.index_url = rk_xctx_param(x, "index_url");
 		pp.registry = rk_xctx_param(x, "registry");
+		pp.tag = rk_xctx_param(x, "tag");
+		pp.channel = rk_xctx_param(x, "channel");
 		if (ops && pp.path && pp.manifest &&
-		    ops->publish_target(&pp, &rr, &p->keep, &e) == 0)
+		    ops->publish_target(&pp, &rr, &p->keep, &e) == 0) {
 			reg = ops->poll_upload_url ? rr.url : rr.index;
-		else if (ops && ops->poll_upload_url)
+			tag = rr.tag; /* npm: the dist-tag publish moved */
+		} else if (ops && ops->poll_upload_url)
 			reg = pp.registry_url;
 		else
 			reg = pp.index_url;
@@ -91,7 +94,7 @@ static int setup(struct rk_xctx *x, struct xpoll *p)
 	p->t.ecosystem = x->ecosystem;
 	p->t.name = x->package;
 	p->t.version = version;
-	p->t.channel = rk_xctx_param(x, "channel");
+	p->t.channel = tag ? tag : rk_xctx_param(x, "channel");
 	if (dist)
 		rk_buf_adds(&p->dist, dist);
 	else

@@ -94,6 +94,15 @@ static int pkg_of(struct rk_xctx *x, struct rk_pub_pkg *p, const struct rk_backe
 	p->registry = rk_xctx_param(x, "registry");
 	p->token_env = rk_xctx_param(x, "token_env");
 	p->tag = rk_xctx_param(x, "tag");
+	p->channel = rk_xctx_param(x, "channel");
+	if (p->token_env && !rk_pub_env(p->token_env)) {
+		/* never another token than the one RELEASE.star names */
+		rk_xctx_retryable(x, false);
+		return rk_err_set(&x->err, NULL, 0, 0,
+				  "action '%s': the token is secret(\"%s\"), but %s is not set "
+				  "in the environment",
+				  x->id, p->token_env, p->token_env);
+	}
 	return 0;
 }
 

@@ -176,6 +176,164 @@ void rk_base64(const void *data, size_t n, struct rk_buf *out)
 	}
 }
 
+/* Where the reader of a streamed body (struct rk_http_seg) is. */
+struct segread {
+	const struct rk_http_seg *segs;
+	size_t n, i;	   /* the current piece */
+	size_t off;	   /* in a piece in memory */
+	FILE *f;	   /* a file piece being read */
+	struct rk_buf enc; /* base64 text not sent yet (at most 4 KiB) */
+	size_t eoff;
+	int failed; /* errno of a failed open or read */
+};
+
+static void segread_reset(struct segread *r)
+{
+	if (r->f)
+		fclose(r->f);
+	r->f = NULL;
+	r->i = r->off = r->eoff = 0;
+	rk_buf_reset(&r->enc);
+}
+
+/* The body's length; -1 (errno set) when a file cannot be looked at. */
+static long long segs_size(const struct rk_http_seg *segs, size_t n, const char **bad)
+{
+	long long total = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct stat sb;
+
+		if (!segs[i].file) {
+			total += (long long)segs[i].len;
+			continue;
+		}
+		if (stat(segs[i].file, &sb) != 0) {
+			*bad = segs[i].file;
+			return -1;
+		}
+		total += segs[i].base64 ? ((long long)sb.st_size + 2) / 3 * 4
+					: (long long)sb.st_size;
+	}
+	return total;
+}
+
+/* The next piece (the current one is done). */
+static void seg_next(struct segread *r)
+{
+	if (r->f)
+		fclose(r->f);
+	r->f = NULL;
+	r->i++;
+	r->off = r->eoff = 0;
+	rk_buf_reset(&r->enc);
+}
+
+/* A file piece read nothing: -1 (failed set) on a read error, else go on
+ * to the next piece. */
+static int file_end(struct segread *r)
+{
+	if (ferror(r->f)) {
+		r->failed = errno ? errno : EIO;
+		return -1;
+	}
+	seg_next(r);
+	return 0;
+}
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct segread *r = ud;
+	size_t want = size * nitems, got = 0, k;
+
+	while (got < want && r->i < r->n) {
+		const struct rk_http_seg *sg = &r->segs[r->i];
+
+		if (!sg->file) {
+			k = sg->len - r->off < want - got ? sg->len - r->off : want - got;
+			if (k)
+				memcpy(buf + got, (const char *)sg->data + r->off, k);
+			r->off += k;
+			got += k;
+			if (r->off == sg->len)
+				seg_next(r);
+			continue;
+		}
+		if (!r->f)
+			r->f = fopen(sg->file, "rbe");
+		if (!r->f) {
+			r->failed = errno;
+			return CURL_READFUNC_ABORT;
+		}
+		if (!sg->base64) {
+			k = fread(buf + got, 1, want - got, r->f);
+			got += k;
+			if (k == 0 && file_end(r) < 0)
+				return CURL_READFUNC_ABORT;
+			continue;
+		}
+		if (r->eoff == r->enc.len) {
+			/* 3 KiB of the file (whole groups of 3 bytes but at its
+			 * end, where the padding goes) as 4 KiB of base64 */
+			unsigned char raw[3072];
+
+			k = fread(raw, 1, sizeof(raw), r->f);
+			if (k == 0) {
+				if (file_end(r) < 0)
+					return CURL_READFUNC_ABORT;
+				continue;
+			}
+			rk_buf_reset(&r->enc);
+			r->eoff = 0;
+			rk_base64(raw, k, &r->enc);
+		}
+		k = r->enc.len - r->eoff < want - got ? r->enc.len - r->eoff : want - got;
+		memcpy(buf + got, r->enc.data + r->eoff, k);
+		r->eoff += k;
+		got += k;
+	}
+	return got;
+}
+
+/* libcurl rewinds a body to resend it (a redirect): only to its start. */
+static int on_seek(void *ud, curl_off_t off, int origin)
+{
+	if (off != 0 || origin != SEEK_SET)
+		return CURL_SEEKFUNC_CANTSEEK;
+	segread_reset(ud);
+	return CURL_SEEKFUNC_OK;
+}
+
+/* A form's mime structure for one attempt; NULL (err set) when a file
+ * cannot be read. */
+static curl_mime *make_form(CURL *c, const struct rk_http_req *req, struct rk_err *err)
+{
+	curl_mime *m = curl_mime_init(c);
+	size_t i;
+
+	for (i = 0; m && i < req->nform; i++) {
+		const struct rk_http_part *pt = &req->form[i];
+		curl_mimepart *mp = curl_mime_addpart(m);
+
+		curl_mime_name(mp, pt->name);
+		if (pt->value) {
+			curl_mime_data(mp, pt->value, CURL_ZERO_TERMINATED);
+			continue;
+		}
+		if (curl_mime_filedata(mp, pt->file) != CURLE_OK || access(pt->file, R_OK) != 0) {
+			rk_err_set(err, NULL, 0, 0, "%s: %s", pt->file,
+				   strerror(errno ? errno : EIO));
+			curl_mime_free(m);
+			return NULL;
+		}
+		if (pt->filename)
+			curl_mime_filename(mp, pt->filename);
+		curl_mime_type(mp, pt->type ? pt->type : "application/octet-stream");
+	}
+	return m;
+}
+
 /* One attempt's state for the callbacks. */
 struct attempt {
 	struct rk_buf *body;
@@ -292,6 +450,8 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 {
 	struct rk_buf show = RK_BUF_INIT, tmp = RK_BUF_INIT, authh = RK_BUF_INIT;
 	struct curl_slist *hl = NULL;
+	struct segread sr;
+	curl_mime *form = NULL;
 	struct attempt a;
 	unsigned seed = (unsigned)(rk_now_ms() ^ ((long long)getpid() << 16));
 	int tries = 0, rc = -1;
@@ -300,6 +460,7 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 
 	rk_http_url_show(req->url, &show);
 	resp->retry_after = -1;
+	memset(&sr, 0, sizeof(sr));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c = curl_easy_init();
 	if (!c) {
@@ -370,7 +531,37 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 			curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 		else if (strcmp(req->method, "GET") != 0)
 			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
-		if (req->body_file) {
+		if (req->nform) {
+			form = make_form(c, req, err);
+			if (!form) {
+				if (a.out)
+					fclose(a.out);
+				goto out;
+			}
+			curl_easy_setopt(c, CURLOPT_MIMEPOST, form);
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+		} else if (req->nsegs) {
+			const char *bad = NULL;
+			long long total = segs_size(req->segs, req->nsegs, &bad);
+
+			if (total < 0) {
+				rk_err_set(err, NULL, 0, 0, "%s: %s", bad, strerror(errno));
+				if (a.out)
+					fclose(a.out);
+				goto out;
+			}
+			segread_reset(&sr);
+			sr.segs = req->segs;
+			sr.n = req->nsegs;
+			sr.failed = 0;
+			curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+			curl_easy_setopt(c, CURLOPT_READDATA, &sr);
+			curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+			curl_easy_setopt(c, CURLOPT_SEEKDATA, &sr);
+			curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)total);
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+		} else if (req->body_file) {
 			struct stat sb;
 
 			bf = fopen(req->body_file, "rbe");
@@ -396,6 +587,21 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 		cr = curl_easy_perform(c);
 		if (bf)
 			fclose(bf);
+		if (form)
+			curl_mime_free(form);
+		form = NULL;
+		if (req->nsegs) {
+			segread_reset(&sr);
+			if (cr == CURLE_ABORTED_BY_CALLBACK && sr.failed) {
+				rk_err_set(err, NULL, 0, 0, "%s %s: reading the body: %s",
+					   req->method, show.data, strerror(sr.failed));
+				if (a.out) {
+					fclose(a.out);
+					unlink(tmp.data);
+				}
+				goto out;
+			}
+		}
 		if (cr == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
 		if (a.out) {
@@ -491,6 +697,8 @@ int rk_http_do(const struct rk_http_opts *o, const struct rk_http_req *req,
 		sleep_s(wait);
 	}
 out:
+	segread_reset(&sr);
+	rk_buf_release(&sr.enc);
 	free(a.content_type);
 	if (c)
 		curl_easy_cleanup(c);

@@ -30,8 +30,13 @@
  * every occurrence of a secret in a buffer with "***": callers use it on
  * any text that came back from a server before showing it.
  *
- * Bodies: the request body comes from memory (body/body_len) or a file
- * (body_file, streamed); the answer goes to memory (resp->body) or, with
+ * Bodies: the request body comes from memory (body/body_len), a file
+ * (body_file, streamed), pieces (segs: memory and files, a file's bytes
+ * optionally base64-encoded on the way, all streamed through a read
+ * callback, never held whole) or a multipart/form-data form (form: text
+ * fields and files, streamed by libcurl's mime API). Each attempt reads the
+ * body again from its start (so retries resend it whole); memory use does
+ * not grow with a file's size. The answer goes to memory (resp->body) or, with
  * out_file, is streamed to that file (written to a temporary file and
  * renamed into place only after a complete 2xx answer).
  *
@@ -85,6 +90,23 @@ struct rk_http_opts {
  * from the environment when set and valid. */
 void rk_http_opts_default(struct rk_http_opts *o);
 
+/* A piece of a streamed body (struct rk_http_req.segs). */
+struct rk_http_seg {
+	const void *data; /* bytes in memory, or NULL for file */
+	size_t len;
+	const char *file; /* or a file's whole content, read while sending */
+	bool base64;	  /* file: sent base64-encoded (standard alphabet, padded) */
+};
+
+/* A multipart/form-data field (struct rk_http_req.form). */
+struct rk_http_part {
+	const char *name;
+	const char *value;    /* text, or NULL for file */
+	const char *file;     /* or a file's content, streamed */
+	const char *filename; /* file: the filename sent (default its base name) */
+	const char *type;     /* file: its Content-Type (default application/octet-stream) */
+};
+
 struct rk_http_req {
 	const char *method; /* "GET", "PUT", "POST", "HEAD" */
 	const char *url;
@@ -92,7 +114,11 @@ struct rk_http_req {
 	const char *auth;	    /* the Authorization header's value (secret), or NULL */
 	const void *body;	    /* request body in memory, or NULL */
 	size_t body_len;
-	const char *body_file; /* or a file to stream as the body */
+	const char *body_file;		/* or a file to stream as the body */
+	const struct rk_http_seg *segs; /* or these pieces, in order, streamed */
+	size_t nsegs;
+	const struct rk_http_part *form; /* or a multipart/form-data form (POST) */
+	size_t nform;
 	const char *out_file;  /* stream a 2xx answer's body here (atomically) */
 	size_t max_body;       /* in-memory answers beyond this are cut; 0: 64 MiB */
 	bool follow_redirects; /* follow up to 10 (http/https); ignored with auth */

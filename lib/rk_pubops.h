@@ -45,7 +45,9 @@ struct rk_pub_pkg {
 	const char *index_url;	  /* pypi: simple index; cargo: index */
 	const char *registry;	  /* cargo: the registry's name (publish = [...]) */
 	const char *token_env;	  /* the environment variable holding the token (secret()) */
-	const char *tag;	  /* npm dist-tag (the channel) */
+	const char *tag;	  /* npm dist-tag (RELEASE.star's dist_tag) */
+	const char *channel;	  /* the plan's channel: npm's dist-tag when neither
+				     tag nor publishConfig.tag says one */
 	/* appended by pubperf16: build appends here what made the artifacts
 	 * (npm: "packed in-process" or "pnpm pack: <why>"); NULL: not asked */
 	struct rk_buf *note;

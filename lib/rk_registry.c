@@ -47,11 +47,106 @@ int rk_registry_check(struct rk_reg *r, const char *name, const char *version, c
 	return kinds[k].check(r, name, version, file, sha256, t, theirs, err);
 }
 
-static const char *base_name(const char *p)
+const char *rk_registry_base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
 
 	return s ? s + 1 : p;
+}
+
+void rk_registry_join_url(const char *base, const char *rest, struct rk_buf *out)
+{
+	size_t n = strlen(base);
+
+	rk_buf_reset(out);
+	rk_buf_adds(out, base);
+	if (n && base[n - 1] != '/')
+		rk_buf_addc(out, '/');
+	rk_buf_adds(out, rest);
+}
+
+const char *rk_registry_bearer(const struct rk_reg *r, struct rk_buf *out)
+{
+	rk_buf_reset(out);
+	if (!r->token || !*r->token)
+		return NULL;
+	rk_buf_addf(out, "Bearer %s", r->token);
+	return out->data;
+}
+
+void rk_registry_wipe(struct rk_buf *b)
+{
+	if (b->data)
+		memset(b->data, 0, b->len);
+	rk_buf_release(b);
+}
+
+int rk_registry_get(struct rk_reg *r, const char *url, const char *const *headers, const char *auth,
+		    struct rk_http_resp *resp, bool *found, struct rk_err *err)
+{
+	struct rk_http_req req = {0};
+	struct rk_buf show = RK_BUF_INIT, a = RK_BUF_INIT;
+	int rc = -1;
+
+	*found = false;
+	req.method = "GET";
+	req.url = url;
+	req.headers = headers;
+	req.auth = auth;
+	if (rk_http_do(&r->http, &req, resp, err) != 0)
+		goto out;
+	rk_buf_addc(&resp->body, 0);
+	resp->body.len--;
+	if (resp->status == 404 || resp->status == 410 || resp->status == 451) {
+		rc = 0;
+	} else if (resp->status == 200) {
+		*found = true;
+		rc = 0;
+	} else {
+		rk_http_url_show(url, &show);
+		rk_registry_answer(r, resp, &a);
+		rk_err_set(err, NULL, 0, 0, "GET %s: %s", show.data, a.data);
+	}
+out:
+	rk_buf_release(&show);
+	rk_buf_release(&a);
+	return rc;
+}
+
+int rk_registry_upload(struct rk_reg *r, const struct rk_http_req *req, const char *what,
+		       long cstatus, const char *const *phrases, struct rk_http_resp *resp,
+		       bool *conflict, struct rk_err *err)
+{
+	struct rk_buf show = RK_BUF_INIT, a = RK_BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	*conflict = false;
+	if (rk_http_do(&r->http, req, resp, err) != 0)
+		goto out;
+	rk_buf_addc(&resp->body, 0);
+	resp->body.len--;
+	if (resp->status >= 200 && resp->status < 300) {
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; resp->status != 409 && (!cstatus || resp->status == cstatus) && phrases &&
+		    phrases[i] && !*conflict;
+	     i++)
+		*conflict = strstr(resp->body.data, phrases[i]) != NULL;
+	if (resp->status == 409 || *conflict) {
+		*conflict = true;
+		rc = 0;
+		goto out;
+	}
+	rk_http_url_show(req->url, &show);
+	rk_registry_answer(r, resp, &a);
+	rk_err_set(err, NULL, 0, 0, "%s %s (%s): %s%s", req->method, show.data, what, a.data,
+		   resp->status == 401 || resp->status == 403 ? " (check the upload token)" : "");
+out:
+	rk_buf_release(&show);
+	rk_buf_release(&a);
+	return rc;
 }
 
 static int other_digest(const char *name, const char *version, const char *file, const char *ours,
@@ -61,7 +156,7 @@ static int other_digest(const char *name, const char *version, const char *file,
 			  "%s %s is already published with other bytes: the registry has "
 			  "%s, %s is %s",
 			  name, version, theirs->len ? theirs->data : "(another file)",
-			  base_name(file), ours);
+			  rk_registry_base_name(file), ours);
 }
 
 int rk_registry_publish_file(struct rk_reg *r, const char *name, const char *version,

@@ -18,6 +18,9 @@
  *                                   its cksum (sparse index over HTTP, or a
  *                                   git index read with libgit2)
  *
+ * Uploads stream the artifact from its file (rk_http's segs and form): no
+ * module holds an artifact, or its base64, in memory.
+ *
  * rk_registry_publish_file() is the one entry point: it asks the registry
  * about (name, version, file); the same bytes already there answer
  * RK_PUB_ALREADY with no upload; other bytes under that version fail,
@@ -104,6 +107,35 @@ void rk_cargo_index_path(const char *name, struct rk_buf *out);
  * out, in-process (rk_targz_member). Returns 0, or -1 with err set.
  */
 int rk_tar_member(const char *tarball, const char *member, struct rk_buf *out, struct rk_err *err);
+
+/* Shared by the per-registry halves. */
+/* base + rest with one '/' between them, into out (replacing it). */
+void rk_registry_join_url(const char *base, const char *rest, struct rk_buf *out);
+/* The part of path after its last '/'. */
+const char *rk_registry_base_name(const char *path);
+/* "Bearer TOKEN" into out when r has a token; returns out's text or NULL.
+ * The caller wipes out (rk_registry_wipe) when done. */
+const char *rk_registry_bearer(const struct rk_reg *r, struct rk_buf *out);
+/* Zero b's bytes (it held a secret), then release it. */
+void rk_registry_wipe(struct rk_buf *b);
+/*
+ * GET a page of the registry's truth (a packument, a simple page, an index
+ * file): *found false for 404, 410 and 451 (absent), true for 200 (resp
+ * holds the page, NUL-terminated); any other answer is an error
+ * "GET URL: HTTP N: text". auth: the Authorization value, or NULL.
+ */
+int rk_registry_get(struct rk_reg *r, const char *url, const char *const *headers, const char *auth,
+		    struct rk_http_resp *resp, bool *found, struct rk_err *err);
+/*
+ * Send an upload (req) and read the answer: 0 for 2xx; 0 with *conflict
+ * set for 409, or (for status cstatus, or any status when cstatus is 0)
+ * when the answer's text holds one of phrases (NULL-terminated); else -1
+ * with err "METHOD URL (what): HTTP N: text", adding "(check the upload
+ * token)" for 401 and 403. resp keeps the answer for the caller.
+ */
+int rk_registry_upload(struct rk_reg *r, const struct rk_http_req *req, const char *what,
+		       long cstatus, const char *const *phrases, struct rk_http_resp *resp,
+		       bool *conflict, struct rk_err *err);
 
 /* A server's answer as one short line for a message: status and the first
  * 200 bytes of text, with the token masked. */

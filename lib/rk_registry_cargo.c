@@ -3,6 +3,7 @@
 #include "rk_registry.h"
 
 #include <git2.h>
+#include <sys/stat.h>
 
 #include "rk_json.h"
 #include "rk_toml.h"
@@ -27,7 +28,7 @@ static void index_key(const char *u, struct rk_buf *out)
 int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *out, bool *found,
 			struct rk_err *err)
 {
-	struct rk_buf rel = RK_BUF_INIT, url = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT;
+	struct rk_buf rel = RK_BUF_INIT, url = RK_BUF_INIT;
 	int rc = -1;
 
 	*found = false;
@@ -37,30 +38,12 @@ int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *ou
 	} else if (strncmp(r->index, "sparse+", 7) == 0) {
 		static const char *hdrs[] = {"Cache-Control: no-cache", NULL};
 		struct rk_http_resp resp = RK_HTTP_RESP_INIT;
-		struct rk_http_req req = {0};
-		size_t n;
 
-		rk_buf_adds(&url, r->index + 7);
-		n = url.len;
-		if (n && url.data[n - 1] != '/')
-			rk_buf_addc(&url, '/');
-		rk_buf_adds(&url, rel.data);
-		rk_http_url_show(url.data, &show);
-		req.method = "GET";
-		req.url = url.data;
-		req.headers = hdrs;
-		if (rk_http_do(&r->http, &req, &resp, err) == 0) {
-			if (resp.status == 404 || resp.status == 410 || resp.status == 451) {
-				rc = 0;
-			} else if (resp.status == 200) {
-				rk_buf_add(out, resp.body.data ? resp.body.data : "",
-					   resp.body.len);
-				*found = true;
-				rc = 0;
-			} else {
-				rk_registry_answer(r, &resp, &a);
-				rk_err_set(err, NULL, 0, 0, "GET %s: %s", show.data, a.data);
-			}
+		rk_registry_join_url(r->index + 7, rel.data, &url);
+		if (rk_registry_get(r, url.data, hdrs, NULL, &resp, found, err) == 0) {
+			if (*found)
+				rk_buf_add(out, resp.body.data, resp.body.len);
+			rc = 0;
 		}
 		rk_http_resp_release(&resp);
 	} else if (strstr(r->index, "://") && strncmp(r->index, "file://", 7) != 0) {
@@ -100,8 +83,6 @@ int rk_cargo_index_read(struct rk_reg *r, const char *relpath, struct rk_buf *ou
 	}
 	rk_buf_release(&rel);
 	rk_buf_release(&url);
-	rk_buf_release(&show);
-	rk_buf_release(&a);
 	return rc;
 }
 
@@ -252,11 +233,14 @@ int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, con
 {
 	static const char *hdrs[] = {"Content-Type: application/octet-stream",
 				     "Accept: application/json", NULL};
+	static const char *const conflicts[] = {"already exists", NULL};
 	struct rk_buf member = RK_BUF_INIT, toml = RK_BUF_INIT, meta = RK_BUF_INIT,
-		      body = RK_BUF_INIT, data = RK_BUF_INIT, url = RK_BUF_INIT, show = RK_BUF_INIT,
-		      a = RK_BUF_INIT, ours = RK_BUF_INIT;
+		      body = RK_BUF_INIT, url = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT,
+		      ours = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
+	struct rk_http_seg segs[2] = {{0}};
+	struct stat sb;
 	struct rk_toml_doc *doc = NULL;
 	const struct rk_toml_value *root, *pk, *tg, *ft;
 	struct rk_jw w;
@@ -330,54 +314,46 @@ int rk_cargo_upload(struct rk_reg *r, const char *name, const char *version, con
 	jw_toml_str(&w, "links", rk_toml_get(pk, "links"));
 	jw_toml_str(&w, "rust_version", rk_toml_get(pk, "rust-version"));
 	rk_jw_obj_end(&w);
-	if (rk_buf_read_file(&data, file) != 0) {
-		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
+	errno = 0;
+	if (stat(file, &sb) != 0 || (unsigned long long)sb.st_size > 0xffffffffULL) {
+		rk_err_set(err, NULL, 0, 0, "%s: %s", file,
+			   errno ? strerror(errno) : "larger than 4 GiB");
 		goto out;
 	}
+	/* u32 LE lengths, the JSON, the .crate streamed from its file */
 	put_u32(&body, meta.len);
 	rk_buf_add(&body, meta.data, meta.len);
-	put_u32(&body, data.len);
-	rk_buf_add(&body, data.data, data.len);
+	put_u32(&body, (size_t)sb.st_size);
+	segs[0].data = body.data;
+	segs[0].len = body.len;
+	segs[1].file = file;
 	rk_buf_adds(&url, r->url);
 	while (url.len && url.data[url.len - 1] == '/')
 		url.data[--url.len] = 0;
 	rk_buf_adds(&url, "/api/v1/crates/new");
-	rk_http_url_show(url.data, &show);
 	req.method = "PUT";
 	req.url = url.data;
 	req.headers = hdrs;
 	req.auth = r->token && *r->token ? r->token : NULL; /* cargo sends the bare token */
-	req.body = body.data;
-	req.body_len = body.len;
-	if (rk_http_do(&r->http, &req, &resp, err) != 0)
+	req.segs = segs;
+	req.nsegs = 2;
+	rk_buf_addf(&a, "%s %s", name, version);
+	if (rk_registry_upload(r, &req, a.data, 0, conflicts, &resp, conflict, err) != 0)
 		goto out;
-	rk_buf_addc(&resp.body, 0);
-	resp.body.len--;
-	if (resp.status >= 200 && resp.status < 300) {
-		/* crates.io answers 200 with {"errors":[...]} for refusals */
-		if (resp.body.data && strstr(resp.body.data, "\"errors\"")) {
-			if (strstr(resp.body.data, "already exists") ||
-			    strstr(resp.body.data, "already uploaded")) {
-				*conflict = true;
-				rc = 0;
-				goto out;
-			}
+	/* crates.io answers 200 with {"errors":[...]} for refusals */
+	if (!*conflict && resp.body.data && strstr(resp.body.data, "\"errors\"")) {
+		if (strstr(resp.body.data, "already exists") ||
+		    strstr(resp.body.data, "already uploaded")) {
+			*conflict = true;
+		} else {
+			rk_http_url_show(url.data, &show);
 			rk_registry_answer(r, &resp, &a);
 			rk_err_set(err, NULL, 0, 0, "PUT %s (%s %s): %s", show.data, name, version,
 				   a.data);
 			goto out;
 		}
-		rc = 0;
-		goto out;
 	}
-	if (resp.status == 409 || (resp.body.data && strstr(resp.body.data, "already exists"))) {
-		*conflict = true;
-		rc = 0;
-		goto out;
-	}
-	rk_registry_answer(r, &resp, &a);
-	rk_err_set(err, NULL, 0, 0, "PUT %s (%s %s): %s%s", show.data, name, version, a.data,
-		   resp.status == 401 || resp.status == 403 ? " (check the registry token)" : "");
+	rc = 0;
 out:
 	rk_toml_free(doc);
 	rk_http_resp_release(&resp);
@@ -385,7 +361,6 @@ out:
 	rk_buf_release(&toml);
 	rk_buf_release(&meta);
 	rk_buf_release(&body);
-	rk_buf_release(&data);
 	rk_buf_release(&url);
 	rk_buf_release(&show);
 	rk_buf_release(&a);

@@ -2,17 +2,12 @@
 #include "rk_common.h"
 #include "rk_registry.h"
 
+#include <unistd.h>
+
 #include <ctype.h>
 
 #include "rk_json.h"
 #include "rk_sha256.h"
-
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
 
 /* PEP 503 normalised name: lower case, runs of -_. as one '-'. */
 static void pep503(const char *name, struct rk_buf *out)
@@ -27,17 +22,6 @@ static void pep503(const char *name, struct rk_buf *out)
 			rk_buf_addc(out, (char)tolower((unsigned char)*p));
 		}
 	}
-}
-
-static void join_url(const char *base, const char *rest, struct rk_buf *out)
-{
-	size_t n = strlen(base);
-
-	rk_buf_reset(out);
-	rk_buf_adds(out, base);
-	if (n && base[n - 1] != '/')
-		rk_buf_addc(out, '/');
-	rk_buf_adds(out, rest);
 }
 
 /* The sha256 listed for file in a PEP 691 JSON page; NULL: not listed,
@@ -93,10 +77,10 @@ int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const
 	static const char *hdrs[] = {"Accept: application/vnd.pypi.simple.v1+json, text/html;q=0.2",
 				     "Cache-Control: no-cache", NULL};
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
-	struct rk_http_req req = {0};
-	struct rk_buf url = RK_BUF_INIT, nm = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT;
-	const char *fn = base_name(file);
+	struct rk_buf url = RK_BUF_INIT, nm = RK_BUF_INIT, show = RK_BUF_INIT;
+	const char *fn = rk_registry_base_name(file);
 	char hex[RK_SHA256_HEX] = "x";
+	bool listed;
 	int rc = -1;
 
 	(void)version;
@@ -104,26 +88,16 @@ int rk_pypi_check(struct rk_reg *r, const char *name, const char *version, const
 		return rk_err_set(err, NULL, 0, 0, "pypi: no simple index URL to check %s", fn);
 	pep503(name, &nm);
 	rk_buf_addc(&nm, '/');
-	join_url(r->index, nm.data, &url);
+	rk_registry_join_url(r->index, nm.data, &url);
 	rk_http_url_show(url.data, &show);
-	req.method = "GET";
-	req.url = url.data;
-	req.headers = hdrs;
-	req.auth = NULL; /* reading the index needs no token */
-	if (rk_http_do(&r->http, &req, &resp, err) != 0)
-		goto out;
 	*t = RK_REG_ABSENT;
-	if (resp.status == 404) {
+	/* reading the index needs no token */
+	if (rk_registry_get(r, url.data, hdrs, NULL, &resp, &listed, err) != 0)
+		goto out;
+	if (!listed) {
 		rc = 0;
 		goto out;
 	}
-	if (resp.status != 200) {
-		rk_registry_answer(r, &resp, &a);
-		rk_err_set(err, NULL, 0, 0, "GET %s: %s", show.data, a.data);
-		goto out;
-	}
-	rk_buf_addc(&resp.body, 0);
-	resp.body.len--;
 	if (resp.content_type && strstr(resp.content_type, "json")) {
 		struct rk_json d;
 		const char *h;
@@ -172,67 +146,53 @@ out:
 	rk_buf_release(&url);
 	rk_buf_release(&nm);
 	rk_buf_release(&show);
-	rk_buf_release(&a);
 	return rc;
-}
-
-static void part(struct rk_buf *b, const char *bnd, const char *name, const char *val)
-{
-	rk_buf_addf(b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n", bnd,
-		    name, val);
 }
 
 int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, const char *file,
 		   const char *sha256, bool *conflict, struct rk_err *err)
 {
-	struct rk_buf body = RK_BUF_INIT, data = RK_BUF_INIT, ct = RK_BUF_INIT, cred = RK_BUF_INIT,
-		      auth = RK_BUF_INIT, show = RK_BUF_INIT, a = RK_BUF_INIT, pyv = RK_BUF_INIT;
+	/* "400 File already exists" */
+	static const char *const conflicts[] = {"already exists", NULL};
+	struct rk_buf cred = RK_BUF_INIT, auth = RK_BUF_INIT, pyv = RK_BUF_INIT;
 	struct rk_http_resp resp = RK_HTTP_RESP_INIT;
 	struct rk_http_req req = {0};
-	const char *fn = base_name(file), *hdrs[3];
-	const char *bnd = "----releasekit-b7f3c1d2e9a84f60";
+	struct rk_http_part form[9];
+	const char *fn = rk_registry_base_name(file);
 	bool wheel;
 	int rc = -1;
 
 	*conflict = false;
 	if (!r->url)
 		return rk_err_set(err, NULL, 0, 0, "pypi: no upload URL for %s", fn);
-	rk_http_url_show(r->url, &show);
-	if (rk_buf_read_file(&data, file) != 0) {
+	if (access(file, R_OK) != 0) {
 		rk_err_set(err, NULL, 0, 0, "%s: %s", file, strerror(errno));
 		goto out;
 	}
 	wheel = strlen(fn) > 4 && strcmp(fn + strlen(fn) - 4, ".whl") == 0;
 	if (wheel) {
 		/* name-ver(-build)?-PY-ABI-PLAT.whl: the python tag is third from the end */
-		const char *e = fn + strlen(fn) - 4, *p = e;
+		const char *p = fn + strlen(fn) - 4;
 		int dashes = 0;
 
 		while (p > fn && dashes < 3)
 			if (*--p == '-')
 				dashes++;
 		rk_buf_add(&pyv, p + 1, strcspn(p + 1, "-"));
-		(void)e;
 	} else {
 		rk_buf_adds(&pyv, "source");
 	}
-	part(&body, bnd, ":action", "file_upload");
-	part(&body, bnd, "protocol_version", "1");
-	part(&body, bnd, "metadata_version", "2.1");
-	part(&body, bnd, "name", name);
-	part(&body, bnd, "version", version);
-	part(&body, bnd, "filetype", wheel ? "bdist_wheel" : "sdist");
-	part(&body, bnd, "pyversion", pyv.data);
-	part(&body, bnd, "sha256_digest", sha256);
-	rk_buf_addf(&body,
-		    "--%s\r\nContent-Disposition: form-data; name=\"content\"; filename=\"%s\"\r\n"
-		    "Content-Type: application/octet-stream\r\n\r\n",
-		    bnd, fn);
-	rk_buf_add(&body, data.data, data.len);
-	rk_buf_addf(&body, "\r\n--%s--\r\n", bnd);
-	rk_buf_addf(&ct, "Content-Type: multipart/form-data; boundary=%s", bnd);
-	hdrs[0] = ct.data;
-	hdrs[1] = NULL;
+	/* the legacy upload API's fields; the file is streamed by libcurl */
+	memset(form, 0, sizeof(form));
+	form[0].name = ":action", form[0].value = "file_upload";
+	form[1].name = "protocol_version", form[1].value = "1";
+	form[2].name = "metadata_version", form[2].value = "2.1";
+	form[3].name = "name", form[3].value = name;
+	form[4].name = "version", form[4].value = version;
+	form[5].name = "filetype", form[5].value = wheel ? "bdist_wheel" : "sdist";
+	form[6].name = "pyversion", form[6].value = pyv.data;
+	form[7].name = "sha256_digest", form[7].value = sha256;
+	form[8].name = "content", form[8].file = file, form[8].filename = fn;
 	if (r->token && *r->token) {
 		rk_buf_addf(&cred, "__token__:%s", r->token);
 		rk_buf_adds(&auth, "Basic ");
@@ -241,38 +201,14 @@ int rk_pypi_upload(struct rk_reg *r, const char *name, const char *version, cons
 	}
 	req.method = "POST";
 	req.url = r->url;
-	req.headers = hdrs;
 	req.auth = auth.len ? auth.data : NULL;
-	req.body = body.data;
-	req.body_len = body.len;
-	if (rk_http_do(&r->http, &req, &resp, err) != 0)
-		goto out;
-	if (resp.status >= 200 && resp.status < 300) {
-		rc = 0;
-		goto out;
-	}
-	rk_buf_addc(&resp.body, 0);
-	resp.body.len--;
-	if (resp.status == 409 ||
-	    (resp.status == 400 && resp.body.data && strstr(resp.body.data, "already exists"))) {
-		*conflict = true;
-		rc = 0;
-		goto out;
-	}
-	rk_registry_answer(r, &resp, &a);
-	rk_err_set(err, NULL, 0, 0, "POST %s (%s): %s%s", show.data, fn, a.data,
-		   resp.status == 401 || resp.status == 403 ? " (check the upload token)" : "");
+	req.form = form;
+	req.nform = 9;
+	rc = rk_registry_upload(r, &req, fn, 400, conflicts, &resp, conflict, err);
 out:
-	if (auth.data)
-		memset(auth.data, 0, auth.len);
 	rk_http_resp_release(&resp);
-	rk_buf_release(&body);
-	rk_buf_release(&data);
-	rk_buf_release(&ct);
 	rk_buf_release(&cred);
-	rk_buf_release(&auth);
-	rk_buf_release(&show);
-	rk_buf_release(&a);
+	rk_registry_wipe(&auth);
 	rk_buf_release(&pyv);
 	return rc;
 }

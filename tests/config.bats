@@ -111,10 +111,10 @@ EOF
 	validate_records out.ndjson
 	# Exact records for a few rules.
 	sed -n 1p out.ndjson >actual
-	echo '{"kind":"config","rule":"uv_workspace","name":"py","root":"python","members":[],"exclude":[],"ecosystem":"python","manager":"uv","location":"RELEASE.star:1:1"}' >expected
+	echo '{"kind":"config","rule":"uv_workspace","name":"py","root":"python","members":[],"exclude":[],"registry_url":null,"index_url":null,"token":null,"ecosystem":"python","manager":"uv","location":"RELEASE.star:1:1"}' >expected
 	diff -u expected actual
 	sed -n 5p out.ndjson >actual
-	echo '{"kind":"config","rule":"uv_package","name":"a","group":"core","skip":false,"cross_deps":["x"],"pin_strategy":null,"platforms":[],"bump_files":[],"build_backend":null,"label":null,"tag_format":null,"extra_paths":[],"smoke_test":true,"smoke_module":null,"ecosystem":"python","manager":"uv","location":"RELEASE.star:5:1"}' >expected
+	echo '{"kind":"config","rule":"uv_package","name":"a","group":"core","skip":false,"cross_deps":["x"],"pin_strategy":null,"platforms":[],"bump_files":[],"build_backend":null,"label":null,"tag_format":null,"extra_paths":[],"smoke_test":true,"smoke_module":null,"registry_url":null,"index_url":null,"token":null,"ecosystem":"python","manager":"uv","location":"RELEASE.star:5:1"}' >expected
 	diff -u expected actual
 	sed -n 16p out.ndjson >actual
 	echo '{"kind":"config","rule":"action","name":"docs","inputs":["docs/**"],"outputs":["site/"],"command":["/bin/sh","-c","make docs"],"timeout":60,"location":"RELEASE.star:16:1"}' >expected

@@ -360,6 +360,8 @@ void plan_read_config(struct plan *pl, const struct rk_json *d, long line)
 	/* the types and values rk-config allows, from its rule table (rk_config.h) */
 	if (rk_cfg_record_check(d, 0, pl->source, line, &err) < 0)
 		plan_die_at(pl, line, "%s", err.msg);
+	if (rk_pubcfg_add(&pl->pub, d, &err) < 0)
+		plan_die_at(pl, line, "%s", err.msg);
 	r = reader_of(rule);
 	if (r)
 		r->read(pl, d, line, loc);

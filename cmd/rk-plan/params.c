@@ -124,6 +124,7 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	struct rk_err err;
 	struct rk_buf single = RK_BUF_INIT;
 	struct rk_json tmp = RK_JSON_INIT;
+	struct rk_pub_target *pub;
 	char head[GIT_OID_HEXSZ + 1] = "";
 	git_oid hoid;
 
@@ -153,6 +154,7 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	}
 	ao.plan_files = planpaths;
 
+	pub = rk_xcalloc(pl->n + 1, sizeof(*pub));
 	src = rk_xcalloc(pl->n + 1, sizeof(*src));
 	if (!check_only && rk_history_source_digests(&pl->h, src, &err) < 0)
 		rk_die(RK_EXIT_FAIL, "%s", err.msg);
@@ -229,6 +231,8 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 			p->smoke == 0 ||
 			(p->smoke < 0 &&
 			 (pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke)));
+		rk_pubcfg_target(&pl->pub, p->eco, p->name, p->workspace, pl->chan, &pub[m]);
+		a->pub = &pub[m];
 		a->smoke_cmd = p->smoke_cmd;
 		a->smoke_module = p->smoke_module;
 		a->source_digest = p->source;
@@ -277,6 +281,7 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	free(cfg);
 	free(cmds);
 	free(ap);
+	free(pub);
 	free(src);
 	free(slot);
 	rk_buf_release(&single);

@@ -46,6 +46,7 @@
 #include "rk_history.h"
 #include "rk_json.h"
 #include "rk_planfile.h"
+#include "rk_pubcfg.h"
 #include "rk_sha256.h"
 #include "rk_strmap.h"
 #include "rk_version.h"
@@ -229,6 +230,8 @@ struct plan {
 	size_t nlocks;
 	char **lockname;
 	char *forge_json; /* the forge(...) config record, canonical JSON, or NULL */
+	/* where and how to publish (the publish and poll params) */
+	struct rk_pubcfg pub;
 };
 
 /* ---- small helpers ---- */

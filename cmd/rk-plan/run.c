@@ -65,6 +65,7 @@ static void plan_free(struct plan *pl)
 	free(pl->topo);
 	free(pl->train_json);
 	free(pl->forge_json);
+	rk_pubcfg_release(&pl->pub);
 	free(pl->train_loc);
 	free(pl->loc_src);
 	free(pl->train_name);
