@@ -57,6 +57,24 @@ static int read_full(gzFile z, void *p, size_t n)
 	return r == (int)n ? 0 : -1;
 }
 
+/* Read past n bytes in small pieces: a member that is not asked for costs no memory. */
+static int skip_full(gzFile z, unsigned long long n)
+{
+	unsigned char buf[16384];
+
+	while (n) {
+		size_t k = n < sizeof(buf) ? (size_t)n : sizeof(buf);
+
+		if (read_full(z, buf, k) != 0)
+			return -1;
+		n -= k;
+	}
+	return 0;
+}
+
+/* The most a member that is read into memory (a long name, a pax header, the asked-for member) may hold. */
+#define RK_TARGZ_MEMBER_MAX ((unsigned long long)64 << 20)
+
 int rk_targz_member(const char *archive, const char *member, struct rk_buf *out, struct rk_err *err)
 {
 	gzFile z = gzopen(archive, "rb");
@@ -108,6 +126,13 @@ int rk_targz_member(const char *archive, const char *member, struct rk_buf *out,
 		}
 		pad = (size_t)((512 - size % 512) % 512);
 		rk_buf_reset(&data);
+		if (type != 'L' && type != 'x' && strcmp(name.data, member) != 0) {
+			if (skip_full(z, size + pad) != 0)
+				break;
+			continue;
+		}
+		if (size > RK_TARGZ_MEMBER_MAX)
+			break;
 		rk_buf_grow(&data, (size_t)size + 1);
 		if (size && read_full(z, data.data, (size_t)size) != 0)
 			break;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # rk-plan reads config records with rk-config's own rule table
-# (rk_cfg_record_check): what rk-config refuses, rk-plan refuses too, with
-# one line naming the record and exit 3; what rk-config writes, rk-plan reads.
+# (rk_cfg_record_check) after the record validator (rk_record, from the
+# schema rk-config's table generates): what rk-config refuses, rk-plan
+# refuses too, with one line naming the record and exit 3; what rk-config
+# writes, rk-plan reads.
 
 load test_helper
 load plan_helper
@@ -27,33 +29,33 @@ refused() {
 	pkg a npm pk/a 1.0.0
 	init
 	refused '{"kind":"config","rule":"release_train","versioning":"lockstep"}' \
-		'rk-plan: <stdin>:2: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "lockstep")'
+		'rk-plan: <stdin>:2:54: versioning: expected one of independent, fixed, per-group, found "lockstep"'
 	refused '{"kind":"config","rule":"release_train","versioning":"per_group"}' \
-		'rk-plan: <stdin>:2: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "per_group")'
+		'rk-plan: <stdin>:2:54: versioning: expected one of independent, fixed, per-group, found "per_group"'
 	refused '{"kind":"config","rule":"release_train","version_strategy":"per-group"}' \
-		'rk-plan: <stdin>:2: release_train() version_strategy must be one of "conventional-commits" or "plans" (got "per-group")'
+		'rk-plan: <stdin>:2:60: version_strategy: expected one of conventional-commits, plans, found "per-group"'
 	refused '{"kind":"config","rule":"release_group","name":"g","packages":["a"],"versioning":"lockstep"}' \
-		'rk-plan: <stdin>:2: release_group() versioning must be one of "independent" or "fixed" (got "lockstep")'
+		'rk-plan: <stdin>:2:82: versioning: expected one of independent, fixed or null, found "lockstep"'
 	# a location (as rk-config writes it) is where the error points
 	refused '{"kind":"config","rule":"release_train","versioning":"lockstep","location":"RELEASE.star:3:1"}' \
-		'rk-plan: RELEASE.star:3:1: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "lockstep")'
+		'rk-plan: RELEASE.star:3:1: versioning: expected one of independent, fixed, per-group, found "lockstep"'
 }
 
 @test "types, required fields and list items are checked as rk-config checks them; rules about packages too" {
 	pkg a npm pk/a 1.0.0
 	init
 	refused '{"kind":"config","rule":"release_train","jobs":"4"}' \
-		'rk-plan: <stdin>:2: release_train() jobs must be an int, not string'
+		'rk-plan: <stdin>:2:48: jobs: expected integer, found "4"'
 	refused '{"kind":"config","rule":"release_train","order_edges":["normal","sideways"]}' \
-		'rk-plan: <stdin>:2: release_train() order_edges must be one of "normal", "build", "peer", "optional", "dev" or "all" (got "sideways")'
+		'rk-plan: <stdin>:2:65: order_edges[1]: expected one of normal, build, peer, optional, dev, all, found "sideways"'
 	refused '{"kind":"config","rule":"branch_channel","branch":"main"}' \
 		"rk-plan: <stdin>:2: branch_channel() missing required argument 'channel'"
 	refused '{"kind":"config","rule":"action","name":"x","command":[]}' \
-		'rk-plan: <stdin>:2: action() command must not be empty'
+		'rk-plan: <stdin>:2:55: command: must not be empty'
 	refused '{"kind":"config","rule":"uv_package","name":"a","bump_files":["x",1]}' \
-		'rk-plan: <stdin>:2: uv_package() bump_files must be a list of strings, not a list containing int'
+		'rk-plan: <stdin>:2:67: bump_files[1]: expected string, found 1'
 	refused '{"kind":"config","rule":"forge","name":"github","token":{"secret":1}}' \
-		'rk-plan: <stdin>:2: forge() token must be a string or secret(), not dict'
+		'rk-plan: <stdin>:2:67: token.secret: expected string, found 1'
 }
 
 @test "what rk-config writes for versioning = \"per-group\" is read: each group in lockstep" {
@@ -84,7 +86,7 @@ EOF
 	run --separate-stderr rk-graph g.ndjson
 	assert_failure 3
 	assert_output ""
-	assert_equal "$stderr" 'rk-graph: g.ndjson:1: release_train() versioning must be one of "independent", "fixed" or "per-group" (got "lockstep")'
+	assert_equal "$stderr" 'rk-graph: g.ndjson:1:54: versioning: expected one of independent, fixed, per-group, found "lockstep"'
 	sed -i 's/"lockstep"/"per-group"/' g.ndjson
 	run --separate-stderr rk-graph --levels g.ndjson
 	assert_success
