@@ -564,31 +564,9 @@ static const char *const defaults_npm[] = {".npmignore",
 					   "*.orig",
 					   "/archived-packages/**"};
 
-static const char *const defaults_pnpm[] = {".npmignore",
-					    ".gitignore",
-					    "**/.git",
-					    "**/.svn",
-					    "**/.hg",
-					    "**/CVS",
-					    "**/.git/**",
-					    "**/.svn/**",
-					    "**/.hg/**",
-					    "**/CVS/**",
-					    "/.lock-wscript",
-					    "/.wafpickle-*",
-					    "/build/config.gypi",
-					    "npm-debug.log",
-					    "**/.npmrc",
-					    ".*.swp",
-					    ".DS_Store",
-					    "**/.DS_Store/**",
-					    "._*",
-					    "**/._*/**",
-					    "*.orig",
-					    "/package-lock.json",
-					    "/yarn.lock",
-					    "/pnpm-lock.yaml",
-					    "/archived-packages/**"};
+/* pnpm's npm-packlist excludes the lockfiles of the package's root too */
+static const char *const defaults_pnpm_more[] = {"/package-lock.json", "/yarn.lock",
+						 "/pnpm-lock.yaml"};
 
 static bool filter(const struct pk *k, const struct level *L, const char *entry, bool partial,
 		   const char *ebase)
@@ -1386,13 +1364,14 @@ int rk_npmpack_list(const struct rk_npmpack_opts *o, struct rk_npmpack_list *out
 	rc = required_paths(&k, &m, &req, &nreq, &nmain);
 	if (rc)
 		goto out;
+	/* every default rule excludes: their order does not matter */
+	for (size_t j = 0; j < RK_ARRAY_SIZE(defaults_npm); j++)
+		add_rule(&root.rs[RS_DEFAULT], defaults_npm[j], why);
 	if (k.pnpm) {
-		for (size_t j = 0; j < RK_ARRAY_SIZE(defaults_pnpm); j++)
-			add_rule(&root.rs[RS_DEFAULT], defaults_pnpm[j], why);
+		for (size_t j = 0; j < RK_ARRAY_SIZE(defaults_pnpm_more); j++)
+			add_rule(&root.rs[RS_DEFAULT], defaults_pnpm_more[j], why);
 		rc = pnpm_root(&k, &root, &m, req, nreq, &entries, &nent);
 	} else {
-		for (size_t j = 0; j < RK_ARRAY_SIZE(defaults_npm); j++)
-			add_rule(&root.rs[RS_DEFAULT], defaults_npm[j], why);
 		rc = npm_root_rules(&k, &root, &m, req, nreq);
 	}
 	if (rc == 0 && !entries) {
