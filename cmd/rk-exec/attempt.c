@@ -52,6 +52,19 @@ static int max_retries(const struct rk_sched *s, const struct act *a)
 }
 
 /* Start attempt a->attempt+1 of i. */
+/* Action i fails before anything ran (attempt a->attempt, no retry). */
+static void fail_unstarted(struct rk_sched *s, int i, const char *reason)
+{
+	struct evinfo e = {0};
+
+	e.state = "failed";
+	e.attempt = s->a[i].attempt;
+	e.duration_ms = 0;
+	e.retry_in_ms = -1;
+	e.reason = reason;
+	ex_fail_now(s, i, &e);
+}
+
 void ex_start(struct rk_sched *s, int i)
 {
 	struct act *a = &s->a[i];
@@ -72,15 +85,9 @@ void ex_start(struct rk_sched *s, int i)
 		if (!s->self ||
 		    rk_write_file_atomic(actf.data, a->record, strlen(a->record), 0600) != 0) {
 			struct rk_buf why = RK_BUF_INIT;
-			struct evinfo e = {0};
 			rk_buf_addf(&why, "cannot start the built-in executor of '%s': %s", a->type,
 				    s->self ? strerror(errno) : "cannot find rk-exec's executable");
-			e.state = "failed";
-			e.attempt = a->attempt;
-			e.duration_ms = 0;
-			e.retry_in_ms = -1;
-			e.reason = why.data;
-			ex_fail_now(s, i, &e);
+			fail_unstarted(s, i, why.data);
 			rk_buf_release(&why);
 			rk_buf_release(&actf);
 			rk_buf_release(&cwd);
@@ -91,14 +98,8 @@ void ex_start(struct rk_sched *s, int i)
 		self_argv[2] = actf.data;
 	} else if (!a->argv) {
 		struct rk_buf why = RK_BUF_INIT;
-		struct evinfo e = {0};
 		rk_buf_addf(&why, "no executor for action type '%s' yet", a->type);
-		e.state = "failed";
-		e.attempt = a->attempt;
-		e.duration_ms = 0;
-		e.retry_in_ms = -1;
-		e.reason = why.data;
-		ex_fail_now(s, i, &e);
+		fail_unstarted(s, i, why.data);
 		rk_buf_release(&why);
 		return;
 	}
