@@ -3,33 +3,39 @@
 # names, each depending on 1-3 packages of the levels below) to a local
 # verdaccio (scripts/registries), two ways, on the same packages:
 #
-#   releasekit  rk-exec on the publish DAG: build (pnpm pack) -> publish ->
-#               poll per package, a dependent's publish waiting for its
-#               dependencies' poll. Prints the wall time against the
-#               critical path: the slowest chain of actions, each at its
-#               own measured duration (from the events); target <= 1.1x.
+#   releasekit  rk-exec on the publish DAG: build (in-process npm packer) ->
+#               publish -> poll per package, a dependent's publish waiting
+#               for its dependencies' poll. Run twice, on one registry (two
+#               scopes of the same 30 packages):
+#               - with -j 30, one worker per package, so that nothing but the
+#                 dependencies holds an action back: the wall time against
+#                 the critical path (the slowest chain of actions, each at its
+#                 own measured duration, from the events); target <= 1.1x;
+#               - with -j JOBS (default: the CPUs), against its floor: no
+#                 schedule beats the critical path, nor the total work spread
+#                 evenly over the workers.
 #   lerna       `lerna publish from-package --yes` (lerna 8, installed from
 #               npm into .tools/lerna on the first run) to a fresh verdaccio.
-#               Prints our time over lerna's.
+#               Prints our time (-j 30) over lerna's.
 #
 # Then checks, from each run's registry, that every package is published and
 # that no dependent was published before one of its dependencies (the
 # packument's "time" of each version), and prints the work per action type.
 #
-# Measured 2026-12-01 on the shared 2-core machine (load average 11 to 20,
-# so every number is noisy; one run each):
-#   before (build = one `pnpm pack` per package): -j 2: 45.85 s, critical
-#     path 3.52 s (13.0x), 1.01x of the work/jobs floor, lerna 28.62 s
-#     (1.60x lerna); build 2.0 s mean, publish 0.94 s mean (two requests, each
-#     a bcrypt of verdaccio's legacy token, ~0.4 s).
-#   in-process packer (rk_npmpack): build 80 ms mean; 25.67 s, 0.63x lerna.
-#   + JWT tokens in scripts/registries, tar member read in-process:
-#     -j 2: 6.98 s, critical path 1.71 s (4.09x), 1.09x of the floor, lerna
-#     10.88 s (0.64x); work: build 92 ms, publish 238 ms, poll 95 ms mean.
-#     -j 8: 7.10 s, critical path 4.26 s (1.67x), lerna 14.60 s (0.49x).
-#   With -j 2 the run is bound by the total work over two workers (the
-#   floor), not by the schedule: the 1.1x-of-critical-path target needs the
-#   per-action work (mostly waiting on verdaccio) below 2x the critical path.
+# Measured 2026-12-01 on the shared 2-core machine (one run each, noisy):
+#   build = one `pnpm pack` per package, -j 2: 45.85 s, 13.0x the critical
+#     path, 1.60x lerna. In-process packer (rk_npmpack): 25.67 s, 0.63x
+#     lerna. JWT tokens in scripts/registries: -j 2: 6.98 s (1.09x the
+#     floor); -j 8: 1.67x the critical path, 0.49x lerna.
+#   -j 30, quiet machine: 0.79 s, critical path 0.67 s (1.19x): the loop
+#     recorded every ended command before starting what they made ready, and
+#     synced scratch files and the cache on its own thread. Now it starts a
+#     dependent as soon as its dependency is recorded, writes the attempt's
+#     input unsynced, leaves the outputs' fsync to the cache writer's batch
+#     and rewrites the lock's process groups once a pass: load 2 to 3:
+#     1.05x, 1.06x, 1.06x the critical path, 0.34x to 0.46x lerna; -j 2:
+#     1.04x its floor (work / 2: on two CPUs the critical path measured
+#     under -j 30 is long because every action then waits for a CPU).
 #   No edge out of order, either tool.
 #
 #   bench/publish.sh [-j JOBS]        (default: the number of CPUs)
@@ -58,14 +64,14 @@ if [ ! -x "$lerna" ]; then
 fi
 
 # --- the 30 packages --------------------------------------------------------
-gen() { # gen DIR
+gen() { # gen DIR [SCOPE]
 	local d=$1
 	mkdir -p "$d"
-	python3 - "$d" <<'EOT'
+	python3 - "$d" "${2:-bench}" <<'EOT'
 import json, os, random, sys
-d = sys.argv[1]
+d, scope = sys.argv[1], sys.argv[2]
 rnd = random.Random(7)
-names = ["@bench/%s-%d" % (w, i) for i, w in enumerate(
+names = ["@%s/%s-%d" % (scope, w, i) for i, w in enumerate(
     rnd.sample(["alder", "birch", "cedar", "dogwood", "elm", "fir", "ginkgo", "hazel", "ivy",
                 "juniper", "kapok", "larch", "maple", "nutmeg", "oak", "palm", "quince", "rowan",
                 "spruce", "teak", "ulmus", "viburnum", "willow", "xylosma", "yew", "zelkova",
@@ -133,29 +139,40 @@ check_order() { # check_order REGISTRY_URL DIR
 now() { date +%s.%N; }
 
 # --- releasekit ---------------------------------------------------------------
-gen "$tmp/rk"
 "$top/scripts/registries" start "$tmp/reg-rk" 2>/dev/null
-(
-	eval "$("$top/scripts/registries" env "$tmp/reg-rk")"
-	cd "$tmp/rk"
-	export RK_CACHE_DIR="$tmp/cache-rk" npm_config_cache="$tmp/npm-cache-rk"
-	pnpm install --offline --silent >/dev/null 2>&1 || true
-	plan >"$tmp/plan"
-	t0=$(now)
-	rk-exec -j "$jobs" "$tmp/plan" >"$tmp/events"
-	t1=$(now)
-	echo "$t0 $t1" >"$tmp/rk.time"
-	check_order "$RK_NPM_URL" "$tmp/rk" | tail -1 >"$tmp/rk.order"
-)
-read -r t0 t1 <"$tmp/rk.time"
-rk_s=$(echo "$t1 - $t0" | bc -l)
+rk_run() { # rk_run JOBS TAG SCOPE: $tmp/TAG.{plan,events,time,order}
+	gen "$tmp/$2" "$3"
+	(
+		eval "$("$top/scripts/registries" env "$tmp/reg-rk")"
+		cd "$tmp/$2"
+		export RK_CACHE_DIR="$tmp/cache-$2" npm_config_cache="$tmp/npm-cache-$2"
+		pnpm install --offline --silent >/dev/null 2>&1 || true
+		plan >"$tmp/$2.plan"
+		t0=$(now)
+		rk-exec -j "$1" "$tmp/$2.plan" >"$tmp/$2.events"
+		t1=$(now)
+		echo "$t0 $t1" >"$tmp/$2.time"
+		check_order "$RK_NPM_URL" "$tmp/$2" | tail -1 >"$tmp/$2.order"
+	)
+}
+wall() { read -r t0 t1 <"$tmp/$1.time" && echo "$t1 - $t0" | bc -l; }
 # the critical path: longest chain by measured durations
-crit_s=$(jq -s '
+crit() {
+	jq -s '
 	(map(select(.kind == "event" and .state == "succeeded")) | map({key: .action, value: (.duration_ms / 1000)}) | from_entries) as $d |
 	(map(select(.kind == "action")) ) as $a |
 	reduce ($a | length | range(.)) as $_ ({};
 		reduce $a[] as $x (.; .[$x.id] = ($d[$x.id] // 0) + ([$x.deps[] as $p | .[$p] // 0] | max // 0))) |
-	[.[]] | max' <(cat "$tmp/plan" "$tmp/events"))
+	[.[]] | max' "$tmp/$1.plan" "$tmp/$1.events"
+}
+work() { jq -s '[.[] | select(.kind == "event" and .state == "succeeded") | .duration_ms] | add / 1000' "$tmp/$1.events"; }
+rk_run 30 rk bench
+rk_run "$jobs" rkj benchj
+rk_s=$(wall rk)
+crit_s=$(crit rk)
+rkj_s=$(wall rkj)
+critj_s=$(crit rkj)
+workj_s=$(work rkj)
 
 # --- lerna --------------------------------------------------------------------
 gen "$tmp/lerna"
@@ -176,15 +193,15 @@ lerna_s=$(echo "$t1 - $t0" | bc -l)
 
 # the floor with JOBS workers: no schedule beats the critical path, nor the
 # total work spread evenly over the workers
-work_s=$(jq -s '[.[] | select(.kind == "event" and .state == "succeeded") | .duration_ms] | add / 1000' "$tmp/events")
-floor_s=$(echo "f = $work_s / $jobs; if (f > $crit_s) f else $crit_s" | bc -l)
-printf 'publish 30 npm packages (5 levels) to verdaccio, -j %s\n' "$jobs"
-printf '  releasekit (build + publish + poll)  %6.2f s   critical path %6.2f s   ratio %.2fx (target <= 1.1x)\n' \
+floor_s=$(echo "f = $workj_s / $jobs; if (f > $critj_s) f else $critj_s" | bc -l)
+printf 'publish 30 npm packages (5 levels) to verdaccio\n'
+printf '  releasekit -j 30 (build + publish + poll)  %6.2f s   critical path %6.2f s   ratio %.2fx (target <= 1.1x)\n' \
 	"$rk_s" "$crit_s" "$(echo "$rk_s / $crit_s" | bc -l)"
-printf '  floor max(critical path, work / jobs) %6.2f s   ratio %.2fx\n' "$floor_s" "$(echo "$rk_s / $floor_s" | bc -l)"
-printf '  lerna publish from-package           %6.2f s\n' "$lerna_s"
-printf '  releasekit / lerna                   %.2fx\n' "$(echo "$rk_s / $lerna_s" | bc -l)"
+printf '  releasekit -j %-2s                          %6.2f s   floor max(critical path, work / jobs) %6.2f s   ratio %.2fx\n' \
+	"$jobs" "$rkj_s" "$floor_s" "$(echo "$rkj_s / $floor_s" | bc -l)"
+printf '  lerna publish from-package                 %6.2f s\n' "$lerna_s"
+printf '  releasekit -j 30 / lerna                   %.2fx\n' "$(echo "$rk_s / $lerna_s" | bc -l)"
 # where the work goes: per action type, total and mean of the measured durations
 jq -rs '[.[] | select(.kind == "event" and .state == "succeeded")] | group_by(.action | split(":")[0])[] |
-	"  work: \(.[0].action | split(":")[0]) \(length) actions, total \(map(.duration_ms) | add / 1000 * 100 | round / 100) s, mean \(map(.duration_ms) | add / length | round) ms"' "$tmp/events"
-printf '  edges out of order: releasekit %s, lerna %s\n' "$(cat "$tmp/rk.order")" "$(cat "$tmp/lerna.order")"
+	"  work (-j 30): \(.[0].action | split(":")[0]) \(length) actions, total \(map(.duration_ms) | add / 1000 * 100 | round / 100) s, mean \(map(.duration_ms) | add / length | round) ms"' "$tmp/rk.events"
+printf '  edges out of order: releasekit %s and %s, lerna %s\n' "$(cat "$tmp/rk.order")" "$(cat "$tmp/rkj.order")" "$(cat "$tmp/lerna.order")"

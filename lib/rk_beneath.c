@@ -160,13 +160,14 @@ static int copy_hash(int in, int out, char hex[RK_SHA256_HEX], long long *size)
 	return 0;
 }
 
-int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel,
-			   char hex[RK_SHA256_HEX], long long *size, int *executable)
+int rk_cache_stage_beneath(struct rk_cache *c, const char *root, const char *rel,
+			   struct rk_buf *staged, char hex[RK_SHA256_HEX], long long *size,
+			   int *executable)
 {
-	struct rk_buf tmp = RK_BUF_INIT;
 	struct stat st;
 	int in, out = -1, e = 0;
 
+	rk_buf_reset(staged);
 	in = rk_open_beneath(root, rel);
 	if (in < 0)
 		return -1;
@@ -174,10 +175,10 @@ int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel
 		goto fail;
 	if (executable)
 		*executable = (st.st_mode & 0111) != 0;
-	rk_buf_addf(&tmp, "%s/tmp", c->root);
-	(void)mkdir(tmp.data, 0755);
-	rk_buf_adds(&tmp, "/blob.XXXXXX");
-	out = mkstemp(tmp.data);
+	rk_buf_addf(staged, "%s/tmp", c->root);
+	(void)mkdir(staged->data, 0755);
+	rk_buf_adds(staged, "/blob.XXXXXX");
+	out = mkstemp(staged->data);
 	if (out < 0)
 		goto fail;
 	if (copy_hash(in, out, hex, size) != 0)
@@ -186,26 +187,32 @@ int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel
 		out = -1;
 		goto fail_unlink;
 	}
-	out = -1;
 	close(in);
-	in = -1;
-	if (rk_cache_adopt_file(c, tmp.data, hex) != 0)
-		goto fail;
-	rk_buf_release(&tmp);
 	return 0;
 fail_unlink:
 	e = errno;
-	unlink(tmp.data);
+	unlink(staged->data);
 	errno = e;
 fail:
 	e = errno;
-	if (in >= 0)
-		close(in);
+	close(in);
 	if (out >= 0)
 		close(out);
-	rk_buf_release(&tmp);
+	rk_buf_reset(staged);
 	errno = e;
 	return -1;
+}
+
+int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel,
+			   char hex[RK_SHA256_HEX], long long *size, int *executable)
+{
+	struct rk_buf tmp = RK_BUF_INIT;
+	int rc = rk_cache_stage_beneath(c, root, rel, &tmp, hex, size, executable);
+
+	if (rc == 0)
+		rc = rk_cache_adopt_file(c, tmp.data, hex);
+	rk_buf_release(&tmp);
+	return rc;
 }
 
 int rk_cache_restore_beneath(const struct rk_cache *c, const char *hex, const char *root,

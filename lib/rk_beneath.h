@@ -37,6 +37,16 @@ int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel
 			   char hex[RK_SHA256_HEX], long long *size, int *executable);
 
 /*
+ * The first half of rk_cache_store_beneath: root/rel copied (streamed) into
+ * the cache's tmp/ as *staged, hashed, not synced and not yet in the CAS;
+ * the caller adopts it (rk_cache_adopt_file, or a batch) or removes it.
+ * 0, or -1 with errno (nothing staged, *staged empty).
+ */
+int rk_cache_stage_beneath(struct rk_cache *c, const char *root, const char *rel,
+			   struct rk_buf *staged, char hex[RK_SHA256_HEX], long long *size,
+			   int *executable);
+
+/*
  * Write the CAS blob hex to root/rel (mode 0755 when executable, else
  * 0644), creating missing directories, atomically (a temporary beside it,
  * renamed over it) and streaming; nothing is done when the file already

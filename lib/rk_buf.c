@@ -285,6 +285,22 @@ fail:
 	return -1;
 }
 
+int rk_write_file(const char *path, const void *data, size_t len, int mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+	int e;
+
+	if (fd < 0)
+		return -1;
+	if (rk_write_all(fd, data, len) != 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
 int rk_is_dir(const char *path)
 {
 	struct stat st;

@@ -82,6 +82,14 @@ int rk_buf_getline(struct rk_buf *b, FILE *fp, int *had_newline);
  */
 int rk_write_file_atomic(const char *path, const void *data, size_t len, int mode);
 
+/*
+ * Write b to path (created with mode, or truncated), not synced: for
+ * scratch files that no crash has to keep (an attempt's input, read by a
+ * child a moment later). Returns 0, or -1 with errno (the file may be
+ * left partly written).
+ */
+int rk_write_file(const char *path, const void *data, size_t len, int mode);
+
 /* Write all n bytes to fd (retrying short writes and EINTR). Returns 0, or -1 with errno. */
 int rk_write_all(int fd, const void *data, size_t n);
 

@@ -123,6 +123,7 @@ struct rk_sched {
 	int *running;
 	size_t nrunning, runcap;
 	int *resource_count; /* per limit */
+	int groups_dirty;    /* running changed since the lock last recorded it */
 	int stop;	     /* no new work */
 	const char *stop_reason;
 	int interrupted_sig;

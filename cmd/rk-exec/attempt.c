@@ -83,7 +83,7 @@ void ex_start(struct rk_sched *s, int i)
 		/* a built-in executor: this program, --run-action FILE */
 		attempt_path(s, i, "action", &actf);
 		if (!s->self ||
-		    rk_write_file_atomic(actf.data, a->record, strlen(a->record), 0600) != 0) {
+		    rk_write_file(actf.data, a->record, strlen(a->record), 0600) != 0) {
 			struct rk_buf why = RK_BUF_INIT;
 			rk_buf_addf(&why, "cannot start the built-in executor of '%s': %s", a->type,
 				    s->self ? strerror(errno) : "cannot find rk-exec's executable");
@@ -191,7 +191,7 @@ void ex_start(struct rk_sched *s, int i)
 		ex_resources_take(s, a, 1);
 		RK_GROW(s->running, s->runcap, s->nrunning + 1);
 		s->running[s->nrunning++] = i;
-		ex_note_groups(s);
+		s->groups_dirty = 1;
 	}
 	free(env);
 	rk_buf_release(&actf);
@@ -290,7 +290,7 @@ static unsigned long long rng_next(struct rk_sched *s)
 static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_result *r)
 {
 	struct act *a = &s->a[i];
-	struct rk_buf enc = RK_BUF_INIT;
+	struct rk_buf enc = RK_BUF_INIT, staged = RK_BUF_INIT;
 	char **p;
 	int pass;
 
@@ -303,8 +303,8 @@ static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_
 			int exe = 0;
 			/* streamed, never through a symbolic link, never a FIFO or a
 			 * directory, never outside the repository */
-			if (rk_cache_store_beneath(s->o.cache, s->o.repo_root, *p, hex, &size,
-						   &exe) != 0) {
+			if (rk_cache_stage_beneath(s->o.cache, s->o.repo_root, *p, &staged, hex,
+						   &size, &exe) != 0) {
 				int en = errno;
 				rk_warn("action '%s': output %s not stored: %s", a->id, *p,
 					en == ELOOP    ? "a symbolic link is in its path"
@@ -312,8 +312,11 @@ static void record_success(struct rk_sched *s, int i, char **more, struct rk_ac_
 						       : rk_strerror(en));
 				continue;
 			}
+			/* made durable by the writer, in its batch, before the result */
+			ex_writer_adopt(&s->w, a->id, staged.data, hex);
 			rk_ac_result_add_file(r, *p, hex, size, exe);
 		}
+	rk_buf_release(&staged);
 	rk_ac_encode(r, &enc);
 	ex_writer_ac(&s->w, a->id, a->key, &enc);
 	if (s->have_remote) {

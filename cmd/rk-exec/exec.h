@@ -16,6 +16,10 @@
  * per-resource limits allow: an action
  * counts against the limit named by its type and against the one named by
  * its "resource" field (e.g. --limit publish=2, --limit registry:pypi=1).
+ * When a command ends, what it made ready starts at once, before the next
+ * ended command is recorded (the critical path never waits behind its
+ * siblings' bookkeeping); the lock's list of process groups is rewritten
+ * once a pass of the loop, not once a command.
  * The loop is event-driven: it sleeps in poll(2) on a self-pipe written by
  * the SIGCHLD / SIGINT / SIGTERM handlers, with the nearest timeout,
  * kill-escalation or retry time as poll's timeout; it never sleep-polls.
@@ -27,7 +31,8 @@
  * declared outputs go to the CAS and its result to the AC, and (write-behind)
  * to the remote at the end of the run. Failed results are not cached.
  * no_cache skips the lookups (results are still stored). Cache writes are
- * made on a writer thread, in batches made durable by one syncfs(2) each
+ * made on a writer thread (outputs are copied and hashed when the command
+ * ends, then adopted there), in batches made durable by one syncfs(2) each
  * (rk_cache_batch_commit), so fsync latency never delays scheduling; the
  * run drains the writer before its remote uploads and summary.
  *

@@ -43,33 +43,6 @@ static void drain(int fd)
 		;
 }
 
-static void reap(struct rk_sched *s)
-{
-	int status;
-	pid_t pid;
-	size_t k;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (k = 0; k < s->nrunning; k++) {
-			int i = s->running[k];
-			struct act *a = &s->a[i];
-			struct rk_proc_result res;
-			if (a->pid != pid)
-				continue;
-			ex_remove_running(s, k);
-			ex_resources_take(s, a, -1);
-			/* end what the command left in its group */
-			rk_proc_kill_group(pid, SIGKILL);
-			rk_proc_status(status, &res);
-			res.timed_out = a->timed_out;
-			res.duration_ms = rk_now_ms() - a->start_ms;
-			ex_finish_attempt(s, i, &res, a->interrupted ? "interrupted" : NULL);
-			ex_note_groups(s);
-			break;
-		}
-	}
-}
-
 /* Start what can start, highest first; resource-blocked ones wait. */
 static void fill(struct rk_sched *s)
 {
@@ -88,6 +61,41 @@ static void fill(struct rk_sched *s)
 	for (k = 0; k < nblocked; k++)
 		ex_ready_push(s, blocked[k]);
 	free(blocked);
+}
+
+/*
+ * Record the commands that ended. After each, what it made ready starts at
+ * once (fill), before the next ended command is recorded: a dependent on
+ * the critical path does not wait behind the bookkeeping of its siblings.
+ */
+static void reap(struct rk_sched *s)
+{
+	int status;
+	pid_t pid;
+	size_t k;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (k = 0; k < s->nrunning; k++) {
+			int i = s->running[k];
+			struct act *a = &s->a[i];
+			struct rk_proc_result res;
+			if (a->pid != pid)
+				continue;
+			ex_remove_running(s, k);
+			ex_resources_take(s, a, -1);
+			s->groups_dirty = 1;
+			/* end what the command left in its group */
+			rk_proc_kill_group(pid, SIGKILL);
+			rk_proc_status(status, &res);
+			res.timed_out = a->timed_out;
+			res.duration_ms = rk_now_ms() - a->start_ms;
+			ex_finish_attempt(s, i, &res, a->interrupted ? "interrupted" : NULL);
+			take_signal(s);
+			fill(s);
+			break;
+		}
+	}
+	ex_note_groups(s);
 }
 
 int rk_sched_run(struct rk_sched *s)
@@ -226,6 +234,7 @@ int rk_sched_run(struct rk_sched *s)
 			if (a->kill_at_ms && (next < 0 || a->kill_at_ms < next))
 				next = a->kill_at_ms;
 		}
+		ex_note_groups(s);
 		pfd.fd = ex_sig_pipe[0];
 		pfd.events = POLLIN;
 		pfd.revents = 0;

@@ -47,14 +47,16 @@ void ex_on_epipe(void *ctx)
 		(void)write(ex_stop_pipe[1], &c, 1);
 }
 
-/* The process groups running now, recorded in the repository lock. */
+/* The process groups running now, recorded in the repository lock when
+ * they changed (once per pass of the loop, not once per command). */
 void ex_note_groups(struct rk_sched *s)
 {
 	int *g;
 	size_t k;
 
-	if (!s->o.lock)
+	if (!s->o.lock || !s->groups_dirty)
 		return;
+	s->groups_dirty = 0;
 	g = rk_xcalloc(s->nrunning + 1, sizeof(int));
 	for (k = 0; k < s->nrunning; k++)
 		g[k] = (int)s->a[s->running[k]].pid;
