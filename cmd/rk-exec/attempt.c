@@ -82,8 +82,7 @@ void ex_start(struct rk_sched *s, int i)
 	if (!a->argv && a->ex) {
 		/* a built-in executor: this program, --run-action FILE */
 		attempt_path(s, i, "action", &actf);
-		if (!s->self ||
-		    rk_write_file(actf.data, a->record, strlen(a->record), 0600) != 0) {
+		if (!s->self || rk_write_file(actf.data, a->record, strlen(a->record), 0600) != 0) {
 			struct rk_buf why = RK_BUF_INIT;
 			rk_buf_addf(&why, "cannot start the built-in executor of '%s': %s", a->type,
 				    s->self ? strerror(errno) : "cannot find rk-exec's executable");
