@@ -878,28 +878,32 @@ void rk_jw_init(struct rk_jw *w, struct rk_buf *out)
 	w->out = out;
 }
 
-/* Before any value or key: the comma, unless first in its container. */
+/*
+ * Before any value or key: the comma, unless first in its container. The
+ * first thing in a container comes right after its opening bracket, and
+ * nothing else written here ends in one (a value ends in '"', '}', ']', a
+ * digit or a letter), so the last byte written tells: no nesting limit.
+ */
 static void jw_sep(struct rk_jw *w)
 {
+	char last;
+
 	if (w->after_key) {
 		w->after_key = 0;
 		return;
 	}
-	if (w->depth > 0) {
-		if (!w->first[w->depth])
-			rk_buf_addc(w->out, ',');
-		w->first[w->depth] = 0;
-	}
+	if (w->depth == 0 || w->out->len == 0)
+		return;
+	last = w->out->data[w->out->len - 1];
+	if (last != '{' && last != '[')
+		rk_buf_addc(w->out, ',');
 }
 
 static void jw_open(struct rk_jw *w, char c)
 {
 	jw_sep(w);
-	if (w->depth + 1 >= (int)sizeof(w->first))
-		rk_die(RK_EXIT_FAIL, "internal error: JSON writer nested deeper than %d levels",
-		       (int)sizeof(w->first) - 1);
 	rk_buf_addc(w->out, c);
-	w->first[++w->depth] = 1;
+	w->depth++;
 }
 
 static void jw_close(struct rk_jw *w, char c)

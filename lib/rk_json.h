@@ -40,8 +40,9 @@
  * Each byte that is not part of valid UTF-8 is written as U+FFFD, so the
  * output is always valid JSON. Doubles are written in the shortest form that
  * reads back exactly, laid out as JavaScript does (0.1, 100, 1e+21, 5e-324);
- * NaN and infinities as null. Writer nesting is limited to 63 levels (deeper is a
- * programming error: the tool dies).
+ * NaN and infinities as null. Containers nest to any depth (the comma is
+ * decided from the last byte written, so the writer keeps no stack); the
+ * output buffer belongs to the writer until the last container is closed.
  *
  * CANONICAL. rk_json_canonical() writes a parsed value in canonical form:
  * object keys sorted by their UTF-8 bytes, no spaces, strings re-escaped as
@@ -153,8 +154,7 @@ const char *rk_json_raw(const struct rk_json *d, int t, size_t *len);
 
 struct rk_jw {
 	struct rk_buf *out;
-	int depth;
-	unsigned char first[64]; /* per depth: nothing written yet at this level */
+	int depth; /* open containers (any number) */
 	int after_key;
 };
 

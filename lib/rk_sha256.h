@@ -2,8 +2,9 @@
  * rk_sha256.h - SHA-256 through OpenSSL's EVP interface, hex output.
  *
  * Digests are written as 64 lowercase hex characters plus NUL (RK_SHA256_HEX).
- * Functions return 0, or -1 with errno set (file and tree hashing) or with
- * a message on stderr naming the OpenSSL failure (never expected).
+ * Functions return 0, or -1 with errno set (file and tree hashing). OpenSSL's
+ * digest fails only when it cannot allocate its context: that ends the
+ * process as out of memory does (rk_xmalloc), with a message naming it.
  *
  * Tree digest: a deterministic digest of a directory, independent of
  * directory order, timestamps and owners. Entries are visited sorted by

@@ -406,6 +406,20 @@ EOF
 	t_helper t-json write <script | head -n 1 | t_helper t-json parse >/dev/null
 }
 
+@test "writer: containers nest to any depth, commas right at every level" {
+	# 500 levels, each holding a number, then the nested array, then a string
+	python3 -c '
+for i in range(500): print("arr\nint %d" % i)
+for i in range(500): print("str s\nend_arr")
+print("emit")' >script
+	run t_helper t-json write <script
+	assert_success
+	python3 -c '
+print("".join("[%d," % i for i in range(500)) + "\"s\"" + "],\"s\"" * 499 + "]")' >expected
+	assert_equal "$output" "$(cat expected)"
+	printf '%s\n' "$output" | t_helper t-json canon >/dev/null
+}
+
 @test "writer: invalid UTF-8 becomes U+FFFD so the output is always valid JSON" {
 	printf 'arr\nstrhex c0af\nstrhex 61ff62\nstrhex eda080\nstrhex e282\nstrhex f4908080\nend_arr\n' >script
 	run t_helper t-json write <script
