@@ -943,7 +943,7 @@ static void write_cval(struct rk_jw *w, const struct rk_cval *v)
 	}
 }
 
-void rk_cfg_emit(struct rk_cfg *c)
+void rk_cfg_records(struct rk_cfg *c, void (*put)(struct rk_buf *rec, void *ctx), void *ctx)
 {
 	struct rk_buf b = RK_BUF_INIT, loc = RK_BUF_INIT;
 	struct rk_jw w;
@@ -982,7 +982,7 @@ void rk_cfg_emit(struct rk_cfg *c)
 		rk_buf_addf(&loc, "%s:%ld:%ld", r->file, r->line, r->col);
 		rk_jw_kstr(&w, "location", loc.data);
 		rk_jw_obj_end(&w);
-		rk_record_emit(&b);
+		put(&b, ctx);
 	}
 	rk_buf_release(&b);
 	rk_buf_release(&loc);
@@ -1028,7 +1028,7 @@ static void cval_of_json(const struct rk_json *d, int t, struct rk_cval *v)
 		break;
 	case RK_JSON_OBJECT:
 		if (rk_json_len(d, t) == 1 && rk_json_get_str(d, t, "secret")) {
-			v->type = RK_CV_SECRET; /* as rk_cfg_emit writes secret("NAME") */
+			v->type = RK_CV_SECRET; /* as rk_cfg_records writes secret("NAME") */
 			v->s = rk_xstrdup(rk_json_get_str(d, t, "secret"));
 			break;
 		}

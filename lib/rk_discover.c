@@ -63,7 +63,7 @@ struct rk_discover {
 	char **strs;		 /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
-	struct rk_buf pass;	/* records read on stdin, written by rk_discover_emit */
+	struct rk_buf pass;	/* records read on stdin, for rk_discover_take_passed */
 	struct rk_walk *walker; /* the tree walk (rk_walk.h: what is skipped) */
 };
 
@@ -1179,16 +1179,20 @@ static int cmp_pkg(const void *a, const void *b)
 	return c ? c : strcmp(p->dir, q->dir);
 }
 
-void rk_discover_emit(struct rk_discover *d)
+void rk_discover_take_passed(struct rk_discover *d, struct rk_buf *out)
+{
+	*out = d->pass;
+	rk_buf_init(&d->pass);
+}
+
+void rk_discover_packages(struct rk_discover *d, void (*put)(struct rk_buf *rec, void *ctx),
+			  void *ctx)
 {
 	struct rk_buf b = RK_BUF_INIT, id = RK_BUF_INIT;
 	struct rk_jw w;
 	struct rk_dpkg **v = rk_xmalloc((d->npkg ? d->npkg : 1) * sizeof(*v));
 	size_t i, j, n = 0;
 
-	if (d->pass.len)
-		rk_out(d->pass.data, d->pass.len);
-	rk_buf_release(&d->pass);
 	for (i = 0; i < d->npkg; i++)
 		if (!d->pkg[i]->dropped)
 			v[n++] = d->pkg[i];
@@ -1260,7 +1264,7 @@ void rk_discover_emit(struct rk_discover *d)
 		}
 		rk_jw_arr_end(&w);
 		rk_jw_obj_end(&w);
-		rk_record_emit(&b);
+		put(&b, ctx);
 	}
 	free(v);
 	rk_buf_release(&b);
