@@ -5,6 +5,7 @@
 #include "rk_pep508.h"
 #include "rk_semver_range.h"
 #include "rk_strmap.h"
+#include "rk_strv.h"
 #include "rk_version.h"
 #include "rk_walk.h"
 
@@ -12,8 +13,6 @@
 #include <sys/stat.h>
 
 /* ---- state ---- */
-
-static void strlist_free(char **l, size_t n);
 
 enum mtype { M_PYPROJECT, M_CARGO, M_PACKAGE_JSON, M_PNPM_WS, M_PNPM_LOCK, M_YARN_LOCK };
 
@@ -120,7 +119,7 @@ void rk_discover_free(struct rk_discover *d)
 		for (j = 0; j < r->ncross; j++)
 			free(r->cross[j]);
 		free(r->cross);
-		strlist_free(r->extra, r->nextra);
+		rk_strv_free(r->extra, r->nextra);
 		free(r->label);
 		free(r->tag_format);
 		free(r->rule);
@@ -172,21 +171,15 @@ static int cfg_strlist(const struct rk_json *doc, const char *key, const char *l
 	if (rk_json_type(doc, a) != RK_JSON_ARRAY)
 		return rk_err_set(err, loc, 0, 0, "'%s' must be a list of strings", key);
 	for (e = rk_json_first(doc, a); e >= 0; e = rk_json_next(doc, e)) {
-		if (rk_json_type(doc, e) != RK_JSON_STRING)
+		if (rk_json_type(doc, e) != RK_JSON_STRING) {
+			rk_strv_free(*out, *n);
+			*out = NULL;
+			*n = 0;
 			return rk_err_set(err, loc, 0, 0, "'%s' must be a list of strings", key);
-		rk_grow((void **)out, &cap, *n + 1, sizeof(char *));
-		(*out)[(*n)++] = rk_xstrdup(rk_json_str(doc, e));
+		}
+		rk_strv_push(out, n, &cap, rk_json_str(doc, e));
 	}
 	return 0;
-}
-
-static void strlist_free(char **l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
 }
 
 static int cfg_bool(const struct rk_json *doc, const char *key, const char *loc, int *out,
@@ -267,13 +260,13 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 			return -1;
 		for (j = 0; j < n; j++)
 			rk_dws_add_pattern(w, l[j], false);
-		strlist_free(l, n);
+		rk_strv_free(l, n);
 		w->members_given = n > 0;
 		if (cfg_strlist(doc, "exclude", loc, &l, &n, err) < 0)
 			return -1;
 		for (j = 0; j < n; j++)
 			rk_dws_add_pattern(w, l[j], true);
-		strlist_free(l, n);
+		rk_strv_free(l, n);
 		return 0;
 	} else {
 		struct pkgrule *r;
