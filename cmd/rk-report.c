@@ -97,8 +97,7 @@ static void render(const struct rk_report *r, const char *format, int color, str
 static int append_env_file(const char *var, const struct rk_buf *b)
 {
 	const char *path = getenv(var);
-	size_t off = 0;
-	int fd;
+	int fd, rc;
 
 	if (!path || !*path)
 		return 0;
@@ -107,22 +106,12 @@ static int append_env_file(const char *var, const struct rk_buf *b)
 		rk_error("$%s: cannot open %s: %s", var, path, strerror(errno));
 		return -1;
 	}
-	while (off < b->len) {
-		ssize_t n = write(fd, b->data + off, b->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rk_error("$%s: cannot write %s: %s", var, path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0) {
+	rc = rk_write_all(fd, b->data, b->len);
+	if (close(fd) != 0)
+		rc = -1;
+	if (rc < 0)
 		rk_error("$%s: cannot write %s: %s", var, path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int main(int argc, char **argv)
