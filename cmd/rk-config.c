@@ -6,6 +6,7 @@
 #include "rk_cfgfiles.h"
 #include "rk_pystar.h"
 #include "rk_discover.h"
+#include "rk_json.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +68,12 @@ static char *rules_dir(void)
 {
 	return rk_cli_data_dir("RK_RULES_DIR", NULL, "../share/releasekit/rules", "../../rules",
 			       RK_DATADIR "/rules");
+}
+
+/* Write one record rk_cfg_records() built. */
+static void put_record(struct rk_buf *rec, void *ctx)
+{
+	rk_record_emit(rec);
 }
 
 static int evaluate(const char *argv0, const char *root, const char *file, enum rk_cfg_mode mode,
@@ -157,7 +164,7 @@ static int evaluate(const char *argv0, const char *root, const char *file, enum 
 	}
 	if (rk_cfg_finish(&cfg, &err) < 0)
 		goto bad;
-	rk_cfg_emit(&cfg);
+	rk_cfg_records(&cfg, put_record, NULL);
 	rc = RK_EXIT_OK;
 	goto out;
 bad:

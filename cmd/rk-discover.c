@@ -2,6 +2,7 @@
 #include "rk_common.h"
 #include "rk_cli.h"
 #include "rk_discover.h"
+#include "rk_json.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +30,12 @@ static const char usage[] =
 	"Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest or config; a\n"
 	"closed stdout ends quietly with the status the tool would have had.\n"
 	"See rk-discover(1).\n";
+
+/* Write one package record rk_discover_packages() built. */
+static void put_record(struct rk_buf *rec, void *ctx)
+{
+	rk_record_emit(rec);
+}
 
 int main(int argc, char **argv)
 {
@@ -87,7 +94,12 @@ int main(int argc, char **argv)
 		rk_err_print(&err);
 		rc = RK_EXIT_INPUT;
 	} else {
-		rk_discover_emit(d);
+		struct rk_buf passed;
+
+		rk_discover_take_passed(d, &passed);
+		rk_out(passed.data, passed.len);
+		rk_buf_release(&passed);
+		rk_discover_packages(d, put_record, NULL);
 		if (!no_stdin && !rk_discover_config_records(d)) {
 			struct rk_buf star = RK_BUF_INIT;
 

@@ -78,12 +78,8 @@ int main(int argc, char **argv)
 	while ((c = rk_cli_next(&cli)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
-			o.format = rk_format_parse(optarg);
-			if (o.format < 0)
-				rk_cli_usage_error(
-					&cli,
-					"--format: expected records, levels, dot, mermaid, d2, ascii or json, got '%s'",
-					optarg);
+			o.format = rk_cli_check(&cli, "--format", optarg, rk_format_parse(optarg),
+						"records, levels, dot, mermaid, d2, ascii or json");
 			break;
 		case OPT_LEVELS:
 			o.format = RK_FMT_LEVELS;
@@ -123,12 +119,8 @@ int main(int argc, char **argv)
 			o.group = optarg;
 			break;
 		case OPT_ECOSYSTEM:
-			o.ecosystem = rk_eco_parse(optarg);
-			if (o.ecosystem < 0)
-				rk_cli_usage_error(
-					&cli,
-					"--ecosystem: expected python, npm or cargo, got '%s'",
-					optarg);
+			o.ecosystem = rk_cli_check(&cli, "--ecosystem", optarg,
+						   rk_eco_parse(optarg), "python, npm or cargo");
 			break;
 		default:
 			rk_cli_usage_error(&cli, "unexpected option");

@@ -5,30 +5,19 @@
 #include <unistd.h>
 
 #include "rk_cli.h"
+#include "rk_cliopt.h"
 #include "rk_json.h"
 #include "rk_report.h"
 
-static const char usage[] =
+static const char head[] =
 	"usage: rk-report [options] [FILE]\n"
 	"\n"
 	"Render a stream of records (a plan, or rk-exec's events and summary) read\n"
 	"from FILE or stdin for people and CI: what was released, versions, tags,\n"
 	"durations, cache hits, retries, and each failure with the tail of its log.\n"
-	"\n"
-	"  -f, --format FORMAT   text (default), markdown, json, html, junit\n"
-	"      --text, --markdown, --json, --html, --junit\n"
-	"                        same as --format FORMAT\n"
-	"  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
-	"      --pass-through    copy every input record to stdout unchanged; the\n"
-	"                        report goes to --output, else to stderr\n"
-	"      --color WHEN      text colours: auto (a terminal, NO_COLOR unset),\n"
-	"                        always, never\n"
-	"      --exit-status     exit 1 when the release failed, 4 when partial\n"
-	"      --no-ci           do not write GitHub Actions outputs or annotations\n"
-	"      --dotenv FILE     write a GitLab CI dotenv report to FILE\n"
-	"  -C DIR                run as if started in DIR\n"
-	"  -h, --help            show this help and exit\n"
-	"      --version         print the version and exit\n"
+	"\n";
+
+static const char tail[] =
 	"\n"
 	"GitHub Actions: when $GITHUB_OUTPUT is set, released, releases,\n"
 	"published_packages and NAME--version are appended to it; when\n"
@@ -37,8 +26,58 @@ static const char usage[] =
 	"Exit: 0 rendered, 1 failed release (--exit-status) or write error, 2 usage,\n"
 	"3 bad input, 4 partial release (--exit-status). See rk-report(1).\n";
 
-enum { O_PASS = 256, O_COLOR, O_EXIT, O_NOCI, O_DOTENV, O_FMT };
 static const char *const formats[] = {"text", "markdown", "json", "html", "junit"};
+static const char *const colors[] = {"auto", "always", "never"};
+
+/* What the options set. */
+static struct {
+	const char *format, *output, *color_when, *dotenv;
+	int pass, exit_status, ci;
+} opt = {"text", NULL, "auto", NULL, 0, 0, 1};
+
+/* --format FORMAT, or --text etc. (no value: formats[val]). */
+static void opt_format(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	opt.format =
+		arg ? formats[rk_cli_choice(cli, "--format", arg, formats, RK_ARRAY_SIZE(formats))]
+		    : formats[o->val];
+}
+
+static void opt_color(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	opt.color_when = colors[rk_cli_choice(cli, "--color", arg, colors, RK_ARRAY_SIZE(colors))];
+}
+
+static const struct rk_cliopt options[] = {
+	{'f', "format", "FORMAT", "text (default), markdown, json, html, junit", opt_format},
+	{0, "text, --markdown, --json, --html, --junit", NULL, "same as --format FORMAT"},
+	{'o', "output", "FILE", "write the report to FILE (atomically) instead of stdout",
+	 rk_cliopt_string, &opt.output},
+	{0, "pass-through", NULL,
+	 "copy every input record to stdout unchanged; the\n"
+	 "report goes to --output, else to stderr",
+	 rk_cliopt_flag, &opt.pass, 1},
+	{0, "color", "WHEN",
+	 "text colours: auto (a terminal, NO_COLOR unset),\n"
+	 "always, never",
+	 opt_color},
+	{0, "exit-status", NULL, "exit 1 when the release failed, 4 when partial", rk_cliopt_flag,
+	 &opt.exit_status, 1},
+	{0, "no-ci", NULL, "do not write GitHub Actions outputs or annotations", rk_cliopt_flag,
+	 &opt.ci, 0},
+	{0, "dotenv", "FILE", "write a GitLab CI dotenv report to FILE", rk_cliopt_string,
+	 &opt.dotenv},
+	{'C', NULL, "DIR", "run as if started in DIR"},
+	{'h', "help", NULL, "show this help and exit"},
+	{0, "version", NULL, "print the version and exit"},
+	/* the formats by name, documented in the row above */
+	{0, "text", NULL, NULL, opt_format, NULL, 0},
+	{0, "markdown", NULL, NULL, opt_format, NULL, 1},
+	{0, "json", NULL, NULL, opt_format, NULL, 2},
+	{0, "html", NULL, NULL, opt_format, NULL, 3},
+	{0, "junit", NULL, NULL, opt_format, NULL, 4},
+	{0, NULL, NULL, NULL, NULL, NULL, 24}, /* the help texts start at column 24 */
+};
 
 static void render(const struct rk_report *r, const char *format, int color, struct rk_buf *out)
 {
@@ -58,8 +97,7 @@ static void render(const struct rk_report *r, const char *format, int color, str
 static int append_env_file(const char *var, const struct rk_buf *b)
 {
 	const char *path = getenv(var);
-	size_t off = 0;
-	int fd;
+	int fd, rc;
 
 	if (!path || !*path)
 		return 0;
@@ -68,45 +106,20 @@ static int append_env_file(const char *var, const struct rk_buf *b)
 		rk_error("$%s: cannot open %s: %s", var, path, strerror(errno));
 		return -1;
 	}
-	while (off < b->len) {
-		ssize_t n = write(fd, b->data + off, b->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rk_error("$%s: cannot write %s: %s", var, path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0) {
+	rc = rk_write_all(fd, b->data, b->len);
+	if (close(fd) != 0)
+		rc = -1;
+	if (rc < 0)
 		rk_error("$%s: cannot write %s: %s", var, path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"pass-through", no_argument, NULL, O_PASS},
-		{"color", required_argument, NULL, O_COLOR},
-		{"exit-status", no_argument, NULL, O_EXIT},
-		{"no-ci", no_argument, NULL, O_NOCI},
-		{"dotenv", required_argument, NULL, O_DOTENV},
-		{"text", no_argument, NULL, O_FMT + 0},
-		{"markdown", no_argument, NULL, O_FMT + 1},
-		{"json", no_argument, NULL, O_FMT + 2},
-		{"html", no_argument, NULL, O_FMT + 3},
-		{"junit", no_argument, NULL, O_FMT + 4},
-		{NULL, 0, NULL, 0},
-	};
-	struct rk_cli cli = {usage, "f:o:", longopts, argc, argv};
-	const char *format = "text", *output = NULL, *color_when = "auto", *dotenv = NULL;
+	struct rk_cli cli;
+	struct rk_cliopt_set set;
 	const char *input, *nc = getenv("NO_COLOR"), *gha = getenv("GITHUB_ACTIONS");
-	int pass = 0, exit_status = 0, ci = 1, color, c, rc = 0;
+	int color, c, rc = 0;
 	struct rk_buf out = RK_BUF_INIT, ciout = RK_BUF_INIT;
 	struct rk_report rep;
 	struct rk_ndjson r;
@@ -114,51 +127,8 @@ int main(int argc, char **argv)
 	FILE *fp = stdin;
 
 	rk_msg_init(argv[0]);
-	while ((c = rk_cli_next(&cli)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "markdown") &&
-			    strcmp(optarg, "json") && strcmp(optarg, "html") &&
-			    strcmp(optarg, "junit"))
-				rk_cli_usage_error(
-					&cli,
-					"--format: expected text, markdown, json, html or "
-					"junit, got '%s'",
-					optarg);
-			format = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case O_PASS:
-			pass = 1;
-			break;
-		case O_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
-				rk_cli_usage_error(
-					&cli, "--color: expected auto, always or never, got '%s'",
-					optarg);
-			color_when = optarg;
-			break;
-		case O_EXIT:
-			exit_status = 1;
-			break;
-		case O_NOCI:
-			ci = 0;
-			break;
-		case O_DOTENV:
-			dotenv = optarg;
-			break;
-		case O_FMT:
-		case O_FMT + 1:
-		case O_FMT + 2:
-		case O_FMT + 3:
-		case O_FMT + 4:
-			format = formats[c - O_FMT];
-			break;
-		}
-	}
+	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
+	rk_cliopt_parse(&cli, options);
 	input = rk_cli_input(&cli);
 	if (input) {
 		fp = fopen(input, "r");
@@ -170,39 +140,40 @@ int main(int argc, char **argv)
 	while ((c = rk_ndjson_next(&r)) == 1) {
 		if (rk_report_add(&rep, &r, &err) != 0)
 			rk_die_err(&err);
-		if (pass)
+		if (opt.pass)
 			rk_ndjson_pass(&r);
 	}
 	if (c < 0)
 		rk_die_err(&r.err);
 	rk_report_finish(&rep);
 
-	if (!strcmp(color_when, "always"))
+	if (!strcmp(opt.color_when, "always"))
 		color = 1;
-	else if (!strcmp(color_when, "never") || (nc && *nc))
+	else if (!strcmp(opt.color_when, "never") || (nc && *nc))
 		color = 0;
 	else
-		color = !output && isatty(pass ? 2 : 1);
-	render(&rep, format, color && !strcmp(format, "text"), &out);
-	if (output) {
-		if (rk_write_file_atomic(output, out.data ? out.data : "", out.len, 0644) != 0) {
-			rk_error("cannot write %s: %s", output, strerror(errno));
+		color = !opt.output && isatty(opt.pass ? 2 : 1);
+	render(&rep, opt.format, color && !strcmp(opt.format, "text"), &out);
+	if (opt.output) {
+		if (rk_write_file_atomic(opt.output, out.data ? out.data : "", out.len, 0644) !=
+		    0) {
+			rk_error("cannot write %s: %s", opt.output, strerror(errno));
 			rc = RK_EXIT_FAIL;
 		}
-	} else if (pass) {
+	} else if (opt.pass) {
 		fwrite(out.data ? out.data : "", 1, out.len, stderr);
 	} else {
 		rk_out(out.data ? out.data : "", out.len);
 	}
 
-	if (dotenv) {
+	if (opt.dotenv) {
 		rk_report_dotenv(&rep, &ciout);
-		if (rk_write_file_atomic(dotenv, ciout.data, ciout.len, 0644) != 0) {
-			rk_error("cannot write %s: %s", dotenv, strerror(errno));
+		if (rk_write_file_atomic(opt.dotenv, ciout.data, ciout.len, 0644) != 0) {
+			rk_error("cannot write %s: %s", opt.dotenv, strerror(errno));
 			rc = RK_EXIT_FAIL;
 		}
 	}
-	if (ci) {
+	if (opt.ci) {
 		rk_buf_reset(&ciout);
 		rk_report_github_output(&rep, &ciout);
 		if (append_env_file("GITHUB_OUTPUT", &ciout) != 0)
@@ -217,7 +188,7 @@ int main(int argc, char **argv)
 			fwrite(ciout.data ? ciout.data : "", 1, ciout.len, stderr);
 		}
 	}
-	if (!rc && exit_status) {
+	if (!rc && opt.exit_status) {
 		const char *st = rk_report_status(&rep);
 		rc = !strcmp(st, "failed") ? RK_EXIT_FAIL : !strcmp(st, "partial") ? 4 : 0;
 	}
@@ -227,5 +198,6 @@ int main(int argc, char **argv)
 	rk_ndjson_release(&r);
 	if (fp != stdin)
 		fclose(fp);
+	rk_cliopt_release(&set);
 	return rk_finish(rc);
 }

@@ -129,6 +129,28 @@ long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, lon
 	return v;
 }
 
+int rk_cli_check(const struct rk_cli *cli, const char *opt, const char *val, int v,
+		 const char *expected)
+{
+	if (v < 0)
+		rk_cli_usage_error(cli, "%s: expected %s, got '%s'", opt, expected, val);
+	return v;
+}
+
+int rk_cli_choice(const struct rk_cli *cli, const char *opt, const char *val,
+		  const char *const *names, size_t n)
+{
+	struct rk_buf expected = RK_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(val, names[i]))
+			return (int)i;
+	for (i = 0; i < n; i++)
+		rk_buf_addf(&expected, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", names[i]);
+	return rk_cli_check(cli, opt, val, -1, expected.data ? expected.data : "");
+}
+
 void rk_cli_not_implemented(const char *what)
 {
 	rk_die(RK_EXIT_FAIL, "%s is not implemented yet (see the project's open issues)", what);

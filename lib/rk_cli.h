@@ -51,6 +51,19 @@ _Noreturn void rk_cli_usage_error(const struct rk_cli *cli, const char *fmt, ...
 long rk_cli_long(const struct rk_cli *cli, const char *opt, const char *val, long min, long max);
 
 /*
+ * An option value that must be one of a list: v when v >= 0 (what the
+ * tool's parser made of val, e.g. an index), else a usage error "OPT:
+ * expected EXPECTED, got 'VAL'" (EXPECTED as the help says it: "auto,
+ * always or never").
+ */
+int rk_cli_check(const struct rk_cli *cli, const char *opt, const char *val, int v,
+		 const char *expected);
+
+/* The index of val in names[0..n), else that usage error naming them "a, b or c". */
+int rk_cli_choice(const struct rk_cli *cli, const char *opt, const char *val,
+		  const char *const *names, size_t n);
+
+/*
  * The one optional input operand, after the options (argv[optind]): NULL
  * when there is none or it is "-" (read stdin). A second operand is a
  * usage error ("unexpected argument '...'").

@@ -11,11 +11,13 @@ static int is_end(const struct rk_cliopt *o)
 }
 
 /* "  -j, --jobs N" / "      --seed N" / "  -C DIR", padded, then the help. */
-static void usage_row(struct rk_buf *b, const struct rk_cliopt *o)
+static void usage_row(struct rk_buf *b, const struct rk_cliopt *o, size_t column)
 {
 	size_t start = b->len, col;
 	const char *h = o->help, *nl;
 
+	if (!h)
+		return; /* an alias another row documents */
 	if (o->shortname && o->name)
 		rk_buf_addf(b, "  -%c, --%s", o->shortname, o->name);
 	else if (o->shortname)
@@ -25,12 +27,12 @@ static void usage_row(struct rk_buf *b, const struct rk_cliopt *o)
 	if (o->arg)
 		rk_buf_addf(b, " %s", o->arg);
 	col = b->len - start;
-	if (col + 2 > HELP_COLUMN) {
+	if (col + 2 > column) {
 		rk_buf_addc(b, '\n');
 		col = 0;
 	}
 	for (;;) {
-		for (; col < HELP_COLUMN; col++)
+		for (; col < column; col++)
 			rk_buf_addc(b, ' ');
 		nl = strchr(h, '\n');
 		rk_buf_add(b, h, nl ? (size_t)(nl - h) : strlen(h));
@@ -45,18 +47,19 @@ static void usage_row(struct rk_buf *b, const struct rk_cliopt *o)
 void rk_cliopt_init(struct rk_cli *cli, struct rk_cliopt_set *set, const struct rk_cliopt *opts,
 		    const char *head, const char *tail, int argc, char **argv)
 {
-	size_t n = 0, nl = 0, ns = 0;
+	size_t n = 0, nl = 0, ns = 0, column;
 
 	memset(set, 0, sizeof(*set));
 	rk_buf_init(&set->usage);
 	rk_buf_adds(&set->usage, head);
 	while (!is_end(&opts[n]))
 		n++;
+	column = opts[n].val > 0 ? (size_t)opts[n].val : HELP_COLUMN;
 	set->longopts = rk_xcalloc(n + 1, sizeof(struct option));
 	for (size_t i = 0; i < n; i++) {
 		const struct rk_cliopt *o = &opts[i];
 
-		usage_row(&set->usage, o);
+		usage_row(&set->usage, o, column);
 		if (!o->fn)
 			continue; /* rk_cli's own: -h, --version, -C */
 		if (o->shortname && ns + 3 < sizeof(set->shortopts)) {

@@ -8,7 +8,8 @@
  * shell completions of scripts/gen-completions, follow), and the dispatch.
  * rk_cli's conventions hold unchanged: -h/--help, --version, -C DIR and
  * --list-options are rk_cli's; a table row without fn only documents one of
- * them in the help text.
+ * them in the help text, or aliases whose own rows have no help (rk-report's
+ * "--text, --markdown, ...").
  *
  * Ownership: the table and everything it points to are the caller's and
  * must outlive the set; struct rk_cliopt_set owns the generated usage and
@@ -30,14 +31,21 @@ struct rk_cliopt {
 	char shortname;	  /* 0: none */
 	const char *name; /* the long name, without "--"; NULL: short only */
 	const char *arg;  /* the value's name in the help ("N"); NULL: a flag */
-	/* the help text; each '\n' starts a continuation line under it */
+	/*
+	 * the help text; each '\n' starts a continuation line under it.
+	 * NULL: the row is left out of the help (an alias that another row,
+	 * e.g. a help row naming several options, documents)
+	 */
 	const char *help;
 	rk_cliopt_fn fn; /* NULL: a help row only (an option rk_cli handles) */
 	void *dst;	 /* what fn sets (e.g. an int or a const char *) */
 	long val;	 /* a value for fn (e.g. the flag's) */
 };
 
-/* The table ends with a row whose shortname and name are both 0. */
+/*
+ * The table ends with a row whose shortname and name are both 0; its val,
+ * when not 0, is the column the help texts start at (default 28).
+ */
 
 struct rk_cliopt_set {
 	struct rk_buf usage;
@@ -48,8 +56,8 @@ struct rk_cliopt_set {
 /*
  * Fill cli (usage, shortopts, longopts, argc, argv) from the table: the
  * usage is head, then one aligned line per row ("  -j, --jobs N" padded to
- * column 28, then the help; a name too long for the column puts its help
- * on the next line), then tail.
+ * column 28, or the end row's val, then the help; a name too long for the
+ * column puts its help on the next line), then tail.
  */
 void rk_cliopt_init(struct rk_cli *cli, struct rk_cliopt_set *set, const struct rk_cliopt *opts,
 		    const char *head, const char *tail, int argc, char **argv);

@@ -135,68 +135,41 @@ struct rk_cfg_rule {
 /* the train also takes per-group (rk-plan: each release_group in lockstep) */
 #define TRAIN_VERSIONING "independent|fixed|per-group"
 
-/* Workspace and package rules end with where to publish (lib/rk_pubcfg.h). */
-static const struct rk_cfg_param p_uv_ws[] = {
-	P("name", PT_STR, NULL),	   P("root", PT_STR, "\".\""),
-	P("members", PT_STRS, "[]"),	   P("exclude", PT_STRS, "[]"),
-	P("registry_url", PT_STR, "null"), P("index_url", PT_STR, "null"),
-	P("token", PT_SSEC, "null")};
-static const struct rk_cfg_param p_cargo_ws[] = {
-	P("name", PT_STR, NULL),	P("root", PT_STR, "\".\""),
-	P("members", PT_STRS, "[]"),	P("exclude", PT_STRS, "[]"),
-	P("registry", PT_STR, "null"),	P("registry_url", PT_STR, "null"),
-	P("index_url", PT_STR, "null"), P("token", PT_SSEC, "null")};
-static const struct rk_cfg_param p_js_ws[] = {
-	P("name", PT_STR, NULL),	   P("root", PT_STR, "\".\""),
-	P("packages", PT_STRS, "[]"),	   P("exclude", PT_STRS, "[]"),
-	P("registry_url", PT_STR, "null"), P("token", PT_SSEC, "null"),
-	P("dist_tag", PT_STR, "null")};
-static const struct rk_cfg_param p_uv_pkg[] = {
-	P("name", PT_STR, NULL),
-	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
-	P("skip", PT_BOOL, "false"),
-	P("cross_deps", PT_STRS, "[]"),
-	PE("pin_strategy", PT_STR, "null", PIN),
-	P("platforms", PT_STRS, "[]"),
-	P("bump_files", PT_STRS, "[]"),
-	P("build_backend", PT_STR, "null"),
-	P("label", PT_STR, "null"),
-	P("tag_format", PT_STR, "null"),
-	P("extra_paths", PT_STRS, "[]"),
-	P("smoke_test", PT_BSTR, "true"),
-	P("smoke_module", PT_STR, "null"),
-	P("registry_url", PT_STR, "null"),
-	P("index_url", PT_STR, "null"),
-	P("token", PT_SSEC, "null")};
-static const struct rk_cfg_param p_cargo_pkg[] = {
-	P("name", PT_STR, NULL),
-	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
-	P("skip", PT_BOOL, "false"),
-	P("cross_deps", PT_STRS, "[]"),
-	PE("pin_strategy", PT_STR, "null", PIN),
-	P("label", PT_STR, "null"),
-	P("tag_format", PT_STR, "null"),
-	P("extra_paths", PT_STRS, "[]"),
-	P("smoke_test", PT_BSTR, "true"),
-	P("smoke_module", PT_STR, "null"),
-	P("registry", PT_STR, "null"),
-	P("registry_url", PT_STR, "null"),
-	P("index_url", PT_STR, "null"),
-	P("token", PT_SSEC, "null")};
-static const struct rk_cfg_param p_js_pkg[] = {
-	P("name", PT_STR, NULL),
-	PR("group", PT_STR, "null", "release_group", REF_IF_ANY),
-	P("skip", PT_BOOL, "false"),
-	P("cross_deps", PT_STRS, "[]"),
-	PE("pin_strategy", PT_STR, "null", PIN),
-	P("label", PT_STR, "null"),
-	P("tag_format", PT_STR, "null"),
-	P("extra_paths", PT_STRS, "[]"),
-	P("smoke_test", PT_BSTR, "true"),
-	P("smoke_module", PT_STR, "null"),
-	P("registry_url", PT_STR, "null"),
-	P("token", PT_SSEC, "null"),
-	P("dist_tag", PT_STR, "null")};
+/*
+ * The rows the per-ecosystem workspace and package rules share, once each
+ * (scripts/gen-config-schema expands these macros as the compiler does).
+ * Workspace and package rules end with where to publish (lib/rk_pubcfg.h).
+ */
+#define WS_ROWS(members)                                                                           \
+	P("name", PT_STR, NULL), P("root", PT_STR, "\".\""), P(members, PT_STRS, "[]"),            \
+		P("exclude", PT_STRS, "[]")
+#define PKG_HEAD_ROWS                                                                              \
+	P("name", PT_STR, NULL), PR("group", PT_STR, "null", "release_group", REF_IF_ANY),         \
+		P("skip", PT_BOOL, "false"), P("cross_deps", PT_STRS, "[]"),                       \
+		PE("pin_strategy", PT_STR, "null", PIN)
+#define PKG_TAIL_ROWS                                                                              \
+	P("label", PT_STR, "null"), P("tag_format", PT_STR, "null"),                               \
+		P("extra_paths", PT_STRS, "[]"), P("smoke_test", PT_BSTR, "true"),                 \
+		P("smoke_module", PT_STR, "null")
+#define PUB_UV_ROWS                                                                                \
+	P("registry_url", PT_STR, "null"), P("index_url", PT_STR, "null"),                         \
+		P("token", PT_SSEC, "null")
+#define PUB_CARGO_ROWS P("registry", PT_STR, "null"), PUB_UV_ROWS
+#define PUB_JS_ROWS                                                                                \
+	P("registry_url", PT_STR, "null"), P("token", PT_SSEC, "null"),                            \
+		P("dist_tag", PT_STR, "null")
+
+static const struct rk_cfg_param p_uv_ws[] = {WS_ROWS("members"), PUB_UV_ROWS};
+static const struct rk_cfg_param p_cargo_ws[] = {WS_ROWS("members"), PUB_CARGO_ROWS};
+static const struct rk_cfg_param p_js_ws[] = {WS_ROWS("packages"), PUB_JS_ROWS};
+static const struct rk_cfg_param p_uv_pkg[] = {PKG_HEAD_ROWS,
+					       P("platforms", PT_STRS, "[]"),
+					       P("bump_files", PT_STRS, "[]"),
+					       P("build_backend", PT_STR, "null"),
+					       PKG_TAIL_ROWS,
+					       PUB_UV_ROWS};
+static const struct rk_cfg_param p_cargo_pkg[] = {PKG_HEAD_ROWS, PKG_TAIL_ROWS, PUB_CARGO_ROWS};
+static const struct rk_cfg_param p_js_pkg[] = {PKG_HEAD_ROWS, PKG_TAIL_ROWS, PUB_JS_ROWS};
 /* packages: names of packages rk-discover finds (a package rule for each is not needed) */
 static const struct rk_cfg_param p_group[] = {P("name", PT_STR, NULL),
 					      P("packages", PT_STRS, "[]"),
@@ -970,7 +943,7 @@ static void write_cval(struct rk_jw *w, const struct rk_cval *v)
 	}
 }
 
-void rk_cfg_emit(struct rk_cfg *c)
+void rk_cfg_records(struct rk_cfg *c, void (*put)(struct rk_buf *rec, void *ctx), void *ctx)
 {
 	struct rk_buf b = RK_BUF_INIT, loc = RK_BUF_INIT;
 	struct rk_jw w;
@@ -1009,7 +982,7 @@ void rk_cfg_emit(struct rk_cfg *c)
 		rk_buf_addf(&loc, "%s:%ld:%ld", r->file, r->line, r->col);
 		rk_jw_kstr(&w, "location", loc.data);
 		rk_jw_obj_end(&w);
-		rk_record_emit(&b);
+		put(&b, ctx);
 	}
 	rk_buf_release(&b);
 	rk_buf_release(&loc);
@@ -1055,7 +1028,7 @@ static void cval_of_json(const struct rk_json *d, int t, struct rk_cval *v)
 		break;
 	case RK_JSON_OBJECT:
 		if (rk_json_len(d, t) == 1 && rk_json_get_str(d, t, "secret")) {
-			v->type = RK_CV_SECRET; /* as rk_cfg_emit writes secret("NAME") */
+			v->type = RK_CV_SECRET; /* as rk_cfg_records writes secret("NAME") */
 			v->s = rk_xstrdup(rk_json_get_str(d, t, "secret"));
 			break;
 		}

@@ -8,8 +8,8 @@
  * the rule table, fills documented defaults and keeps the resulting record.
  * When every file has been evaluated, rk_cfg_finish() checks references
  * between records (a train's groups, a group's packages, ...) and
- * rk_cfg_emit() writes the records to stdout, so nothing is written for an
- * invalid configuration.
+ * rk_cfg_records() hands the records to the tool, which writes them, so
+ * nothing is written for an invalid configuration.
  *
  * Record shape (one per builtin call, in evaluation order):
  *     {"kind":"config","rule":"<builtin>", <every parameter by name, with
@@ -127,8 +127,14 @@ int rk_cfg_helper_args(const struct rk_cfg_rule *rule, const char *file, long li
  */
 int rk_cfg_finish(struct rk_cfg *c, struct rk_err *err);
 
-/* Write every record (one line each) to stdout via rk_record_emit. */
-void rk_cfg_emit(struct rk_cfg *c);
+/*
+ * Build every record (in evaluation order; those a per-package declaration
+ * overrode left out) into one buffer, one record at a time, and hand it to
+ * put(rec, ctx): the JSON text without a newline, for the tool to write
+ * (rk_record_emit, which empties it). The buffer is this function's; put
+ * must not keep it. Writes nothing itself.
+ */
+void rk_cfg_records(struct rk_cfg *c, void (*put)(struct rk_buf *rec, void *ctx), void *ctx);
 
 /*
  * The closest of candidates[0..n) to word by edit distance, or NULL when

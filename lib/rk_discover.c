@@ -5,6 +5,7 @@
 #include "rk_pep508.h"
 #include "rk_semver_range.h"
 #include "rk_strmap.h"
+#include "rk_strv.h"
 #include "rk_version.h"
 #include "rk_walk.h"
 
@@ -12,8 +13,6 @@
 #include <sys/stat.h>
 
 /* ---- state ---- */
-
-static void strlist_free(char **l, size_t n);
 
 enum mtype { M_PYPROJECT, M_CARGO, M_PACKAGE_JSON, M_PNPM_WS, M_PNPM_LOCK, M_YARN_LOCK };
 
@@ -63,7 +62,7 @@ struct rk_discover {
 	char **strs;		 /* strings errors may point at (config locations) */
 	size_t nstrs, capstrs;
 	struct rk_buf key;
-	struct rk_buf pass;	/* records read on stdin, written by rk_discover_emit */
+	struct rk_buf pass;	/* records read on stdin, for rk_discover_take_passed */
 	struct rk_walk *walker; /* the tree walk (rk_walk.h: what is skipped) */
 };
 
@@ -120,7 +119,7 @@ void rk_discover_free(struct rk_discover *d)
 		for (j = 0; j < r->ncross; j++)
 			free(r->cross[j]);
 		free(r->cross);
-		strlist_free(r->extra, r->nextra);
+		rk_strv_free(r->extra, r->nextra);
 		free(r->label);
 		free(r->tag_format);
 		free(r->rule);
@@ -172,21 +171,15 @@ static int cfg_strlist(const struct rk_json *doc, const char *key, const char *l
 	if (rk_json_type(doc, a) != RK_JSON_ARRAY)
 		return rk_err_set(err, loc, 0, 0, "'%s' must be a list of strings", key);
 	for (e = rk_json_first(doc, a); e >= 0; e = rk_json_next(doc, e)) {
-		if (rk_json_type(doc, e) != RK_JSON_STRING)
+		if (rk_json_type(doc, e) != RK_JSON_STRING) {
+			rk_strv_free(*out, *n);
+			*out = NULL;
+			*n = 0;
 			return rk_err_set(err, loc, 0, 0, "'%s' must be a list of strings", key);
-		rk_grow((void **)out, &cap, *n + 1, sizeof(char *));
-		(*out)[(*n)++] = rk_xstrdup(rk_json_str(doc, e));
+		}
+		rk_strv_push(out, n, &cap, rk_json_str(doc, e));
 	}
 	return 0;
-}
-
-static void strlist_free(char **l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
 }
 
 static int cfg_bool(const struct rk_json *doc, const char *key, const char *loc, int *out,
@@ -267,13 +260,13 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 			return -1;
 		for (j = 0; j < n; j++)
 			rk_dws_add_pattern(w, l[j], false);
-		strlist_free(l, n);
+		rk_strv_free(l, n);
 		w->members_given = n > 0;
 		if (cfg_strlist(doc, "exclude", loc, &l, &n, err) < 0)
 			return -1;
 		for (j = 0; j < n; j++)
 			rk_dws_add_pattern(w, l[j], true);
-		strlist_free(l, n);
+		rk_strv_free(l, n);
 		return 0;
 	} else {
 		struct pkgrule *r;
@@ -1179,16 +1172,20 @@ static int cmp_pkg(const void *a, const void *b)
 	return c ? c : strcmp(p->dir, q->dir);
 }
 
-void rk_discover_emit(struct rk_discover *d)
+void rk_discover_take_passed(struct rk_discover *d, struct rk_buf *out)
+{
+	*out = d->pass;
+	rk_buf_init(&d->pass);
+}
+
+void rk_discover_packages(struct rk_discover *d, void (*put)(struct rk_buf *rec, void *ctx),
+			  void *ctx)
 {
 	struct rk_buf b = RK_BUF_INIT, id = RK_BUF_INIT;
 	struct rk_jw w;
 	struct rk_dpkg **v = rk_xmalloc((d->npkg ? d->npkg : 1) * sizeof(*v));
 	size_t i, j, n = 0;
 
-	if (d->pass.len)
-		rk_out(d->pass.data, d->pass.len);
-	rk_buf_release(&d->pass);
 	for (i = 0; i < d->npkg; i++)
 		if (!d->pkg[i]->dropped)
 			v[n++] = d->pkg[i];
@@ -1260,7 +1257,7 @@ void rk_discover_emit(struct rk_discover *d)
 		}
 		rk_jw_arr_end(&w);
 		rk_jw_obj_end(&w);
-		rk_record_emit(&b);
+		put(&b, ctx);
 	}
 	free(v);
 	rk_buf_release(&b);

@@ -10,7 +10,7 @@
  * workspace inheritance is resolved, dependency edges are resolved against
  * the packages found (hash tables: linear in the number of packages and
  * dependencies), config records are applied, and one package record per
- * package is written, sorted by ecosystem then name.
+ * package is built for the tool to write, sorted by ecosystem then name.
  *
  * Walk: directories whose name starts with '.' and node_modules, target and
  * __pycache__ are not entered; inside a git work tree, paths git ignores are
@@ -62,8 +62,8 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 
 /*
  * Read an NDJSON record stream: keep every record, to be written unchanged
- * and in order by rk_discover_emit() before the package records (so nothing
- * is written when reading or the scan fails), and take the config records
+ * and in order before the package records (rk_discover_take_passed; so
+ * nothing is written when reading or the scan fails), and take the config records
  * (rk_discover_config). Returns 0, or -1 with err filled on a malformed
  * record or an invalid config record.
  */
@@ -77,10 +77,21 @@ size_t rk_discover_config_records(const struct rk_discover *d);
 int rk_discover_scan(struct rk_discover *d, struct rk_err *err);
 
 /*
- * Write the records read by rk_discover_read_records(), then every package
- * record (sorted), each through rk_record_emit().
+ * The tool writes the output; the library writes nothing. First the
+ * records rk_discover_read_records() kept: rk_discover_take_passed() moves
+ * their NDJSON text (each line ending in '\n'; empty when none) into *out,
+ * which the caller then owns (rk_buf_release).
  */
-void rk_discover_emit(struct rk_discover *d);
+void rk_discover_take_passed(struct rk_discover *d, struct rk_buf *out);
+
+/*
+ * Then every package record (sorted by ecosystem, name and path), built one
+ * at a time into one buffer and handed to put(rec, ctx): the JSON text
+ * without a newline, for the tool to write (rk_record_emit, which empties
+ * it). The buffer is this function's; put must not keep it.
+ */
+void rk_discover_packages(struct rk_discover *d, void (*put)(struct rk_buf *rec, void *ctx),
+			  void *ctx);
 
 /* Number of packages found (after a successful scan). */
 size_t rk_discover_count(const struct rk_discover *d);

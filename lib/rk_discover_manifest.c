@@ -8,6 +8,7 @@
 #include "rk_glob.h"
 #include "rk_json.h"
 #include "rk_pep508.h"
+#include "rk_strv.h"
 #include "rk_toml.h"
 
 #include <sys/stat.h>
@@ -35,15 +36,21 @@ void rk_ddep_release(struct rk_ddep *dep)
 	free(dep->key);
 }
 
-void rk_dpkg_free(struct rk_dpkg *p)
+/* A manifest's dependency list (a package's or a cargo workspace's). */
+static void ddeps_free(struct rk_ddep *deps, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		rk_ddep_release(&deps[i]);
+	free(deps);
+}
+
+void rk_dpkg_free(struct rk_dpkg *p)
+{
 	if (!p)
 		return;
-	for (i = 0; i < p->ndeps; i++)
-		rk_ddep_release(&p->deps[i]);
-	free(p->deps);
+	ddeps_free(p->deps, p->ndeps);
 	free(p->name);
 	free(p->norm);
 	free(p->version);
@@ -58,19 +65,11 @@ void rk_dpkg_free(struct rk_dpkg *p)
 
 void rk_dws_free(struct rk_dws *w)
 {
-	size_t i;
-
 	if (!w)
 		return;
-	for (i = 0; i < w->nmembers; i++)
-		free(w->members[i]);
-	for (i = 0; i < w->nexcludes; i++)
-		free(w->excludes[i]);
-	for (i = 0; i < w->ndeps; i++)
-		rk_ddep_release(&w->deps[i]);
-	free(w->members);
-	free(w->excludes);
-	free(w->deps);
+	rk_strv_free(w->members, w->nmembers);
+	rk_strv_free(w->excludes, w->nexcludes);
+	ddeps_free(w->deps, w->ndeps);
 	free(w->dir);
 	free(w->manifest);
 	free(w->version);
@@ -112,12 +111,10 @@ void rk_dws_add_pattern(struct rk_dws *w, const char *pat, bool exclude)
 	}
 	if (exclude) {
 		cap = w->nexcludes;
-		rk_grow((void **)&w->excludes, &cap, w->nexcludes + 1, sizeof(char *));
-		w->excludes[w->nexcludes++] = rk_xstrdup(pat);
+		rk_strv_push(&w->excludes, &w->nexcludes, &cap, pat);
 	} else {
 		cap = w->nmembers;
-		rk_grow((void **)&w->members, &cap, w->nmembers + 1, sizeof(char *));
-		w->members[w->nmembers++] = rk_xstrdup(pat);
+		rk_strv_push(&w->members, &w->nmembers, &cap, pat);
 	}
 }
 
@@ -174,6 +171,21 @@ static int slurp(struct rk_buf *b, const char *path, const char *rel, struct rk_
 
 /* ---- TOML helpers ---- */
 
+/* Read and parse a TOML manifest, *out cleared first; NULL with err filled. */
+static struct rk_toml_doc *toml_read(const char *path, const char *rel, struct rk_dmanifest *out,
+				     struct rk_err *err)
+{
+	struct rk_buf b = RK_BUF_INIT;
+	struct rk_toml_doc *doc;
+
+	memset(out, 0, sizeof(*out));
+	if (slurp(&b, path, rel, err) < 0)
+		return NULL;
+	doc = rk_toml_parse(b.data ? b.data : "", b.len, rel, err);
+	rk_buf_release(&b);
+	return doc;
+}
+
 static int toml_fail(struct rk_err *err, const char *rel, const struct rk_toml_value *v,
 		     const char *fmt, const char *what)
 {
@@ -181,6 +193,15 @@ static int toml_fail(struct rk_err *err, const char *rel, const struct rk_toml_v
 
 	rk_err_set(err, rel, sp.line, sp.col, fmt, what);
 	return -1;
+}
+
+/* 0 when v is absent or a table, else -1 with err naming what ("'tool.uv.sources' must be a table"). */
+static int toml_table_or_none(const struct rk_toml_value *v, const char *what, const char *rel,
+			      struct rk_err *err)
+{
+	if (v && rk_toml_type(v) != RK_TOML_TABLE)
+		return toml_fail(err, rel, v, "'%s' must be a table", what);
+	return 0;
 }
 
 /* A string value holding "\u0000" (C strings would silently cut it short). */
@@ -286,10 +307,8 @@ static int py_req_table(struct rk_dpkg *p, const struct rk_toml_value *t, const 
 {
 	size_t i;
 
-	if (!t)
-		return 0;
-	if (rk_toml_type(t) != RK_TOML_TABLE)
-		return toml_fail(err, rel, t, "'%s' must be a table", what);
+	if (toml_table_or_none(t, what, rel, err) < 0)
+		return -1;
 	for (i = 0; i < rk_toml_len(t); i++)
 		if (py_req_list(p, rk_toml_at(t, i), what, type, rk_toml_key_at(t, i), allow_tables,
 				rel, err) < 0)
@@ -303,10 +322,8 @@ static int py_sources(struct rk_dpkg *p, const struct rk_toml_value *src, const 
 {
 	size_t i, j;
 
-	if (!src)
-		return 0;
-	if (rk_toml_type(src) != RK_TOML_TABLE)
-		return toml_fail(err, rel, src, "'%s' must be a table", "tool.uv.sources");
+	if (toml_table_or_none(src, "tool.uv.sources", rel, err) < 0)
+		return -1;
 	for (i = 0; i < rk_toml_len(src); i++) {
 		const struct rk_toml_value *v = rk_toml_at(src, i), *ws;
 		const char *key = rk_toml_key_at(src, i);
@@ -350,8 +367,8 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 	const char *s;
 	size_t i;
 
-	if (rk_toml_type(proj) != RK_TOML_TABLE)
-		return toml_fail(err, rel, proj, "'%s' must be a table", "project");
+	if (toml_table_or_none(proj, "project", rel, err) < 0)
+		return -1;
 	if (!name)
 		return toml_fail(err, rel, proj, "[%s] has no 'name'", "project");
 	if (rk_toml_type(name) != RK_TOML_STRING)
@@ -437,23 +454,17 @@ static int py_project(const struct rk_toml_value *root, const struct rk_toml_val
 int rk_dread_pyproject(const char *path, const char *rel, const char *dir, struct rk_dmanifest *out,
 		       struct rk_err *err)
 {
-	struct rk_buf b = RK_BUF_INIT;
-	struct rk_toml_doc *doc;
+	struct rk_toml_doc *doc = toml_read(path, rel, out, err);
 	const struct rk_toml_value *root, *ws, *proj;
 	int rc = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (slurp(&b, path, rel, err) < 0)
-		return -1;
-	doc = rk_toml_parse(b.data ? b.data : "", b.len, rel, err);
-	rk_buf_release(&b);
 	if (!doc)
 		return -1;
 	root = rk_toml_root(doc);
 	ws = rk_toml_path(root, "tool", "uv", "workspace", NULL);
 	if (ws) {
-		if (rk_toml_type(ws) != RK_TOML_TABLE) {
-			rc = toml_fail(err, rel, ws, "'%s' must be a table", "tool.uv.workspace");
+		if (toml_table_or_none(ws, "tool.uv.workspace", rel, err) < 0) {
+			rc = -1;
 			goto out;
 		}
 		out->ws = ws_new(RK_WS_UV, rel, dir);
@@ -539,10 +550,8 @@ static int cargo_dep_table(struct rk_ddep **deps, size_t *n, size_t *cap,
 {
 	size_t i;
 
-	if (!t)
-		return 0;
-	if (rk_toml_type(t) != RK_TOML_TABLE)
-		return toml_fail(err, rel, t, "'%s' must be a table", what);
+	if (toml_table_or_none(t, what, rel, err) < 0)
+		return -1;
 	for (i = 0; i < rk_toml_len(t); i++)
 		if (cargo_dep(deps, n, cap, rk_toml_key_at(t, i), rk_toml_at(t, i), type, rel, dir,
 			      err) < 0)
@@ -613,8 +622,8 @@ static int cargo_package(const struct rk_toml_value *root, const struct rk_toml_
 	size_t i;
 	int r;
 
-	if (rk_toml_type(pk) != RK_TOML_TABLE)
-		return toml_fail(err, rel, pk, "'%s' must be a table", "package");
+	if (toml_table_or_none(pk, "package", rel, err) < 0)
+		return -1;
 	if (!name)
 		return toml_fail(err, rel, pk, "[%s] has no 'name'", "package");
 	if (rk_toml_type(name) != RK_TOML_STRING || !rk_toml_strlen(name))
@@ -673,8 +682,8 @@ static int cargo_package(const struct rk_toml_value *root, const struct rk_toml_
 	if (cargo_deps_of(p, root, rel, dir, err) < 0)
 		return -1;
 	targets = rk_toml_get(root, "target");
-	if (targets && rk_toml_type(targets) != RK_TOML_TABLE)
-		return toml_fail(err, rel, targets, "'%s' must be a table", "target");
+	if (toml_table_or_none(targets, "target", rel, err) < 0)
+		return -1;
 	for (i = 0; i < rk_toml_len(targets); i++)
 		if (cargo_deps_of(p, rk_toml_at(targets, i), rel, dir, err) < 0)
 			return -1;
@@ -688,16 +697,16 @@ static int cargo_workspace(const struct rk_toml_value *ws, const char *rel, cons
 	struct rk_dws *w;
 	const char *s;
 
-	if (rk_toml_type(ws) != RK_TOML_TABLE)
-		return toml_fail(err, rel, ws, "'%s' must be a table", "workspace");
+	if (toml_table_or_none(ws, "workspace", rel, err) < 0)
+		return -1;
 	w = out->ws = ws_new(RK_WS_CARGO, rel, dir);
 	if (toml_patterns(rk_toml_get(ws, "members"), "members", rel, w, false, err) < 0 ||
 	    toml_patterns(rk_toml_get(ws, "exclude"), "exclude", rel, w, true, err) < 0)
 		return -1;
 	pk = rk_toml_get(ws, "package");
 	if (pk) {
-		if (rk_toml_type(pk) != RK_TOML_TABLE)
-			return toml_fail(err, rel, pk, "'%s' must be a table", "workspace.package");
+		if (toml_table_or_none(pk, "workspace.package", rel, err) < 0)
+			return -1;
 		if (toml_optstr(pk, "version", rel, &s, err) < 0)
 			return -1;
 		w->version = s ? rk_xstrdup(s) : NULL;
@@ -714,16 +723,10 @@ static int cargo_workspace(const struct rk_toml_value *ws, const char *rel, cons
 int rk_dread_cargo(const char *path, const char *rel, const char *dir, struct rk_dmanifest *out,
 		   struct rk_err *err)
 {
-	struct rk_buf b = RK_BUF_INIT;
-	struct rk_toml_doc *doc;
+	struct rk_toml_doc *doc = toml_read(path, rel, out, err);
 	const struct rk_toml_value *root, *v;
 	int rc = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (slurp(&b, path, rel, err) < 0)
-		return -1;
-	doc = rk_toml_parse(b.data ? b.data : "", b.len, rel, err);
-	rk_buf_release(&b);
 	if (!doc)
 		return -1;
 	root = rk_toml_root(doc);

@@ -15,6 +15,7 @@
 #include "rk_pubops.h"
 #include "rk_registry.h"
 #include "rk_sort.h"
+#include "rk_strv.h"
 
 static int mkdirs(const char *path)
 {
@@ -49,22 +50,12 @@ static int list_dir(const char *dir, char ***out, size_t *n)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		rk_grow((void **)out, &cap, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = rk_xstrdup(e->d_name);
+		rk_strv_push(out, n, &cap, e->d_name);
 	}
 	closedir(d);
 	if (*n)
 		qsort(*out, *n, sizeof(**out), rk_strcmp_ptr);
 	return 0;
-}
-
-static void free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* The package as the params and action fields describe it. */
@@ -141,7 +132,7 @@ int rk_xrun_build(struct rk_xctx *x)
 			rk_buf_addf(&f, "%s/%s", abs.data, files[i]);
 			unlink(f.data);
 		}
-		free_list(files, n);
+		rk_strv_free(files, n);
 		files = NULL;
 	}
 	if (mkdirs(abs.data) != 0) {
@@ -175,7 +166,7 @@ int rk_xrun_build(struct rk_xctx *x)
 	rc = 0;
 out:
 	rk_buf_release(&how);
-	free_list(files, n);
+	rk_strv_free(files, n);
 	rk_buf_release(&rel);
 	rk_buf_release(&abs);
 	rk_buf_release(&f);
@@ -338,7 +329,7 @@ int rk_xrun_publish(struct rk_xctx *x)
 			     up == 1 ? "" : "s", show.data, already);
 	rc = 0;
 out:
-	free_list(files, n);
+	rk_strv_free(files, n);
 	rk_pub_keep_release(&keep);
 	rk_buf_release(&rel);
 	rk_buf_release(&abs);
