@@ -37,7 +37,7 @@ static int run_action(const char *file)
 #endif
 	if (rk_repo_root(".", &root) != 0)
 		rk_die(RK_EXIT_FAIL, "cannot find the repository root: %s", strerror(errno));
-	rc = rk_executor_run_file(file, root.data, &err);
+	rc = rk_executor_run_file(file, root.data, stdout, &err); /* stdout: the action's log */
 	if (rc && err.source)
 		rk_err_print(&err);
 	else if (rc)

@@ -502,10 +502,22 @@ static const char *cmd_phase(const struct rk_actions_cmd *c)
 	return maxin >= 0 && maxin < RK_ACT_COMMIT ? "prepare" : "publish";
 }
 
-/* Write the record of action i (its key computed here). */
-/* "env": a command action's declared environment (in its record and its key). */
-static void cmd_env(struct rk_jw *w, const struct rk_actions_pkg *p)
+/*
+ * A command action's fields, the same in its record and its key: "name",
+ * "argv" (substituted), "env" (its declared environment), "cwd",
+ * "timeout_s".
+ */
+static void cmd_fields(struct rk_jw *w, const struct rk_actions_cmd *c, char *const *argv,
+		       const struct rk_actions_pkg *p)
 {
+	size_t k;
+
+	rk_jw_kstr(w, "name", c->name);
+	rk_jw_key(w, "argv");
+	rk_jw_arr(w);
+	for (k = 0; k < c->nargv; k++)
+		rk_jw_str(w, argv[k]);
+	rk_jw_arr_end(w);
 	rk_jw_key(w, "env");
 	rk_jw_obj(w);
 	if (p) {
@@ -516,33 +528,25 @@ static void cmd_env(struct rk_jw *w, const struct rk_actions_pkg *p)
 		rk_jw_kstr(w, "RK_VERSION", p->version);
 	}
 	rk_jw_obj_end(w);
+	rk_jw_kstr(w, "cwd", p ? p->path : ".");
+	rk_jw_kint(w, "timeout_s", c->timeout_s);
 }
 
-static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
-		 const struct rk_actions_pkg *pkgs, size_t n)
+/*
+ * The key of action a (rk_cachekey.h; the order of its fields does not
+ * matter: the key is over the canonical JSON). 0, or -1 with err set.
+ */
+static int action_key(const struct rk_actions_opts *o, const struct dag *g, const struct act *a,
+		      const struct rk_actions_pkg *p, char *const *argv,
+		      const struct rk_buf *params, char key[RK_SHA256_HEX], struct rk_err *err)
 {
-	const struct act *a = &g->a[i];
-	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
 	const struct rk_actions_cmd *c = a->cmd;
-	struct rk_buf kb = RK_BUF_INIT, rec = RK_BUF_INIT;
-	struct rk_buf params = RK_BUF_INIT;
+	const char *cj = p ? p->config_json : o->config_json;
+	struct rk_buf kb = RK_BUF_INIT;
 	struct rk_jw w;
-	struct rk_err err;
-	char key[RK_SHA256_HEX];
-	char **argv = NULL;
-	const char *cwd = p ? p->path : ".";
 	size_t k;
+	int rc;
 
-	if (c) {
-		argv = rk_xcalloc(c->nargv + 1, sizeof(*argv));
-		for (k = 0; k < c->nargv; k++)
-			argv[k] = subst(c->argv[k], p);
-	} else {
-		rk_jw_init(&w, &params);
-		write_params(&w, o, g, i, pkgs, n);
-	}
-
-	/* the key's inputs */
 	rk_jw_init(&w, &kb);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "type", a->type);
@@ -553,30 +557,17 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 	rk_jw_kstr(&w, "manifest", p ? p->manifest_digest : NULL);
 	rk_jw_kstr(&w, "tool", o->tool);
 	rk_jw_key(&w, "config");
-	{
-		const char *cj = p ? p->config_json : o->config_json;
-
-		if (cj)
-			rk_jw_raw(&w, cj, strlen(cj));
-		else
-			rk_jw_null(&w);
-	}
+	if (cj)
+		rk_jw_raw(&w, cj, strlen(cj));
+	else
+		rk_jw_null(&w);
 	if (!c) {
 		rk_jw_key(&w, "params");
-		rk_jw_raw(&w, params.data, params.len);
-	}
-	if (c) {
-		rk_jw_kstr(&w, "name", c->name);
+		rk_jw_raw(&w, params->data, params->len);
+	} else {
+		cmd_fields(&w, c, argv, p);
 		rk_jw_key(&w, "rule");
 		rk_jw_raw(&w, c->config_json, strlen(c->config_json));
-		rk_jw_key(&w, "argv");
-		rk_jw_arr(&w);
-		for (k = 0; k < c->nargv; k++)
-			rk_jw_str(&w, argv[k]);
-		rk_jw_arr_end(&w);
-		cmd_env(&w, p);
-		rk_jw_kstr(&w, "cwd", cwd);
-		rk_jw_kint(&w, "timeout_s", c->timeout_s);
 		rk_jw_key(&w, "inputs");
 		rk_jw_obj(&w);
 		for (k = 0; k < c->ninputs; k++) {
@@ -592,10 +583,42 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		rk_jw_obj_end(&w);
 	}
 	rk_jw_obj_end(&w);
-	if (rk_cachekey(kb.data, kb.len, key, &err) < 0)
-		rk_die(RK_EXIT_FAIL, "internal error: cache key JSON: %s", err.msg);
+	rc = rk_cachekey(kb.data, kb.len, key, err);
+	rk_buf_release(&kb);
+	return rc;
+}
 
-	/* the record */
+/*
+ * Hand the record of action i (its key computed here) to o->record. 0, or
+ * -1 with err set (an internal error: the key's JSON is not JSON).
+ */
+static int emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
+		const struct rk_actions_pkg *pkgs, size_t n, struct rk_err *err)
+{
+	const struct act *a = &g->a[i];
+	const struct rk_actions_pkg *p = a->pkg >= 0 ? &pkgs[a->pkg] : NULL;
+	const struct rk_actions_cmd *c = a->cmd;
+	struct rk_buf rec = RK_BUF_INIT, params = RK_BUF_INIT;
+	struct rk_jw w;
+	struct rk_err kerr;
+	char key[RK_SHA256_HEX];
+	char **argv = NULL;
+	size_t k;
+	int rc = -1;
+
+	if (c) {
+		argv = rk_xcalloc(c->nargv + 1, sizeof(*argv));
+		for (k = 0; k < c->nargv; k++)
+			argv[k] = subst(c->argv[k], p);
+	} else {
+		rk_jw_init(&w, &params);
+		write_params(&w, o, g, i, pkgs, n);
+	}
+	if (action_key(o, g, a, p, argv, &params, key, &kerr) < 0) {
+		rk_err_set(err, NULL, 0, 0, "internal error: cache key JSON: %s", kerr.msg);
+		goto out;
+	}
+
 	rk_jw_init(&w, &rec);
 	rk_jw_obj(&w);
 	rk_jw_kstr(&w, "kind", "action");
@@ -622,17 +645,8 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 	if (!c) {
 		rk_jw_key(&w, "params");
 		rk_jw_raw(&w, params.data, params.len);
-	}
-	if (c) {
-		rk_jw_kstr(&w, "name", c->name);
-		rk_jw_key(&w, "argv");
-		rk_jw_arr(&w);
-		for (k = 0; k < c->nargv; k++)
-			rk_jw_str(&w, argv[k]);
-		rk_jw_arr_end(&w);
-		cmd_env(&w, p);
-		rk_jw_kstr(&w, "cwd", cwd);
-		rk_jw_kint(&w, "timeout_s", c->timeout_s);
+	} else {
+		cmd_fields(&w, c, argv, p);
 		rk_jw_key(&w, "outputs");
 		rk_jw_arr(&w);
 		for (k = 0; k < c->noutputs; k++)
@@ -640,16 +654,18 @@ static void emit(const struct rk_actions_opts *o, const struct dag *g, size_t i,
 		rk_jw_arr_end(&w);
 	}
 	rk_jw_obj_end(&w);
-	rk_record_emit(&rec);
-
+	if (o->record)
+		o->record(o->record_ctx, &rec);
+	rc = 0;
+out:
 	if (argv) {
 		for (k = 0; k < c->nargv; k++)
 			free(argv[k]);
 		free(argv);
 	}
-	rk_buf_release(&kb);
 	rk_buf_release(&rec);
 	rk_buf_release(&params);
+	return rc;
 }
 
 static size_t dep_count(const void *ctx, size_t v)
@@ -972,7 +988,10 @@ int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg
 		goto out;
 	}
 	for (i = 0; i < g.n && !o->check_only; i++)
-		emit(o, &g, order[i], pkgs, n);
+		if (emit(o, &g, order[i], pkgs, n, err) < 0) {
+			rc = -2;
+			goto out;
+		}
 	rc = 0;
 out:
 	for (i = 0; i < g.n; i++) {

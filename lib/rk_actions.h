@@ -57,8 +57,9 @@
  * "<eco>:<name>@<path>" wherever the others have "<eco>:<name>" in ids
  * ("bump:npm:web@apps/web"); every other id is unchanged.
  *
- * Actions are written (rk_record_emit) in a topological order: creation
- * order, each after its dependencies.
+ * Actions are handed to the tool (rk_actions_opts.record, which writes
+ * them: rk-plan's rk_record_emit) in a topological order: creation order,
+ * each after its dependencies. Nothing here writes stdout.
  */
 #ifndef RK_ACTIONS_H
 #define RK_ACTIONS_H
@@ -66,6 +67,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "rk_buf.h"
 #include "rk_msg.h"
 #include "rk_pubcfg.h"
 
@@ -157,6 +159,13 @@ struct rk_actions_opts {
 	const char *commit_message; /* NULL: "chore(release): ..." listing the releases */
 	const char *remote;	    /* push's remote; NULL: origin */
 	const char *forge_json;	    /* the forge(...) record (JSON object) for release, or NULL */
+	/*
+	 * Each action record, in order: one JSON object without a newline in
+	 * rec (borrowed; the callee may change it, e.g. rk_record_emit). The
+	 * tool writes it. NULL: the records are only built (and checked).
+	 */
+	void (*record)(void *ctx, struct rk_buf *rec);
+	void *record_ctx;
 };
 
 /*
@@ -167,9 +176,12 @@ struct rk_actions_opts {
 int rk_actions_check(const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);
 
 /*
- * Build and write the DAG. Returns 0, or -1 with err set for a bad
- * command rule ("action 'x': ..."; source/line from the command) or a
- * dependency cycle through command actions; then nothing is written.
+ * Build the DAG and hand its records to o->record. Returns 0; -1 with err
+ * set for a bad command rule ("action 'x': ..."; source/line from the
+ * command) or a dependency cycle through command actions, and then no
+ * record was handed over; -2 with err set for an internal error (an
+ * action's cache key JSON is not JSON: "internal error: cache key JSON:
+ * ..."), after the records before that action.
  */
 int rk_actions_emit(const struct rk_actions_opts *o, const struct rk_actions_pkg *pkgs, size_t n,
 		    const struct rk_actions_cmd *cmds, size_t ncmds, struct rk_err *err);

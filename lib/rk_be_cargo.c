@@ -165,8 +165,14 @@ static int version_value(const struct rk_be_pkg *p, struct rk_edits *ed, struct 
 	return 0;
 }
 
-static int cargo_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, char **out,
-			      struct rk_err *err)
+/*
+ * The version where version_value finds it (the package's, or the
+ * workspace's it inherits), the one lookup of read_version and
+ * write_version: copied to *out when set is NULL, else set to set
+ * (nothing when it is already set).
+ */
+static int cargo_version(const struct rk_be_pkg *p, struct rk_edits *ed, const char *set,
+			 char **out, struct rk_err *err)
 {
 	struct rk_edit *e;
 	struct rk_toml_doc *doc;
@@ -174,24 +180,24 @@ static int cargo_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, ch
 
 	if (version_value(p, ed, &e, &doc, &v, err) < 0)
 		return -1;
-	*out = rk_xstrdup(rk_toml_str(v));
+	if (!set)
+		*out = rk_xstrdup(rk_toml_str(v));
+	else if (strcmp(rk_toml_str(v), set))
+		rk_be_toml_set(e, doc, v, set);
 	rk_toml_free(doc);
 	return 0;
+}
+
+static int cargo_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, char **out,
+			      struct rk_err *err)
+{
+	return cargo_version(p, ed, NULL, out, err);
 }
 
 static int cargo_write_version(const struct rk_be_pkg *p, const char *version, struct rk_edits *ed,
 			       struct rk_err *err)
 {
-	struct rk_edit *e;
-	struct rk_toml_doc *doc;
-	const struct rk_toml_value *v;
-
-	if (version_value(p, ed, &e, &doc, &v, err) < 0)
-		return -1;
-	if (strcmp(rk_toml_str(v), version))
-		rk_be_toml_set(e, doc, v, version);
-	rk_toml_free(doc);
-	return 0;
+	return cargo_version(p, ed, version, NULL, err);
 }
 
 /* ---- dependency specifiers ---- */

@@ -53,49 +53,51 @@ static long tok_line(const struct rk_edit *ed, size_t skip, int off)
 	return line;
 }
 
-static int npm_version_tok(const struct rk_be_pkg *p, struct rk_edits *ed, struct rk_edit **e,
-			   struct rk_json *d, size_t *skip, int *tok, struct rk_err *err)
+/*
+ * package.json's "version", the one lookup of read_version and
+ * write_version: copied to *out when set is NULL, else set to set
+ * (only the string's bytes change; nothing when it is already set).
+ */
+static int npm_version(const struct rk_be_pkg *p, struct rk_edits *ed, const char *set, char **out,
+		       struct rk_err *err)
 {
-	*e = rk_edits_get(ed, p->root, p->manifest, err);
-	if (!*e || parse_pkg(*e, d, skip, err) < 0)
-		return -1;
-	*tok = rk_json_get(d, 0, "version");
-	if (*tok < 0)
-		return rk_be_fail(err, "%s: no \"version\"", p->manifest);
-	if (rk_json_type(d, *tok) != RK_JSON_STRING)
-		return rk_be_fail(err, "%s:%ld: \"version\" is not a string", p->manifest,
-				  tok_line(*e, *skip, d->tok[*tok].start));
-	return 0;
+	struct rk_json d = RK_JSON_INIT;
+	struct rk_edit *e = rk_edits_get(ed, p->root, p->manifest, err);
+	size_t skip;
+	int t, rc = -1;
+
+	if (!e || parse_pkg(e, &d, &skip, err) < 0)
+		goto out;
+	t = rk_json_get(&d, 0, "version");
+	if (t < 0) {
+		rk_be_fail(err, "%s: no \"version\"", p->manifest);
+		goto out;
+	}
+	if (rk_json_type(&d, t) != RK_JSON_STRING) {
+		rk_be_fail(err, "%s:%ld: \"version\" is not a string", p->manifest,
+			   tok_line(e, skip, d.tok[t].start));
+		goto out;
+	}
+	if (!set)
+		*out = rk_xstrdup(rk_json_str(&d, t));
+	else if (strcmp(rk_json_str(&d, t), set))
+		put_string(e, &d, t, skip, set);
+	rc = 0;
+out:
+	rk_json_release(&d);
+	return rc;
 }
 
 static int npm_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, char **out,
 			    struct rk_err *err)
 {
-	struct rk_json d = RK_JSON_INIT;
-	struct rk_edit *e;
-	size_t skip;
-	int t, rc;
-
-	rc = npm_version_tok(p, ed, &e, &d, &skip, &t, err);
-	if (rc == 0)
-		*out = rk_xstrdup(rk_json_str(&d, t));
-	rk_json_release(&d);
-	return rc;
+	return npm_version(p, ed, NULL, out, err);
 }
 
 static int npm_write_version(const struct rk_be_pkg *p, const char *version, struct rk_edits *ed,
 			     struct rk_err *err)
 {
-	struct rk_json d = RK_JSON_INIT;
-	struct rk_edit *e;
-	size_t skip;
-	int t, rc;
-
-	rc = npm_version_tok(p, ed, &e, &d, &skip, &t, err);
-	if (rc == 0 && strcmp(rk_json_str(&d, t), version))
-		put_string(e, &d, t, skip, version);
-	rk_json_release(&d);
-	return rc;
+	return npm_version(p, ed, version, NULL, err);
 }
 
 /* Specifiers that are not version ranges: left to the package manager or the user. */

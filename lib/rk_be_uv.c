@@ -332,57 +332,52 @@ static int version_source(const struct rk_be_pkg *p, struct rk_edits *ed, struct
 	return 0;
 }
 
+/*
+ * The version where version_source finds it, the one lookup of
+ * read_version and write_version: copied to *out when set is NULL,
+ * else set to set (nothing when it is already set).
+ */
+static int uv_version(const struct rk_be_pkg *p, struct rk_edits *ed, const char *set, char **out,
+		      struct rk_err *err)
+{
+	struct vsrc v;
+	int rc = -1;
+
+	if (version_source(p, ed, &v, err) < 0)
+		goto out;
+	if (v.kind == V_STATIC) {
+		struct rk_toml_doc *doc = rk_be_toml(v.e, err);
+		const struct rk_toml_value *val;
+
+		if (!doc)
+			goto out;
+		val = rk_toml_get(project(doc), "version");
+		if (!set)
+			*out = rk_xstrdup(rk_toml_str(val));
+		else if (strcmp(rk_toml_str(val), set))
+			rk_be_toml_set(v.e, doc, val, set);
+		rk_toml_free(doc);
+	} else if (!set) {
+		*out = rk_xstrndup(v.e->after.data + v.so, v.eo - v.so);
+	} else if (v.eo - v.so != strlen(set) || memcmp(v.e->after.data + v.so, set, v.eo - v.so)) {
+		rk_be_splice(v.e, v.so, v.eo, set, strlen(set));
+	}
+	rc = 0;
+out:
+	vsrc_release(&v);
+	return rc;
+}
+
 static int uv_read_version(const struct rk_be_pkg *p, struct rk_edits *ed, char **out,
 			   struct rk_err *err)
 {
-	struct vsrc v;
-
-	if (version_source(p, ed, &v, err) < 0) {
-		vsrc_release(&v);
-		return -1;
-	}
-	if (v.kind == V_STATIC) {
-		struct rk_toml_doc *doc = rk_be_toml(v.e, err);
-		if (!doc) {
-			vsrc_release(&v);
-			return -1;
-		}
-		*out = rk_xstrdup(rk_toml_str(rk_toml_get(project(doc), "version")));
-		rk_toml_free(doc);
-	} else {
-		*out = rk_xstrndup(v.e->after.data + v.so, v.eo - v.so);
-	}
-	vsrc_release(&v);
-	return 0;
+	return uv_version(p, ed, NULL, out, err);
 }
 
 static int uv_write_version(const struct rk_be_pkg *p, const char *version, struct rk_edits *ed,
 			    struct rk_err *err)
 {
-	struct vsrc v;
-
-	if (version_source(p, ed, &v, err) < 0) {
-		vsrc_release(&v);
-		return -1;
-	}
-	if (v.kind == V_STATIC) {
-		struct rk_toml_doc *doc = rk_be_toml(v.e, err);
-		const struct rk_toml_value *val;
-
-		if (!doc) {
-			vsrc_release(&v);
-			return -1;
-		}
-		val = rk_toml_get(project(doc), "version");
-		if (strcmp(rk_toml_str(val), version))
-			rk_be_toml_set(v.e, doc, val, version);
-		rk_toml_free(doc);
-	} else if (v.eo - v.so != strlen(version) ||
-		   memcmp(v.e->after.data + v.so, version, v.eo - v.so)) {
-		rk_be_splice(v.e, v.so, v.eo, version, strlen(version));
-	}
-	vsrc_release(&v);
-	return 0;
+	return uv_version(p, ed, version, NULL, err);
 }
 
 /* ---- dependency specifiers ---- */

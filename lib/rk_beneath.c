@@ -133,10 +133,9 @@ static int copy_hash(int in, int out, char hex[RK_SHA256_HEX], long long *size)
 	if (rk_sha256_init(&h) != 0)
 		return -1;
 	for (;;) {
-		ssize_t r = read(in, buf, sizeof(buf));
+		ssize_t r = rk_read_some(in, buf, sizeof(buf));
+
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			e = errno;
 			break;
 		}
@@ -160,12 +159,37 @@ static int copy_hash(int in, int out, char hex[RK_SHA256_HEX], long long *size)
 	return 0;
 }
 
+/* After a failure: remove name in dfd (AT_FDCWD: a path), errno kept. */
+static void unlink_keep_errno(int dfd, const char *name)
+{
+	int e = errno;
+
+	(void)unlinkat(dfd, name, 0);
+	errno = e;
+}
+
+/* A failure's end: close the descriptors that are open (>= 0), release b; -1, errno kept. */
+static int fail_close(int in, int out, int dfd, struct rk_buf *b)
+{
+	int e = errno;
+
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (dfd >= 0)
+		close(dfd);
+	rk_buf_release(b);
+	errno = e;
+	return -1;
+}
+
 int rk_cache_stage_beneath(struct rk_cache *c, const char *root, const char *rel,
 			   struct rk_buf *staged, char hex[RK_SHA256_HEX], long long *size,
 			   int *executable)
 {
 	struct stat st;
-	int in, out = -1, e = 0;
+	int in, out = -1;
 
 	rk_buf_reset(staged);
 	in = rk_open_beneath(root, rel);
@@ -190,17 +214,9 @@ int rk_cache_stage_beneath(struct rk_cache *c, const char *root, const char *rel
 	close(in);
 	return 0;
 fail_unlink:
-	e = errno;
-	unlink(staged->data);
-	errno = e;
+	unlink_keep_errno(AT_FDCWD, staged->data);
 fail:
-	e = errno;
-	close(in);
-	if (out >= 0)
-		close(out);
-	rk_buf_reset(staged);
-	errno = e;
-	return -1;
+	return fail_close(in, out, -1, staged);
 }
 
 int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel,
@@ -222,7 +238,7 @@ int rk_cache_restore_beneath(const struct rk_cache *c, const char *hex, const ch
 	const char *last;
 	char tmpname[128], got[RK_SHA256_HEX];
 	struct stat st;
-	int dfd, fd, in = -1, out = -1, e = 0;
+	int dfd, fd, in = -1, out = -1;
 	static unsigned long seq;
 
 	dfd = open_parent(root, rel, 1, &last);
@@ -274,17 +290,7 @@ int rk_cache_restore_beneath(const struct rk_cache *c, const char *hex, const ch
 	rk_buf_release(&blob);
 	return 0;
 fail_unlink:
-	e = errno;
-	unlinkat(dfd, tmpname, 0);
-	errno = e;
+	unlink_keep_errno(dfd, tmpname);
 fail:
-	e = errno;
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	close(dfd);
-	rk_buf_release(&blob);
-	errno = e;
-	return -1;
+	return fail_close(in, out, dfd, &blob);
 }

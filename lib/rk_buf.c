@@ -246,6 +246,16 @@ int rk_write_all(int fd, const void *data, size_t n)
 	return 0;
 }
 
+ssize_t rk_read_some(int fd, void *data, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, data, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
 int rk_write_file_atomic(const char *path, const void *data, size_t len, int mode)
 {
 	struct rk_buf tmp = RK_BUF_INIT;

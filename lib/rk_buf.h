@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct rk_buf {
 	char *data;
@@ -92,6 +93,8 @@ int rk_write_file(const char *path, const void *data, size_t len, int mode);
 
 /* Write all n bytes to fd (retrying short writes and EINTR). Returns 0, or -1 with errno. */
 int rk_write_all(int fd, const void *data, size_t n);
+/* Read up to n bytes from fd (retrying EINTR): how many, 0 at end of file, or -1 with errno. */
+ssize_t rk_read_some(int fd, void *data, size_t n);
 
 /* 1 when path is a directory (rk_is_dir) or a regular file (rk_is_file), links followed; else 0. */
 int rk_is_dir(const char *path);

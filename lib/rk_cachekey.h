@@ -6,7 +6,7 @@
  * so two plans share a cached result exactly when their keys are equal.
  *
  * The key is the SHA-256 (hex) of the canonical JSON (rk_json_canonical:
- * sorted keys, no spaces) of one object, written by rk_actions.c's emit():
+ * sorted keys, no spaces) of one object, written by rk_actions.c's action_key():
  *
  *   "type"       the action's type
  *   "package", "ecosystem", "version"   the package (null for single actions)

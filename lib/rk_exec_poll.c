@@ -124,10 +124,7 @@ static void on_attempt(void *ctx, const struct rk_poll_attempt *a)
 	rk_jw_kstr(&w, "package", x->package);
 	rk_poll_attempt_json(&w, a);
 	rk_jw_obj_end(&w);
-	rk_buf_addc(&b, '\n');
-	/* the action's stdout is its log in the CAS, not a record stream */
-	fwrite(b.data, 1, b.len, stdout);
-	fflush(stdout);
+	rk_xctx_log(x, "%s\n", b.data);
 	rk_buf_release(&b);
 }
 
@@ -145,44 +142,42 @@ static int finish(struct rk_xctx *x, struct xpoll *p, struct rk_poll_result *r, 
 	return rc;
 }
 
-int rk_xrun_poll(struct rk_xctx *x)
+/* poll (ask until the version is available) or verify (download once and compare). */
+static int poll_or_verify(struct rk_xctx *x, bool verify)
 {
 	struct xpoll p;
 	struct rk_poll_result r = {0};
+	size_t i;
 	int rc;
 
 	if (setup(x, &p) < 0)
 		return -1;
 	r.retry_after = -1;
-	rc = rk_poll_wait(&p.po, &p.t, on_attempt, x, &r, &x->err);
-	if (rc == 0 && r.state == RK_POLL_AVAILABLE)
+	rc = verify ? rk_poll_verify(&p.po, &p.t, &r, &x->err)
+		    : rk_poll_wait(&p.po, &p.t, on_attempt, x, &r, &x->err);
+	if (rc == 0 && r.state == RK_POLL_AVAILABLE && verify) {
+		for (i = 0; i < r.nfiles; i++)
+			rk_xctx_log(x, "verified %s sha256 %s\n",
+				    r.files[i].file ? r.files[i].file : "?",
+				    r.files[i].served ? r.files[i].served : "?");
+		rk_xctx_note(x, "%zu file%s served as built", r.nfiles, r.nfiles == 1 ? "" : "s");
+	} else if (rc == 0 && r.state == RK_POLL_AVAILABLE) {
 		rk_xctx_note(x, "available after %d attempt%s (%.1fs)%s", r.attempts,
 			     r.attempts == 1 ? "" : "s", (double)r.elapsed_ms / 1000.0,
 			     r.digest_checked ? ", digests match"
 					      : ", no built artifact to compare");
-	return finish(x, &p, &r, rc, "poll");
+	}
+	return finish(x, &p, &r, rc, verify ? "verify" : "poll");
+}
+
+int rk_xrun_poll(struct rk_xctx *x)
+{
+	return poll_or_verify(x, false);
 }
 
 int rk_xrun_verify(struct rk_xctx *x)
 {
-	struct xpoll p;
-	struct rk_poll_result r = {0};
-	int rc;
-
-	if (setup(x, &p) < 0)
-		return -1;
-	r.retry_after = -1;
-	rc = rk_poll_verify(&p.po, &p.t, &r, &x->err);
-	if (rc == 0 && r.state == RK_POLL_AVAILABLE) {
-		size_t i;
-
-		for (i = 0; i < r.nfiles; i++)
-			printf("verified %s sha256 %s\n", r.files[i].file ? r.files[i].file : "?",
-			       r.files[i].served ? r.files[i].served : "?");
-		fflush(stdout);
-		rk_xctx_note(x, "%zu file%s served as built", r.nfiles, r.nfiles == 1 ? "" : "s");
-	}
-	return finish(x, &p, &r, rc, "verify");
+	return poll_or_verify(x, true);
 }
 
 int rk_xrun_smoke_test(struct rk_xctx *x)
@@ -215,8 +210,7 @@ int rk_xrun_smoke_test(struct rk_xctx *x)
 	rk_pub_keep_release(&p.keep);
 	if (rc < 0)
 		return -1;
-	printf("smoke test: %s\n", sm.check);
-	fflush(stdout);
+	rk_xctx_log(x, "smoke test: %s\n", sm.check);
 	if (!sm.passed) {
 		rk_xctx_retryable(x, false);
 		return rk_err_set(&x->err, NULL, 0, 0, "smoke test of %s:%s %s failed: %s",

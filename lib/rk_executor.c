@@ -107,6 +107,18 @@ int rk_xctx_retry_after(struct rk_xctx *x, double seconds)
 	return result_line(x, "retry_after", v);
 }
 
+void rk_xctx_log(const struct rk_xctx *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!x->log)
+		return;
+	va_start(ap, fmt);
+	vfprintf(x->log, fmt, ap);
+	va_end(ap);
+	fflush(x->log);
+}
+
 int rk_xctx_param_tok(const struct rk_xctx *x, const char *key)
 {
 	return x->params < 0 ? -1 : rk_json_get(x->a, x->params, key);
@@ -143,7 +155,7 @@ void rk_xctx_killpoint(const struct rk_xctx *x, const char *point)
 	raise(SIGKILL);
 }
 
-int rk_executor_run_file(const char *file, const char *root, struct rk_err *err)
+int rk_executor_run_file(const char *file, const char *root, FILE *log, struct rk_err *err)
 {
 	struct rk_buf text = RK_BUF_INIT;
 	struct rk_json d = RK_JSON_INIT;
@@ -174,6 +186,7 @@ int rk_executor_run_file(const char *file, const char *root, struct rk_err *err)
 	}
 	x.root = root;
 	x.file = file;
+	x.log = log;
 	x.a = &d;
 	x.params = rk_json_get(&d, 0, "params");
 	if (x.params >= 0 && rk_json_type(&d, x.params) != RK_JSON_OBJECT) {

@@ -37,10 +37,15 @@
  * rk_xctx_output()/rk_xctx_note()/rk_xctx_retryable()/rk_xctx_retry_after()
  * append these lines at once (so they survive a later crash of run()).
  *
+ * The log: an executor writes its log lines (a poll's attempts, what
+ * verify checked, the smoke test's check) with rk_xctx_log() to x->log,
+ * which the tool sets: rk-exec's child passes its stdout, the action's
+ * stdout log in the CAS (not a record stream).
+ *
  * Errors: run() returns 0 on success, or -1 with x->err set to one line
- * (naming the file, and line where known); rk_executor_run_file prints it
- * on stderr (the event's stderr_tail) and the child exits 1. Nothing here
- * writes stdout.
+ * (naming the file, and line where known); rk_executor_run_file returns it
+ * and rk-exec prints it on stderr (the event's stderr_tail) and the child
+ * exits 1. Nothing here writes stdout but through x->log.
  *
  * Test hook (documented in rk-exec(1)): RK_TEST_KILL_AT=ACTION-ID:POINT
  * makes rk_xctx_killpoint(x, POINT) in that action's executor SIGKILL
@@ -57,6 +62,7 @@
 #define RK_EXECUTOR_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "rk_buf.h"
 #include "rk_json.h"
@@ -71,6 +77,7 @@ struct rk_xctx {
 	const char *package, *ecosystem, *version; /* NULL when absent */
 	int attempt;				   /* 1-based ($RK_ATTEMPT; 1 when unset) */
 	const char *result_file;		   /* $RK_RESULT_FILE, or NULL */
+	FILE *log;				   /* the action's log (rk_xctx_log), or NULL */
 	struct rk_err err;			   /* set by run() on failure */
 };
 
@@ -86,11 +93,15 @@ const struct rk_executor *rk_executor_find(const char *type);
 
 /*
  * The child's side: read the action record in file, check it, run its
- * executor with root as the repository root. Returns the exit code (0, or
- * 1 with err set; 3 when the file is not an action record of a known
- * type).
+ * executor with root as the repository root and log as its log (borrowed;
+ * NULL: none). Returns the exit code (0, or 1 with err set; 3 when the
+ * file is not an action record of a known type).
  */
-int rk_executor_run_file(const char *file, const char *root, struct rk_err *err);
+int rk_executor_run_file(const char *file, const char *root, FILE *log, struct rk_err *err);
+
+/* Write to the action's log (x->log; nothing when NULL) and flush it; write errors are ignored. */
+void rk_xctx_log(const struct rk_xctx *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Result-file writers: 0, or -1 with x->err set (the file cannot be written). */
 int rk_xctx_output(struct rk_xctx *x, const char *path);

@@ -238,10 +238,8 @@ int rk_mask_file(const struct rk_mask *m, const char *in, const char *out, char 
 		ssize_t r;
 		size_t used, until;
 		rk_buf_grow(&win, CHUNK);
-		r = read(ifd, win.data + win.len, CHUNK);
+		r = rk_read_some(ifd, win.data + win.len, CHUNK);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			e = errno;
 			break;
 		}

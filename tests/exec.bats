@@ -291,6 +291,30 @@ max_overlap() {
 	cmp expected runs
 }
 
+@test "exec: a cache hit unblocked by another hit leaves a dependent waiting for its other dependencies" {
+	# b becomes a hit when a (a hit) is done; c also waits for m, whose key
+	# (and c's) changes with $1
+	twoway() {
+		sh_act a '[]' 'true'
+		sh_act b '["a"]' 'true'
+		KEYSALT=$1 sh_act m '[]' 'sleep 1; echo done >m'
+		KEYSALT=$1 sh_act c '["b","m"]' 'cat m'
+	}
+	twoway 1 >plan1
+	run --separate-stderr rk-exec plan1
+	assert_success
+	rm m
+	twoway 2 >plan2
+	run --separate-stderr rk-exec plan2
+	assert_success
+	run jq -r 'select(.kind=="event") | "\(.action) \(.state)"' <<<"$output"
+	assert_success
+	assert_line "a cached"
+	assert_line "b cached"
+	# c is queued only after m succeeded
+	[ "$(grep -E '^[mc] ' <<<"$output" | tr '\n' ,)" = "m queued,m started,m succeeded,c queued,c started,c succeeded," ]
+}
+
 @test "exec: declared outputs are stored and restored from the cache" {
 	sh_act gen '[]' 'mkdir -p dist; echo artifact >dist/a.txt; echo run >>runs' '{"outputs":["dist/a.txt"]}' >plan
 	run --separate-stderr rk-exec plan

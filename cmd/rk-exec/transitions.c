@@ -4,8 +4,12 @@
 
 /* ---- state transitions ---- */
 
-/* Mark transitive dependents of i skipped (those not started). */
-void ex_skip_dependents(struct rk_sched *s, int i, const char *reason, const char *cause)
+/*
+ * Walk i's dependents without recursion: visit(s, j, ctx) for each
+ * dependent j of i, and depth first of each j for which it returns true.
+ */
+static void walk_dependents(struct rk_sched *s, int i,
+			    bool (*visit)(struct rk_sched *, int, void *), void *ctx)
 {
 	int *stack = NULL;
 	size_t n = 0, cap = 0, k;
@@ -13,19 +17,42 @@ void ex_skip_dependents(struct rk_sched *s, int i, const char *reason, const cha
 	RK_GROW(stack, cap, n + 1);
 	stack[n++] = i;
 	while (n) {
-		struct act *a = &s->a[stack[--n]];
+		const struct act *a = &s->a[stack[--n]];
+
 		for (k = 0; k < a->nrdeps; k++) {
-			struct act *d = &s->a[a->rdeps[k]];
-			if (d->state != ST_PENDING)
+			if (!visit(s, a->rdeps[k], ctx))
 				continue;
-			d->state = ST_SKIPPED;
-			s->counts[ST_SKIPPED]++;
-			ex_emit_simple(s, d, "skipped", 0, reason, cause);
 			RK_GROW(stack, cap, n + 1);
 			stack[n++] = a->rdeps[k];
 		}
 	}
 	free(stack);
+}
+
+struct skip_why {
+	const char *reason, *cause;
+};
+
+/* walk_dependents: skip j when it has not started, and its dependents after it. */
+static bool skip_one(struct rk_sched *s, int j, void *ctx)
+{
+	const struct skip_why *w = ctx;
+	struct act *d = &s->a[j];
+
+	if (d->state != ST_PENDING)
+		return false;
+	d->state = ST_SKIPPED;
+	s->counts[ST_SKIPPED]++;
+	ex_emit_simple(s, d, "skipped", 0, w->reason, w->cause);
+	return true;
+}
+
+/* Mark transitive dependents of i skipped (those not started). */
+void ex_skip_dependents(struct rk_sched *s, int i, const char *reason, const char *cause)
+{
+	struct skip_why w = {reason, cause};
+
+	walk_dependents(s, i, skip_one, &w);
 }
 
 static void start_fail_fast(struct rk_sched *s)
@@ -170,8 +197,8 @@ static int restore_outputs(struct rk_sched *s, const struct act *a, const struct
 	return 0;
 }
 
-/* i's deps are all done: cached, or queued. Iterative over cache hits. */
-void ex_make_ready(struct rk_sched *s, int i)
+/* i's deps are all done: cached (true; its dependents not yet told), or queued. */
+static bool make_ready(struct rk_sched *s, int i)
 {
 	struct act *a = &s->a[i];
 	struct rk_ac_result r;
@@ -181,7 +208,7 @@ void ex_make_ready(struct rk_sched *s, int i)
 		s->counts[ST_SKIPPED]++;
 		ex_emit_simple(s, a, "skipped", 0,
 			       s->interrupted_sig ? "interrupted" : s->stop_reason, NULL);
-		return;
+		return false;
 	}
 	/* an effect, poll or check asks the truth each time: only cacheable
 	 * types (and command actions) are looked up */
@@ -200,37 +227,39 @@ void ex_make_ready(struct rk_sched *s, int i)
 			s->counts[ST_CACHED]++;
 			ex_emit(s, a, &e);
 			rk_ac_result_release(&r);
-			ex_finish_ok(s, i);
-			return;
+			return true;
 		}
 		rk_ac_result_release(&r);
 	}
 	a->state = ST_QUEUED;
 	ex_emit_simple(s, a, "queued", 0, NULL, NULL);
 	ex_ready_push(s, i);
+	return false;
 }
 
-/* i succeeded or was cached: make newly unblocked dependents ready. */
+void ex_make_ready(struct rk_sched *s, int i)
+{
+	if (make_ready(s, i))
+		ex_finish_ok(s, i);
+}
+
+/*
+ * walk_dependents: j has one dependency fewer to wait for; when it was the
+ * last, j is made ready, and a cache hit is done at once: its dependents
+ * are next.
+ */
+static bool unblock_one(struct rk_sched *s, int j, void *ctx)
+{
+	struct act *d = &s->a[j];
+
+	(void)ctx;
+	if (--d->unmet > 0 || d->state != ST_PENDING)
+		return false;
+	return make_ready(s, j);
+}
+
+/* i succeeded or was cached: make newly unblocked dependents ready (cache hits iteratively). */
 void ex_finish_ok(struct rk_sched *s, int i)
 {
-	int *stack = NULL;
-	size_t n = 0, cap = 0, k;
-
-	RK_GROW(stack, cap, n + 1);
-	stack[n++] = i;
-	while (n) {
-		struct act *a = &s->a[stack[--n]];
-		for (k = 0; k < a->nrdeps; k++) {
-			int j = a->rdeps[k];
-			struct act *d = &s->a[j];
-			if (--d->unmet > 0 || d->state != ST_PENDING)
-				continue;
-			ex_make_ready(s, j);
-			if (d->state == ST_CACHED) {
-				RK_GROW(stack, cap, n + 1);
-				stack[n++] = j;
-			}
-		}
-	}
-	free(stack);
+	walk_dependents(s, i, unblock_one, NULL);
 }

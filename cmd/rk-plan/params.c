@@ -107,6 +107,64 @@ static bool range_moves(const struct pkg *p, const struct dep *d, const struct p
 	return moves;
 }
 
+/*
+ * The plan slots of p's released dependencies that are in the plan: those
+ * whose range moves (ranges), else those that order the publish
+ * (plan_dep_orders). out (room for p->ndeps, or NULL) gets them; returns
+ * how many.
+ */
+static size_t dep_slots(const struct plan *pl, const struct pkg *p, const size_t *slot, bool ranges,
+			size_t *out)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < p->ndeps; j++) {
+		const struct dep *d = &p->deps[j];
+
+		if (d->idx == NONE || !pl->p[d->idx].released || slot[d->idx] == NONE)
+			continue;
+		if (ranges ? range_moves(p, d, &pl->p[d->idx]) : plan_dep_orders(pl, d)) {
+			if (out)
+				out[n] = slot[d->idx];
+			n++;
+		}
+	}
+	return n;
+}
+
+/* p's pin_strategy (its group's, else the train's), or NULL; the caller frees it. */
+static char *pin_strategy(const struct plan *pl, const struct pkg *p, struct rk_json *tmp)
+{
+	const char *pin = NULL;
+
+	if (p->grp != NONE)
+		pin = cfg_field(pl->groups[p->grp].json, "pin_strategy", tmp);
+	if (!pin)
+		pin = cfg_field(pl->train_json, "pin_strategy", tmp);
+	return pin ? rk_xstrdup(pin) : NULL;
+}
+
+/* The config records p's actions depend on (a JSON array: the train's, its group's); the caller frees it. */
+static char *config_of(const struct plan *pl, const struct pkg *p)
+{
+	struct rk_buf c = RK_BUF_INIT;
+
+	rk_buf_addc(&c, '[');
+	if (pl->train_json)
+		rk_buf_adds(&c, pl->train_json);
+	if (p->grp != NONE && pl->groups[p->grp].json)
+		rk_buf_addf(&c, "%s%s", pl->train_json ? "," : "", pl->groups[p->grp].json);
+	rk_buf_addc(&c, ']');
+	return rk_buf_detach(&c, NULL);
+}
+
+/* rk_actions_opts.record: rk-plan writes each action record. */
+static void write_action(void *ctx, struct rk_buf *rec)
+{
+	(void)ctx;
+	rk_record_emit(rec);
+}
+
 /* Write the action records; with check_only, check the DAG and write nothing. */
 void plan_emit_actions(struct plan *pl, bool check_only)
 {
@@ -121,6 +179,7 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	char **pins = rk_xcalloc(pl->n + 1, sizeof(char *));
 	const char **planpaths = rk_xcalloc(pl->nplanfiles + 1, sizeof(char *));
 	size_t i, j, k, m = 0, nrel;
+	int rc;
 	struct rk_err err;
 	struct rk_buf single = RK_BUF_INIT;
 	struct rk_json tmp = RK_JSON_INIT;
@@ -135,6 +194,7 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	ao.publish_only = pl->publish_only;
 	ao.forge_json = pl->forge_json;
 	ao.check_only = check_only;
+	ao.record = write_action;
 	ao.tool = "rk-plan " RK_VERSION;
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
 	ao.config_json = single.data;
@@ -172,13 +232,8 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	nrel = m;
 	for (k = 0; k < pl->n && !pl->snapshot; k++) {
 		struct pkg *p = &pl->p[pl->topo[k]];
-		bool needs = false;
 
-		for (j = 0; j < p->ndeps && !p->released; j++)
-			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
-			    range_moves(p, &p->deps[j], &pl->p[p->deps[j].idx]))
-				needs = true;
-		if (needs)
+		if (!p->released && dep_slots(pl, p, slot, true, NULL))
 			slot[pl->topo[k]] = m++;
 	}
 	m = 0;
@@ -186,71 +241,55 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 		size_t pi = pl->topo[k % pl->n];
 		struct pkg *p = &pl->p[pi];
 		struct rk_actions_pkg *a;
-		struct rk_buf c = RK_BUF_INIT;
-		const char *pin = NULL;
 
 		if (slot[pi] == NONE || (k < pl->n) != p->released)
 			continue;
-		a = &ap[m];
-		a->ranges_only = !p->released;
-		a->manager = p->manager;
-		a->manifest = p->manifest;
-		a->workspace = p->workspace;
-		if (!check_only)
+		if (!check_only) {
 			find_lockfile(pl, p);
-		a->lockfile = p->lockfile;
-		a->bump_files_json = p->bump_json;
-		a->current = p->cur_str;
-		a->previous_tag = p->cur_tag;
-		a->changelog = p->changelog;
-		a->date = pl->date10;
-		if (p->grp != NONE)
-			pin = cfg_field(pl->groups[p->grp].json, "pin_strategy", &tmp);
-		if (!pin)
-			pin = cfg_field(pl->train_json, "pin_strategy", &tmp);
-		pins[m] = pin ? rk_xstrdup(pin) : NULL;
-		a->pin_strategy = pins[m];
-		alldeps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
-		for (j = 0; j < p->ndeps; j++)
-			if (p->deps[j].idx != NONE && pl->p[p->deps[j].idx].released &&
-			    slot[p->deps[j].idx] != NONE &&
-			    range_moves(p, &p->deps[j], &pl->p[p->deps[j].idx]))
-				alldeps[m][a->nall_deps++] = slot[p->deps[j].idx];
-		a->all_deps = alldeps[m];
-		if (!check_only)
 			manifest_digest(pl, p);
+		}
 		memcpy(p->source, src[pi], RK_SHA256_HEX);
+		a = &ap[m];
+		/* the package and its release */
 		a->name = p->name;
 		a->id = p->id;
 		a->ecosystem = p->eco;
 		a->path = p->path;
 		a->version = p->next;
+		a->ranges_only = !p->released;
 		a->tag = p->tag;
+		a->current = p->cur_str;
+		a->previous_tag = p->cur_tag;
+		a->changelog = p->changelog;
+		a->date = pl->date10;
+		a->config_json = cfg[m] = config_of(pl, p);
+		/* the files the executors edit */
+		a->manager = p->manager;
+		a->manifest = p->manifest;
+		a->workspace = p->workspace;
+		a->lockfile = p->lockfile;
+		a->bump_files_json = p->bump_json;
+		a->pin_strategy = pins[m] = pin_strategy(pl, p, &tmp);
+		/* what it waits for: the dependencies' ranges (ranges) and polls (publish) */
+		alldeps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
+		a->nall_deps = dep_slots(pl, p, slot, true, alldeps[m]);
+		a->all_deps = alldeps[m];
+		deps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
+		a->ndeps = dep_slots(pl, p, slot, false, deps[m]);
+		a->deps = deps[m];
+		/* publishing and the checks after it */
 		a->publishable = p->publishable;
+		rk_pubcfg_target(&pl->pub, p->eco, p->name, p->workspace, pl->chan, &pub[m]);
+		a->pub = &pub[m];
 		a->no_smoke_test =
 			p->smoke == 0 ||
 			(p->smoke < 0 &&
 			 (pl->train_smoke == 0 || (p->grp != NONE && pl->groups[p->grp].no_smoke)));
-		rk_pubcfg_target(&pl->pub, p->eco, p->name, p->workspace, pl->chan, &pub[m]);
-		a->pub = &pub[m];
 		a->smoke_cmd = p->smoke_cmd;
 		a->smoke_module = p->smoke_module;
+		/* the cache key */
 		a->source_digest = p->source;
 		a->manifest_digest = p->mdigest;
-		rk_buf_addc(&c, '[');
-		if (pl->train_json)
-			rk_buf_adds(&c, pl->train_json);
-		if (p->grp != NONE && pl->groups[p->grp].json)
-			rk_buf_addf(&c, "%s%s", pl->train_json ? "," : "", pl->groups[p->grp].json);
-		rk_buf_addc(&c, ']');
-		cfg[m] = rk_buf_detach(&c, NULL);
-		a->config_json = cfg[m];
-		deps[m] = rk_xcalloc(p->ndeps + 1, sizeof(size_t));
-		for (j = 0; j < p->ndeps; j++)
-			if (plan_dep_orders(pl, &p->deps[j]) && pl->p[p->deps[j].idx].released &&
-			    slot[p->deps[j].idx] != NONE)
-				deps[m][a->ndeps++] = slot[p->deps[j].idx];
-		a->deps = deps[m];
 		m++;
 	}
 	cmds = rk_xcalloc(pl->ncmds + 1, sizeof(*cmds));
@@ -264,7 +303,10 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 		cmds[i].argv = (const char *const *)c->argv;
 		cmds[i].config_json = c->json;
 	}
-	if (rk_actions_emit(&ao, ap, m, cmds, pl->ncmds, &err) < 0)
+	rc = rk_actions_emit(&ao, ap, m, cmds, pl->ncmds, &err);
+	if (rc == -2)
+		rk_die(RK_EXIT_FAIL, "%s", err.msg);
+	if (rc < 0)
 		rk_die_err(&err);
 	for (i = 0; i < m; i++) {
 		free(deps[i]);
