@@ -360,7 +360,11 @@ static void release_params(struct rk_jw *w, const struct rk_actions_opts *o, boo
 			rk_jw_obj_end(w);
 		}
 	rk_jw_arr_end(w);
-	if (assets) { /* every package of the tag (a train shares one release) */
+	if (o->release_draft) /* release_train(release_draft = True): left a draft */
+		rk_jw_kbool(w, "draft", true);
+	if (assets && o->no_release_artifacts)
+		rk_jw_kbool(w, "artifacts", false); /* release_artifacts = False */
+	else if (assets) { /* every package of the tag (a train shares one release) */
 		rk_jw_key(w, "dists");
 		rk_jw_arr(w);
 		for (k = 0; k < n; k++)

@@ -157,6 +157,8 @@ struct rk_actions_opts {
 	const char *commit_message; /* NULL: "chore(release): ..." listing the releases */
 	const char *remote;	    /* push's remote; NULL: origin */
 	const char *forge_json;	    /* the forge(...) record (JSON object) for release, or NULL */
+	bool release_draft;	   /* draft and release params "draft": the release stays a draft */
+	bool no_release_artifacts; /* release params "artifacts": false, no "dists" */
 };
 
 /*

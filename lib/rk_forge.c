@@ -345,6 +345,7 @@ void rk_forge_release_free(struct rk_forge_release *r)
 	free(r->tag);
 	free(r->body);
 	free(r->upload_url);
+	free(r->target);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -385,6 +386,7 @@ void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_re
 	r->id = scalar(d, t, "id");
 	r->tag = scalar(d, t, "tag_name");
 	r->body = scalar(d, t, "body");
+	r->target = scalar(d, t, "target_commitish");
 	r->draft = rk_json_bool(d, rk_json_get(d, t, "draft")) == 1;
 	u = scalar(d, t, "upload_url");
 	if (u) {

@@ -67,6 +67,7 @@ struct rk_forge_release {
 	char *tag; /* tag_name */
 	char *body;
 	char *upload_url; /* GitHub's upload URL template's base, or NULL */
+	char *target;	  /* target_commitish (GitHub, Gitea), or NULL */
 	bool draft;
 	struct rk_forge_asset *assets;
 	size_t nassets;
@@ -95,7 +96,9 @@ struct rk_forge_ops {
 	int (*create_release)(struct rk_forge_client *f, const char *tag, const char *title,
 			      const char *notes, const char *target, bool draft,
 			      struct rk_forge_release *out, struct rk_err *err);
-	/* notes NULL: unchanged; draft -1 unchanged, 0 publish */
+	/* notes NULL: unchanged; draft -1 unchanged, 0 publish, 1 back to a
+	 * draft (with target_commitish the tag: the mark that it was put back
+	 * after the tag's push, see tag_push_publishes) */
 	int (*update_release)(struct rk_forge_client *f, struct rk_forge_release *r,
 			      const char *notes, int draft, struct rk_err *err);
 	int (*upload_asset)(struct rk_forge_client *f, const struct rk_forge_release *r,
@@ -111,6 +114,9 @@ struct rk_forge_ops {
 			 const char *body, struct rk_err *err);
 	int (*close_pr)(struct rk_forge_client *f, const struct rk_forge_pr *pr,
 			struct rk_err *err);
+	/* Gitea: syncing a pushed tag publishes that tag's draft release
+	 * (in its own time, after the push) */
+	bool tag_push_publishes;
 };
 
 struct rk_forge_client {

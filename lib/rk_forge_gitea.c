@@ -101,4 +101,5 @@ const struct rk_forge_ops rk_forge_gitea = {
 	.create_pr = rk_forge_gh_create_pr,
 	.update_pr = rk_forge_gh_update_pr,
 	.close_pr = rk_forge_gh_close_pr,
+	.tag_push_publishes = true,
 };

@@ -134,6 +134,8 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	ao.snapshot = pl->snapshot;
 	ao.publish_only = pl->publish_only;
 	ao.forge_json = pl->forge_json;
+	ao.release_draft = pl->release_draft;
+	ao.no_release_artifacts = pl->no_release_artifacts;
 	ao.check_only = check_only;
 	ao.tool = "rk-plan " RK_VERSION;
 	rk_buf_addf(&single, "[%s]", pl->train_json ? pl->train_json : "");
