@@ -449,6 +449,12 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 			rk_jw_kstr(w, "tag", p->tag);
 		if (p->date)
 			rk_jw_kstr(w, "date", p->date);
+		if (o->remote || o->forge_json) /* the compare link's forge (as release's) */
+			rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
+		if (o->forge_json) {
+			rk_jw_key(w, "forge");
+			rk_jw_raw(w, o->forge_json, strlen(o->forge_json));
+		}
 		break;
 	case RK_ACT_COMMIT:
 		commit_params(w, o, pkgs, n);

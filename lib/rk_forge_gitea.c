@@ -102,4 +102,6 @@ const struct rk_forge_ops rk_forge_gitea = {
 	.update_pr = rk_forge_gh_update_pr,
 	.close_pr = rk_forge_gh_close_pr,
 	.tag_push_publishes = true,
+	.compare_link = "%1$s/compare/%3$s...%2$s",
+	.tag_link = "%1$s/releases/tag/%2$s",
 };

@@ -276,4 +276,6 @@ const struct rk_forge_ops rk_forge_github = {
 	.create_pr = rk_forge_gh_create_pr,
 	.update_pr = rk_forge_gh_update_pr,
 	.close_pr = rk_forge_gh_close_pr,
+	.compare_link = "%1$s/compare/%3$s...%2$s",
+	.tag_link = "%1$s/releases/tag/%2$s",
 };

@@ -301,16 +301,32 @@ gtrain_with() {
 	push_main
 }
 
-@test "gitea: release_train(release_draft = True): the release is left a draft with its notes and assets (Gitea's publish on the tag's sync undone); a rerun changes nothing; published by hand, it is left alone" {
-	gtrain_with draft1 gtd 'release_draft = True'
+# release_ok OUT PATTERN...: releasekit release succeeds; its output (in OUT) has a line
+# matching each grep PATTERN
+release_ok() {
+	local out=$1 pat
+	shift
 	run releasekit release
 	assert_success
-	echo "$output" >../out1
-	grep -q '^ok      push:tags  pushed' ../out1 || fail "$output"
-	grep -q '^ok      release:npm:@gtd/a  gitea release v1.1.0: 3 assets uploaded (3 there), left a draft (release_draft; put back after the tag.s sync published it): publish it by hand$' ../out1 || fail "$output"
+	echo "$output" >"$out"
+	for pat in "$@"; do
+		grep -q -- "$pat" "$out" || fail "no '$pat' in: $output"
+	done
+}
+
+# gitea_rels REPO FILE: the releases of rk/REPO, as Gitea lists them, into FILE
+gitea_rels() {
+	run gitea_api GET "/repos/rk/$1/releases?limit=50"
+	assert_success
+	echo "$output" >"$2"
+}
+
+@test "gitea: release_train(release_draft = True): the release is left a draft with its notes and assets (Gitea's publish on the tag's sync undone); a rerun changes nothing; published by hand, it is left alone" {
+	gtrain_with draft1 gtd 'release_draft = True'
+	release_ok ../out1 '^ok      push:tags  pushed' \
+		'^ok      release:npm:@gtd/a  gitea release v1.1.0: 3 assets uploaded (3 there), left a draft (release_draft; put back after the tag.s sync published it): publish it by hand$'
 	# the server's side: one draft, the notes, every asset; the tag pushed
-	run gitea_api GET "/repos/rk/draft1/releases?limit=50"
-	echo "$output" >../rels1
+	gitea_rels draft1 ../rels1
 	jq -e 'length == 1 and .[0].tag_name == "v1.1.0" and .[0].draft == true' ../rels1 || fail "$(cat ../rels1)"
 	[ "$(jq -r '[.[0].assets[].name] | sort | join(" ")' ../rels1)" = "SHA256SUMS gtd-a-1.1.0.tgz gtd-b-1.1.0.tgz" ] || fail "$(cat ../rels1)"
 	jq -r '.[0].body' ../rels1 | grep -q '^## @gtd/a 1.1.0$'
@@ -340,22 +356,21 @@ gtrain_with() {
 
 @test "gitea: release_train(create_release = False) plans no draft or release and Gitea has no release; release_artifacts = False publishes the notes with no asset" {
 	gtrain_with norel1 gtn 'create_release = False'
-	run releasekit release
-	assert_success
-	echo "$output" >../out1
-	grep -q '^ok      push:tags  pushed' ../out1 || fail "$output"
+	release_ok ../out1 '^ok      push:tags  pushed'
 	! grep -q '^[a-z]* *\(draft\|release\):' ../out1 || fail "$output"
 	run gitea_api GET "/repos/rk/norel1/releases?limit=50"
 	echo "$output" | jq -e 'length == 0' || fail "$output"
+	# the changelog's compare link is Gitea's own (its host, its shape), and Gitea serves it
+	link=$(sed -n 's/^\[1\.1\.0\]: //p' js/a/CHANGELOG.md)
+	[ "$link" = "$GITEA_URL/rk/norel1/compare/v1.0.0...v1.1.0" ] || fail "$(cat js/a/CHANGELOG.md)"
+	curl -sf -o /dev/null "$link"
+	gitea_wait_tag norel1 v1.1.0 # a first release's link: the tag's page, once Gitea has synced it
+	! curl -sf -o /dev/null "$GITEA_URL/rk/norel1/compare/v0.0.9...v1.1.0" || fail "Gitea served a compare of a tag it has not"
 	cd ..
 	rm -rf repo
 	gtrain_with noart1 gtna 'release_artifacts = False'
-	run releasekit release
-	assert_success
-	echo "$output" >../out2
-	grep -q '^ok      release:npm:@gtna/a  gitea release v1.1.0: no assets (release_artifacts is False)\(, published\)\?$' ../out2 || fail "$output"
-	run gitea_api GET "/repos/rk/noart1/releases?limit=50"
-	echo "$output" >../rels2
+	release_ok ../out2 '^ok      release:npm:@gtna/a  gitea release v1.1.0: no assets (release_artifacts is False)\(, published\)\?$'
+	gitea_rels noart1 ../rels2
 	jq -e 'length == 1 and .[0].tag_name == "v1.1.0" and .[0].draft == false and (.[0].assets | length == 0)' ../rels2 || fail "$(cat ../rels2)"
 	jq -r '.[0].body' ../rels2 | grep -q '^## @gtna/b 1.1.0$'
 	[ ! -e .releasekit/dist/release/v1.1.0/SHA256SUMS ]
