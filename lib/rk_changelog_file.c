@@ -271,6 +271,42 @@ int rk_changelog_text_insert(const char *text, size_t len, const char *version, 
 	return 1;
 }
 
+void rk_changelog_file_section(const char *path, const char *version, struct rk_buf *out)
+{
+	struct rk_buf text = RK_BUF_INIT;
+	struct lines l;
+	size_t pos = 0, st, en, start = (size_t)-1, end = 0, last = 0;
+	bool more = true;
+
+	if (!path || rk_buf_read_file(&text, path) < 0 || !text.data)
+		goto out;
+	l = prose_lines(text.data, text.len);
+	while ((more = next_prose_line(&l, &pos, &st, &en))) {
+		const char *s = l.s + st;
+		size_t n = en - st;
+
+		if (start != (size_t)-1 && st > last)
+			end = st; /* a code block (skipped) is the section's */
+		last = pos;
+		if (start != (size_t)-1 && starts(s, n, "## "))
+			break;
+		if (start == (size_t)-1 && heading_for(s, n, version))
+			start = st;
+		if (start != (size_t)-1 && !blank(s, n) && !is_link_ref(s, n))
+			end = pos; /* the section so far, its last line included */
+	}
+	if (!more && start != (size_t)-1 && l.len > last)
+		end = l.len; /* a code block at the very end */
+	if (start != (size_t)-1) {
+		while (end > start && isspace((unsigned char)l.s[end - 1]))
+			end--;
+		rk_buf_add(out, l.s + start, end - start);
+		rk_buf_addc(out, '\n');
+	}
+out:
+	rk_buf_release(&text);
+}
+
 int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *path,
 			     const char *version, const char *section, const char *link,
 			     bool *changed, struct rk_err *err)

@@ -50,6 +50,15 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 			     bool *changed, struct rk_err *err);
 
 /*
+ * The section of version in the changelog file at path (relative to the
+ * current directory; NULL or unreadable: nothing): from its heading (as
+ * above) to the next "## " heading, outside code fences, without the
+ * trailing blank lines and link reference definitions ("[1.3.0]: URL",
+ * the file's own, at its end); with a final newline, onto out.
+ */
+void rk_changelog_file_section(const char *path, const char *version, struct rk_buf *out);
+
+/*
  * The same on text[0..len) (no NUL bytes; section starting "## "):
  * 1 with the new content appended to out, or 0 when a section for
  * version is already there (out untouched).

@@ -10,6 +10,7 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+#include "rk_changelog_file.h"
 #include "rk_exec_publish.h"
 #include "rk_forge.h"
 #include "rk_forge_git.h"
@@ -211,46 +212,6 @@ out:
 	return rc;
 }
 
-/*
- * The section of version in the changelog file (relative path): from its
- * "## " heading naming the version ("## [1.2.0]", "## 1.2.0", "## v1.2.0 -
- * date") to the next "## " heading, heading included; into out.
- */
-static void changelog_section(const char *file, const char *version, struct rk_buf *out)
-{
-	struct rk_buf text = RK_BUF_INIT;
-	const char *p, *start = NULL, *end = NULL;
-	size_t vl = strlen(version);
-
-	if (!file || rk_buf_read_file(&text, file) < 0 || !text.data)
-		goto out;
-	for (p = text.data; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
-		if (strncmp(p, "## ", 3) != 0)
-			continue;
-		if (start) {
-			end = p;
-			break;
-		}
-		{
-			const char *h = p + 3;
-
-			h += strspn(h, "[v");
-			if (!strncmp(h, version, vl) && strchr("] \t\r\n", h[vl]))
-				start = p;
-		}
-	}
-	if (start) {
-		if (!end)
-			end = start + strlen(start);
-		while (end > start && isspace((unsigned char)end[-1]))
-			end--;
-		rk_buf_add(out, start, (size_t)(end - start));
-		rk_buf_addc(out, '\n');
-	}
-out:
-	rk_buf_release(&text);
-}
-
 /* s and t equal but for trailing white space (forges trim or add a newline) */
 static bool same_text(const char *s, const char *t)
 {
@@ -299,8 +260,8 @@ static void release_notes(struct rk_xctx *x, struct rk_buf *out)
 		if (txt && *txt)
 			rk_buf_adds(&one, txt);
 		else /* a publish from a release commit: the section the commit wrote */
-			changelog_section(rk_json_get_str(x->a, t, "changelog"), ver ? ver : "",
-					  &one);
+			rk_changelog_file_section(rk_json_get_str(x->a, t, "changelog"),
+						  ver ? ver : "", &one);
 		if (n == 1) {
 			if (one.len)
 				rk_buf_add(out, one.data, one.len);

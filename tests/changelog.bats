@@ -94,3 +94,37 @@ EOT
 	! grep -q '^\[1.1.0\]:' js/a/CHANGELOG.md || fail "$(cat js/a/CHANGELOG.md)"
 	grep -q '^## \[1.1.0\]' js/a/CHANGELOG.md
 }
+
+@test "changelog sections as release notes: heading to the next release, code blocks kept, the file's trailing link references left out" {
+	cat >CHANGELOG.md <<'EOF'
+# Changelog
+
+## [1.1.0] - 2026-12-01
+
+### Features
+
+- more (abc1234)
+
+```
+## [9.9.9] not a heading: inside a code block
+[1.1.0]: not a reference either
+```
+
+## v1.0.0
+
+- first
+
+[1.1.0]: https://code.quokka-forge.test/acme/mono/compare/v1.0.0...v1.1.0
+[1.0.0]: https://code.quokka-forge.test/acme/mono/releases/tag/v1.0.0
+EOF
+	run tb "$PWD" changelog-section CHANGELOG.md 1.1.0
+	assert_success
+	printf '## [1.1.0] - 2026-12-01\n\n### Features\n\n- more (abc1234)\n\n```\n## [9.9.9] not a heading: inside a code block\n[1.1.0]: not a reference either\n```\n' >want
+	diff want <(printf '%s\n' "$output")
+	run tb "$PWD" changelog-section CHANGELOG.md 1.0.0
+	assert_success
+	assert_output $'## v1.0.0\n\n- first'
+	run tb "$PWD" changelog-section CHANGELOG.md 2.0.0
+	assert_success
+	assert_output ""
+}

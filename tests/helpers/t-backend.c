@@ -25,6 +25,7 @@
  *   changelog FILE V SECTION-FILE LINK   rk_changelog_file_insert (LINK "-": none);
  *                            print "changed" or "unchanged"
  *   changelog-release FILE V SECTION-FILE PREV TAG   rk_changelog_file_release ("-": none)
+ *   changelog-section FILE V print rk_changelog_file_section (FILE relative to ROOT)
  *   forge URL PREV TAG       print the compare URL (PREV "-": first release) or "none"
  *                            (rk_forge_recognise, rk_forge_link; a CI job's environment counts)
  *   forge-cfg URL PREV TAG FORGE-JSON  the same with a forge(...) record
@@ -236,6 +237,14 @@ int main(int argc, char **argv)
 				fail(&err, 1);
 			rk_buf_release(&sec);
 			printf("%s\n", changed ? "changed" : "unchanged");
+		} else if (!strcmp(op, "changelog-section")) {
+			const char *f = ARG(), *v = ARG();
+			struct rk_buf b = RK_BUF_INIT, path = RK_BUF_INIT;
+			rk_buf_addf(&path, "%s/%s", p.root, f);
+			rk_changelog_file_section(path.data, v, &b);
+			fputs(b.len ? b.data : "", stdout);
+			rk_buf_release(&b);
+			rk_buf_release(&path);
 		} else if (!strcmp(op, "forge") || !strcmp(op, "forge-cfg") ||
 			   !strcmp(op, "forge-origin")) {
 			char *url = strcmp(op, "forge-origin")
