@@ -353,9 +353,12 @@ int rk_xrun_draft(struct rk_xctx *x)
 		goto done;
 	}
 	if (!f.ops->drafts) {
+		bool keep = rk_json_bool(x->a, rk_xctx_param_tok(x, "draft")) == 1;
+
 		rc = rk_xctx_note(
 			x, "skipped: %s has no draft releases (%s)", f.ops->name,
-			f.ops->no_notes
+			keep ? "and release_draft is True: release makes nothing public"
+			: f.ops->no_notes
 				? "its Downloads get the assets after verify"
 				: "the release is created complete after verify and the tag's push");
 		goto done;

@@ -383,5 +383,9 @@ release_with() {
 gitlab@grp/mono@/api/v4@.params.draft = true@skipped: gitlab has no draft releases and release_draft is True (nothing made public: make the release of a-v1.0.0 by hand)
 bitbucket@ws/mono@/2.0@.params.artifacts = false | del(.params.dists)@skipped: bitbucket keeps only Downloads (no release pages) and release_artifacts is False
 EOT
+	# GitLab's draft action says so too, and asks nothing (nothing listens at its API)
+	git remote set-url origin https://gitlab.com/grp/mono.git
+	RK_ACT_TYPE=draft release_with '.params.draft = true' d a-v1.0.0 n '{"name":"gitlab","api":"http://127.0.0.1:9"}'
+	exec_note plan "skipped: gitlab has no draft releases (and release_draft is True: release makes nothing public)"
 	no_canary
 }
