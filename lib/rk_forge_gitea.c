@@ -10,7 +10,8 @@
  * Gitea publishes a draft itself when it syncs a pushed tag of that name
  * (in its queue, after the push): the release action, which runs after the
  * tag's push, may find the release published already and then only adds
- * the assets.
+ * the assets; with release_draft it waits for that sync and puts the
+ * release back to a draft (tag_push_publishes; rk_exec_forge.c).
  */
 #include "rk_common.h"
 
