@@ -360,7 +360,11 @@ static void release_params(struct rk_jw *w, const struct rk_actions_opts *o, boo
 			rk_jw_obj_end(w);
 		}
 	rk_jw_arr_end(w);
-	if (assets) { /* every package of the tag (a train shares one release) */
+	if (o->release_draft) /* release_train(release_draft = True): left a draft */
+		rk_jw_kbool(w, "draft", true);
+	if (assets && o->no_release_artifacts)
+		rk_jw_kbool(w, "artifacts", false); /* release_artifacts = False */
+	else if (assets) { /* every package of the tag (a train shares one release) */
 		rk_jw_key(w, "dists");
 		rk_jw_arr(w);
 		for (k = 0; k < n; k++)
@@ -445,6 +449,12 @@ static void write_params(struct rk_jw *w, const struct rk_actions_opts *o, const
 			rk_jw_kstr(w, "tag", p->tag);
 		if (p->date)
 			rk_jw_kstr(w, "date", p->date);
+		if (o->remote || o->forge_json) /* the compare link's forge (as release's) */
+			rk_jw_kstr(w, "remote", o->remote ? o->remote : "origin");
+		if (o->forge_json) {
+			rk_jw_key(w, "forge");
+			rk_jw_raw(w, o->forge_json, strlen(o->forge_json));
+		}
 		break;
 	case RK_ACT_COMMIT:
 		commit_params(w, o, pkgs, n);

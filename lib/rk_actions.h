@@ -166,6 +166,8 @@ struct rk_actions_opts {
 	 */
 	void (*record)(void *ctx, struct rk_buf *rec);
 	void *record_ctx;
+	bool release_draft;	   /* draft and release params "draft": the release stays a draft */
+	bool no_release_artifacts; /* release params "artifacts": false, no "dists" */
 };
 
 /*

@@ -1,144 +1,24 @@
 /*
- * rk_changelog_file.c - a release's section into CHANGELOG.md, and forge
- * compare links (see rk_changelog_file.h).
+ * rk_changelog_file.c - a release's section into CHANGELOG.md, with its
+ * forge's compare link (see rk_changelog_file.h).
  */
 #include "rk_common.h"
 
 #include <ctype.h>
-#include <git2.h>
 #include <strings.h>
 
 #include "rk_be.h"
 #include "rk_changelog_file.h"
-
-/* ---- forges ---- */
-
-enum rk_forge rk_forge_parse_url(const char *url, char **base)
-{
-	static const struct {
-		const char *host;
-		enum rk_forge forge;
-	} hosts[] = {{"github.com", RK_FORGE_GITHUB},
-		     {"gitlab.com", RK_FORGE_GITLAB},
-		     {"bitbucket.org", RK_FORGE_BITBUCKET}};
-	const char *h, *p, *e;
-	size_t hl, pl;
-	struct rk_buf b = RK_BUF_INIT;
-	enum rk_forge f = RK_FORGE_NONE;
-	int slashes = 0;
-
-	*base = NULL;
-	if (!url)
-		return RK_FORGE_NONE;
-	h = strstr(url, "://");
-	if (h) {
-		const char *at, *slash;
-
-		h += 3;
-		slash = strchr(h, '/');
-		if (!slash)
-			return RK_FORGE_NONE;
-		at = memchr(h, '@', (size_t)(slash - h));
-		if (at)
-			h = at + 1; /* credentials are dropped */
-		hl = (size_t)(slash - h);
-		{
-			const char *colon = memchr(h, ':', hl);
-			if (colon)
-				hl = (size_t)(colon - h); /* a port */
-		}
-		p = slash + 1;
-	} else {
-		/* scp-like: [user@]host:path */
-		const char *colon = strchr(url, ':'), *at;
-
-		if (!colon)
-			return RK_FORGE_NONE;
-		at = memchr(url, '@', (size_t)(colon - url));
-		h = at ? at + 1 : url;
-		hl = (size_t)(colon - h);
-		p = colon + 1;
-		while (*p == '/')
-			p++;
-	}
-	for (size_t i = 0; i < RK_ARRAY_SIZE(hosts); i++)
-		if (hl == strlen(hosts[i].host) && !strncasecmp(h, hosts[i].host, hl))
-			f = hosts[i].forge;
-	if (f == RK_FORGE_NONE)
-		return f;
-	e = p + strlen(p);
-	while (e > p && e[-1] == '/')
-		e--;
-	if (e - p > 4 && !strncmp(e - 4, ".git", 4))
-		e -= 4;
-	pl = (size_t)(e - p);
-	for (size_t i = 0; i < pl; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == '/')
-			slashes++;
-		else if (!isalnum(c) && c != '-' && c != '_' && c != '.')
-			return RK_FORGE_NONE;
-	}
-	if (slashes < 1 || (slashes > 1 && f != RK_FORGE_GITLAB) || p[0] == '/' || strstr(p, "//"))
-		return RK_FORGE_NONE;
-	rk_buf_adds(&b, "https://");
-	for (size_t i = 0; i < hl; i++)
-		rk_buf_addc(&b, (char)tolower((unsigned char)h[i]));
-	rk_buf_addc(&b, '/');
-	rk_buf_add(&b, p, pl);
-	*base = rk_buf_detach(&b, NULL);
-	return f;
-}
-
-enum rk_forge rk_forge_from_origin(const char *root, char **base)
-{
-	git_repository *repo = NULL;
-	git_config *cfg = NULL;
-	const char *url;
-	enum rk_forge f = RK_FORGE_NONE;
-
-	*base = NULL;
-	git_libgit2_init();
-	/* the configured URL itself (git_remote_lookup's insteadOf handling
-	 * leaks in this libgit2) */
-	if (git_repository_open_ext(&repo, root, 0, NULL) == 0 &&
-	    git_repository_config_snapshot(&cfg, repo) == 0 &&
-	    git_config_get_string(&url, cfg, "remote.origin.url") == 0)
-		f = rk_forge_parse_url(url, base);
-	git_config_free(cfg);
-	git_repository_free(repo);
-	return f;
-}
-
-/*
- * Each forge's links: comparing the previous tag with the tag, and a first
- * release's tag. Arguments: 1 base, 2 tag, 3 previous tag (a first
- * release's form uses only the first two, as printf allows).
- */
-static const struct {
-	const char *compare, *first;
-} forge_links[] = {
-	[RK_FORGE_GITHUB] = {"%1$s/compare/%3$s...%2$s", "%1$s/releases/tag/%2$s"},
-	[RK_FORGE_GITLAB] = {"%1$s/-/compare/%3$s...%2$s", "%1$s/-/tags/%2$s"},
-	[RK_FORGE_BITBUCKET] = {"%1$s/branches/compare/%2$s%%0D%3$s", "%1$s/src/%2$s"},
-};
-
-void rk_forge_compare_url(enum rk_forge forge, const char *base, const char *prev_tag,
-			  const char *tag, struct rk_buf *out)
-{
-	if (forge <= RK_FORGE_NONE || (size_t)forge >= RK_ARRAY_SIZE(forge_links))
-		return;
-	if (prev_tag)
-		rk_buf_addf(out, forge_links[forge].compare, base, tag, prev_tag);
-	else
-		rk_buf_addf(out, forge_links[forge].first, base, tag);
-}
+#include "rk_forge.h"
+#include "rk_forge_git.h"
 
 /* ---- the file ---- */
 
 struct lines {
 	const char *s;
 	size_t len;
+	bool fences;   /* the code fences pair up (fences_balanced) */
+	bool in_fence; /* next_prose_line: inside a fence */
 };
 
 /* Next line from *pos: [start, end) without its line end; returns false at the end. */
@@ -182,6 +62,27 @@ static bool fences_balanced(const char *text, size_t len)
 		if (is_fence(text + st, en - st))
 			open = !open;
 	return !open;
+}
+
+/* The lines of text[0..len) for next_prose_line. */
+static struct lines prose_lines(const char *text, size_t len)
+{
+	struct lines l = {text, len, fences_balanced(text, len), false};
+
+	return l;
+}
+
+/* Next line outside code fences (next_line past the fences and what they
+ * hold, when they pair up; an unclosed one counts for nothing). */
+static bool next_prose_line(struct lines *l, size_t *pos, size_t *start, size_t *end)
+{
+	while (next_line(l, pos, start, end)) {
+		if (l->fences && is_fence(l->s + *start, *end - *start))
+			l->in_fence = !l->in_fence;
+		else if (!l->in_fence)
+			return true;
+	}
+	return false;
 }
 
 /* "## [V]", "## V", "## vV", followed by ']', a space or the end. */
@@ -243,23 +144,16 @@ static bool blank(const char *s, size_t n)
 /* Insert the link reference into b (whole content), per the rules above. */
 static void insert_link(struct rk_buf *b, const char *version, const char *link, const char *eol)
 {
-	struct lines l = {b->data ? b->data : "", b->len};
+	struct lines l = prose_lines(b->data ? b->data : "", b->len);
 	size_t pos = 0, st, en, at = (size_t)-1;
-	bool fence = false;
 	struct rk_buf ref = RK_BUF_INIT, nb = RK_BUF_INIT;
 
-	bool fences = fences_balanced(l.s, l.len);
-
 	rk_buf_addf(&ref, "[%s]: ", version);
-	while (next_line(&l, &pos, &st, &en)) {
+	while (next_prose_line(&l, &pos, &st, &en)) {
 		const char *s = l.s + st;
 		size_t n = en - st;
 
-		if (fences && is_fence(s, n)) {
-			fence = !fence;
-			continue;
-		}
-		if (fence || !is_link_ref(s, n))
+		if (!is_link_ref(s, n))
 			continue;
 		if (starts(s, n, ref.data)) {
 			rk_buf_release(&ref);
@@ -311,13 +205,11 @@ static bool has_crlf(const char *s, size_t n)
 int rk_changelog_text_insert(const char *text, size_t len, const char *version, const char *section,
 			     const char *link, struct rk_buf *out)
 {
-	struct lines l = {text, len};
+	struct lines l = prose_lines(text, len);
 	const char *eol;
 	size_t pos = 0, st, en, at = (size_t)-1, prev_st = 0, prev_en = 0;
-	bool fence = false, have_prev = false;
+	bool have_prev = false;
 	struct rk_buf b = RK_BUF_INIT;
-
-	bool fences = fences_balanced(l.s, l.len);
 
 	eol = has_crlf(l.s, l.len) ? "\r\n" : "\n";
 	if (l.len == 0) {
@@ -333,16 +225,10 @@ int rk_changelog_text_insert(const char *text, size_t len, const char *version, 
 		return 1;
 	}
 	/* already there? and where it goes */
-	while (next_line(&l, &pos, &st, &en)) {
+	while (next_prose_line(&l, &pos, &st, &en)) {
 		const char *s = l.s + st;
 		size_t n = en - st;
 
-		if (fences && is_fence(s, n)) {
-			fence = !fence;
-			continue;
-		}
-		if (fence)
-			continue;
 		if (heading_for(s, n, version))
 			return 0;
 		if (starts(s, n, "## ") && at == (size_t)-1) {
@@ -385,6 +271,42 @@ int rk_changelog_text_insert(const char *text, size_t len, const char *version, 
 	return 1;
 }
 
+void rk_changelog_file_section(const char *path, const char *version, struct rk_buf *out)
+{
+	struct rk_buf text = RK_BUF_INIT;
+	struct lines l;
+	size_t pos = 0, st, en, start = (size_t)-1, end = 0, last = 0;
+	bool more = true;
+
+	if (!path || rk_buf_read_file(&text, path) < 0 || !text.data)
+		goto out;
+	l = prose_lines(text.data, text.len);
+	while ((more = next_prose_line(&l, &pos, &st, &en))) {
+		const char *s = l.s + st;
+		size_t n = en - st;
+
+		if (start != (size_t)-1 && st > last)
+			end = st; /* a code block (skipped) is the section's */
+		last = pos;
+		if (start != (size_t)-1 && starts(s, n, "## "))
+			break;
+		if (start == (size_t)-1 && heading_for(s, n, version))
+			start = st;
+		if (start != (size_t)-1 && !blank(s, n) && !is_link_ref(s, n))
+			end = pos; /* the section so far, its last line included */
+	}
+	if (!more && start != (size_t)-1 && l.len > last)
+		end = l.len; /* a code block at the very end */
+	if (start != (size_t)-1) {
+		while (end > start && isspace((unsigned char)l.s[end - 1]))
+			end--;
+		rk_buf_add(out, l.s + start, end - start);
+		rk_buf_addc(out, '\n');
+	}
+out:
+	rk_buf_release(&text);
+}
+
 int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *path,
 			     const char *version, const char *section, const char *link,
 			     bool *changed, struct rk_err *err)
@@ -412,18 +334,28 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 
 int rk_changelog_file_release(struct rk_edits *ed, const char *root, const char *path,
 			      const char *version, const char *section, const char *prev_tag,
-			      const char *tag, bool *changed, struct rk_err *err)
+			      const char *tag, const struct rk_changelog_forge *fc, bool *changed,
+			      struct rk_err *err)
 {
 	struct rk_buf link = RK_BUF_INIT;
-	char *base = NULL;
-	enum rk_forge f = tag ? rk_forge_from_origin(root, &base) : RK_FORGE_NONE;
+	struct rk_forge_where w;
+	struct rk_err e;
+	char *url = NULL;
 	int rc;
 
-	if (f != RK_FORGE_NONE)
-		rk_forge_compare_url(f, base, prev_tag, tag, &link);
+	memset(&w, 0, sizeof(w));
+	if (tag) {
+		url = rk_forge_remote_url(root, fc && fc->remote ? fc->remote : "origin");
+		/* a remote that is no forge's (or a forge record that does not fit
+		 * it, which the release reports) has no link */
+		if (rk_forge_recognise(url, fc ? fc->d : NULL, fc && fc->d ? fc->cfg : -1, &w, &e) >
+		    0)
+			rk_forge_link(&w, prev_tag, tag, &link);
+	}
 	rc = rk_changelog_file_insert(ed, root, path, version, section, link.len ? link.data : NULL,
 				      changed, err);
-	free(base);
+	rk_forge_where_free(&w);
+	free(url);
 	rk_buf_release(&link);
 	return rc;
 }

@@ -17,14 +17,9 @@
  *     changes (*changed false);
  *   - a missing file is created as "# Changelog", a blank line, the section.
  *
- * Compare links: rk_forge_parse_url() knows github.com, gitlab.com and
- * bitbucket.org remotes, in https, ssh and scp-like form (git@host:o/r.git);
- * rk_forge_from_origin() reads the repository's "origin" through libgit2.
- * rk_forge_compare_url() writes
- *   github     https://github.com/O/R/compare/PREV...TAG   (first release: /releases/tag/TAG)
- *   gitlab     https://gitlab.com/O/R/-/compare/PREV...TAG (first: /-/tags/TAG)
- *   bitbucket  https://bitbucket.org/O/R/branches/compare/TAG%0DPREV (first: /src/TAG)
- * Credentials in a remote URL are never copied into a link.
+ * Compare links come from the remote's forge (rk_forge_recognise and
+ * rk_forge_link in rk_forge.h: the public hosts, forge(name, host) in
+ * RELEASE.star and a CI job's server, each in its own URL shapes).
  *
  * Errors: -1 with err set to one line naming the file (as rk_backend.h).
  */
@@ -35,24 +30,16 @@
 
 #include "rk_backend.h"
 
-enum rk_forge {
-	RK_FORGE_NONE = 0,
-	RK_FORGE_GITHUB,
-	RK_FORGE_GITLAB,
-	RK_FORGE_BITBUCKET,
+struct rk_json;
+
+/* Which forge a changelog's links are for: the remote's name (NULL:
+ * origin) and the forge(...) config record (token cfg of d; d NULL or cfg
+ * -1: none), as the release action gets them (rk_forge.h). */
+struct rk_changelog_forge {
+	const char *remote;
+	const struct rk_json *d;
+	int cfg;
 };
-
-/* Parse a remote URL: *base is "https://host/owner/repo" (malloc'd) for a
- * known forge; RK_FORGE_NONE and *base NULL otherwise. */
-enum rk_forge rk_forge_parse_url(const char *url, char **base);
-
-/* The forge of root's "origin" remote (RK_FORGE_NONE when there is no
- * repository, no origin or an unknown host); *base as above. */
-enum rk_forge rk_forge_from_origin(const char *root, char **base);
-
-/* Append the compare (or, prev NULL, the tag) URL to out. */
-void rk_forge_compare_url(enum rk_forge forge, const char *base, const char *prev_tag,
-			  const char *tag, struct rk_buf *out);
 
 /*
  * Insert section (for version) into path (relative to root) in ed; link is
@@ -63,6 +50,15 @@ int rk_changelog_file_insert(struct rk_edits *ed, const char *root, const char *
 			     bool *changed, struct rk_err *err);
 
 /*
+ * The section of version in the changelog file at path (relative to the
+ * current directory; NULL or unreadable: nothing): from its heading (as
+ * above) to the next "## " heading, outside code fences, without the
+ * trailing blank lines and link reference definitions ("[1.3.0]: URL",
+ * the file's own, at its end); with a final newline, onto out.
+ */
+void rk_changelog_file_section(const char *path, const char *version, struct rk_buf *out);
+
+/*
  * The same on text[0..len) (no NUL bytes; section starting "## "):
  * 1 with the new content appended to out, or 0 when a section for
  * version is already there (out untouched).
@@ -71,12 +67,14 @@ int rk_changelog_text_insert(const char *text, size_t len, const char *version, 
 			     const char *link, struct rk_buf *out);
 
 /*
- * The whole step for an executor: the compare link from root's origin
- * (tag and prev_tag; no link when tag is NULL or the forge is unknown),
- * then rk_changelog_file_insert.
+ * The whole step for an executor: the compare link (tag against prev_tag;
+ * the tag's page when prev_tag is NULL) on the forge of fc's remote
+ * (fc NULL: origin, no config record), none when tag is NULL or the
+ * remote is no forge; then rk_changelog_file_insert.
  */
 int rk_changelog_file_release(struct rk_edits *ed, const char *root, const char *path,
 			      const char *version, const char *section, const char *prev_tag,
-			      const char *tag, bool *changed, struct rk_err *err);
+			      const char *tag, const struct rk_changelog_forge *fc, bool *changed,
+			      struct rk_err *err);
 
 #endif

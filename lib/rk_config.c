@@ -195,7 +195,7 @@ static const struct rk_cfg_param p_train[] = {
 	P("interactive", PT_BOOL, "false"),
 	P("create_release", PT_BOOL, "true"),
 	P("release_draft", PT_BOOL, "false"),
-	P("release_artifacts", PT_BOOL, "false"),
+	P("release_artifacts", PT_BOOL, "true"),
 	PE("release_notes", PT_STR, "\"conventional-commits\"",
 	   "conventional-commits|changelog|none"),
 	P("tag_format", PT_STR, "\"{name}-v{version}\""),

@@ -432,6 +432,9 @@ int rk_xrun_changelog(struct rk_xctx *x)
 	const char *version = file ? rk_xctx_param_req(x, "version") : NULL;
 	const char *section = version ? rk_xctx_param_req(x, "section") : NULL;
 	const char *tag = rk_xctx_param(x, "tag"), *prev = rk_xctx_param(x, "previous_tag");
+	/* the compare link's forge: the release's remote and forge(...) */
+	struct rk_changelog_forge fc = {rk_xctx_param(x, "remote"), x->a,
+					rk_xctx_param_tok(x, "forge")};
 	struct rk_edits ed = RK_EDITS_INIT;
 	struct rk_buf done = RK_BUF_INIT;
 	bool changed = false;
@@ -440,8 +443,8 @@ int rk_xrun_changelog(struct rk_xctx *x)
 	if (!section)
 		return -1;
 	/* idempotent: a heading for this version already there changes nothing */
-	if (rk_changelog_file_release(&ed, x->root, file, version, section, prev, tag, &changed,
-				      &x->err) < 0)
+	if (rk_changelog_file_release(&ed, x->root, file, version, section, prev, tag, &fc,
+				      &changed, &x->err) < 0)
 		goto out;
 	rk_buf_addf(&done, "already done: %s has %s", file, version);
 	rc = finish(x, &ed, version, done.data);

@@ -10,6 +10,7 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+#include "rk_changelog_file.h"
 #include "rk_exec_publish.h"
 #include "rk_forge.h"
 #include "rk_forge_git.h"
@@ -211,46 +212,6 @@ out:
 	return rc;
 }
 
-/*
- * The section of version in the changelog file (relative path): from its
- * "## " heading naming the version ("## [1.2.0]", "## 1.2.0", "## v1.2.0 -
- * date") to the next "## " heading, heading included; into out.
- */
-static void changelog_section(const char *file, const char *version, struct rk_buf *out)
-{
-	struct rk_buf text = RK_BUF_INIT;
-	const char *p, *start = NULL, *end = NULL;
-	size_t vl = strlen(version);
-
-	if (!file || rk_buf_read_file(&text, file) < 0 || !text.data)
-		goto out;
-	for (p = text.data; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
-		if (strncmp(p, "## ", 3) != 0)
-			continue;
-		if (start) {
-			end = p;
-			break;
-		}
-		{
-			const char *h = p + 3;
-
-			h += strspn(h, "[v");
-			if (!strncmp(h, version, vl) && strchr("] \t\r\n", h[vl]))
-				start = p;
-		}
-	}
-	if (start) {
-		if (!end)
-			end = start + strlen(start);
-		while (end > start && isspace((unsigned char)end[-1]))
-			end--;
-		rk_buf_add(out, start, (size_t)(end - start));
-		rk_buf_addc(out, '\n');
-	}
-out:
-	rk_buf_release(&text);
-}
-
 /* s and t equal but for trailing white space (forges trim or add a newline) */
 static bool same_text(const char *s, const char *t)
 {
@@ -299,8 +260,8 @@ static void release_notes(struct rk_xctx *x, struct rk_buf *out)
 		if (txt && *txt)
 			rk_buf_adds(&one, txt);
 		else /* a publish from a release commit: the section the commit wrote */
-			changelog_section(rk_json_get_str(x->a, t, "changelog"), ver ? ver : "",
-					  &one);
+			rk_changelog_file_section(rk_json_get_str(x->a, t, "changelog"),
+						  ver ? ver : "", &one);
 		if (n == 1) {
 			if (one.len)
 				rk_buf_add(out, one.data, one.len);
@@ -392,9 +353,12 @@ int rk_xrun_draft(struct rk_xctx *x)
 		goto done;
 	}
 	if (!f.ops->drafts) {
+		bool keep = rk_json_bool(x->a, rk_xctx_param_tok(x, "draft")) == 1;
+
 		rc = rk_xctx_note(
 			x, "skipped: %s has no draft releases (%s)", f.ops->name,
-			f.ops->no_notes
+			keep ? "and release_draft is True: release makes nothing public"
+			: f.ops->no_notes
 				? "its Downloads get the assets after verify"
 				: "the release is created complete after verify and the tag's push");
 		goto done;
@@ -457,18 +421,80 @@ done:
 	return rc;
 }
 
+/*
+ * Gitea publishes a tag's draft when it syncs the pushed tag, in its own
+ * time after the push. A release made before that sync names a commit
+ * (the draft action's target) or the default branch (made here without
+ * one); a tag's own release converted by our create names none; one put
+ * back to a draft here names the tag itself (update_release). So: whether
+ * that sync is still to come or has published it (the release not ours to
+ * leave alone).
+ */
+static bool synced_by_forge(const struct rk_forge_client *f, const struct rk_forge_release *r)
+{
+	return f->ops->tag_push_publishes && r->target && *r->target &&
+	       strcmp(r->target, r->tag ? r->tag : "");
+}
+
+/*
+ * release_draft on a forge whose tag sync publishes drafts: wait (up to
+ * 120 s) until the sync has published r, then put it back to a draft.
+ * 0, or -1 with x->err set.
+ */
+static int keep_draft_after_sync(struct rk_xctx *x, struct rk_forge_client *f,
+				 struct rk_forge_release *r, const char *tag)
+{
+	struct rk_err e;
+	long waited = 0;
+
+	while (r->draft) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		struct rk_forge_release again;
+		int o;
+
+		if (waited >= 120 * 4) {
+			rk_err_set(&x->err, NULL, 0, 0,
+				   "release %s: %s has not synced the pushed tag after 120 s "
+				   "(it publishes the draft then; rerun to leave it a draft)",
+				   tag, f->ops->name);
+			rk_xctx_retryable(x, true);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+		waited++;
+		memset(&again, 0, sizeof(again));
+		o = f->ops->find_release(f, tag, &again, &e);
+		if (o < 0)
+			return forge_fail(x, &e);
+		if (o == 0) {
+			rk_err_set(&x->err, NULL, 0, 0, "release %s: gone from %s while waiting",
+				   tag, f->ops->name);
+			return -1;
+		}
+		rk_forge_release_free(r);
+		*r = again;
+	}
+	if (f->ops->update_release(f, r, NULL, 1, &e) < 0)
+		return forge_fail(x, &e);
+	return 0;
+}
+
 int rk_xrun_release(struct rk_xctx *x)
 {
 	const char *tag = rk_xctx_param(x, "tag"), *notes, *remote;
+	/* release_train(release_draft = True): left a draft for the user to
+	 * publish; release_artifacts = False: no assets */
+	bool keep_draft = rk_json_bool(x->a, rk_xctx_param_tok(x, "draft")) == 1;
+	bool artifacts = rk_json_bool(x->a, rk_xctx_param_tok(x, "artifacts")) != 0;
 	struct rk_forge_client f;
 	struct rk_forge_release r;
 	struct rk_err e;
 	struct asset *as = NULL;
 	size_t nas = 0, i, k, nup = 0;
 	char *url = NULL;
-	const char *sums_name = "SHA256SUMS";
-	struct rk_buf sn = RK_BUF_INIT, nb = RK_BUF_INIT;
-	bool created = false, renoted = false, promoted = false;
+	const char *sums_name = "SHA256SUMS", *state;
+	struct rk_buf sn = RK_BUF_INIT, nb = RK_BUF_INIT, what = RK_BUF_INIT;
+	bool created = false, renoted = false, promoted = false, redrafted = false;
 	int rc = -1, o;
 
 	memset(&r, 0, sizeof(r));
@@ -487,6 +513,20 @@ int rk_xrun_release(struct rk_xctx *x)
 		rk_xctx_param_req(x, "tag");
 		goto done;
 	}
+	if (keep_draft && !f.ops->drafts) {
+		rc = rk_xctx_note(x,
+				  "skipped: %s has no draft releases and release_draft is True "
+				  "(nothing made public: make the release of %s by hand)",
+				  f.ops->name, tag);
+		goto done;
+	}
+	if (!artifacts && f.ops->no_notes) {
+		rc = rk_xctx_note(x,
+				  "skipped: %s keeps only Downloads (no release pages) and "
+				  "release_artifacts is False",
+				  f.ops->name);
+		goto done;
+	}
 	if (!strcmp(f.ops->name, "bitbucket")) {
 		/* one Downloads area for all tags: the checksums file names its tag */
 		rk_buf_addf(&sn, "SHA256SUMS-%s", tag);
@@ -495,7 +535,7 @@ int rk_xrun_release(struct rk_xctx *x)
 				*q = '-';
 		sums_name = sn.data;
 	}
-	if (collect(x, tag, sums_name, &as, &nas) < 0)
+	if (artifacts && collect(x, tag, sums_name, &as, &nas) < 0)
 		goto done;
 	rk_xctx_killpoint(x, "start");
 
@@ -540,26 +580,46 @@ int rk_xrun_release(struct rk_xctx *x)
 		nup++;
 		rk_xctx_killpoint(x, "uploaded");
 	}
-	/* promoted last: the package's publish, poll, smoke_test and verify are done
-	 * (this action runs after them and the tag's push) */
-	if (r.draft) {
+	if (keep_draft) {
+		/* left a draft: the user publishes it; one the forge's tag sync
+		 * publishes (or has) is put back, one published by hand left alone */
+		if (synced_by_forge(&f, &r)) {
+			if (keep_draft_after_sync(x, &f, &r, tag) < 0)
+				goto done;
+			redrafted = true;
+		}
+	} else if (r.draft) {
+		/* promoted last: the package's publish, poll, smoke_test and verify
+		 * are done (this action runs after them and the tag's push) */
 		if (f.ops->update_release(&f, &r, NULL, 0, &e) < 0) {
 			forge_fail(x, &e);
 			goto done;
 		}
 		promoted = true;
 	}
-	if (!created && !renoted && !promoted && nup == 0)
-		rc = rk_xctx_note(x, "already done: %s release %s with %zu assets", f.ops->name,
-				  tag, nas);
+	state = promoted      ? ", published"
+		: !keep_draft ? ""
+		: !r.draft    ? ", published already (by hand: left alone)"
+		: redrafted   ? ", left a draft (release_draft; put back after the tag's sync "
+				"published it): publish it by hand"
+			      : ", left a draft (release_draft): publish it by hand";
+	if (artifacts)
+		rk_buf_addf(&what, "%zu asset%s uploaded (%zu there)", nup, nup == 1 ? "" : "s",
+			    nas);
 	else
-		rc = rk_xctx_note(x, "%s release %s: %s%s%zu asset%s uploaded (%zu there)%s",
-				  f.ops->name, tag,
+		rk_buf_adds(&what, "no assets (release_artifacts is False)");
+	if (!created && !renoted && !promoted && !redrafted && nup == 0 && artifacts)
+		rc = rk_xctx_note(x, "already done: %s release %s with %zu assets%s", f.ops->name,
+				  tag, nas, state);
+	else if (!created && !renoted && !promoted && !redrafted)
+		rc = rk_xctx_note(x, "already done: %s release %s, %s%s", f.ops->name, tag,
+				  what.data, state);
+	else
+		rc = rk_xctx_note(x, "%s release %s: %s%s%s%s", f.ops->name, tag,
 				  !created	  ? ""
 				  : f.ops->drafts ? "created as a draft, "
 						  : "created, ",
-				  renoted ? "notes updated, " : "", nup, nup == 1 ? "" : "s", nas,
-				  promoted ? ", published" : "");
+				  renoted ? "notes updated, " : "", what.data, state);
 done:
 	for (i = 0; i < nas; i++) {
 		free(as[i].path);
@@ -572,6 +632,7 @@ done:
 	free(url);
 	rk_buf_release(&sn);
 	rk_buf_release(&nb);
+	rk_buf_release(&what);
 	return rc;
 }
 

@@ -158,7 +158,7 @@ static bool host_is(const char *host, const char *want)
 	return n == w && !strncasecmp(host, want, n);
 }
 
-/* The host[:port] of an http(s) URL (a CI server's) into out; false when it has none. */
+/* The host name of an http(s) URL (a CI server's) into out; false when it has none. */
 static bool url_host(const char *url, struct rk_buf *out)
 {
 	const char *h = url ? strstr(url, "://") : NULL;
@@ -167,7 +167,7 @@ static bool url_host(const char *url, struct rk_buf *out)
 	if (!h)
 		return false;
 	h += 3;
-	rk_buf_add(out, h, strcspn(h, "/?#"));
+	rk_buf_add(out, h, strcspn(h, "/?#:")); /* the name: an ssh remote has no web port */
 	return out->len > 0;
 }
 
@@ -179,22 +179,25 @@ static bool url_host(const char *url, struct rk_buf *out)
  * FORGEJO_ACTIONS = true; GitLab CI sets CI_SERVER_URL and CI_API_V4_URL.
  * The ops, or NULL; *api the API root the job was given (or NULL).
  */
-static const struct rk_forge_ops *ci_forge(const char *host, const char **api)
+static const struct rk_forge_ops *ci_forge(const char *host, const char **api, const char **server)
 {
 	struct rk_buf h = RK_BUF_INIT;
 	const struct rk_forge_ops *ops = NULL;
 	const char *v;
 
 	*api = NULL;
+	*server = NULL;
 	if (url_host(getenv("GITHUB_SERVER_URL"), &h) && host_is(host, h.data)) {
 		bool gitea = ((v = getenv("GITEA_ACTIONS")) && !strcmp(v, "true")) ||
 			     ((v = getenv("FORGEJO_ACTIONS")) && !strcmp(v, "true"));
 
 		ops = gitea ? &rk_forge_gitea : &rk_forge_github;
 		*api = getenv("GITHUB_API_URL");
+		*server = getenv("GITHUB_SERVER_URL");
 	} else if (url_host(getenv("CI_SERVER_URL"), &h) && host_is(host, h.data)) {
 		ops = &rk_forge_gitlab;
 		*api = getenv("CI_API_V4_URL");
+		*server = getenv("CI_SERVER_URL");
 	}
 	if (*api && !**api)
 		*api = NULL;
@@ -202,61 +205,164 @@ static const struct rk_forge_ops *ci_forge(const char *host, const char **api)
 	return ops;
 }
 
-int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_json *d, int cfg,
-		  struct rk_err *err)
+/* path (OWNER/REPO; GitLab: GROUP/.../PROJECT) names a repository of ops's forge */
+static bool repo_path_ok(const struct rk_forge_ops *ops, const char *path)
 {
-	struct rk_buf scheme = RK_BUF_INIT, host = RK_BUF_INIT, path = RK_BUF_INIT, b = RK_BUF_INIT;
-	const struct rk_forge_ops *ops = NULL;
+	int slashes = 0;
+
+	for (const char *c = path; *c; c++) {
+		if (*c == '/') {
+			if (c == path || c[1] == '/' || !c[1])
+				return false;
+			slashes++;
+		} else if (!isalnum((unsigned char)*c) && !strchr("-_.", *c)) {
+			return false;
+		}
+	}
+	return slashes == 1 || (slashes > 1 && ops == &rk_forge_gitlab);
+}
+
+void rk_forge_link(const struct rk_forge_where *w, const char *prev_tag, const char *tag,
+		   struct rk_buf *out)
+{
+	if (!w->ops || !w->web || !tag || !repo_path_ok(w->ops, w->path))
+		return;
+	if (prev_tag)
+		rk_buf_addf(out, w->ops->compare_link, w->web, tag, prev_tag);
+	else
+		rk_buf_addf(out, w->ops->tag_link, w->web, tag);
+}
+
+/* The public hosts, known with no configuration. */
+static const struct {
+	const char *host;
+	const struct rk_forge_ops *ops;
+} known_hosts[] = {{"github.com", &rk_forge_github},
+		   {"gitlab.com", &rk_forge_gitlab},
+		   {"bitbucket.org", &rk_forge_bitbucket}};
+
+/*
+ * The repository's web address: SCHEME://HOST[:PORT]/PATH (an ssh or
+ * scp-like remote: https on its host; the host in lower case), or under
+ * a CI job's server URL (server); into out. A server URL with a path (a
+ * GitLab under a relative URL root, https://host/gitlab) takes that path
+ * out of the front of path (the repository's path on the forge).
+ */
+static void web_base(const char *scheme, const char *host, struct rk_buf *path, const char *server,
+		     struct rk_buf *out)
+{
+	const char *h = server ? strstr(server, "://") : NULL;
+
+	rk_buf_reset(out);
+	if (h) {
+		size_t n = strlen(server), pl;
+		const char *sp;
+
+		while (n && server[n - 1] == '/')
+			n--;
+		sp = memchr(h + 3, '/', n - (size_t)(h + 3 - server)); /* its own path */
+		pl = sp ? n - (size_t)(sp + 1 - server) : 0;
+		rk_buf_add(out, server, n);
+		if (pl && path->len > pl + 1 && !strncmp(path->data, sp + 1, pl) &&
+		    path->data[pl] == '/') {
+			memmove(path->data, path->data + pl + 1, path->len - pl);
+			rk_buf_truncate(path, path->len - pl - 1);
+		}
+	} else {
+		rk_buf_addf(out, "%s://", scheme);
+		for (const char *c = host; *c; c++)
+			rk_buf_addc(out, (char)tolower((unsigned char)*c));
+	}
+	rk_buf_addf(out, "/%s", path->data);
+}
+
+int rk_forge_recognise(const char *url, const struct rk_json *d, int cfg, struct rk_forge_where *w,
+		       struct rk_err *err)
+{
+	/* the remote URL's parts, then the API base and the web page in b */
+	struct rk_buf part[3] = {RK_BUF_INIT, RK_BUF_INIT, RK_BUF_INIT}, b = RK_BUF_INIT;
+	struct rk_buf *scheme = &part[0], *host = &part[1], *path = &part[2];
 	const char *name = cfg >= 0 ? rk_json_get_str(d, cfg, "name") : NULL;
 	const char *api = cfg >= 0 ? rk_json_get_str(d, cfg, "api") : NULL;
-	const char *tok = NULL, *tokname = NULL;
-	int rc = 0, t;
-	char *slash;
-
 	const char *only = cfg >= 0 ? rk_json_get_str(d, cfg, "host") : NULL;
+	const char *server = NULL;
+	int rc = 0;
 
+	memset(w, 0, sizeof(*w));
+	w->cfg = cfg;
 	if (name && !strcmp(name, "none") && !only)
 		return 0;
-	if (!url || split_url(url, &scheme, &host, &path) < 0) {
+	if (!url || split_url(url, scheme, host, path) < 0) {
 		if (name && !only)
 			rc = rk_err_set(err, NULL, 0, 0,
 					"forge '%s': the remote's URL names no repository", name);
 		goto out;
 	}
-	if (only && !host_is(host.data, only)) {
+	if (only && !host_is(host->data, only)) {
 		/* forge(host = ...) describes another host: not this remote's */
-		cfg = -1;
+		w->cfg = -1;
 		name = api = NULL;
 	}
 	if (name && !strcmp(name, "none"))
 		goto out;
 	/* the config's name, else the CI job's server (api: the one it was
 	 * given, if any), else the remote's host */
-	ops = name ? rk_forge_ops_find(name) : ci_forge(host.data, &api);
-	if (name && !ops) {
+	w->ops = name ? rk_forge_ops_find(name) : ci_forge(host->data, &api, &server);
+	if (name && !w->ops) {
 		rc = rk_err_set(err, NULL, 0, 0, "forge: unknown name '%s'", name);
 		goto out;
 	}
-	if (!ops) {
-		char *base = NULL;
-
-		switch (rk_forge_parse_url(url, &base)) {
-		case RK_FORGE_GITHUB:
-			ops = &rk_forge_github;
-			break;
-		case RK_FORGE_GITLAB:
-			ops = &rk_forge_gitlab;
-			break;
-		case RK_FORGE_BITBUCKET:
-			ops = &rk_forge_bitbucket;
-			break;
-		default:
-			break;
+	for (size_t i = 0; !w->ops && i < RK_ARRAY_SIZE(known_hosts); i++)
+		if (host_is(host->data, known_hosts[i].host) &&
+		    repo_path_ok(known_hosts[i].ops, path->data)) {
+			w->ops = known_hosts[i].ops;
+			rk_buf_reset(scheme);
+			rk_buf_adds(scheme, "https"); /* their web pages */
 		}
-		free(base);
-		if (!ops)
-			goto out; /* not a forge */
+	if (!w->ops)
+		goto out; /* not a forge */
+	if (api) {
+		rk_buf_adds(&b, api);
+		while (b.len && b.data[b.len - 1] == '/')
+			rk_buf_truncate(&b, b.len - 1);
+	} else {
+		w->ops->api_base(scheme->data, host->data, &b);
 	}
+	w->api = rk_buf_detach(&b, NULL);
+	web_base(scheme->data, host->data, path, server, &b);
+	w->web = rk_buf_detach(&b, NULL);
+	w->path = rk_buf_detach(path, NULL);
+	rc = 1;
+out:
+	for (size_t i = 0; i < RK_ARRAY_SIZE(part); i++)
+		rk_buf_release(&part[i]);
+	return rc;
+}
+
+void rk_forge_where_free(struct rk_forge_where *w)
+{
+	free(w->api);
+	free(w->web);
+	free(w->path);
+	memset(w, 0, sizeof(*w));
+}
+
+int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_json *d, int cfg,
+		  struct rk_err *err)
+{
+	struct rk_forge_where w;
+	struct rk_buf b = RK_BUF_INIT;
+	const struct rk_forge_ops *ops;
+	const char *tok = NULL, *tokname = NULL;
+	int rc, t;
+	char *slash;
+
+	rc = rk_forge_recognise(url, d, cfg, &w, err);
+	if (rc <= 0)
+		return rc;
+	ops = w.ops;
+	cfg = w.cfg;
+	rc = 0;
 	/* the token */
 	t = cfg >= 0 ? rk_json_get(d, cfg, "token") : -1;
 	if (t >= 0 && rk_json_type(d, t) == RK_JSON_STRING) {
@@ -283,18 +389,12 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 	}
 	memset(f, 0, sizeof(*f));
 	f->ops = ops;
-	if (api) {
-		rk_buf_adds(&b, api);
-		while (b.len && b.data[b.len - 1] == '/')
-			rk_buf_truncate(&b, b.len - 1);
-	} else {
-		ops->api_base(scheme.data, host.data, &b);
-	}
-	f->api = rk_buf_detach(&b, NULL);
-	slash = strrchr(path.data, '/');
-	f->owner = rk_xstrndup(path.data, (size_t)(slash - path.data));
+	f->api = w.api;
+	w.api = NULL;
+	slash = strrchr(w.path, '/');
+	f->owner = rk_xstrndup(w.path, (size_t)(slash - w.path));
 	f->repo = rk_xstrdup(slash + 1);
-	rk_forge_esc(path.data, &b);
+	rk_forge_esc(w.path, &b);
 	f->project = rk_buf_detach(&b, NULL);
 	f->token = rk_xstrdup(tok);
 	if (ops == &rk_forge_gitlab && !strcmp(tokname, "GITLAB_TOKEN or CI_JOB_TOKEN")) {
@@ -308,9 +408,7 @@ int rk_forge_open(struct rk_forge_client *f, const char *url, const struct rk_js
 	rk_http_opts_default(&f->http);
 	rc = 1;
 out:
-	rk_buf_release(&scheme);
-	rk_buf_release(&host);
-	rk_buf_release(&path);
+	rk_forge_where_free(&w);
 	rk_buf_release(&b);
 	return rc;
 }
@@ -345,6 +443,7 @@ void rk_forge_release_free(struct rk_forge_release *r)
 	free(r->tag);
 	free(r->body);
 	free(r->upload_url);
+	free(r->target);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -385,6 +484,7 @@ void rk_forge_release_from_gh(const struct rk_json *d, int t, struct rk_forge_re
 	r->id = scalar(d, t, "id");
 	r->tag = scalar(d, t, "tag_name");
 	r->body = scalar(d, t, "body");
+	r->target = scalar(d, t, "target_commitish");
 	r->draft = rk_json_bool(d, rk_json_get(d, t, "draft")) == 1;
 	u = scalar(d, t, "upload_url");
 	if (u) {

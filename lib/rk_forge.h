@@ -16,7 +16,7 @@
  *     FORGEJO_ACTIONS is "true") with the API GITHUB_API_URL; on the host
  *     of CI_SERVER_URL, GitLab with CI_API_V4_URL;
  *   - else github.com, gitlab.com and bitbucket.org are known;
- *     any other host is no forge (RK_FORGE_NONE, not an error).
+ *     any other host is no forge (not an error).
  * The API base is forge.api (or the CI job's) when given, else derived from the remote:
  *   github     https://api.github.com (github.com), else https://HOST/api/v3
  *   gitlab     SCHEME://HOST/api/v4
@@ -51,7 +51,6 @@
 #include <stddef.h>
 
 #include "rk_buf.h"
-#include "rk_changelog_file.h"
 #include "rk_http.h"
 #include "rk_json.h"
 #include "rk_msg.h"
@@ -67,6 +66,7 @@ struct rk_forge_release {
 	char *tag; /* tag_name */
 	char *body;
 	char *upload_url; /* GitHub's upload URL template's base, or NULL */
+	char *target;	  /* target_commitish (GitHub, Gitea), or NULL */
 	bool draft;
 	struct rk_forge_asset *assets;
 	size_t nassets;
@@ -95,7 +95,9 @@ struct rk_forge_ops {
 	int (*create_release)(struct rk_forge_client *f, const char *tag, const char *title,
 			      const char *notes, const char *target, bool draft,
 			      struct rk_forge_release *out, struct rk_err *err);
-	/* notes NULL: unchanged; draft -1 unchanged, 0 publish */
+	/* notes NULL: unchanged; draft -1 unchanged, 0 publish, 1 back to a
+	 * draft (with target_commitish the tag: the mark that it was put back
+	 * after the tag's push, see tag_push_publishes) */
 	int (*update_release)(struct rk_forge_client *f, struct rk_forge_release *r,
 			      const char *notes, int draft, struct rk_err *err);
 	int (*upload_asset)(struct rk_forge_client *f, const struct rk_forge_release *r,
@@ -111,6 +113,12 @@ struct rk_forge_ops {
 			 const char *body, struct rk_err *err);
 	int (*close_pr)(struct rk_forge_client *f, const struct rk_forge_pr *pr,
 			struct rk_err *err);
+	/* Gitea: syncing a pushed tag publishes that tag's draft release
+	 * (in its own time, after the push) */
+	bool tag_push_publishes;
+	/* web links (rk_forge_link): printf formats over 1 the web page, 2 the
+	 * tag, 3 the previous tag */
+	const char *compare_link, *tag_link;
 };
 
 struct rk_forge_client {
@@ -125,6 +133,44 @@ struct rk_forge_client {
 	struct rk_http_opts http;
 	struct rk_buf last; /* the last answer's body: a parsed answer borrows it */
 };
+
+/* Where a remote's forge is (rk_forge_recognise). */
+struct rk_forge_where {
+	const struct rk_forge_ops *ops;
+	int cfg;    /* the config record's token, or -1 when it is not this remote's */
+	char *api;  /* API base URL, no trailing '/' */
+	char *web;  /* the repository's web page: SCHEME://HOST[:PORT]/PATH */
+	char *path; /* OWNER/REPO (GitLab: GROUP/.../PROJECT) */
+};
+
+/*
+ * Which forge the remote URL is, by the rules above but without a token
+ * (rk_forge_open's first step): 1 with w filled (free it with
+ * rk_forge_where_free), 0 when it is no forge (w empty), -1 with err set
+ * (an unknown forge name, a remote URL naming no repository for a named
+ * forge). The web page: an http(s) remote's scheme, host and port; an
+ * ssh or scp-like remote's host over https; github.com, gitlab.com and
+ * bitbucket.org always https; a CI job's forge under its server URL
+ * (GITHUB_SERVER_URL, CI_SERVER_URL, a relative URL root included).
+ */
+int rk_forge_recognise(const char *url, const struct rk_json *d, int cfg, struct rk_forge_where *w,
+		       struct rk_err *err);
+void rk_forge_where_free(struct rk_forge_where *w);
+
+/*
+ * Append the web link comparing prev_tag with tag (prev_tag NULL: the
+ * tag's own page) of the forge w onto out, in that forge's shape (its
+ * ops' compare_link and tag_link; the host is w->web's, so self-hosted
+ * forges get their own):
+ *   github     WEB/compare/PREV...TAG      first: WEB/releases/tag/TAG
+ *   gitea      WEB/compare/PREV...TAG      first: WEB/releases/tag/TAG
+ *   gitlab     WEB/-/compare/PREV...TAG    first: WEB/-/tags/TAG
+ *   bitbucket  WEB/branches/compare/TAG%0DPREV  first: WEB/src/TAG
+ * Nothing when w is no forge or its path is not a repository's (OWNER/REPO;
+ * subgroups on GitLab only). Credentials in the remote's URL never get in.
+ */
+void rk_forge_link(const struct rk_forge_where *w, const char *prev_tag, const char *tag,
+		   struct rk_buf *out);
 
 /* The ops of a forge name ("github", "gitlab", "gitea", "bitbucket"), or NULL. */
 const struct rk_forge_ops *rk_forge_ops_find(const char *name);

@@ -256,4 +256,6 @@ const struct rk_forge_ops rk_forge_bitbucket = {
 	.create_pr = bb_create_pr,
 	.update_pr = bb_update_pr,
 	.close_pr = bb_close_pr,
+	.compare_link = "%1$s/branches/compare/%2$s%%0D%3$s",
+	.tag_link = "%1$s/src/%2$s",
 };

@@ -10,7 +10,8 @@
  * Gitea publishes a draft itself when it syncs a pushed tag of that name
  * (in its queue, after the push): the release action, which runs after the
  * tag's push, may find the release published already and then only adds
- * the assets.
+ * the assets; with release_draft it waits for that sync and puts the
+ * release back to a draft (tag_push_publishes; rk_exec_forge.c).
  */
 #include "rk_common.h"
 
@@ -101,4 +102,7 @@ const struct rk_forge_ops rk_forge_gitea = {
 	.create_pr = rk_forge_gh_create_pr,
 	.update_pr = rk_forge_gh_update_pr,
 	.close_pr = rk_forge_gh_close_pr,
+	.tag_push_publishes = true,
+	.compare_link = "%1$s/compare/%3$s...%2$s",
+	.tag_link = "%1$s/releases/tag/%2$s",
 };

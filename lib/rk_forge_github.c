@@ -6,7 +6,7 @@
  *   POST   /repos/O/R/releases  {tag_name,target_commitish?,name,body,draft}
  *          (a draft may name a tag not pushed yet: target_commitish is the
  *          commit it will name; the tag is pushed before it is published)
- *   PATCH  /repos/O/R/releases/ID  {body?,draft?}
+ *   PATCH  /repos/O/R/releases/ID  {body?,draft?,target_commitish? (back to a draft)}
  *   POST   <upload_url>?name=N  (uploads.github.com; application/octet-stream)
  *   DELETE /repos/O/R/releases/assets/ASSET
  *   GET    /repos/O/R/pulls?state=open&head=O:BRANCH&base=BASE
@@ -121,6 +121,8 @@ int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_releas
 		rk_jw_kstr(&w, "body", notes);
 	if (draft >= 0)
 		rk_jw_kbool(&w, "draft", draft);
+	if (draft == 1 && r->tag)
+		rk_jw_kstr(&w, "target_commitish", r->tag);
 	rk_jw_obj_end(&w);
 	rc = rk_forge_send(f, "PATCH", u.data, body.data, err);
 	rk_buf_release(&u);
@@ -129,6 +131,10 @@ int rk_forge_gh_update_release(struct rk_forge_client *f, struct rk_forge_releas
 		return -1;
 	if (draft >= 0)
 		r->draft = draft;
+	if (draft == 1 && r->tag) {
+		free(r->target);
+		r->target = rk_xstrdup(r->tag);
+	}
 	return 0;
 }
 
@@ -270,4 +276,6 @@ const struct rk_forge_ops rk_forge_github = {
 	.create_pr = rk_forge_gh_create_pr,
 	.update_pr = rk_forge_gh_update_pr,
 	.close_pr = rk_forge_gh_close_pr,
+	.compare_link = "%1$s/compare/%3$s...%2$s",
+	.tag_link = "%1$s/releases/tag/%2$s",
 };

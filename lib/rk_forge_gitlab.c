@@ -276,4 +276,6 @@ const struct rk_forge_ops rk_forge_gitlab = {
 	.create_pr = gl_create_pr,
 	.update_pr = gl_update_pr,
 	.close_pr = gl_close_pr,
+	.compare_link = "%1$s/-/compare/%3$s...%2$s",
+	.tag_link = "%1$s/-/tags/%2$s",
 };

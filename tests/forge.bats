@@ -316,3 +316,76 @@ EOT
 	assert_success
 	echo "$output" | jq -e -s 'map(select(.state=="succeeded"))[0].note == "skipped: origin is not a known forge (no release page to create)"'
 }
+
+# exec_note PLAN NOTE: rk-exec runs PLAN, succeeds, and its action's note is NOTE
+exec_note() {
+	run --separate-stderr rk-exec "$1"
+	assert_success
+	echo "$output" | jq -e -s --arg n "$2" 'map(select(.state == "succeeded"))[0].note == $n' >/dev/null ||
+		fail "$output"
+}
+
+# fake_is JQ: the fake's state (releases, uploads, requests) satisfies JQ
+fake_is() {
+	run fake_state
+	assert_success
+	echo "$output" | jq -e "$1" >/dev/null || fail "$output"
+}
+
+# release_with JQ ID TAG NOTES FORGE DIST...: release_act's action, edited by JQ, into plan
+release_with() {
+	local edit=$1
+	shift
+	release_act "$@" >plan0
+	jq -c "$edit" plan0 >plan
+}
+
+@test "forge: github: release_draft leaves the release a draft (assets uploaded, never promoted), a rerun changes nothing, one published by hand is left alone; release_artifacts = False uploads nothing and publishes the notes" {
+	git remote add origin https://github.com/rk/mono.git
+	fake_start github rk/mono "$TOKEN"
+	export GITHUB_TOKEN=$TOKEN
+	forge="{\"name\":\"github\",\"api\":\"$FAKE_URL\"}"
+	release_with '.params.draft = true' release:python:a a-v1.0.0 $'## 1.0.0\n\n- feat: a' "$forge" .releasekit/dist/python/a-1.0.0
+	exec_note plan "github release a-v1.0.0: created as a draft, 3 assets uploaded (3 there), left a draft (release_draft): publish it by hand"
+	# the server's side: one draft with the notes and every asset; no promotion asked
+	fake_is '(.releases | length == 1) and (.releases[0] | .draft == true and .body == "## 1.0.0\n\n- feat: a" and (.assets | length == 3))'
+	fake_is '[.requests[] | select(.method == "PATCH")] | length == 0'
+	# again: nothing changes, still a draft
+	exec_note plan "already done: github release a-v1.0.0 with 3 assets, left a draft (release_draft): publish it by hand"
+	fake_is '(.releases[0].draft == true) and ([.requests[] | select(.method != "GET")] | length == 4)'
+	# the user publishes it by hand: a rerun leaves it published
+	curl -sf -X PATCH -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"draft":false}' "$FAKE_URL/repos/rk/mono/releases/1001" >/dev/null
+	exec_note plan "already done: github release a-v1.0.0 with 3 assets, published already (by hand: left alone)"
+	fake_is '(.releases | length == 1) and .releases[0].draft == false'
+	# release_artifacts = False: the release is made and published with its notes, no asset
+	release_with '.params.artifacts = false | del(.params.dists)' release:python:a a-v1.1.0 $'## 1.1.0\n\n- feat: b' "$forge" .releasekit/dist/python/a-1.0.0
+	exec_note plan "github release a-v1.1.0: created as a draft, no assets (release_artifacts is False), published"
+	fake_is '.releases[] | select(.tag_name == "a-v1.1.0") | .draft == false and .body == "## 1.1.0\n\n- feat: b" and (.assets | length == 0)'
+	fake_is '[.requests[] | select(.path | startswith("/uploads"))] | length == 3'
+	[ ! -e .releasekit/dist/release/a-v1.1.0 ]
+	exec_note plan "already done: github release a-v1.1.0, no assets (release_artifacts is False)"
+	no_canary
+}
+
+@test "forge: release_draft on a forge without drafts (GitLab) makes nothing public; release_artifacts = False on Bitbucket (Downloads only) uploads nothing" {
+	git remote add origin https://example.invalid/x.git
+	# kind, repository, the API root's path, the params' edit, the note
+	while IFS='@' read -r kind repo api edit note; do
+		git remote set-url origin "https://$kind.org/$repo.git"
+		fake_start "$kind" "$repo" "$TOKEN"
+		export GITLAB_TOKEN=$TOKEN BITBUCKET_TOKEN=$TOKEN
+		release_with "$edit" rel a-v1.0.0 'notes' "{\"name\":\"$kind\",\"api\":\"$FAKE_URL$api\"}" .releasekit/dist/npm/b-2.0.0
+		exec_note plan "$note"
+		# nothing asked of the forge, nothing made
+		fake_is '(.releases | length == 0) and (.uploads | length == 0) and (.requests | length == 0)'
+		fake_stop
+	done <<'EOT'
+gitlab@grp/mono@/api/v4@.params.draft = true@skipped: gitlab has no draft releases and release_draft is True (nothing made public: make the release of a-v1.0.0 by hand)
+bitbucket@ws/mono@/2.0@.params.artifacts = false | del(.params.dists)@skipped: bitbucket keeps only Downloads (no release pages) and release_artifacts is False
+EOT
+	# GitLab's draft action says so too, and asks nothing (nothing listens at its API)
+	git remote set-url origin https://gitlab.com/grp/mono.git
+	RK_ACT_TYPE=draft release_with '.params.draft = true' d a-v1.0.0 n '{"name":"gitlab","api":"http://127.0.0.1:9"}'
+	exec_note plan "skipped: gitlab has no draft releases (and release_draft is True: release makes nothing public)"
+	no_canary
+}

@@ -291,3 +291,88 @@ push_main() {
 	echo "$output" | grep -q '^ok      draft:npm:@gtt/a  already published: gitea release v1.1.0' || fail "$output"
 	no_canary
 }
+
+# gtrain_with NAME PREFIX SETTINGS: gtrain with more release_train settings
+gtrain_with() {
+	gtrain "$1" "$2"
+	sed -i "s/^release_train(versioning = \"fixed\", /release_train($3, versioning = \"fixed\", /" RELEASE.star
+	grep -q "release_train($3, " RELEASE.star
+	git commit -q -am "chore: release settings"
+	push_main
+}
+
+# release_ok OUT PATTERN...: releasekit release succeeds; its output (in OUT) has a line
+# matching each grep PATTERN
+release_ok() {
+	local out=$1 pat
+	shift
+	run releasekit release
+	assert_success
+	echo "$output" >"$out"
+	for pat in "$@"; do
+		grep -q -- "$pat" "$out" || fail "no '$pat' in: $output"
+	done
+}
+
+# gitea_rels REPO FILE: the releases of rk/REPO, as Gitea lists them, into FILE
+gitea_rels() {
+	run gitea_api GET "/repos/rk/$1/releases?limit=50"
+	assert_success
+	echo "$output" >"$2"
+}
+
+@test "gitea: release_train(release_draft = True): the release is left a draft with its notes and assets (Gitea's publish on the tag's sync undone); a rerun changes nothing; published by hand, it is left alone" {
+	gtrain_with draft1 gtd 'release_draft = True'
+	release_ok ../out1 '^ok      push:tags  pushed' \
+		'^ok      release:npm:@gtd/a  gitea release v1.1.0: 3 assets uploaded (3 there), left a draft (release_draft; put back after the tag.s sync published it): publish it by hand$'
+	# the server's side: one draft, the notes, every asset; the tag pushed
+	gitea_rels draft1 ../rels1
+	jq -e 'length == 1 and .[0].tag_name == "v1.1.0" and .[0].draft == true' ../rels1 || fail "$(cat ../rels1)"
+	[ "$(jq -r '[.[0].assets[].name] | sort | join(" ")' ../rels1)" = "SHA256SUMS gtd-a-1.1.0.tgz gtd-b-1.1.0.tgz" ] || fail "$(cat ../rels1)"
+	jq -r '.[0].body' ../rels1 | grep -q '^## @gtd/a 1.1.0$'
+	run git -c http.extraHeader="Authorization: token $GITEA_TOKEN" ls-remote --tags origin v1.1.0
+	assert_success
+	[ -n "$output" ]
+	# Gitea syncs no tag again: it stays a draft
+	sleep 1
+	run gitea_api GET "/repos/rk/draft1/releases?limit=50"
+	echo "$output" | jq -e '.[0].draft == true'
+	# again: nothing changes
+	run releasekit publish
+	assert_success
+	echo "$output" | grep -q '^ok      release:npm:@gtd/a  already done: gitea release v1.1.0 with 3 assets, left a draft (release_draft): publish it by hand$' || fail "$output"
+	run gitea_api GET "/repos/rk/draft1/releases?limit=50"
+	echo "$output" | jq -e --argjson id "$(jq '.[0].id' ../rels1)" 'length == 1 and .[0].id == $id and .[0].draft == true'
+	# the user publishes it: a rerun leaves it published
+	run gitea_api PATCH "/repos/rk/draft1/releases/$(jq '.[0].id' ../rels1)" '{"draft":false}'
+	echo "$output" | jq -e '.draft == false'
+	run releasekit publish
+	assert_success
+	echo "$output" | grep -q '^ok      release:npm:@gtd/a  already done: gitea release v1.1.0 with 3 assets, published already (by hand: left alone)$' || fail "$output"
+	run gitea_api GET "/repos/rk/draft1/releases?limit=50"
+	echo "$output" | jq -e 'length == 1 and .[0].draft == false'
+	no_canary
+}
+
+@test "gitea: release_train(create_release = False) plans no draft or release and Gitea has no release; release_artifacts = False publishes the notes with no asset" {
+	gtrain_with norel1 gtn 'create_release = False'
+	release_ok ../out1 '^ok      push:tags  pushed'
+	! grep -q '^[a-z]* *\(draft\|release\):' ../out1 || fail "$output"
+	run gitea_api GET "/repos/rk/norel1/releases?limit=50"
+	echo "$output" | jq -e 'length == 0' || fail "$output"
+	# the changelog's compare link is Gitea's own (its host, its shape), and Gitea serves it
+	link=$(sed -n 's/^\[1\.1\.0\]: //p' js/a/CHANGELOG.md)
+	[ "$link" = "$GITEA_URL/rk/norel1/compare/v1.0.0...v1.1.0" ] || fail "$(cat js/a/CHANGELOG.md)"
+	curl -sf -o /dev/null "$link"
+	gitea_wait_tag norel1 v1.1.0 # a first release's link: the tag's page, once Gitea has synced it
+	! curl -sf -o /dev/null "$GITEA_URL/rk/norel1/compare/v0.0.9...v1.1.0" || fail "Gitea served a compare of a tag it has not"
+	cd ..
+	rm -rf repo
+	gtrain_with noart1 gtna 'release_artifacts = False'
+	release_ok ../out2 '^ok      release:npm:@gtna/a  gitea release v1.1.0: no assets (release_artifacts is False)\(, published\)\?$'
+	gitea_rels noart1 ../rels2
+	jq -e 'length == 1 and .[0].tag_name == "v1.1.0" and .[0].draft == false and (.[0].assets | length == 0)' ../rels2 || fail "$(cat ../rels2)"
+	jq -r '.[0].body' ../rels2 | grep -q '^## @gtna/b 1.1.0$'
+	[ ! -e .releasekit/dist/release/v1.1.0/SHA256SUMS ]
+	no_canary
+}

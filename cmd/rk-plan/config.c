@@ -117,7 +117,13 @@ static void read_train(struct plan *pl, const struct rk_json *d, long line, cons
 	if (t >= 0)
 		pl->train_smoke = t;
 	if (rk_json_type(d, rk_json_get(d, 0, "create_release")) == RK_JSON_FALSE)
-		pl->disabled[RK_ACT_RELEASE] = true;
+		pl->disabled[RK_ACT_RELEASE] = true; /* and its draft */
+	t = rk_json_bool(d, rk_json_get(d, 0, "release_draft"));
+	if (t >= 0)
+		pl->release_draft = t == 1;
+	t = rk_json_bool(d, rk_json_get(d, 0, "release_artifacts"));
+	if (t >= 0)
+		pl->no_release_artifacts = t == 0;
 	v = plan_str_array(pl, d, 0, "disable_actions", &n, line, "release_train");
 	for (i = 0; i < n; i++) {
 		int a = rk_action_type_parse(v[i]);

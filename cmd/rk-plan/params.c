@@ -193,6 +193,8 @@ void plan_emit_actions(struct plan *pl, bool check_only)
 	ao.snapshot = pl->snapshot;
 	ao.publish_only = pl->publish_only;
 	ao.forge_json = pl->forge_json;
+	ao.release_draft = pl->release_draft;
+	ao.no_release_artifacts = pl->no_release_artifacts;
 	ao.check_only = check_only;
 	ao.record = write_action;
 	ao.tool = "rk-plan " RK_VERSION;

@@ -230,6 +230,7 @@ struct plan {
 	size_t nlocks;
 	char **lockname;
 	char *forge_json; /* the forge(...) config record, canonical JSON, or NULL */
+	bool release_draft, no_release_artifacts; /* release_train's (the release params) */
 	/* where and how to publish (the publish and poll params) */
 	struct rk_pubcfg pub;
 };

@@ -25,7 +25,10 @@
  *   changelog FILE V SECTION-FILE LINK   rk_changelog_file_insert (LINK "-": none);
  *                            print "changed" or "unchanged"
  *   changelog-release FILE V SECTION-FILE PREV TAG   rk_changelog_file_release ("-": none)
+ *   changelog-section FILE V print rk_changelog_file_section (FILE relative to ROOT)
  *   forge URL PREV TAG       print the compare URL (PREV "-": first release) or "none"
+ *                            (rk_forge_recognise, rk_forge_link; a CI job's environment counts)
+ *   forge-cfg URL PREV TAG FORGE-JSON  the same with a forge(...) record
  *   forge-origin PREV TAG    the same for ROOT's origin remote
  *   journal-record KEY       rk_journal_record of the edit set
  *   journal-restore KEY      print "restored N" or "no journal"
@@ -39,6 +42,8 @@
 
 #include "rk_backend.h"
 #include "rk_changelog_file.h"
+#include "rk_forge.h"
+#include "rk_forge_git.h"
 #include "rk_journal.h"
 #include "rk_spec.h"
 
@@ -228,21 +233,38 @@ int main(int argc, char **argv)
 			rk_buf_add(&sec, "", 0);
 			if (rk_changelog_file_release(
 				    &ed, p.root, f, v, sec.data, strcmp(prev, "-") ? prev : NULL,
-				    strcmp(tag, "-") ? tag : NULL, &changed, &err) < 0)
+				    strcmp(tag, "-") ? tag : NULL, NULL, &changed, &err) < 0)
 				fail(&err, 1);
 			rk_buf_release(&sec);
 			printf("%s\n", changed ? "changed" : "unchanged");
-		} else if (!strcmp(op, "forge") || !strcmp(op, "forge-origin")) {
-			const char *url = !strcmp(op, "forge") ? ARG() : NULL, *prev = ARG(),
-				   *tag = ARG();
-			char *base;
-			enum rk_forge f = url ? rk_forge_parse_url(url, &base)
-					      : rk_forge_from_origin(p.root, &base);
+		} else if (!strcmp(op, "changelog-section")) {
+			const char *f = ARG(), *v = ARG();
+			struct rk_buf b = RK_BUF_INIT, path = RK_BUF_INIT;
+			rk_buf_addf(&path, "%s/%s", p.root, f);
+			rk_changelog_file_section(path.data, v, &b);
+			fputs(b.len ? b.data : "", stdout);
+			rk_buf_release(&b);
+			rk_buf_release(&path);
+		} else if (!strcmp(op, "forge") || !strcmp(op, "forge-cfg") ||
+			   !strcmp(op, "forge-origin")) {
+			char *url = strcmp(op, "forge-origin")
+					    ? rk_xstrdup(ARG())
+					    : rk_forge_remote_url(p.root, "origin");
+			const char *prev = ARG(), *tag = ARG();
+			const char *cfg = !strcmp(op, "forge-cfg") ? ARG() : NULL;
+			struct rk_json d = RK_JSON_INIT;
+			struct rk_forge_where w;
 			struct rk_buf b = RK_BUF_INIT;
-			rk_forge_compare_url(f, base, strcmp(prev, "-") ? prev : NULL, tag, &b);
+			if (cfg && rk_json_parse(&d, cfg, strlen(cfg), "FORGE-JSON", 1, &err) < 0)
+				fail(&err, 3);
+			if (rk_forge_recognise(url, cfg ? &d : NULL, cfg ? 0 : -1, &w, &err) < 0)
+				fail(&err, 1);
+			rk_forge_link(&w, strcmp(prev, "-") ? prev : NULL, tag, &b);
 			printf("%s\n", b.len ? b.data : "none");
 			rk_buf_release(&b);
-			free(base);
+			rk_forge_where_free(&w);
+			rk_json_release(&d);
+			free(url);
 		} else if (!strcmp(op, "journal-record")) {
 			if (rk_journal_record(p.root, ARG(), &ed, &err) < 0)
 				fail(&err, 1);
