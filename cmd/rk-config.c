@@ -51,7 +51,8 @@ static void opt_mode(const struct rk_cli *cli, const struct rk_cliopt *o, const 
 {
 	if (rk_cfg_mode_parse(arg, &opt.mode) < 0)
 		rk_cli_usage_error(
-			cli, "--config-mode must be central, hybrid, decentralized or auto, not '%s'",
+			cli,
+			"--config-mode must be central, hybrid, decentralized or auto, not '%s'",
 			arg);
 }
 

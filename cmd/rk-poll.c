@@ -291,7 +291,8 @@ int main(int argc, char **argv)
 		 rk_cliopt_string, &t.so.command},
 		{0, "smoke-timeout", "S", "bound each smoke test (default 600)", opt_seconds,
 		 &t.so.timeout_s},
-		RK_CLIOPT_TEXT("Registries (default: from the environment scripts/registries env sets):"),
+		RK_CLIOPT_TEXT(
+			"Registries (default: from the environment scripts/registries env sets):"),
 		{0, "pypi", "URL",
 		 "simple index ($RK_PYPI_SIMPLE, $UV_DEFAULT_INDEX,\n"
 		 "$PIP_INDEX_URL)",

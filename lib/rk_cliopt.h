@@ -57,7 +57,9 @@ struct rk_cliopt {
  * dispatched has two rows of the same name: one with help and no fn, one
  * with fn and help NULL.
  */
+/* clang-format off */
 #define RK_CLIOPT_TEXT(text) {0, NULL, NULL, (text), NULL, NULL, 0}
+/* clang-format on */
 
 struct rk_cliopt_set {
 	struct rk_buf usage;
