@@ -1,6 +1,7 @@
 /* rk-config: evaluate RELEASE.star into config records; generate RELEASE.star. */
 #include "rk_common.h"
 #include "rk_cli.h"
+#include "rk_cliopt.h"
 #include "rk_config.h"
 #include "rk-config/generate.h"
 #include "rk_cfgfiles.h"
@@ -11,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char usage[] =
+static const char head[] =
 	"usage: rk-config [-C DIR] [-f FILE] [--config-mode MODE] [--optional] [--max-time S]\n"
 	"                 [--max-memory MB] [--max-depth N]\n"
 	"       rk-config --generate [--update] [--group-by dir] [-C DIR] [-f FILE] < packages\n"
@@ -19,29 +20,9 @@ static const char usage[] =
 	"Evaluate RELEASE.star (Starlark) into config records, one JSON object per\n"
 	"line on stdout; or, with --generate, write a RELEASE.star for the package\n"
 	"records (rk-discover) read on stdin.\n"
-	"\n"
-	"  -C DIR                 run as if started in DIR\n"
-	"      --root DIR         the workspace root (default: the git work tree's\n"
-	"                         top level, else the current directory)\n"
-	"  -f, --file NAME        the configuration file name (default: RELEASE.star)\n"
-	"      --config-mode MODE central, hybrid, decentralized or auto (default):\n"
-	"                         central = DIR/NAME only; hybrid = DIR/NAME plus\n"
-	"                         NAME in package directories; decentralized = the\n"
-	"                         package directories' files only\n"
-	"      --optional         no configuration file at all is not an error:\n"
-	"                         exit 0 with no output\n"
-	"      --generate         read package records on stdin, write RELEASE.star\n"
-	"                         text to stdout\n"
-	"      --update           with --generate: rewrite the generated region of\n"
-	"                         DIR/NAME in place, keeping manual edits\n"
-	"      --group-by HOW     with --generate: how to infer release groups; dir\n"
-	"                         (the only way, the default): by workspace and\n"
-	"                         directory\n"
-	"      --max-time S       stop an evaluation after S seconds (default 60)\n"
-	"      --max-memory MB    stop an evaluation above MB megabytes (default 2048)\n"
-	"      --max-depth N      brackets may nest N levels deep (default 100)\n"
-	"  -h, --help             show this help and exit\n"
-	"      --version          print the version and exit\n"
+	"\n";
+
+static const char tail[] =
 	"\n"
 	"Environment: RK_VENV (the venv holding starlark-pyo3), RK_RULES_DIR (the\n"
 	"bundled rules).\n"
@@ -49,19 +30,98 @@ static const char usage[] =
 	"quietly with the status the tool would have had.\n"
 	"See rk-config(1).\n";
 
-enum {
-	OPT_MODE = 256,
-	OPT_GENERATE,
-	OPT_UPDATE,
-	OPT_GROUP_BY,
-	OPT_OPTIONAL,
-	OPT_MAXTIME,
-	OPT_MAXMEM,
-	OPT_MAXDEPTH,
-	OPT_ROOT
-};
-
 static struct rk_star_limits limits = RK_STAR_LIMITS_DEFAULT;
+
+/* What the options set (limits above). */
+static struct {
+	const char *root, *file;
+	enum rk_cfg_mode mode;
+	struct rk_gen_opts gen;
+	int generate, update, optional, group_by;
+} opt = {.file = "RELEASE.star", .mode = RK_CFG_AUTO, .gen = {.group_by = RK_GEN_BY_DIR}};
+
+static void opt_file(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	opt.file = arg;
+	if (!*arg || strchr(arg, '/'))
+		rk_cli_usage_error(cli, "--file takes a file name, not a path: '%s'", arg);
+}
+
+static void opt_mode(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	if (rk_cfg_mode_parse(arg, &opt.mode) < 0)
+		rk_cli_usage_error(
+			cli,
+			"--config-mode must be central, hybrid, decentralized or auto, not '%s'",
+			arg);
+}
+
+static void opt_group_by(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	if (!strcmp(arg, "level"))
+		rk_cli_usage_error(cli, "--group-by level is gone: groups follow "
+					"workspaces and directories (dir)");
+	else if (!strcmp(arg, "dir"))
+		opt.gen.group_by = RK_GEN_BY_DIR;
+	else
+		rk_cli_usage_error(cli, "--group-by must be dir, not '%s'", arg);
+	opt.group_by = 1;
+}
+
+static void opt_max_time(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	limits.max_time_s = (double)rk_cli_long(cli, "--max-time", arg, 1, 86400);
+}
+
+static void opt_max_memory(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	limits.max_memory_mb = rk_cli_long(cli, "--max-memory", arg, 64, 1048576);
+}
+
+static void opt_max_depth(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	limits.max_depth = (int)rk_cli_long(cli, "--max-depth", arg, 1, 10000);
+}
+
+static const struct rk_cliopt options[] = {
+	{'C', NULL, "DIR", "run as if started in DIR"},
+	{0, "root", "DIR",
+	 "the workspace root (default: the git work tree's\n"
+	 "top level, else the current directory)",
+	 rk_cliopt_string, &opt.root},
+	{'f', "file", "NAME", "the configuration file name (default: RELEASE.star)", opt_file},
+	{0, "config-mode", "MODE",
+	 "central, hybrid, decentralized or auto (default):\n"
+	 "central = DIR/NAME only; hybrid = DIR/NAME plus\n"
+	 "NAME in package directories; decentralized = the\n"
+	 "package directories' files only",
+	 opt_mode},
+	/* documented here, dispatched by its row below (--list-options keeps its place) */
+	{0, "optional", NULL,
+	 "no configuration file at all is not an error:\n"
+	 "exit 0 with no output"},
+	{0, "generate", NULL,
+	 "read package records on stdin, write RELEASE.star\n"
+	 "text to stdout",
+	 rk_cliopt_flag, &opt.generate, 1},
+	{0, "update", NULL,
+	 "with --generate: rewrite the generated region of\n"
+	 "DIR/NAME in place, keeping manual edits",
+	 rk_cliopt_flag, &opt.update, 1},
+	{0, "group-by", "HOW",
+	 "with --generate: how to infer release groups; dir\n"
+	 "(the only way, the default): by workspace and\n"
+	 "directory",
+	 opt_group_by},
+	{0, "optional", NULL, NULL, rk_cliopt_flag, &opt.optional, 1},
+	{0, "max-time", "S", "stop an evaluation after S seconds (default 60)", opt_max_time},
+	{0, "max-memory", "MB", "stop an evaluation above MB megabytes (default 2048)",
+	 opt_max_memory},
+	{0, "max-depth", "N", "brackets may nest N levels deep (default 100)", opt_max_depth},
+	{'h', "help", NULL, "show this help and exit"},
+	{0, "version", NULL, "print the version and exit"},
+	{0, NULL, NULL, NULL, NULL, NULL, 25}, /* the help texts start at column 25 */
+};
 
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
 static char *rules_dir(void)
@@ -182,78 +242,16 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"root", required_argument, NULL, OPT_ROOT},
-		{"file", required_argument, NULL, 'f'},
-		{"config-mode", required_argument, NULL, OPT_MODE},
-		{"generate", no_argument, NULL, OPT_GENERATE},
-		{"update", no_argument, NULL, OPT_UPDATE},
-		{"group-by", required_argument, NULL, OPT_GROUP_BY},
-		{"optional", no_argument, NULL, OPT_OPTIONAL},
-		{"max-time", required_argument, NULL, OPT_MAXTIME},
-		{"max-memory", required_argument, NULL, OPT_MAXMEM},
-		{"max-depth", required_argument, NULL, OPT_MAXDEPTH},
-		{NULL, 0, NULL, 0}};
-	struct rk_cli cli = {usage, "f:", longopts, argc, argv};
-	const char *root = NULL, *file = "RELEASE.star";
+	struct rk_cli cli;
+	struct rk_cliopt_set set;
+	const char *root;
 	char *default_root = NULL;
-	enum rk_cfg_mode mode = RK_CFG_AUTO;
-	struct rk_gen_opts gen = {0};
-	int c, generate = 0, update = 0, optional = 0, group_by = 0;
+	int rc;
 
 	rk_msg_init(argv[0]);
-	gen.group_by = RK_GEN_BY_DIR;
-	while ((c = rk_cli_next(&cli)) != -1) {
-		switch (c) {
-		case OPT_ROOT:
-			root = optarg;
-			break;
-		case 'f':
-			file = optarg;
-			if (!*file || strchr(file, '/'))
-				rk_cli_usage_error(
-					&cli, "--file takes a file name, not a path: '%s'", file);
-			break;
-		case OPT_MODE:
-			if (rk_cfg_mode_parse(optarg, &mode) < 0)
-				rk_cli_usage_error(
-					&cli,
-					"--config-mode must be central, hybrid, decentralized or auto, not '%s'",
-					optarg);
-			break;
-		case OPT_GENERATE:
-			generate = 1;
-			break;
-		case OPT_UPDATE:
-			update = 1;
-			break;
-		case OPT_OPTIONAL:
-			optional = 1;
-			break;
-		case OPT_MAXTIME:
-			limits.max_time_s =
-				(double)rk_cli_long(&cli, "--max-time", optarg, 1, 86400);
-			break;
-		case OPT_MAXMEM:
-			limits.max_memory_mb =
-				rk_cli_long(&cli, "--max-memory", optarg, 64, 1048576);
-			break;
-		case OPT_MAXDEPTH:
-			limits.max_depth = (int)rk_cli_long(&cli, "--max-depth", optarg, 1, 10000);
-			break;
-		case OPT_GROUP_BY:
-			if (!strcmp(optarg, "level"))
-				rk_cli_usage_error(&cli, "--group-by level is gone: groups follow "
-							 "workspaces and directories (dir)");
-			else if (!strcmp(optarg, "dir"))
-				gen.group_by = RK_GEN_BY_DIR;
-			else
-				rk_cli_usage_error(&cli, "--group-by must be dir, not '%s'",
-						   optarg);
-			group_by = 1;
-			break;
-		}
-	}
+	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
+	rk_cliopt_parse(&cli, options);
+	root = opt.root;
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
 	if (!root)
@@ -261,18 +259,19 @@ int main(int argc, char **argv)
 	else if (!rk_is_dir(root))
 		rk_cli_usage_error(&cli, "--root %s: %s", root,
 				   access(root, F_OK) == 0 ? "not a directory" : strerror(errno));
-	if (!generate && (update || group_by))
+	if (!opt.generate && (opt.update || opt.group_by))
 		rk_cli_usage_error(&cli, "--update and --group-by need --generate");
-	if (generate && optional)
+	if (opt.generate && opt.optional)
 		rk_cli_usage_error(&cli, "--optional does not go with --generate");
-	if (generate) {
-		gen.update = update;
-		gen.root = root;
-		gen.file = file;
-		c = rk_gen_run(&gen);
+	if (opt.generate) {
+		opt.gen.update = opt.update;
+		opt.gen.root = root;
+		opt.gen.file = opt.file;
+		rc = rk_gen_run(&opt.gen);
 	} else {
-		c = evaluate(argv[0], root, file, mode, optional);
+		rc = evaluate(argv[0], root, opt.file, opt.mode, opt.optional);
 	}
 	free(default_root);
-	return rk_finish(c);
+	rk_cliopt_release(&set);
+	return rk_finish(rc);
 }

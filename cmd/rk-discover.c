@@ -1,28 +1,23 @@
 /* rk-discover: find workspaces and packages; emit package records. */
 #include "rk_common.h"
 #include "rk_cli.h"
+#include "rk_cliopt.h"
 #include "rk_discover.h"
 #include "rk_json.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char usage[] =
+static const char head[] =
 	"usage: rk-discover [options] [-]\n"
 	"\n"
 	"Find the workspaces and packages under the root (uv, pnpm, npm, yarn, cargo)\n"
 	"and write one package record each, with internal dependency edges, sorted\n"
 	"by ecosystem and name. Records on standard input are passed through first;\n"
 	"config records from rk-config (workspaces, package settings) are applied.\n"
-	"\n"
-	"  -C DIR            run as if started in DIR\n"
-	"      --root DIR    discover under DIR (default: the git work tree's top\n"
-	"                    level, else the current directory)\n"
-	"  -k, --keep-going  warn about malformed manifests and skip them\n"
-	"      --no-stdin    do not read records from standard input\n"
-	"  -                 read standard input even when it is a terminal\n"
-	"  -h, --help        show this help and exit\n"
-	"      --version     print the version and exit\n"
+	"\n";
+
+static const char tail[] =
 	"\n"
 	"Standard input is read when it is not a terminal (or '-' is given) and\n"
 	"--no-stdin is not. Without config records (and without --no-stdin), a\n"
@@ -30,6 +25,40 @@ static const char usage[] =
 	"Exit: 0 ok, 1 output error, 2 usage, 3 malformed manifest or config; a\n"
 	"closed stdout ends quietly with the status the tool would have had.\n"
 	"See rk-discover(1).\n";
+
+/* What the options set. */
+static struct {
+	char *root;
+	bool keep_going;
+	int use_stdin, no_stdin;
+} opt = {NULL, false, -1, 0};
+
+static void opt_root(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	free(opt.root);
+	opt.root = rk_xstrdup(arg);
+}
+
+static void opt_no_stdin(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	opt.use_stdin = 0;
+	opt.no_stdin = 1;
+}
+
+static const struct rk_cliopt options[] = {
+	{'C', NULL, "DIR", "run as if started in DIR"},
+	{0, "root", "DIR",
+	 "discover under DIR (default: the git work tree's top\n"
+	 "level, else the current directory)",
+	 opt_root},
+	{'k', "keep-going", NULL, "warn about malformed manifests and skip them", rk_cliopt_bool,
+	 &opt.keep_going, 1},
+	{0, "no-stdin", NULL, "do not read records from standard input", opt_no_stdin},
+	RK_CLIOPT_TEXT("  -                 read standard input even when it is a terminal"),
+	{'h', "help", NULL, "show this help and exit"},
+	{0, "version", NULL, "print the version and exit"},
+	{0, NULL, NULL, NULL, NULL, NULL, 20}, /* the help texts start at column 20 */
+};
 
 /* Write one package record rk_discover_packages() built. */
 static void put_record(struct rk_buf *rec, void *ctx)
@@ -39,35 +68,20 @@ static void put_record(struct rk_buf *rec, void *ctx)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"keep-going", no_argument, NULL, 'k'},
-		{"no-stdin", no_argument, NULL, 'n'},
-		{NULL, 0, NULL, 0},
-	};
-	struct rk_cli cli = {usage, "k", longopts, argc, argv};
+	struct rk_cli cli;
+	struct rk_cliopt_set set;
 	struct rk_discover_opts o = {0};
 	struct rk_discover *d;
 	struct rk_err err = {0};
-	char *root = NULL;
-	int c, use_stdin = -1, no_stdin = 0, rc = RK_EXIT_OK;
+	char *root;
+	int use_stdin, rc = RK_EXIT_OK;
 
 	rk_msg_init(argv[0]);
-	while ((c = rk_cli_next(&cli)) != -1) {
-		switch (c) {
-		case 'r':
-			free(root);
-			root = rk_xstrdup(optarg);
-			break;
-		case 'k':
-			o.keep_going = true;
-			break;
-		case 'n':
-			use_stdin = 0;
-			no_stdin = 1;
-			break;
-		}
-	}
+	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
+	rk_cliopt_parse(&cli, options);
+	root = opt.root;
+	use_stdin = opt.use_stdin;
+	o.keep_going = opt.keep_going;
 	for (; optind < argc; optind++) {
 		if (strcmp(argv[optind], "-") != 0)
 			rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);
@@ -100,7 +114,7 @@ int main(int argc, char **argv)
 		rk_out(passed.data, passed.len);
 		rk_buf_release(&passed);
 		rk_discover_packages(d, put_record, NULL);
-		if (!no_stdin && !rk_discover_config_records(d)) {
+		if (!opt.no_stdin && !rk_discover_config_records(d)) {
 			struct rk_buf star = RK_BUF_INIT;
 
 			rk_buf_addf(&star, "%s/RELEASE.star", root);
@@ -114,5 +128,6 @@ int main(int argc, char **argv)
 	}
 	rk_discover_free(d);
 	free(root);
+	rk_cliopt_release(&set);
 	return rk_finish(rc);
 }

@@ -1,6 +1,7 @@
 /* rk-poll: wait until released versions can be installed; smoke-test and verify them. */
 #include "rk_common.h"
 #include "rk_cli.h"
+#include "rk_cliopt.h"
 #include "rk_json.h"
 #include "rk_poll.h"
 #include "rk_proc.h"
@@ -8,7 +9,7 @@
 
 #include <math.h>
 
-static const char usage[] =
+static const char head[] =
 	"usage: rk-poll [options] [file]\n"
 	"\n"
 	"Read records (stdin or file), pass them through, and for every release\n"
@@ -16,60 +17,13 @@ static const char usage[] =
 	"does, whether its next version can be installed, with the built artifact's\n"
 	"digest. Each attempt is an event record; each package ends with an\n"
 	"availability record.\n"
-	"\n"
-	"Mode:\n"
-	"      --wait              poll until available or the deadline (default)\n"
-	"      --once              check once\n"
-	"      --verify            also download what the registry serves and compare\n"
-	"                          its SHA-256 with the built artifact's\n"
-	"      --smoke             also install it in a scratch directory and load it\n"
-	"      --smoke-cmd CMD     with --smoke: run CMD (sh -c) instead of the check\n"
-	"      --smoke-timeout S   bound each smoke test (default 600)\n"
-	"Registries (default: from the environment scripts/registries env sets):\n"
-	"      --pypi URL          simple index ($RK_PYPI_SIMPLE, $UV_DEFAULT_INDEX,\n"
-	"                          $PIP_INDEX_URL)\n"
-	"      --npm URL           npm registry ($RK_NPM_URL, $npm_config_registry)\n"
-	"      --cargo-index IDX   sparse index URL, or git index path or file:// URL\n"
-	"                          ($RK_CARGO_INDEX, $CARGO_REGISTRIES_LOCAL_INDEX)\n"
-	"Polling:\n"
-	"      --deadline S        give up after S seconds in all (default 600)\n"
-	"      --initial S         first backoff ceiling (default 1)\n"
-	"      --max-delay S       backoff cap (default 30)\n"
-	"      --max-retry-after S cap on a 429's Retry-After (default 300)\n"
-	"      --request-timeout S per request (default 30)\n"
-	"      --tag TAG           npm dist-tag that must name the version (default:\n"
-	"                          the release's channel, else latest; '' none)\n"
-	"      --seed N            seed the backoff's jitter (default: the clock)\n"
-	"      --dist-root DIR     built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
-	"                          ('/' in a name as '+'; default .releasekit/dist)\n"
-	"\n"
-	"  -C DIR                  run as if started in DIR\n"
-	"  -h, --help              show this help and exit\n"
-	"      --version           print the version and exit\n"
+	"\n";
+
+static const char tail[] =
 	"\n"
 	"Exit: 0 every package available (verified, smoke-tested), 1 not, 2 usage,\n"
 	"3 bad input; a closed stdout ends quietly with the status the tool would\n"
 	"have had. See rk-poll(1).\n";
-
-enum {
-	OPT_WAIT = 256,
-	OPT_ONCE,
-	OPT_VERIFY,
-	OPT_SMOKE,
-	OPT_SMOKE_CMD,
-	OPT_SMOKE_TIMEOUT,
-	OPT_PYPI,
-	OPT_NPM,
-	OPT_CARGO,
-	OPT_DEADLINE,
-	OPT_INITIAL,
-	OPT_MAX_DELAY,
-	OPT_MAX_RETRY_AFTER,
-	OPT_REQ_TIMEOUT,
-	OPT_TAG,
-	OPT_DIST_ROOT,
-	OPT_SEED,
-};
 
 struct tool {
 	struct rk_poll_opts po;
@@ -91,6 +45,30 @@ static double seconds(const struct rk_cli *cli, const char *opt, const char *v)
 	if (end == v || *end || errno || !isfinite(d) || d < 0)
 		rk_cli_usage_error(cli, "%s: expected seconds (a number >= 0), got '%s'", opt, v);
 	return d;
+}
+
+/* --deadline, --initial, ...: dst is the double to set */
+static void opt_seconds(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "--%s", o->name);
+	*(double *)o->dst = seconds(cli, name, arg);
+}
+
+/* --request-timeout S: dst is the long of milliseconds to set (at least 1) */
+static void opt_timeout_ms(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	long *ms = o->dst;
+
+	*ms = (long)(seconds(cli, "--request-timeout", arg) * 1000.0);
+	if (*ms < 1)
+		*ms = 1;
+}
+
+static void opt_seed(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	*(unsigned int *)o->dst = (unsigned int)rk_cli_long(cli, "--seed", arg, 1, 0x7fffffff);
 }
 
 static const char *env_first(const char *a, const char *b, const char *c)
@@ -296,96 +274,74 @@ static void one(struct tool *t, const char *eco, const char *name, const char *v
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"wait", no_argument, NULL, OPT_WAIT},
-		{"once", no_argument, NULL, OPT_ONCE},
-		{"verify", no_argument, NULL, OPT_VERIFY},
-		{"smoke", no_argument, NULL, OPT_SMOKE},
-		{"smoke-cmd", required_argument, NULL, OPT_SMOKE_CMD},
-		{"smoke-timeout", required_argument, NULL, OPT_SMOKE_TIMEOUT},
-		{"pypi", required_argument, NULL, OPT_PYPI},
-		{"npm", required_argument, NULL, OPT_NPM},
-		{"cargo-index", required_argument, NULL, OPT_CARGO},
-		{"deadline", required_argument, NULL, OPT_DEADLINE},
-		{"initial", required_argument, NULL, OPT_INITIAL},
-		{"max-delay", required_argument, NULL, OPT_MAX_DELAY},
-		{"max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER},
-		{"request-timeout", required_argument, NULL, OPT_REQ_TIMEOUT},
-		{"tag", required_argument, NULL, OPT_TAG},
-		{"dist-root", required_argument, NULL, OPT_DIST_ROOT},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{NULL, 0, NULL, 0},
-	};
-	struct rk_cli cli = {usage, "", longopts, argc, argv};
 	struct tool t = {RK_POLL_OPTS_INIT};
+	double deadline_s = 600;
+	const struct rk_cliopt options[] = {
+		RK_CLIOPT_TEXT("Mode:"),
+		{0, "wait", NULL, "poll until available or the deadline (default)", rk_cliopt_bool,
+		 &t.once, 0},
+		{0, "once", NULL, "check once", rk_cliopt_bool, &t.once, 1},
+		{0, "verify", NULL,
+		 "also download what the registry serves and compare\n"
+		 "its SHA-256 with the built artifact's",
+		 rk_cliopt_bool, &t.verify, 1},
+		{0, "smoke", NULL, "also install it in a scratch directory and load it",
+		 rk_cliopt_bool, &t.smoke, 1},
+		{0, "smoke-cmd", "CMD", "with --smoke: run CMD (sh -c) instead of the check",
+		 rk_cliopt_string, &t.so.command},
+		{0, "smoke-timeout", "S", "bound each smoke test (default 600)", opt_seconds,
+		 &t.so.timeout_s},
+		RK_CLIOPT_TEXT(
+			"Registries (default: from the environment scripts/registries env sets):"),
+		{0, "pypi", "URL",
+		 "simple index ($RK_PYPI_SIMPLE, $UV_DEFAULT_INDEX,\n"
+		 "$PIP_INDEX_URL)",
+		 rk_cliopt_string, &t.po.pypi},
+		{0, "npm", "URL", "npm registry ($RK_NPM_URL, $npm_config_registry)",
+		 rk_cliopt_string, &t.po.npm},
+		{0, "cargo-index", "IDX",
+		 "sparse index URL, or git index path or file:// URL\n"
+		 "($RK_CARGO_INDEX, $CARGO_REGISTRIES_LOCAL_INDEX)",
+		 rk_cliopt_string, &t.po.cargo},
+		RK_CLIOPT_TEXT("Polling:"),
+		{0, "deadline", "S", "give up after S seconds in all (default 600)", opt_seconds,
+		 &deadline_s},
+		{0, "initial", "S", "first backoff ceiling (default 1)", opt_seconds,
+		 &t.po.initial_s},
+		{0, "max-delay", "S", "backoff cap (default 30)", opt_seconds, &t.po.max_delay_s},
+		{0, "max-retry-after", "S", "cap on a 429's Retry-After (default 300)", opt_seconds,
+		 &t.po.max_retry_after_s},
+		{0, "request-timeout", "S", "per request (default 30)", opt_timeout_ms,
+		 &t.po.request_timeout_ms},
+		{0, "tag", "TAG",
+		 "npm dist-tag that must name the version (default:\n"
+		 "the release's channel, else latest; '' none)",
+		 rk_cliopt_string, &t.tag},
+		/* documented here, dispatched by its row below (--list-options keeps its place) */
+		{0, "seed", "N", "seed the backoff's jitter (default: the clock)"},
+		{0, "dist-root", "DIR",
+		 "built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
+		 "('/' in a name as '+'; default .releasekit/dist)",
+		 rk_cliopt_string, &t.dist_root},
+		{0, "seed", "N", NULL, opt_seed, &t.po.seed},
+		RK_CLIOPT_TEXT(""),
+		{'C', NULL, "DIR", "run as if started in DIR"},
+		{'h', "help", NULL, "show this help and exit"},
+		{0, "version", NULL, "print the version and exit"},
+		{0, NULL, NULL, NULL, NULL, NULL, 26}, /* the help texts start at column 26 */
+	};
+	struct rk_cli cli;
+	struct rk_cliopt_set set;
 	struct rk_ndjson rd;
 	const char *in;
 	FILE *fp = stdin;
-	double deadline_s = 600;
-	int c, rc;
+	int rc;
 
 	rk_msg_init(argv[0]);
 	t.dist_root = ".releasekit/dist";
 	t.so.timeout_s = 600;
-	while ((c = rk_cli_next(&cli)) != -1) {
-		switch (c) {
-		case OPT_WAIT:
-			t.once = false;
-			break;
-		case OPT_ONCE:
-			t.once = true;
-			break;
-		case OPT_VERIFY:
-			t.verify = true;
-			break;
-		case OPT_SMOKE:
-			t.smoke = true;
-			break;
-		case OPT_SMOKE_CMD:
-			t.so.command = optarg;
-			break;
-		case OPT_SMOKE_TIMEOUT:
-			t.so.timeout_s = seconds(&cli, "--smoke-timeout", optarg);
-			break;
-		case OPT_PYPI:
-			t.po.pypi = optarg;
-			break;
-		case OPT_NPM:
-			t.po.npm = optarg;
-			break;
-		case OPT_CARGO:
-			t.po.cargo = optarg;
-			break;
-		case OPT_DEADLINE:
-			deadline_s = seconds(&cli, "--deadline", optarg);
-			break;
-		case OPT_INITIAL:
-			t.po.initial_s = seconds(&cli, "--initial", optarg);
-			break;
-		case OPT_MAX_DELAY:
-			t.po.max_delay_s = seconds(&cli, "--max-delay", optarg);
-			break;
-		case OPT_MAX_RETRY_AFTER:
-			t.po.max_retry_after_s = seconds(&cli, "--max-retry-after", optarg);
-			break;
-		case OPT_REQ_TIMEOUT:
-			t.po.request_timeout_ms =
-				(long)(seconds(&cli, "--request-timeout", optarg) * 1000.0);
-			if (t.po.request_timeout_ms < 1)
-				t.po.request_timeout_ms = 1;
-			break;
-		case OPT_TAG:
-			t.tag = optarg;
-			break;
-		case OPT_DIST_ROOT:
-			t.dist_root = optarg;
-			break;
-		case OPT_SEED:
-			t.po.seed =
-				(unsigned int)rk_cli_long(&cli, "--seed", optarg, 1, 0x7fffffff);
-			break;
-		}
-	}
+	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
+	rk_cliopt_parse(&cli, options);
 	if (t.so.command && !t.smoke)
 		rk_cli_usage_error(&cli, "--smoke-cmd needs --smoke");
 	in = rk_cli_input(&cli);
@@ -443,5 +399,6 @@ int main(int argc, char **argv)
 	rk_ndjson_release(&rd);
 	if (fp != stdin)
 		fclose(fp);
+	rk_cliopt_release(&set);
 	return rk_finish(t.failed ? RK_EXIT_FAIL : RK_EXIT_OK);
 }

@@ -7,7 +7,7 @@
 
 static int is_end(const struct rk_cliopt *o)
 {
-	return !o->shortname && !o->name;
+	return !o->shortname && !o->name && !o->help;
 }
 
 /* "  -j, --jobs N" / "      --seed N" / "  -C DIR", padded, then the help. */
@@ -18,6 +18,11 @@ static void usage_row(struct rk_buf *b, const struct rk_cliopt *o, size_t column
 
 	if (!h)
 		return; /* an alias another row documents */
+	if (!o->shortname && !o->name) {
+		rk_buf_adds(b, h); /* a text row: a heading or a paragraph */
+		rk_buf_addc(b, '\n');
+		return;
+	}
 	if (o->shortname && o->name)
 		rk_buf_addf(b, "  -%c, --%s", o->shortname, o->name);
 	else if (o->shortname)
@@ -27,7 +32,7 @@ static void usage_row(struct rk_buf *b, const struct rk_cliopt *o, size_t column
 	if (o->arg)
 		rk_buf_addf(b, " %s", o->arg);
 	col = b->len - start;
-	if (col + 2 > column) {
+	if (col + 1 > column) {
 		rk_buf_addc(b, '\n');
 		col = 0;
 	}
@@ -110,6 +115,11 @@ void rk_cliopt_release(struct rk_cliopt_set *set)
 void rk_cliopt_flag(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
 {
 	*(int *)o->dst = (int)o->val;
+}
+
+void rk_cliopt_bool(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)
+{
+	*(bool *)o->dst = o->val != 0;
 }
 
 void rk_cliopt_string(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg)

@@ -43,9 +43,23 @@ struct rk_cliopt {
 };
 
 /*
- * The table ends with a row whose shortname and name are both 0; its val,
- * when not 0, is the column the help texts start at (default 28).
+ * A row with neither shortname nor name but with help is a text row: its
+ * help is printed as it is, followed by a newline ("Output:", "" for a
+ * blank line, a paragraph between options); it is no option.
+ * RK_CLIOPT_TEXT("...") writes one.
+ *
+ * The table ends with a row whose shortname, name and help are all 0; its
+ * val, when not 0, is the column the help texts start at (default 28).
+ *
+ * The getopt options (and so --list-options and the completions) follow
+ * the order of the rows that have fn; the help, the order of the rows that
+ * have help. An option documented at another place than where it is
+ * dispatched has two rows of the same name: one with help and no fn, one
+ * with fn and help NULL.
  */
+/* clang-format off */
+#define RK_CLIOPT_TEXT(text) {0, NULL, NULL, (text), NULL, NULL, 0}
+/* clang-format on */
 
 struct rk_cliopt_set {
 	struct rk_buf usage;
@@ -56,8 +70,8 @@ struct rk_cliopt_set {
 /*
  * Fill cli (usage, shortopts, longopts, argc, argv) from the table: the
  * usage is head, then one aligned line per row ("  -j, --jobs N" padded to
- * column 28, or the end row's val, then the help; a name too long for the
- * column puts its help on the next line), then tail.
+ * column 28, or the end row's val, then the help; a name that leaves no
+ * space before the column puts its help on the next line), then tail.
  */
 void rk_cliopt_init(struct rk_cli *cli, struct rk_cliopt_set *set, const struct rk_cliopt *opts,
 		    const char *head, const char *tail, int argc, char **argv);
@@ -67,8 +81,9 @@ void rk_cliopt_parse(struct rk_cli *cli, const struct rk_cliopt *opts);
 
 void rk_cliopt_release(struct rk_cliopt_set *set);
 
-/* Common actions: *(int *)dst = val; *(const char **)dst = arg. */
+/* Common actions: *(int *)dst = val; *(bool *)dst = val != 0; *(const char **)dst = arg. */
 void rk_cliopt_flag(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg);
+void rk_cliopt_bool(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg);
 void rk_cliopt_string(const struct rk_cli *cli, const struct rk_cliopt *o, const char *arg);
 
 #endif

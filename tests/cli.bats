@@ -156,3 +156,18 @@ TOOLS="rk-config rk-discover rk-graph rk-plan rk-exec rk-poll rk-report"
 		assert_equal "$stderr" "$t: cannot open $T/missing.ndjson: No such file or directory"
 	done
 }
+
+@test "every tool: --help and --list-options name the same options (one table each)" {
+	opt='(-[a-zA-Z]|--[a-z][a-z0-9-]*)'
+	for t in $TOOLS; do
+		run --separate-stderr "$t" --help
+		assert_success
+		shown=$(printf '%s\n' "$output" | { grep -oE -- "^ +$opt(, $opt)*" || true; } |
+			sed -E 's/^ +//; s/, /\n/g' | sort -u)
+		run --separate-stderr "$t" --list-options
+		assert_success
+		listed=$(printf '%s\n' "$output" | sed 's/=$//' | grep -vx -- --list-options | sort -u)
+		[ -n "$listed" ] && [ "$listed" = "$shown" ] ||
+			fail "$t: --list-options: $(echo $listed); --help: $(echo $shown)"
+	done
+}
