@@ -96,10 +96,10 @@ static const struct rk_cliopt options[] = {
 	 "NAME in package directories; decentralized = the\n"
 	 "package directories' files only",
 	 opt_mode},
-	/* documented here, dispatched by its row below (--list-options keeps its place) */
 	{0, "optional", NULL,
 	 "no configuration file at all is not an error:\n"
-	 "exit 0 with no output"},
+	 "exit 0 with no output",
+	 rk_cliopt_flag, &opt.optional, 1},
 	{0, "generate", NULL,
 	 "read package records on stdin, write RELEASE.star\n"
 	 "text to stdout",
@@ -113,7 +113,6 @@ static const struct rk_cliopt options[] = {
 	 "(the only way, the default): by workspace and\n"
 	 "directory",
 	 opt_group_by},
-	{0, "optional", NULL, NULL, rk_cliopt_flag, &opt.optional, 1},
 	{0, "max-time", "S", "stop an evaluation after S seconds (default 60)", opt_max_time},
 	{0, "max-memory", "MB", "stop an evaluation above MB megabytes (default 2048)",
 	 opt_max_memory},

@@ -78,11 +78,11 @@ static const struct rk_cliopt options[] = {
 	 opt_format},
 	{0, "levels", NULL, "same as --format levels", opt_levels},
 	RK_CLIOPT_TEXT("Graph:"),
-	/* documented here, dispatched by its row below (--list-options keeps its place) */
 	{0, "edges", "TYPES",
 	 "dependency types that order the release, comma-separated\n"
 	 "(normal, build, peer, optional, dev, all; default\n"
-	 "normal,build,peer, or the config's order_edges)"},
+	 "normal,build,peer, or the config's order_edges)",
+	 opt_edges},
 	{0, "include-dev", NULL, "dev dependencies constrain the order too", rk_cliopt_flag,
 	 &opt.include_dev, 1},
 	{0, "strict", NULL, "a dependency on a package not in the input is an error",
@@ -94,7 +94,6 @@ static const struct rk_cliopt options[] = {
 	{0, "path", "A B", "a shortest dependency path from A to B (exit 1: none)", opt_path},
 	{0, "group", "NAME", "packages whose \"group\" is NAME", rk_cliopt_string, &opt.group},
 	{0, "ecosystem", "E", "packages of ecosystem E (python, npm, cargo)", opt_ecosystem},
-	{0, "edges", "TYPES", NULL, opt_edges},
 	RK_CLIOPT_TEXT(""),
 	{'C', NULL, "DIR", "run as if started in DIR"},
 	{'h', "help", NULL, "show this help and exit"},

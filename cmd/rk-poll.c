@@ -317,13 +317,12 @@ int main(int argc, char **argv)
 		 "npm dist-tag that must name the version (default:\n"
 		 "the release's channel, else latest; '' none)",
 		 rk_cliopt_string, &t.tag},
-		/* documented here, dispatched by its row below (--list-options keeps its place) */
-		{0, "seed", "N", "seed the backoff's jitter (default: the clock)"},
+		{0, "seed", "N", "seed the backoff's jitter (default: the clock)", opt_seed,
+		 &t.po.seed},
 		{0, "dist-root", "DIR",
 		 "built artifacts: DIR/<ecosystem>/<name>-<version>/\n"
 		 "('/' in a name as '+'; default .releasekit/dist)",
 		 rk_cliopt_string, &t.dist_root},
-		{0, "seed", "N", NULL, opt_seed, &t.po.seed},
 		RK_CLIOPT_TEXT(""),
 		{'C', NULL, "DIR", "run as if started in DIR"},
 		{'h', "help", NULL, "show this help and exit"},

@@ -53,9 +53,7 @@ struct rk_cliopt {
  *
  * The getopt options (and so --list-options and the completions) follow
  * the order of the rows that have fn; the help, the order of the rows that
- * have help. An option documented at another place than where it is
- * dispatched has two rows of the same name: one with help and no fn, one
- * with fn and help NULL.
+ * have help: one row per option, in the order the help shows them.
  */
 /* clang-format off */
 #define RK_CLIOPT_TEXT(text) {0, NULL, NULL, (text), NULL, NULL, 0}
