@@ -414,17 +414,19 @@ int main(int argc, char **argv)
 		char *e2, *n2, *v2, *c2;
 		struct rk_err err;
 
+		if (strcmp(rd.kind, "release") != 0 ||
+		    rk_json_bool(d, rk_json_get(d, 0, "publish")) == 0) {
+			rk_ndjson_pass(&rd);
+			continue;
+		}
+		/* checked before it is passed on: a bad record is not written */
+		if (rk_record_need(d, rd.source, rd.line, release_needs, &err))
+			rk_die_err(&err);
 		rk_ndjson_pass(&rd);
-		if (strcmp(rd.kind, "release") != 0)
-			continue;
-		if (rk_json_bool(d, rk_json_get(d, 0, "publish")) == 0)
-			continue;
 		eco = rk_json_get_str(d, 0, "ecosystem");
 		name = rk_json_get_str(d, 0, "name");
 		next = rk_json_get_str(d, 0, "next");
 		chan = rk_json_get_str(d, 0, "channel");
-		if (rk_record_need(d, rd.source, rd.line, release_needs, &err))
-			rk_die_err(&err);
 		rk_out_flush();
 		/* the record's storage is reused by the next read: copy */
 		e2 = rk_xstrdup(eco);

@@ -734,6 +734,8 @@ static int need(struct vctx *c, int vt, const char *path)
 	key[n] = '\0';
 	path += n;
 	t = rk_json_get(d, vt, key);
+	if (t < 0 && *path)
+		return 0; /* "deps[].name" asks nothing of a record without deps */
 	at = push_key(c, key);
 	if (t < 0) {
 		c->tok = vt;
