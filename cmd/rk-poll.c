@@ -5,9 +5,13 @@
 #include "rk_json.h"
 #include "rk_poll.h"
 #include "rk_proc.h"
+#include "rk_record.h"
 #include "rk_smoke.h"
 
 #include <math.h>
+
+/* What rk-poll needs of a release record it polls for (rk_record_need). */
+static const char *const release_needs[] = {"ecosystem", "name", "next", NULL};
 
 static const char head[] =
 	"usage: rk-poll [options] [file]\n"
@@ -363,24 +367,21 @@ int main(int argc, char **argv)
 		const struct rk_json *d = &rd.doc;
 		const char *eco, *name, *next, *chan;
 		char *e2, *n2, *v2, *c2;
+		struct rk_err err;
 
+		if (strcmp(rd.kind, "release") != 0 ||
+		    rk_json_bool(d, rk_json_get(d, 0, "publish")) == 0) {
+			rk_ndjson_pass(&rd);
+			continue;
+		}
+		/* checked before it is passed on: a bad record is not written */
+		if (rk_record_need(d, rd.source, rd.line, release_needs, &err))
+			rk_die_err(&err);
 		rk_ndjson_pass(&rd);
-		if (strcmp(rd.kind, "release") != 0)
-			continue;
-		if (rk_json_bool(d, rk_json_get(d, 0, "publish")) == 0)
-			continue;
 		eco = rk_json_get_str(d, 0, "ecosystem");
 		name = rk_json_get_str(d, 0, "name");
 		next = rk_json_get_str(d, 0, "next");
 		chan = rk_json_get_str(d, 0, "channel");
-		if (!eco || !name || !next) {
-			struct rk_err err = {rd.source, rd.line, 1, ""};
-
-			snprintf(
-				err.msg, sizeof(err.msg),
-				"release record needs string \"ecosystem\", \"name\" and \"next\"");
-			rk_die_err(&err);
-		}
 		rk_out_flush();
 		/* the record's storage is reused by the next read: copy */
 		e2 = rk_xstrdup(eco);

@@ -3,6 +3,10 @@
 #include "rk_graph.h"
 #include "rk_graph_record.h"
 #include "rk_json.h"
+#include "rk_record.h"
+
+/* What rk-graph needs of a package record (rk_record_need). */
+static const char *const needs[] = {"name", "ecosystem", "deps[].name", NULL};
 
 long rk_graph_record_col(const struct rk_json *d, int t)
 {
@@ -38,12 +42,12 @@ int rk_graph_add_record(struct rk_graph *g, const struct rk_json *d, const char 
 	const char *name = rk_json_str(d, tname), *group = NULL;
 	int eco, v;
 
+	if (rk_record_need(d, source, line, needs, err))
+		return -1;
 	if (!name || !*name)
 		return bad(&w, tname >= 0 ? tname : 0, "\"name\" must be a non-empty string");
 	if (strlen(name) != rk_json_strlen(d, tname))
 		return bad(&w, tname, "\"name\" must not contain a NUL character");
-	if (teco < 0)
-		return bad(&w, 0, "\"ecosystem\" is missing");
 	eco = rk_eco_parse(rk_json_str(d, teco));
 	if (eco < 0)
 		return bad(&w, teco, "\"ecosystem\" must be python, npm or cargo");

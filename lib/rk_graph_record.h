@@ -11,8 +11,10 @@
  * A package defined twice (same ecosystem, same normalised name) is bad
  * input too.
  *
- * Errors: struct rk_err at SOURCE:LINE:COL ("package record: reason");
- * nothing is printed and nothing exits.
+ * Errors: struct rk_err at SOURCE:LINE:COL; a missing "name", "ecosystem"
+ * or deps[].name in the validator's words (rk_record_need: "name: missing
+ * (required)"), any other problem "package record: reason"; nothing is
+ * printed and nothing exits.
  */
 #ifndef RK_GRAPH_RECORD_H
 #define RK_GRAPH_RECORD_H

@@ -718,6 +718,61 @@ int rk_record_check(const struct rk_json *d, const char *source, long line, int 
 	return rc ? -1 : 0;
 }
 
+/* ---- a reader's needs ---- */
+
+/* The fields of path (see rk_record_need) below value vt, each present. */
+static int need(struct vctx *c, int vt, const char *path)
+{
+	const struct rk_json *d = c->d;
+	size_t n = strcspn(path, ".["), at;
+	char key[256];
+	int t, e, i = 0, rc = 0;
+
+	if (rk_json_type(d, vt) != RK_JSON_OBJECT || n == 0 || n >= sizeof(key))
+		return 0; /* not an object: the schema's business, not a need */
+	memcpy(key, path, n);
+	key[n] = '\0';
+	path += n;
+	t = rk_json_get(d, vt, key);
+	if (t < 0 && *path)
+		return 0; /* "deps[].name" asks nothing of a record without deps */
+	at = push_key(c, key);
+	if (t < 0) {
+		c->tok = vt;
+		rc = fail(c, "missing (required)");
+	} else if (!strncmp(path, "[]", 2)) {
+		path += 2 + (path[2] == '.');
+		if (*path && rk_json_type(d, t) == RK_JSON_ARRAY)
+			for (e = rk_json_first(d, t); !rc && e >= 0; e = rk_json_next(d, e), i++) {
+				size_t ai = push_index(c, i);
+
+				rc = need(c, e, path);
+				pop(c, ai);
+			}
+	} else if (*path == '.') {
+		rc = need(c, t, path + 1);
+	}
+	pop(c, at);
+	return rc;
+}
+
+int rk_record_need(const struct rk_json *d, const char *source, long line,
+		   const char *const fields[], struct rk_err *err)
+{
+	struct vctx c;
+	int rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.d = d;
+	for (; !rc && fields && *fields; fields++)
+		rc = need(&c, 0, *fields);
+	if (rc)
+		report(&c, source, line, err);
+	rk_buf_release(&c.path);
+	verr_release(&c.e);
+	return rc ? -1 : 0;
+}
+
 /* ---- the schemas' own check ---- */
 
 /* Keywords of schema st: known, patterns compile, refs resolve. */

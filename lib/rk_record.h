@@ -56,7 +56,7 @@ extern const struct rk_record_schema rk_record_schemas[];
  * RK_RECORD_REQUIRED: the schemas' "required" lists too (the producers'
  * contract, as scripts/validate-records checks it). Without it (the
  * readers: rk_ndjson_next) every field present is checked, a missing one is
- * not: each tool names the fields it needs itself, as before.
+ * not: each tool names the fields it needs with rk_record_need.
  */
 enum { RK_RECORD_PRESENT = 0, RK_RECORD_REQUIRED = 1 };
 
@@ -67,6 +67,31 @@ enum { RK_RECORD_PRESENT = 0, RK_RECORD_REQUIRED = 1 };
  */
 int rk_record_check(const struct rk_json *d, const char *source, long line, int flags,
 		    struct rk_err *err);
+
+/*
+ * A reader's needs: the fields a tool cannot do without, checked with the
+ * validator's wording and position, so that every tool says the same thing
+ * about the same missing field. Each reader names only what it really uses
+ * (records written by hand, e.g. with jq, need no more); the schema's whole
+ * "required" list is the producers' contract (RK_RECORD_REQUIRED).
+ *
+ * fields: a NULL-terminated list of paths into record d (token 0): "name";
+ * "a.b" (b inside object a, when a is there); "deps[].name" (name in each
+ * element of the array deps, when deps is there). A field is missing when
+ * its key is absent; what is there (its type, null) is the schema's to
+ * check (rk_record_check), and a path through a value that is not an object
+ * or array asks nothing of it.
+ *
+ * Returns 0 when every field is there, else -1 with err set as
+ * rk_record_check sets it for RK_RECORD_REQUIRED (the first missing field
+ * in list order; col: the object that lacks it; a config record's error at
+ * its "location"):
+ *     <stdin>:1:1: name: missing (required)
+ *     <stdin>:1:60: deps[0].name: missing (required)
+ * Callers exit RK_EXIT_INPUT (rk_die_err).
+ */
+int rk_record_need(const struct rk_json *d, const char *source, long line,
+		   const char *const fields[], struct rk_err *err);
 
 /*
  * Check the compiled-in schemas themselves: each parses, uses only the

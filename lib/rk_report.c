@@ -1,5 +1,6 @@
 #include "rk_common.h"
 #include "rk_report.h"
+#include "rk_record.h"
 
 #include <ctype.h>
 
@@ -223,6 +224,11 @@ static void close_pending(struct rk_raction *a, long long t)
 		a->pending_ms = -1;
 }
 
+/* What rk-report needs of the records it reads (rk_record_need). */
+static const char *const event_needs[] = {"action", "state", "time", NULL};
+static const char *const action_needs[] = {"id", NULL};
+static const char *const package_needs[] = {"name", NULL}; /* package and release */
+
 static int add_event(struct rk_report *r, const struct rk_ndjson *nd, struct rk_err *err)
 {
 	const struct rk_json *d = &nd->doc;
@@ -233,6 +239,8 @@ static int add_event(struct rk_report *r, const struct rk_ndjson *nd, struct rk_
 	int attempt = 0;
 	struct rk_raction *a;
 
+	if (rk_record_need(d, nd->source, nd->line, event_needs, err))
+		return -1;
 	if (!id || !st)
 		return rk_err_set(err, nd->source, nd->line, 0, "event has no string \"%s\"",
 				  id ? "state" : "action");
@@ -342,6 +350,8 @@ int rk_report_add(struct rk_report *r, const struct rk_ndjson *nd, struct rk_err
 	if (!strcmp(kind, "action")) {
 		const char *id = rk_json_get_str(d, 0, "id");
 		struct rk_raction *a;
+		if (rk_record_need(d, nd->source, nd->line, action_needs, err))
+			return -1;
 		if (!id)
 			return 0;
 		a = act_get(r, id);
@@ -353,6 +363,8 @@ int rk_report_add(struct rk_report *r, const struct rk_ndjson *nd, struct rk_err
 	}
 	if (strcmp(kind, "package") && strcmp(kind, "release"))
 		return 0; /* other kinds: not for the report */
+	if (rk_record_need(d, nd->source, nd->line, package_needs, err))
+		return -1;
 	name = rk_json_get_str(d, 0, "name");
 	eco = rk_json_get_str(d, 0, "ecosystem");
 	if (!name)

@@ -32,9 +32,12 @@
  * file or stdout. Output depends only on the records (no clock, no
  * environment), so the same stream gives the same bytes.
  *
- * ERRORS. rk_report_add() returns -1 with err (source:line) for an event
- * without a string "action" or "state" or with a "time" that is not RFC
- * 3339 UTC with milliseconds.
+ * ERRORS. rk_report_add() returns -1 with err for a record without a field
+ * the report needs, in the validator's words (rk_record_need:
+ * "SOURCE:LINE:COL: time: missing (required)"): an event's "action",
+ * "state" and "time", an action's "id", a package or release record's
+ * "name"; and (source:line) for an event "time" that is not RFC 3339 UTC
+ * with milliseconds.
  */
 #ifndef RK_REPORT_H
 #define RK_REPORT_H

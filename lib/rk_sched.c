@@ -3,6 +3,7 @@
  * checked (rk_sched.h). The run itself is rk-exec's (cmd/rk-exec/).
  */
 #include "rk_common.h"
+#include "rk_record.h"
 #include "rk_sched_int.h"
 #include "rk_topo.h"
 
@@ -172,6 +173,9 @@ static int bad(struct rk_err *err, const struct rk_ndjson *r, const char *id, co
 	return rk_err_set(err, r->source, r->line, 0, "action: %s", what);
 }
 
+/* What rk-exec needs of an action record (rk_record_need). */
+static const char *const action_needs[] = {"id", "type", "key", "deps", NULL};
+
 int rk_sched_add(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *err)
 {
 	const struct rk_json *d = &r->doc;
@@ -199,6 +203,8 @@ int rk_sched_add(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *e
 	memset(&a, 0, sizeof(a));
 	a.max_retries = -1;
 	a.line = r->line;
+	if (rk_record_need(d, r->source, r->line, action_needs, err))
+		return -1;
 	id = rk_json_get_str(d, 0, "id");
 	if (!id || !*id)
 		return bad(err, r, NULL, "\"id\" must be a non-empty string");

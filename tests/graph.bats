@@ -404,14 +404,14 @@ EOF
 @test "malformed records: exit 3 with source:line:col, nothing on stdout" {
 	local cases=(
 		'{"kind":"package","name":"a","ecosystem":"npm"|<stdin>:2:47: expected'
-		'{"kind":"package","ecosystem":"npm"}|<stdin>:2:1: package record: "name" must be a non-empty string'
+		'{"kind":"package","ecosystem":"npm"}|<stdin>:2:1: name: missing (required)'
 		'{"kind":"package","name":"","ecosystem":"npm"}|<stdin>:2:26: name: must not be empty'
-		'{"kind":"package","name":"a"}|<stdin>:2:1: package record: "ecosystem" is missing'
+		'{"kind":"package","name":"a"}|<stdin>:2:1: ecosystem: missing (required)'
 		'{"kind":"package","name":"a","ecosystem":"go"}|<stdin>:2:42: ecosystem: expected one of python, npm, cargo, found "go"'
 		'{"kind":"package","name":"a","ecosystem":"npm","group":3}|<stdin>:2:56: group: expected string or null, found 3'
 		'{"kind":"package","name":"a","ecosystem":"npm","deps":{}}|<stdin>:2:55: deps: expected array, found an object'
 		'{"kind":"package","name":"a","ecosystem":"npm","deps":["b"]}|<stdin>:2:56: deps[0]: expected object, found "b"'
-		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b"},{"type":"dev"}]}|<stdin>:2:69: package record: "deps"[1]: "name" must be a non-empty string'
+		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b"},{"type":"dev"}]}|<stdin>:2:69: deps[1].name: missing (required)'
 		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","ecosystem":"pypi"}]}|<stdin>:2:80: deps[0].ecosystem: expected one of python, npm, cargo, found "pypi"'
 		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","type":"test"}]}|<stdin>:2:75: deps[0].type: expected one of normal, dev, build, optional, peer, found "test"'
 		'{"kind":"package","name":"a","ecosystem":"npm","deps":[{"name":"b","cross":1}]}|<stdin>:2:76: deps[0].cross: expected boolean, found 1'

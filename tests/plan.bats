@@ -479,7 +479,7 @@ rk-plan: <stdin>:1: bad tag_format '{name-{version}': unbalanced '{'"
 	echo '{"kind":"package","name":"a","ecosystem":"npm","version":"1.0.0"}' >bad.ndjson
 	run --separate-stderr rk-plan -C repo <bad.ndjson
 	assert_failure 3
-	assert_equal "$stderr" "rk-plan: <stdin>:1: package 'a': no \"path\""
+	assert_equal "$stderr" "rk-plan: <stdin>:1:1: path: missing (required)"
 	pkg a npm pk/a not.a.version
 	run --separate-stderr rk-plan -C repo <in.ndjson
 	assert_failure 3

@@ -75,7 +75,7 @@ FAST=(--initial 0.05 --max-delay 0.2)
 	assert_failure 2
 	run --separate-stderr rk-poll <<<'{"kind":"release","name":"x"}'
 	assert_failure 3
-	assert_equal "$stderr" 'rk-poll: <stdin>:1:1: release record needs string "ecosystem", "name" and "next"'
+	assert_equal "$stderr" 'rk-poll: <stdin>:1:1: ecosystem: missing (required)'
 	run --separate-stderr rk-poll <<<'not json'
 	assert_failure 3
 	# a registry nobody configured: one clear line, an error record

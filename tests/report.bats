@@ -244,7 +244,7 @@ print(w, h)' report.png
 	printf '{"kind":"event","state":"started","time":"2026-12-01T00:00:00.000Z"}\n' >bad3
 	run --separate-stderr rk-report bad3
 	assert_failure 3
-	[ "$stderr" = 'rk-report: bad3:1: event has no string "action"' ]
+	[ "$stderr" = 'rk-report: bad3:1:1: action: missing (required)' ]
 	run --separate-stderr rk-report --format pdf
 	assert_failure 2
 	[ "${stderr_lines[0]}" = "rk-report: --format: expected text, markdown, json, html or junit, got 'pdf'" ]

@@ -5,6 +5,7 @@
 #include "rk_common.h"
 #include "plan.h"
 #include "rk_json.h"
+#include "rk_record.h"
 #include "rk_strmap.h"
 #include "rk_tagfmt.h"
 
@@ -142,9 +143,13 @@ void plan_check_paths(const struct plan *pl, const char *pkg, char **v, size_t n
 				pkg, v[i]);
 }
 
+/* What rk-plan needs of a package record (rk_record_need). */
+static const char *const package_needs[] = {"name", "ecosystem", "path", "deps[].name", NULL};
+
 void plan_read_package(struct plan *pl, const struct rk_json *d, long line)
 {
 	struct pkg *p;
+	struct rk_err err;
 	const char *name = plan_opt_str(pl, d, 0, "name", line, "package");
 	const char *eco = plan_opt_str(pl, d, 0, "ecosystem", line, "package");
 	const char *path = plan_opt_str(pl, d, 0, "path", line, "package");
@@ -152,12 +157,14 @@ void plan_read_package(struct plan *pl, const struct rk_json *d, long line)
 	size_t old, i;
 	int deps, e, t;
 
+	if (rk_record_need(d, pl->source, line, package_needs, &err))
+		rk_die_err(&err);
 	if (!name || !*name)
-		plan_die_at(pl, line, "package record without \"name\"");
+		plan_die_at(pl, line, "package record: \"name\" must be a non-empty string");
 	if (!eco || (strcmp(eco, "python") && strcmp(eco, "npm") && strcmp(eco, "cargo")))
 		plan_die_at(pl, line, "package '%s': ecosystem must be python, npm or cargo", name);
 	if (!path)
-		plan_die_at(pl, line, "package '%s': no \"path\"", name);
+		plan_die_at(pl, line, "package '%s': \"path\" must be a string", name);
 	plan_check_paths(pl, name, (char **)&path, 1, line);
 	rk_buf_addf(&id, "%s:%s", eco, name);
 	if (rk_strmap_get(&pl->byid, id.data, id.len, &old)) {

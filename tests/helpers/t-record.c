@@ -7,6 +7,9 @@
  *                        each stdin line: "ok" or "bad: MESSAGE" (one line
  *                        per record, blank lines skipped), exit 0;
  *                        --required: RK_RECORD_REQUIRED
+ *   t-record need FIELD...
+ *                        each stdin line: "ok" or "bad: MESSAGE" from
+ *                        rk_record_need with the FIELD paths, exit 0
  *
  * Errors: "t-record: msg", exit 3; bad usage exits 2.
  */
@@ -22,7 +25,7 @@ int main(int argc, char **argv)
 	struct rk_json d = RK_JSON_INIT;
 	size_t i;
 	long n = 0;
-	int rc;
+	int rc, need;
 
 	rk_msg_init(argv[0]);
 	if (argc == 2 && !strcmp(argv[1], "selfcheck")) {
@@ -32,18 +35,21 @@ int main(int argc, char **argv)
 			printf("%s\n", rk_record_schemas[i].kind);
 		return rk_finish(0);
 	}
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "check") ||
-	    (argc == 3 && strcmp(argv[2], "--required")))
-		rk_die(RK_EXIT_USAGE, "usage: t-record selfcheck|check [--required]");
+	if (argc < 2 || (!strcmp(argv[1], "need") && argc < 3) ||
+	    (strcmp(argv[1], "need") && (argc > 3 || strcmp(argv[1], "check") ||
+					 (argc == 3 && strcmp(argv[2], "--required")))))
+		rk_die(RK_EXIT_USAGE, "usage: t-record selfcheck|check [--required]|need FIELD...");
+	need = !strcmp(argv[1], "need");
 	while ((rc = rk_buf_getline(&line, stdin, NULL)) > 0) {
 		n++;
 		if (!line.len)
 			continue;
 		if (rk_json_parse(&d, line.data, line.len, "<stdin>", n, &err) == 0 &&
 		    rk_json_type(&d, 0) == RK_JSON_OBJECT &&
-		    rk_record_check(&d, "<stdin>", n,
-				    argc == 3 ? RK_RECORD_REQUIRED : RK_RECORD_PRESENT,
-				    &err) == 0) {
+		    (need ? rk_record_need(&d, "<stdin>", n, (const char *const *)argv + 2, &err)
+			  : rk_record_check(&d, "<stdin>", n,
+					    argc == 3 ? RK_RECORD_REQUIRED : RK_RECORD_PRESENT,
+					    &err)) == 0) {
 			printf("ok\n");
 		} else {
 			char msg[RK_ERR_MAX + 64];
