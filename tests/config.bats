@@ -645,7 +645,7 @@ EOF
 	# Malformed records are errors with their line.
 	run --separate-stderr rk-config --generate < <(printf '{"kind":"other"}\n{"kind":"package"}\n')
 	assert_equal "$status" 3
-	assert_equal "$stderr" "rk-config: <stdin>:2: package record without name, ecosystem, manager or path"
+	assert_equal "$stderr" "rk-config: <stdin>:2:1: name: missing (required)"
 	run --separate-stderr rk-config --generate < <(printf '{"kind":"other"}\nnot json\n')
 	assert_equal "$status" 3
 	assert_equal "$stderr" "rk-config: <stdin>:2:1: invalid literal 'not'"

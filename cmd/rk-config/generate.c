@@ -6,6 +6,7 @@
 #include "generate.h"
 #include "rk_cfggen.h"
 #include "rk_json.h"
+#include "rk_record.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -58,16 +59,8 @@ static void pkgs_free(struct pkgs *ps)
 	free(ps->v);
 }
 
-static const char *const known_ecosystems[] = {"python", "npm", "cargo", NULL};
-static const char *const known_managers[] = {"uv", "cargo", "pnpm", "npm", "yarn", NULL};
-
-static bool known(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return true;
-	return false;
-}
+/* What --generate needs of a package record (rk_record_need). */
+static const char *const package_needs[] = {"name", "ecosystem", "manager", "path", NULL};
 
 static int read_packages(struct pkgs *ps)
 {
@@ -82,25 +75,15 @@ static int read_packages(struct pkgs *ps)
 		int deps, e;
 		if (strcmp(r.kind, "package"))
 			continue;
+		if (rk_record_need(d, r.source, r.line, package_needs, &r.err) != 0) {
+			rk_err_print(&r.err);
+			ret = -1;
+			break;
+		}
 		name = rk_json_get_str(d, 0, "name");
 		eco = rk_json_get_str(d, 0, "ecosystem");
 		mgr = rk_json_get_str(d, 0, "manager");
 		path = rk_json_get_str(d, 0, "path");
-		if (!name || !eco || !mgr || !path) {
-			rk_err_set(&r.err, r.source, r.line, 0,
-				   "package record without name, ecosystem, manager or path");
-			rk_err_print(&r.err);
-			ret = -1;
-			break;
-		}
-		if (!known(eco, known_ecosystems) || !known(mgr, known_managers)) {
-			rk_err_set(&r.err, r.source, r.line, 0, "package record: unknown %s '%s'",
-				   known(eco, known_ecosystems) ? "manager" : "ecosystem",
-				   known(eco, known_ecosystems) ? mgr : eco);
-			rk_err_print(&r.err);
-			ret = -1;
-			break;
-		}
 		RK_GROW(ps->v, ps->cap, ps->n + 1);
 		p = &ps->v[ps->n++];
 		memset(p, 0, sizeof(*p));
