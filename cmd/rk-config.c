@@ -84,7 +84,7 @@ static void opt_max_depth(const struct rk_cli *cli, const struct rk_cliopt *o, c
 }
 
 static const struct rk_cliopt options[] = {
-	{'C', NULL, "DIR", "run as if started in DIR"},
+	RK_CLIOPT_CHDIR_ROW,
 	{0, "root", "DIR",
 	 "the workspace root (default: the git work tree's\n"
 	 "top level, else the current directory)",
@@ -117,9 +117,8 @@ static const struct rk_cliopt options[] = {
 	{0, "max-memory", "MB", "stop an evaluation above MB megabytes (default 2048)",
 	 opt_max_memory},
 	{0, "max-depth", "N", "brackets may nest N levels deep (default 100)", opt_max_depth},
-	{'h', "help", NULL, "show this help and exit"},
-	{0, "version", NULL, "print the version and exit"},
-	{0, NULL, NULL, NULL, NULL, NULL, 25}, /* the help texts start at column 25 */
+	RK_CLIOPT_HELP_ROWS,
+	RK_CLIOPT_END(25), /* the help texts start at column 25 */
 };
 
 /* $RK_RULES_DIR, <bindir>/../share/releasekit/rules, <bindir>/../../rules. */
@@ -247,9 +246,7 @@ int main(int argc, char **argv)
 	char *default_root = NULL;
 	int rc;
 
-	rk_msg_init(argv[0]);
-	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
-	rk_cliopt_parse(&cli, options);
+	rk_cliopt_start(&cli, &set, options, head, tail, argc, argv);
 	root = opt.root;
 	if (optind < argc)
 		rk_cli_usage_error(&cli, "unexpected argument '%s'", argv[optind]);

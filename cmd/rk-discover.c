@@ -46,7 +46,7 @@ static void opt_no_stdin(const struct rk_cli *cli, const struct rk_cliopt *o, co
 }
 
 static const struct rk_cliopt options[] = {
-	{'C', NULL, "DIR", "run as if started in DIR"},
+	RK_CLIOPT_CHDIR_ROW,
 	{0, "root", "DIR",
 	 "discover under DIR (default: the git work tree's top\n"
 	 "level, else the current directory)",
@@ -55,9 +55,8 @@ static const struct rk_cliopt options[] = {
 	 &opt.keep_going, 1},
 	{0, "no-stdin", NULL, "do not read records from standard input", opt_no_stdin},
 	RK_CLIOPT_TEXT("  -                 read standard input even when it is a terminal"),
-	{'h', "help", NULL, "show this help and exit"},
-	{0, "version", NULL, "print the version and exit"},
-	{0, NULL, NULL, NULL, NULL, NULL, 20}, /* the help texts start at column 20 */
+	RK_CLIOPT_HELP_ROWS,
+	RK_CLIOPT_END(20), /* the help texts start at column 20 */
 };
 
 /* Write one package record rk_discover_packages() built. */
@@ -76,9 +75,7 @@ int main(int argc, char **argv)
 	char *root;
 	int use_stdin, rc = RK_EXIT_OK;
 
-	rk_msg_init(argv[0]);
-	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
-	rk_cliopt_parse(&cli, options);
+	rk_cliopt_start(&cli, &set, options, head, tail, argc, argv);
 	root = opt.root;
 	use_stdin = opt.use_stdin;
 	o.keep_going = opt.keep_going;

@@ -95,10 +95,9 @@ static const struct rk_cliopt options[] = {
 	{0, "group", "NAME", "packages whose \"group\" is NAME", rk_cliopt_string, &opt.group},
 	{0, "ecosystem", "E", "packages of ecosystem E (python, npm, cargo)", opt_ecosystem},
 	RK_CLIOPT_TEXT(""),
-	{'C', NULL, "DIR", "run as if started in DIR"},
-	{'h', "help", NULL, "show this help and exit"},
-	{0, "version", NULL, "print the version and exit"},
-	{0, NULL, NULL, NULL, NULL, NULL, 22}, /* the help texts start at column 22 */
+	RK_CLIOPT_CHDIR_ROW,
+	RK_CLIOPT_HELP_ROWS,
+	RK_CLIOPT_END(22), /* the help texts start at column 22 */
 };
 
 int main(int argc, char **argv)
@@ -107,9 +106,7 @@ int main(int argc, char **argv)
 	struct rk_cliopt_set set;
 	int rc;
 
-	rk_msg_init(argv[0]);
-	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
-	rk_cliopt_parse(&cli, options);
+	rk_cliopt_start(&cli, &set, options, head, tail, argc, argv);
 	if (queries > 1)
 		rk_cli_usage_error(&cli, "--deps, --rdeps and --path exclude each other");
 	if (opt.depth >= 0 && !opt.deps && !opt.rdeps)

@@ -38,7 +38,7 @@ static void opt_channel_alias(const struct rk_cli *cli, const struct rk_cliopt *
 }
 
 static const struct rk_cliopt options[] = {
-	{'C', NULL, "DIR", "run as if started in DIR"},
+	RK_CLIOPT_CHDIR_ROW,
 	{0, "repo", "DIR", "the git repository (default: the current directory's)",
 	 rk_cliopt_string, &opt.repo},
 	{0, "channel", "NAME",
@@ -63,9 +63,8 @@ static const struct rk_cliopt options[] = {
 	 rk_cliopt_bool, &opt.all, 1},
 	{0, "no-actions", NULL, "leave out the action records", rk_cliopt_bool, &opt.no_actions, 1},
 	{0, "stats", NULL, "print history walk counters on stderr", rk_cliopt_bool, &opt.stats, 1},
-	{'h', "help", NULL, "show this help and exit"},
-	{0, "version", NULL, "print the version and exit"},
-	{0, NULL, NULL, NULL, NULL, NULL, 26}, /* the help texts start at column 26 */
+	RK_CLIOPT_HELP_ROWS,
+	RK_CLIOPT_END(26), /* the help texts start at column 26 */
 };
 
 int main(int argc, char **argv)
@@ -76,9 +75,7 @@ int main(int argc, char **argv)
 	const char *source;
 	int rc;
 
-	rk_msg_init(argv[0]);
-	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
-	rk_cliopt_parse(&cli, options);
+	rk_cliopt_start(&cli, &set, options, head, tail, argc, argv);
 	source = rk_cli_input(&cli);
 	if (opt.date) {
 		size_t i;

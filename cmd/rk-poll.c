@@ -153,20 +153,16 @@ static void emit_availability(const struct pkg *p, const struct rk_poll_result *
 	rk_jw_arr(&w);
 	for (i = 0; i < r->nfiles; i++) {
 		const struct rk_poll_file *f = &r->files[i];
+		const char *const fields[][2] = {
+			{"file", f->file},     {"sha256", f->sha256}, {"expected", f->expected},
+			{"listed", f->listed}, {"served", f->served}, {"url", f->url},
+		};
+		size_t k;
 
 		rk_jw_obj(&w);
-		if (f->file)
-			rk_jw_kstr(&w, "file", f->file);
-		if (f->sha256)
-			rk_jw_kstr(&w, "sha256", f->sha256);
-		if (f->expected)
-			rk_jw_kstr(&w, "expected", f->expected);
-		if (f->listed)
-			rk_jw_kstr(&w, "listed", f->listed);
-		if (f->served)
-			rk_jw_kstr(&w, "served", f->served);
-		if (f->url)
-			rk_jw_kstr(&w, "url", f->url);
+		for (k = 0; k < RK_ARRAY_SIZE(fields); k++)
+			if (fields[k][1])
+				rk_jw_kstr(&w, fields[k][0], fields[k][1]);
 		rk_jw_obj_end(&w);
 	}
 	rk_jw_arr_end(&w);
@@ -328,10 +324,9 @@ int main(int argc, char **argv)
 		 "('/' in a name as '+'; default .releasekit/dist)",
 		 rk_cliopt_string, &t.dist_root},
 		RK_CLIOPT_TEXT(""),
-		{'C', NULL, "DIR", "run as if started in DIR"},
-		{'h', "help", NULL, "show this help and exit"},
-		{0, "version", NULL, "print the version and exit"},
-		{0, NULL, NULL, NULL, NULL, NULL, 26}, /* the help texts start at column 26 */
+		RK_CLIOPT_CHDIR_ROW,
+		RK_CLIOPT_HELP_ROWS,
+		RK_CLIOPT_END(26), /* the help texts start at column 26 */
 	};
 	struct rk_cli cli;
 	struct rk_cliopt_set set;
@@ -340,11 +335,9 @@ int main(int argc, char **argv)
 	FILE *fp = stdin;
 	int rc;
 
-	rk_msg_init(argv[0]);
 	t.dist_root = ".releasekit/dist";
 	t.so.timeout_s = 600;
-	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
-	rk_cliopt_parse(&cli, options);
+	rk_cliopt_start(&cli, &set, options, head, tail, argc, argv);
 	if (t.so.command && !t.smoke)
 		rk_cli_usage_error(&cli, "--smoke-cmd needs --smoke");
 	in = rk_cli_input(&cli);

@@ -67,16 +67,15 @@ static const struct rk_cliopt options[] = {
 	 &opt.ci, 0},
 	{0, "dotenv", "FILE", "write a GitLab CI dotenv report to FILE", rk_cliopt_string,
 	 &opt.dotenv},
-	{'C', NULL, "DIR", "run as if started in DIR"},
-	{'h', "help", NULL, "show this help and exit"},
-	{0, "version", NULL, "print the version and exit"},
+	RK_CLIOPT_CHDIR_ROW,
+	RK_CLIOPT_HELP_ROWS,
 	/* the formats by name, documented in the row above */
 	{0, "text", NULL, NULL, opt_format, NULL, 0},
 	{0, "markdown", NULL, NULL, opt_format, NULL, 1},
 	{0, "json", NULL, NULL, opt_format, NULL, 2},
 	{0, "html", NULL, NULL, opt_format, NULL, 3},
 	{0, "junit", NULL, NULL, opt_format, NULL, 4},
-	{0, NULL, NULL, NULL, NULL, NULL, 24}, /* the help texts start at column 24 */
+	RK_CLIOPT_END(24), /* the help texts start at column 24 */
 };
 
 static void render(const struct rk_report *r, const char *format, int color, struct rk_buf *out)
@@ -126,9 +125,7 @@ int main(int argc, char **argv)
 	struct rk_err err;
 	FILE *fp = stdin;
 
-	rk_msg_init(argv[0]);
-	rk_cliopt_init(&cli, &set, options, head, tail, argc, argv);
-	rk_cliopt_parse(&cli, options);
+	rk_cliopt_start(&cli, &set, options, head, tail, argc, argv);
 	input = rk_cli_input(&cli);
 	if (input) {
 		fp = fopen(input, "r");

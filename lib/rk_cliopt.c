@@ -87,6 +87,14 @@ void rk_cliopt_init(struct rk_cli *cli, struct rk_cliopt_set *set, const struct 
 	cli->argv = argv;
 }
 
+void rk_cliopt_start(struct rk_cli *cli, struct rk_cliopt_set *set, const struct rk_cliopt *opts,
+		     const char *head, const char *tail, int argc, char **argv)
+{
+	rk_msg_init(argv[0]);
+	rk_cliopt_init(cli, set, opts, head, tail, argc, argv);
+	rk_cliopt_parse(cli, opts);
+}
+
 void rk_cliopt_parse(struct rk_cli *cli, const struct rk_cliopt *opts)
 {
 	int c;

@@ -57,6 +57,14 @@ struct rk_cliopt {
  */
 /* clang-format off */
 #define RK_CLIOPT_TEXT(text) {0, NULL, NULL, (text), NULL, NULL, 0}
+/* The help rows of the options rk_cli handles for every tool: -C DIR, and
+ * -h/--help with --version (which end every tool's help). */
+#define RK_CLIOPT_CHDIR_ROW {'C', NULL, "DIR", "run as if started in DIR", NULL, NULL, 0}
+#define RK_CLIOPT_HELP_ROWS                                                             \
+	{'h', "help", NULL, "show this help and exit", NULL, NULL, 0},                  \
+	{0, "version", NULL, "print the version and exit", NULL, NULL, 0}
+/* The end row; col: the column the help texts start at (0: 28). */
+#define RK_CLIOPT_END(col) {0, NULL, NULL, NULL, NULL, NULL, (col)}
 /* clang-format on */
 
 struct rk_cliopt_set {
@@ -76,6 +84,14 @@ void rk_cliopt_init(struct rk_cli *cli, struct rk_cliopt_set *set, const struct 
 
 /* Parse every option (rk_cli_next), calling each one's fn in the order given. */
 void rk_cliopt_parse(struct rk_cli *cli, const struct rk_cliopt *opts);
+
+/*
+ * How a tool's main begins: rk_msg_init(argv[0]) (messages name the tool),
+ * then rk_cliopt_init and rk_cliopt_parse. Defaults go into the option
+ * targets before the call.
+ */
+void rk_cliopt_start(struct rk_cli *cli, struct rk_cliopt_set *set, const struct rk_cliopt *opts,
+		     const char *head, const char *tail, int argc, char **argv);
 
 void rk_cliopt_release(struct rk_cliopt_set *set);
 

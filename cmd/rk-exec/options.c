@@ -199,7 +199,7 @@ void ex_options(struct ex_args *a, struct rk_sched_opts *o, int argc, char **arg
 		 rk_cliopt_string, &a->cache_dir, 0},
 		{0, "remote-cache", "URL", "Bazel HTTP cache (e.g. bazel-remote) to share with",
 		 rk_cliopt_string, &o->remote_url, 0},
-		{'C', NULL, "DIR", "run as if started in DIR", NULL, NULL, 0},
+		RK_CLIOPT_CHDIR_ROW,
 		{0, "repo", "DIR", "repository root (default: git root of the cwd)",
 		 rk_cliopt_string, &a->repo, 0},
 		{0, "lock-timeout", "S",
@@ -222,9 +222,8 @@ void ex_options(struct ex_args *a, struct rk_sched_opts *o, int argc, char **arg
 		 0},
 		{0, "max-size", "SIZE", "prune least recently used entries above SIZE (K, M, G)",
 		 opt_max_size, a, 0},
-		{'h', "help", NULL, "show this help and exit", NULL, NULL, 0},
-		{0, "version", NULL, "print the version and exit", NULL, NULL, 0},
-		{0, NULL, NULL, NULL, NULL, NULL, 0},
+		RK_CLIOPT_HELP_ROWS,
+		RK_CLIOPT_END(0),
 	};
 
 	a->o = o;
