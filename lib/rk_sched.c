@@ -130,6 +130,9 @@ void rk_sched_free(struct rk_sched *s)
 
 /* ---- input ---- */
 
+/* What rk-exec needs of a hook rule (rk_record_need). */
+static const char *const hook_needs[] = {"name", "events", "handler", NULL};
+
 static int add_hook(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err *err)
 {
 	const struct rk_json *d = &r->doc;
@@ -137,6 +140,8 @@ static int add_hook(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err
 	const char *name = rk_json_get_str(d, 0, "name");
 	int t;
 
+	if (rk_record_need(d, r->source, r->line, hook_needs, err) != 0)
+		return -1;
 	if (!name)
 		return rk_err_set(err, r->source, r->line, 0, "hook: \"name\" must be a string");
 	if (strv_from(d, rk_json_get(d, 0, "events"), &h.events, &h.nevents, 1) != 0)
@@ -144,14 +149,10 @@ static int add_hook(struct rk_sched *s, const struct rk_ndjson *r, struct rk_err
 				  "hook '%s': \"events\" must be a non-empty array of strings",
 				  name);
 	t = rk_json_get(d, 0, "handler");
-	if (rk_json_type(d, t) == RK_JSON_STRING && *rk_json_str(d, t)) {
-		h.argv = rk_xcalloc(2, sizeof(char *));
-		h.argv[0] = rk_xstrdup(rk_json_str(d, t));
-	} else if (strv_from(d, t, &h.argv, NULL, 1) != 0) {
+	if (strv_from(d, t, &h.argv, NULL, 1) != 0) {
 		rk_sched_free_strv(h.events);
 		return rk_err_set(err, r->source, r->line, 0,
-				  "hook '%s': \"handler\" must be a program path or an argv array",
-				  name);
+				  "hook '%s': \"handler\" must be a non-empty argv array", name);
 	}
 	t = rk_json_get(d, 0, "timeout_s");
 	if (t >= 0 && (rk_json_double(d, t, &h.timeout_s) != 0 || h.timeout_s < 0)) {

@@ -75,8 +75,9 @@
  *
  * Hooks: {"kind":"config","rule":"hook","name":N,"events":[...],"handler":H}
  * where events are "before:TYPE", "after:TYPE", "on_failure" or
- * "on_failure:TYPE" (TYPE may be "*") and H is an argv array or a string (a
- * single program path, never a shell line). A hook runs synchronously with
+ * "on_failure:TYPE" (TYPE may be "*") and H is an argv array (the config
+ * schema's: RELEASE.star turns a string into ["/bin/sh", "-c", string]);
+ * name, events and handler are needed (rk_record_need). A hook runs synchronously with
  * the triggering event record on stdin ("started" for before, "succeeded"
  * for after, "failed" for on_failure), cwd the repository root, RK_HOOK_EVENT
  * and RK_ACTION_ID in its environment, output to a log in the run's scratch
