@@ -3,6 +3,7 @@
 #include "rk_discover_int.h"
 #include "rk_glob.h"
 #include "rk_pep508.h"
+#include "rk_record.h"
 #include "rk_semver_range.h"
 #include "rk_strmap.h"
 #include "rk_strv.h"
@@ -196,6 +197,9 @@ static int cfg_bool(const struct rk_json *doc, const char *key, const char *loc,
 	return 0;
 }
 
+/* What a package rule needs (rk_record_need). */
+static const char *const pkgrule_needs[] = {"name", NULL};
+
 int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const char *source,
 		       long line, struct rk_err *err)
 {
@@ -272,8 +276,8 @@ int rk_discover_config(struct rk_discover *d, const struct rk_json *doc, const c
 		struct pkgrule *r;
 		const char *group = rk_json_get_str(doc, 0, "group");
 
-		if (!name)
-			return rk_err_set(err, loc, 0, 0, "%s: 'name' must be a string", rule);
+		if (rk_record_need(doc, source, line, pkgrule_needs, err) != 0)
+			return -1;
 		RK_GROW(d->rules, d->caprules, d->nrules + 1);
 		r = &d->rules[d->nrules++];
 		memset(r, 0, sizeof(*r));

@@ -27,6 +27,7 @@ rk-exec|{"kind":"action","id":"x","type":"command","key":"$K","deps":[]}|.deps|1
 rk-exec|{"kind":"config","rule":"hook","name":"h","events":["after:*"],"handler":["/bin/true"]}|.name|1|name
 rk-exec|{"kind":"config","rule":"hook","name":"h","events":["after:*"],"handler":["/bin/true"]}|.events|1|events
 rk-exec|{"kind":"config","rule":"hook","name":"h","events":["after:*"],"handler":["/bin/true"]}|.handler|1|handler
+rk-discover|{"kind":"config","rule":"npm_package","name":"a"}|.name|1|name
 rk-poll|{"kind":"release","ecosystem":"npm","name":"a","next":"1.0.0"}|.ecosystem|1|ecosystem
 rk-poll|{"kind":"release","ecosystem":"npm","name":"a","next":"1.0.0"}|.name|1|name
 rk-poll|{"kind":"release","ecosystem":"npm","name":"a","next":"1.0.0"}|.next|1|next
@@ -44,6 +45,8 @@ EOF
 run_tool() {
 	if [ "$1" = rk-plan ] || [ "$1" = rk-exec ]; then
 		run --separate-stderr "$1" --repo repo "$2"
+	elif [ "$1" = rk-discover ]; then # it reads standard input, under --root
+		run --separate-stderr rk-discover --root repo - <"$2"
 	elif [ "$1" = rk-poll ]; then
 		run --separate-stderr rk-poll --once --npm http://127.0.0.1:1/ "$2"
 	else
@@ -58,7 +61,7 @@ setup() {
 }
 
 @test "each tool, each needed field removed in turn: exit 3, the validator's one line" {
-	local tool rec path col field n=0
+	local tool rec path col field src n=0
 	needs_table >table
 	while IFS='|' read -r tool rec path col field; do
 		{ echo '{"kind":"note"}' && jq -c "del($path)" <<<"$rec"; } >in.ndjson
@@ -69,11 +72,13 @@ setup() {
 		else
 			assert_output ""
 		fi
-		[ "$stderr" = "$tool: in.ndjson:2:$col: $field: missing (required)" ] ||
+		src=in.ndjson
+		[ "$tool" = rk-discover ] && src="<stdin>"
+		[ "$stderr" = "$tool: $src:2:$col: $field: missing (required)" ] ||
 			{ echo "$tool without $path: $stderr"; false; }
 		n=$((n + 1))
 	done <table
-	[ "$n" -eq 23 ]
+	[ "$n" -eq 24 ]
 }
 
 @test "each tool reads a record with only the fields it needs" {
@@ -96,6 +101,9 @@ setup() {
 			[ "$status" -eq 1 ] || { echo "$tool: status $status: $stderr"; false; }
 			echo "$output" | jq -e 'select(.kind == "availability")
 				| .name == "a" and .ecosystem == "npm" and .version == "1.0.0" and .state == "error"' >/dev/null ;;
+		rk-discover:*) # read: the rule then names a package the (empty) repository lacks
+			[ "$status" -eq 3 ] || { echo "$tool: status $status: $stderr"; false; }
+			[ "$stderr" = "rk-discover: <stdin>:2: npm_package: no npm package named 'a'" ] ;;
 		rk-graph:*)
 			[ "$status" -eq 0 ] || { echo "$tool: status $status: $stderr"; false; }
 			echo "$output" | jq -e 'select(.kind == "package") | .name == "a" and .level == 0' >/dev/null ;;
