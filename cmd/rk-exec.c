@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 			rk_cli_usage_error(cli,
 					   "--cache-show: expected a 64-digit hex key, got '%s'",
 					   args.show_key);
+		ex_args_release(&args); /* the key and the directory are argv's */
 		return cache_show(args.cache_dir, args.show_key);
 	}
 	if (args.stats || args.prune) {

@@ -246,6 +246,8 @@ void plan_check_order_cycles(struct plan *pl)
 			rk_buf_addf(&msg, ":%ld", e->mline);
 		rk_buf_addf(&msg, ")-> %s:%s", pl->p[to].eco, pl->p[to].name);
 	}
+	free(released);
+	free(order);
 	plan_die_at(
 		pl, pl->p[cy.v[0]].line,
 		"package cycle: %s: no publish order exists (only normal, build and peer "
