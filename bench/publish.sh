@@ -33,7 +33,8 @@
 #     dependent as soon as its dependency is recorded, writes the attempt's
 #     input unsynced, leaves the outputs' fsync to the cache writer's batch
 #     and rewrites the lock's process groups once a pass: load 2 to 3:
-#     1.05x, 1.06x, 1.06x the critical path, 0.34x to 0.46x lerna; -j 2:
+#     1.05x, 1.06x, 1.06x the critical path, 0.34x to 0.46x lerna; quiet
+#     machine (load 0.0): 1.07x, 1.06x, 1.06x, 0.34x to 0.55x lerna; -j 2:
 #     1.04x its floor (work / 2: on two CPUs the critical path measured
 #     under -j 30 is long because every action then waits for a CPU).
 #   No edge out of order, either tool.
