@@ -219,18 +219,6 @@ fail:
 	return fail_close(in, out, -1, staged);
 }
 
-int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel,
-			   char hex[RK_SHA256_HEX], long long *size, int *executable)
-{
-	struct rk_buf tmp = RK_BUF_INIT;
-	int rc = rk_cache_stage_beneath(c, root, rel, &tmp, hex, size, executable);
-
-	if (rc == 0)
-		rc = rk_cache_adopt_file(c, tmp.data, hex);
-	rk_buf_release(&tmp);
-	return rc;
-}
-
 int rk_cache_restore_beneath(const struct rk_cache *c, const char *hex, const char *root,
 			     const char *rel, int executable)
 {

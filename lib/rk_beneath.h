@@ -30,17 +30,11 @@ int rk_path_safe(const char *rel);
 int rk_open_beneath(const char *root, const char *rel);
 
 /*
- * Store the regular file root/rel in the CAS by streaming it (constant
- * memory): hex, *size and *executable receive its digest, size and mode.
- */
-int rk_cache_store_beneath(struct rk_cache *c, const char *root, const char *rel,
-			   char hex[RK_SHA256_HEX], long long *size, int *executable);
-
-/*
- * The first half of rk_cache_store_beneath: root/rel copied (streamed) into
- * the cache's tmp/ as *staged, hashed, not synced and not yet in the CAS;
- * the caller adopts it (rk_cache_adopt_file, or a batch) or removes it.
- * 0, or -1 with errno (nothing staged, *staged empty).
+ * Stage the regular file root/rel for the CAS: copied by streaming
+ * (constant memory) into the cache's tmp/ as *staged, hashed (hex, *size)
+ * and its mode noted (*executable), not synced and not yet in the CAS; the
+ * caller adopts it (rk_cache_adopt_file, or a writer batch that syncs it)
+ * or removes it. 0, or -1 with errno (nothing staged, *staged empty).
  */
 int rk_cache_stage_beneath(struct rk_cache *c, const char *root, const char *rel,
 			   struct rk_buf *staged, char hex[RK_SHA256_HEX], long long *size,

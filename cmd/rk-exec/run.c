@@ -95,7 +95,6 @@ static void reap(struct rk_sched *s)
 			break;
 		}
 	}
-	ex_note_groups(s);
 }
 
 int rk_sched_run(struct rk_sched *s)
